@@ -1,0 +1,115 @@
+# stationplan Makefile: the project's interface (see README.md).
+#
+#   make            build ./stationplan
+#   make deps       install missing Debian packages (apt-get), no-op when present
+#   make demo       deps + build + run the bundled example scenario
+#   make check      deps + build + every test (CUnit suites, end-to-end runs)
+#   make sanitize   the same tests under ASan+UBSan, failing on any report
+#   make valgrind   the unit tests under valgrind (--error-exitcode)
+#   make bench      build the three cities and time every stage against glpsol
+#   make format     apply .clang-format to every C file
+#
+# Quiet output unless V=1. Objects and header dependencies (-MMD) go to $(BUILD).
+
+BUILD    ?= build
+CC       ?= cc
+PKGS     := gdal proj geos inih cunit
+CSTD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN     := -Wall -Wextra -Werror
+OPT      ?= -O2 -g
+SAN      ?=
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SAN) -Iinclude -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lglpk -lpthread -lm
+BIN      ?= stationplan
+
+LIB_SRC  := $(sort $(wildcard io/*.c solver/*.c src/*.c))
+LIB_SRC  := $(filter-out src/main.c,$(LIB_SRC))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC := $(sort $(wildcard tests/cu_*.c))
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+SUITES   := $(patsubst tests/cu_%.c,%,$(filter-out tests/cu_tester.c,$(TEST_SRC)))
+TOOLS    := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.PHONY: all deps demo check check-only sanitize valgrind bench format clean fixtures tools
+
+all: $(BIN)
+
+deps:
+	$(Q)scripts/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libstationplan.a: $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(BUILD)/src/main.o $(BUILD)/libstationplan.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(OPT) $(SAN) -o $@ $^ $(LDLIBS_ALL)
+
+# The suite table is generated from the tests/cu_<suite>.c files present, so
+# adding a suite is adding a file (each exports <suite>_suite_setup()).
+$(BUILD)/cu_suites.h: $(TEST_SRC)
+	@mkdir -p $(BUILD)
+	$(Q){ for s in $(SUITES); do echo "void $${s}_suite_setup(void);"; done; \
+	  echo "#define CU_SUITE_TABLE \\"; \
+	  for s in $(SUITES); do echo "	$${s}_suite_setup, \\"; done; \
+	  echo "	NULL"; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/tests/cu_tester.o: $(BUILD)/cu_suites.h
+
+$(BUILD)/cu_tester: $(TEST_OBJ) $(BUILD)/libstationplan.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(OPT) $(SAN) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tools/%: tools/%.c $(BUILD)/libstationplan.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+tools: $(TOOLS)
+
+# Tests run from the repository root; the end-to-end suites find the binary
+# through SP_BIN and write their outputs under $(BUILD)/test-out.
+check: deps
+	$(Q)$(MAKE) --no-print-directory check-only
+
+check-only: $(BIN) $(BUILD)/cu_tester $(TOOLS)
+	$(Q)SP_BIN=./$(BIN) SP_BUILD=$(BUILD) $(BUILD)/cu_tester $(SUITE)
+
+# ASan+UBSan: a separate build tree, every report fatal.
+sanitize: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/stationplan OPT="-O1 -g" \
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  SP_SANITIZED=1 check-only
+
+valgrind: deps all $(BUILD)/cu_tester
+	$(Q)SP_BIN=./$(BIN) SP_BUILD=$(BUILD) SP_VALGRIND=1 valgrind -q --error-exitcode=99 \
+	  --leak-check=full --errors-for-leak-kinds=definite --track-origins=yes \
+	  --suppressions=tests/valgrind.supp $(BUILD)/cu_tester $(VALGRIND_SUITES)
+
+demo: deps all
+	$(Q)scripts/demo.sh ./$(BIN)
+
+bench: deps all $(TOOLS)
+	$(Q)scripts/bench.sh ./$(BIN) $(BUILD)
+
+fixtures: $(TOOLS)
+	$(Q)scripts/mkfixtures.sh $(BUILD)
+
+format:
+	$(Q)clang-format -i $(wildcard src/*.c io/*.c solver/*.c tests/*.c tools/*.c include/*.h src/*.h io/*.h solver/*.h)
+
+clean:
+	rm -rf build $(BIN)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

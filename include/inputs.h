@@ -1,0 +1,81 @@
+/*
+ * inputs.h: the plain in-memory tables io fills and every later stage reads.
+ *
+ * No GDAL or GEOS handle crosses this boundary: geometries are ISO WKB, in
+ * the working (metric) CRS, owned by the table. Geometry and solver code can
+ * build these tables in tests without any file.
+ */
+#ifndef STATIONPLAN_INPUTS_H
+#define STATIONPLAN_INPUTS_H
+
+#include <stddef.h>
+
+#include "scenario.h"
+#include "status.h"
+
+typedef enum unit_kind { UNIT_URBAN = 0, UNIT_RURAL = 1 } unit_kind;
+
+/* One community (社区) or village (村). */
+typedef struct unit {
+	char *id;           /* id_field value as text, unique */
+	char *name;         /* "" when absent */
+	char *district;     /* "" when absent */
+	char *street;       /* "" when absent */
+	unit_kind kind;
+	long households;    /* >= 0 */
+	long long fid;      /* feature id in the source, for messages */
+	unsigned char *wkb; /* Polygon, MultiPolygon or Point, valid, working CRS */
+	size_t wkb_size;
+	double area_m2;     /* 0 for points */
+} unit;
+
+/* Points of a layer (existing stations, user candidates). */
+typedef struct point_set {
+	size_t n;
+	double *x, *y;    /* working CRS */
+	char **id;        /* text id (or fid as text) */
+	long long *fid;
+	char *source;     /* file as given, "" when unset */
+	char *layer;
+} point_set;
+
+/* Polygons of the exclusion layer(s), already buffered by exclude_buffer_m. */
+typedef struct poly_set {
+	size_t n;
+	unsigned char **wkb;
+	size_t *wkb_size;
+} poly_set;
+
+/* Fingerprint of an input file, for the run record. */
+typedef struct input_file {
+	char *role;       /* "units", "households_table", "existing", ... */
+	char *path;
+	long long size;   /* bytes, -1 if not a plain file (e.g. PG:) */
+	long long mtime;  /* seconds since the epoch */
+	char sha256[65];  /* hex, "" if not computed */
+} input_file;
+
+typedef struct inputs {
+	size_t nunits;
+	unit *units;
+	point_set existing;
+	point_set candidates;
+	poly_set exclude;
+	char *crs;        /* working CRS as "EPSG:4549" */
+	char *crs_wkt;    /* its WKT */
+	char *source_crs; /* CRS of the units source, "EPSG:4326" or a name */
+	size_t nrepaired; /* polygons repaired with MakeValid */
+	size_t nfiles;
+	input_file *files;
+	double read_seconds;
+} inputs;
+
+/* Read and validate everything the scenario names (io/read_*.c). Every data
+ * problem is recorded in `st`; returns STATUS_INPUT if any is an error, and
+ * then `in` holds whatever could be read (free it anyway). */
+status_code inputs_read(const scenario *sc, inputs *in, status *st);
+
+/* Release everything; safe on a zeroed or partly filled struct. */
+void inputs_free(inputs *in);
+
+#endif

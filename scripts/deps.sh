@@ -1,0 +1,23 @@
+#!/bin/sh
+# deps.sh: install the Debian packages stationplan needs, only those missing.
+# Does nothing (and needs no network) when everything is present.
+set -eu
+pkgs="build-essential pkg-config libgdal-dev gdal-bin python3-gdal libproj-dev libgeos-dev \
+libglpk-dev glpk-utils libcunit1-dev libinih-dev sqlite3 valgrind clang-format \
+python3-qgis qgis-providers xauth"
+missing=""
+for p in $pkgs; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$st" in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null 2>&1 || { echo "deps: missing packages:$missing (run as root or install sudo)" >&2; exit 1; }
+	SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,37 @@
+/*
+ * cmd.h: the subcommands, one file each (src/cmd_<name>.c), dispatched from
+ * the table in src/main.c. Each takes the arguments after its name and the
+ * global options already parsed into `st` (-q, -v), and returns the exit
+ * status (see status_code).
+ */
+#ifndef STATIONPLAN_CMD_H
+#define STATIONPLAN_CMD_H
+
+#include "status.h"
+
+typedef int (*cmd_fn)(int argc, char **argv, status *st);
+
+typedef struct cmd_entry {
+	const char *name;
+	cmd_fn fn;
+	const char *summary; /* one line for --help */
+	const char *usage;   /* full text for `help NAME` */
+} cmd_entry;
+
+int cmd_run(int argc, char **argv, status *st);
+int cmd_check(int argc, char **argv, status *st);
+int cmd_compare(int argc, char **argv, status *st);
+int cmd_help(int argc, char **argv, status *st);
+
+extern const char cmd_run_usage[];
+extern const char cmd_check_usage[];
+extern const char cmd_compare_usage[];
+extern const char cmd_help_usage[];
+
+/* The table, for `help`. NULL-terminated. */
+extern const cmd_entry cmd_table[];
+
+/* Print the top-level usage to `out`. */
+void cmd_print_usage(FILE *out);
+
+#endif
