@@ -36,7 +36,8 @@ else
 Q := @
 endif
 
-.PHONY: all deps demo check check-only sanitize valgrind bench format clean fixtures tools
+.PHONY: all deps demo demo-only check check-only sanitize valgrind valgrind-only bench bench-only \
+	format clean fixtures tools
 
 all: $(BIN)
 
@@ -92,15 +93,26 @@ sanitize: deps
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  SP_SANITIZED=1 check-only
 
-valgrind: deps all $(BUILD)/cu_tester
+# Targets that may install packages first re-enter make, so that the
+# pkg-config flags are read after the packages exist.
+valgrind: deps
+	$(Q)$(MAKE) --no-print-directory valgrind-only
+
+valgrind-only: $(BIN) $(BUILD)/cu_tester
 	$(Q)SP_BIN=./$(BIN) SP_BUILD=$(BUILD) SP_VALGRIND=1 valgrind -q --error-exitcode=99 \
 	  --leak-check=full --errors-for-leak-kinds=definite --track-origins=yes \
 	  --suppressions=tests/valgrind.supp $(BUILD)/cu_tester $(VALGRIND_SUITES)
 
-demo: deps all
+demo: deps
+	$(Q)$(MAKE) --no-print-directory demo-only
+
+demo-only: $(BIN)
 	$(Q)scripts/demo.sh ./$(BIN)
 
-bench: deps all $(TOOLS)
+bench: deps
+	$(Q)$(MAKE) --no-print-directory bench-only
+
+bench-only: $(BIN) $(TOOLS)
 	$(Q)scripts/bench.sh ./$(BIN) $(BUILD)
 
 fixtures: $(TOOLS)
