@@ -1,0 +1,275 @@
+/*
+ * plan_read.c: reading a plan GeoPackage (written by `stationplan run`) back
+ * into the plain tables of include/compare.h.
+ *
+ * A file is a stationplan plan when it has the `run`, `stations`,
+ * `assignments` and `uncovered` layers with the fields of the shared output
+ * schema; anything else is refused with a message saying which layer or
+ * field is missing, so `compare` never prints numbers from a file it does not
+ * understand. The assignments' geometries are never read (they are the
+ * units' polygons, the bulk of the file): only their attributes are.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cpl_conv.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "compare.h"
+#include "io_int.h"
+
+typedef struct reader {
+	GDALDatasetH ds;
+	const char *path;
+	status *st;
+} reader;
+
+static status_code not_a_plan(reader *rd, const char *why_fmt, const char *a, const char *b)
+{
+	char why[256];
+	snprintf(why, sizeof(why), why_fmt, a, b);
+	return status_fail(rd->st, STATUS_INPUT, "'%s' is not a stationplan plan (%s)", rd->path,
+	                   why);
+}
+
+/* The layer `name`, or NULL with the status set. */
+static OGRLayerH need_layer(reader *rd, const char *name)
+{
+	OGRLayerH l = GDALDatasetGetLayerByName(rd->ds, name);
+	if (!l)
+		not_a_plan(rd, "no '%s' layer%s", name, "");
+	return l;
+}
+
+/* Indexes of `names` in layer `l` into idx[], or the status set naming the
+ * first missing field. */
+static status_code need_fields(reader *rd, OGRLayerH l, const char *const *names, size_t n,
+                               int *idx)
+{
+	OGRFeatureDefnH defn = OGR_L_GetLayerDefn(l);
+	for (size_t i = 0; i < n; i++) {
+		idx[i] = OGR_FD_GetFieldIndex(defn, names[i]);
+		if (idx[i] < 0)
+			return not_a_plan(rd, "layer '%s' has no field '%s'", OGR_L_GetName(l),
+			                  names[i]);
+	}
+	return STATUS_OK;
+}
+
+static char *field_dup(OGRFeatureH f, int i)
+{
+	return strdup(OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "");
+}
+
+/* The layer's SRS as "EPSG:4549" (replacing the run record's `crs` when it
+ * has an authority), as WKT, and whether it is geographic. */
+static int srs_describe(OGRSpatialReferenceH srs, compare_plan *p)
+{
+	char *wkt = NULL;
+	if (srs) {
+		const char *auth = OSRGetAuthorityName(srs, NULL);
+		const char *code = OSRGetAuthorityCode(srs, NULL);
+		if (auth && code) {
+			size_t len = strlen(auth) + strlen(code) + 2;
+			char *crs = malloc(len);
+			if (!crs)
+				return -1;
+			snprintf(crs, len, "%s:%s", auth, code);
+			free(p->crs);
+			p->crs = crs;
+		}
+		p->geographic = OSRIsGeographic(srs) != 0;
+		OSRExportToWkt(srs, &wkt);
+	}
+	p->crs_wkt = strdup(wkt ? wkt : "");
+	CPLFree(wkt);
+	return p->crs_wkt ? 0 : -1;
+}
+
+/* rules.walk_distance_m from the parameters text, 0 if absent. */
+static double walk_from_parameters(const char *text)
+{
+	const char *key = "rules.walk_distance_m = ";
+	for (const char *l = text; l && *l;) {
+		if (!strncmp(l, key, strlen(key)))
+			return atof(l + strlen(key));
+		l = strchr(l, '\n');
+		l = l ? l + 1 : NULL;
+	}
+	return 0;
+}
+
+static status_code read_run(reader *rd, compare_plan *p)
+{
+	static const char *const names[] = {"crs", "parameters"};
+	int idx[2];
+	OGRLayerH l = need_layer(rd, "run");
+	if (!l)
+		return STATUS_INPUT;
+	if (need_fields(rd, l, names, 2, idx) != STATUS_OK)
+		return STATUS_INPUT;
+	int iwalk = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "walk_distance_m");
+	OGR_L_ResetReading(l);
+	OGRFeatureH f = OGR_L_GetNextFeature(l);
+	if (!f)
+		return not_a_plan(rd, "layer '%s' is empty%s", "run", "");
+	p->crs = field_dup(f, idx[0]);
+	p->parameters = field_dup(f, idx[1]);
+	if (iwalk >= 0 && OGR_F_IsFieldSetAndNotNull(f, iwalk))
+		p->walk_distance_m = OGR_F_GetFieldAsDouble(f, iwalk);
+	OGR_F_Destroy(f);
+	if (!p->crs || !p->parameters)
+		return status_fail(rd->st, STATUS_INTERNAL, "out of memory");
+	if (p->walk_distance_m <= 0)
+		p->walk_distance_m = walk_from_parameters(p->parameters);
+	return STATUS_OK;
+}
+
+static int station_id_cmp(const void *x, const void *y)
+{
+	const compare_station *a = x, *b = y;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static status_code read_stations(reader *rd, compare_plan *p)
+{
+	static const char *const names[] = {"station_id", "kind",       "district",
+	                                    "street",     "households", "underfilled"};
+	int idx[6];
+	OGRLayerH l = need_layer(rd, "stations");
+	if (!l || need_fields(rd, l, names, 6, idx) != STATUS_OK)
+		return STATUS_INPUT;
+	if (srs_describe(OGR_L_GetSpatialRef(l), p))
+		return status_fail(rd->st, STATUS_INTERNAL, "out of memory");
+	GIntBig n = OGR_L_GetFeatureCount(l, TRUE);
+	p->stations = calloc(n > 0 ? (size_t)n : 1, sizeof(*p->stations));
+	if (!p->stations)
+		return status_fail(rd->st, STATUS_INTERNAL, "out of memory");
+	OGR_L_ResetReading(l);
+	for (OGRFeatureH f; (f = OGR_L_GetNextFeature(l)) != NULL; OGR_F_Destroy(f)) {
+		OGRGeometryH g = OGR_F_GetGeometryRef(f);
+		if ((GIntBig)p->nstations >= n || !g ||
+		    wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPoint || OGR_G_IsEmpty(g)) {
+			status_code rc =
+			    status_fail(rd->st, STATUS_INPUT, "'%s': layer 'stations' fid %lld: %s",
+			                rd->path, (long long)OGR_F_GetFID(f),
+			                g ? "geometry is not a point" : "no geometry");
+			OGR_F_Destroy(f);
+			return rc;
+		}
+		compare_station *s = &p->stations[p->nstations++];
+		s->id = (long)OGR_F_GetFieldAsInteger64(f, idx[0]);
+		s->x = OGR_G_GetX(g, 0);
+		s->y = OGR_G_GetY(g, 0);
+		snprintf(s->kind, sizeof(s->kind), "%s", OGR_F_GetFieldAsString(f, idx[1]));
+		s->district = field_dup(f, idx[2]);
+		s->street = field_dup(f, idx[3]);
+		s->households = (long)OGR_F_GetFieldAsInteger64(f, idx[4]);
+		s->underfilled = OGR_F_GetFieldAsInteger(f, idx[5]) != 0;
+		if (!s->district || !s->street) {
+			OGR_F_Destroy(f);
+			return status_fail(rd->st, STATUS_INTERNAL, "out of memory");
+		}
+	}
+	/* Station ids identify stations in the comparison: they must be unique. */
+	if (p->nstations > 1) {
+		qsort(p->stations, p->nstations, sizeof(*p->stations), station_id_cmp);
+		for (size_t i = 1; i < p->nstations; i++)
+			if (p->stations[i].id == p->stations[i - 1].id)
+				return status_fail(rd->st, STATUS_INPUT,
+				                   "'%s': layer 'stations': station_id %ld appears "
+				                   "more than once",
+				                   rd->path, p->stations[i].id);
+	}
+	return STATUS_OK;
+}
+
+/* Read `layer`'s district, street, households (and distance when `dist`
+ * is set) without geometry. `add` stores one row; returns -1 out of memory. */
+typedef int (*row_fn)(compare_plan *p, char *district, char *street, long households,
+                      double distance);
+
+static status_code read_rows(reader *rd, compare_plan *p, const char *layer, const char *dist,
+                             row_fn add)
+{
+	const char *names[] = {"district", "street", "households", dist};
+	size_t n = dist ? 4 : 3;
+	int idx[4];
+	OGRLayerH l = need_layer(rd, layer);
+	if (!l || need_fields(rd, l, names, n, idx) != STATUS_OK)
+		return STATUS_INPUT;
+	const char *ignored[] = {"OGR_GEOMETRY", NULL};
+	OGR_L_SetIgnoredFields(l, ignored);
+	OGR_L_ResetReading(l);
+	for (OGRFeatureH f; (f = OGR_L_GetNextFeature(l)) != NULL; OGR_F_Destroy(f)) {
+		char *d = field_dup(f, idx[0]), *s = field_dup(f, idx[1]);
+		long hh = (long)OGR_F_GetFieldAsInteger64(f, idx[2]);
+		double dm = dist ? OGR_F_GetFieldAsDouble(f, idx[3]) : 0;
+		if (!d || !s || add(p, d, s, hh, dm)) {
+			free(d);
+			free(s);
+			OGR_F_Destroy(f);
+			return status_fail(rd->st, STATUS_INTERNAL, "out of memory");
+		}
+	}
+	return STATUS_OK;
+}
+
+static int add_assign(compare_plan *p, char *district, char *street, long households,
+                      double distance)
+{
+	if ((p->nassign & (p->nassign - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
+		compare_assign *a =
+		    realloc(p->assign, (p->nassign ? p->nassign * 2 : 1) * sizeof(*a));
+		if (!a)
+			return -1;
+		p->assign = a;
+	}
+	p->assign[p->nassign++] = (compare_assign){district, street, households, distance};
+	return 0;
+}
+
+static int add_uncovered(compare_plan *p, char *district, char *street, long households,
+                         double distance)
+{
+	(void)distance;
+	if ((p->nuncovered & (p->nuncovered - 1)) == 0) {
+		size_t cap = p->nuncovered ? p->nuncovered * 2 : 1;
+		compare_uncovered *u = realloc(p->uncovered, cap * sizeof(*u));
+		if (!u)
+			return -1;
+		p->uncovered = u;
+	}
+	p->uncovered[p->nuncovered++] = (compare_uncovered){district, street, households};
+	return 0;
+}
+
+status_code plan_read(const char *path, compare_plan *out, status *st)
+{
+	memset(out, 0, sizeof(*out));
+	out->path = strdup(path);
+	if (!out->path)
+		return status_fail(st, STATUS_INTERNAL, "out of memory");
+	gdal_bridge_push();
+	reader rd = {NULL, path, st};
+	status_code rc = STATUS_OK;
+	rd.ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	if (!rd.ds)
+		rc = gdal_fail(st, STATUS_INPUT, "'%s': cannot open", path);
+	if (rc == STATUS_OK)
+		rc = read_run(&rd, out);
+	if (rc == STATUS_OK)
+		rc = read_stations(&rd, out);
+	if (rc == STATUS_OK)
+		rc = read_rows(&rd, out, "assignments", "distance_m", add_assign);
+	if (rc == STATUS_OK)
+		rc = read_rows(&rd, out, "uncovered", NULL, add_uncovered);
+	if (rd.ds)
+		GDALClose(rd.ds);
+	gdal_bridge_pop();
+	if (rc != STATUS_OK)
+		compare_plan_free(out);
+	return rc;
+}

@@ -1,0 +1,115 @@
+/*
+ * cmd_compare.c: `stationplan compare A.gpkg B.gpkg`, two scenarios side by
+ * side: the parameters that differ, a per-district (or per-street) table
+ * with totals, and which stations were kept, moved, removed or added;
+ * optionally the changes as a styled GeoPackage for QGIS.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "compare.h"
+
+const char cmd_compare_usage[] =
+    "usage: stationplan compare A.gpkg B.gpkg [--by district|street]\n"
+    "                           [--format text|csv|md] [--tolerance-m M]\n"
+    "                           [-o DIFF.gpkg [--overwrite]]\n\n"
+    "Compare two plans written by `stationplan run` (in the same CRS): the\n"
+    "scenario parameters that differ; per district (or street) the stations in\n"
+    "A and B and the difference, households per station, underfilled stations,\n"
+    "mean and longest walk, uncovered households, with a totals row; and the\n"
+    "station changes: kept (same site within the tolerance), moved (to the\n"
+    "nearest free site within A's rules.walk_distance_m), removed, added.\n\n"
+    "  --by district|street  one row per district (default) or per street\n"
+    "  --format text|csv|md  aligned text (default), CSV (the table only, RFC 4180)\n"
+    "                        or a Markdown report\n"
+    "  --tolerance-m M       a station within M metres is kept (default 50)\n"
+    "  -o, --output FILE     also write the changes as a GeoPackage: layers\n"
+    "                        added, removed, kept (points) and moved (old -> new)\n"
+    "  --overwrite           replace an existing FILE\n\n"
+    "exit status: 0 compared; 1 bad command line; 2 a file is not a stationplan\n"
+    "plan, or the two are in different CRSs; 4 internal error.\n";
+
+static int usage_error(status *st, const char *fmt, const char *arg)
+{
+	fputs(cmd_compare_usage, stderr);
+	return status_fail(st, STATUS_USAGE, fmt, arg);
+}
+
+int cmd_compare(int argc, char **argv, status *st)
+{
+	const char *files[2] = {NULL, NULL}, *out = NULL;
+	int nfiles = 0, overwrite = 0;
+	table_format fmt = TABLE_TEXT;
+	compare_options opt;
+	compare_options_init(&opt);
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int has_value = i + 1 < argc;
+		if (!strcmp(a, "--by") && has_value) {
+			const char *v = argv[++i];
+			if (!strcmp(v, "district"))
+				opt.by = COMPARE_BY_DISTRICT;
+			else if (!strcmp(v, "street"))
+				opt.by = COMPARE_BY_STREET;
+			else
+				return usage_error(
+				    st, "compare: --by '%s' (must be district or street)", v);
+		} else if (!strcmp(a, "--format") && has_value) {
+			if (table_format_parse(argv[++i], &fmt))
+				return usage_error(
+				    st, "compare: --format '%s' (must be text, csv or md)",
+				    argv[i]);
+		} else if (!strcmp(a, "--tolerance-m") && has_value) {
+			char *end;
+			opt.tolerance_m = strtod(argv[++i], &end);
+			if (end == argv[i] || *end || !(opt.tolerance_m >= 0))
+				return usage_error(
+				    st, "compare: --tolerance-m '%s' (must be a distance >= 0)",
+				    argv[i]);
+		} else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_value) {
+			out = argv[++i];
+		} else if (!strcmp(a, "--overwrite")) {
+			overwrite = 1;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			st->quiet = 1;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			st->verbose++;
+		} else if (a[0] == '-' && a[1]) {
+			return usage_error(st, "compare: unknown or incomplete option '%s'", a);
+		} else if (nfiles < 2) {
+			files[nfiles++] = a;
+		} else {
+			return usage_error(st, "compare: more than two plans ('%s')", a);
+		}
+	}
+	if (nfiles < 2)
+		return usage_error(st, "compare: two plans are needed, A and B%s", "");
+
+	compare_plan pa, pb;
+	compare_result res;
+	status_code rc = plan_read(files[0], &pa, st);
+	if (rc != STATUS_OK)
+		return rc;
+	if ((rc = plan_read(files[1], &pb, st)) != STATUS_OK) {
+		compare_plan_free(&pa);
+		return rc;
+	}
+	rc = compare_plans(&pa, &pb, &opt, &res, st);
+	if (rc == STATUS_OK && out)
+		rc = diff_write(out, overwrite, &res, &pa, &pb, st);
+	if (rc == STATUS_OK) {
+		if (compare_print(&res, &pa, &pb, fmt, stdout))
+			rc = status_fail(st, STATUS_INTERNAL, "compare: out of memory");
+		else if (out)
+			status_note(st, 0, "changes written to %s", out);
+	}
+	if (fflush(stdout) != 0 && rc == STATUS_OK)
+		rc = status_fail(st, STATUS_INTERNAL, "compare: cannot write the table");
+	compare_result_free(&res);
+	compare_plan_free(&pa);
+	compare_plan_free(&pb);
+	return rc;
+}
