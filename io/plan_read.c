@@ -255,7 +255,8 @@ status_code plan_read(const char *path, compare_plan *out, status *st)
 	gdal_bridge_push();
 	reader rd = {NULL, path, st};
 	status_code rc = STATUS_OK;
-	rd.ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	rd.ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, NULL,
+	                   NULL, NULL);
 	if (!rd.ds)
 		rc = gdal_fail(st, STATUS_INPUT, "'%s': cannot open", path);
 	if (rc == STATUS_OK)

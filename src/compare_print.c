@@ -36,7 +36,18 @@ static const char legend[] =
     "walk: household-weighted mean walking distance (m); max: longest walk (m);\n"
     "unc hh: households out of reach of any station\n";
 
-static void group_row(table *t, size_t nkey, const compare_group *g, const char *label)
+/* A derived figure, or "-" ("" in CSV) when it is undefined (no station, no
+ * assigned household). */
+static void derived_cell(table *t, size_t col, int defined, double v, table_format fmt)
+{
+	if (defined)
+		table_cell(t, col, "%.0f", v);
+	else
+		table_cell(t, col, "%s", fmt == TABLE_CSV ? "" : "-");
+}
+
+static void group_row(table *t, size_t nkey, const compare_group *g, const char *label,
+                      table_format fmt)
 {
 	const compare_side *a = &g->a, *b = &g->b;
 	size_t c = 0;
@@ -54,14 +65,14 @@ static void group_row(table *t, size_t nkey, const compare_group *g, const char 
 	table_cell(t, c++, "%ld", b->stations);
 	long d = b->stations - a->stations;
 	table_cell(t, c++, d ? "%+ld" : "%ld", d);
-	table_cell(t, c++, "%.0f", compare_side_households_per_station(a));
-	table_cell(t, c++, "%.0f", compare_side_households_per_station(b));
+	derived_cell(t, c++, a->stations > 0, compare_side_households_per_station(a), fmt);
+	derived_cell(t, c++, b->stations > 0, compare_side_households_per_station(b), fmt);
 	table_cell(t, c++, "%ld", a->underfilled);
 	table_cell(t, c++, "%ld", b->underfilled);
-	table_cell(t, c++, "%.0f", compare_side_mean_walk(a));
-	table_cell(t, c++, "%.0f", compare_side_mean_walk(b));
-	table_cell(t, c++, "%.0f", a->max_walk_m);
-	table_cell(t, c++, "%.0f", b->max_walk_m);
+	derived_cell(t, c++, a->walk_hh > 0, compare_side_mean_walk(a), fmt);
+	derived_cell(t, c++, b->walk_hh > 0, compare_side_mean_walk(b), fmt);
+	derived_cell(t, c++, a->walk_hh > 0, a->max_walk_m, fmt);
+	derived_cell(t, c++, b->walk_hh > 0, b->max_walk_m, fmt);
 	table_cell(t, c++, "%ld", a->uncovered_households);
 	table_cell(t, c++, "%ld", b->uncovered_households);
 }
@@ -77,9 +88,9 @@ static int print_groups(const compare_result *r, table_format fmt, FILE *out)
 	for (size_t i = 0; i < NVALUE; i++)
 		table_column(&t, nkey + i, value_cols[i].title, value_cols[i].csv, TABLE_RIGHT);
 	for (size_t i = 0; i < r->ngroups; i++)
-		group_row(&t, nkey, &r->groups[i], NULL);
+		group_row(&t, nkey, &r->groups[i], NULL, fmt);
 	table_rule(&t);
-	group_row(&t, nkey, &r->total, "total");
+	group_row(&t, nkey, &r->total, "total", fmt);
 	int rc = table_print(&t, fmt, out);
 	table_free(&t);
 	return rc;
