@@ -64,6 +64,8 @@ typedef struct inputs {
 	char *crs;        /* working CRS as "EPSG:4549" */
 	char *crs_wkt;    /* its WKT */
 	char *source_crs; /* CRS of the units source, "EPSG:4326" or a name */
+	char *units_source; /* "path:layer" of the units, for messages */
+	char *id_field;     /* the id field's name, for messages ("code") */
 	size_t nrepaired; /* polygons repaired with MakeValid */
 	size_t nfiles;
 	input_file *files;

@@ -5,6 +5,14 @@
 #ifndef STATIONPLAN_IO_INT_H
 #define STATIONPLAN_IO_INT_H
 
+#include <stddef.h>
+
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "inputs.h"
+#include "scenario.h"
 #include "status.h"
 
 /* Register GDAL drivers once (thread-safe, idempotent) and set the config
@@ -25,5 +33,95 @@ status_code gdal_fail(status *st, status_code code, const char *fmt, ...)
 
 /* GDAL's last message text ("" if none), valid until the next GDAL call. */
 const char *gdal_last_msg(void);
+
+/* ---- reading inputs (io/read_*.c) ---- */
+
+/* read_source.c: open `path` as a vector source with "K=V,K=V" open
+ * options and pick `layer` ("" = the only one). `key` names the scenario key
+ * for messages ("input.units"). Records a "file" problem and returns -1 on
+ * failure; on success the caller closes *ds (GDALClose). */
+int read_source_open(const char *key, const char *path, const char *layer, const char *open_options,
+                     GDALDatasetH *ds, OGRLayerH *lyr, status *st);
+
+/* Index of field `name` in `lyr`, or -1. */
+int read_source_field(OGRLayerH lyr, const char *name);
+
+/* "a, b, c": the layer's field names, into buf. */
+void read_source_fields(OGRLayerH lyr, char *buf, size_t bufsize);
+
+/* 1 when `s` is valid UTF-8 (NULL counts as valid). */
+int read_utf8_valid(const char *s);
+
+/* read_crs.c: a new CRS from "EPSG:4549", WKT, PROJ text..., with x = east
+ * (OAMS_TRADITIONAL_GIS_ORDER); NULL when it does not parse. Caller frees
+ * with OSRDestroySpatialReference. */
+OGRSpatialReferenceH read_crs_parse(const char *text);
+
+/* The metric EPSG code for data centred at lon/lat: a CGCS2000 3-degree
+ * Gauss-Kruger zone (4534-4554) in China, else the UTM zone (326xx/327xx). */
+int read_crs_auto_epsg(double lon, double lat);
+
+/* The layer's CRS (a clone), else `assume` when set; NULL after recording a
+ * "crs" problem. `label` is "path:layer". Caller frees. */
+OGRSpatialReferenceH read_crs_source(OGRLayerH lyr, const char *label, const char *assume,
+                                     status *st);
+
+/* Choose the working CRS for the units layer per sc->crs and fill in->crs,
+ * in->crs_wkt and in->source_crs. Returns the CRS (caller frees), or NULL
+ * after recording a "crs" problem. */
+OGRSpatialReferenceH read_crs_working(const scenario *sc, OGRLayerH lyr, OGRSpatialReferenceH src,
+                                      inputs *in, status *st);
+
+/* A transformation src -> dst, or NULL when they are the same CRS (no
+ * transform needed). *fail is set when one was needed but cannot be made
+ * (a "crs" problem is recorded). Caller frees with OCTDestroyCoordinateTransformation. */
+OGRCoordinateTransformationH read_crs_transform(OGRSpatialReferenceH src, OGRSpatialReferenceH dst,
+                                                const char *label, int *fail, status *st);
+
+/* read_geometry.c: turn a feature's geometry (not owned) into a valid
+ * Polygon, MultiPolygon or Point in the working CRS. On success returns a
+ * new geometry (caller destroys), sets *repaired when MakeValid changed it
+ * and *area to its area (0 for points). On failure returns NULL with the
+ * reason in `why` ("empty geometry", ...). */
+OGRGeometryH read_geometry_prepare(OGRGeometryH g, OGRCoordinateTransformationH ct, int *repaired,
+                                   double *area, char *why, size_t whysize);
+
+/* ISO WKB (little-endian) of g into a new buffer; NULL when out of memory. */
+unsigned char *read_geometry_wkb(OGRGeometryH g, size_t *size);
+
+/* read_households.c: parse a household count; returns 0 and *out, or -1
+ * with the rule broken in `why` ("must be >= 0", ...); -2 for empty text. */
+int read_households_parse(const char *text, long *out, const char **why);
+
+/* Join the CSV sc->households_table onto in->units (households < 0 means
+ * "not yet known"); records "join", "households" and "encoding" problems. */
+void read_households_join(const scenario *sc, inputs *in, status *st);
+
+/* read_kind.c: UNIT_URBAN or UNIT_RURAL for a kind value listed in the
+ * comma-separated lists (case-insensitive), or -1. */
+int read_kind_map(const char *value, const char *urban_values, const char *rural_values);
+
+/* From a name: 社区/居委会 -> urban, 村 -> rural, else -1. */
+int read_kind_infer(const char *name);
+
+/* read_units.c: read sc->units into in->units with every check. Returns
+ * the working CRS for the other layers (caller frees), NULL if none. */
+OGRSpatialReferenceH read_units(const scenario *sc, inputs *in, status *st);
+
+/* read_points.c: the point layer `path` (role "existing"/"candidates") into
+ * ps, in the working CRS `work`. */
+void read_points(const char *role, const char *path, const char *layer, const scenario *sc,
+                 OGRSpatialReferenceH work, point_set *ps, status *st);
+
+/* The comma-separated polygon sources sc->exclude, buffered by
+ * sc->exclude_buffer_m, into ps. */
+void read_exclude(const scenario *sc, OGRSpatialReferenceH work, poly_set *ps, status *st);
+
+/* read_fingerprint.c: append the fingerprint of `path` as `role`. Returns
+ * -1 when out of memory. */
+int read_fingerprint_add(inputs *in, const char *role, const char *path);
+
+/* SHA-256 of a buffer as 64 hex digits + NUL. */
+void read_sha256_hex(const void *data, size_t len, char hex[65]);
 
 #endif
