@@ -1,0 +1,227 @@
+/*
+ * cluster.c: the columns of the set-partitioning model.
+ *
+ * A column is a station: a set S of units that one site reaches, with at
+ * most households_max households (a split unit counts one part). Columns
+ * are enumerated site by site (depth-first over the site's units in index
+ * order, pruned by households_max) and deduplicated by unit set: of all the
+ * sites reaching S only the least-cost one is kept, because the objective
+ * only sees the cheapest (ties: the lowest site index, so the result does not
+ * depend on anything but the input). Existing stations keep their own
+ * columns, one per set they reach plus the empty set, since they must be
+ * open wherever the cheaper site is. Sets below households_min are columns
+ * too (underfilled), priced by sp_cost: free of penalty only at an isolated
+ * site, so the band holds wherever it can.
+ *
+ * Enumeration stops with "too many" past p->max_cols columns (or ten times
+ * that many subsets visited), and the driver then cuts the sub-problem.
+ */
+#include "solver_int.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t set_hash(const int *u, size_t n, int fsite)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)(int64_t)fsite;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (uint64_t)(uint32_t)u[i];
+		h *= 1099511628211ULL;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+static int col_matches(const sp_sub *s, const sp_cols *c, size_t col, const int *u, size_t n,
+                       int fsite)
+{
+	if (c->start[col + 1] - c->start[col] != n)
+		return 0;
+	if (fsite >= 0 ? c->site[col] != fsite : s->fixed[c->site[col]])
+		return 0;
+	return memcmp(c->unit + c->start[col], u, n * sizeof(int)) == 0;
+}
+
+/* Slot of set (u, fsite) in the hash: holding it, or the empty slot for it. */
+static size_t hash_slot(const sp_sub *s, const sp_cols *c, const int *u, size_t n, int fsite)
+{
+	size_t mask = c->hcap - 1;
+	size_t i = (size_t)set_hash(u, n, fsite) & mask;
+	while (c->hslots[i] && !col_matches(s, c, c->hslots[i] - 1, u, n, fsite))
+		i = (i + 1) & mask;
+	return i;
+}
+
+static int hash_grow(const sp_sub *s, sp_cols *c)
+{
+	size_t ncap = c->hcap ? 2 * c->hcap : 1024;
+	size_t *old = c->hslots, ocap = c->hcap;
+	c->hslots = calloc(ncap, sizeof(size_t));
+	if (!c->hslots) {
+		c->hslots = old;
+		return -1;
+	}
+	c->hcap = ncap;
+	for (size_t i = 0; i < ocap; i++) {
+		if (!old[i])
+			continue;
+		size_t col = old[i] - 1;
+		int fsite = s->fixed[c->site[col]] ? c->site[col] : -1;
+		size_t n = c->start[col + 1] - c->start[col];
+		c->hslots[hash_slot(s, c, c->unit + c->start[col], n, fsite)] = old[i];
+	}
+	free(old);
+	return 0;
+}
+
+static int col_push(const sp_sub *s, sp_cols *c, const int *u, size_t n, int site, double cost,
+                    long lo, size_t slot)
+{
+	if (c->n + 1 >= c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 1024;
+		size_t *start = realloc(c->start, (cap + 1) * sizeof(size_t));
+		if (!start)
+			return -1;
+		c->start = start;
+		int *site_ = realloc(c->site, cap * sizeof(int));
+		if (!site_)
+			return -1;
+		c->site = site_;
+		int *ub = realloc(c->ub, cap * sizeof(int));
+		if (!ub)
+			return -1;
+		c->ub = ub;
+		double *cost_ = realloc(c->cost, cap * sizeof(double));
+		if (!cost_)
+			return -1;
+		c->cost = cost_;
+		long *lo_ = realloc(c->lo, cap * sizeof(long));
+		if (!lo_)
+			return -1;
+		c->lo = lo_;
+		c->cap = cap;
+	}
+	if (c->nnz + n > c->nzcap) {
+		size_t cap = c->nzcap ? 2 * c->nzcap : 4096;
+		while (cap < c->nnz + n)
+			cap *= 2;
+		int *unit = realloc(c->unit, cap * sizeof(int));
+		if (!unit)
+			return -1;
+		c->unit = unit;
+		c->nzcap = cap;
+	}
+	if (c->n == 0)
+		c->start[0] = 0;
+	memcpy(c->unit + c->nnz, u, n * sizeof(int));
+	c->nnz += n;
+	c->start[c->n + 1] = c->nnz;
+	c->site[c->n] = site;
+	c->cost[c->n] = cost;
+	c->lo[c->n] = lo;
+	int ub = s->fixed[site] ? 1 : 1 << 30;
+	for (size_t i = 0; i < n; i++)
+		if (s->k[u[i]] < ub)
+			ub = s->k[u[i]];
+	c->ub[c->n] = n ? ub : 1;
+	c->n++;
+	c->hslots[slot] = c->n;
+	return 0;
+}
+
+/* Record set u[0..n) served from `site`. Returns 0, -1 on ENOMEM. */
+static int col_offer(const sp_sub *s, const sp_params *p, sp_cols *c, const int *u, size_t n,
+                     int site, long lo, double wd)
+{
+	if (!s->fixed[site] && n == 0)
+		return 0;
+	if ((c->n + 1) * 2 > c->hcap && hash_grow(s, c) < 0)
+		return -1;
+	int fsite = s->fixed[site] ? site : -1;
+	size_t slot = hash_slot(s, c, u, n, fsite);
+	double cost = sp_cost(s, p, site, lo, wd);
+	if (c->hslots[slot]) {
+		size_t col = c->hslots[slot] - 1;
+		if (cost < c->cost[col] - 1e-12) {
+			c->site[col] = site;
+			c->cost[col] = cost;
+		}
+		return 0;
+	}
+	return col_push(s, c, u, n, site, cost, lo, slot);
+}
+
+typedef struct enum_state {
+	const sp_sub *s;
+	const sp_params *p;
+	sp_cols *c;
+	int site;
+	const int *cand; /* the site's units, ascending */
+	const double *cd;
+	size_t ncand;
+	int *cur;
+	size_t visited, max_visit;
+} enum_state;
+
+static int dfs(enum_state *e, size_t depth, size_t from, long lo, long hi, double wd)
+{
+	if (++e->visited > e->max_visit || e->c->n > e->p->max_cols)
+		return 1;
+	int rc = col_offer(e->s, e->p, e->c, e->cur, depth, e->site, lo, wd);
+	if (rc)
+		return rc;
+	for (size_t i = from; i < e->ncand; i++) {
+		int u = e->cand[i];
+		if (hi + e->s->phi[u] > e->p->hmax)
+			continue;
+		e->cur[depth] = u;
+		rc = dfs(e, depth + 1, i + 1, lo + e->s->plo[u], hi + e->s->phi[u],
+		         wd + sp_part(e->s, u) * e->cd[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int cluster_enumerate(const sp_sub *s, const sp_params *p, sp_cols *c)
+{
+	memset(c, 0, sizeof(*c));
+	int *cur = malloc((size_t)(s->nu > 0 ? s->nu : 1) * sizeof(int));
+	if (!cur || hash_grow(s, c) < 0) {
+		free(cur);
+		return -1;
+	}
+	enum_state e = {.s = s, .p = p, .c = c, .cur = cur, .max_visit = 10 * p->max_cols};
+	int rc = 0;
+	for (int j = 0; j < s->ns && rc == 0; j++) {
+		e.site = j;
+		e.cand = s->sunit + s->ss[j];
+		e.cd = s->sdist + s->ss[j];
+		e.ncand = s->ss[j + 1] - s->ss[j];
+		rc = dfs(&e, 0, 0, 0, 0, 0.0);
+	}
+	free(cur);
+	if (rc)
+		cluster_free(c);
+	return rc;
+}
+
+long cluster_find(const sp_sub *s, const sp_cols *c, const sp_station *st)
+{
+	int fsite = s->fixed[st->site] ? st->site : -1;
+	size_t slot = hash_slot(s, c, st->u, (size_t)st->n, fsite);
+	return c->hslots[slot] ? (long)c->hslots[slot] - 1 : -1;
+}
+
+void cluster_free(sp_cols *c)
+{
+	free(c->start);
+	free(c->unit);
+	free(c->site);
+	free(c->ub);
+	free(c->cost);
+	free(c->lo);
+	free(c->hslots);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,76 @@
+/*
+ * glpk_bridge.c: the one place GLPK messages and errors enter stationplan.
+ *
+ * GLPK prints through a terminal hook and, on an internal error (a broken
+ * invariant, out of memory), calls the error hook and then abort(). Here the
+ * terminal hook keeps the last line of output per thread (never printed:
+ * `run` has its own progress) and the error hook longjmps back into
+ * glpk_bridge_call(), which frees the thread's GLPK environment, as the GLPK
+ * manual prescribes, and reports the failure with that last line.
+ *
+ * Threads: Debian builds GLPK with thread-local environments
+ * (glp_config("TLS") is set), so every worker thread may own its own
+ * glp_prob; solver.c checks glpk_bridge_threads_ok() and falls back to one
+ * thread when the library was built without it.
+ */
+#include "solver_int.h"
+
+#include <glpk.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+static _Thread_local char last_line[256];
+static _Thread_local jmp_buf *error_jump;
+
+static int term_hook(void *info, const char *s)
+{
+	(void)info;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		n--;
+	if (n > 0) {
+		if (n >= sizeof(last_line))
+			n = sizeof(last_line) - 1;
+		memcpy(last_line, s, n);
+		last_line[n] = '\0';
+	}
+	return 1; /* suppress GLPK's own printing */
+}
+
+static void error_hook(void *info)
+{
+	(void)info;
+	if (error_jump)
+		longjmp(*error_jump, 1);
+}
+
+int glpk_bridge_threads_ok(void)
+{
+	return glp_config("TLS") != NULL;
+}
+
+int glpk_bridge_call(int (*fn)(void *), void *arg, char *err, size_t errsize)
+{
+	jmp_buf jb;
+	jmp_buf *volatile saved = error_jump;
+	last_line[0] = '\0';
+	glp_term_hook(term_hook, NULL);
+	if (setjmp(jb)) {
+		error_jump = saved;
+		snprintf(err, errsize, "glpk: %s", last_line[0] ? last_line : "internal error");
+		glp_free_env();
+		return -1;
+	}
+	error_jump = &jb;
+	glp_error_hook(error_hook, NULL);
+	int rc = fn(arg);
+	glp_error_hook(NULL, NULL);
+	error_jump = saved;
+	return rc;
+}
+
+void glpk_bridge_thread_end(void)
+{
+	glp_free_env();
+}

@@ -1,0 +1,451 @@
+/*
+ * heur.c: a fast incumbent for every sub-problem, before branch-and-bound.
+ *
+ * Construction is a greedy "hardest unit first" packing: units with the
+ * fewest reachable sites (then the most households) are placed first, into
+ * an open station that reaches them and has room, else into a new station at
+ * the reachable site whose greedy fill (nearest unplaced units while they fit
+ * under households_max) holds the most households. Existing stations are
+ * opened first.
+ *
+ * Local search then repeats, while the cost (sp_cost, the model's own
+ * objective) falls and time remains:
+ *   drop      empty a station into others that reach its units and have room,
+ *             with a one-level ejection chain (move a unit of the receiver on
+ *             to a third station to make room);
+ *   reassign  move one unit (or one part of a split unit) to another station
+ *             when that lowers the cost (walking, underfill);
+ *   re-site   put each station on the least-cost site reaching all its units.
+ * Every move keeps the solution feasible (reach, households_max), so the
+ * result is always a valid incumbent for model.c. Deterministic: fixed scan
+ * orders, ties broken by index.
+ */
+#include "solver_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double clock_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int has_member(const sp_station *st, int u)
+{
+	int lo = 0, hi = st->n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (st->u[mid] < u)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < st->n && st->u[lo] == u;
+}
+
+static int member_add(const sp_sub *s, sp_station *st, int u)
+{
+	int *nu = realloc(st->u, (size_t)(st->n + 1) * sizeof(int));
+	if (!nu)
+		return -1;
+	st->u = nu;
+	int i = st->n;
+	while (i > 0 && st->u[i - 1] > u) {
+		st->u[i] = st->u[i - 1];
+		i--;
+	}
+	st->u[i] = u;
+	st->n++;
+	st->lo += s->plo[u];
+	st->hi += s->phi[u];
+	st->wd += sp_part(s, u) * sp_dist(s, st->site, u);
+	return 0;
+}
+
+static void member_remove(const sp_sub *s, sp_station *st, int u)
+{
+	int i = 0;
+	while (i < st->n && st->u[i] != u)
+		i++;
+	if (i == st->n)
+		return;
+	memmove(st->u + i, st->u + i + 1, (size_t)(st->n - i - 1) * sizeof(int));
+	st->n--;
+	st->lo -= s->plo[u];
+	st->hi -= s->phi[u];
+	st->wd -= sp_part(s, u) * sp_dist(s, st->site, u);
+	if (st->n == 0)
+		st->wd = 0;
+}
+
+/* Cost of station st as it would be with unit u added (+1) or removed (-1). */
+static double cost_with(const sp_sub *s, const sp_params *p, const sp_station *st, int u, int sign)
+{
+	long lo = st->lo + sign * s->plo[u];
+	double wd = st->wd + sign * sp_part(s, u) * sp_dist(s, st->site, u);
+	if (sign < 0 && st->n == 1 && !s->fixed[st->site])
+		return 0; /* the station closes */
+	return sp_cost(s, p, st->site, lo, wd);
+}
+
+/* Stations by site: head[site] -> first station, nxt[station] -> next. */
+typedef struct site_index {
+	int *head, *nxt;
+	int cap;
+} site_index;
+
+static int index_build(const sp_sub *s, const sp_sol *sol, site_index *ix)
+{
+	if (!ix->head && !(ix->head = malloc((size_t)s->ns * sizeof(int))))
+		return -1;
+	if (sol->n > ix->cap) {
+		int *n = realloc(ix->nxt, (size_t)sol->n * sizeof(int));
+		if (!n)
+			return -1;
+		ix->nxt = n;
+		ix->cap = sol->n;
+	}
+	for (int j = 0; j < s->ns; j++)
+		ix->head[j] = -1;
+	for (int i = sol->n - 1; i >= 0; i--) {
+		ix->nxt[i] = ix->head[sol->st[i].site];
+		ix->head[sol->st[i].site] = i;
+	}
+	return 0;
+}
+
+static void index_free(site_index *ix)
+{
+	free(ix->head);
+	free(ix->nxt);
+}
+
+/* Remove empty non-fixed stations, keeping order. */
+static void sol_compact(sp_sol *sol, const sp_sub *s)
+{
+	int w = 0;
+	for (int i = 0; i < sol->n; i++) {
+		if (sol->st[i].n == 0 && !s->fixed[sol->st[i].site]) {
+			free(sol->st[i].u);
+			continue;
+		}
+		sol->st[w++] = sol->st[i];
+	}
+	sol->n = w;
+}
+
+/* Best station (least cost increase) other than `skip` that can take unit u. */
+static int best_receiver(const sp_sub *s, const sp_params *p, const sp_sol *sol,
+                         const site_index *ix, int u, int skip, double *delta)
+{
+	int best = -1;
+	double bd = 0;
+	for (size_t q = s->us[u]; q < s->us[u + 1]; q++) {
+		for (int t = ix->head[s->usite[q]]; t >= 0; t = ix->nxt[t]) {
+			const sp_station *st = &sol->st[t];
+			if (t == skip || st->n < 0 || st->hi + s->phi[u] > p->hmax ||
+			    has_member(st, u))
+				continue;
+			double d = cost_with(s, p, st, u, +1) - sp_station_cost(s, p, st);
+			if (best < 0 || d < bd - 1e-12) {
+				best = t;
+				bd = d;
+			}
+		}
+	}
+	*delta = bd;
+	return best;
+}
+
+/* Greedy fill of a new station at site j seeded with unit u. */
+static int greedy_fill(const sp_sub *s, const sp_params *p, const int *rem, int j, int u, int *out,
+                       long *hi_out)
+{
+	int n = 0;
+	long hi = s->phi[u];
+	out[n++] = u;
+	/* the site's units by distance: scan its list (index order) picking nearest first */
+	size_t a = s->ss[j], b = s->ss[j + 1];
+	for (;;) {
+		int pick = -1;
+		double pd = 0;
+		for (size_t q = a; q < b; q++) {
+			int v = s->sunit[q];
+			if (rem[v] <= 0 || v == u || hi + s->phi[v] > p->hmax)
+				continue;
+			int dup = 0;
+			for (int i = 0; i < n; i++)
+				dup |= out[i] == v;
+			if (dup)
+				continue;
+			if (pick < 0 || s->sdist[q] < pd) {
+				pick = v;
+				pd = s->sdist[q];
+			}
+		}
+		if (pick < 0)
+			break;
+		out[n++] = pick;
+		hi += s->phi[pick];
+	}
+	*hi_out = hi;
+	return n;
+}
+
+static int *order_units(const sp_sub *s)
+{
+	int *ord = malloc((size_t)s->nu * sizeof(int));
+	if (!ord)
+		return NULL;
+	for (int i = 0; i < s->nu; i++)
+		ord[i] = i;
+	/* insertion-free: simple sort by (sites asc, households desc, index) */
+	for (int i = 1; i < s->nu; i++) {
+		int v = ord[i], j = i;
+		size_t nv = s->us[v + 1] - s->us[v];
+		while (j > 0) {
+			int w = ord[j - 1];
+			size_t nw = s->us[w + 1] - s->us[w];
+			if (nw < nv || (nw == nv && s->h[w] >= s->h[v]))
+				break;
+			ord[j] = w;
+			j--;
+		}
+		ord[j] = v;
+	}
+	return ord;
+}
+
+static int construct(const sp_sub *s, const sp_params *p, sp_sol *sol)
+{
+	int rc = -1;
+	int *rem = malloc((size_t)s->nu * sizeof(int));
+	int *buf = malloc((size_t)s->nu * sizeof(int));
+	int *best = malloc((size_t)s->nu * sizeof(int));
+	int *ord = order_units(s);
+	site_index ix = {0};
+	if (!rem || !buf || !best || !ord)
+		goto out;
+	for (int i = 0; i < s->nu; i++)
+		rem[i] = s->k[i];
+	for (int j = 0; j < s->ns; j++)
+		if (s->fixed[j] && sp_sol_add(sol, j, NULL, 0, s) < 0)
+			goto out;
+	for (int oi = 0; oi < s->nu; oi++) {
+		int u = ord[oi];
+		while (rem[u] > 0) {
+			if (index_build(s, sol, &ix) < 0)
+				goto out;
+			double d;
+			int t = best_receiver(s, p, sol, &ix, u, -1, &d);
+			/* join an open station only if it still has a deficit or fits well */
+			if (t >= 0 && (sol->st[t].lo < p->hmin || d < 1.0)) {
+				if (member_add(s, &sol->st[t], u) < 0)
+					goto out;
+				rem[u]--;
+				continue;
+			}
+			int bj = -1, bn = 0;
+			long bh = -1;
+			double bw = 0;
+			size_t lim = s->us[u] + 32 < s->us[u + 1] ? s->us[u] + 32 : s->us[u + 1];
+			for (size_t q = s->us[u]; q < lim; q++) {
+				int j = s->usite[q];
+				if (s->fixed[j])
+					continue;
+				long hi;
+				int n = greedy_fill(s, p, rem, j, u, buf, &hi);
+				double wd = 0;
+				for (int i = 0; i < n; i++)
+					wd += sp_part(s, buf[i]) * sp_dist(s, j, buf[i]);
+				if (hi > bh || (hi == bh && wd < bw)) {
+					bj = j;
+					bh = hi;
+					bw = wd;
+					bn = n;
+					memcpy(best, buf, (size_t)n * sizeof(int));
+				}
+			}
+			if (bj < 0) { /* only fixed sites reach u: join one even if full */
+				bj = s->usite[s->us[u]];
+				best[0] = u;
+				bn = 1;
+			}
+			if (sp_sol_add(sol, bj, best, bn, s) < 0)
+				goto out;
+			for (int i = 0; i < bn; i++)
+				rem[best[i]]--;
+		}
+	}
+	rc = 0;
+out:
+	index_free(&ix);
+	free(rem);
+	free(buf);
+	free(best);
+	free(ord);
+	return rc;
+}
+
+/* Empty station i into the others. Works on `trial`; returns 1 if the result
+ * is cheaper (trial then holds it), 0 if not, -1 on ENOMEM. */
+static int try_drop(const sp_sub *s, const sp_params *p, sp_sol *trial, int i)
+{
+	site_index ix = {0};
+	int rc = -1;
+	if (index_build(s, trial, &ix) < 0)
+		goto out;
+	double before = sp_sol_cost(s, p, trial);
+	sp_station *src = &trial->st[i];
+	while (src->n > 0) {
+		int u = src->u[src->n - 1];
+		double d;
+		int t = best_receiver(s, p, trial, &ix, u, i, &d);
+		if (t < 0) {
+			/* ejection: a receiver reaching u makes room by passing a unit on */
+			int done = 0;
+			for (size_t q = s->us[u]; q < s->us[u + 1] && !done; q++) {
+				for (int t2 = ix.head[s->usite[q]]; t2 >= 0 && !done;
+				     t2 = ix.nxt[t2]) {
+					sp_station *rt = &trial->st[t2];
+					if (t2 == i || has_member(rt, u))
+						continue;
+					for (int m = 0; m < rt->n && !done; m++) {
+						int w = rt->u[m];
+						if (rt->hi - s->phi[w] + s->phi[u] > p->hmax)
+							continue;
+						double d2;
+						int r = best_receiver(s, p, trial, &ix, w, t2, &d2);
+						if (r < 0 || r == i)
+							continue;
+						member_remove(s, rt, w);
+						if (member_add(s, &trial->st[r], w) < 0 ||
+						    member_add(s, rt, u) < 0)
+							goto out;
+						member_remove(s, src, u);
+						done = 1;
+					}
+				}
+			}
+			if (!done) {
+				rc = 0;
+				goto out;
+			}
+			continue;
+		}
+		if (member_add(s, &trial->st[t], u) < 0)
+			goto out;
+		member_remove(s, src, u);
+	}
+	rc = sp_sol_cost(s, p, trial) < before - 1e-9;
+out:
+	index_free(&ix);
+	return rc;
+}
+
+/* Reassign pass: move single units where that lowers the cost. Returns the
+ * number of moves, -1 on ENOMEM. */
+static int reassign_pass(const sp_sub *s, const sp_params *p, sp_sol *sol)
+{
+	site_index ix = {0};
+	int moves = 0;
+	if (index_build(s, sol, &ix) < 0)
+		return -1;
+	for (int i = 0; i < sol->n; i++) {
+		sp_station *st = &sol->st[i];
+		for (int m = 0; m < st->n; m++) {
+			int u = st->u[m];
+			double d;
+			int t = best_receiver(s, p, sol, &ix, u, i, &d);
+			if (t < 0)
+				continue;
+			double gain = sp_station_cost(s, p, st) - cost_with(s, p, st, u, -1);
+			if (d < gain - 1e-9) {
+				if (member_add(s, &sol->st[t], u) < 0) {
+					index_free(&ix);
+					return -1;
+				}
+				member_remove(s, st, u);
+				moves++;
+				m--;
+			}
+		}
+	}
+	index_free(&ix);
+	sol_compact(sol, s);
+	return moves;
+}
+
+static int resite_pass(const sp_sub *s, const sp_params *p, sp_sol *sol)
+{
+	int moves = 0;
+	for (int i = 0; i < sol->n; i++) {
+		sp_station *st = &sol->st[i];
+		if (s->fixed[st->site])
+			continue;
+		int j = sp_best_site(s, p, st->u, st->n, st->site, NULL);
+		if (j >= 0 && j != st->site) {
+			st->site = j;
+			sp_station_refresh(s, st);
+			moves++;
+		}
+	}
+	return moves;
+}
+
+static int cmp_small_first(const void *a, const void *b)
+{
+	const sp_station *x = a, *y = b;
+	if (x->hi != y->hi)
+		return (x->hi > y->hi) - (x->hi < y->hi);
+	if (x->site != y->site)
+		return (x->site > y->site) - (x->site < y->site);
+	return (x->n > 0 ? x->u[0] : -1) - (y->n > 0 ? y->u[0] : -1);
+}
+
+int heur_solve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *out)
+{
+	double t_end = clock_s() + seconds;
+	memset(out, 0, sizeof(*out));
+	if (construct(s, p, out) < 0)
+		goto fail;
+	for (int round = 0; round < 50; round++) {
+		double before = sp_sol_cost(s, p, out);
+		if (resite_pass(s, p, out) < 0 || reassign_pass(s, p, out) < 0)
+			goto fail;
+		/* drop, smallest stations first */
+		qsort(out->st, (size_t)out->n, sizeof(sp_station), cmp_small_first);
+		for (int i = 0; i < out->n && clock_s() < t_end; i++) {
+			if (s->fixed[out->st[i].site])
+				continue;
+			sp_sol trial;
+			if (sp_sol_copy(&trial, out) < 0)
+				goto fail;
+			int r = try_drop(s, p, &trial, i);
+			if (r < 0) {
+				sp_sol_free(&trial);
+				goto fail;
+			}
+			if (r == 1) {
+				sol_compact(&trial, s);
+				sp_sol_free(out);
+				*out = trial;
+				i--;
+			} else {
+				sp_sol_free(&trial);
+			}
+		}
+		if (resite_pass(s, p, out) < 0)
+			goto fail;
+		if (sp_sol_cost(s, p, out) > before - 1e-9 || clock_s() >= t_end)
+			break;
+	}
+	sp_sol_sort(out);
+	return 0;
+fail:
+	sp_sol_free(out);
+	return -1;
+}

@@ -1,0 +1,250 @@
+/*
+ * model.c: the set-partitioning MIP of one sub-problem, built and solved
+ * through the GLPK C API (no text round-trip).
+ *
+ *   min  sum_c cost_c x_c
+ *   s.t. sum_{c : u in c} x_c = k_u   for every unit u (k_u parts)
+ *        sum_{c at e}     x_c = 1     for every existing station e
+ *        0 <= x_c <= ub_c integer
+ *
+ * Why this formulation (measured, see solver.c): a column already is a
+ * feasible station, so the band and the reach live in the columns, not in
+ * big-M rows, and the LP bound is the set-partitioning bound, which on the
+ * city instances sits within a station or two of the optimum where the
+ * compact x_ij/y_j model's bound is ceil(H / max) at best.
+ *
+ * Order of work: primal simplex on the LP relaxation (presolver
+ * off, so branch-and-bound keeps our column numbering), then, unless the
+ * heuristic incumbent is already within mip_gap of the LP bound,
+ * glp_intopt with the incumbent injected at the first GLP_IHEUR call through
+ * glp_ios_heur_sol. The best bound is followed in the callback (best active
+ * node), both the return code and glp_mip_status are checked.
+ */
+#include "solver_int.h"
+
+#include <glpk.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct model_job {
+	const sp_sub *s;
+	const sp_params *p;
+	const sp_cols *c;
+	double seconds;
+	int *ia, *ja;
+	double *ar;
+	double *x;   /* incumbent, 1-based */
+	double *val; /* solution, 0-based, filled on success */
+	double inc_obj, lp, bound, obj;
+	int injected, ran_mip, optimal, have_sol;
+	char *err;
+	size_t errsize;
+} model_job;
+
+static void callback(glp_tree *tree, void *info)
+{
+	model_job *j = info;
+	int best = glp_ios_best_node(tree);
+	if (best) {
+		double b = glp_ios_node_bound(tree, best);
+		if (b > j->bound)
+			j->bound = b;
+	}
+	if (glp_ios_reason(tree) == GLP_IHEUR && !j->injected) {
+		j->injected = 1;
+		glp_ios_heur_sol(tree, j->x);
+	}
+}
+
+static int fixed_row(const sp_sub *s, int site)
+{
+	int r = 0;
+	for (int j = 0; j < site; j++)
+		r += s->fixed[j];
+	return s->nu + r + 1;
+}
+
+static int run_model(void *arg)
+{
+	model_job *j = arg;
+	const sp_sub *s = j->s;
+	const sp_cols *c = j->c;
+	int nfixed = 0;
+	for (int q = 0; q < s->ns; q++)
+		nfixed += s->fixed[q];
+	glp_prob *P = glp_create_prob();
+	glp_set_obj_dir(P, GLP_MIN);
+	glp_add_rows(P, s->nu + nfixed);
+	for (int u = 0; u < s->nu; u++)
+		glp_set_row_bnds(P, u + 1, GLP_FX, s->k[u], s->k[u]);
+	for (int r = 0; r < nfixed; r++)
+		glp_set_row_bnds(P, s->nu + r + 1, GLP_FX, 1, 1);
+	glp_add_cols(P, (int)c->n);
+	size_t nz = 0;
+	for (size_t q = 0; q < c->n; q++) {
+		int col = (int)q + 1;
+		if (c->ub[q] == 1)
+			glp_set_col_kind(P, col, GLP_BV);
+		else {
+			glp_set_col_kind(P, col, GLP_IV);
+			glp_set_col_bnds(P, col, GLP_DB, 0, c->ub[q]);
+		}
+		glp_set_obj_coef(P, col, c->cost[q]);
+		for (size_t e = c->start[q]; e < c->start[q + 1]; e++) {
+			nz++;
+			j->ia[nz] = c->unit[e] + 1;
+			j->ja[nz] = col;
+			j->ar[nz] = 1;
+		}
+		if (s->fixed[c->site[q]]) {
+			nz++;
+			j->ia[nz] = fixed_row(s, c->site[q]);
+			j->ja[nz] = col;
+			j->ar[nz] = 1;
+		}
+	}
+	glp_load_matrix(P, (int)nz, j->ia, j->ja, j->ar);
+
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	glp_smcp sm;
+	glp_init_smcp(&sm);
+	sm.msg_lev = GLP_MSG_OFF;
+	sm.presolve = GLP_OFF;
+	sm.tm_lim = (int)(j->seconds * 1000.0) > 100 ? (int)(j->seconds * 1000.0) : 100;
+	int ret = glp_simplex(P, &sm);
+	if (ret != 0 || glp_get_status(P) != GLP_OPT) {
+		/* no LP bound: keep the incumbent, report it unproven */
+		snprintf(j->err, j->errsize, "glp_simplex: return %d, status %d", ret,
+		         glp_get_status(P));
+		glp_delete_prob(P);
+		return ret == GLP_ETMLIM ? 1 : -1;
+	}
+	j->lp = glp_get_obj_val(P);
+	j->bound = j->lp;
+	double tol = j->p->mip_gap * fabs(j->inc_obj);
+	if (j->inc_obj - j->lp <= tol + 1e-9) {
+		glp_delete_prob(P);
+		return 0;
+	}
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double left = j->seconds -
+	              ((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
+	glp_iocp io;
+	glp_init_iocp(&io);
+	io.msg_lev = GLP_MSG_OFF;
+	io.presolve = GLP_OFF;
+	io.br_tech = GLP_BR_PCH;
+	io.bt_tech = GLP_BT_BLB;
+	io.mip_gap = j->p->mip_gap;
+	io.tm_lim = left > 0.1 ? (int)(left * 1000.0) : 100;
+	io.cb_func = callback;
+	io.cb_info = j;
+	j->ran_mip = 1;
+	ret = glp_intopt(P, &io);
+	int mst = glp_mip_status(P);
+	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP && ret != GLP_ESTOP) {
+		snprintf(j->err, j->errsize, "glp_intopt: return %d, status %d", ret, mst);
+		glp_delete_prob(P);
+		return -1;
+	}
+	if (mst == GLP_OPT || mst == GLP_FEAS) {
+		j->obj = glp_mip_obj_val(P);
+		for (size_t q = 0; q < c->n; q++)
+			j->val[q] = glp_mip_col_val(P, (int)q + 1);
+		j->have_sol = 1;
+		if (mst == GLP_OPT && ret == 0) {
+			j->optimal = 1;
+			if (j->obj > j->bound)
+				j->bound = j->obj;
+		}
+	}
+	glp_delete_prob(P);
+	return 0;
+}
+
+static int sol_from_values(const sp_sub *s, const sp_cols *c, const double *val, sp_sol *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t q = 0; q < c->n; q++) {
+		long v = lround(val[q]);
+		for (long t = 0; t < v; t++)
+			if (sp_sol_add(out, c->site[q], c->unit + c->start[q],
+			               (int)(c->start[q + 1] - c->start[q]), s) < 0)
+				return -1;
+	}
+	sp_sol_sort(out);
+	return 0;
+}
+
+int model_solve(const sp_sub *s, const sp_params *p, const sp_cols *c, const sp_sol *inc,
+                double seconds, sp_result *res)
+{
+	int rc = -1;
+	model_job j = {.s = s,
+	               .p = p,
+	               .c = c,
+	               .seconds = seconds,
+	               .err = res->err,
+	               .errsize = sizeof(res->err)};
+	size_t nz = c->nnz + c->n + 1;
+	j.ia = malloc(nz * sizeof(int));
+	j.ja = malloc(nz * sizeof(int));
+	j.ar = malloc(nz * sizeof(double));
+	j.x = calloc(c->n + 1, sizeof(double));
+	j.val = calloc(c->n + 1, sizeof(double));
+	if (!j.ia || !j.ja || !j.ar || !j.x || !j.val) {
+		snprintf(res->err, sizeof(res->err), "out of memory building the model");
+		goto out;
+	}
+	for (int i = 0; i < inc->n; i++) {
+		long col = cluster_find(s, c, &inc->st[i]);
+		if (col < 0) {
+			snprintf(res->err, sizeof(res->err),
+			         "incumbent station at site %d has no column", inc->st[i].site);
+			goto out;
+		}
+		j.x[col + 1] += 1;
+		j.inc_obj += c->cost[col];
+	}
+	res->ncols = c->n;
+	res->nrows = (size_t)s->nu;
+	for (int q = 0; q < s->ns; q++)
+		res->nrows += s->fixed[q];
+	res->err[0] = '\0';
+	int r = glpk_bridge_call(run_model, &j, res->err, sizeof(res->err));
+	if (r < 0)
+		goto out;
+	res->err[0] = '\0';
+	if (r == 1) { /* LP not solved in time: the incumbent, no bound */
+		if (sp_sol_copy(&res->sol, inc) < 0)
+			goto out;
+		res->bound = -INFINITY;
+		snprintf(res->status, sizeof(res->status), "time_limit");
+		rc = 0;
+		goto out;
+	}
+	res->bound = j.bound;
+	if (j.have_sol && j.obj < j.inc_obj - 1e-9) {
+		if (sol_from_values(s, c, j.val, &res->sol) < 0)
+			goto out;
+	} else if (sp_sol_copy(&res->sol, inc) < 0) {
+		goto out;
+	}
+	snprintf(res->status, sizeof(res->status), "%s",
+	         !j.ran_mip  ? "optimal"
+	         : j.optimal ? "optimal"
+	                     : "feasible");
+	rc = 0;
+out:
+	free(j.ia);
+	free(j.ja);
+	free(j.ar);
+	free(j.x);
+	free(j.val);
+	return rc;
+}

@@ -1,0 +1,180 @@
+/*
+ * solver_int.h: internal tables of the placement solver (not a public
+ * contract; see include/plan.h for that).
+ *
+ * The urban problem is cut into sub-problems (sp_sub): the units of one
+ * connected component of the reach graph and every site reaching them, with
+ * local indices 0..nu-1 and 0..ns-1 and both directions of the reach CSR. A
+ * solution (sp_sol) is a list of stations, each a site and the set of local
+ * units it serves; a unit larger than households_max has k = ceil(h / max)
+ * equal parts and so appears in k stations. Every module of solver/ works
+ * on these tables only: heur.c builds and improves a solution, cluster.c
+ * enumerates the set-partitioning columns, model.c solves the GLPK model,
+ * solver.c cuts the problem and assembles the plan.
+ */
+#ifndef STATIONPLAN_SOLVER_INT_H
+#define STATIONPLAN_SOLVER_INT_H
+
+#include <stddef.h>
+
+#include "plan.h"
+
+/* Rules and limits shared by every sub-problem of a run. */
+typedef struct sp_params {
+	long hmin, hmax;
+	double walk_m;
+	scenario_objective objective;
+	double mip_gap;
+	unsigned long seed;
+	size_t max_cols; /* column budget of one sub-problem before it is cut */
+} sp_params;
+
+typedef struct sp_sub {
+	int id;
+	char key[64];
+	int nu;               /* units, local 0..nu-1 */
+	int *unit;            /* global unit index, ascending */
+	long *h;              /* households */
+	int *k;               /* parts: ceil(h / hmax), at least 1 */
+	long *plo, *phi;      /* households of one part: floor and ceil of h / k */
+	int ns;               /* sites, local 0..ns-1 */
+	int *site;            /* global site index, ascending */
+	unsigned char *fixed; /* 1: existing station, must be open */
+	long *sreach;         /* households of the sub's units within reach of each site */
+	size_t *us;           /* unit -> sites CSR (nu + 1), sorted by distance then site */
+	int *usite;
+	double *udist;
+	size_t *ss; /* site -> units CSR (ns + 1), sorted by local unit index */
+	int *sunit;
+	double *sdist;
+	long htotal;
+	double penalty;    /* cost of an avoidable underfilled station */
+	double dscale;     /* walking term: households * metres / dscale */
+	double time_limit; /* seconds for this sub-problem */
+} sp_sub;
+
+typedef struct sp_station {
+	int site;    /* local */
+	int n;       /* members */
+	int *u;      /* local units, ascending; owned */
+	long lo, hi; /* households served, lower/upper value over part roundings */
+	double wd;   /* sum of part households * distance */
+} sp_station;
+
+typedef struct sp_sol {
+	int n, cap;
+	sp_station *st;
+} sp_sol;
+
+/* Per sub-problem outcome, copied into plan_sub. */
+typedef struct sp_result {
+	sp_sol sol;
+	double objective, bound, gap, seconds;
+	size_t ncols, nrows;
+	char status[16];
+	char err[256]; /* non-empty when a library call failed */
+} sp_result;
+
+/* Run-wide tables derived once from the inputs (solver.c). */
+typedef struct sp_world {
+	const inputs *in;
+	const site_table *sites;
+	const reach *r;
+	sp_params p;
+	unsigned char *urban;   /* per unit: served by the urban model */
+	unsigned char *allowed; /* per site: may hold an urban station */
+	long *sreach;           /* per site: households of urban units within reach */
+	double penalty, dscale; /* see sub.c */
+} sp_world;
+
+/* decompose.c: sub-problems. decompose_components() makes one sub per
+ * connected component of the reach graph over urban units and allowed
+ * sites, ordered by lowest unit index. decompose_cut() bisects a sub along
+ * the longer side of its units' bounding box (median), giving each existing
+ * site to the half where it reaches more households. Both return 0 or -1 on
+ * ENOMEM. */
+int decompose_components(const sp_world *w, sp_sub **subs, size_t *nsubs);
+int decompose_cut(const sp_world *w, const sp_sub *parent, sp_sub *a, sp_sub *b);
+
+/* sub.c: reach lookup, costs, solutions */
+double sp_dist(const sp_sub *s, int site, int u); /* < 0 when out of reach */
+double sp_part(const sp_sub *s, int u);           /* households of one part, h / k */
+int sp_isolated(const sp_sub *s, const sp_params *p, int site);
+double sp_cost(const sp_sub *s, const sp_params *p, int site, long lo, double wd);
+double sp_station_cost(const sp_sub *s, const sp_params *p, const sp_station *st);
+double sp_sol_cost(const sp_sub *s, const sp_params *p, const sp_sol *sol);
+int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s); /* -1 on ENOMEM */
+void sp_station_refresh(const sp_sub *s, sp_station *st); /* recompute lo, hi, wd */
+void sp_sol_sort(sp_sol *sol);
+void sp_sol_free(sp_sol *sol);
+int sp_sol_copy(sp_sol *dst, const sp_sol *src);
+void sp_sub_free(sp_sub *s);
+/* Best site (least cost) reaching every member, preferring `cur` on ties,
+ * skipping sites with avoid[site] set (avoid may be NULL); returns -1 if none.
+ * Fixed sites are never chosen (they hold their own station). */
+int sp_best_site(const sp_sub *s, const sp_params *p, const int *u, int n, int cur,
+                 const unsigned char *avoid);
+/* Move stations sharing a site (split units) to the best free site reaching
+ * their units, when there is one. -1 on ENOMEM. */
+int sp_sol_spread(const sp_sub *s, const sp_params *p, sp_sol *sol);
+
+/* heur.c: greedy construction plus local search (drop, reassign, re-site).
+ * Fills `out` (empty on entry) with a feasible solution; -1 on ENOMEM. */
+int heur_solve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *out);
+
+/* cluster.c: set-partitioning columns. Column c serves units
+ * unit[start[c] .. start[c+1]) (ascending) from site[c]; it may be taken at
+ * most ub[c] times (split units). */
+typedef struct sp_cols {
+	size_t n, cap, nnz, nzcap;
+	size_t *start;
+	int *unit;
+	int *site;
+	int *ub;
+	double *cost;
+	long *lo;
+	size_t *hslots; /* hash table of unit sets: column index + 1, 0 = empty */
+	size_t hcap;
+} sp_cols;
+
+/* Enumerate every feasible column (households <= hmax; below hmin only as an
+ * underfilled column). Returns 0, 1 when more than p->max_cols columns would
+ * be needed (then `c` is freed), -1 on ENOMEM. */
+int cluster_enumerate(const sp_sub *s, const sp_params *p, sp_cols *c);
+/* Column of a station (its unit set at the least-cost site, or at its fixed
+ * site), -1 if none. */
+long cluster_find(const sp_sub *s, const sp_cols *c, const sp_station *st);
+void cluster_free(sp_cols *c);
+
+/* One sub-problem through the pipeline (solver.c, assemble.c). */
+typedef struct sp_job {
+	sp_sub sub;
+	sp_cols cols;
+	int too_big;   /* column enumeration exceeded max_cols */
+	int comp;      /* component it belongs to (parts of a cut share it) */
+	int part;      /* 1: a part of a cut component */
+	double budget; /* seconds */
+	sp_result res;
+	int failed; /* out of memory */
+} sp_job;
+
+/* assemble.c: the plan tables from the solved jobs, the villages, kept
+ * existing stations and uncovered units. Subs and bounds are solver.c's.
+ * Returns 0, -1 on ENOMEM. */
+int assemble_plan(const sp_world *w, sp_job *jobs, size_t njobs, plan *out);
+
+/* model.c: the set-partitioning MIP through the GLPK C API, with `inc` as
+ * incumbent. Fills res (objective, bound, gap, status, solution). Returns 0,
+ * or -1 with res->err set when GLPK failed. */
+int model_solve(const sp_sub *s, const sp_params *p, const sp_cols *c, const sp_sol *inc,
+                double seconds, sp_result *res);
+
+/* glpk_bridge.c: the one place GLPK messages and errors enter a status. */
+int glpk_bridge_threads_ok(void); /* glp_config("TLS") is set */
+/* Run fn(arg) with GLPK's error hook armed: a GLPK fatal error longjmps back,
+ * frees this thread's GLPK environment and returns -1 with `err` set from
+ * the last terminal line. Terminal output is captured, never printed. */
+int glpk_bridge_call(int (*fn)(void *), void *arg, char *err, size_t errsize);
+void glpk_bridge_thread_end(void); /* glp_free_env() for this thread */
+
+#endif

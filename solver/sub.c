@@ -1,0 +1,241 @@
+/*
+ * sub.c: what every solver module asks of a sub-problem: is a site within
+ * reach of a unit and how far, what a station costs, and the small solution
+ * container (stations with their member units).
+ *
+ * Cost of one station (the objective is their sum, see solver.c):
+ *   min_stations: 1 + penalty if avoidably underfilled + wd / dscale
+ *   min_distance:     penalty if avoidably underfilled + wd / dscale
+ * where wd is households * metres; dscale makes the walking term of a whole
+ * sub-problem smaller than one station for min_stations, so fewer stations
+ * always win, then less walking.
+ */
+#include "solver_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+double sp_dist(const sp_sub *s, int site, int u)
+{
+	size_t lo = s->ss[site], hi = s->ss[site + 1];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->sunit[mid] < u)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < s->ss[site + 1] && s->sunit[lo] == u)
+		return s->sdist[lo];
+	return -1;
+}
+
+double sp_part(const sp_sub *s, int u)
+{
+	return (double)s->h[u] / (double)s->k[u];
+}
+
+int sp_isolated(const sp_sub *s, const sp_params *p, int site)
+{
+	return s->sreach[site] < p->hmin;
+}
+
+double sp_cost(const sp_sub *s, const sp_params *p, int site, long lo, double wd)
+{
+	double c = p->objective == OBJECTIVE_MIN_STATIONS ? 1.0 : 0.0;
+	if (lo < p->hmin && !sp_isolated(s, p, site))
+		c += s->penalty;
+	return c + wd / s->dscale;
+}
+
+double sp_station_cost(const sp_sub *s, const sp_params *p, const sp_station *st)
+{
+	return sp_cost(s, p, st->site, st->lo, st->wd);
+}
+
+double sp_sol_cost(const sp_sub *s, const sp_params *p, const sp_sol *sol)
+{
+	double c = 0;
+	for (int i = 0; i < sol->n; i++)
+		c += sp_station_cost(s, p, &sol->st[i]);
+	return c;
+}
+
+void sp_station_refresh(const sp_sub *s, sp_station *st)
+{
+	st->lo = st->hi = 0;
+	st->wd = 0;
+	for (int i = 0; i < st->n; i++) {
+		int u = st->u[i];
+		st->lo += s->plo[u];
+		st->hi += s->phi[u];
+		st->wd += sp_part(s, u) * sp_dist(s, st->site, u);
+	}
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s)
+{
+	if (sol->n == sol->cap) {
+		int cap = sol->cap ? 2 * sol->cap : 16;
+		sp_station *st = realloc(sol->st, (size_t)cap * sizeof(*st));
+		if (!st)
+			return -1;
+		sol->st = st;
+		sol->cap = cap;
+	}
+	sp_station *st = &sol->st[sol->n];
+	st->u = malloc((size_t)(n > 0 ? n : 1) * sizeof(int));
+	if (!st->u)
+		return -1;
+	memcpy(st->u, u, (size_t)n * sizeof(int));
+	qsort(st->u, (size_t)n, sizeof(int), cmp_int);
+	st->n = n;
+	st->site = site;
+	sp_station_refresh(s, st);
+	sol->n++;
+	return 0;
+}
+
+static int cmp_station(const void *a, const void *b)
+{
+	const sp_station *x = a, *y = b;
+	if (x->site != y->site)
+		return (x->site > y->site) - (x->site < y->site);
+	int n = x->n < y->n ? x->n : y->n;
+	for (int i = 0; i < n; i++)
+		if (x->u[i] != y->u[i])
+			return (x->u[i] > y->u[i]) - (x->u[i] < y->u[i]);
+	return (x->n > y->n) - (x->n < y->n);
+}
+
+void sp_sol_sort(sp_sol *sol)
+{
+	if (sol->n > 1)
+		qsort(sol->st, (size_t)sol->n, sizeof(sp_station), cmp_station);
+}
+
+void sp_sol_free(sp_sol *sol)
+{
+	for (int i = 0; i < sol->n; i++)
+		free(sol->st[i].u);
+	free(sol->st);
+	memset(sol, 0, sizeof(*sol));
+}
+
+int sp_sol_copy(sp_sol *dst, const sp_sol *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	for (int i = 0; i < src->n; i++) {
+		if (dst->n == dst->cap) {
+			int cap = dst->cap ? 2 * dst->cap : 16;
+			sp_station *st = realloc(dst->st, (size_t)cap * sizeof(*st));
+			if (!st)
+				goto fail;
+			dst->st = st;
+			dst->cap = cap;
+		}
+		sp_station *d = &dst->st[dst->n];
+		*d = src->st[i];
+		d->u = malloc((size_t)(d->n > 0 ? d->n : 1) * sizeof(int));
+		if (!d->u)
+			goto fail;
+		memcpy(d->u, src->st[i].u, (size_t)d->n * sizeof(int));
+		dst->n++;
+	}
+	return 0;
+fail:
+	sp_sol_free(dst);
+	return -1;
+}
+
+int sp_best_site(const sp_sub *s, const sp_params *p, const int *u, int n, int cur,
+                 const unsigned char *avoid)
+{
+	if (n == 0)
+		return cur;
+	/* scan the sites of the member with the fewest, check the others */
+	int pivot = u[0];
+	for (int i = 1; i < n; i++)
+		if (s->us[u[i] + 1] - s->us[u[i]] < s->us[pivot + 1] - s->us[pivot])
+			pivot = u[i];
+	long lo = 0;
+	for (int i = 0; i < n; i++)
+		lo += s->plo[u[i]];
+	int best = -1;
+	double bestc = 0;
+	for (size_t q = s->us[pivot]; q < s->us[pivot + 1]; q++) {
+		int j = s->usite[q];
+		if (s->fixed[j] || (avoid && avoid[j]))
+			continue;
+		double wd = 0;
+		int ok = 1;
+		for (int i = 0; i < n && ok; i++) {
+			double d = sp_dist(s, j, u[i]);
+			if (d < 0)
+				ok = 0;
+			else
+				wd += sp_part(s, u[i]) * d;
+		}
+		if (!ok)
+			continue;
+		double c = sp_cost(s, p, j, lo, wd);
+		if (best < 0 || c < bestc - 1e-12 ||
+		    (c <= bestc + 1e-12 && (j == cur || (best != cur && j < best)))) {
+			best = j;
+			bestc = c;
+		}
+	}
+	return best;
+}
+
+void sp_sub_free(sp_sub *s)
+{
+	free(s->unit);
+	free(s->h);
+	free(s->k);
+	free(s->plo);
+	free(s->phi);
+	free(s->site);
+	free(s->fixed);
+	free(s->sreach);
+	free(s->us);
+	free(s->usite);
+	free(s->udist);
+	free(s->ss);
+	free(s->sunit);
+	free(s->sdist);
+	memset(s, 0, sizeof(*s));
+}
+
+int sp_sol_spread(const sp_sub *s, const sp_params *p, sp_sol *sol)
+{
+	unsigned char *used = calloc((size_t)(s->ns ? s->ns : 1), 1);
+	if (!used)
+		return -1;
+	for (int i = 0; i < sol->n; i++)
+		used[sol->st[i].site] = 1;
+	for (int i = 1; i < sol->n; i++) {
+		sp_station *st = &sol->st[i];
+		int shared = 0;
+		for (int t = 0; t < i && !shared; t++)
+			shared = sol->st[t].site == st->site;
+		if (!shared || s->fixed[st->site])
+			continue;
+		int j = sp_best_site(s, p, st->u, st->n, -1, used);
+		if (j >= 0 &&
+		    (st->lo >= p->hmin || sp_isolated(s, p, j) == sp_isolated(s, p, st->site))) {
+			st->site = j;
+			used[j] = 1;
+			sp_station_refresh(s, st);
+		}
+	}
+	free(used);
+	sp_sol_sort(sol);
+	return 0;
+}
