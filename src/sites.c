@@ -1,0 +1,416 @@
+/*
+ * sites.c: candidate sites, each with its origin (site_source).
+ *
+ * Sources, in priority order (a lower one merged into a higher one within
+ * SITES_MERGE_M keeps the higher one's position and source):
+ *   existing        the `existing` layer: fixed open, always kept, even
+ *                   inside an exclusion (the station is already there);
+ *   candidate       the user `candidates` layer;
+ *   representative  one GEOS PointOnSurface per unit (the point itself for a
+ *                   point unit), inside even a U-shaped polygon;
+ *   grid            points of the grid aligned to absolute multiples of
+ *                   candidate_spacing_m that an urban polygon covers (rural
+ *                   ones too with rural = as_urban), so a station can sit
+ *                   between two communities rather than only at centres.
+ * With candidates_only = true only existing and user candidates are used.
+ * Every site but an existing one is dropped when an exclusion polygon covers
+ * it (counted in nexcluded; a user candidate dropped so is also warned).
+ *
+ * Villages under rural = one_per_village must be able to host their own
+ * station: when a village's representative point is excluded, the nearest
+ * non-excluded point of a grid refined down to 1/64 of the spacing inside
+ * the village replaces it; if there is none (or the village is a point), the
+ * representative point is kept inside the exclusion with a warning
+ * (nforced).
+ *
+ * site.unit is the unit whose representative or grid point the site is or
+ * absorbed, else the lowest-index polygon covering it (STRtree + prepared
+ * geometry), else -1. The table lists existing sites first in input order,
+ * then the rest sorted by (x, y), so it does not depend on unit order.
+ */
+#include "sites.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cellgrid.h"
+#include "sites_int.h"
+
+#define SITES_MERGE_M   1.0
+#define FALLBACK_LEVELS 7 /* spacing, spacing/2, ..., spacing/64 */
+
+typedef struct raw_site {
+	double x, y;
+	site_source source;
+	int hint;      /* unit whose representative/grid point this is or absorbed, -1 */
+	long long fid; /* layer fid for existing/candidates, -1 */
+	size_t order;  /* position in its source, for stable ties */
+} raw_site;
+
+typedef struct raw_vec {
+	raw_site *v;
+	size_t n, cap;
+} raw_vec;
+
+/* Everything sites_build() holds while it works, freed in one place. */
+typedef struct builder {
+	const inputs *in;
+	const scenario *sc;
+	status *st;
+	geos_ctx g;
+	geom_index units, excl;
+	raw_vec raw;
+	double *xy; /* scratch for grid points */
+	size_t nxy, capxy;
+	site_table *out;
+} builder;
+
+const char *site_source_name(site_source s)
+{
+	switch (s) {
+	case SITE_REPRESENTATIVE:
+		return "representative";
+	case SITE_GRID:
+		return "grid";
+	case SITE_CANDIDATE:
+		return "candidate";
+	case SITE_EXISTING:
+		return "existing";
+	}
+	return "unknown";
+}
+
+/* existing 0 > candidate 1 > representative 2 > grid 3 */
+static int priority(site_source s)
+{
+	static const int p[] = {2, 3, 1, 0};
+	return p[s];
+}
+
+static status_code push_raw(builder *b, double x, double y, site_source src, int hint,
+                            long long fid, size_t order)
+{
+	raw_vec *r = &b->raw;
+	if (r->n == r->cap) {
+		size_t c = r->cap ? r->cap * 2 : 1024;
+		raw_site *p = realloc(r->v, c * sizeof(*p));
+		if (!p)
+			return status_fail(b->st, STATUS_INTERNAL, "out of memory");
+		r->v = p;
+		r->cap = c;
+	}
+	r->v[r->n++] = (raw_site){x, y, src, hint, fid, order};
+	return STATUS_OK;
+}
+
+/* 1 if an exclusion polygon covers (x, y), 0 if not, -1 on a GEOS error. */
+static int excluded(builder *b, double x, double y)
+{
+	int e = geom_index_locate(&b->g, &b->excl, x, y, b->st);
+	return e == -2 ? -1 : e >= 0;
+}
+
+static const char *layer_name(const point_set *ps, const char *role, char *buf, size_t size)
+{
+	if (ps->source && ps->source[0])
+		snprintf(buf, size, "%s%s%s", ps->source, ps->layer && ps->layer[0] ? ":" : "",
+		         ps->layer ? ps->layer : "");
+	else
+		snprintf(buf, size, "%s", role);
+	return buf;
+}
+
+static status_code add_points(builder *b, const point_set *ps, site_source src)
+{
+	char name[512];
+	layer_name(ps, src == SITE_EXISTING ? "existing" : "candidates", name, sizeof(name));
+	for (size_t i = 0; i < ps->n; i++) {
+		long long fid = ps->fid ? ps->fid[i] : (long long)i;
+		if (!isfinite(ps->x[i]) || !isfinite(ps->y[i]))
+			return status_fail(b->st, STATUS_INPUT,
+			                   "%s fid %lld: coordinates not finite", name, fid);
+		if (src != SITE_EXISTING) {
+			int e = excluded(b, ps->x[i], ps->y[i]);
+			if (e < 0)
+				return STATUS_INTERNAL;
+			if (e) {
+				b->out->nexcluded++;
+				status_problem_add(b->st, SEV_WARNING, "sites",
+				                   "%s fid %lld: candidate site inside an "
+				                   "exclusion, dropped",
+				                   name, fid);
+				continue;
+			}
+		}
+		if (push_raw(b, ps->x[i], ps->y[i], src, -1, fid, i) != STATUS_OK)
+			return STATUS_INTERNAL;
+	}
+	return STATUS_OK;
+}
+
+/* Nearest non-excluded point inside village u on a grid refined from the
+ * candidate spacing, or *found = 0. */
+static status_code village_fallback(builder *b, size_t u, double rx, double ry, const char *label,
+                                    int *found, double *fx, double *fy)
+{
+	double xmin, ymin, xmax, ymax;
+	*found = 0;
+	geos_ctx_clear(&b->g);
+	if (!GEOSGeom_getExtent_r(b->g.h, b->units.geom[u], &xmin, &ymin, &xmax, &ymax))
+		return geos_ctx_fail(&b->g, b->st, STATUS_INTERNAL, "%s: no extent", label);
+	double s = b->sc->candidate_spacing_m;
+	for (int level = 0; level < FALLBACK_LEVELS && !*found; level++, s /= 2) {
+		if ((xmax - xmin) / s * ((ymax - ymin) / s) > SITES_GRID_MAX_POINTS / 4)
+			break;
+		b->nxy = 0;
+		status_code rc =
+		    grid_points(&b->g, b->units.geom[u], b->units.prep[u], s, "candidate_spacing_m",
+		                label, &b->xy, &b->nxy, &b->capxy, b->st);
+		if (rc != STATUS_OK)
+			return rc;
+		double best = INFINITY;
+		for (size_t k = 0; k < b->nxy; k++) {
+			double x = b->xy[2 * k], y = b->xy[2 * k + 1];
+			int e = excluded(b, x, y);
+			if (e < 0)
+				return STATUS_INTERNAL;
+			double d = hypot(x - rx, y - ry);
+			if (!e && d < best) {
+				best = d;
+				*fx = x;
+				*fy = y;
+				*found = 1;
+			}
+		}
+	}
+	return STATUS_OK;
+}
+
+/* Representative point of unit u (with the village fallback), then its grid. */
+static status_code add_unit(builder *b, size_t u)
+{
+	const unit *un = &b->in->units[u];
+	char label[256];
+	unit_label(un, label, sizeof(label));
+	double x, y;
+	status_code rc = geom_representative(&b->g, b->units.geom[u], label, &x, &y, b->st);
+	if (rc != STATUS_OK)
+		return rc;
+	int village = un->kind == UNIT_RURAL && b->sc->rural == RURAL_ONE_PER_VILLAGE;
+	int e = excluded(b, x, y);
+	if (e < 0)
+		return STATUS_INTERNAL;
+	if (!e) {
+		rc = push_raw(b, x, y, SITE_REPRESENTATIVE, (int)u, -1, u);
+	} else if (village) {
+		int found;
+		double fx = 0, fy = 0;
+		b->out->nexcluded++;
+		rc = village_fallback(b, u, x, y, label, &found, &fx, &fy);
+		if (rc == STATUS_OK && found) {
+			rc = push_raw(b, fx, fy, SITE_GRID, (int)u, -1, u);
+		} else if (rc == STATUS_OK) {
+			b->out->nexcluded--;
+			b->out->nforced++;
+			status_problem_add(b->st, SEV_WARNING, "sites",
+			                   "village %s: no site outside the exclusions, its "
+			                   "representative point is kept inside one",
+			                   label + strlen("unit "));
+			rc = push_raw(b, x, y, SITE_REPRESENTATIVE, (int)u, -1, u);
+		}
+	} else {
+		b->out->nexcluded++;
+	}
+	if (rc != STATUS_OK || village || GEOSGeomTypeId_r(b->g.h, b->units.geom[u]) == GEOS_POINT)
+		return rc;
+	b->nxy = 0;
+	rc = grid_points(&b->g, b->units.geom[u], b->units.prep[u], b->sc->candidate_spacing_m,
+	                 "candidate_spacing_m", label, &b->xy, &b->nxy, &b->capxy, b->st);
+	for (size_t k = 0; k < b->nxy && rc == STATUS_OK; k++) {
+		double gx = b->xy[2 * k], gy = b->xy[2 * k + 1];
+		if ((e = excluded(b, gx, gy)) < 0)
+			return STATUS_INTERNAL;
+		if (e)
+			b->out->nexcluded++;
+		else
+			rc = push_raw(b, gx, gy, SITE_GRID, (int)u, -1, k);
+	}
+	return rc;
+}
+
+/* Merge order: priority, then existing in input order, the rest by (x, y). */
+static int merge_cmp(const void *pa, const void *pb)
+{
+	const raw_site *a = pa, *b = pb;
+	int pa_ = priority(a->source), pb_ = priority(b->source);
+	if (pa_ != pb_)
+		return pa_ - pb_;
+	if (a->source != SITE_EXISTING) {
+		if (a->x != b->x)
+			return a->x < b->x ? -1 : 1;
+		if (a->y != b->y)
+			return a->y < b->y ? -1 : 1;
+		if (a->hint != b->hint)
+			return a->hint < b->hint ? -1 : 1;
+	}
+	return (a->order > b->order) - (a->order < b->order);
+}
+
+/* Table order: existing first (merge order), then (x, y). */
+static int table_cmp(const void *pa, const void *pb)
+{
+	const raw_site *a = pa, *b = pb;
+	int ea = a->source == SITE_EXISTING, eb = b->source == SITE_EXISTING;
+	if (ea != eb)
+		return eb - ea;
+	if (ea)
+		return (a->order > b->order) - (a->order < b->order);
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	if (a->y != b->y)
+		return a->y < b->y ? -1 : 1;
+	return merge_cmp(pa, pb);
+}
+
+typedef struct merge_arg {
+	const raw_site *v;
+	const unsigned char *kept;
+	double x, y;
+	int best;
+	double bestd;
+} merge_arg;
+
+static int merge_visit(int j, void *arg)
+{
+	merge_arg *m = arg;
+	if (!m->kept[j])
+		return 0;
+	double d = hypot(m->v[j].x - m->x, m->v[j].y - m->y);
+	if (d <= SITES_MERGE_M && (d < m->bestd || (d == m->bestd && j < m->best))) {
+		m->best = j;
+		m->bestd = d;
+	}
+	return 0;
+}
+
+/* Greedy merge in priority order: a site within SITES_MERGE_M of an already
+ * kept one is dropped into the nearest such. Existing sites are never
+ * dropped. Compacts b->raw to the kept sites. */
+static status_code merge_close(builder *b)
+{
+	raw_vec *r = &b->raw;
+	if (r->n > 1)
+		qsort(r->v, r->n, sizeof(*r->v), merge_cmp);
+	double *x = malloc((r->n ? r->n : 1) * sizeof(double));
+	double *y = malloc((r->n ? r->n : 1) * sizeof(double));
+	unsigned char *kept = calloc(r->n ? r->n : 1, 1);
+	cellgrid cg = {0};
+	status_code rc = STATUS_OK;
+	if (!x || !y || !kept) {
+		rc = status_fail(b->st, STATUS_INTERNAL, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		x[i] = r->v[i].x;
+		y[i] = r->v[i].y;
+	}
+	if (cellgrid_build(&cg, x, y, r->n, SITES_MERGE_M) != 0) {
+		rc = status_fail(b->st, STATUS_INTERNAL, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->v[i].source == SITE_EXISTING) {
+			kept[i] = 1;
+			continue;
+		}
+		merge_arg m = {r->v, kept, r->v[i].x, r->v[i].y, -1, INFINITY};
+		double e = SITES_MERGE_M * (1 + 1e-9);
+		cellgrid_query(&cg, m.x - e, m.y - e, m.x + e, m.y + e, merge_visit, &m);
+		if (m.best < 0) {
+			kept[i] = 1;
+			continue;
+		}
+		b->out->nmerged++;
+		if (r->v[m.best].hint < 0)
+			r->v[m.best].hint = r->v[i].hint;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (kept[i])
+			r->v[n++] = r->v[i];
+	r->n = n;
+out:
+	cellgrid_free(&cg);
+	free(x);
+	free(y);
+	free(kept);
+	return rc;
+}
+
+static status_code fill_table(builder *b)
+{
+	raw_vec *r = &b->raw;
+	site_table *t = b->out;
+	if (r->n > 1)
+		qsort(r->v, r->n, sizeof(*r->v), table_cmp);
+	t->sites = malloc((r->n ? r->n : 1) * sizeof(*t->sites));
+	if (!t->sites)
+		return status_fail(b->st, STATUS_INTERNAL, "out of memory");
+	for (size_t i = 0; i < r->n; i++) {
+		const raw_site *s = &r->v[i];
+		int u = s->hint;
+		if (u < 0 && (u = geom_index_locate(&b->g, &b->units, s->x, s->y, b->st)) == -2)
+			return STATUS_INTERNAL;
+		t->sites[i] = (site){s->x, s->y, s->source, u, s->fid};
+		t->nsource[s->source]++;
+	}
+	t->n = r->n;
+	return STATUS_OK;
+}
+
+static status_code check_params(const scenario *sc, status *st)
+{
+	if (!(sc->candidate_spacing_m > 0) || !isfinite(sc->candidate_spacing_m))
+		return status_fail(st, STATUS_INPUT, "rules: candidate_spacing_m = %g, must be > 0",
+		                   sc->candidate_spacing_m);
+	return STATUS_OK;
+}
+
+status_code sites_build(const inputs *in, const scenario *sc, site_table *out, status *st)
+{
+	memset(out, 0, sizeof(*out));
+	status_code rc = check_params(sc, st);
+	if (rc != STATUS_OK)
+		return rc;
+	builder b = {.in = in, .sc = sc, .st = st, .out = out};
+	if ((rc = geos_ctx_init(&b.g, st)) != STATUS_OK)
+		return rc;
+	rc = geom_index_units(&b.g, in, &b.units, st);
+	if (rc == STATUS_OK)
+		rc = geom_index_polys(&b.g, &in->exclude, &b.excl, st);
+	if (rc == STATUS_OK)
+		rc = add_points(&b, &in->existing, SITE_EXISTING);
+	if (rc == STATUS_OK)
+		rc = add_points(&b, &in->candidates, SITE_CANDIDATE);
+	for (size_t u = 0; u < in->nunits && rc == STATUS_OK && !sc->candidates_only; u++)
+		rc = add_unit(&b, u);
+	if (rc == STATUS_OK)
+		rc = merge_close(&b);
+	if (rc == STATUS_OK)
+		rc = fill_table(&b);
+	free(b.raw.v);
+	free(b.xy);
+	geom_index_free(&b.g, &b.excl);
+	geom_index_free(&b.g, &b.units);
+	geos_ctx_free(&b.g);
+	if (rc != STATUS_OK)
+		sites_free(out);
+	return rc;
+}
+
+void sites_free(site_table *t)
+{
+	free(t->sites);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,224 @@
+/*
+ * unit_geom.c: unit and exclusion polygons as indexed GEOS objects,
+ * representative points and
+ * the aligned candidate grid, shared by sites.c, demand.c and reach.c.
+ *
+ * Every function works in the caller's geos_ctx (one per thread) and reports
+ * GEOS failures through geos_ctx_fail(). See src/sites_int.h.
+ */
+#include "sites_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *unit_label(const unit *u, char *buf, size_t size)
+{
+	snprintf(buf, size, "unit '%s' (fid %lld)", u->id ? u->id : "", u->fid);
+	return buf;
+}
+
+static status_code index_alloc(geom_index *gi, size_t n, status *st)
+{
+	memset(gi, 0, sizeof(*gi));
+	gi->geom = calloc(n ? n : 1, sizeof(*gi->geom));
+	gi->prep = calloc(n ? n : 1, sizeof(*gi->prep));
+	gi->index = malloc((n ? n : 1) * sizeof(*gi->index));
+	if (!gi->geom || !gi->prep || !gi->index)
+		return status_fail(st, STATUS_INTERNAL, "out of memory");
+	gi->n = n;
+	return STATUS_OK;
+}
+
+/* Parse, check and prepare geometry i; polygons go into the tree. */
+static status_code index_put(geos_ctx *g, geom_index *gi, size_t i, const unsigned char *wkb,
+                             size_t size, int points_ok, const char *label, status *st)
+{
+	gi->index[i] = (int)i;
+	gi->geom[i] = geos_ctx_read_wkb(g, wkb, size, label, st);
+	if (!gi->geom[i])
+		return STATUS_INPUT;
+	if (GEOSisEmpty_r(g->h, gi->geom[i]))
+		return status_fail(st, STATUS_INPUT, "%s: empty geometry", label);
+	int type = GEOSGeomTypeId_r(g->h, gi->geom[i]);
+	if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON &&
+	    !(points_ok && type == GEOS_POINT)) {
+		char *name = GEOSGeomType_r(g->h, gi->geom[i]);
+		status_fail(st, STATUS_INPUT, "%s: geometry type %s (must be %s)", label,
+		            name ? name : "unknown",
+		            points_ok ? "Polygon, MultiPolygon or Point"
+		                      : "Polygon or MultiPolygon");
+		GEOSFree_r(g->h, name);
+		return STATUS_INPUT;
+	}
+	geos_ctx_clear(g);
+	gi->prep[i] = GEOSPrepare_r(g->h, gi->geom[i]);
+	if (!gi->prep[i])
+		return geos_ctx_fail(g, st, STATUS_INTERNAL, "%s: cannot prepare geometry", label);
+	if (type != GEOS_POINT)
+		GEOSSTRtree_insert_r(g->h, gi->tree, gi->geom[i], &gi->index[i]);
+	return STATUS_OK;
+}
+
+static status_code index_tree(geos_ctx *g, geom_index *gi, status *st)
+{
+	geos_ctx_clear(g);
+	gi->tree = GEOSSTRtree_create_r(g->h, 10);
+	if (!gi->tree)
+		return geos_ctx_fail(g, st, STATUS_INTERNAL, "geos: cannot create an STRtree");
+	return STATUS_OK;
+}
+
+status_code geom_index_units(geos_ctx *g, const inputs *in, geom_index *gi, status *st)
+{
+	status_code rc = index_alloc(gi, in->nunits, st);
+	if (rc == STATUS_OK)
+		rc = index_tree(g, gi, st);
+	char label[256];
+	for (size_t i = 0; i < in->nunits && rc == STATUS_OK; i++) {
+		const unit *u = &in->units[i];
+		rc = index_put(g, gi, i, u->wkb, u->wkb_size, 1,
+		               unit_label(u, label, sizeof(label)), st);
+	}
+	return rc;
+}
+
+status_code geom_index_polys(geos_ctx *g, const poly_set *ps, geom_index *gi, status *st)
+{
+	status_code rc = index_alloc(gi, ps->n, st);
+	if (rc == STATUS_OK)
+		rc = index_tree(g, gi, st);
+	char label[64];
+	for (size_t i = 0; i < ps->n && rc == STATUS_OK; i++) {
+		snprintf(label, sizeof(label), "exclusion %zu", i);
+		rc = index_put(g, gi, i, ps->wkb[i], ps->wkb_size[i], 0, label, st);
+	}
+	return rc;
+}
+
+void geom_index_free(geos_ctx *g, geom_index *gi)
+{
+	for (size_t i = 0; i < gi->n; i++) {
+		if (gi->prep[i])
+			GEOSPreparedGeom_destroy_r(g->h, gi->prep[i]);
+		if (gi->geom[i])
+			GEOSGeom_destroy_r(g->h, gi->geom[i]);
+	}
+	if (gi->tree)
+		GEOSSTRtree_destroy_r(g->h, gi->tree);
+	free(gi->geom);
+	free(gi->prep);
+	free(gi->index);
+	memset(gi, 0, sizeof(*gi));
+}
+
+typedef struct locate_arg {
+	geos_ctx *g;
+	const geom_index *gi;
+	const GEOSGeometry *pt;
+	int best;  /* lowest covering unit so far, -1 */
+	int error; /* a GEOS predicate raised */
+} locate_arg;
+
+static void locate_visit(void *item, void *userdata)
+{
+	locate_arg *a = userdata;
+	int i = *(const int *)item;
+	if (a->error || (a->best >= 0 && i >= a->best))
+		return;
+	char r = GEOSPreparedIntersects_r(a->g->h, a->gi->prep[i], a->pt);
+	if (r == 2)
+		a->error = 1;
+	else if (r)
+		a->best = i;
+}
+
+int geom_index_locate(geos_ctx *g, const geom_index *gi, double x, double y, status *st)
+{
+	GEOSGeometry *pt = geos_ctx_point(g, x, y, st);
+	if (!pt)
+		return -2;
+	if (gi->n == 0) {
+		GEOSGeom_destroy_r(g->h, pt);
+		return -1;
+	}
+	locate_arg a = {g, gi, pt, -1, 0};
+	geos_ctx_clear(g);
+	GEOSSTRtree_query_r(g->h, gi->tree, pt, locate_visit, &a);
+	GEOSGeom_destroy_r(g->h, pt);
+	if (a.error) {
+		geos_ctx_fail(g, st, STATUS_INTERNAL, "geos: point-in-polygon test at (%.3f %.3f)",
+		              x, y);
+		return -2;
+	}
+	return a.best;
+}
+
+status_code geom_representative(geos_ctx *g, const GEOSGeometry *geom, const char *what, double *x,
+                                double *y, status *st)
+{
+	geos_ctx_clear(g);
+	GEOSGeometry *p = GEOSPointOnSurface_r(g->h, geom);
+	if (!p)
+		return geos_ctx_fail(g, st, STATUS_INTERNAL, "%s: no representative point", what);
+	int ok =
+	    !GEOSisEmpty_r(g->h, p) && GEOSGeomGetX_r(g->h, p, x) && GEOSGeomGetY_r(g->h, p, y);
+	GEOSGeom_destroy_r(g->h, p);
+	if (!ok)
+		return geos_ctx_fail(g, st, STATUS_INTERNAL, "%s: no representative point", what);
+	return STATUS_OK;
+}
+
+static status_code push_xy(double **xy, size_t *n, size_t *cap, double x, double y, status *st)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		double *p = realloc(*xy, c * 2 * sizeof(*p));
+		if (!p)
+			return status_fail(st, STATUS_INTERNAL, "out of memory");
+		*xy = p;
+		*cap = c;
+	}
+	(*xy)[2 * *n] = x;
+	(*xy)[2 * *n + 1] = y;
+	(*n)++;
+	return STATUS_OK;
+}
+
+status_code grid_points(geos_ctx *g, const GEOSGeometry *geom, const GEOSPreparedGeometry *prep,
+                        double spacing, const char *key, const char *what, double **xy, size_t *n,
+                        size_t *cap, status *st)
+{
+	double xmin, ymin, xmax, ymax;
+	geos_ctx_clear(g);
+	if (!GEOSGeom_getExtent_r(g->h, geom, &xmin, &ymin, &xmax, &ymax))
+		return geos_ctx_fail(g, st, STATUS_INTERNAL, "%s: no extent", what);
+	double i0 = ceil(xmin / spacing), i1 = floor(xmax / spacing);
+	double j0 = ceil(ymin / spacing), j1 = floor(ymax / spacing);
+	if (i1 < i0 || j1 < j0)
+		return STATUS_OK;
+	double count = (i1 - i0 + 1) * (j1 - j0 + 1);
+	if (count > SITES_GRID_MAX_POINTS)
+		return status_fail(st, STATUS_INPUT,
+		                   "rules: %s = %g is too fine for %s: %.3g grid points to test "
+		                   "(at most %.0f)",
+		                   key, spacing, what, count, SITES_GRID_MAX_POINTS);
+	for (double j = j0; j <= j1; j++) {
+		for (double i = i0; i <= i1; i++) {
+			double x = i * spacing, y = j * spacing;
+			GEOSGeometry *pt = geos_ctx_point(g, x, y, st);
+			if (!pt)
+				return STATUS_INTERNAL;
+			char in = GEOSPreparedIntersects_r(g->h, prep, pt);
+			GEOSGeom_destroy_r(g->h, pt);
+			if (in == 2)
+				return geos_ctx_fail(g, st, STATUS_INTERNAL,
+				                     "%s: point-in-polygon test at (%.3f %.3f)",
+				                     what, x, y);
+			if (in && push_xy(xy, n, cap, x, y, st) != STATUS_OK)
+				return STATUS_INTERNAL;
+		}
+	}
+	return STATUS_OK;
+}
