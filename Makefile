@@ -37,7 +37,7 @@ Q := @
 endif
 
 .PHONY: all deps demo demo-only check check-only sanitize valgrind valgrind-only bench bench-only \
-	format clean fixtures tools
+	format clean fixtures tools cities
 
 all: $(BIN)
 
@@ -117,6 +117,10 @@ bench-only: $(BIN) $(TOOLS)
 
 fixtures: $(TOOLS)
 	$(Q)scripts/mkfixtures.sh $(BUILD)
+
+# The three full cities (every district, seed 1) into $(BUILD)/cities/<city>/.
+cities: $(TOOLS)
+	$(Q)scripts/mkcities.sh $(BUILD)
 
 format:
 	$(Q)clang-format -i $(wildcard src/*.c io/*.c solver/*.c tests/*.c tools/*.c include/*.h src/*.h io/*.h solver/*.h)

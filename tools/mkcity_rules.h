@@ -76,7 +76,7 @@ static inline void mkcity_name_stem(const char *name, char *out, size_t cap)
  * -1 with *how = MKCITY_MATCH_NONE when neither matches. A stem match must be
  * unique: two polygons with the same stem match none. */
 static inline int mkcity_district_match(const char *const *codes, const char *const *names,
-					size_t n, const char *code, const char *name, int *how)
+                                        size_t n, const char *code, const char *name, int *how)
 {
 	char stem[256], other[256];
 	int found = -1;

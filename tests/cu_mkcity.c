@@ -1,0 +1,559 @@
+/*
+ * cu_mkcity.c: the city generator (tools/mkcity): its decisions on the real
+ * data (district name stems, hosts for development zones, `other` kinds,
+ * urban streets), its random streams, and end-to-end runs of the built tool
+ * ($SP_BUILD/tools/mkcity) on the real city data (../shared/data/cities, or
+ * $SP_CITIES): one polygon per unit, each valid and inside its district,
+ * households within the documented bounds and means, same seed same bytes,
+ * and the committed fixtures/demo up to date with the generator.
+ */
+#include <CUnit/CUnit.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include "../tools/mkcity_rng.h"
+#include "../tools/mkcity_rules.h"
+#include "cu_tester.h"
+
+/* Liaocheng's boundary polygons as the boundaries file names them. */
+static const char *const lc_codes[] = {"371502", "371521", "371522", "371523",
+                                       "371524", "371525", "371526", "371581"};
+static const char *const lc_names[] = {"东昌府区", "阳谷县", "莘县",   "茌平县",
+                                       "东阿县",   "冠县",   "高唐县", "临清市"};
+static const char *const lyg_codes[] = {"320703", "320706", "320707", "320722", "320723", "320724"};
+static const char *const lyg_names[] = {"连云区", "海州区", "赣榆区", "东海县", "灌云县", "灌南县"};
+
+static void test_name_stem(void)
+{
+	char buf[64];
+	mkcity_name_stem("茌平县", buf, sizeof buf);
+	CU_ASSERT_STRING_EQUAL(buf, "茌平");
+	mkcity_name_stem("茌平区", buf, sizeof buf);
+	CU_ASSERT_STRING_EQUAL(buf, "茌平");
+	mkcity_name_stem("临清市", buf, sizeof buf);
+	CU_ASSERT_STRING_EQUAL(buf, "临清");
+	mkcity_name_stem("莘县", buf, sizeof buf);
+	CU_ASSERT_STRING_EQUAL(buf, "莘");
+	mkcity_name_stem("区", buf, sizeof buf);
+	CU_ASSERT_STRING_EQUAL(buf, "区");
+	mkcity_name_stem("宁东镇", buf, sizeof buf);
+	CU_ASSERT_STRING_EQUAL(buf, "宁东镇");
+	mkcity_name_stem("茌平县", buf, 4); /* truncated to whole bytes only */
+	CU_ASSERT_STRING_EQUAL(buf, "茌");
+}
+
+static void test_district_match_real_names(void)
+{
+	int how = -1;
+	CU_ASSERT_EQUAL(mkcity_district_match(lc_codes, lc_names, 8, "371502", "东昌府区", &how),
+	                0);
+	CU_ASSERT_EQUAL(how, MKCITY_MATCH_CODE);
+	/* renamed: 茌平县 in the boundaries, 茌平区 (new code) in the units */
+	CU_ASSERT_EQUAL(mkcity_district_match(lc_codes, lc_names, 8, "371503", "茌平区", &how), 3);
+	CU_ASSERT_EQUAL(how, MKCITY_MATCH_STEM);
+	/* the code wins over the name */
+	CU_ASSERT_EQUAL(mkcity_district_match(lc_codes, lc_names, 8, "371581", "茌平区", &how), 7);
+	CU_ASSERT_EQUAL(how, MKCITY_MATCH_CODE);
+	/* a development zone has no polygon and no stem */
+	CU_ASSERT_EQUAL(
+	    mkcity_district_match(lyg_codes, lyg_names, 6, "320771", "连云港经济技术开发区", &how),
+	    -1);
+	CU_ASSERT_EQUAL(how, MKCITY_MATCH_NONE);
+	/* an ambiguous stem matches nothing */
+	const char *codes[] = {"1", "2"}, *names[] = {"城区", "城县"};
+	CU_ASSERT_EQUAL(mkcity_district_match(codes, names, 2, "3", "城市", &how), -1);
+	CU_ASSERT_EQUAL(how, MKCITY_MATCH_NONE);
+}
+
+static void test_district_host(void)
+{
+	size_t comm[] = {55, 156, 39, 25, 34, 21};         /* Lianyungang's communities */
+	CU_ASSERT_EQUAL(mkcity_district_host(comm, 6), 1); /* 海州区 */
+	size_t tie[] = {3, 7, 7};
+	CU_ASSERT_EQUAL(mkcity_district_host(tie, 3), 1);
+	CU_ASSERT_EQUAL(mkcity_district_host(tie, 0), -1);
+}
+
+static void test_kind_and_street(void)
+{
+	CU_ASSERT_EQUAL(mkcity_unit_kind("community", "东园社区居委会"), MKCITY_COMMUNITY);
+	CU_ASSERT_EQUAL(mkcity_unit_kind("village", "大新村委会"), MKCITY_VILLAGE);
+	CU_ASSERT_EQUAL(mkcity_unit_kind("other", "李埝林场生活区"), MKCITY_VILLAGE);
+	CU_ASSERT_EQUAL(mkcity_unit_kind("other", "宁夏原种场虚拟生活区"), MKCITY_VILLAGE);
+	CU_ASSERT_EQUAL(mkcity_unit_kind("other", "农场社区"), MKCITY_COMMUNITY);
+	CU_ASSERT_EQUAL(mkcity_unit_kind("other", "场部居委会"), MKCITY_COMMUNITY);
+	CU_ASSERT_TRUE(mkcity_street_is_urban("墟沟街道"));
+	CU_ASSERT_FALSE(mkcity_street_is_urban("大新镇"));
+	CU_ASSERT_FALSE(mkcity_street_is_urban("月牙湖乡"));
+	CU_ASSERT_FALSE(mkcity_street_is_urban("宁夏原种场"));
+}
+
+static void test_rng_streams(void)
+{
+	mkcity_rng a, b, c;
+	mkcity_rng_init(&a, 1, "640104001002");
+	mkcity_rng_init(&b, 1, "640104001002");
+	mkcity_rng_init(&c, 2, "640104001002");
+	int differ = 0;
+	for (int i = 0; i < 100; i++) {
+		uint64_t x = mkcity_rng_next(&a), y = mkcity_rng_next(&b), z = mkcity_rng_next(&c);
+		CU_ASSERT_EQUAL(x, y);
+		differ += x != z;
+	}
+	CU_ASSERT(differ > 95);
+	/* the distribution: 20,000 community draws, mean near 2,400 */
+	double sum = 0;
+	int lo = 1 << 30, hi = 0, big = 0;
+	for (int i = 0; i < 20000; i++) {
+		int v = mkcity_rng_lognormal(&a, MKCITY_COMMUNITY_MEDIAN, MKCITY_COMMUNITY_SIGMA,
+		                             MKCITY_COMMUNITY_MIN, MKCITY_COMMUNITY_MAX);
+		sum += v;
+		lo = v < lo ? v : lo;
+		hi = v > hi ? v : hi;
+		big += v > 5000;
+	}
+	CU_ASSERT(sum / 20000 > 2330 && sum / 20000 < 2470);
+	CU_ASSERT(lo >= MKCITY_COMMUNITY_MIN && hi <= MKCITY_COMMUNITY_MAX);
+	CU_ASSERT(big > 200 && big < 1000); /* about 2.5 % */
+	sum = 0;
+	for (int i = 0; i < 20000; i++)
+		sum += mkcity_rng_lognormal(&a, MKCITY_VILLAGE_MEDIAN, MKCITY_VILLAGE_SIGMA,
+		                            MKCITY_VILLAGE_MIN, MKCITY_VILLAGE_MAX);
+	CU_ASSERT(sum / 20000 > 420 && sum / 20000 < 480);
+}
+
+/* ---- end-to-end runs of the tool ---- */
+
+static const char *cities_dir(void)
+{
+	const char *d = getenv("SP_CITIES");
+	return d && *d ? d : "../shared/data/cities";
+}
+
+static const char *tool_path(void)
+{
+	static char path[512];
+	const char *b = getenv("SP_BUILD");
+	snprintf(path, sizeof path, "%s/tools/mkcity", b && *b ? b : "build");
+	return path;
+}
+
+/* Run mkcity on a city with extra options, outputs to <outdir>/<stem>.gpkg
+ * and .csv. Returns the exit status; *err gets stderr (caller frees). */
+static int run_tool(const char *city, const char *stem, const char *extra, char **err)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd,
+	         "%s --districts %s/%s_districts.geojson --units %s/%s_units.csv -o %s/%s.gpkg "
+	         "--csv %s/%s.csv %s",
+	         tool_path(), cities_dir(), city, cities_dir(), city, cu_outdir(), stem,
+	         cu_outdir(), stem, extra);
+	char *out = NULL;
+	int rc = cu_run(cmd, &out, err);
+	free(out);
+	return rc;
+}
+
+static int files_equal(const char *a, const char *b)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
+	return cu_run(cmd, NULL, NULL) == 0;
+}
+
+/* Count rows of <city>_units.csv whose district column (7th) or code
+ * column (6th) equals key. */
+static int csv_count(const char *city, const char *key)
+{
+	char path[512], line[1024];
+	snprintf(path, sizeof path, "%s/%s_units.csv", cities_dir(), city);
+	FILE *fp = fopen(path, "r");
+	int n = 0;
+	while (fp && fgets(line, sizeof line, fp)) {
+		char *p = line, *f[7];
+		int k = 0;
+		line[strcspn(line, "\r\n")] = '\0';
+		for (char *t; k < 7 && (t = strsep(&p, ",")) != NULL;)
+			f[k++] = t;
+		if (k == 7 && strcmp(f[0], "code") &&
+		    (!strcmp(f[5], key) || !strcmp(f[6], key) || !*key))
+			n++;
+	}
+	if (fp)
+		fclose(fp);
+	return n;
+}
+
+/* Clone of the district polygon with code or name key (NULL if none). */
+static OGRGeometryH district_polygon(const char *city, const char *key)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s_districts.geojson", cities_dir(), city);
+	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+	OGRGeometryH out = NULL;
+	if (!ds)
+		return NULL;
+	OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+	OGRFeatureH f;
+	while (!out && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		if (!strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "id")), key) ||
+		    !strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "name")), key))
+			out = OGR_G_Clone(OGR_F_GetGeometryRef(f));
+		OGR_F_Destroy(f);
+	}
+	GDALClose(ds);
+	return out;
+}
+
+/* What the checks of one generated file found. */
+typedef struct scan {
+	int features, invalid, outside, bad_kind, bad_hh, big;
+	int communities, villages;
+	double hh_comm, hh_vil;
+	char note[256];     /* note of the last feature */
+	char district[128]; /* district of the last feature */
+	int csv_rows, csv_mismatch;
+	double max_comm_km2; /* largest community cell (local equirectangular) */
+} scan;
+
+/* Area in km² of a lon/lat geometry, equirectangular at its latitude:
+ * within about 1 % for cells of a few km². */
+static double area_km2(OGRGeometryH g)
+{
+	OGREnvelope e;
+	OGR_G_GetEnvelope(g, &e);
+	double lat = (e.MinY + e.MaxY) / 2 * M_PI / 180;
+	return OGR_G_Area(g) * 111.32 * 111.32 * cos(lat);
+}
+
+/* Open <outdir>/<stem>.gpkg layer 'units' and check every feature against
+ * the polygon `within` (NULL: the district polygon named by the feature's
+ * district_code) and the household bounds; compare with <stem>.csv. */
+static void scan_output(const char *city, const char *stem, OGRGeometryH within, scan *s)
+{
+	char path[512];
+	memset(s, 0, sizeof *s);
+	snprintf(path, sizeof path, "%s/%s.gpkg", cu_outdir(), stem);
+	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+	OGRLayerH lyr = GDALDatasetGetLayerByName(ds, "units");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lyr);
+	snprintf(path, sizeof path, "%s/%s.csv", cu_outdir(), stem);
+	FILE *csv = fopen(path, "r");
+	char line[256];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof line, csv));
+	CU_ASSERT_STRING_EQUAL(line, "code,households\n");
+	char cur_code[32] = "";
+	OGRGeometryH cur = NULL, cur_buf = NULL;
+	OGRFeatureH f;
+	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		const char *kind = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "kind"));
+		const char *dcode =
+		    OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "district_code"));
+		const char *code = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "code"));
+		int hh = OGR_F_GetFieldAsInteger(f, OGR_F_GetFieldIndex(f, "households"));
+		OGRGeometryH g = OGR_F_GetGeometryRef(f);
+		s->features++;
+		if (!within && strcmp(cur_code, dcode) != 0) {
+			if (cur)
+				OGR_G_DestroyGeometry(cur);
+			if (cur_buf)
+				OGR_G_DestroyGeometry(cur_buf);
+			cur = district_polygon(city, dcode);
+			cur_buf = cur ? OGR_G_Buffer(cur, 1e-6, 4) : NULL;
+			snprintf(cur_code, sizeof cur_code, "%s", dcode);
+		} else if (within && !cur_buf)
+			cur_buf = OGR_G_Buffer(within, 1e-6, 4);
+		if (!g || !OGR_G_IsValid(g) || OGR_G_IsEmpty(g) ||
+		    wkbFlatten(OGR_G_GetGeometryType(g)) != wkbMultiPolygon)
+			s->invalid++;
+		else if (!cur_buf || !OGR_G_Within(g, cur_buf))
+			s->outside++;
+		if (!strcmp(kind, "community")) {
+			s->communities++;
+			s->hh_comm += hh;
+			s->big += hh > 5000;
+			if (g && area_km2(g) > s->max_comm_km2)
+				s->max_comm_km2 = area_km2(g);
+			s->bad_hh += hh < MKCITY_COMMUNITY_MIN || hh > MKCITY_COMMUNITY_MAX;
+		} else if (!strcmp(kind, "village")) {
+			s->villages++;
+			s->hh_vil += hh;
+			s->bad_hh += hh < MKCITY_VILLAGE_MIN || hh > MKCITY_VILLAGE_MAX;
+		} else
+			s->bad_kind++;
+		snprintf(s->note, sizeof s->note, "%s",
+		         OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "note")));
+		snprintf(s->district, sizeof s->district, "%s",
+		         OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "district")));
+		char want[256];
+		snprintf(want, sizeof want, "%s,%d\n", code, hh);
+		if (fgets(line, sizeof line, csv)) {
+			s->csv_rows++;
+			s->csv_mismatch += strcmp(line, want) != 0;
+		}
+		OGR_F_Destroy(f);
+	}
+	while (fgets(line, sizeof line, csv))
+		s->csv_rows++;
+	fclose(csv);
+	if (cur)
+		OGR_G_DestroyGeometry(cur);
+	if (cur_buf)
+		OGR_G_DestroyGeometry(cur_buf);
+	GDALClose(ds);
+}
+
+/* scan_output against the polygon with code or name `polygon`. */
+static void scan_in(const char *city, const char *stem, const char *polygon, scan *s)
+{
+	GDALAllRegister();
+	OGRGeometryH poly = district_polygon(city, polygon);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(poly);
+	scan_output(city, stem, poly, s);
+	OGR_G_DestroyGeometry(poly);
+}
+
+static void test_city_yinchuan(void)
+{
+	char *err = NULL;
+	scan s;
+	CU_ASSERT_EQUAL_FATAL(run_tool("yinchuan", "mkcity_yinchuan", "--seed 1", &err), 0);
+	/* the 9 farm living quarters (kind other) are reported as villages */
+	CU_ASSERT_PTR_NOT_NULL(strstr(err,
+	                              "灵武市 (640181): 6 units: source kind other: treated as "
+	                              "village"));
+	free(err);
+	GDALAllRegister();
+	scan_output("yinchuan", "mkcity_yinchuan", NULL, &s);
+	CU_ASSERT_EQUAL(s.features, csv_count("yinchuan", ""));
+	CU_ASSERT_EQUAL(s.features, 602);
+	CU_ASSERT_EQUAL(s.communities, 304);
+	CU_ASSERT_EQUAL(s.villages, 298); /* 289 villages + 9 farm quarters */
+	CU_ASSERT_EQUAL(s.invalid, 0);
+	CU_ASSERT_EQUAL(s.outside, 0);
+	CU_ASSERT_EQUAL(s.bad_kind, 0);
+	CU_ASSERT_EQUAL(s.bad_hh, 0);
+	CU_ASSERT(s.big >= 1); /* a community needing two stations */
+	/* community cells are capped by a 700 m disc: 1.54 km² */
+	CU_ASSERT(s.max_comm_km2 > 1.0 && s.max_comm_km2 < 1.56);
+	CU_ASSERT(s.hh_comm / s.communities > 2200 && s.hh_comm / s.communities < 2600);
+	CU_ASSERT(s.hh_vil / s.villages > 380 && s.hh_vil / s.villages < 520);
+	CU_ASSERT_EQUAL(s.csv_rows, s.features);
+	CU_ASSERT_EQUAL(s.csv_mismatch, 0);
+}
+
+static void test_same_seed_same_bytes(void)
+{
+	char *err = NULL, a[512], b[512];
+	CU_ASSERT_EQUAL(run_tool("yinchuan", "mkcity_s7a", "-q --seed 7 --district 兴庆区", &err),
+	                0);
+	free(err);
+	CU_ASSERT_EQUAL(run_tool("yinchuan", "mkcity_s7b", "-q --seed 7 --district 640104", &err),
+	                0);
+	free(err);
+	CU_ASSERT_EQUAL(run_tool("yinchuan", "mkcity_s8", "-q --seed 8 --district 640104", &err),
+	                0);
+	free(err);
+	snprintf(a, sizeof a, "%s/mkcity_s7a.gpkg", cu_outdir());
+	snprintf(b, sizeof b, "%s/mkcity_s7b.gpkg", cu_outdir());
+	CU_ASSERT_TRUE(files_equal(a, b));
+	snprintf(b, sizeof b, "%s/mkcity_s8.gpkg", cu_outdir());
+	CU_ASSERT_FALSE(files_equal(a, b));
+	snprintf(a, sizeof a, "%s/mkcity_s7a.csv", cu_outdir());
+	snprintf(b, sizeof b, "%s/mkcity_s7b.csv", cu_outdir());
+	CU_ASSERT_TRUE(files_equal(a, b));
+	snprintf(b, sizeof b, "%s/mkcity_s8.csv", cu_outdir());
+	CU_ASSERT_FALSE(files_equal(a, b));
+	/* one district alone draws the same households as in the whole city */
+	CU_ASSERT_EQUAL(run_tool("yinchuan", "mkcity_s7all", "-q --seed 7", &err), 0);
+	free(err);
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd,
+	         "grep '^640104' %s/mkcity_s7all.csv > %s/mkcity_s7x.csv && "
+	         "tail -n +2 %s/mkcity_s7a.csv | cmp -s - %s/mkcity_s7x.csv",
+	         cu_outdir(), cu_outdir(), cu_outdir(), cu_outdir());
+	CU_ASSERT_EQUAL(cu_run(cmd, NULL, NULL), 0);
+}
+
+static void test_renamed_district(void)
+{
+	char *err = NULL;
+	scan s;
+	CU_ASSERT_EQUAL_FATAL(run_tool("liaocheng", "mkcity_chiping", "--district 茌平区", &err),
+	                      0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+	    err, "mkcity: note: 茌平区 (371503): 88 units: district boundary named 茌平县\n"));
+	free(err);
+	scan_in("liaocheng", "mkcity_chiping", "茌平县", &s);
+	CU_ASSERT_EQUAL(s.features, csv_count("liaocheng", "茌平区"));
+	CU_ASSERT_EQUAL(s.features, 88);
+	CU_ASSERT_EQUAL(s.invalid, 0);
+	CU_ASSERT_EQUAL(s.outside, 0);
+	CU_ASSERT_STRING_EQUAL(s.district, "茌平区");
+	CU_ASSERT_STRING_EQUAL(s.note, "district boundary named 茌平县");
+	/* selecting by the boundary's name gives the same file */
+	CU_ASSERT_EQUAL(run_tool("liaocheng", "mkcity_chiping2", "-q --district 茌平县", &err), 0);
+	free(err);
+	char a[512], b[512];
+	snprintf(a, sizeof a, "%s/mkcity_chiping.gpkg", cu_outdir());
+	snprintf(b, sizeof b, "%s/mkcity_chiping2.gpkg", cu_outdir());
+	CU_ASSERT_TRUE(files_equal(a, b));
+}
+
+static void test_development_zone(void)
+{
+	char *err = NULL;
+	scan s;
+	CU_ASSERT_EQUAL_FATAL(
+	    run_tool("lianyungang", "mkcity_devzone", "--district 连云港经济技术开发区", &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err,
+	                              "mkcity: note: 连云港经济技术开发区 (320771): 41 units: "
+	                              "no boundary for 连云港经济技术开发区: placed in 海州区\n"));
+	free(err);
+	scan_in("lianyungang", "mkcity_devzone", "海州区", &s);
+	CU_ASSERT_EQUAL(s.features, csv_count("lianyungang", "320771"));
+	CU_ASSERT_EQUAL(s.features, 41);
+	CU_ASSERT_EQUAL(s.invalid, 0);
+	CU_ASSERT_EQUAL(s.outside, 0);
+	CU_ASSERT_STRING_EQUAL(s.district, "连云港经济技术开发区");
+	/* --host puts them elsewhere */
+	CU_ASSERT_EQUAL_FATAL(run_tool("lianyungang", "mkcity_devzone2",
+	                               "-q --district 320771 --host 320771=连云区", &err),
+	                      0);
+	free(err);
+	scan_in("lianyungang", "mkcity_devzone2", "连云区", &s);
+	CU_ASSERT_EQUAL(s.features, 41);
+	CU_ASSERT_EQUAL(s.outside, 0);
+	CU_ASSERT_STRING_EQUAL(s.note, "no boundary for 连云港经济技术开发区: placed in 连云区");
+}
+
+static void test_errors(void)
+{
+	char *err = NULL, cmd[1024];
+	CU_ASSERT_EQUAL(run_tool("yinchuan", "mkcity_err", "--district 海州区", &err), 2);
+	CU_ASSERT_STRING_EQUAL(err,
+	                       "mkcity: error: --district '海州区': no units in such a district\n");
+	free(err);
+	CU_ASSERT_EQUAL(run_tool("yinchuan", "mkcity_err", "--host 640199", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "mkcity: error: --host '640199': expected FROM=TO\n"));
+	free(err);
+	CU_ASSERT_EQUAL(run_tool("yinchuan", "mkcity_err", "--host 640199=nowhere", &err), 2);
+	CU_ASSERT_STRING_EQUAL(err,
+	                       "mkcity: error: --host '640199=nowhere': no polygon 'nowhere'\n");
+	free(err);
+	CU_ASSERT_EQUAL(run_tool("yinchuan", "mkcity_err", "--seed -3", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(err, "mkcity: error: --seed '-3': not a non-negative integer\n"));
+	free(err);
+	/* a units file with the wrong header */
+	snprintf(cmd, sizeof cmd,
+	         "printf 'code,name\\n1,a\\n' > %s/mkcity_bad.csv && %s --districts "
+	         "%s/yinchuan_districts.geojson --units %s/mkcity_bad.csv -o %s/mkcity_err.gpkg",
+	         cu_outdir(), tool_path(), cities_dir(), cu_outdir(), cu_outdir());
+	char *out = NULL;
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, &err), 2);
+	char want[512];
+	snprintf(want, sizeof want,
+	         "mkcity: error: '%s/mkcity_bad.csv' line 1: header is not "
+	         "'code,name,kind,street_code,street,district_code,district'\n",
+	         cu_outdir());
+	CU_ASSERT_STRING_EQUAL(err, want);
+	free(out);
+	free(err);
+}
+
+/* The committed demo fixture is what the generator writes today. */
+static void test_demo_fixture_current(void)
+{
+	char *err = NULL, cmd[1024];
+	snprintf(cmd, sizeof cmd,
+	         "-q --seed 1 --district 640104 --readme %s/mkcity_demo.md --scenario "
+	         "%s/mkcity_demo.ini --scenario-join %s/mkcity_demo_join.ini",
+	         cu_outdir(), cu_outdir(), cu_outdir());
+	CU_ASSERT_EQUAL_FATAL(run_tool("yinchuan", "mkcity_demo", cmd, &err), 0);
+	free(err);
+	/* Same bytes once the output names are those of the fixture (they
+	 * appear in the README's command line and the scenarios). */
+	static const char *const pairs[][2] = {{"mkcity_demo.gpkg", "units.gpkg"},
+	                                       {"mkcity_demo.csv", "households.csv"},
+	                                       {"mkcity_demo.md", "README.md"},
+	                                       {"mkcity_demo.ini", "scenario.ini"},
+	                                       {"mkcity_demo_join.ini", "scenario_join.ini"}};
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		snprintf(cmd, sizeof cmd,
+		         "sed 's/mkcity_demo.gpkg/units.gpkg/; s/mkcity_demo.csv/households.csv/' "
+		         "'%s/%s' | cmp -s - 'fixtures/demo/%s'",
+		         cu_outdir(), pairs[i][0], pairs[i][1]);
+		int rc = cu_run(cmd, NULL, NULL);
+		if (rc != 0)
+			fprintf(stderr,
+			        "\nfixtures/demo/%s is not what mkcity writes: make fixtures\n",
+			        pairs[i][1]);
+		CU_ASSERT_EQUAL(rc, 0);
+	}
+}
+
+/* Walking structure of the demo district: communities in a dense core
+ * (neighbours within 1 km, so a station can serve two), and some isolated
+ * ones (no other community within 1 km). */
+static void test_walking_structure(void)
+{
+	char *err = NULL, path[512];
+	CU_ASSERT_EQUAL_FATAL(run_tool("yinchuan", "mkcity_walk", "-q --district 640104", &err), 0);
+	free(err);
+	GDALAllRegister();
+	snprintf(path, sizeof path, "%s/mkcity_walk.gpkg", cu_outdir());
+	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+	OGRLayerH lyr = GDALDatasetGetLayerByName(ds, "units");
+	double x[400], y[400];
+	int n = 0;
+	OGRFeatureH f;
+	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		const char *kind = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "kind"));
+		OGRGeometryH pt = OGR_G_PointOnSurface(OGR_F_GetGeometryRef(f));
+		if (pt && !strcmp(kind, "community") && n < 400) {
+			x[n] = OGR_G_GetX(pt, 0);
+			y[n++] = OGR_G_GetY(pt, 0);
+		}
+		if (pt)
+			OGR_G_DestroyGeometry(pt);
+		OGR_F_Destroy(f);
+	}
+	GDALClose(ds);
+	CU_ASSERT_EQUAL(n, 105);
+	int isolated = 0, paired = 0, dense = 0;
+	for (int i = 0; i < n; i++) {
+		int near = 0;
+		for (int k = 0; k < n; k++) {
+			double dx = (x[k] - x[i]) * 111320 * cos(y[i] * M_PI / 180);
+			double dy = (y[k] - y[i]) * 111320;
+			near += k != i && dx * dx + dy * dy <= 1000.0 * 1000.0;
+		}
+		isolated += near == 0;
+		paired += near >= 1;
+		dense += near >= 4;
+	}
+	CU_ASSERT(isolated >= 1);
+	CU_ASSERT(paired >= n * 3 / 4);
+	CU_ASSERT(dense >= n / 4);
+}
+
+void mkcity_suite_setup(void)
+{
+	CU_SUITE_ADD("mkcity", NULL, NULL, CU_TEST_ENTRY(test_name_stem),
+	             CU_TEST_ENTRY(test_district_match_real_names),
+	             CU_TEST_ENTRY(test_district_host), CU_TEST_ENTRY(test_kind_and_street),
+	             CU_TEST_ENTRY(test_rng_streams), CU_TEST_ENTRY(test_city_yinchuan),
+	             CU_TEST_ENTRY(test_same_seed_same_bytes), CU_TEST_ENTRY(test_renamed_district),
+	             CU_TEST_ENTRY(test_development_zone), CU_TEST_ENTRY(test_errors),
+	             CU_TEST_ENTRY(test_walking_structure),
+	             CU_TEST_ENTRY(test_demo_fixture_current));
+}
