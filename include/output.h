@@ -5,6 +5,25 @@
  * beside the target and renames it into place when complete. It never
  * touches an existing target without `overwrite`, and refuses a target with a
  * -wal/-journal beside it (open in QGIS).
+ *
+ * Layers: stations, service_areas, assignments, links, uncovered,
+ * summary_district, summary_street, run, run_subproblems, and layer_styles
+ * (QGIS default styles). See io/gpkg_int.h for the files that write them.
+ *
+ * Reproducible: the same inputs and parameters give a byte-identical file.
+ * Everything written is a function of the scenario, the input files (size,
+ * mtime, hash) and the plan; timestamps are fixed (OGR_CURRENT_DATE) and
+ * every order is deterministic. Wall-clock seconds differ between two runs,
+ * so they are written only on request (run_info.timings, or the scenario key
+ * output.timings = true): then the `run` row's `seconds` and `stages` and
+ * `run_subproblems.seconds` are filled, and the file is no longer
+ * reproducible; otherwise those fields are NULL. The `run` row's `command`
+ * is the command that reproduces the plan (`stationplan run SCENARIO [--set
+ * k=v]...`), not the line as typed (which holds the output path).
+ *
+ * Interrupted runs: the temporary file is named `.<name>.tmp-<pid>.gpkg`
+ * beside the target. SIGINT/SIGTERM/SIGHUP during the write remove it; a
+ * kill -9 may leave it behind (the target is never half-written either way).
  */
 #ifndef STATIONPLAN_OUTPUT_H
 #define STATIONPLAN_OUTPUT_H
@@ -25,10 +44,25 @@ typedef struct run_info {
 	double stage_seconds[RUN_MAX_STAGES];
 	double total_seconds;
 	const char *set_overrides; /* the --set values, ";"-separated */
+	int timings; /* 1: record wall-clock seconds (the file is then not reproducible) */
 } run_info;
 
+/* Write the plan to `path` (a .gpkg), replacing an existing file only when
+ * `overwrite`. `r` gives the links' start points; `ri` may be NULL (no
+ * command, no timings). Nothing is borrowed beyond the call.
+ * Returns STATUS_OK; STATUS_USAGE when the target exists without
+ * `overwrite`; STATUS_INPUT when it is open in another program (a -wal or
+ * -journal file beside it) or its folder cannot be written; STATUS_INTERNAL
+ * on a GDAL failure. On any failure the target is untouched and no
+ * temporary file is left. */
 status_code gpkg_write_plan(const char *path, int overwrite, const scenario *sc, const inputs *in,
-			    const site_table *sites, const reach *r, const plan *p,
-			    const run_info *ri, status *st);
+                            const site_table *sites, const reach *r, const plan *p,
+                            const run_info *ri, status *st);
+
+/* The checks gpkg_write_plan() makes before writing, for callers that want
+ * to fail before a long run: STATUS_USAGE "'<path>' exists (use --overwrite
+ * to replace it)", STATUS_INPUT "'<path>' is open in another program (found
+ * '<path>-wal'); close it in QGIS first", or STATUS_OK. */
+status_code gpkg_check_target(const char *path, int overwrite, status *st);
 
 #endif

@@ -1,0 +1,122 @@
+/*
+ * gpkg_int.h: internal to the GeoPackage writer (io/gpkg_*.c).
+ *
+ * gpkg_write_plan() (gpkg_write.c) opens a temporary GeoPackage and fills a
+ * gpkg_writer; each io/gpkg_<concept>.c adds its layers through it:
+ *
+ *   gpkg_file.c     the target's safety checks, temporary name, signals,
+ *                   fsync and the atomic publish by rename(2)
+ *   gpkg_table.c    creating a layer from a field table, writing a feature
+ *   gpkg_layers.c   stations, service_areas, assignments, links, uncovered
+ *   gpkg_summary.c  summary_district, summary_street
+ *   gpkg_run.c      run, run_subproblems
+ *   gpkg_styles.c   the QGIS styles in layer_styles
+ *
+ * Every layer's features are written inside one transaction. Every order is
+ * deterministic (plan order, or sorted by name with strcmp) so the same
+ * inputs give the same bytes.
+ */
+#ifndef STATIONPLAN_GPKG_INT_H
+#define STATIONPLAN_GPKG_INT_H
+
+#include <stddef.h>
+
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "output.h"
+
+/* Radius of the circle standing for a point unit in the polygon layers
+ * (assignments, service_areas, uncovered), in working-CRS metres. Such rows
+ * have point_unit = 1. QGIS draws one geometry type per layer, so a layer
+ * mixing points and polygons would lose one of them. */
+#define GPKG_POINT_UNIT_RADIUS_M 50.0
+
+/* The state of one write. Tables are borrowed from the caller. */
+typedef struct gpkg_writer {
+	GDALDatasetH ds;
+	const char *path; /* the target as the user named it, for messages */
+	const scenario *sc;
+	const inputs *in;
+	const site_table *sites;
+	const reach *r;
+	const plan *p;
+	const run_info *ri;
+	int timings;                     /* 1: write wall-clock seconds (not reproducible) */
+	OGRSpatialReferenceH srs;        /* CRS of every layer */
+	OGRCoordinateTransformationH ct; /* working -> output CRS, NULL when the same */
+	char crs_name[128];              /* "EPSG:4549" */
+	const char **station_district;   /* per station: its district ("" if none), borrowed */
+	const char **station_street;
+	status *st;
+} gpkg_writer;
+
+/* One field of a layer. `sub` is OFSTNone or OFSTBoolean. */
+typedef struct gpkg_field {
+	const char *name;
+	OGRFieldType type;
+	OGRFieldSubType sub;
+} gpkg_field;
+
+/* gpkg_table.c */
+
+/* Create layer `name` (geometry column "geom", R-tree spatial index unless
+ * `gtype` is wkbNone, in which case it is registered as an attributes table)
+ * with gpkg_contents identifier `title` and description `description`, and
+ * the fields of `fields` in that order, so field i is index i. Returns the
+ * layer, or NULL with w->st set. */
+OGRLayerH gpkg_table_create(gpkg_writer *w, const char *name, OGRwkbGeometryType gtype,
+                            const char *title, const char *description, const gpkg_field *fields,
+                            size_t nfields);
+
+/* Start / commit the transaction holding a layer's features. Return
+ * STATUS_OK or STATUS_INTERNAL with w->st set naming `layer`. */
+status_code gpkg_table_begin(gpkg_writer *w, const char *layer);
+status_code gpkg_table_commit(gpkg_writer *w, const char *layer);
+
+/* Write feature `f` (owned by the caller) into `layer`. Returns STATUS_OK,
+ * or STATUS_INTERNAL with w->st set naming the layer and row. */
+status_code gpkg_table_write(gpkg_writer *w, OGRLayerH layer, OGRFeatureH f, long long row);
+
+/* Unit `u`'s geometry as a MultiPolygon (a point unit is buffered by
+ * GPKG_POINT_UNIT_RADIUS_M first), in the output CRS when `to_output`, else
+ * in the working CRS. Returns a new geometry the caller destroys, or NULL
+ * with w->st set. */
+OGRGeometryH gpkg_unit_geometry(gpkg_writer *w, size_t u, int to_output);
+
+/* 1 if unit `u` is a point (shown as a circle in polygon layers). */
+int gpkg_unit_is_point(const gpkg_writer *w, size_t u);
+
+/* Transform `g` (working CRS, owned by the caller) into the output CRS in
+ * place. Returns STATUS_OK or STATUS_INTERNAL with w->st set. */
+status_code gpkg_to_output_crs(gpkg_writer *w, OGRGeometryH g, const char *layer);
+
+/* gpkg_layers.c: each returns STATUS_OK or the first failure with w->st set. */
+status_code gpkg_write_stations(gpkg_writer *w);
+status_code gpkg_write_service_areas(gpkg_writer *w);
+status_code gpkg_write_assignments(gpkg_writer *w);
+status_code gpkg_write_links(gpkg_writer *w);
+status_code gpkg_write_uncovered(gpkg_writer *w);
+
+/* gpkg_summary.c */
+status_code gpkg_write_summaries(gpkg_writer *w);
+
+/* gpkg_run.c: `run` (one row) and `run_subproblems` (one row per plan_sub). */
+status_code gpkg_write_run(gpkg_writer *w);
+
+/* Whether wall-clock timings go into the file: ri->timings, or the scenario
+ * key output.timings set to true/yes/on/1. */
+int gpkg_run_timings_wanted(const scenario *sc, const run_info *ri);
+
+/* gpkg_styles.c: layer_styles with one default QML style per map layer. */
+status_code gpkg_write_styles(gpkg_writer *w);
+
+/* gpkg_file.c: see there. `tmp` receives the temporary path. */
+status_code gpkg_file_temp_path(const char *path, char *tmp, size_t tmpsize, status *st);
+void gpkg_file_guard(const char *tmp); /* remove `tmp` if a signal ends the process */
+void gpkg_file_unguard(void);
+void gpkg_file_discard(const char *tmp); /* remove tmp and its -journal/-wal/-shm */
+status_code gpkg_file_publish(const char *tmp, const char *path, int overwrite, status *st);
+
+#endif

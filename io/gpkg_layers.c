@@ -1,0 +1,324 @@
+/*
+ * gpkg_layers.c: the map layers of the plan: stations, service_areas,
+ * assignments, links and uncovered.
+ *
+ * Station ids are 1-based positions in plan.stations (sorted by site index,
+ * so deterministic) and are also the stations' FIDs. Rows follow the plan's
+ * order: stations by id, assignments by unit then station, uncovered as
+ * listed. Geometries are built in the working CRS and transformed to the
+ * output CRS last; distances stay the metric ones of the plan.
+ */
+#include <stdlib.h>
+
+#include "gpkg_int.h"
+#include "io_int.h"
+
+static const gpkg_field station_fields[] = {
+    {"station_id", OFTInteger, OFSTNone},
+    {"kind", OFTString, OFSTNone},
+    {"district", OFTString, OFSTNone},
+    {"street", OFTString, OFSTNone},
+    {"households", OFTInteger, OFSTNone},
+    {"units", OFTInteger, OFSTNone},
+    {"underfilled", OFTInteger, OFSTBoolean},
+    {"reason", OFTString, OFSTNone},
+    {"load_ratio", OFTReal, OFSTNone},
+    {"site_source", OFTString, OFSTNone},
+    {"sub", OFTInteger, OFSTNone},
+};
+
+status_code gpkg_write_stations(gpkg_writer *w)
+{
+	const plan *p = w->p;
+	status_code rc;
+	OGRLayerH l = gpkg_table_create(
+	    w, "stations", wkbPoint, "Recycling stations",
+	    "Planned recycling stations (urban: serves a band of households_min..households_max "
+	    "households within walk_distance_m; village: one per natural village; existing: "
+	    "kept from the existing layer). households and units are what each station serves; "
+	    "underfilled = 1 marks a station below households_min because its units are isolated "
+	    "(see reason). station_id matches service_areas, assignments and links.",
+	    station_fields, sizeof(station_fields) / sizeof(station_fields[0]));
+	if (!l)
+		return w->st->code;
+	if ((rc = gpkg_table_begin(w, "stations")) != STATUS_OK)
+		return rc;
+	for (size_t s = 0; s < p->nstations && rc == STATUS_OK; s++) {
+		const plan_station *ps = &p->stations[s];
+		const site *si = &w->sites->sites[ps->site];
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGR_F_SetFID(f, (GIntBig)s + 1);
+		OGR_F_SetFieldInteger(f, 0, (int)s + 1);
+		OGR_F_SetFieldString(f, 1, station_kind_name(ps->kind));
+		OGR_F_SetFieldString(f, 2, w->station_district[s]);
+		OGR_F_SetFieldString(f, 3, w->station_street[s]);
+		OGR_F_SetFieldInteger(f, 4, (int)ps->households);
+		OGR_F_SetFieldInteger(f, 5, ps->nunits);
+		OGR_F_SetFieldInteger(f, 6, ps->underfilled != 0);
+		OGR_F_SetFieldString(f, 7, ps->reason ? ps->reason : "");
+		if (w->sc->households_max > 0)
+			OGR_F_SetFieldDouble(
+			    f, 8, (double)ps->households / (double)w->sc->households_max);
+		else
+			OGR_F_SetFieldNull(f, 8);
+		OGR_F_SetFieldString(f, 9, site_source_name(si->source));
+		OGR_F_SetFieldInteger(f, 10, ps->sub);
+		OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+		OGR_G_SetPoint_2D(g, 0, si->x, si->y);
+		rc = gpkg_to_output_crs(w, g, "stations");
+		if (rc == STATUS_OK) {
+			OGR_F_SetGeometryDirectly(f, g);
+			rc = gpkg_table_write(w, l, f, (long long)s + 1);
+		} else {
+			OGR_G_DestroyGeometry(g);
+		}
+		OGR_F_Destroy(f);
+	}
+	return rc == STATUS_OK ? gpkg_table_commit(w, "stations") : rc;
+}
+
+/* Assignment rows grouped by station: rows of station s are
+ * order[first[s] .. first[s+1]). Returns 0, or -1 out of memory. */
+static int group_by_station(const plan *p, size_t **first_out, size_t **order_out)
+{
+	size_t *first = calloc(p->nstations + 1, sizeof(*first));
+	size_t *order = malloc((p->nassign ? p->nassign : 1) * sizeof(*order));
+	size_t *fill = calloc(p->nstations + 1, sizeof(*fill));
+	if (!first || !order || !fill) {
+		free(first);
+		free(order);
+		free(fill);
+		return -1;
+	}
+	for (size_t a = 0; a < p->nassign; a++)
+		first[p->assign[a].station + 1]++;
+	for (size_t s = 0; s < p->nstations; s++)
+		first[s + 1] += first[s];
+	for (size_t a = 0; a < p->nassign; a++) {
+		size_t s = (size_t)p->assign[a].station;
+		order[first[s] + fill[s]++] = a;
+	}
+	free(fill);
+	*first_out = first;
+	*order_out = order;
+	return 0;
+}
+
+/* Union of the geometries of the units station `s` serves, output CRS. */
+static OGRGeometryH service_area(gpkg_writer *w, const size_t *rows, size_t nrows)
+{
+	OGRGeometryH all = OGR_G_CreateGeometry(wkbMultiPolygon);
+	for (size_t i = 0; i < nrows; i++) {
+		OGRGeometryH g = gpkg_unit_geometry(w, (size_t)w->p->assign[rows[i]].unit, 0);
+		if (!g) {
+			OGR_G_DestroyGeometry(all);
+			return NULL;
+		}
+		for (int k = 0; k < OGR_G_GetGeometryCount(g); k++)
+			OGR_G_AddGeometry(all, OGR_G_GetGeometryRef(g, k));
+		OGR_G_DestroyGeometry(g);
+	}
+	OGRGeometryH u = OGR_G_UnionCascaded(all);
+	OGR_G_DestroyGeometry(all);
+	if (!u) {
+		gdal_fail(w->st, STATUS_INTERNAL, "'%s': layer 'service_areas': union failed",
+		          w->path);
+		return NULL;
+	}
+	u = OGR_G_ForceToMultiPolygon(u);
+	if (gpkg_to_output_crs(w, u, "service_areas") != STATUS_OK) {
+		OGR_G_DestroyGeometry(u);
+		return NULL;
+	}
+	return u;
+}
+
+static const gpkg_field area_fields[] = {
+    {"station_id", OFTInteger, OFSTNone}, {"kind", OFTString, OFSTNone},
+    {"district", OFTString, OFSTNone},    {"street", OFTString, OFSTNone},
+    {"households", OFTInteger, OFSTNone}, {"units", OFTInteger, OFSTNone},
+};
+
+status_code gpkg_write_service_areas(gpkg_writer *w)
+{
+	const plan *p = w->p;
+	size_t *first, *order;
+	status_code rc;
+	OGRLayerH l = gpkg_table_create(
+	    w, "service_areas", wkbMultiPolygon, "Service areas",
+	    "Area served by each station: the union of the units (communities, villages) "
+	    "assigned to it. A unit split over several stations belongs to each of their areas. "
+	    "Point units are drawn as circles of 50 m.",
+	    area_fields, sizeof(area_fields) / sizeof(area_fields[0]));
+	if (!l)
+		return w->st->code;
+	if (group_by_station(p, &first, &order))
+		return status_fail(w->st, STATUS_INTERNAL, "out of memory");
+	rc = gpkg_table_begin(w, "service_areas");
+	for (size_t s = 0; s < p->nstations && rc == STATUS_OK; s++) {
+		if (first[s + 1] == first[s])
+			continue; /* serves nobody (an existing station out of reach) */
+		OGRGeometryH g = service_area(w, order + first[s], first[s + 1] - first[s]);
+		if (!g) {
+			rc = w->st->code;
+			break;
+		}
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGR_F_SetFID(f, (GIntBig)s + 1);
+		OGR_F_SetFieldInteger(f, 0, (int)s + 1);
+		OGR_F_SetFieldString(f, 1, station_kind_name(p->stations[s].kind));
+		OGR_F_SetFieldString(f, 2, w->station_district[s]);
+		OGR_F_SetFieldString(f, 3, w->station_street[s]);
+		OGR_F_SetFieldInteger(f, 4, (int)p->stations[s].households);
+		OGR_F_SetFieldInteger(f, 5, p->stations[s].nunits);
+		OGR_F_SetGeometryDirectly(f, g);
+		rc = gpkg_table_write(w, l, f, (long long)s + 1);
+		OGR_F_Destroy(f);
+	}
+	free(first);
+	free(order);
+	return rc == STATUS_OK ? gpkg_table_commit(w, "service_areas") : rc;
+}
+
+static const gpkg_field assign_fields[] = {
+    {"unit_id", OFTString, OFSTNone},          {"name", OFTString, OFSTNone},
+    {"unit_kind", OFTString, OFSTNone},        {"district", OFTString, OFSTNone},
+    {"street", OFTString, OFSTNone},           {"station_id", OFTInteger, OFSTNone},
+    {"households", OFTInteger, OFSTNone},      {"distance_m", OFTReal, OFSTNone},
+    {"unit_households", OFTInteger, OFSTNone}, {"split", OFTInteger, OFSTBoolean},
+    {"point_unit", OFTInteger, OFSTBoolean},
+};
+
+static void set_unit_fields(OGRFeatureH f, const unit *un)
+{
+	OGR_F_SetFieldString(f, 0, un->id);
+	OGR_F_SetFieldString(f, 1, un->name ? un->name : "");
+	OGR_F_SetFieldString(f, 2, un->kind == UNIT_URBAN ? "urban" : "rural");
+	OGR_F_SetFieldString(f, 3, un->district ? un->district : "");
+	OGR_F_SetFieldString(f, 4, un->street ? un->street : "");
+}
+
+status_code gpkg_write_assignments(gpkg_writer *w)
+{
+	const plan *p = w->p;
+	status_code rc;
+	OGRLayerH l = gpkg_table_create(
+	    w, "assignments", wkbMultiPolygon, "Unit assignments",
+	    "Every served community or village with the station serving it (station_id) and the "
+	    "straight-line walking distance from the unit's demand point to the station "
+	    "(distance_m). A unit split over several stations has one row per station; "
+	    "households is the part served by that station, unit_households the unit's total. "
+	    "point_unit = 1: the unit is a point, drawn as a circle of 50 m.",
+	    assign_fields, sizeof(assign_fields) / sizeof(assign_fields[0]));
+	if (!l)
+		return w->st->code;
+	if ((rc = gpkg_table_begin(w, "assignments")) != STATUS_OK)
+		return rc;
+	for (size_t a = 0; a < p->nassign && rc == STATUS_OK; a++) {
+		const plan_assign *pa = &p->assign[a];
+		const unit *un = &w->in->units[pa->unit];
+		int split = (a > 0 && p->assign[a - 1].unit == pa->unit) ||
+		            (a + 1 < p->nassign && p->assign[a + 1].unit == pa->unit);
+		OGRGeometryH g = gpkg_unit_geometry(w, (size_t)pa->unit, 1);
+		if (!g)
+			return w->st->code;
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		set_unit_fields(f, un);
+		OGR_F_SetFieldInteger(f, 5, pa->station + 1);
+		OGR_F_SetFieldInteger(f, 6, (int)pa->households);
+		OGR_F_SetFieldDouble(f, 7, pa->distance_m);
+		OGR_F_SetFieldInteger(f, 8, (int)un->households);
+		OGR_F_SetFieldInteger(f, 9, split);
+		OGR_F_SetFieldInteger(f, 10, gpkg_unit_is_point(w, (size_t)pa->unit));
+		OGR_F_SetGeometryDirectly(f, g);
+		rc = gpkg_table_write(w, l, f, (long long)a + 1);
+		OGR_F_Destroy(f);
+	}
+	return rc == STATUS_OK ? gpkg_table_commit(w, "assignments") : rc;
+}
+
+static const gpkg_field link_fields[] = {
+    {"unit_id", OFTString, OFSTNone},
+    {"station_id", OFTInteger, OFSTNone},
+    {"households", OFTInteger, OFSTNone},
+    {"distance_m", OFTReal, OFSTNone},
+};
+
+status_code gpkg_write_links(gpkg_writer *w)
+{
+	const plan *p = w->p;
+	status_code rc;
+	OGRLayerH l = gpkg_table_create(
+	    w, "links", wkbLineString, "Unit-station links",
+	    "A line from each served unit's demand point to its station; distance_m is the "
+	    "walking distance the plan used, households the households sent along the link.",
+	    link_fields, sizeof(link_fields) / sizeof(link_fields[0]));
+	if (!l)
+		return w->st->code;
+	if ((rc = gpkg_table_begin(w, "links")) != STATUS_OK)
+		return rc;
+	for (size_t a = 0; a < p->nassign && rc == STATUS_OK; a++) {
+		const plan_assign *pa = &p->assign[a];
+		const site *si = &w->sites->sites[p->stations[pa->station].site];
+		OGRGeometryH g = OGR_G_CreateGeometry(wkbLineString);
+		OGR_G_AddPoint_2D(g, w->r->ux[pa->unit], w->r->uy[pa->unit]);
+		OGR_G_AddPoint_2D(g, si->x, si->y);
+		if ((rc = gpkg_to_output_crs(w, g, "links")) != STATUS_OK) {
+			OGR_G_DestroyGeometry(g);
+			break;
+		}
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGR_F_SetFieldString(f, 0, w->in->units[pa->unit].id);
+		OGR_F_SetFieldInteger(f, 1, pa->station + 1);
+		OGR_F_SetFieldInteger(f, 2, (int)pa->households);
+		OGR_F_SetFieldDouble(f, 3, pa->distance_m);
+		OGR_F_SetGeometryDirectly(f, g);
+		rc = gpkg_table_write(w, l, f, (long long)a + 1);
+		OGR_F_Destroy(f);
+	}
+	return rc == STATUS_OK ? gpkg_table_commit(w, "links") : rc;
+}
+
+static const gpkg_field uncovered_fields[] = {
+    {"unit_id", OFTString, OFSTNone},        {"name", OFTString, OFSTNone},
+    {"unit_kind", OFTString, OFSTNone},      {"district", OFTString, OFSTNone},
+    {"street", OFTString, OFSTNone},         {"households", OFTInteger, OFSTNone},
+    {"nearest_m", OFTReal, OFSTNone},        {"reason", OFTString, OFSTNone},
+    {"point_unit", OFTInteger, OFSTBoolean},
+};
+
+status_code gpkg_write_uncovered(gpkg_writer *w)
+{
+	const plan *p = w->p;
+	status_code rc;
+	OGRLayerH l = gpkg_table_create(
+	    w, "uncovered", wkbMultiPolygon, "Uncovered units",
+	    "Communities and villages no station serves, with the reason and the distance to "
+	    "the nearest candidate site (nearest_m, NULL when there is no site at all). "
+	    "Empty when every household is served.",
+	    uncovered_fields, sizeof(uncovered_fields) / sizeof(uncovered_fields[0]));
+	if (!l)
+		return w->st->code;
+	if ((rc = gpkg_table_begin(w, "uncovered")) != STATUS_OK)
+		return rc;
+	for (size_t i = 0; i < p->nuncovered && rc == STATUS_OK; i++) {
+		const plan_uncovered *pu = &p->uncovered[i];
+		const unit *un = &w->in->units[pu->unit];
+		OGRGeometryH g = gpkg_unit_geometry(w, (size_t)pu->unit, 1);
+		if (!g)
+			return w->st->code;
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		set_unit_fields(f, un);
+		OGR_F_SetFieldInteger(f, 5, (int)un->households);
+		if (pu->nearest_site >= 0)
+			OGR_F_SetFieldDouble(f, 6, pu->nearest_m);
+		else
+			OGR_F_SetFieldNull(f, 6);
+		OGR_F_SetFieldString(f, 7, pu->reason ? pu->reason : "");
+		OGR_F_SetFieldInteger(f, 8, gpkg_unit_is_point(w, (size_t)pu->unit));
+		OGR_F_SetGeometryDirectly(f, g);
+		rc = gpkg_table_write(w, l, f, (long long)i + 1);
+		OGR_F_Destroy(f);
+	}
+	return rc == STATUS_OK ? gpkg_table_commit(w, "uncovered") : rc;
+}

@@ -1,0 +1,455 @@
+/*
+ * gpkg_styles.c: the QGIS styles, so that every map layer opens styled.
+ *
+ * QGIS's OGR provider loads a layer's default style from a `layer_styles`
+ * table in the GeoPackage (columns as QGIS itself creates it; QGIS selects
+ * the row with f_table_schema = '', f_table_name = the layer,
+ * f_geometry_column = 'geom' and useAsDefault = 1). We create that table as
+ * a GDAL attributes layer, so it is registered in gpkg_contents and
+ * validate_gpkg.py accepts the file, with a fixed update_time.
+ *
+ * The styles (QML, QGIS 3.22 format) are built here from C strings:
+ *   stations       categorized on kind: urban blue circles, village green
+ *                  triangles, existing purple squares
+ *   service_areas  one colour per station (hue from station_id by the golden
+ *                  angle, so neighbours differ), translucent fill
+ *   assignments    graduated on distance_m in steps of walk_distance_m
+ *   links          thin grey lines
+ *   uncovered      red hatched
+ * Each style also names the fields in plain words (aliases), sets the
+ * display expression and a map tip.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cpl_string.h>
+
+#include "gpkg_int.h"
+#include "io_int.h"
+
+/* Field aliases of a layer: field name, then its plain-words name. */
+typedef struct alias {
+	const char *field, *name;
+} alias;
+
+/* Write `s` escaped for an XML attribute value or element text. */
+static void put_xml(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		default:
+			fputc(*s, f);
+		}
+	}
+}
+
+static void qml_begin(FILE *f)
+{
+	fputs("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+	      "<qgis version=\"3.22.16-Białowieża\" "
+	      "styleCategories=\"Symbology|Fields|MapTips\">\n",
+	      f);
+}
+
+static void qml_end(FILE *f, int geometry_type, const alias *al, size_t nal, const char *display,
+                    const char *maptip)
+{
+	fputs("  <aliases>\n", f);
+	for (size_t i = 0; i < nal; i++)
+		fprintf(f, "    <alias field=\"%s\" index=\"%zu\" name=\"%s\"/>\n", al[i].field,
+		        i + 1, al[i].name);
+	fputs("  </aliases>\n", f);
+	fputs("  <previewExpression>", f);
+	put_xml(f, display);
+	fputs("</previewExpression>\n  <mapTip>", f);
+	put_xml(f, maptip);
+	fputs("</mapTip>\n", f);
+	fprintf(f, "  <layerGeometryType>%d</layerGeometryType>\n</qgis>\n", geometry_type);
+}
+
+static void prop(FILE *f, const char *k, const char *v)
+{
+	fprintf(f, "          <prop k=\"%s\" v=\"%s\"/>\n", k, v);
+}
+
+static void symbol_begin(FILE *f, const char *type, int name)
+{
+	fprintf(f,
+	        "      <symbol type=\"%s\" name=\"%d\" alpha=\"1\" clip_to_extent=\"1\" "
+	        "force_rhr=\"0\">\n",
+	        type, name);
+}
+
+static void symbol_end(FILE *f)
+{
+	fputs("      </symbol>\n", f);
+}
+
+static void marker(FILE *f, int name, const char *shape, const char *color, const char *size)
+{
+	symbol_begin(f, "marker", name);
+	fputs("        <layer class=\"SimpleMarker\" enabled=\"1\" locked=\"0\" pass=\"0\">\n", f);
+	prop(f, "name", shape);
+	prop(f, "color", color);
+	prop(f, "outline_color", "255,255,255,255");
+	prop(f, "outline_style", "solid");
+	prop(f, "outline_width", "0.4");
+	prop(f, "outline_width_unit", "MM");
+	prop(f, "size", size);
+	prop(f, "size_unit", "MM");
+	prop(f, "scale_method", "diameter");
+	fputs("        </layer>\n", f);
+	symbol_end(f);
+}
+
+/* A SimpleFill layer; `ddexpr` (NULL for none) data-defines its fill colour
+ * and `ddoutline` its outline colour. */
+static void fill_layer(FILE *f, const char *style, const char *color, const char *outline,
+                       const char *outline_width, const char *ddfill, const char *ddoutline)
+{
+	fputs("        <layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" pass=\"0\">\n", f);
+	prop(f, "style", style);
+	prop(f, "color", color);
+	prop(f, "outline_color", outline);
+	prop(f, "outline_style", outline[0] ? "solid" : "no");
+	prop(f, "outline_width", outline_width);
+	prop(f, "outline_width_unit", "MM");
+	prop(f, "joinstyle", "bevel");
+	if (ddfill || ddoutline) {
+		fputs("          <data_defined_properties>\n"
+		      "            <Option type=\"Map\">\n"
+		      "              <Option type=\"QString\" name=\"name\" value=\"\"/>\n"
+		      "              <Option type=\"Map\" name=\"properties\">\n",
+		      f);
+		const char *keys[2] = {"fillColor", "outlineColor"};
+		const char *exprs[2] = {ddfill, ddoutline};
+		for (int i = 0; i < 2; i++) {
+			if (!exprs[i])
+				continue;
+			fprintf(f,
+			        "                <Option type=\"Map\" name=\"%s\">\n"
+			        "                  <Option type=\"bool\" name=\"active\" "
+			        "value=\"true\"/>\n"
+			        "                  <Option type=\"QString\" name=\"expression\" "
+			        "value=\"",
+			        keys[i]);
+			put_xml(f, exprs[i]);
+			fputs("\"/>\n"
+			      "                  <Option type=\"int\" name=\"type\" value=\"3\"/>\n"
+			      "                </Option>\n",
+			      f);
+		}
+		fputs(
+		    "              </Option>\n"
+		    "              <Option type=\"QString\" name=\"type\" value=\"collection\"/>\n"
+		    "            </Option>\n"
+		    "          </data_defined_properties>\n",
+		    f);
+	}
+	fputs("        </layer>\n", f);
+}
+
+static void fill(FILE *f, int name, const char *color, const char *outline)
+{
+	symbol_begin(f, "fill", name);
+	fill_layer(f, "solid", color, outline, "0.26", NULL, NULL);
+	symbol_end(f);
+}
+
+static void style_stations(FILE *f)
+{
+	static const alias al[] = {
+	    {"station_id", "Station"},
+	    {"kind", "Kind (urban / village / existing)"},
+	    {"district", "District"},
+	    {"street", "Street / town"},
+	    {"households", "Households served"},
+	    {"units", "Units served"},
+	    {"underfilled", "Below households_min (isolated units)"},
+	    {"reason", "Why underfilled"},
+	    {"load_ratio", "Load (households / households_max)"},
+	    {"site_source", "Site origin"},
+	    {"sub", "Sub-problem"},
+	};
+	qml_begin(f);
+	fputs("  <renderer-v2 type=\"categorizedSymbol\" attr=\"kind\" symbollevels=\"0\" "
+	      "forceraster=\"0\" enableorderby=\"0\">\n"
+	      "    <categories>\n"
+	      "      <category render=\"true\" symbol=\"0\" value=\"urban\" label=\"urban "
+	      "station\"/>\n"
+	      "      <category render=\"true\" symbol=\"1\" value=\"village\" label=\"village "
+	      "station\"/>\n"
+	      "      <category render=\"true\" symbol=\"2\" value=\"existing\" label=\"existing "
+	      "station (kept)\"/>\n"
+	      "    </categories>\n"
+	      "    <symbols>\n",
+	      f);
+	marker(f, 0, "circle", "31,120,180,255", "3.4");
+	marker(f, 1, "triangle", "51,160,44,255", "3.2");
+	marker(f, 2, "square", "106,61,154,255", "3.0");
+	fputs("    </symbols>\n  </renderer-v2>\n", f);
+	qml_end(f, 0, al, sizeof(al) / sizeof(al[0]),
+	        "'station ' || \"station_id\" || ' (' || \"kind\" || ')'",
+	        "[% 'station ' || \"station_id\" || ': ' || \"households\" || ' households, ' || "
+	        "\"units\" || ' units' %]");
+}
+
+static void style_service_areas(FILE *f)
+{
+	static const alias al[] = {
+	    {"station_id", "Station"},
+	    {"kind", "Station kind"},
+	    {"district", "District"},
+	    {"street", "Street / town"},
+	    {"households", "Households served"},
+	    {"units", "Units served"},
+	};
+	qml_begin(f);
+	fputs("  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" "
+	      "enableorderby=\"0\">\n    <symbols>\n",
+	      f);
+	symbol_begin(f, "fill", 0);
+	fill_layer(f, "solid", "166,206,227,90", "31,120,180,255", "0.5",
+	           "color_hsla((\"station_id\" * 137) % 360, 70, 60, 90)",
+	           "color_hsla((\"station_id\" * 137) % 360, 80, 35, 255)");
+	symbol_end(f);
+	fputs("    </symbols>\n  </renderer-v2>\n", f);
+	qml_end(f, 2, al, sizeof(al) / sizeof(al[0]), "'area of station ' || \"station_id\"",
+	        "[% 'station ' || \"station_id\" || ': ' || \"households\" || ' households' %]");
+}
+
+static void style_assignments(FILE *f, double walk_m)
+{
+	static const alias al[] = {
+	    {"unit_id", "Unit id"},
+	    {"name", "Name"},
+	    {"unit_kind", "Unit kind (urban / rural)"},
+	    {"district", "District"},
+	    {"street", "Street / town"},
+	    {"station_id", "Served by station"},
+	    {"households", "Households served by that station"},
+	    {"distance_m", "Walking distance (m)"},
+	    {"unit_households", "Households of the unit"},
+	    {"split", "Split over several stations"},
+	    {"point_unit", "Point unit (drawn as circle)"},
+	};
+	static const char *const colors[4] = {"26,150,65,110", "166,217,106,110", "253,174,97,110",
+	                                      "215,25,28,160"};
+	double bounds[5] = {0, walk_m * 0.5, walk_m * 0.75, walk_m, 1e12};
+	qml_begin(f);
+	fputs("  <renderer-v2 type=\"graduatedSymbol\" attr=\"distance_m\" "
+	      "graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" forceraster=\"0\" "
+	      "enableorderby=\"0\">\n    <ranges>\n",
+	      f);
+	for (int i = 0; i < 4; i++) {
+		char label[96];
+		if (i < 3)
+			snprintf(label, sizeof(label), "%.0f - %.0f m", bounds[i], bounds[i + 1]);
+		else
+			snprintf(label, sizeof(label), "over %.0f m (beyond walk_distance_m)",
+			         bounds[3]);
+		fprintf(f,
+		        "      <range render=\"true\" symbol=\"%d\" lower=\"%.6f\" upper=\"%.6f\" "
+		        "label=\"%s\"/>\n",
+		        i, bounds[i], bounds[i + 1], label);
+	}
+	fputs("    </ranges>\n    <symbols>\n", f);
+	for (int i = 0; i < 4; i++)
+		fill(f, i, colors[i], "90,90,90,200");
+	fputs("    </symbols>\n  </renderer-v2>\n", f);
+	qml_end(f, 2, al, sizeof(al) / sizeof(al[0]), "\"name\" || ' (' || \"unit_id\" || ')'",
+	        "[% \"name\" || ': station ' || \"station_id\" || ', ' || round(\"distance_m\") || "
+	        "' m' %]");
+}
+
+static void style_links(FILE *f)
+{
+	static const alias al[] = {
+	    {"unit_id", "Unit id"},
+	    {"station_id", "Station"},
+	    {"households", "Households"},
+	    {"distance_m", "Walking distance (m)"},
+	};
+	qml_begin(f);
+	fputs("  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" "
+	      "enableorderby=\"0\">\n    <symbols>\n",
+	      f);
+	symbol_begin(f, "line", 0);
+	fputs("        <layer class=\"SimpleLine\" enabled=\"1\" locked=\"0\" pass=\"0\">\n", f);
+	prop(f, "line_color", "110,110,110,200");
+	prop(f, "line_style", "solid");
+	prop(f, "line_width", "0.2");
+	prop(f, "line_width_unit", "MM");
+	prop(f, "capstyle", "round");
+	fputs("        </layer>\n", f);
+	symbol_end(f);
+	fputs("    </symbols>\n  </renderer-v2>\n", f);
+	qml_end(f, 1, al, sizeof(al) / sizeof(al[0]),
+	        "\"unit_id\" || ' -> station ' || \"station_id\"",
+	        "[% round(\"distance_m\") || ' m' %]");
+}
+
+static void style_uncovered(FILE *f)
+{
+	static const alias al[] = {
+	    {"unit_id", "Unit id"},
+	    {"name", "Name"},
+	    {"unit_kind", "Unit kind"},
+	    {"district", "District"},
+	    {"street", "Street / town"},
+	    {"households", "Households not served"},
+	    {"nearest_m", "Nearest candidate site (m)"},
+	    {"reason", "Why not served"},
+	    {"point_unit", "Point unit (drawn as circle)"},
+	};
+	qml_begin(f);
+	fputs("  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" "
+	      "enableorderby=\"0\">\n    <symbols>\n",
+	      f);
+	symbol_begin(f, "fill", 0);
+	fill_layer(f, "solid", "227,26,28,50", "", "0", NULL, NULL);
+	fill_layer(f, "b_diagonal", "227,26,28,255", "227,26,28,255", "0.6", NULL, NULL);
+	symbol_end(f);
+	fputs("    </symbols>\n  </renderer-v2>\n", f);
+	qml_end(f, 2, al, sizeof(al) / sizeof(al[0]), "\"name\" || ' (' || \"unit_id\" || ')'",
+	        "[% \"name\" || ': ' || \"reason\" %]");
+}
+
+/* The styled layers, in the order their rows are written. */
+enum { NSTYLED = 5 };
+static const char *const styled_layer[NSTYLED] = {"stations", "service_areas", "assignments",
+                                                  "links", "uncovered"};
+static const char *const styled_desc[NSTYLED] = {
+    "stationplan: stations by kind", "stationplan: one colour per station",
+    "stationplan: walking distance", "stationplan: unit to station",
+    "stationplan: uncovered units in red"};
+
+/* QML of layer i, malloc'd; NULL out of memory. */
+static char *style_qml(int i, double walk_m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	switch (i) {
+	case 0:
+		style_stations(f);
+		break;
+	case 1:
+		style_service_areas(f);
+		break;
+	case 2:
+		style_assignments(f, walk_m);
+		break;
+	case 3:
+		style_links(f);
+		break;
+	default:
+		style_uncovered(f);
+		break;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Columns exactly as QGIS creates layer_styles (name, type, width). */
+static const struct {
+	const char *name;
+	OGRFieldType type;
+	int width;
+} style_cols[] = {
+    {"f_table_catalog", OFTString, 256},
+    {"f_table_schema", OFTString, 256},
+    {"f_table_name", OFTString, 256},
+    {"f_geometry_column", OFTString, 256},
+    {"styleName", OFTString, 30},
+    {"styleQML", OFTString, 0},
+    {"styleSLD", OFTString, 0},
+    {"useAsDefault", OFTInteger, 0},
+    {"description", OFTString, 0},
+    {"owner", OFTString, 30},
+    {"ui", OFTString, 30},
+    {"update_time", OFTDateTime, 0},
+};
+
+static OGRLayerH styles_create(gpkg_writer *w)
+{
+	char **opts = NULL;
+	opts = CSLSetNameValue(opts, "FID", "id");
+	opts = CSLSetNameValue(opts, "ASPATIAL_VARIANT", "GPKG_ATTRIBUTES");
+	opts = CSLSetNameValue(opts, "DESCRIPTION",
+	                       "QGIS styles of the layers (QML), loaded by QGIS as their default");
+	OGRLayerH l = GDALDatasetCreateLayer(w->ds, "layer_styles", NULL, wkbNone, opts);
+	CSLDestroy(opts);
+	if (!l) {
+		gdal_fail(w->st, STATUS_INTERNAL, "'%s': cannot create layer 'layer_styles'",
+		          w->path);
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(style_cols) / sizeof(style_cols[0]); i++) {
+		OGRFieldDefnH fd = OGR_Fld_Create(style_cols[i].name, style_cols[i].type);
+		OGR_Fld_SetWidth(fd, style_cols[i].width);
+		if (!strcmp(style_cols[i].name, "useAsDefault"))
+			OGR_Fld_SetSubType(fd, OFSTBoolean);
+		if (style_cols[i].type == OFTDateTime)
+			OGR_Fld_SetDefault(fd, "CURRENT_TIMESTAMP");
+		OGRErr e = OGR_L_CreateField(l, fd, TRUE);
+		OGR_Fld_Destroy(fd);
+		if (e != OGRERR_NONE) {
+			gdal_fail(w->st, STATUS_INTERNAL,
+			          "'%s': layer 'layer_styles': cannot create field '%s'", w->path,
+			          style_cols[i].name);
+			return NULL;
+		}
+	}
+	return l;
+}
+
+status_code gpkg_write_styles(gpkg_writer *w)
+{
+	status_code rc;
+	OGRLayerH l = styles_create(w);
+	if (!l)
+		return w->st->code;
+	if ((rc = gpkg_table_begin(w, "layer_styles")) != STATUS_OK)
+		return rc;
+	for (int i = 0; i < NSTYLED && rc == STATUS_OK; i++) {
+		char *qml = style_qml(i, w->sc->walk_distance_m);
+		if (!qml) {
+			rc = status_fail(w->st, STATUS_INTERNAL, "out of memory");
+			break;
+		}
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGR_F_SetFieldString(f, 0, "");
+		OGR_F_SetFieldString(f, 1, "");
+		OGR_F_SetFieldString(f, 2, styled_layer[i]);
+		OGR_F_SetFieldString(f, 3, "geom");
+		OGR_F_SetFieldString(f, 4, styled_layer[i]);
+		OGR_F_SetFieldString(f, 5, qml);
+		OGR_F_SetFieldString(f, 6, "");
+		OGR_F_SetFieldInteger(f, 7, 1);
+		OGR_F_SetFieldString(f, 8, styled_desc[i]);
+		OGR_F_SetFieldString(f, 9, "");
+		OGR_F_SetFieldNull(f, 10);
+		/* fixed, so that two runs give the same bytes */
+		OGR_F_SetFieldDateTimeEx(f, 11, 2000, 1, 1, 0, 0, 0.0f, 100);
+		rc = gpkg_table_write(w, l, f, i + 1);
+		OGR_F_Destroy(f);
+		free(qml);
+	}
+	return rc == STATUS_OK ? gpkg_table_commit(w, "layer_styles") : rc;
+}

@@ -1,0 +1,176 @@
+/*
+ * gpkg_write.c: gpkg_write_plan(), the plan as a styled GeoPackage.
+ *
+ * Order of work: check the target (exists? open in QGIS?), set up the output
+ * CRS, write every layer into `.<name>.tmp-<pid>.gpkg` beside the target,
+ * close it, and publish it atomically (io/gpkg_file.c). Any failure removes
+ * the temporary file and leaves the target as it was. The layers are
+ * written by io/gpkg_layers.c, gpkg_summary.c, gpkg_run.c and
+ * gpkg_styles.c; see io/gpkg_int.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+
+#include "gpkg_int.h"
+#include "io_int.h"
+
+/* The output CRS (and the transformation to it when it is not the working
+ * CRS). Returns STATUS_OK, or STATUS_INPUT naming a bad output_crs. */
+static status_code setup_crs(gpkg_writer *w)
+{
+	const inputs *in = w->in;
+	OGRSpatialReferenceH work = OSRNewSpatialReference(NULL);
+	OGRErr e;
+	if (in->crs_wkt && in->crs_wkt[0]) {
+		char *wkt = in->crs_wkt;
+		e = OSRImportFromWkt(work, &wkt);
+	} else {
+		e = OSRSetFromUserInput(work, in->crs ? in->crs : "");
+	}
+	if (e != OGRERR_NONE) {
+		OSRDestroySpatialReference(work);
+		return gdal_fail(w->st, STATUS_INTERNAL, "'%s': working CRS '%s' not understood",
+		                 w->path, in->crs ? in->crs : "");
+	}
+	OSRSetAxisMappingStrategy(work, OAMS_TRADITIONAL_GIS_ORDER);
+	snprintf(w->crs_name, sizeof(w->crs_name), "%s", in->crs ? in->crs : "");
+	w->srs = work;
+	if (!w->sc->output_crs || !w->sc->output_crs[0])
+		return STATUS_OK;
+
+	OGRSpatialReferenceH out = OSRNewSpatialReference(NULL);
+	if (OSRSetFromUserInput(out, w->sc->output_crs) != OGRERR_NONE) {
+		OSRDestroySpatialReference(out);
+		return gdal_fail(w->st, STATUS_INPUT, "output: output_crs = '%s' is not a CRS",
+		                 w->sc->output_crs);
+	}
+	OSRSetAxisMappingStrategy(out, OAMS_TRADITIONAL_GIS_ORDER);
+	snprintf(w->crs_name, sizeof(w->crs_name), "%s", w->sc->output_crs);
+	w->srs = out;
+	if (OSRIsSame(work, out)) {
+		OSRDestroySpatialReference(work);
+		return STATUS_OK;
+	}
+	w->ct = OCTNewCoordinateTransformation(work, out);
+	OSRDestroySpatialReference(work);
+	if (!w->ct)
+		return gdal_fail(w->st, STATUS_INPUT,
+		                 "output: no transformation from '%s' to output_crs = '%s'",
+		                 in->crs ? in->crs : "", w->sc->output_crs);
+	return STATUS_OK;
+}
+
+/* District and street of each station: those of the unit its site lies in,
+ * else of the unit it serves most households of (lowest index on ties),
+ * else "". Returns 0, or -1 out of memory. */
+static int station_places(gpkg_writer *w)
+{
+	const plan *p = w->p;
+	size_t n = p->nstations ? p->nstations : 1;
+	long *best = malloc(n * sizeof(*best));
+	w->station_district = calloc(n, sizeof(char *));
+	w->station_street = calloc(n, sizeof(char *));
+	if (!best || !w->station_district || !w->station_street) {
+		free(best);
+		return -1;
+	}
+	for (size_t s = 0; s < p->nstations; s++) {
+		int u = w->sites->sites[p->stations[s].site].unit;
+		best[s] = u >= 0 ? -2 : -1; /* -2: placed by its site */
+		w->station_district[s] = u >= 0 ? w->in->units[u].district : "";
+		w->station_street[s] = u >= 0 ? w->in->units[u].street : "";
+	}
+	for (size_t a = 0; a < p->nassign; a++) {
+		const plan_assign *pa = &p->assign[a];
+		size_t s = (size_t)pa->station;
+		if (best[s] == -2 || pa->households <= best[s])
+			continue;
+		best[s] = pa->households;
+		w->station_district[s] = w->in->units[pa->unit].district;
+		w->station_street[s] = w->in->units[pa->unit].street;
+	}
+	for (size_t s = 0; s < p->nstations; s++) {
+		if (!w->station_district[s])
+			w->station_district[s] = "";
+		if (!w->station_street[s])
+			w->station_street[s] = "";
+	}
+	free(best);
+	return 0;
+}
+
+static status_code write_layers(gpkg_writer *w)
+{
+	status_code (*const steps[])(gpkg_writer *) = {
+	    gpkg_write_stations, gpkg_write_service_areas, gpkg_write_assignments,
+	    gpkg_write_links,    gpkg_write_uncovered,     gpkg_write_summaries,
+	    gpkg_write_run,      gpkg_write_styles,
+	};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		status_code rc = steps[i](w);
+		if (rc != STATUS_OK)
+			return rc;
+	}
+	return STATUS_OK;
+}
+
+/* Create, fill and close the temporary GeoPackage `tmp`. */
+static status_code write_file(gpkg_writer *w, const char *tmp)
+{
+	GDALDriverH drv = GDALGetDriverByName("GPKG");
+	if (!drv)
+		return status_fail(w->st, STATUS_INTERNAL, "GDAL has no GPKG driver");
+	w->ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
+	if (!w->ds)
+		return gdal_fail(w->st, STATUS_INPUT, "'%s': cannot create", tmp);
+	status_code rc = write_layers(w);
+	CPLErrorReset();
+	GDALClose(w->ds);
+	w->ds = NULL;
+	if (rc == STATUS_OK && CPLGetLastErrorType() >= CE_Failure)
+		rc = gdal_fail(w->st, STATUS_INTERNAL, "'%s': cannot finish writing", tmp);
+	return rc;
+}
+
+status_code gpkg_write_plan(const char *path, int overwrite, const scenario *sc, const inputs *in,
+                            const site_table *sites, const reach *r, const plan *p,
+                            const run_info *ri, status *st)
+{
+	char tmp[4200];
+	status_code rc;
+	if (!sc || !in || !sites || !r || !p)
+		return status_fail(st, STATUS_INTERNAL, "gpkg_write_plan: a table is missing");
+	if ((rc = gpkg_check_target(path, overwrite, st)) != STATUS_OK)
+		return rc;
+	if ((rc = gpkg_file_temp_path(path, tmp, sizeof(tmp), st)) != STATUS_OK)
+		return rc;
+
+	gdal_bridge_push();
+	gpkg_writer w = {
+	    .path = path, .sc = sc, .in = in, .sites = sites, .r = r, .p = p, .ri = ri, .st = st};
+	w.timings = gpkg_run_timings_wanted(sc, ri);
+	rc = setup_crs(&w);
+	if (rc == STATUS_OK && station_places(&w) != 0)
+		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+	if (rc == STATUS_OK) {
+		gpkg_file_discard(tmp); /* a stale file of an earlier process with our pid */
+		gpkg_file_guard(tmp);
+		rc = write_file(&w, tmp);
+		if (rc == STATUS_OK)
+			rc = gpkg_file_publish(tmp, path, overwrite, st);
+		if (rc != STATUS_OK)
+			gpkg_file_discard(tmp);
+		gpkg_file_unguard();
+	}
+	free(w.station_district);
+	free(w.station_street);
+	if (w.ct)
+		OCTDestroyCoordinateTransformation(w.ct);
+	if (w.srs)
+		OSRDestroySpatialReference(w.srs);
+	gdal_bridge_pop();
+	return rc;
+}
