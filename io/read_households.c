@@ -89,9 +89,10 @@ static int csv_record(char **p, char **fields, int max)
 			s++;
 			continue;
 		}
-		if (sep == '\r')
+		/* the separator may have been overwritten by the terminator */
+		if (sep == '\r' && *++s == '\n')
 			s++;
-		if (*s == '\n')
+		else if (sep == '\n')
 			s++;
 		break;
 	}

@@ -98,9 +98,9 @@ def ini(name, text):
         f.write(text.lstrip("\n"))
 
 
-def csv(name, lines, bom=False):
+def csv(name, lines, bom=False, eol="\r\n"):
     with open(path(name), "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
-        f.write("\r\n".join(lines) + "\r\n")
+        f.write(eol.join(lines) + eol)
 
 
 def main():
@@ -142,7 +142,7 @@ def main():
         units="nohh.gpkg", extra="households_table = households.csv\nhouseholds_field = hh"))
     # two units without a row, one row without a unit
     csv("households_partial.csv", ["code,hh"] + [f"{u[0]},{u[5]}" for u in UNITS[:4]]
-        + ["371502999999,10"])
+        + ["371502999999,10"], eol="\n")
     ini("bad_join.ini", base.format(
         units="nohh.gpkg", extra="households_table = households_partial.csv\nhouseholds_field = hh"))
 
