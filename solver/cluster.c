@@ -33,12 +33,26 @@ static uint64_t set_hash(const int *u, size_t n, int fsite)
 	return h;
 }
 
+/* A column kept per site rather than at the least-cost site only: at an
+ * existing station, or serving part of a split unit that has enough sites to
+ * put its k stations on k different sites (so they are not co-located). */
+static int col_persite(const sp_sub *s, const int *u, size_t n, int site)
+{
+	if (s->fixed[site])
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (s->k[u[i]] > 1 && (size_t)s->k[u[i]] <= s->us[u[i] + 1] - s->us[u[i]])
+			return 1;
+	return 0;
+}
+
 static int col_matches(const sp_sub *s, const sp_cols *c, size_t col, const int *u, size_t n,
                        int fsite)
 {
 	if (c->start[col + 1] - c->start[col] != n)
 		return 0;
-	if (fsite >= 0 ? c->site[col] != fsite : s->fixed[c->site[col]])
+	if (fsite >= 0 ? c->site[col] != fsite
+	               : col_persite(s, c->unit + c->start[col], n, c->site[col]))
 		return 0;
 	return memcmp(c->unit + c->start[col], u, n * sizeof(int)) == 0;
 }
@@ -67,8 +81,9 @@ static int hash_grow(const sp_sub *s, sp_cols *c)
 		if (!old[i])
 			continue;
 		size_t col = old[i] - 1;
-		int fsite = s->fixed[c->site[col]] ? c->site[col] : -1;
 		size_t n = c->start[col + 1] - c->start[col];
+		int fsite =
+		    col_persite(s, c->unit + c->start[col], n, c->site[col]) ? c->site[col] : -1;
 		c->hslots[hash_slot(s, c, c->unit + c->start[col], n, fsite)] = old[i];
 	}
 	free(old);
@@ -120,7 +135,7 @@ static int col_push(const sp_sub *s, sp_cols *c, const int *u, size_t n, int sit
 	c->site[c->n] = site;
 	c->cost[c->n] = cost;
 	c->lo[c->n] = lo;
-	int ub = s->fixed[site] ? 1 : 1 << 30;
+	int ub = col_persite(s, u, n, site) ? 1 : 1 << 30;
 	for (size_t i = 0; i < n; i++)
 		if (s->k[u[i]] < ub)
 			ub = s->k[u[i]];
@@ -138,7 +153,7 @@ static int col_offer(const sp_sub *s, const sp_params *p, sp_cols *c, const int 
 		return 0;
 	if ((c->n + 1) * 2 > c->hcap && hash_grow(s, c) < 0)
 		return -1;
-	int fsite = s->fixed[site] ? site : -1;
+	int fsite = col_persite(s, u, n, site) ? site : -1;
 	size_t slot = hash_slot(s, c, u, n, fsite);
 	double cost = sp_cost(s, p, site, lo, wd);
 	if (c->hslots[slot]) {
@@ -209,7 +224,7 @@ int cluster_enumerate(const sp_sub *s, const sp_params *p, sp_cols *c)
 
 long cluster_find(const sp_sub *s, const sp_cols *c, const sp_station *st)
 {
-	int fsite = s->fixed[st->site] ? st->site : -1;
+	int fsite = col_persite(s, st->u, (size_t)st->n, st->site) ? st->site : -1;
 	size_t slot = hash_slot(s, c, st->u, (size_t)st->n, fsite);
 	return c->hslots[slot] ? (long)c->hslots[slot] - 1 : -1;
 }

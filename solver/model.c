@@ -40,6 +40,7 @@ typedef struct model_job {
 	double *val; /* solution, 0-based, filled on success */
 	double inc_obj, lp, bound, obj;
 	int injected, ran_mip, optimal, have_sol;
+	int no_inject; /* the incumbent uses a per-site column twice */
 	char *err;
 	size_t errsize;
 } model_job;
@@ -53,7 +54,7 @@ static void callback(glp_tree *tree, void *info)
 		if (b > j->bound)
 			j->bound = b;
 	}
-	if (glp_ios_reason(tree) == GLP_IHEUR && !j->injected) {
+	if (glp_ios_reason(tree) == GLP_IHEUR && !j->injected && !j->no_inject) {
 		j->injected = 1;
 		glp_ios_heur_sol(tree, j->x);
 	}
@@ -210,6 +211,8 @@ int model_solve(const sp_sub *s, const sp_params *p, const sp_cols *c, const sp_
 		}
 		j.x[col + 1] += 1;
 		j.inc_obj += c->cost[col];
+		if (j.x[col + 1] > c->ub[col])
+			j.no_inject = 1;
 	}
 	res->ncols = c->n;
 	res->nrows = (size_t)s->nu;

@@ -140,6 +140,11 @@ static void job_solve(void *ctx, size_t i)
 		j->failed = 1;
 		return;
 	}
+	if (sp_sol_spread(&j->sub, p, &inc) < 0) {
+		j->failed = 1;
+		sp_sol_free(&inc);
+		return;
+	}
 	double hleft = budget - (now_s() - t0);
 	if (model_solve(&j->sub, p, &j->cols, &inc, hleft > 0.05 ? hleft : 0.05, &j->res) < 0) {
 		if (j->res.err[0] == '\0') {

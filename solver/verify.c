@@ -78,7 +78,9 @@ static void check_assignments(const inputs *in, const site_table *sites, const r
 		const unit *un = &in->units[as->unit];
 		int site = p->stations[as->station].site;
 		double d = pair_dist(r, as->unit, site);
-		if (d < 0 || d > sc->walk_distance_m + 1e-6)
+		int village = is_village(in, sc, (size_t)as->unit);
+		/* a village reaches every site inside it, whatever the distance */
+		if (d < 0 || (d > sc->walk_distance_m + 1e-6 && !village))
 			violation(v, "unit '%s' is assigned to a site out of walking reach",
 			          un->id);
 		else if (fabs(d - as->distance_m) > 1e-6)
@@ -94,7 +96,6 @@ static void check_assignments(const inputs *in, const site_table *sites, const r
 		if (a > 0 && p->assign[a - 1].unit == as->unit &&
 		    p->assign[a - 1].station == as->station)
 			violation(v, "unit '%s' assigned twice to one station", un->id);
-		int village = is_village(in, sc, (size_t)as->unit);
 		if (village && !(sites->sites[site].unit == as->unit))
 			violation(v, "village '%s' is served by a station outside it", un->id);
 		if (!village && in_village(in, sites, site, sc))
