@@ -1,7 +1,7 @@
 /*
  * unit_geom.c: unit and exclusion polygons as indexed GEOS objects,
- * representative points and
- * the aligned candidate grid, shared by sites.c, demand.c and reach.c.
+ * representative points and the aligned candidate grid, shared by sites.c,
+ * demand.c and reach.c.
  *
  * Every function works in the caller's geos_ctx (one per thread) and reports
  * GEOS failures through geos_ctx_fail(). See src/sites_int.h.
