@@ -206,12 +206,11 @@ static status_code add_unit(builder *b, size_t u)
 	} else if (village) {
 		int found;
 		double fx = 0, fy = 0;
-		b->out->nexcluded++;
 		rc = village_fallback(b, u, x, y, label, &found, &fx, &fy);
 		if (rc == STATUS_OK && found) {
+			b->out->nexcluded++;
 			rc = push_raw(b, fx, fy, SITE_GRID, (int)u, -1, u);
 		} else if (rc == STATUS_OK) {
-			b->out->nexcluded--;
 			b->out->nforced++;
 			status_problem_add(b->st, SEV_WARNING, "sites",
 			                   "village %s: no site outside the exclusions, its "
