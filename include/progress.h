@@ -54,4 +54,9 @@ void progress_update(double fraction);
  * No-op with no open stage. */
 void progress_end(void);
 
+/* Close the current stage's line without claiming it finished (a stage that
+ * failed): the bar stays at its last fraction and a newline follows; the
+ * ticks end with " - failed". No-op with no open stage. */
+void progress_abandon(void);
+
 #endif

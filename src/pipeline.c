@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "inputs.h"
+#include "progress.h"
 #include "sites.h"
 
 static double now_s(void)
@@ -21,6 +22,7 @@ static double now_s(void)
 
 static void stage_done(run_info *ri, const char *name, double t0)
 {
+	progress_end();
 	if (ri->nstages < RUN_MAX_STAGES) {
 		ri->stage_name[ri->nstages] = name;
 		ri->stage_seconds[ri->nstages] = now_s() - t0;
@@ -90,12 +92,14 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	double t_start = now_s(), t0;
 	status_code rc;
 
+	progress_start(st, "read");
 	t0 = now_s();
 	if ((rc = inputs_read(sc, &in, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "read", t0);
 	status_note(st, 1, "read: %zu units in %s", in.nunits, in.crs);
 
+	progress_start(st, "sites");
 	t0 = now_s();
 	if ((rc = sites_build(&in, sc, &sites, st)) != STATUS_OK)
 		goto out;
@@ -103,12 +107,14 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	status_note(st, 1, "sites: %zu candidates (%zu excluded, %zu merged)", sites.n,
 		    sites.nexcluded, sites.nmerged);
 
+	progress_start(st, "reach");
 	t0 = now_s();
 	if ((rc = reach_build(&in, &sites, sc, &r, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "reach", t0);
 	status_note(st, 1, "reach: %zu pairs within %.0f m", r.npairs, sc->walk_distance_m);
 
+	progress_start(st, "solve");
 	t0 = now_s();
 	if ((rc = solver_solve(&in, &sites, &r, sc, &p, st)) != STATUS_OK)
 		goto out;
@@ -121,6 +127,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 					   bad, msg);
 	}
 
+	progress_start(st, "write");
 	t0 = now_s();
 	ri->total_seconds = now_s() - t_start;
 	summarise(&in, &r, &sites, &p, res);
@@ -140,6 +147,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 				 "plan not proven within mip_gap = %g (gap %.4f, status %s)",
 				 sc->mip_gap, p.gap, p.status);
 out:
+	progress_abandon(); /* a stage that failed; no-op otherwise */
 	plan_free(&p);
 	reach_free(&r);
 	sites_free(&sites);

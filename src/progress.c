@@ -97,18 +97,19 @@ static void draw_ticks(void)
 	fflush(f);
 }
 
-/* Caller holds the lock. */
-static void end_locked(void)
+/* Caller holds the lock. `done`: the stage finished (draw 100%). */
+static void end_locked(int done)
 {
 	if (!pg.open)
 		return;
-	pg.fraction = 1.0;
+	if (done)
+		pg.fraction = 1.0;
 	double now = now_s();
 	if (pg.style == DRAW_BAR) {
 		draw_bar(now, 1);
 	} else if (pg.style == DRAW_TICKS) {
 		draw_ticks();
-		fprintf(out_stream(), " - done %.1fs\n", now - pg.t0);
+		fprintf(out_stream(), " - %s %.1fs\n", done ? "done" : "failed", now - pg.t0);
 		fflush(out_stream());
 	}
 	pg.open = 0;
@@ -127,7 +128,7 @@ static enum draw_style choose_style(const status *st)
 void progress_start(const status *st, const char *stage)
 {
 	pthread_mutex_lock(&lock);
-	end_locked();
+	end_locked(1);
 	pg.style = choose_style(st);
 	snprintf(pg.stage, sizeof(pg.stage), "%s", stage ? stage : "");
 	pg.t0 = now_s();
@@ -165,6 +166,13 @@ void progress_update(double fraction)
 void progress_end(void)
 {
 	pthread_mutex_lock(&lock);
-	end_locked();
+	end_locked(1);
+	pthread_mutex_unlock(&lock);
+}
+
+void progress_abandon(void)
+{
+	pthread_mutex_lock(&lock);
+	end_locked(0);
 	pthread_mutex_unlock(&lock);
 }

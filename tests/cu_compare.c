@@ -652,6 +652,225 @@ static void test_cmd_diff_gpkg(void)
 	GDALClose(ds);
 }
 
+/* ---- end to end on the demo fixture -------------------------------------- */
+
+static const char demo[] = "fixtures/demo/scenario.ini";
+static char demo_a[600], demo_b[600];
+static int demo_ok = -1; /* -1 not run yet, 0 failed, 1 both plans written */
+
+/* Plan the demo twice: A with the defaults, B with households_max = 4000
+ * (the time limit only keeps the test short; the assertions below compare
+ * the table with the files, whatever the solver found). */
+static int demo_plans(void)
+{
+	if (demo_ok >= 0)
+		return demo_ok;
+	char cmd[2048];
+	snprintf(demo_a, sizeof(demo_a), "%s/cmp_demo_a.gpkg", cu_outdir());
+	snprintf(demo_b, sizeof(demo_b), "%s/cmp_demo_b.gpkg", cu_outdir());
+	snprintf(cmd, sizeof(cmd), "%s -q run %s -o '%s' --overwrite --set solver.time_limit_s=3",
+	         cu_bin(), demo, demo_a);
+	int ra = cu_run(cmd, NULL, NULL);
+	snprintf(cmd, sizeof(cmd),
+	         "%s -q run %s -o '%s' --overwrite --set solver.time_limit_s=3 "
+	         "--set rules.households_max=4000",
+	         cu_bin(), demo, demo_b);
+	int rb = cu_run(cmd, NULL, NULL);
+	demo_ok = (ra == 0 || ra == 3) && (rb == 0 || rb == 3);
+	return demo_ok;
+}
+
+/* Split one CSV record (RFC 4180, no line breaks inside fields) into at
+ * most `max` fields, unquoting; returns the count. Modifies `line`. */
+static int csv_split(char *line, char **field, int max)
+{
+	int n = 0;
+	char *r = line, *w = line;
+	while (n < max) {
+		field[n++] = w;
+		if (*r == '"') {
+			for (r++; *r && !(r[0] == '"' && r[1] != '"'); r++)
+				*w++ = *r == '"' ? *++r : *r;
+			if (*r == '"')
+				r++;
+		} else {
+			while (*r && *r != ',' && *r != '\r' && *r != '\n')
+				*w++ = *r++;
+		}
+		int more = *r == ',';
+		*w++ = '\0';
+		if (!more)
+			break;
+		r++;
+	}
+	return n;
+}
+
+/* Stations of `path` in `district` ("" = all), counted by GDAL. */
+static long count_stations(const char *path, const char *district)
+{
+	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+	if (!ds)
+		return -1;
+	OGRLayerH l = GDALDatasetGetLayerByName(ds, "stations");
+	char filter[300];
+	snprintf(filter, sizeof(filter), "district = '%s'", district);
+	if (l && district[0])
+		OGR_L_SetAttributeFilter(l, filter);
+	long n = l ? (long)OGR_L_GetFeatureCount(l, TRUE) : -1;
+	GDALClose(ds);
+	return n;
+}
+
+static void test_e2e_demo_table(void)
+{
+	CU_ASSERT_TRUE_FATAL(demo_plans());
+	char args[1400], *out, *err;
+	snprintf(args, sizeof(args), "'%s' '%s' --format csv", demo_a, demo_b);
+	CU_ASSERT_EQUAL_FATAL(run_compare(args, &out, &err), 0);
+	long sum_a = 0, sum_b = 0, rows = 0, tot_a = -1, tot_b = -1;
+	char *save = NULL;
+	int line = 0;
+	for (char *rec = strtok_r(out, "\n", &save); rec; rec = strtok_r(NULL, "\n", &save)) {
+		char *f[16];
+		int n = csv_split(rec, f, 16);
+		CU_ASSERT_EQUAL(n, 14);
+		if (line++ == 0) {
+			CU_ASSERT_STRING_EQUAL(f[0], "district");
+			CU_ASSERT_STRING_EQUAL(f[1], "stations_a");
+			continue;
+		}
+		if (n < 4)
+			continue;
+		long a = atol(f[1]), b = atol(f[2]);
+		CU_ASSERT_EQUAL(atol(f[3]), b - a); /* "+19" and "-2" parse too */
+		if (!strcmp(f[0], "total")) {
+			tot_a = a;
+			tot_b = b;
+			continue;
+		}
+		rows++;
+		sum_a += a;
+		sum_b += b;
+		CU_ASSERT_EQUAL(a, count_stations(demo_a, f[0]));
+		CU_ASSERT_EQUAL(b, count_stations(demo_b, f[0]));
+	}
+	CU_ASSERT_TRUE(rows >= 1);
+	CU_ASSERT_EQUAL(tot_a, sum_a);
+	CU_ASSERT_EQUAL(tot_b, sum_b);
+	CU_ASSERT_EQUAL(tot_a, count_stations(demo_a, ""));
+	CU_ASSERT_EQUAL(tot_b, count_stations(demo_b, ""));
+	CU_ASSERT_TRUE(tot_a > 0);
+	free(out);
+	free(err);
+}
+
+static void test_e2e_demo_changes_md(void)
+{
+	CU_ASSERT_TRUE_FATAL(demo_plans());
+	char diff[700], args[2200], *out, *err;
+	snprintf(diff, sizeof(diff), "%s/cmp_demo_diff.gpkg", cu_outdir());
+	snprintf(args, sizeof(args), "'%s' '%s' --by street --format md -o '%s' --overwrite",
+	         demo_a, demo_b, diff);
+	CU_ASSERT_EQUAL_FATAL(run_compare(args, &out, &err), 0);
+	/* Every pipe-table line has as many cells as its header. */
+	int cells = -1, tables = 0, ok = 1;
+	char *save = NULL;
+	for (char *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (l[0] != '|') {
+			cells = -1;
+			continue;
+		}
+		int n = 0;
+		for (char *c = l; *c; c++)
+			n += *c == '|' && (c == l || c[-1] != '\\');
+		if (cells < 0) {
+			cells = n;
+			tables++;
+		}
+		ok &= n == cells;
+	}
+	CU_ASSERT_TRUE(ok);
+	CU_ASSERT_EQUAL(tables, 3); /* parameters, per street, changes */
+	free(out);
+	free(err);
+
+	long na = count_stations(demo_a, ""), nb = count_stations(demo_b, "");
+	GDALDatasetH ds = GDALOpenEx(diff, GDAL_OF_VECTOR, NULL, NULL, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+	long kept = layer_count(ds, "kept"), moved = layer_count(ds, "moved");
+	CU_ASSERT_EQUAL(kept + moved + layer_count(ds, "removed"), na);
+	CU_ASSERT_EQUAL(kept + moved + layer_count(ds, "added"), nb);
+	CU_ASSERT_TRUE(kept > 0);
+	GDALClose(ds);
+
+	/* An input file is not a plan. */
+	CU_ASSERT_EQUAL(
+	    run_compare("fixtures/demo/units.gpkg fixtures/demo/units.gpkg", &out, &err), 2);
+	CU_ASSERT_STRING_EQUAL(err, "stationplan: error: 'fixtures/demo/units.gpkg' is not a "
+	                            "stationplan plan (no 'run' layer)\n");
+	free(out);
+	free(err);
+}
+
+static void test_e2e_sweep(void)
+{
+	char out_path[700], cmd[2048], *out, *err;
+	snprintf(out_path, sizeof(out_path), "%s/sweep.gpkg", cu_outdir());
+	snprintf(cmd, sizeof(cmd),
+	         "%s run %s -o '%s' --overwrite --set solver.time_limit_s=3 "
+	         "--sweep rules.households_max=4000,6000 --format csv",
+	         cu_bin(), demo, out_path);
+	int rc = cu_run(cmd, &out, &err);
+	CU_ASSERT_TRUE(rc == 0 || rc == 3);
+	char f4000[800], f6000[800];
+	snprintf(f4000, sizeof(f4000), "%s/sweep-households_max-4000.gpkg", cu_outdir());
+	snprintf(f6000, sizeof(f6000), "%s/sweep-households_max-6000.gpkg", cu_outdir());
+	long n4000 = count_stations(f4000, ""), n6000 = count_stations(f6000, "");
+	CU_ASSERT_TRUE(n4000 > 0);
+	CU_ASSERT_TRUE(n6000 > 0);
+	char *save = NULL, *rec[4] = {0};
+	int nrec = 0;
+	for (char *l = strtok_r(out, "\r\n", &save); l && nrec < 4;
+	     l = strtok_r(NULL, "\r\n", &save))
+		rec[nrec++] = l;
+	CU_ASSERT_EQUAL_FATAL(nrec, 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rec[0], "rules.households_max,stations,urban_stations,"));
+	char *f[16];
+	CU_ASSERT_EQUAL_FATAL(csv_split(rec[1], f, 16), 14);
+	CU_ASSERT_STRING_EQUAL(f[0], "4000");
+	CU_ASSERT_EQUAL(atol(f[1]), n4000);
+	CU_ASSERT_STRING_EQUAL(f[13], f4000);
+	CU_ASSERT_EQUAL_FATAL(csv_split(rec[2], f, 16), 14);
+	CU_ASSERT_STRING_EQUAL(f[0], "6000");
+	CU_ASSERT_EQUAL(atol(f[1]), n6000);
+	free(out);
+	free(err);
+
+	/* Without --overwrite nothing runs: the first existing target stops it. */
+	snprintf(cmd, sizeof(cmd), "%s run %s -o '%s' --sweep rules.households_max=4000,6000",
+	         cu_bin(), demo, out_path);
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, &err), 1);
+	char exp[900];
+	snprintf(exp, sizeof(exp),
+	         "stationplan: error: '%s' exists (use --overwrite to replace it)\n", f4000);
+	CU_ASSERT_STRING_EQUAL(err, exp);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	free(out);
+	free(err);
+
+	/* A bad value is found before any run. */
+	snprintf(cmd, sizeof(cmd),
+	         "%s run %s -o '%s' --overwrite --sweep rules.households_max=4000,lots", cu_bin(),
+	         demo, out_path);
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(err, "rules.households_max = 'lots', must be a whole number"));
+	CU_ASSERT_STRING_EQUAL(out, "");
+	free(out);
+	free(err);
+}
+
 void compare_suite_setup(void)
 {
 	CU_SUITE_ADD("compare", suite_init, NULL, CU_TEST_ENTRY(test_read_plan),
@@ -660,5 +879,6 @@ void compare_suite_setup(void)
 	             CU_TEST_ENTRY(test_table_formats), CU_TEST_ENTRY(test_cmd_csv),
 	             CU_TEST_ENTRY(test_cmd_by_street), CU_TEST_ENTRY(test_cmd_text),
 	             CU_TEST_ENTRY(test_cmd_md), CU_TEST_ENTRY(test_cmd_errors),
-	             CU_TEST_ENTRY(test_cmd_diff_gpkg));
+	             CU_TEST_ENTRY(test_cmd_diff_gpkg), CU_TEST_ENTRY(test_e2e_demo_table),
+	             CU_TEST_ENTRY(test_e2e_demo_changes_md), CU_TEST_ENTRY(test_e2e_sweep));
 }
