@@ -216,6 +216,8 @@ static void fixture_free(fixture *fx)
 	scenario_free(&fx->sc);
 }
 
+static int files_equal(const char *a, const char *b);
+
 static void out_path(char *buf, size_t n, const char *name)
 {
 	snprintf(buf, n, "%s/%s", cu_outdir(), name);
@@ -727,6 +729,131 @@ static void test_qgis_opens_styled(void)
 	free(err);
 }
 
+/* A tiny input GeoPackage and scenario for the binary: two adjacent urban
+ * communities (2000 + 1500 households: one station) and a village 3 km
+ * away (one station). Returns 0 or -1. */
+static int make_e2e_inputs(const char *dir)
+{
+	char path[600];
+	snprintf(path, sizeof(path), "%s/units.gpkg", dir);
+	unlink(path);
+	GDALAllRegister();
+	GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
+	if (!ds)
+		return -1;
+	OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+	OSRImportFromEPSG(srs, 4549);
+	OGRLayerH l = GDALDatasetCreateLayer(ds, "units", srs, wkbPolygon, NULL);
+	OSRDestroySpatialReference(srs);
+	const char *names[] = {"code", "name", "kind", "district", "street"};
+	for (int i = 0; i < 5; i++) {
+		OGRFieldDefnH fd = OGR_Fld_Create(names[i], OFTString);
+		OGR_L_CreateField(l, fd, TRUE);
+		OGR_Fld_Destroy(fd);
+	}
+	OGRFieldDefnH fd = OGR_Fld_Create("households", OFTInteger);
+	OGR_L_CreateField(l, fd, TRUE);
+	OGR_Fld_Destroy(fd);
+	const struct {
+		const char *code, *name, *kind;
+		int hh;
+		double x;
+	} rows[] = {{"640104001", "东园社区", "community", 2000, 0},
+	            {"640104002", "西园社区", "community", 1500, 400},
+	            {"640104201", "红星村", "village", 300, 3000}};
+	for (int i = 0; i < 3; i++) {
+		char wkt[256];
+		snprintf(wkt, sizeof(wkt), "POLYGON ((%f %f, %f %f, %f %f, %f %f, %f %f))",
+		         X0 + rows[i].x, Y0, X0 + rows[i].x + 400, Y0, X0 + rows[i].x + 400,
+		         Y0 + 400, X0 + rows[i].x, Y0 + 400, X0 + rows[i].x, Y0);
+		char *w = wkt;
+		OGRGeometryH g = NULL;
+		OGR_G_CreateFromWkt(&w, NULL, &g);
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGR_F_SetFieldString(f, 0, rows[i].code);
+		OGR_F_SetFieldString(f, 1, rows[i].name);
+		OGR_F_SetFieldString(f, 2, rows[i].kind);
+		OGR_F_SetFieldString(f, 3, "兴庆区");
+		OGR_F_SetFieldString(f, 4, "凤凰北街街道");
+		OGR_F_SetFieldInteger(f, 5, rows[i].hh);
+		OGR_F_SetGeometryDirectly(f, g);
+		OGRErr e = OGR_L_CreateFeature(l, f);
+		OGR_F_Destroy(f);
+		if (e != OGRERR_NONE) {
+			GDALClose(ds);
+			return -1;
+		}
+	}
+	GDALClose(ds);
+	snprintf(path, sizeof(path), "%s/scenario.ini", dir);
+	FILE *sf = fopen(path, "w");
+	if (!sf)
+		return -1;
+	fputs("[input]\nunits = units.gpkg\nid_field = code\n[solver]\ntime_limit_s = 20\n", sf);
+	fclose(sf);
+	return 0;
+}
+
+/* `stationplan run` twice gives the same bytes; a third run onto the first
+ * file without --overwrite fails and leaves it intact; with --overwrite it
+ * is replaced (by the same bytes). */
+static void test_binary_reproducible_and_safe(void)
+{
+	char dir[512], cmd[2048], a[600], b[600], expect[800];
+	char *out = NULL, *err = NULL;
+	struct stat before, after;
+	snprintf(dir, sizeof(dir), "%s/e2e", cu_outdir());
+	mkdir(dir, 0755);
+	CU_ASSERT_EQUAL_FATAL(make_e2e_inputs(dir), 0);
+	snprintf(a, sizeof(a), "%s/plan-a.gpkg", dir);
+	snprintf(b, sizeof(b), "%s/plan-b.gpkg", dir);
+	unlink(a);
+	unlink(b);
+
+	snprintf(cmd, sizeof(cmd), "%s run '%s/scenario.ini' -q -o '%s'", cu_bin(), dir, a);
+	int rc = cu_run(cmd, &out, &err);
+	if (rc != 0)
+		fprintf(stderr, "\nrun: %s%s\n", out, err);
+	CU_ASSERT_EQUAL(rc, 0);
+	free(out);
+	free(err);
+	snprintf(cmd, sizeof(cmd), "%s run '%s/scenario.ini' -q -o '%s'", cu_bin(), dir, b);
+	CU_ASSERT_EQUAL(cu_run(cmd, NULL, NULL), 0);
+	CU_ASSERT_TRUE(files_equal(a, b));
+
+	GDALDatasetH ds = open_gpkg(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+	CU_ASSERT_EQUAL(layer_count(ds, "stations"), 2);
+	CU_ASSERT_EQUAL(layer_count(ds, "assignments"), 3);
+	char v[256];
+	sql_text(ds,
+	         "SELECT district || ' ' || stations || ' ' || units || ' ' || households FROM "
+	         "summary_district",
+	         0, v, sizeof(v));
+	CU_ASSERT_STRING_EQUAL(v, "兴庆区 2 3 3800");
+	GDALClose(ds);
+
+	stat(a, &before);
+	snprintf(cmd, sizeof(cmd), "%s run '%s/scenario.ini' -q -o '%s'", cu_bin(), dir, a);
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, &err), STATUS_USAGE);
+	snprintf(expect, sizeof(expect), "'%s' exists (use --overwrite to replace it)", a);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, expect));
+	free(out);
+	free(err);
+	stat(a, &after);
+	CU_ASSERT_EQUAL(before.st_ino, after.st_ino);
+	CU_ASSERT_EQUAL(before.st_mtime, after.st_mtime);
+	CU_ASSERT_TRUE(files_equal(a, b));
+
+	snprintf(cmd, sizeof(cmd), "%s run '%s/scenario.ini' -q --overwrite -o '%s'", cu_bin(), dir,
+	         a);
+	CU_ASSERT_EQUAL(cu_run(cmd, NULL, NULL), 0);
+	stat(a, &after);
+	CU_ASSERT_NOT_EQUAL(before.st_ino, after.st_ino); /* a new file, renamed into place */
+	CU_ASSERT_TRUE(files_equal(a, b));
+	CU_ASSERT_EQUAL(temp_files_left("plan-a.gpkg"), 0);
+}
+
 void gpkg_suite_setup(void)
 {
 	CU_SUITE_ADD("gpkg", NULL, NULL, CU_TEST_ENTRY(test_layers_and_counts),
@@ -736,5 +863,6 @@ void gpkg_suite_setup(void)
 	             CU_TEST_ENTRY(test_refuse_open_in_qgis),
 	             CU_TEST_ENTRY(test_failure_leaves_nothing), CU_TEST_ENTRY(test_output_crs),
 	             CU_TEST_ENTRY(test_signal_removes_temp), CU_TEST_ENTRY(test_validate_gpkg),
-	             CU_TEST_ENTRY(test_qgis_opens_styled));
+	             CU_TEST_ENTRY(test_qgis_opens_styled),
+	             CU_TEST_ENTRY(test_binary_reproducible_and_safe));
 }
