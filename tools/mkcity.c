@@ -35,6 +35,7 @@
 
 #define MKCITY_MAX_SELECT  64
 #define MKCITY_MAX_HOST    16
+#define MKCITY_GRID_DEG    1e-7   /* output coordinates snapped to about 1 cm */
 #define MKCITY_SEGMENT_DEG 0.0005 /* densify district edges to about 50 m */
 
 /* One boundary polygon of the districts file. */
@@ -496,6 +497,21 @@ static OGRGeometryH geos_to_ogr(GEOSContextHandle_t g, const GEOSGeometry *geom)
 	return out;
 }
 
+/* Snap a lon/lat geometry to a grid of MKCITY_GRID_DEG degrees, keeping it
+ * valid (GEOSGeom_setPrecision_r). The last bits of projected coordinates
+ * depend on which libm variant the CPU selects; the grid hides them so the
+ * bytes do not. Takes ownership; NULL on failure. */
+static OGRGeometryH ogr_snap(GEOSContextHandle_t g, OGRGeometryH geom)
+{
+	GEOSGeometry *in = ogr_to_geos(g, geom);
+	GEOSGeometry *snapped = in ? GEOSGeom_setPrecision_r(g, in, MKCITY_GRID_DEG, 0) : NULL;
+	OGRGeometryH out = snapped ? geos_to_ogr(g, snapped) : NULL;
+	GEOSGeom_destroy_r(g, in);
+	GEOSGeom_destroy_r(g, snapped);
+	OGR_G_DestroyGeometry(geom);
+	return out;
+}
+
 /* Lay out the selected units of polygon di. Returns 0 or an exit code. */
 static int city_layout_district(city *c, size_t di, uint64_t seed, OGRSpatialReferenceH wgs84,
                                 GEOSContextHandle_t g, char *geos_err)
@@ -569,7 +585,7 @@ static int city_layout_district(city *c, size_t di, uint64_t seed, OGRSpatialRef
 		unit *u = &c->u[members[k]];
 		OGRGeometryH geom = geos_to_ogr(g, cells[k]);
 		if (!geom || OGR_G_Transform(geom, back) != OGRERR_NONE ||
-		    !(u->geom = ogr_multipolygon(geom)))
+		    !(geom = ogr_snap(g, geom)) || !(u->geom = ogr_multipolygon(geom)))
 			rc = fail(4, "%s: unit '%s': cannot write its polygon back to lon/lat",
 			          d->name, u->code);
 	}
