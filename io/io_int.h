@@ -43,6 +43,12 @@ const char *gdal_last_msg(void);
 int read_source_open(const char *key, const char *path, const char *layer, const char *open_options,
                      GDALDatasetH *ds, OGRLayerH *lyr, status *st);
 
+/* 1 for a connection string or GDAL virtual path ("PG:...", "GPKG:...",
+ * "/vsizip/..."), which is neither checked for existence nor joined to the
+ * scenario's folder; 0 for a plain file path (a drive letter is not a
+ * prefix: at least two letters before the colon). */
+int read_source_is_connection(const char *path);
+
 /* Index of field `name` in `lyr`, or -1. */
 int read_source_field(OGRLayerH lyr, const char *name);
 

@@ -50,14 +50,20 @@ static OGRGeometryH polygonal_parts(OGRGeometryH g)
 	return mp;
 }
 
-/* MakeValid, keeping the polygonal parts; NULL when none is left. */
-static OGRGeometryH make_valid_polygonal(OGRGeometryH g)
+/* Replace *g by its MakeValid repair, keeping the polygonal parts, when it
+ * is invalid. Returns 1 when repaired, 0 when already valid, -1 (and *g
+ * destroyed and NULL) when no polygonal part is left. */
+static int repair_polygonal(OGRGeometryH *g)
 {
-	OGRGeometryH v = OGR_G_MakeValid(g);
+	if (OGR_G_IsValid(*g))
+		return 0;
+	OGRGeometryH v = OGR_G_MakeValid(*g);
 	OGRGeometryH p = v ? polygonal_parts(v) : NULL;
 	if (v)
 		OGR_G_DestroyGeometry(v);
-	return p;
+	OGR_G_DestroyGeometry(*g);
+	*g = p;
+	return p ? 1 : -1;
 }
 
 OGRGeometryH read_geometry_prepare(OGRGeometryH g, OGRCoordinateTransformationH ct, int *repaired,
@@ -96,17 +102,13 @@ OGRGeometryH read_geometry_prepare(OGRGeometryH g, OGRCoordinateTransformationH 
 	if (t != wkbPoint) {
 		/* repair and measure in the source CRS, where a degenerate ring is
 		 * exactly flat; reprojection would turn it into a sliver */
-		if (!OGR_G_IsValid(c)) {
-			OGRGeometryH p = make_valid_polygonal(c);
-			OGR_G_DestroyGeometry(c);
-			if (!p) {
-				snprintf(why, whysize, "polygon has zero area");
-				return NULL;
-			}
-			c = p;
-			*repaired = 1;
-		}
+		int r = repair_polygonal(&c);
+		*repaired = r == 1;
 		OGREnvelope env;
+		if (r < 0) {
+			snprintf(why, whysize, "polygon has zero area");
+			return NULL;
+		}
 		OGR_G_GetEnvelope(c, &env);
 		double box = (env.MaxX - env.MinX) * (env.MaxY - env.MinY);
 		if (!(OGR_G_Area(c) > 1e-9 * box)) {
@@ -122,14 +124,10 @@ OGRGeometryH read_geometry_prepare(OGRGeometryH g, OGRCoordinateTransformationH 
 	}
 	if (t == wkbPoint)
 		return c;
-	if (!OGR_G_IsValid(c)) { /* rarely, the transformation breaks validity */
-		OGRGeometryH p = make_valid_polygonal(c);
-		OGR_G_DestroyGeometry(c);
-		if (!p) {
-			snprintf(why, whysize, "polygon has zero area");
-			return NULL;
-		}
-		c = p;
+	/* rarely, the transformation breaks validity */
+	if (repair_polygonal(&c) < 0) {
+		snprintf(why, whysize, "polygon has zero area");
+		return NULL;
 	}
 	*area = OGR_G_Area(c);
 	return c;

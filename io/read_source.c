@@ -15,19 +15,17 @@
 
 #include <cpl_string.h>
 
-/* A file path rather than a connection string or virtual file ("PG:...",
- * "/vsizip/..."), so a missing one can be named as such. */
-static int looks_like_file(const char *path)
+int read_source_is_connection(const char *path)
 {
 	if (!strncmp(path, "/vsi", 4))
-		return 0;
+		return 1;
 	const char *colon = strchr(path, ':');
 	if (!colon || colon - path < 2)
-		return 1;
+		return 0;
 	for (const char *p = path; p < colon; p++)
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
-			return 1;
-	return 0;
+			return 0;
+	return 1;
 }
 
 static void layer_names(GDALDatasetH ds, char *buf, size_t bufsize)
@@ -46,7 +44,7 @@ int read_source_open(const char *key, const char *path, const char *layer, const
 	char names[512];
 	*ds = NULL;
 	*lyr = NULL;
-	if (looks_like_file(path) && stat(path, &sb) != 0) {
+	if (!read_source_is_connection(path) && stat(path, &sb) != 0) {
 		status_problem_add(st, SEV_ERROR, "file", "%s = %s: no such file", key, path);
 		return -1;
 	}

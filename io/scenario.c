@@ -12,6 +12,8 @@
  */
 #include "scenario.h"
 
+#include "io_int.h"
+
 #include <errno.h>
 #include <ini.h>
 #include <math.h>
@@ -124,21 +126,6 @@ static int section_known(const char *section)
 	return 0;
 }
 
-/* A source that must not be joined to a folder: absolute paths, GDAL's
- * virtual file systems and connection strings ("PG:...", "GPKG:..."). */
-static int path_is_anchored(const char *v)
-{
-	if (v[0] == '/' || !strncmp(v, "/vsi", 4))
-		return 1;
-	const char *colon = strchr(v, ':');
-	if (!colon || colon - v < 2)
-		return 0;
-	for (const char *p = v; p < colon; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
-			return 0;
-	return 1;
-}
-
 /* "dir/value" for a relative source, a copy of value otherwise. Caller frees. */
 static char *path_resolve(const char *dir, const char *value, size_t len)
 {
@@ -148,7 +135,8 @@ static char *path_resolve(const char *dir, const char *value, size_t len)
 	while (len && (value[len - 1] == ' ' || value[len - 1] == '\t'))
 		len--;
 	char *v = strndup(value, len);
-	if (!v || !dir || !*dir || !strcmp(dir, ".") || !*v || path_is_anchored(v))
+	if (!v || !dir || !*dir || !strcmp(dir, ".") || !*v || v[0] == '/' ||
+	    read_source_is_connection(v))
 		return v;
 	size_t n = strlen(dir) + len + 2;
 	if ((out = malloc(n)))
