@@ -6,6 +6,13 @@
  * "0...10...20" ticks on anything else when progress was asked for, nothing
  * when quiet. Terminal redraws are throttled to ten a second; ticks are
  * printed once each, so they need no throttle.
+ *
+ * A stage that reports no fraction (the solver inside a 60 s time limit)
+ * would leave a terminal bar frozen at "0% 0.0s". So while a bar is open on
+ * the real clock, a ticker thread redraws it every TICK_S, keeping the
+ * elapsed time honest; it sleeps on a condition variable, so ending the
+ * stage wakes and joins it at once. With an injected clock (tests) there is
+ * no ticker, so output stays deterministic.
  */
 #include "progress.h"
 
@@ -16,11 +23,16 @@
 
 #define BAR_WIDTH 24
 #define REDRAW_S  0.1
-#define NTICKS    40 /* a tick every 2.5%, as GDALTermProgress */
+#define NTICKS    40  /* a tick every 2.5%, as GDALTermProgress */
+#define TICK_S    0.5 /* ticker redraw period, seconds */
 
 enum draw_style { DRAW_NONE, DRAW_BAR, DRAW_TICKS };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static pthread_t ticker;
+static int ticker_running; /* a ticker thread exists (to join) */
+static int ticker_stop;    /* asks it to return */
 
 static struct {
 	progress_mode mode;
@@ -97,9 +109,14 @@ static void draw_ticks(void)
 	fflush(f);
 }
 
-/* Caller holds the lock. `done`: the stage finished (draw 100%). */
+/* Caller holds the lock. `done`: the stage finished (draw 100%). Asks the
+ * ticker to stop; the caller joins it after unlocking (join_ticker). */
 static void end_locked(int done)
 {
+	if (ticker_running) {
+		ticker_stop = 1;
+		pthread_cond_broadcast(&wake);
+	}
 	if (!pg.open)
 		return;
 	if (done)
@@ -113,6 +130,38 @@ static void end_locked(int done)
 		fflush(out_stream());
 	}
 	pg.open = 0;
+}
+
+/* Redraw the bar every TICK_S until asked to stop. */
+static void *ticker_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&lock);
+	while (!ticker_stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += (long)(TICK_S * 1e9);
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&wake, &lock, &until);
+		double now = now_s();
+		if (!ticker_stop && pg.open && now - pg.last_draw >= TICK_S)
+			draw_bar(now, 0);
+	}
+	pthread_mutex_unlock(&lock);
+	return NULL;
+}
+
+/* Join a ticker that end_locked() stopped. Caller does not hold the lock. */
+static void join_ticker(void)
+{
+	pthread_mutex_lock(&lock);
+	int join = ticker_running && ticker_stop;
+	if (join)
+		ticker_running = 0;
+	pthread_mutex_unlock(&lock);
+	if (join)
+		pthread_join(ticker, NULL);
 }
 
 static enum draw_style choose_style(const status *st)
@@ -129,6 +178,9 @@ void progress_start(const status *st, const char *stage)
 {
 	pthread_mutex_lock(&lock);
 	end_locked(1);
+	pthread_mutex_unlock(&lock);
+	join_ticker();
+	pthread_mutex_lock(&lock);
 	pg.style = choose_style(st);
 	snprintf(pg.stage, sizeof(pg.stage), "%s", stage ? stage : "");
 	pg.t0 = now_s();
@@ -137,6 +189,10 @@ void progress_start(const status *st, const char *stage)
 	pg.open = 1;
 	if (pg.style == DRAW_BAR) {
 		draw_bar(pg.t0, 0);
+		ticker_stop = 0;
+		if (!pg.clock_s && !ticker_running &&
+		    pthread_create(&ticker, NULL, ticker_main, NULL) == 0)
+			ticker_running = 1; /* without it the bar only moves on updates */
 	} else if (pg.style == DRAW_TICKS) {
 		fprintf(out_stream(), "%s 0", pg.stage);
 		fflush(out_stream());
@@ -168,6 +224,7 @@ void progress_end(void)
 	pthread_mutex_lock(&lock);
 	end_locked(1);
 	pthread_mutex_unlock(&lock);
+	join_ticker();
 }
 
 void progress_abandon(void)
@@ -175,4 +232,5 @@ void progress_abandon(void)
 	pthread_mutex_lock(&lock);
 	end_locked(0);
 	pthread_mutex_unlock(&lock);
+	join_ticker();
 }
