@@ -856,13 +856,13 @@ static void test_binary_reproducible_and_safe(void)
 
 void gpkg_suite_setup(void)
 {
-	CU_SUITE_ADD("gpkg", NULL, NULL, CU_TEST_ENTRY(test_layers_and_counts),
-	             CU_TEST_ENTRY(test_summary_values), CU_TEST_ENTRY(test_run_record),
-	             CU_TEST_ENTRY(test_run_timings), CU_TEST_ENTRY(test_styles_table),
-	             CU_TEST_ENTRY(test_byte_identical), CU_TEST_ENTRY(test_refuse_existing),
-	             CU_TEST_ENTRY(test_refuse_open_in_qgis),
+	/* the signal test forks: first, while the heap the child leaves is small */
+	CU_SUITE_ADD("gpkg", NULL, NULL, CU_TEST_ENTRY(test_signal_removes_temp),
+	             CU_TEST_ENTRY(test_layers_and_counts), CU_TEST_ENTRY(test_summary_values),
+	             CU_TEST_ENTRY(test_run_record), CU_TEST_ENTRY(test_run_timings),
+	             CU_TEST_ENTRY(test_styles_table), CU_TEST_ENTRY(test_byte_identical),
+	             CU_TEST_ENTRY(test_refuse_existing), CU_TEST_ENTRY(test_refuse_open_in_qgis),
 	             CU_TEST_ENTRY(test_failure_leaves_nothing), CU_TEST_ENTRY(test_output_crs),
-	             CU_TEST_ENTRY(test_signal_removes_temp), CU_TEST_ENTRY(test_validate_gpkg),
-	             CU_TEST_ENTRY(test_qgis_opens_styled),
+	             CU_TEST_ENTRY(test_validate_gpkg), CU_TEST_ENTRY(test_qgis_opens_styled),
 	             CU_TEST_ENTRY(test_binary_reproducible_and_safe));
 }
