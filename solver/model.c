@@ -23,6 +23,7 @@
 #include "solver_int.h"
 
 #include <glpk.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,10 +41,28 @@ typedef struct model_job {
 	double *val; /* solution, 0-based, filled on success */
 	double inc_obj, lp, bound, obj;
 	int injected, ran_mip, optimal, have_sol;
-	int no_inject; /* the incumbent uses a per-site column twice */
+	int no_inject;    /* the incumbent uses a per-site column twice */
+	int integral;     /* min_stations: stations + penalties is an integer */
+	double wmax, wlb; /* walking term: most and least it can be in this sub */
 	char *err;
 	size_t errsize;
 } model_job;
+
+/* A bound b on the objective is also a bound on the integer part minus the
+ * walking term's most: the integer part is at least ceil(b - wmax), and the
+ * walking at least wlb (every household to its nearest site). */
+static double round_bound(const model_job *j, double b)
+{
+	if (!j->integral)
+		return b;
+	double r = ceil(b - j->wmax - 1e-7) + j->wlb;
+	return r > b ? r : b;
+}
+
+static int within_gap(const model_job *j, double obj)
+{
+	return obj - j->bound <= j->p->mip_gap * fabs(obj) + 1e-9;
+}
 
 static void callback(glp_tree *tree, void *info)
 {
@@ -54,6 +73,20 @@ static void callback(glp_tree *tree, void *info)
 		if (b > j->bound)
 			j->bound = b;
 	}
+	/* GLPK's own gap (best active node against the incumbent), as a bound */
+	glp_prob *P = glp_ios_get_prob(tree);
+	if (glp_mip_status(P) == GLP_FEAS || glp_mip_status(P) == GLP_OPT) {
+		double g = glp_ios_mip_gap(tree), obj = glp_mip_obj_val(P);
+		double b = obj - g * (fabs(obj) + DBL_EPSILON);
+		if (g < DBL_MAX / 2 && b > j->bound)
+			j->bound = b;
+		j->bound = round_bound(j, j->bound);
+		if (within_gap(j, obj)) {
+			glp_ios_terminate(tree);
+			return;
+		}
+	}
+	j->bound = round_bound(j, j->bound);
 	if (glp_ios_reason(tree) == GLP_IHEUR && !j->injected && !j->no_inject) {
 		j->injected = 1;
 		glp_ios_heur_sol(tree, j->x);
@@ -125,9 +158,8 @@ static int run_model(void *arg)
 		return ret == GLP_ETMLIM ? 1 : -1;
 	}
 	j->lp = glp_get_obj_val(P);
-	j->bound = j->lp;
-	double tol = j->p->mip_gap * fabs(j->inc_obj);
-	if (j->inc_obj - j->lp <= tol + 1e-9) {
+	j->bound = round_bound(j, j->lp);
+	if (within_gap(j, j->inc_obj)) {
 		glp_delete_prob(P);
 		return 0;
 	}
@@ -158,12 +190,22 @@ static int run_model(void *arg)
 		for (size_t q = 0; q < c->n; q++)
 			j->val[q] = glp_mip_col_val(P, (int)q + 1);
 		j->have_sol = 1;
+		/* stopped by the gap test: GLPK's bound was within mip_gap then */
+		if (ret == GLP_EMIPGAP) {
+			double b = j->obj - j->p->mip_gap * (fabs(j->obj) + DBL_EPSILON);
+			if (b > j->bound)
+				j->bound = b;
+		}
 		if (mst == GLP_OPT && ret == 0) {
 			j->optimal = 1;
 			if (j->obj > j->bound)
 				j->bound = j->obj;
 		}
 	}
+	if (getenv("SP_DEBUG"))
+		fprintf(stderr,
+		        "mip: ret %d mst %d lp %.4f inc %.4f obj %.4f bound %.4f inj %d/%d\n", ret,
+		        mst, j->lp, j->inc_obj, j->obj, j->bound, j->injected, j->no_inject);
 	glp_delete_prob(P);
 	return 0;
 }
@@ -213,6 +255,14 @@ int model_solve(const sp_sub *s, const sp_params *p, const sp_cols *c, const sp_
 		j.inc_obj += c->cost[col];
 		if (j.x[col + 1] > c->ub[col])
 			j.no_inject = 1;
+	}
+	j.integral = p->objective == OBJECTIVE_MIN_STATIONS;
+	for (int u = 0; u < s->nu; u++) {
+		double dmin = s->udist[s->us[u]], dmax = dmin; /* sorted by distance */
+		if (s->us[u + 1] > s->us[u])
+			dmax = s->udist[s->us[u + 1] - 1];
+		j.wlb += (double)s->h[u] * dmin / s->dscale;
+		j.wmax += (double)s->h[u] * dmax / s->dscale;
 	}
 	res->ncols = c->n;
 	res->nrows = (size_t)s->nu;
