@@ -229,11 +229,23 @@ static int construct(const sp_sub *s, const sp_params *p, sp_sol *sol)
 	site_index ix = {0};
 	if (!rem || !buf || !best || !ord)
 		goto out;
+	/* what the stations already in `sol` (a partial solution) leave to place */
+	unsigned char *open_fixed = calloc((size_t)(s->ns ? s->ns : 1), 1);
+	if (!open_fixed)
+		goto out;
 	for (int i = 0; i < s->nu; i++)
 		rem[i] = s->k[i];
+	for (int t = 0; t < sol->n; t++) {
+		open_fixed[sol->st[t].site] = 1;
+		for (int m = 0; m < sol->st[t].n; m++)
+			rem[sol->st[t].u[m]]--;
+	}
 	for (int j = 0; j < s->ns; j++)
-		if (s->fixed[j] && sp_sol_add(sol, j, NULL, 0, s) < 0)
+		if (s->fixed[j] && !open_fixed[j] && sp_sol_add(sol, j, NULL, 0, s) < 0) {
+			free(open_fixed);
 			goto out;
+		}
+	free(open_fixed);
 	for (int oi = 0; oi < s->nu; oi++) {
 		int u = ord[oi];
 		while (rem[u] > 0) {
@@ -396,6 +408,97 @@ static int resite_pass(const sp_sub *s, const sp_params *p, sp_sol *sol)
 	return moves;
 }
 
+/* Station t (below the band at a site that is not isolated) takes a unit v
+ * from another station r; if r falls below the band in turn, r does the same,
+ * down to `depth` links. Every station stays under households_max. Returns 1
+ * when the chain ends in a station that can spare the unit, 0 (moves undone)
+ * otherwise, -1 on ENOMEM. */
+static int fill_chain(const sp_sub *s, const sp_params *p, sp_sol *sol, const site_index *ix, int t,
+                      int depth, unsigned char *busy)
+{
+	sp_station *st = &sol->st[t];
+	int tries = 0;
+	busy[t] = 1;
+	for (size_t q = s->ss[st->site]; q < s->ss[st->site + 1] && tries < 40; q++) {
+		int v = s->sunit[q];
+		if (has_member(st, v) || st->hi + s->phi[v] > p->hmax)
+			continue;
+		for (size_t e = s->us[v]; e < s->us[v + 1]; e++) {
+			for (int r = ix->head[s->usite[e]]; r >= 0; r = ix->nxt[r]) {
+				sp_station *rs = &sol->st[r];
+				if (busy[r] || !has_member(rs, v))
+					continue;
+				tries++;
+				if (member_add(s, st, v) < 0)
+					return -1;
+				member_remove(s, rs, v);
+				int closes = rs->n == 0 && !s->fixed[rs->site];
+				if (closes || rs->lo >= p->hmin || sp_isolated(s, p, rs->site)) {
+					busy[t] = 0;
+					return 1;
+				}
+				if (depth > 0) {
+					int rc = fill_chain(s, p, sol, ix, r, depth - 1, busy);
+					if (rc != 0) {
+						busy[t] = 0;
+						return rc;
+					}
+				}
+				member_remove(s, st, v);
+				if (member_add(s, rs, v) < 0)
+					return -1;
+			}
+		}
+	}
+	busy[t] = 0;
+	return 0;
+}
+
+/* Bring avoidably underfilled stations into the band by ejection chains.
+ * Returns the number repaired, -1 on ENOMEM. */
+static int repair_pass(const sp_sub *s, const sp_params *p, sp_sol *sol)
+{
+	int fixed = 0;
+	for (int i = 0; i < sol->n; i++) {
+		if (sol->st[i].lo >= p->hmin || sp_isolated(s, p, sol->st[i].site))
+			continue;
+		sp_sol trial;
+		site_index ix = {0};
+		unsigned char *busy = calloc((size_t)sol->n, 1);
+		if (!busy || sp_sol_copy(&trial, sol) < 0) {
+			free(busy);
+			return -1;
+		}
+		if (index_build(s, &trial, &ix) < 0) {
+			free(busy);
+			sp_sol_free(&trial);
+			return -1;
+		}
+		int rc = 0;
+		while (rc >= 0 && trial.st[i].lo < p->hmin) {
+			rc = fill_chain(s, p, &trial, &ix, i, 3, busy);
+			if (rc <= 0)
+				break;
+		}
+		index_free(&ix);
+		free(busy);
+		if (rc < 0) {
+			sp_sol_free(&trial);
+			return -1;
+		}
+		if (sp_sol_cost(s, p, &trial) < sp_sol_cost(s, p, sol) - 1e-9) {
+			sol_compact(&trial, s);
+			sp_sol_free(sol);
+			*sol = trial;
+			fixed++;
+			i = -1; /* indices moved: start over */
+		} else {
+			sp_sol_free(&trial);
+		}
+	}
+	return fixed;
+}
+
 static int cmp_small_first(const void *a, const void *b)
 {
 	const sp_station *x = a, *y = b;
@@ -408,13 +511,19 @@ static int cmp_small_first(const void *a, const void *b)
 
 int heur_solve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *out)
 {
-	double t_end = clock_s() + seconds;
 	memset(out, 0, sizeof(*out));
+	return heur_improve(s, p, seconds, out);
+}
+
+int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *out)
+{
+	double t_end = clock_s() + seconds;
 	if (construct(s, p, out) < 0)
 		goto fail;
 	for (int round = 0; round < 50; round++) {
 		double before = sp_sol_cost(s, p, out);
-		if (resite_pass(s, p, out) < 0 || reassign_pass(s, p, out) < 0)
+		if (resite_pass(s, p, out) < 0 || reassign_pass(s, p, out) < 0 ||
+		    repair_pass(s, p, out) < 0)
 			goto fail;
 		/* drop, smallest stations first */
 		qsort(out->st, (size_t)out->n, sizeof(sp_station), cmp_small_first);

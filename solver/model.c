@@ -41,8 +41,13 @@ typedef struct model_job {
 	double *val; /* solution, 0-based, filled on success */
 	double inc_obj, lp, bound, obj;
 	int injected, ran_mip, optimal, have_sol;
-	int no_inject;    /* the incumbent uses a per-site column twice */
-	int integral;     /* min_stations: stations + penalties is an integer */
+	int no_inject; /* the incumbent uses a per-site column twice */
+	int integral;  /* min_stations: stations + penalties is an integer */
+	sp_sol lpinc;  /* incumbent from rounding the LP, when better */
+	int have_lpinc;
+	int dived;     /* j->x holds a better solution found by diving */
+	double nbound; /* min_stations: bound on the integer part alone */
+	double heur_s;
 	double wmax, wlb; /* walking term: most and least it can be in this sub */
 	char *err;
 	size_t errsize;
@@ -55,7 +60,10 @@ static double round_bound(const model_job *j, double b)
 {
 	if (!j->integral)
 		return b;
-	double r = ceil(b - j->wmax - 1e-7) + j->wlb;
+	double n = ceil(b - j->wmax - 1e-7);
+	if (j->nbound > n)
+		n = j->nbound;
+	double r = n + j->wlb;
 	return r > b ? r : b;
 }
 
@@ -101,6 +109,171 @@ static int fixed_row(const sp_sub *s, int site)
 	return s->nu + r + 1;
 }
 
+typedef struct lp_rank {
+	double x, cost;
+	size_t col;
+} lp_rank;
+
+static int cmp_rank(const void *a, const void *b)
+{
+	const lp_rank *x = a, *y = b;
+	if (x->x != y->x)
+		return x->x > y->x ? -1 : 1;
+	if (x->cost != y->cost)
+		return x->cost < y->cost ? -1 : 1;
+	return (x->col > y->col) - (x->col < y->col);
+}
+
+/* LP rounding: take columns by falling LP value while they fit (parts left,
+ * existing site still free), let the heuristic place the rest and improve
+ * the whole; keep it as incumbent when cheaper. -1 on ENOMEM. */
+static int lp_round(model_job *j, glp_prob *P)
+{
+	const sp_sub *s = j->s;
+	const sp_cols *c = j->c;
+	int rc = -1;
+	lp_rank *rk = malloc((c->n + 1) * sizeof(lp_rank));
+	int *rem = malloc((size_t)(s->nu + 1) * sizeof(int));
+	unsigned char *used = calloc((size_t)s->ns + 1, 1);
+	sp_sol sol = {0};
+	size_t nr = 0;
+	if (!rk || !rem || !used)
+		goto out;
+	for (size_t q = 0; q < c->n; q++) {
+		double x = glp_get_col_prim(P, (int)q + 1);
+		if (x > 1e-6)
+			rk[nr++] = (lp_rank){x, c->cost[q], q};
+	}
+	qsort(rk, nr, sizeof(lp_rank), cmp_rank);
+	for (int u = 0; u < s->nu; u++)
+		rem[u] = s->k[u];
+	for (size_t i = 0; i < nr; i++) {
+		size_t q = rk[i].col;
+		int ok = !(s->fixed[c->site[q]] && used[c->site[q]]);
+		for (size_t e = c->start[q]; e < c->start[q + 1] && ok; e++)
+			ok = rem[c->unit[e]] > 0;
+		if (!ok)
+			continue;
+		for (size_t e = c->start[q]; e < c->start[q + 1]; e++)
+			rem[c->unit[e]]--;
+		used[c->site[q]] = 1;
+		if (sp_sol_add(&sol, c->site[q], c->unit + c->start[q],
+		               (int)(c->start[q + 1] - c->start[q]), s) < 0)
+			goto out;
+	}
+	if (heur_improve(s, j->p, j->heur_s, &sol) < 0 || sp_sol_spread(s, j->p, &sol) < 0)
+		goto out;
+	double obj = 0;
+	int fits = 1;
+	double *x = calloc(c->n + 1, sizeof(double));
+	if (!x)
+		goto out;
+	for (int i = 0; i < sol.n && fits; i++) {
+		long col = cluster_find(s, c, &sol.st[i]);
+		if (col < 0 || x[col + 1] + 1 > c->ub[col])
+			fits = 0;
+		else {
+			x[col + 1] += 1;
+			obj += c->cost[col];
+		}
+	}
+	if (fits && obj < j->inc_obj - 1e-9) {
+		memcpy(j->x, x, (c->n + 1) * sizeof(double));
+		j->inc_obj = obj;
+		j->no_inject = 0;
+		sp_sol_free(&j->lpinc);
+		j->lpinc = sol;
+		j->have_lpinc = 1;
+		memset(&sol, 0, sizeof(sol));
+	}
+	free(x);
+	rc = 0;
+out:
+	sp_sol_free(&sol);
+	free(rk);
+	free(rem);
+	free(used);
+	return rc;
+}
+
+/* LP diving: fix the largest fractional column up and re-solve (warm
+ * start), undo a fix that makes the LP infeasible by fixing that column down,
+ * until the LP is integral; that solution becomes the incumbent when it is
+ * cheaper. Bounds and the LP optimum are restored afterwards. Returns 0, or
+ * -1 when the LP could not be re-solved. */
+static int lp_dive(model_job *j, glp_prob *P, const glp_smcp *sm)
+{
+	const sp_cols *c = j->c;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int found = 0, rc = 0;
+	for (int iter = 0; iter < 4 * (int)j->s->nu + 20; iter++) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if ((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9 >
+		    j->heur_s)
+			break;
+		int pick = 0;
+		double px = 0;
+		for (size_t q = 0; q < c->n; q++) {
+			double x = glp_get_col_prim(P, (int)q + 1);
+			double f = x - floor(x);
+			if (f > 1e-6 && f < 1 - 1e-6 && (pick == 0 || f > px)) {
+				pick = (int)q + 1;
+				px = f;
+			}
+		}
+		if (pick == 0) {
+			found = glp_get_status(P) == GLP_OPT;
+			break;
+		}
+		double x = glp_get_col_prim(P, pick);
+		double ub = c->ub[pick - 1];
+		glp_set_col_bnds(P, pick, ceil(x) >= ub ? GLP_FX : GLP_DB, ceil(x), ub);
+		if (glp_simplex(P, sm) != 0 || glp_get_status(P) != GLP_OPT) {
+			glp_set_col_bnds(P, pick, floor(x) <= 0 ? GLP_FX : GLP_DB, 0, floor(x));
+			if (glp_simplex(P, sm) != 0 || glp_get_status(P) != GLP_OPT)
+				break;
+		}
+	}
+	if (found) {
+		double obj = glp_get_obj_val(P);
+		if (obj < j->inc_obj - 1e-9) {
+			for (size_t q = 0; q < c->n; q++)
+				j->x[q + 1] = round(glp_get_col_prim(P, (int)q + 1));
+			j->inc_obj = obj;
+			j->no_inject = 0;
+			j->dived = 1;
+		}
+	}
+	for (size_t q = 0; q < c->n; q++)
+		glp_set_col_bnds(P, (int)q + 1, GLP_DB, 0, c->ub[q]);
+	if (glp_simplex(P, sm) != 0 || glp_get_status(P) != GLP_OPT)
+		rc = -1;
+	return rc;
+}
+
+/* min_stations: the LP of the integer part alone (stations and penalties,
+ * no walking) bounds it from below, and it is an integer: ceil of that LP
+ * plus the least walking is a bound, often a station above the plain LP's.
+ * The objective and the LP optimum are restored. -1 if the LP fails. */
+static int station_bound(model_job *j, glp_prob *P, const glp_smcp *sm)
+{
+	const sp_cols *c = j->c;
+	for (size_t q = 0; q < c->n; q++)
+		glp_set_obj_coef(P, (int)q + 1, floor(c->cost[q] + 1e-9));
+	if (glp_simplex(P, sm) != 0 || glp_get_status(P) != GLP_OPT)
+		return -1;
+	double b = ceil(glp_get_obj_val(P) - 1e-6) + j->wlb;
+	if (b > j->bound)
+		j->bound = b;
+	j->nbound = ceil(glp_get_obj_val(P) - 1e-6);
+	for (size_t q = 0; q < c->n; q++)
+		glp_set_obj_coef(P, (int)q + 1, c->cost[q]);
+	if (glp_simplex(P, sm) != 0 || glp_get_status(P) != GLP_OPT)
+		return -1;
+	return 0;
+}
+
 static int run_model(void *arg)
 {
 	model_job *j = arg;
@@ -142,7 +315,7 @@ static int run_model(void *arg)
 	}
 	glp_load_matrix(P, (int)nz, j->ia, j->ja, j->ar);
 
-	struct timespec t0;
+	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	glp_smcp sm;
 	glp_init_smcp(&sm);
@@ -159,11 +332,25 @@ static int run_model(void *arg)
 	}
 	j->lp = glp_get_obj_val(P);
 	j->bound = round_bound(j, j->lp);
+	if (j->integral && station_bound(j, P, &sm) < 0) {
+		snprintf(j->err, j->errsize, "glp_simplex: station LP failed");
+		glp_delete_prob(P);
+		return -1;
+	}
+	if (!within_gap(j, j->inc_obj) && lp_round(j, P) < 0) {
+		snprintf(j->err, j->errsize, "out of memory rounding the LP");
+		glp_delete_prob(P);
+		return -2;
+	}
+	if (!within_gap(j, j->inc_obj) && lp_dive(j, P, &sm) < 0) {
+		snprintf(j->err, j->errsize, "glp_simplex: LP not restored after diving");
+		glp_delete_prob(P);
+		return -1;
+	}
 	if (within_gap(j, j->inc_obj)) {
 		glp_delete_prob(P);
 		return 0;
 	}
-	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double left = j->seconds -
 	              ((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
@@ -202,10 +389,6 @@ static int run_model(void *arg)
 				j->bound = j->obj;
 		}
 	}
-	if (getenv("SP_DEBUG"))
-		fprintf(stderr,
-		        "mip: ret %d mst %d lp %.4f inc %.4f obj %.4f bound %.4f inj %d/%d\n", ret,
-		        mst, j->lp, j->inc_obj, j->obj, j->bound, j->injected, j->no_inject);
 	glp_delete_prob(P);
 	return 0;
 }
@@ -269,6 +452,7 @@ int model_solve(const sp_sub *s, const sp_params *p, const sp_cols *c, const sp_
 	for (int q = 0; q < s->ns; q++)
 		res->nrows += s->fixed[q];
 	res->err[0] = '\0';
+	j.heur_s = 0.1 * seconds;
 	int r = glpk_bridge_call(run_model, &j, res->err, sizeof(res->err));
 	if (r < 0)
 		goto out;
@@ -285,6 +469,12 @@ int model_solve(const sp_sub *s, const sp_params *p, const sp_cols *c, const sp_
 	if (j.have_sol && j.obj < j.inc_obj - 1e-9) {
 		if (sol_from_values(s, c, j.val, &res->sol) < 0)
 			goto out;
+	} else if (j.dived) {
+		if (sol_from_values(s, c, j.x + 1, &res->sol) < 0)
+			goto out;
+	} else if (j.have_lpinc) {
+		res->sol = j.lpinc;
+		memset(&j.lpinc, 0, sizeof(j.lpinc));
 	} else if (sp_sol_copy(&res->sol, inc) < 0) {
 		goto out;
 	}
@@ -294,6 +484,7 @@ int model_solve(const sp_sub *s, const sp_params *p, const sp_cols *c, const sp_
 	                     : "feasible");
 	rc = 0;
 out:
+	sp_sol_free(&j.lpinc);
 	free(j.ia);
 	free(j.ja);
 	free(j.ar);

@@ -169,8 +169,8 @@ static void job_solve(void *ctx, size_t i)
 
 /* ---- the world: which units and sites the urban model uses ---- */
 
-static int world_init(sp_world *w, const inputs *in, const site_table *sites, const reach *r,
-                      const scenario *sc)
+int sp_world_init(sp_world *w, const inputs *in, const site_table *sites, const reach *r,
+                  const scenario *sc)
 {
 	memset(w, 0, sizeof(*w));
 	w->in = in;
@@ -226,7 +226,7 @@ static int world_init(sp_world *w, const inputs *in, const site_table *sites, co
 	return 0;
 }
 
-static void world_free(sp_world *w)
+void sp_world_free(sp_world *w)
 {
 	free(w->urban);
 	free(w->allowed);
@@ -387,7 +387,7 @@ status_code solver_solve(const inputs *in, const site_table *sites, const reach 
 	double *cbound = NULL, *cobj = NULL;
 	size_t *order = NULL;
 	status_code code = STATUS_OK;
-	if (world_init(&w, in, sites, r, sc) < 0)
+	if (sp_world_init(&w, in, sites, r, sc) < 0)
 		goto nomem;
 	int nthreads = sc->threads > 0 ? sc->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (nthreads < 1 || !glpk_bridge_threads_ok())
@@ -505,6 +505,6 @@ done:
 	free(cbound);
 	free(cobj);
 	free(order);
-	world_free(&w);
+	sp_world_free(&w);
 	return code;
 }

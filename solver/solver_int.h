@@ -87,6 +87,14 @@ typedef struct sp_world {
 	double penalty, dscale; /* see sub.c */
 } sp_world;
 
+/* solver.c: which units the urban model serves (households > 0, not a
+ * village under one_per_village, some allowed site in reach), which sites it
+ * may use (not inside such a village), households within reach of each site,
+ * the penalty and walking scale. Returns 0, -1 on ENOMEM (free it anyway). */
+int sp_world_init(sp_world *w, const inputs *in, const site_table *sites, const reach *r,
+                  const scenario *sc);
+void sp_world_free(sp_world *w);
+
 /* decompose.c: sub-problems. decompose_components() makes one sub per
  * connected component of the reach graph over urban units and allowed
  * sites, ordered by lowest unit index. decompose_cut() bisects a sub along
@@ -121,6 +129,10 @@ int sp_sol_spread(const sp_sub *s, const sp_params *p, sp_sol *sol);
 /* heur.c: greedy construction plus local search (drop, reassign, re-site).
  * Fills `out` (empty on entry) with a feasible solution; -1 on ENOMEM. */
 int heur_solve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *out);
+/* The same from a partial solution `sol` (stations that must stay as they
+ * are at first): places the rest, then local search on the whole. On
+ * failure `sol` is freed and -1 returned. */
+int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *sol);
 
 /* cluster.c: set-partitioning columns. Column c serves units
  * unit[start[c] .. start[c+1]) (ascending) from site[c]; it may be taken at
