@@ -69,6 +69,7 @@ typedef struct scenario {
 	/* [output] */
 	char *path;       /* "plan.gpkg" */
 	char *output_crs; /* "" = working CRS */
+	int timings;      /* 0: no wall-clock seconds in the file, so it is reproducible */
 } scenario;
 
 /* Set every default. Never fails except out of memory (returns STATUS_INTERNAL). */

@@ -96,6 +96,7 @@ static const key_def keys[] = {
     KEY("solver", seed, K_ULONG, "1"),
     KEY("output", path, K_PATH, "plan.gpkg"),
     KEY("output", output_crs, K_STR, ""),
+    KEY("output", timings, K_BOOL, "false"),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

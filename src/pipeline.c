@@ -93,6 +93,11 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	status_code rc;
 
 	progress_start(st, "read");
+	/* Refuse an existing or open target now, not after a long solve. */
+	if ((rc = gpkg_check_target(out_path, overwrite, st)) != STATUS_OK)
+		goto out;
+	ri->timings = sc->timings;
+
 	t0 = now_s();
 	if ((rc = inputs_read(sc, &in, st)) != STATUS_OK)
 		goto out;
