@@ -48,7 +48,10 @@ static void test_defaults(void)
 	CU_ASSERT_STRING_EQUAL(sc.path, "plan.gpkg");
 	CU_ASSERT_EQUAL(st.nproblems, 0);
 	/* canonical text, in key order */
-	CU_ASSERT_EQUAL(scenario_key_count(), 37);
+	CU_ASSERT_EQUAL(scenario_key_count(), 38);
+	CU_ASSERT_STRING_EQUAL(scenario_key_name(37), "output.timings");
+	CU_ASSERT_STRING_EQUAL(value(&sc, "output.timings"), "false");
+	CU_ASSERT_EQUAL(sc.timings, 0);
 	CU_ASSERT_STRING_EQUAL(scenario_key_name(0), "input.units");
 	CU_ASSERT_PTR_NULL(scenario_key_name(scenario_key_count()));
 	CU_ASSERT_STRING_EQUAL(value(&sc, "rules.households_min"), "3000");
