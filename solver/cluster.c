@@ -129,7 +129,8 @@ static int col_push(const sp_sub *s, sp_cols *c, const int *u, size_t n, int sit
 	}
 	if (c->n == 0)
 		c->start[0] = 0;
-	memcpy(c->unit + c->nnz, u, n * sizeof(int));
+	if (n)
+		memcpy(c->unit + c->nnz, u, n * sizeof(int));
 	c->nnz += n;
 	c->start[c->n + 1] = c->nnz;
 	c->site[c->n] = site;

@@ -113,7 +113,8 @@ static int sub_build(const sp_world *w, const int *units, int nu, const unsigned
 	size_t *fill = malloc((size_t)(ns ? ns : 1) * sizeof(size_t));
 	if (!fill)
 		goto fail;
-	memcpy(fill, s->ss, (size_t)ns * sizeof(size_t));
+	if (ns > 0)
+		memcpy(fill, s->ss, (size_t)ns * sizeof(size_t));
 	for (int a = 0; a < nu; a++)
 		for (size_t q = s->us[a]; q < s->us[a + 1]; q++) {
 			size_t at = fill[s->usite[q]]++;

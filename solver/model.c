@@ -47,6 +47,8 @@ typedef struct model_job {
 	int have_lpinc;
 	int dived;     /* j->x holds a better solution found by diving */
 	double nbound; /* min_stations: bound on the integer part alone */
+	int phase1;    /* searching the integer part alone (stations_first) */
+	double bound1; /* its best node bound */
 	double heur_s;
 	double wmax, wlb; /* walking term: most and least it can be in this sub */
 	char *err;
@@ -75,6 +77,16 @@ static int within_gap(const model_job *j, double obj)
 static void callback(glp_tree *tree, void *info)
 {
 	model_job *j = info;
+	if (j->phase1) { /* stations only: GLPK rounds its integral bound itself */
+		if (glp_ios_reason(tree) == GLP_IHEUR && !j->injected && !j->no_inject) {
+			j->injected = 1;
+			glp_ios_heur_sol(tree, j->x);
+		}
+		int b1 = glp_ios_best_node(tree);
+		if (b1 && glp_ios_node_bound(tree, b1) > j->bound1)
+			j->bound1 = glp_ios_node_bound(tree, b1);
+		return;
+	}
 	int best = glp_ios_best_node(tree);
 	if (best) {
 		double b = glp_ios_node_bound(tree, best);
@@ -274,6 +286,93 @@ static int station_bound(model_job *j, glp_prob *P, const glp_smcp *sm)
 	return 0;
 }
 
+/* min_stations, lexicographically: first search stations + penalties alone
+ * (an integer objective, which GLPK's pruning rounds), for `seconds`; the
+ * best such plan becomes the incumbent if cheaper. When that search proves
+ * its optimum N*, the row "integer part <= N*" is added, so the final search
+ * and its LP bound only weigh walking among plans with exactly N* (the least) (any plan
+ * with more costs at least N* + 1, above every plan with N*). Returns 0, -1
+ * with j->err set when GLPK fails. */
+static int stations_first(model_job *j, glp_prob *P, const glp_smcp *sm, double seconds)
+{
+	const sp_cols *c = j->c;
+	int n = (int)c->n, rc = -1;
+	double *fl = malloc(((size_t)n + 1) * sizeof(double));
+	int *ind = malloc(((size_t)n + 1) * sizeof(int));
+	if (!fl || !ind) {
+		snprintf(j->err, j->errsize, "out of memory in the station search");
+		goto out;
+	}
+	double ninc = 0;
+	for (int q = 0; q < n; q++) {
+		fl[q + 1] = floor(c->cost[q] + 1e-9);
+		ind[q + 1] = q + 1;
+		glp_set_obj_coef(P, q + 1, fl[q + 1]);
+		ninc += fl[q + 1] * j->x[q + 1];
+	}
+	if (glp_simplex(P, sm) != 0 || glp_get_status(P) != GLP_OPT) {
+		snprintf(j->err, j->errsize, "glp_simplex: station LP failed");
+		goto out;
+	}
+	glp_iocp io;
+	glp_init_iocp(&io);
+	io.msg_lev = GLP_MSG_OFF;
+	io.presolve = GLP_OFF;
+	io.br_tech = GLP_BR_PCH;
+	io.bt_tech = GLP_BT_BLB;
+	io.tm_lim = seconds > 0.1 ? (int)(seconds * 1000.0) : 100;
+	io.cb_func = callback;
+	io.cb_info = j;
+	j->phase1 = 1;
+	j->injected = 0;
+	j->bound1 = glp_get_obj_val(P);
+	j->ran_mip = 1;
+	int ret = glp_intopt(P, &io), mst = glp_mip_status(P);
+	j->phase1 = 0;
+	j->injected = 0;
+	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP && ret != GLP_ESTOP) {
+		snprintf(j->err, j->errsize, "glp_intopt: return %d, status %d", ret, mst);
+		goto out;
+	}
+	double nstar = ninc, nlb = ceil(j->bound1 - 1e-6);
+	if (mst == GLP_OPT || mst == GLP_FEAS) {
+		nstar = floor(glp_mip_obj_val(P) + 0.5);
+		double full = 0;
+		for (int q = 0; q < n; q++)
+			full += c->cost[q] * round(glp_mip_col_val(P, q + 1));
+		if (full < j->inc_obj - 1e-9) {
+			for (int q = 0; q < n; q++)
+				j->x[q + 1] = round(glp_mip_col_val(P, q + 1));
+			j->inc_obj = full;
+			j->no_inject = 0;
+			j->dived = 1;
+		}
+		if (mst == GLP_OPT && ret == 0)
+			nlb = nstar;
+	}
+	if (nlb > j->nbound)
+		j->nbound = nlb;
+	j->bound = round_bound(j, j->bound);
+	for (int q = 0; q < n; q++)
+		glp_set_obj_coef(P, q + 1, c->cost[q]);
+	if (j->nbound >= nstar) { /* N* proven: weigh walking among N* plans */
+		int row = glp_add_rows(P, 1);
+		glp_set_row_bnds(P, row, GLP_FX, nstar, nstar);
+		glp_set_mat_row(P, row, n, ind, fl);
+	}
+	if (glp_simplex(P, sm) != 0 || glp_get_status(P) != GLP_OPT) {
+		snprintf(j->err, j->errsize, "glp_simplex: LP after the station search failed");
+		goto out;
+	}
+	if (j->nbound >= nstar && glp_get_obj_val(P) > j->bound)
+		j->bound = glp_get_obj_val(P);
+	rc = 0;
+out:
+	free(fl);
+	free(ind);
+	return rc;
+}
+
 static int run_model(void *arg)
 {
 	model_job *j = arg;
@@ -354,6 +453,20 @@ static int run_model(void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double left = j->seconds -
 	              ((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
+	if (j->integral) {
+		int r1 = stations_first(j, P, &sm, 0.5 * left);
+		if (r1 < 0) {
+			glp_delete_prob(P);
+			return -1;
+		}
+		if (within_gap(j, j->inc_obj)) {
+			glp_delete_prob(P);
+			return 0;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		left = j->seconds -
+		       ((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
+	}
 	glp_iocp io;
 	glp_init_iocp(&io);
 	io.msg_lev = GLP_MSG_OFF;

@@ -93,7 +93,8 @@ int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s)
 	st->u = malloc((size_t)(n > 0 ? n : 1) * sizeof(int));
 	if (!st->u)
 		return -1;
-	memcpy(st->u, u, (size_t)n * sizeof(int));
+	if (n > 0)
+		memcpy(st->u, u, (size_t)n * sizeof(int));
 	qsort(st->u, (size_t)n, sizeof(int), cmp_int);
 	st->n = n;
 	st->site = site;
@@ -145,7 +146,8 @@ int sp_sol_copy(sp_sol *dst, const sp_sol *src)
 		d->u = malloc((size_t)(d->n > 0 ? d->n : 1) * sizeof(int));
 		if (!d->u)
 			goto fail;
-		memcpy(d->u, src->st[i].u, (size_t)d->n * sizeof(int));
+		if (d->n > 0)
+			memcpy(d->u, src->st[i].u, (size_t)d->n * sizeof(int));
 		dst->n++;
 	}
 	return 0;
