@@ -13,6 +13,10 @@
  * too (underfilled), priced by sp_cost: free of penalty only at an isolated
  * site, so the band holds wherever it can.
  *
+ * A set holding part of a split unit is kept at every site reaching it (at
+ * most once each), so the k stations of that unit can stand on k different
+ * sites, unless the unit has fewer than k sites.
+ *
  * Enumeration stops with "too many" past p->max_cols columns (or ten times
  * that many subsets visited), and the driver then cuts the sub-problem.
  */

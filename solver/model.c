@@ -13,12 +13,22 @@
  * city instances sits within a station or two of the optimum where the
  * compact x_ij/y_j model's bound is ceil(H / max) at best.
  *
- * Order of work: primal simplex on the LP relaxation (presolver
- * off, so branch-and-bound keeps our column numbering), then, unless the
- * heuristic incumbent is already within mip_gap of the LP bound,
- * glp_intopt with the incumbent injected at the first GLP_IHEUR call through
- * glp_ios_heur_sol. The best bound is followed in the callback (best active
- * node), both the return code and glp_mip_status are checked.
+ * Order of work, in one glp_prob per thread:
+ *   1. primal simplex on the LP relaxation, presolver off (so the search
+ *      keeps our column numbering and the callback can inject incumbents);
+ *   2. min_stations: the LP of stations + penalties alone, whose ceiling is
+ *      a bound on that integer part (station_bound);
+ *   3. incumbents: the heuristic's, LP rounding completed by heur.c, and LP
+ *      diving (fix the most fractional column up, re-solve warm);
+ *   4. min_stations: branch-and-bound on stations + penalties alone, an
+ *      integral objective that GLPK's pruning rounds (stations_first); once
+ *      the least count N* is proven, the row "integer part = N*" is added;
+ *   5. branch-and-bound on the whole objective with mip_gap, the best
+ *      incumbent injected at the first GLP_IHEUR call (glp_ios_heur_sol),
+ *      the bound followed in the callback (best active node, GLPK's gap,
+ *      integer rounding), stopped from the callback once within mip_gap.
+ * Any step ends the work when the incumbent is within mip_gap of the bound.
+ * Both the return code and glp_mip_status are checked after each search.
  */
 #include "solver_int.h"
 
@@ -54,6 +64,13 @@ typedef struct model_job {
 	char *err;
 	size_t errsize;
 } model_job;
+
+static double since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) * 1e-9;
+}
 
 /* A bound b on the objective is also a bound on the integer part minus the
  * walking term's most: the integer part is at least ceil(b - wmax), and the
@@ -216,13 +233,11 @@ out:
 static int lp_dive(model_job *j, glp_prob *P, const glp_smcp *sm)
 {
 	const sp_cols *c = j->c;
-	struct timespec t0, t1;
+	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int found = 0, rc = 0;
 	for (int iter = 0; iter < 4 * (int)j->s->nu + 20; iter++) {
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if ((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9 >
-		    j->heur_s)
+		if (since(&t0) > j->heur_s)
 			break;
 		int pick = 0;
 		double px = 0;
@@ -286,6 +301,21 @@ static int station_bound(model_job *j, glp_prob *P, const glp_smcp *sm)
 	return 0;
 }
 
+/* Branch-and-bound parameters shared by both searches: our numbering (no
+ * presolver), pseudo-cost branching, best-bound backtracking, quiet. */
+static void iocp_set(glp_iocp *io, model_job *j, double seconds)
+{
+	glp_init_iocp(io);
+	io->msg_lev = GLP_MSG_OFF;
+	io->presolve = GLP_OFF;
+	io->br_tech = GLP_BR_PCH;
+	io->bt_tech = GLP_BT_BLB;
+	io->mip_gap = j->p->mip_gap;
+	io->tm_lim = seconds > 0.1 ? (int)(seconds * 1000.0) : 100;
+	io->cb_func = callback;
+	io->cb_info = j;
+}
+
 /* min_stations, lexicographically: first search stations + penalties alone
  * (an integer objective, which GLPK's pruning rounds), for `seconds`; the
  * best such plan becomes the incumbent if cheaper. When that search proves
@@ -315,14 +345,8 @@ static int stations_first(model_job *j, glp_prob *P, const glp_smcp *sm, double 
 		goto out;
 	}
 	glp_iocp io;
-	glp_init_iocp(&io);
-	io.msg_lev = GLP_MSG_OFF;
-	io.presolve = GLP_OFF;
-	io.br_tech = GLP_BR_PCH;
-	io.bt_tech = GLP_BT_BLB;
-	io.tm_lim = seconds > 0.1 ? (int)(seconds * 1000.0) : 100;
-	io.cb_func = callback;
-	io.cb_info = j;
+	iocp_set(&io, j, seconds);
+	io.mip_gap = 0; /* integral objective: optimal is one station away */
 	j->phase1 = 1;
 	j->injected = 0;
 	j->bound1 = glp_get_obj_val(P);
@@ -414,7 +438,7 @@ static int run_model(void *arg)
 	}
 	glp_load_matrix(P, (int)nz, j->ia, j->ja, j->ar);
 
-	struct timespec t0, t1;
+	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	glp_smcp sm;
 	glp_init_smcp(&sm);
@@ -450,9 +474,7 @@ static int run_model(void *arg)
 		glp_delete_prob(P);
 		return 0;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double left = j->seconds -
-	              ((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
+	double left = j->seconds - since(&t0);
 	if (j->integral) {
 		int r1 = stations_first(j, P, &sm, 0.5 * left);
 		if (r1 < 0) {
@@ -463,20 +485,10 @@ static int run_model(void *arg)
 			glp_delete_prob(P);
 			return 0;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		left = j->seconds -
-		       ((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
+		left = j->seconds - since(&t0);
 	}
 	glp_iocp io;
-	glp_init_iocp(&io);
-	io.msg_lev = GLP_MSG_OFF;
-	io.presolve = GLP_OFF;
-	io.br_tech = GLP_BR_PCH;
-	io.bt_tech = GLP_BT_BLB;
-	io.mip_gap = j->p->mip_gap;
-	io.tm_lim = left > 0.1 ? (int)(left * 1000.0) : 100;
-	io.cb_func = callback;
-	io.cb_info = j;
+	iocp_set(&io, j, left);
 	j->ran_mip = 1;
 	ret = glp_intopt(P, &io);
 	int mst = glp_mip_status(P);
