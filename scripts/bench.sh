@@ -44,9 +44,10 @@ for scen in "$build"/cities/*/scenario.ini; do
 	urban=$(grep -m1 "  stations " "$log" | sed 's/.*(\([0-9]*\) urban.*/\1/')
 	under=$(grep -m1 "  stations " "$log" | sed 's/.*, \([0-9]*\) underfilled.*/\1/')
 	bound=$(grep -m1 "  solver " "$log" | sed 's/.*bound \([^,]*\),.*/\1/')
+	objective=$(grep -m1 "  solver " "$log" | sed 's/.*objective \([^,]*\),.*/\1/')
 	gap=$(grep -m1 "  solver " "$log" | sed 's/.*gap \([^%]*\)%.*/\1/')
 	status=$(grep -m1 "  solver " "$log" | awk '{ print $2 }' | tr -d ,)
-	stages=$(grep -m1 "  seconds " "$log" | sed 's/^ *seconds *//; s/, total.*//; s/ \([0-9.]*\)/=\1/g; s/ /,/g')
+	stages=$(grep -m1 "  seconds " "$log" | sed 's/^ *seconds *//; s/, total.*//; s/ \([0-9][0-9.]*\)/=\1/g; s/ /,/g')
 	total=$(grep -m1 "  seconds " "$log" | sed 's/.*total //')
 	rss=$(awk -F: '/Maximum resident/ { printf "%.0f", $2 / 1024 }' "$tm")
 	[ -n "$units" ] || { echo "bench: $city: run failed (exit $rc):" >&2; cat "$log" >&2; exit 1; }
@@ -71,6 +72,10 @@ for scen in "$build"/cities/*/scenario.ini; do
 	gstat=$(awk '/^Status:/ { print $2 "_" $3; exit }' "$gsol" 2>/dev/null || echo -)
 	gobj=$(grep '^+' "$glog" | tail -1 | sed 's/.*mip = *\([^ ]*\) .*/\1/' )
 	gbnd=$(grep '^+' "$glog" | tail -1 | sed 's/.*>= *\([^ ]*\) .*/\1/')
+	case $gbnd in
+	*[0-9]*) gbnd=$(awk -v b="$gbnd" -v v="$villages" 'BEGIN { printf "%.2f", b + v }') ;;
+	*) gbnd=- ;;
+	esac
 	case $gobj in
 	not*|"") bst=-; gobj=- ;;
 	*) bst=$(awk -v o="$gobj" -v v="$villages" 'BEGIN { printf "%d", int(o + 1e-6) + v }') ;;
@@ -82,15 +87,15 @@ for scen in "$build"/cities/*/scenario.ini; do
 		speed=$(awk -v a="$gsec" -v b="$total" 'BEGIN { printf ">%.0fx", a / b }')
 	fi
 	printf '%s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s\n' "$city" "$units" "$stations" \
-		"$urban" "$under" "$bound" "$gap" "$status" "$total" "$rss" "$stages" "$bst" "$gbnd" \
+		"$urban" "$under" "$objective/$bound" "$gap" "$status" "$total" "$rss" "$stages" "$bst" "$gbnd" \
 		"$gsec" "$grss" "$gstat" "$speed" >> "$rows"
 	[ "$reachline" = - ] || echo "$city $reachline" >> "$work/reach.txt"
 done
 
-printf '%-12s %6s %8s %6s %6s %10s %7s %-9s %7s %7s  %-9s %10s %7s %7s %-18s %8s\n' \
-	city units stations urban under bound gap% status seconds peakMB \
+printf '%-12s %6s %8s %6s %6s %18s %7s %-9s %7s %7s  %-9s %10s %7s %7s %-18s %8s\n' \
+	city units stations urban under objective/bound gap% status seconds peakMB \
 	baseline bl_bound bl_sec bl_MB bl_status speed-up
-awk '{ printf "%-12s %6s %8s %6s %6s %10s %7s %-9s %7s %7s  %-9s %10s %7s %7s %-18s %8s\n",
+awk '{ printf "%-12s %6s %8s %6s %6s %18s %7s %-9s %7s %7s  %-9s %10s %7s %7s %-18s %8s\n",
 	$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $13, $14, $15, $16, $17 }' "$rows"
 echo
 echo "stage seconds (ours):"
@@ -102,5 +107,7 @@ if [ -f "$work/reach.txt" ]; then
 fi
 echo
 echo "baseline = compact textbook model (tools/baseline) solved by glpsol with the same time limit;"
-echo "its stations = integer part of its objective + villages (one each, not in the model)"
+echo "its stations = integer part of its objective + villages (one each, not in the model), bl_bound likewise;"
+echo "our objective = stations + walking term (< 1) + a penalty of (parts + existing + 1) per avoidably"
+echo "underfilled station (minimised first); bound = proven lower bound on it"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
