@@ -91,7 +91,8 @@ check-only: $(BIN) $(BUILD)/cu_tester $(TOOLS)
 sanitize: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/stationplan OPT="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  SP_SANITIZED=1 check-only
+	  SP_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:exitcode=86 \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 check-only
 
 # Targets that may install packages first re-enter make, so that the
 # pkg-config flags are read after the packages exist.

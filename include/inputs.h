@@ -17,25 +17,25 @@ typedef enum unit_kind { UNIT_URBAN = 0, UNIT_RURAL = 1 } unit_kind;
 
 /* One community (社区) or village (村). */
 typedef struct unit {
-	char *id;           /* id_field value as text, unique */
-	char *name;         /* "" when absent */
-	char *district;     /* "" when absent */
-	char *street;       /* "" when absent */
+	char *id;       /* id_field value as text, unique */
+	char *name;     /* "" when absent */
+	char *district; /* "" when absent */
+	char *street;   /* "" when absent */
 	unit_kind kind;
 	long households;    /* >= 0 */
 	long long fid;      /* feature id in the source, for messages */
 	unsigned char *wkb; /* Polygon, MultiPolygon or Point, valid, working CRS */
 	size_t wkb_size;
-	double area_m2;     /* 0 for points */
+	double area_m2; /* 0 for points */
 } unit;
 
 /* Points of a layer (existing stations, user candidates). */
 typedef struct point_set {
 	size_t n;
-	double *x, *y;    /* working CRS */
-	char **id;        /* text id (or fid as text) */
+	double *x, *y; /* working CRS */
+	char **id;     /* text id (or fid as text) */
 	long long *fid;
-	char *source;     /* file as given, "" when unset */
+	char *source; /* file as given, "" when unset */
 	char *layer;
 } point_set;
 
@@ -48,11 +48,11 @@ typedef struct poly_set {
 
 /* Fingerprint of an input file, for the run record. */
 typedef struct input_file {
-	char *role;       /* "units", "households_table", "existing", ... */
+	char *role; /* "units", "households_table", "existing", ... */
 	char *path;
-	long long size;   /* bytes, -1 if not a plain file (e.g. PG:) */
-	long long mtime;  /* seconds since the epoch */
-	char sha256[65];  /* hex, "" if not computed */
+	long long size;  /* bytes, -1 if not a plain file (e.g. PG:) */
+	long long mtime; /* seconds since the epoch */
+	char sha256[65]; /* hex, "" if not computed */
 } input_file;
 
 typedef struct inputs {
@@ -61,12 +61,12 @@ typedef struct inputs {
 	point_set existing;
 	point_set candidates;
 	poly_set exclude;
-	char *crs;        /* working CRS as "EPSG:4549" */
-	char *crs_wkt;    /* its WKT */
-	char *source_crs; /* CRS of the units source, "EPSG:4326" or a name */
+	char *crs;          /* working CRS as "EPSG:4549" */
+	char *crs_wkt;      /* its WKT */
+	char *source_crs;   /* CRS of the units source, "EPSG:4326" or a name */
 	char *units_source; /* "path:layer" of the units, for messages */
 	char *id_field;     /* the id field's name, for messages ("code") */
-	size_t nrepaired; /* polygons repaired with MakeValid */
+	size_t nrepaired;   /* polygons repaired with MakeValid */
 	size_t nfiles;
 	input_file *files;
 	double read_seconds;

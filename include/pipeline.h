@@ -34,8 +34,8 @@ typedef struct pipeline_result {
  * is served and the plan is proven within mip_gap, STATUS_INCOMPLETE when the
  * plan was written but is not, or the first fatal code. */
 status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite,
-			 const char *command_line, const char *set_overrides, pipeline_result *res,
-			 status *st);
+                         const char *command_line, const char *set_overrides, pipeline_result *res,
+                         status *st);
 
 /* Print a one-screen summary of a result. */
 void pipeline_print_summary(const pipeline_result *res, const char *out_path, FILE *out);

@@ -13,10 +13,16 @@
 
 #include "status.h"
 
-typedef enum scenario_objective { OBJECTIVE_MIN_STATIONS = 0, OBJECTIVE_MIN_DISTANCE = 1 } scenario_objective;
+typedef enum scenario_objective {
+	OBJECTIVE_MIN_STATIONS = 0,
+	OBJECTIVE_MIN_DISTANCE = 1
+} scenario_objective;
 typedef enum scenario_rural { RURAL_ONE_PER_VILLAGE = 0, RURAL_AS_URBAN = 1 } scenario_rural;
 typedef enum scenario_demand { DEMAND_REPRESENTATIVE = 0, DEMAND_SAMPLES = 1 } scenario_demand;
-typedef enum scenario_partition { PARTITION_COMPONENT = 0, PARTITION_STREET = 1 } scenario_partition;
+typedef enum scenario_partition {
+	PARTITION_COMPONENT = 0,
+	PARTITION_STREET = 1
+} scenario_partition;
 
 /* All strings are owned by the scenario (heap, freed by scenario_free) and
  * never NULL after scenario_init(): an unset optional value is "". Paths are
@@ -26,37 +32,37 @@ typedef struct scenario {
 	char *dir;  /* its folder, against which relative paths resolve */
 
 	/* [input] */
-	char *units;               /* any OGR source */
-	char *units_layer;         /* "" = the only layer */
-	char *units_open_options;  /* "KEY=VALUE,KEY=VALUE" passed to GDALOpenEx */
-	char *id_field;            /* "code" */
-	char *name_field;          /* "name" */
-	char *households_field;    /* "households" */
-	char *households_table;    /* optional CSV */
-	char *households_key;      /* "code" */
-	char *kind_field;          /* "kind"; when the field is absent, infer from name */
-	char *kind_urban_values;   /* "community,urban,社区,居委会" */
-	char *kind_rural_values;   /* "village,rural,村" */
-	char *district_field;      /* "district" */
-	char *street_field;        /* "street" */
-	char *crs;                 /* "auto" or "EPSG:xxxx" */
-	char *assume_crs;          /* CRS for sources without one, "" = error */
-	char *existing;            /* optional point layer of stations to keep */
+	char *units;              /* any OGR source */
+	char *units_layer;        /* "" = the only layer */
+	char *units_open_options; /* "KEY=VALUE,KEY=VALUE" passed to GDALOpenEx */
+	char *id_field;           /* "code" */
+	char *name_field;         /* "name" */
+	char *households_field;   /* "households" */
+	char *households_table;   /* optional CSV */
+	char *households_key;     /* "code" */
+	char *kind_field;         /* "kind"; when the field is absent, infer from name */
+	char *kind_urban_values;  /* "community,urban,社区,居委会" */
+	char *kind_rural_values;  /* "village,rural,村" */
+	char *district_field;     /* "district" */
+	char *street_field;       /* "street" */
+	char *crs;                /* "auto" or "EPSG:xxxx" */
+	char *assume_crs;         /* CRS for sources without one, "" = error */
+	char *existing;           /* optional point layer of stations to keep */
 	char *existing_layer;
-	char *candidates;          /* optional point layer of allowed sites */
+	char *candidates; /* optional point layer of allowed sites */
 	char *candidates_layer;
-	int candidates_only;       /* 0: user candidates are added to generated ones */
-	char *exclude;             /* optional polygon source(s), comma-separated */
-	double exclude_buffer_m;   /* 0 */
+	int candidates_only;     /* 0: user candidates are added to generated ones */
+	char *exclude;           /* optional polygon source(s), comma-separated */
+	double exclude_buffer_m; /* 0 */
 
 	/* [rules] */
-	long households_min;          /* 3000 */
-	long households_max;          /* 5000 */
-	double walk_distance_m;       /* 1000 */
-	scenario_rural rural;         /* one_per_village */
-	scenario_objective objective; /* min_stations */
-	double candidate_spacing_m;   /* 250: grid of extra candidates in urban units */
-	scenario_demand demand_points;/* representative */
+	long households_min;            /* 3000 */
+	long households_max;            /* 5000 */
+	double walk_distance_m;         /* 1000 */
+	scenario_rural rural;           /* one_per_village */
+	scenario_objective objective;   /* min_stations */
+	double candidate_spacing_m;     /* 250: grid of extra candidates in urban units */
+	scenario_demand demand_points;  /* representative */
 	double demand_sample_spacing_m; /* 500: spacing of demand samples (samples mode) */
 
 	/* [solver] */

@@ -74,7 +74,7 @@ void sites_free(site_table *t);
  * `out` left empty. A unit with no pair is not an error. Caller frees with
  * reach_free(). */
 status_code reach_build(const inputs *in, const site_table *sites, const scenario *sc, reach *out,
-			status *st);
+                        status *st);
 void reach_free(reach *r);
 
 const char *site_source_name(site_source s); /* "representative", "grid", "candidate", "existing" */

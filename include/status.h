@@ -60,7 +60,7 @@ status_code status_fail(status *st, status_code code, const char *fmt, ...)
 /* Record a data problem and go on. An error raises st->code to STATUS_INPUT;
  * a warning or info only counts. Returns the severity's status code. */
 status_code status_problem_add(status *st, status_severity sev, const char *kind, const char *fmt,
-			       ...) __attribute__((format(printf, 4, 5)));
+                               ...) __attribute__((format(printf, 4, 5)));
 
 /* True when a fatal error or an error-severity problem was recorded. */
 int status_failed(const status *st);

@@ -16,6 +16,6 @@ void version_string(char *buf, size_t bufsize)
 {
 	PJ_INFO pj = proj_info();
 	snprintf(buf, bufsize, "stationplan %s (GDAL %s, PROJ %s, GEOS %s, GLPK %s)",
-		 STATIONPLAN_VERSION, GDALVersionInfo("RELEASE_NAME"), pj.version, GEOSversion(),
-		 glp_version());
+	         STATIONPLAN_VERSION, GDALVersionInfo("RELEASE_NAME"), pj.version, GEOSversion(),
+	         glp_version());
 }

@@ -7,7 +7,7 @@
 #include "cmd.h"
 
 const char cmd_help_usage[] = "usage: stationplan help [COMMAND]\n\n"
-			      "Show the usage of COMMAND, or the list of commands.\n";
+                              "Show the usage of COMMAND, or the list of commands.\n";
 
 int cmd_help(int argc, char **argv, status *st)
 {
@@ -22,5 +22,5 @@ int cmd_help(int argc, char **argv, status *st)
 		}
 	}
 	return status_fail(st, STATUS_USAGE, "no such command '%s' (see 'stationplan --help')",
-			   argv[1]);
+	                   argv[1]);
 }

@@ -21,19 +21,19 @@ const cmd_entry cmd_table[] = {
 void cmd_print_usage(FILE *out)
 {
 	fprintf(out, "usage: stationplan [-q | -v] COMMAND [ARGS]\n"
-		     "       stationplan --version | --help | help COMMAND\n\n"
-		     "commands:\n");
+	             "       stationplan --version | --help | help COMMAND\n\n"
+	             "commands:\n");
 	for (const cmd_entry *c = cmd_table; c->name; c++)
 		fprintf(out, "  %-9s %s\n", c->name, c->summary);
 	fprintf(out, "\noptions:\n"
-		     "  -q, --quiet    only errors on stderr\n"
-		     "  -v, --verbose  more detail (repeat for more)\n\n"
-		     "exit status:\n"
-		     "  0  ok\n"
-		     "  1  usage: bad command line\n"
-		     "  2  bad input: the scenario or its data has errors\n"
-		     "  3  plan incomplete: demand left uncovered, or not proven within mip_gap\n"
-		     "  4  internal or library error\n");
+	             "  -q, --quiet    only errors on stderr\n"
+	             "  -v, --verbose  more detail (repeat for more)\n\n"
+	             "exit status:\n"
+	             "  0  ok\n"
+	             "  1  usage: bad command line\n"
+	             "  2  bad input: the scenario or its data has errors\n"
+	             "  3  plan incomplete: demand left uncovered, or not proven within mip_gap\n"
+	             "  4  internal or library error\n");
 }
 
 int main(int argc, char **argv)
@@ -75,6 +75,6 @@ int main(int argc, char **argv)
 		}
 	}
 	fprintf(stderr, "stationplan: error: unknown command '%s' (see 'stationplan --help')\n",
-		argv[i]);
+	        argv[i]);
 	return STATUS_USAGE;
 }

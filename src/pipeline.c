@@ -31,7 +31,7 @@ static void stage_done(run_info *ri, const char *name, double t0)
 }
 
 static void summarise(const inputs *in, const reach *r, const site_table *sites, const plan *p,
-		      pipeline_result *res)
+                      pipeline_result *res)
 {
 	res->nunits = in->nunits;
 	for (size_t i = 0; i < in->nunits; i++) {
@@ -78,8 +78,8 @@ static void summarise(const inputs *in, const reach *r, const site_table *sites,
 }
 
 status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite,
-			 const char *command_line, const char *set_overrides, pipeline_result *res,
-			 status *st)
+                         const char *command_line, const char *set_overrides, pipeline_result *res,
+                         status *st)
 {
 	inputs in = {0};
 	site_table sites = {0};
@@ -110,7 +110,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 		goto out;
 	stage_done(ri, "sites", t0);
 	status_note(st, 1, "sites: %zu candidates (%zu excluded, %zu merged)", sites.n,
-		    sites.nexcluded, sites.nmerged);
+	            sites.nexcluded, sites.nmerged);
 
 	progress_start(st, "reach");
 	t0 = now_s();
@@ -129,7 +129,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 		int bad = plan_verify(&in, &sites, &r, sc, &p, msg, sizeof(msg));
 		if (bad)
 			status_problem_add(st, SEV_WARNING, "verify", "%d rule violation(s): %s",
-					   bad, msg);
+			                   bad, msg);
 	}
 
 	progress_start(st, "write");
@@ -144,13 +144,13 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 
 	if (p.nuncovered > 0)
 		rc = status_fail(st, STATUS_INCOMPLETE,
-				 "%zu unit(s) with %ld households are out of walking reach of any "
-				 "candidate site (see layer 'uncovered')",
-				 res->nuncovered, res->uncovered_households);
+		                 "%zu unit(s) with %ld households are out of walking reach of any "
+		                 "candidate site (see layer 'uncovered')",
+		                 res->nuncovered, res->uncovered_households);
 	else if (!p.proven)
 		rc = status_fail(st, STATUS_INCOMPLETE,
-				 "plan not proven within mip_gap = %g (gap %.4f, status %s)",
-				 sc->mip_gap, p.gap, p.status);
+		                 "plan not proven within mip_gap = %g (gap %.4f, status %s)",
+		                 sc->mip_gap, p.gap, p.status);
 out:
 	progress_abandon(); /* a stage that failed; no-op otherwise */
 	plan_free(&p);
@@ -164,20 +164,21 @@ void pipeline_print_summary(const pipeline_result *res, const char *out_path, FI
 {
 	fprintf(out, "plan written to %s (CRS %s)\n", out_path, res->crs);
 	fprintf(out, "  units        %zu (%zu urban, %zu rural), %ld households\n", res->nunits,
-		res->nurban, res->nrural, res->households);
+	        res->nurban, res->nrural, res->households);
 	fprintf(out, "  candidates   %zu sites, %zu unit-site pairs in reach\n", res->nsites,
-		res->npairs);
+	        res->npairs);
 	fprintf(out, "  stations     %zu (%zu urban, %zu village, %zu existing), %zu underfilled\n",
-		res->nstations, res->nurban_stations, res->nvillage_stations,
-		res->nexisting_stations, res->nunderfilled);
+	        res->nstations, res->nurban_stations, res->nvillage_stations,
+	        res->nexisting_stations, res->nunderfilled);
 	if (res->nstations)
 		fprintf(out, "  households   %.0f per station on average\n",
-			(double)(res->households - res->uncovered_households) / (double)res->nstations);
+		        (double)(res->households - res->uncovered_households) /
+		            (double)res->nstations);
 	fprintf(out, "  walking      mean %.0f m, max %.0f m\n", res->mean_walk_m, res->max_walk_m);
 	fprintf(out, "  uncovered    %zu units, %ld households\n", res->nuncovered,
-		res->uncovered_households);
+	        res->uncovered_households);
 	fprintf(out, "  solver       %s, objective %.6g, bound %.6g, gap %.2f%%\n",
-		res->solver_status, res->objective, res->bound, 100.0 * res->gap);
+	        res->solver_status, res->objective, res->bound, 100.0 * res->gap);
 	fprintf(out, "  seconds     ");
 	for (size_t i = 0; i < res->ri.nstages; i++)
 		fprintf(out, " %s %.2f", res->ri.stage_name[i], res->ri.stage_seconds[i]);

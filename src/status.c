@@ -43,7 +43,7 @@ status_code status_fail(status *st, status_code code, const char *fmt, ...)
 }
 
 status_code status_problem_add(status *st, status_severity sev, const char *kind, const char *fmt,
-			       ...)
+                               ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -111,7 +111,11 @@ void status_print(const status *st, FILE *out, size_t limit_per_kind)
 				if ((int)st->problems[j].sev == sev &&
 				    strcmp(st->problems[j].kind, p->kind) == 0)
 					count++;
-			fprintf(out, "%s %s (%zu):\n", p->kind, sev == SEV_ERROR ? "errors" : sev == SEV_WARNING ? "warnings" : "notes", count);
+			fprintf(out, "%s %s (%zu):\n", p->kind,
+			        sev == SEV_ERROR     ? "errors"
+			        : sev == SEV_WARNING ? "warnings"
+			                             : "notes",
+			        count);
 			size_t shown = 0;
 			for (size_t j = i; j < st->nproblems; j++) {
 				const status_problem *q = &st->problems[j];
@@ -119,17 +123,18 @@ void status_print(const status *st, FILE *out, size_t limit_per_kind)
 					continue;
 				if (limit_per_kind && shown == limit_per_kind && st->verbose == 0) {
 					fprintf(out, "  ... and %zu more (use -v to list all)\n",
-						count - shown);
+					        count - shown);
 					break;
 				}
-				fprintf(out, "  %s: %s\n", sev_name(q->sev), q->msg ? q->msg : "(out of memory)");
+				fprintf(out, "  %s: %s\n", sev_name(q->sev),
+				        q->msg ? q->msg : "(out of memory)");
 				shown++;
 			}
 		}
 	}
 	if (st->msg[0])
 		fprintf(out, "stationplan: %s: %s\n",
-			st->code == STATUS_INCOMPLETE ? "warning" : "error", st->msg);
+		        st->code == STATUS_INCOMPLETE ? "warning" : "error", st->msg);
 }
 
 void status_note(const status *st, int level, const char *fmt, ...)

@@ -13,7 +13,8 @@ static void test_fail_keeps_first(void)
 {
 	status st;
 	status_init(&st);
-	CU_ASSERT_EQUAL(status_fail(&st, STATUS_INPUT, "'%s': no such file", "a.gpkg"), STATUS_INPUT);
+	CU_ASSERT_EQUAL(status_fail(&st, STATUS_INPUT, "'%s': no such file", "a.gpkg"),
+	                STATUS_INPUT);
 	CU_ASSERT_EQUAL(status_fail(&st, STATUS_INTERNAL, "second"), STATUS_INTERNAL);
 	CU_ASSERT_STRING_EQUAL(st.msg, "'a.gpkg': no such file");
 	CU_ASSERT_EQUAL(st.code, STATUS_INTERNAL);
@@ -38,12 +39,12 @@ static void test_problems_grouped(void)
 	status_print(&st, f, 0);
 	fclose(f);
 	CU_ASSERT_STRING_EQUAL(buf, "households errors (2):\n"
-				    "  error: fid 1: households = -3\n"
-				    "  error: fid 4: households = -4\n"
-				    "geometry errors (1):\n"
-				    "  error: fid 3: empty geometry\n"
-				    "kind warnings (1):\n"
-				    "  warning: fid 2: unknown kind\n");
+	                            "  error: fid 1: households = -3\n"
+	                            "  error: fid 4: households = -4\n"
+	                            "geometry errors (1):\n"
+	                            "  error: fid 3: empty geometry\n"
+	                            "kind warnings (1):\n"
+	                            "  warning: fid 2: unknown kind\n");
 	free(buf);
 	status_free(&st);
 }
@@ -60,7 +61,7 @@ static void test_print_limit(void)
 	status_print(&st, f, 2);
 	fclose(f);
 	CU_ASSERT_STRING_EQUAL(buf, "id errors (5):\n  error: duplicate 0\n  error: duplicate 1\n"
-				    "  ... and 3 more (use -v to list all)\n");
+	                            "  ... and 3 more (use -v to list all)\n");
 	free(buf);
 	status_free(&st);
 }
@@ -79,6 +80,6 @@ static void test_warning_not_failure(void)
 void status_suite_setup(void)
 {
 	CU_SUITE_ADD("status", NULL, NULL, CU_TEST_ENTRY(test_fail_keeps_first),
-		     CU_TEST_ENTRY(test_problems_grouped), CU_TEST_ENTRY(test_print_limit),
-		     CU_TEST_ENTRY(test_warning_not_failure));
+	             CU_TEST_ENTRY(test_problems_grouped), CU_TEST_ENTRY(test_print_limit),
+	             CU_TEST_ENTRY(test_warning_not_failure));
 }
