@@ -50,6 +50,7 @@
  */
 #define _GNU_SOURCE /* qsort_r */
 #include "solver_int.h"
+#include "progress.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -71,7 +72,8 @@ static double now_s(void)
 
 typedef struct pool {
 	pthread_mutex_t mu;
-	size_t next, n;
+	size_t next, n, done;
+	double p0, p1; /* the share of the solve stage's progress bar this pool covers */
 	const size_t *order;
 	void (*fn)(void *ctx, size_t i);
 	void *ctx;
@@ -87,15 +89,19 @@ static void *pool_worker(void *arg)
 		if (k >= pl->n)
 			break;
 		pl->fn(pl->ctx, pl->order ? pl->order[k] : k);
+		pthread_mutex_lock(&pl->mu);
+		size_t done = ++pl->done;
+		pthread_mutex_unlock(&pl->mu);
+		progress_update(pl->p0 + (pl->p1 - pl->p0) * (double)done / (double)pl->n);
 	}
 	glpk_bridge_thread_end();
 	return NULL;
 }
 
 static void pool_run(int nthreads, size_t n, const size_t *order, void (*fn)(void *, size_t),
-                     void *ctx)
+                     void *ctx, double p0, double p1)
 {
-	pool pl = {.next = 0, .n = n, .order = order, .fn = fn, .ctx = ctx};
+	pool pl = {.next = 0, .n = n, .order = order, .fn = fn, .ctx = ctx, .p0 = p0, .p1 = p1};
 	pthread_mutex_init(&pl.mu, NULL);
 	pthread_t tid[64];
 	int started = 0;
@@ -295,7 +301,7 @@ static sp_job *jobs_enumerate(run_ctx *rc, int nthreads, sp_job *jobs, size_t *n
 	size_t from = 0;
 	while (from < *njobs) {
 		pool_run(nthreads, *njobs - from, NULL, job_enumerate,
-		         &(run_ctx){rc->w, jobs + from, 0});
+		         &(run_ctx){rc->w, jobs + from, 0}, 0.0, 0.2);
 		size_t n = *njobs, add = 0;
 		for (size_t i = from; i < n; i++) {
 			if (jobs[i].failed)
@@ -440,7 +446,7 @@ status_code solver_solve(const inputs *in, const site_table *sites, const reach 
 		                 (weight > 0 ? weight : 1);
 	qsort_r(order, njobs, sizeof(size_t), cmp_job_size, jobs);
 	rc.jobs = jobs;
-	pool_run(nthreads, njobs, order, job_solve, &rc);
+	pool_run(nthreads, njobs, order, job_solve, &rc, 0.2, 1.0);
 	for (size_t i = 0; i < njobs; i++)
 		if (jobs[i].failed)
 			goto nomem;
