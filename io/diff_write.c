@@ -164,61 +164,27 @@ static status_code write_layer(gpkg_writer *w, compare_change_kind kind, const c
 	return gpkg_table_commit(w, name);
 }
 
-static const gpkg_field style_fields[] = {
-    {"f_table_catalog", OFTString, OFSTNone},
-    {"f_table_schema", OFTString, OFSTNone},
-    {"f_table_name", OFTString, OFSTNone},
-    {"f_geometry_column", OFTString, OFSTNone},
-    {"styleName", OFTString, OFSTNone},
-    {"styleQML", OFTString, OFSTNone},
-    {"styleSLD", OFTString, OFSTNone},
-    {"useAsDefault", OFTInteger, OFSTBoolean},
-    {"description", OFTString, OFSTNone},
-    {"owner", OFTString, OFSTNone},
-    {"ui", OFTString, OFSTNone},
-    {"update_time", OFTDateTime, OFSTNone},
-};
-#define NSTYLE_FIELDS (sizeof(style_fields) / sizeof(style_fields[0]))
-
-/* `layer_styles`: QGIS looks up the default style of a GeoPackage layer by
- * f_table_name and f_geometry_column with useAsDefault set. */
+/* `layer_styles`: one single-symbol default style per change layer, written
+ * by the plan writer's style table code. */
 static status_code write_styles(gpkg_writer *w)
 {
-	OGRLayerH l = gpkg_table_create(w, "layer_styles", wkbNone, "layer_styles",
-	                                "QGIS default styles of the comparison layers",
-	                                style_fields, NSTYLE_FIELDS);
-	status_code rc;
-	if (!l)
-		return w->st->code;
-	if ((rc = gpkg_table_begin(w, "layer_styles")) != STATUS_OK)
-		return rc;
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+	const char *renderer = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
+	                       "<qgis version=\"3.22.0\" styleCategories=\"Symbology\">"
+	                       "<renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" "
+	                       "enableorderby=\"0\" forceraster=\"0\"><symbols>%s</symbols>"
+	                       "</renderer-v2></qgis>";
+	enum { NORDER = sizeof(order) / sizeof(order[0]) };
+	gpkg_style rows[NORDER];
+	for (size_t i = 0; i < NORDER; i++) {
 		compare_change_kind k = order[i];
-		const char *renderer = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
-		                       "<qgis version=\"3.22.0\" styleCategories=\"Symbology\">"
-		                       "<renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" "
-		                       "enableorderby=\"0\" forceraster=\"0\"><symbols>%s</symbols>"
-		                       "</renderer-v2></qgis>";
-		char *qml = CPLStrdup(CPLSPrintf(renderer, layers[k].symbol));
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
-		OGR_F_SetFieldString(f, 0, "");
-		OGR_F_SetFieldString(f, 1, "");
-		OGR_F_SetFieldString(f, 2, layers[k].layer);
-		OGR_F_SetFieldString(f, 3, "geom");
-		OGR_F_SetFieldString(f, 4, layers[k].layer);
-		OGR_F_SetFieldString(f, 5, qml);
-		OGR_F_SetFieldString(f, 6, "");
-		OGR_F_SetFieldInteger(f, 7, 1);
-		OGR_F_SetFieldString(f, 8, layers[k].description);
-		OGR_F_SetFieldString(f, 9, "stationplan");
-		OGR_F_SetFieldDateTime(f, 11, 2000, 1, 1, 0, 0, 0, 100);
-		rc = gpkg_table_write(w, l, f, (long long)i);
-		OGR_F_Destroy(f);
-		CPLFree(qml);
-		if (rc != STATUS_OK)
-			return rc;
+		rows[i] = (gpkg_style){layers[k].layer, layers[k].description,
+		                       CPLStrdup(CPLSPrintf(renderer, layers[k].symbol))};
 	}
-	return gpkg_table_commit(w, "layer_styles");
+	status_code rc =
+	    gpkg_styles_write_rows(w, "QGIS default styles of the comparison layers", rows, NORDER);
+	for (size_t i = 0; i < NORDER; i++)
+		CPLFree(rows[i].qml);
+	return rc;
 }
 
 status_code diff_write(const char *path, int overwrite, const compare_result *r,

@@ -112,6 +112,20 @@ int gpkg_run_timings_wanted(const scenario *sc, const run_info *ri);
 /* gpkg_styles.c: layer_styles with one default QML style per map layer. */
 status_code gpkg_write_styles(gpkg_writer *w);
 
+/* One default style row: QGIS finds it by table name and geometry column
+ * 'geom' with useAsDefault = 1. Strings are borrowed. */
+typedef struct gpkg_style {
+	const char *layer;
+	const char *description;
+	char *qml;
+} gpkg_style;
+
+/* Create `layer_styles` (a registered attributes table, described by
+ * `description`) holding `rows`, with fixed timestamps so the bytes are
+ * reproducible. Used by the plan writer and by compare's diff writer. */
+status_code gpkg_styles_write_rows(gpkg_writer *w, const char *description, const gpkg_style *rows,
+                                   size_t n);
+
 /* gpkg_file.c: see there. `tmp` receives the temporary path. */
 status_code gpkg_file_temp_path(const char *path, char *tmp, size_t tmpsize, status *st);
 void gpkg_file_guard(const char *tmp); /* remove `tmp` if a signal ends the process */

@@ -386,13 +386,12 @@ static const struct {
     {"update_time", OFTDateTime, 0},
 };
 
-static OGRLayerH styles_create(gpkg_writer *w)
+static OGRLayerH styles_create(gpkg_writer *w, const char *description)
 {
 	char **opts = NULL;
 	opts = CSLSetNameValue(opts, "FID", "id");
 	opts = CSLSetNameValue(opts, "ASPATIAL_VARIANT", "GPKG_ATTRIBUTES");
-	opts = CSLSetNameValue(opts, "DESCRIPTION",
-	                       "QGIS styles of the layers (QML), loaded by QGIS as their default");
+	opts = CSLSetNameValue(opts, "DESCRIPTION", description);
 	OGRLayerH l = GDALDatasetCreateLayer(w->ds, "layer_styles", NULL, wkbNone, opts);
 	CSLDestroy(opts);
 	if (!l) {
@@ -419,37 +418,54 @@ static OGRLayerH styles_create(gpkg_writer *w)
 	return l;
 }
 
-status_code gpkg_write_styles(gpkg_writer *w)
+status_code gpkg_styles_write_rows(gpkg_writer *w, const char *description, const gpkg_style *rows,
+                                   size_t n)
 {
 	status_code rc;
-	OGRLayerH l = styles_create(w);
+	OGRLayerH l = styles_create(w, description);
 	if (!l)
 		return w->st->code;
 	if ((rc = gpkg_table_begin(w, "layer_styles")) != STATUS_OK)
 		return rc;
-	for (int i = 0; i < NSTYLED && rc == STATUS_OK; i++) {
-		char *qml = style_qml(i, w->sc->walk_distance_m);
-		if (!qml) {
-			rc = status_fail(w->st, STATUS_INTERNAL, "out of memory");
-			break;
-		}
+	for (size_t i = 0; i < n && rc == STATUS_OK; i++) {
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
 		OGR_F_SetFieldString(f, 0, "");
 		OGR_F_SetFieldString(f, 1, "");
-		OGR_F_SetFieldString(f, 2, styled_layer[i]);
+		OGR_F_SetFieldString(f, 2, rows[i].layer);
 		OGR_F_SetFieldString(f, 3, "geom");
-		OGR_F_SetFieldString(f, 4, styled_layer[i]);
-		OGR_F_SetFieldString(f, 5, qml);
+		OGR_F_SetFieldString(f, 4, rows[i].layer);
+		OGR_F_SetFieldString(f, 5, rows[i].qml);
 		OGR_F_SetFieldString(f, 6, "");
 		OGR_F_SetFieldInteger(f, 7, 1);
-		OGR_F_SetFieldString(f, 8, styled_desc[i]);
+		OGR_F_SetFieldString(f, 8, rows[i].description);
 		OGR_F_SetFieldString(f, 9, "");
 		OGR_F_SetFieldNull(f, 10);
 		/* fixed, so that two runs give the same bytes */
 		OGR_F_SetFieldDateTimeEx(f, 11, 2000, 1, 1, 0, 0, 0.0f, 100);
-		rc = gpkg_table_write(w, l, f, i + 1);
+		rc = gpkg_table_write(w, l, f, (long long)i + 1);
 		OGR_F_Destroy(f);
-		free(qml);
 	}
 	return rc == STATUS_OK ? gpkg_table_commit(w, "layer_styles") : rc;
+}
+
+status_code gpkg_write_styles(gpkg_writer *w)
+{
+	gpkg_style rows[NSTYLED];
+	status_code rc = STATUS_OK;
+	int n = 0;
+	for (; n < NSTYLED; n++) {
+		rows[n] = (gpkg_style){styled_layer[n], styled_desc[n],
+		                       style_qml(n, w->sc->walk_distance_m)};
+		if (!rows[n].qml) {
+			rc = status_fail(w->st, STATUS_INTERNAL, "out of memory");
+			break;
+		}
+	}
+	if (rc == STATUS_OK)
+		rc = gpkg_styles_write_rows(
+		    w, "QGIS styles of the layers (QML), loaded by QGIS as their default", rows,
+		    (size_t)n);
+	for (int i = 0; i < n; i++)
+		free(rows[i].qml);
+	return rc;
 }
