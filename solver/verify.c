@@ -16,7 +16,10 @@
  *     station actually below the minimum;
  *   - with rural = one_per_village, each village has exactly one station,
  *     inside it, serving nothing else;
- *   - every existing station is in the plan exactly once, with kind existing.
+ *   - every existing station is in the plan exactly once, with kind existing;
+ *   - no two stations stand on one site (a station is one facility at one
+ *     place: two at a point would be one station over the band, and a split
+ *     unit's k stations must be k places).
  */
 #include "plan.h"
 
@@ -168,9 +171,9 @@ static void check_stations(const inputs *in, const site_table *sites, const scen
 			continue;
 		}
 		int existing = sites->sites[st->site].source == SITE_EXISTING;
+		if (seen[st->site]++)
+			violation(v, "two stations on site %d", st->site);
 		if (existing) {
-			if (seen[st->site]++)
-				violation(v, "existing station at site %d appears twice", st->site);
 			if (st->kind != STATION_EXISTING)
 				violation(v, "station %zu at an existing site has kind %s", s,
 				          station_kind_name(st->kind));

@@ -164,12 +164,33 @@ static void test_uncovered_unjustified(void)
 	vfx_free(v);
 }
 
+/* u0 and u1 each served alone, both from u0's site: two stations at one
+ * place (the existing station flagged empty), which the band forbids */
+static void test_two_stations_one_site(void)
+{
+	vfx *v = vfx_new();
+	char msg[256];
+	v->st[0] = (plan_station){0, STATION_EXISTING, 0, 0, 1, "isolated", 0};
+	v->st[2] = (plan_station){1, STATION_URBAN, 2000, 1, 1, "isolated", 0};
+	v->st[3] = (plan_station){1, STATION_URBAN, 2000, 1, 1, "isolated", 0};
+	v->p.nstations = 4;
+	v->as[0] = (plan_assign){0, 2, 2000, 0};
+	v->as[1] = (plan_assign){1, 3, 2000, 200};
+	CU_ASSERT_EQUAL(vcheck(v, msg), 1);
+	CU_ASSERT_STRING_EQUAL(msg, "two stations on site 1");
+	/* the same two stations on two sites pass */
+	v->st[3].site = 2;
+	v->as[1].distance_m = 0;
+	CU_ASSERT_EQUAL(vcheck(v, msg), 0);
+	vfx_free(v);
+}
+
 void verify_suite_setup(void)
 {
-	CU_SUITE_ADD("verify", NULL, NULL, CU_TEST_ENTRY(test_valid),
-	             CU_TEST_ENTRY(test_station_count_mismatch),
-	             CU_TEST_ENTRY(test_existing_missing), CU_TEST_ENTRY(test_over_max),
-	             CU_TEST_ENTRY(test_under_min_unflagged), CU_TEST_ENTRY(test_out_of_reach),
-	             CU_TEST_ENTRY(test_split_small_unit),
-	             CU_TEST_ENTRY(test_uncovered_unjustified));
+	CU_SUITE_ADD(
+	    "verify", NULL, NULL, CU_TEST_ENTRY(test_valid),
+	    CU_TEST_ENTRY(test_station_count_mismatch), CU_TEST_ENTRY(test_existing_missing),
+	    CU_TEST_ENTRY(test_over_max), CU_TEST_ENTRY(test_under_min_unflagged),
+	    CU_TEST_ENTRY(test_out_of_reach), CU_TEST_ENTRY(test_split_small_unit),
+	    CU_TEST_ENTRY(test_uncovered_unjustified), CU_TEST_ENTRY(test_two_stations_one_site));
 }
