@@ -434,9 +434,36 @@ static void test_development_zone(void)
 	CU_ASSERT_STRING_EQUAL(s.note, "no boundary for 连云港经济技术开发区: placed in 连云区");
 }
 
+/* Write `text` to <outdir>/<name>; its path into path. */
+static void write_out(const char *name, const char *text, char *path, size_t size)
+{
+	snprintf(path, size, "%s/%s", cu_outdir(), name);
+	FILE *fp = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* Run mkcity on a districts and a units file (NULL: Yinchuan's) and check
+ * that it exits 2 with exactly "mkcity: error: <want>" on stderr. */
+static void expect_input_error(const char *districts, const char *units, const char *want)
+{
+	char d[512], u[512], cmd[2048], line[1300];
+	snprintf(d, sizeof d, "%s/yinchuan_districts.geojson", cities_dir());
+	snprintf(u, sizeof u, "%s/yinchuan_units.csv", cities_dir());
+	snprintf(cmd, sizeof cmd, "%s --districts '%s' --units '%s' -o %s/mkcity_err.gpkg",
+	         tool_path(), districts ? districts : d, units ? units : u, cu_outdir());
+	snprintf(line, sizeof line, "mkcity: error: %s\n", want);
+	char *out = NULL, *err = NULL;
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, &err), 2);
+	CU_ASSERT_STRING_EQUAL(err, line);
+	free(out);
+	free(err);
+}
+
 static void test_errors(void)
 {
-	char *err = NULL, cmd[1024];
+	char *err = NULL;
 	CU_ASSERT_EQUAL(run_tool("yinchuan", "mkcity_err", "--district 海州区", &err), 2);
 	CU_ASSERT_STRING_EQUAL(err,
 	                       "mkcity: error: --district '海州区': no units in such a district\n");
@@ -452,20 +479,44 @@ static void test_errors(void)
 	CU_ASSERT_PTR_NOT_NULL(
 	    strstr(err, "mkcity: error: --seed '-3': not a non-negative integer\n"));
 	free(err);
-	/* a units file with the wrong header */
-	snprintf(cmd, sizeof cmd,
-	         "printf 'code,name\\n1,a\\n' > %s/mkcity_bad.csv && %s --districts "
-	         "%s/yinchuan_districts.geojson --units %s/mkcity_bad.csv -o %s/mkcity_err.gpkg",
-	         cu_outdir(), tool_path(), cities_dir(), cu_outdir(), cu_outdir());
-	char *out = NULL;
-	CU_ASSERT_EQUAL(cu_run(cmd, &out, &err), 2);
-	char want[512];
+	/* units files that break the format: the file and line are named */
+	static const char header[] = "code,name,kind,street_code,street,district_code,district\n";
+	char path[512], text[256], want[1200];
+	write_out("mkcity_bad1.csv", "code,name\n1,a\n", path, sizeof path);
 	snprintf(want, sizeof want,
-	         "mkcity: error: '%s/mkcity_bad.csv' line 1: header is not "
-	         "'code,name,kind,street_code,street,district_code,district'\n",
-	         cu_outdir());
-	CU_ASSERT_STRING_EQUAL(err, want);
-	free(out);
+	         "'%s' line 1: header is not "
+	         "'code,name,kind,street_code,street,district_code,district'",
+	         path);
+	expect_input_error(NULL, path, want);
+	snprintf(text, sizeof text, "%s1,a,community,2\n", header);
+	write_out("mkcity_bad2.csv", text, path, sizeof path);
+	snprintf(want, sizeof want, "'%s' line 2: 4 fields (expected 7) or empty code", path);
+	expect_input_error(NULL, path, want);
+	snprintf(text, sizeof text, "%s1,\"a\",community,2,s,640104,x\n", header);
+	write_out("mkcity_bad3.csv", text, path, sizeof path);
+	snprintf(want, sizeof want, "'%s' line 2: quoted fields are not supported", path);
+	expect_input_error(NULL, path, want);
+	/* a missing districts file: GDAL's reason comes through gdal_fail, once,
+	 * and nothing else reaches stderr (no "ERROR 4:" line from GDAL itself) */
+	snprintf(path, sizeof path, "%s/mkcity_none.geojson", cu_outdir());
+	snprintf(want, sizeof want, "'%s': cannot open: %s: No such file or directory", path, path);
+	expect_input_error(path, NULL, want);
+	/* a districts file without polygons names the feature */
+	write_out("mkcity_pts.geojson",
+	          "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+	          "\"properties\":{\"id\":\"1\",\"name\":\"a\"},\"geometry\":{\"type\":\"Point\","
+	          "\"coordinates\":[106,38]}}]}",
+	          path, sizeof path);
+	snprintf(want, sizeof want, "'%s' fid 0: not a polygon", path);
+	expect_input_error(path, NULL, want);
+	/* an output the GPKG driver cannot create: GDAL's reason, exit 2 */
+	CU_ASSERT_EQUAL(
+	    run_tool("yinchuan", "no_such_dir/mkcity_err", "-q --district 640104", &err), 2);
+	snprintf(want, sizeof want,
+	         "mkcity: error: '%s/no_such_dir/mkcity_err.gpkg': cannot create: ", cu_outdir());
+	CU_ASSERT_EQUAL(strncmp(err, want, strlen(want)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unable to open database file\n"));
+	CU_ASSERT_PTR_NULL(strstr(err, "ERROR"));
 	free(err);
 }
 

@@ -12,7 +12,11 @@
  * Everything random comes from mkcity_rng.h seeded by --seed, and the
  * GeoPackage timestamps are pinned (OGR_CURRENT_DATE), so the same inputs and
  * seed give the same bytes. This is a tool, not pipeline code: it calls GDAL
- * and GEOS directly.
+ * and GEOS directly, but fails like the rest of stationplan: every error is
+ * one status_fail() in a `status`, GDAL's messages reach it only through
+ * gdal_fail() (io/gdal_bridge.c, inside gdal_bridge_push/pop) and GEOS's only
+ * through geos_ctx_fail() (src/geos_ctx.c, whose context mkcity uses), and
+ * main prints it as "mkcity: error: ..." with the code as exit status.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -23,11 +27,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
+#include "../io/io_int.h" /* GDAL, gdal_bridge_push/pop, gdal_fail */
+#include "geos_ctx.h"
+#include "status.h"
 
 #include "mkcity_layout.h"
 #include "mkcity_rng.h"
@@ -46,8 +48,9 @@ typedef struct district {
 	int selected; /* has selected units */
 } district;
 
-/* One row of the units CSV, and what mkcity makes of it. */
-typedef struct unit {
+/* One row of the units CSV, and what mkcity makes of it (not inputs.h's
+ * unit: this is the generator's own record). */
+typedef struct city_unit {
 	char *line; /* the owned CSV line the fields below point into */
 	char *code, *name, *src_kind, *street_code, *street, *dcode, *dname;
 	int kind;  /* MKCITY_COMMUNITY or MKCITY_VILLAGE */
@@ -57,7 +60,7 @@ typedef struct unit {
 	int households;
 	char note[256];
 	OGRGeometryH geom; /* lon/lat multipolygon, owned */
-} unit;
+} city_unit;
 
 typedef struct options {
 	const char *districts, *units, *out, *csv, *readme, *scenario, *scenario_join;
@@ -72,7 +75,7 @@ typedef struct options {
 typedef struct city {
 	district *d;
 	size_t nd;
-	unit *u;
+	city_unit *u;
 	size_t nu;
 } city;
 
@@ -105,20 +108,6 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 done, 1 usage, 2 bad input, 4 library error.\n";
 
-static int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Print "mkcity: error: ..." and return code. */
-static int fail(int code, const char *fmt, ...)
-{
-	va_list ap;
-	fputs("mkcity: error: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return code;
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -127,7 +116,7 @@ static double now_s(void)
 }
 
 /* Parse argv into o. Returns 0, -1 for --help, or 1 on a usage error. */
-static int options_parse(options *o, int argc, char **argv)
+static int options_parse(options *o, int argc, char **argv, status *st)
 {
 	memset(o, 0, sizeof *o);
 	o->seed = 1;
@@ -141,7 +130,8 @@ static int options_parse(options *o, int argc, char **argv)
 			continue;
 		}
 		if (!v)
-			return fail(1, "'%s': missing value or unknown option", a);
+			return status_fail(st, STATUS_USAGE,
+			                   "'%s': missing value or unknown option", a);
 		i++;
 		if (!strcmp(a, "--districts"))
 			o->districts = v;
@@ -162,85 +152,104 @@ static int options_parse(options *o, int argc, char **argv)
 			errno = 0;
 			unsigned long long s = strtoull(v, &end, 10);
 			if (errno || *end || !*v || *v == '-')
-				return fail(1, "--seed '%s': not a non-negative integer", v);
+				return status_fail(st, STATUS_USAGE,
+				                   "--seed '%s': not a non-negative integer", v);
 			o->seed = s;
 		} else if (!strcmp(a, "--district")) {
 			if (o->nselect == MKCITY_MAX_SELECT)
-				return fail(1, "--district: more than %d given", MKCITY_MAX_SELECT);
+				return status_fail(st, STATUS_USAGE,
+				                   "--district: more than %d given",
+				                   MKCITY_MAX_SELECT);
 			o->select[o->nselect++] = v;
 		} else if (!strcmp(a, "--host")) {
 			const char *eq = strchr(v, '=');
 			if (!eq || eq == v || !eq[1])
-				return fail(1, "--host '%s': expected FROM=TO", v);
+				return status_fail(st, STATUS_USAGE,
+				                   "--host '%s': expected FROM=TO", v);
 			if (o->nhost == MKCITY_MAX_HOST)
-				return fail(1, "--host: more than %d given", MKCITY_MAX_HOST);
-			o->host_from[o->nhost] = strndup(v, (size_t)(eq - v));
+				return status_fail(st, STATUS_USAGE, "--host: more than %d given",
+				                   MKCITY_MAX_HOST);
+			if (!(o->host_from[o->nhost] = strndup(v, (size_t)(eq - v))))
+				return status_fail(st, STATUS_INTERNAL, "out of memory");
 			o->host_to[o->nhost++] = eq + 1;
 		} else
-			return fail(1, "'%s': unknown option", a);
+			return status_fail(st, STATUS_USAGE, "'%s': unknown option", a);
 	}
 	if (!o->districts || !o->units || !o->out)
-		return fail(1, "--districts, --units and -o are required (see --help)");
+		return status_fail(st, STATUS_USAGE,
+		                   "--districts, --units and -o are required (see --help)");
 	if (o->scenario_join && !o->csv)
-		return fail(1, "--scenario-join needs --csv");
+		return status_fail(st, STATUS_USAGE, "--scenario-join needs --csv");
 	return 0;
 }
 
-/* Read the district polygons. Returns 0 or an exit code. */
-static int city_read_districts(city *c, const char *path)
+/* Read the district polygons. Returns STATUS_OK or the code recorded in st;
+ * what was read stays in c (city_free releases it either way). */
+static status_code city_read_districts(city *c, const char *path, status *st)
 {
-	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-	if (!ds)
-		return fail(2, "'%s': %s", path, CPLGetLastErrorMsg());
+	status_code rc = STATUS_OK;
+	gdal_bridge_push();
+	GDALDatasetH ds = GDALOpenEx(
+	    path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, NULL, NULL, NULL);
+	if (!ds) {
+		rc = gdal_fail(st, STATUS_INPUT, "'%s': cannot open", path);
+		goto done;
+	}
 	OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
 	OGRFeatureDefnH defn = lyr ? OGR_L_GetLayerDefn(lyr) : NULL;
 	int fcode = defn ? OGR_FD_GetFieldIndex(defn, "id") : -1;
 	int fname = defn ? OGR_FD_GetFieldIndex(defn, "name") : -1;
 	if (!lyr || fname < 0) {
-		GDALClose(ds);
-		return fail(2, "'%s': no layer with a 'name' field", path);
+		rc = status_fail(st, STATUS_INPUT, "'%s': no layer with a 'name' field", path);
+		goto done;
 	}
 	GIntBig n = OGR_L_GetFeatureCount(lyr, 1);
-	c->d = calloc((size_t)(n > 0 ? n : 1), sizeof *c->d);
+	if (!(c->d = calloc((size_t)(n > 0 ? n : 1), sizeof *c->d))) {
+		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+		goto done;
+	}
 	OGRFeatureH f;
 	OGR_L_ResetReading(lyr);
-	while (c->d && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+	while (rc == STATUS_OK && c->nd < (size_t)n && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
 		OGRGeometryH geom = OGR_F_GetGeometryRef(f);
 		OGRwkbGeometryType t = geom ? wkbFlatten(OGR_G_GetGeometryType(geom)) : wkbUnknown;
 		if (t != wkbPolygon && t != wkbMultiPolygon) {
-			int rc = fail(2, "'%s' fid %lld: not a polygon", path,
-			              (long long)OGR_F_GetFID(f));
-			OGR_F_Destroy(f);
-			GDALClose(ds);
-			return rc;
+			rc = status_fail(st, STATUS_INPUT, "'%s' fid %lld: not a polygon", path,
+			                 (long long)OGR_F_GetFID(f));
+		} else {
+			district *d = &c->d[c->nd++];
+			char fid[32];
+			snprintf(fid, sizeof fid, "%lld", (long long)OGR_F_GetFID(f));
+			d->code = strdup(fcode >= 0 ? OGR_F_GetFieldAsString(f, fcode) : fid);
+			d->name = strdup(OGR_F_GetFieldAsString(f, fname));
+			d->geom = OGR_G_Clone(geom);
+			if (!d->code || !d->name || !d->geom)
+				rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 		}
-		district *d = &c->d[c->nd++];
-		char fid[32];
-		snprintf(fid, sizeof fid, "%lld", (long long)OGR_F_GetFID(f));
-		d->code = strdup(fcode >= 0 ? OGR_F_GetFieldAsString(f, fcode) : fid);
-		d->name = strdup(OGR_F_GetFieldAsString(f, fname));
-		d->geom = OGR_G_Clone(geom);
 		OGR_F_Destroy(f);
 	}
-	GDALClose(ds);
-	if (c->nd == 0)
-		return fail(2, "'%s': no district polygons", path);
-	return 0;
+	if (rc == STATUS_OK && c->nd == 0)
+		rc = status_fail(st, STATUS_INPUT, "'%s': no district polygons", path);
+done:
+	if (ds)
+		GDALClose(ds);
+	gdal_bridge_pop();
+	return rc;
 }
 
 static int unit_cmp(const void *a, const void *b)
 {
-	return strcmp(((const unit *)a)->code, ((const unit *)b)->code);
+	return strcmp(((const city_unit *)a)->code, ((const city_unit *)b)->code);
 }
 
 /* Read the units CSV (no quoting: the source has none; a quote is an error).
- * Returns 0 or an exit code. */
-static int city_read_units(city *c, const char *path)
+ * Returns STATUS_OK or the code recorded in st. */
+static status_code city_read_units(city *c, const char *path, status *st)
 {
 	static const char header[] = "code,name,kind,street_code,street,district_code,district";
 	FILE *fp = fopen(path, "r");
 	if (!fp)
-		return fail(2, "'%s': %s", path, strerror(errno));
+		return status_fail(st, STATUS_INPUT, "'%s': %s", path, strerror(errno));
 	char *line = NULL;
 	size_t cap = 0, ucap = 0;
 	ssize_t len;
@@ -251,25 +260,28 @@ static int city_read_units(city *c, const char *path)
 			line[--len] = '\0';
 		if (lineno == 1) {
 			if (strcmp(line, header) != 0)
-				rc = fail(2, "'%s' line 1: header is not '%s'", path, header);
+				rc = status_fail(st, STATUS_INPUT,
+				                 "'%s' line 1: header is not '%s'", path, header);
 			continue;
 		}
 		if (len == 0)
 			continue;
 		if (strchr(line, '"')) {
-			rc = fail(2, "'%s' line %d: quoted fields are not supported", path, lineno);
+			rc = status_fail(st, STATUS_INPUT,
+			                 "'%s' line %d: quoted fields are not supported", path,
+			                 lineno);
 			break;
 		}
 		if (c->nu == ucap) {
 			ucap = ucap ? 2 * ucap : 1024;
-			unit *nu = realloc(c->u, ucap * sizeof *nu);
+			city_unit *nu = realloc(c->u, ucap * sizeof *nu);
 			if (!nu) {
-				rc = fail(4, "out of memory");
+				rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 				break;
 			}
 			c->u = nu;
 		}
-		unit *u = &c->u[c->nu];
+		city_unit *u = &c->u[c->nu];
 		memset(u, 0, sizeof *u);
 		u->line = strdup(line);
 		char *p = u->line, *fields[7];
@@ -281,8 +293,9 @@ static int city_read_units(city *c, const char *path)
 				nf++;
 		if (nf != 7 || !*fields[0]) {
 			free(u->line);
-			rc = fail(2, "'%s' line %d: %d fields (expected 7) or empty code", path,
-			          lineno, nf);
+			rc = status_fail(st, STATUS_INPUT,
+			                 "'%s' line %d: %d fields (expected 7) or empty code", path,
+			                 lineno, nf);
 			break;
 		}
 		u->code = fields[0];
@@ -300,17 +313,18 @@ static int city_read_units(city *c, const char *path)
 	if (rc)
 		return rc;
 	if (c->nu == 0)
-		return fail(2, "'%s': no units", path);
+		return status_fail(st, STATUS_INPUT, "'%s': no units", path);
 	qsort(c->u, c->nu, sizeof *c->u, unit_cmp);
 	for (size_t i = 1; i < c->nu; i++)
 		if (!strcmp(c->u[i].code, c->u[i - 1].code))
-			return fail(2, "'%s': code '%s' appears twice", path, c->u[i].code);
+			return status_fail(st, STATUS_INPUT, "'%s': code '%s' appears twice", path,
+			                   c->u[i].code);
 	return 0;
 }
 
-static void note_add(unit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note_add(city_unit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static void note_add(unit *u, const char *fmt, ...)
+static void note_add(city_unit *u, const char *fmt, ...)
 {
 	size_t n = strlen(u->note);
 	if (n && n + 2 < sizeof u->note) {
@@ -333,8 +347,8 @@ static int city_find_polygon(const city *c, const char *key)
 }
 
 /* Put every unit in a polygon (by code, name stem, or host) and write its
- * note. Returns 0 or an exit code. */
-static int city_match(city *c, const options *o)
+ * note. Returns STATUS_OK or the code recorded in st. */
+static status_code city_match(city *c, const options *o, status *st)
 {
 	const char **codes = malloc(sizeof *codes * c->nd), **names = malloc(sizeof *names * c->nd);
 	size_t *ncomm = calloc(c->nd, sizeof *ncomm);
@@ -342,14 +356,14 @@ static int city_match(city *c, const options *o)
 		free(codes);
 		free(names);
 		free(ncomm);
-		return fail(4, "out of memory");
+		return status_fail(st, STATUS_INTERNAL, "out of memory");
 	}
 	for (size_t i = 0; i < c->nd; i++) {
 		codes[i] = c->d[i].code;
 		names[i] = c->d[i].name;
 	}
 	for (size_t i = 0; i < c->nu; i++) {
-		unit *u = &c->u[i];
+		city_unit *u = &c->u[i];
 		u->poly = mkcity_district_match(codes, names, c->nd, u->dcode, u->dname, &u->match);
 		if (u->poly >= 0 && u->kind == MKCITY_COMMUNITY)
 			ncomm[u->poly]++;
@@ -357,10 +371,10 @@ static int city_match(city *c, const options *o)
 	int host = mkcity_district_host(ncomm, c->nd), rc = 0;
 	for (int h = 0; h < o->nhost; h++)
 		if (city_find_polygon(c, o->host_to[h]) < 0)
-			rc = fail(2, "--host '%s=%s': no polygon '%s'", o->host_from[h],
-			          o->host_to[h], o->host_to[h]);
+			rc = status_fail(st, STATUS_INPUT, "--host '%s=%s': no polygon '%s'",
+			                 o->host_from[h], o->host_to[h], o->host_to[h]);
 	for (size_t i = 0; i < c->nu && rc == 0; i++) {
-		unit *u = &c->u[i];
+		city_unit *u = &c->u[i];
 		if (u->match == MKCITY_MATCH_STEM)
 			note_add(u, "district boundary named %s", c->d[u->poly].name);
 		if (u->match == MKCITY_MATCH_NONE) {
@@ -387,13 +401,13 @@ static int city_match(city *c, const options *o)
 }
 
 /* Mark the units --district selects (all when none given). */
-static int city_select(city *c, const options *o)
+static status_code city_select(city *c, const options *o, status *st)
 {
 	for (int s = 0; s < o->nselect; s++) {
 		const char *k = o->select[s];
 		size_t hits = 0;
 		for (size_t i = 0; i < c->nu; i++) {
-			unit *u = &c->u[i];
+			city_unit *u = &c->u[i];
 			const district *d = &c->d[u->poly];
 			if (!strcmp(k, u->dcode) || !strcmp(k, u->dname) || !strcmp(k, d->code) ||
 			    !strcmp(k, d->name)) {
@@ -402,7 +416,8 @@ static int city_select(city *c, const options *o)
 			}
 		}
 		if (hits == 0)
-			return fail(2, "--district '%s': no units in such a district", k);
+			return status_fail(st, STATUS_INPUT,
+			                   "--district '%s': no units in such a district", k);
 	}
 	for (size_t i = 0; i < c->nu; i++) {
 		if (o->nselect == 0)
@@ -417,7 +432,7 @@ static int city_select(city *c, const options *o)
 static void city_households(city *c, uint64_t seed)
 {
 	for (size_t i = 0; i < c->nu; i++) {
-		unit *u = &c->u[i];
+		city_unit *u = &c->u[i];
 		mkcity_rng r;
 		mkcity_rng_init(&r, seed, u->code);
 		u->households =
@@ -430,13 +445,11 @@ static void city_households(city *c, uint64_t seed)
 }
 
 /* A multipolygon from a polygonal OGR geometry, repaired when invalid
- * (takes ownership; NULL when nothing polygonal is left). */
+ * (takes ownership; NULL when nothing polygonal is left). Called inside
+ * gdal_bridge_push/pop, which keeps GEOS's validity chatter off stderr. */
 static OGRGeometryH ogr_multipolygon(OGRGeometryH g)
 {
-	CPLPushErrorHandler(CPLQuietErrorHandler); /* GEOS validity chatter */
-	int valid = OGR_G_IsValid(g);
-	CPLPopErrorHandler();
-	if (!valid) {
+	if (!OGR_G_IsValid(g)) {
 		OGRGeometryH fixed = OGR_G_MakeValid(g);
 		OGR_G_DestroyGeometry(g);
 		g = fixed;
@@ -463,37 +476,29 @@ static OGRGeometryH ogr_multipolygon(OGRGeometryH g)
 	return mp;
 }
 
-static void geos_message(const char *msg, void *userdata)
-{
-	snprintf(userdata, 512, "%s", msg);
-}
-
-/* OGR geometry to GEOS through WKB (NULL on failure). */
-static GEOSGeometry *ogr_to_geos(GEOSContextHandle_t g, OGRGeometryH geom)
+/* OGR geometry to GEOS through WKB, read with the context's reader. NULL on
+ * failure (GEOS's reason, if any, waits in g->msg for geos_ctx_fail). */
+static GEOSGeometry *ogr_to_geos(geos_ctx *g, OGRGeometryH geom)
 {
 	size_t n = (size_t)OGR_G_WkbSize(geom);
 	unsigned char *buf = malloc(n);
 	GEOSGeometry *out = NULL;
-	if (buf && OGR_G_ExportToWkb(geom, wkbNDR, buf) == OGRERR_NONE) {
-		GEOSWKBReader *r = GEOSWKBReader_create_r(g);
-		out = GEOSWKBReader_read_r(g, r, buf, n);
-		GEOSWKBReader_destroy_r(g, r);
-	}
+	if (buf && OGR_G_ExportToWkb(geom, wkbNDR, buf) == OGRERR_NONE)
+		out = GEOSWKBReader_read_r(g->h, g->wkb_reader, buf, n);
 	free(buf);
 	return out;
 }
 
-/* GEOS geometry to OGR through WKB (NULL on failure). */
-static OGRGeometryH geos_to_ogr(GEOSContextHandle_t g, const GEOSGeometry *geom)
+/* GEOS geometry to OGR through WKB, written with the context's writer (2D
+ * ISO, native byte order). NULL on failure. */
+static OGRGeometryH geos_to_ogr(geos_ctx *g, const GEOSGeometry *geom)
 {
-	GEOSWKBWriter *w = GEOSWKBWriter_create_r(g);
 	size_t n = 0;
-	unsigned char *buf = GEOSWKBWriter_write_r(g, w, geom, &n);
+	unsigned char *buf = GEOSWKBWriter_write_r(g->h, g->wkb_writer, geom, &n);
 	OGRGeometryH out = NULL;
 	if (buf && OGR_G_CreateFromWkb(buf, NULL, &out, (int)n) != OGRERR_NONE)
 		out = NULL;
-	GEOSFree_r(g, buf);
-	GEOSWKBWriter_destroy_r(g, w);
+	GEOSFree_r(g->h, buf);
 	return out;
 }
 
@@ -501,25 +506,56 @@ static OGRGeometryH geos_to_ogr(GEOSContextHandle_t g, const GEOSGeometry *geom)
  * valid (GEOSGeom_setPrecision_r). The last bits of projected coordinates
  * depend on which libm variant the CPU selects; the grid hides them so the
  * bytes do not. Takes ownership; NULL on failure. */
-static OGRGeometryH ogr_snap(GEOSContextHandle_t g, OGRGeometryH geom)
+static OGRGeometryH ogr_snap(geos_ctx *g, OGRGeometryH geom)
 {
 	GEOSGeometry *in = ogr_to_geos(g, geom);
-	GEOSGeometry *snapped = in ? GEOSGeom_setPrecision_r(g, in, MKCITY_GRID_DEG, 0) : NULL;
+	GEOSGeometry *snapped = in ? GEOSGeom_setPrecision_r(g->h, in, MKCITY_GRID_DEG, 0) : NULL;
 	OGRGeometryH out = snapped ? geos_to_ogr(g, snapped) : NULL;
-	GEOSGeom_destroy_r(g, in);
-	GEOSGeom_destroy_r(g, snapped);
+	GEOSGeom_destroy_r(g->h, in);
+	GEOSGeom_destroy_r(g->h, snapped);
 	OGR_G_DestroyGeometry(geom);
 	return out;
 }
 
-/* Lay out the selected units of polygon di. Returns 0 or an exit code. */
-static int city_layout_district(city *c, size_t di, uint64_t seed, OGRSpatialReferenceH wgs84,
-                                GEOSContextHandle_t g, char *geos_err)
+/* Unit u's cell (metric, not owned) as its lon/lat multipolygon in u->geom.
+ * Returns STATUS_OK or STATUS_INTERNAL recorded in st. */
+static status_code city_unit_set_geometry(city_unit *u, const district *d, geos_ctx *g,
+                                          const GEOSGeometry *cell,
+                                          OGRCoordinateTransformationH back, status *st)
+{
+	geos_ctx_clear(g);
+	OGRGeometryH geom = geos_to_ogr(g, cell);
+	if (!geom)
+		return geos_ctx_fail(g, st, STATUS_INTERNAL,
+		                     "%s: unit '%s': cannot convert its cell", d->name, u->code);
+	if (OGR_G_Transform(geom, back) != OGRERR_NONE) {
+		status_code rc = gdal_fail(st, STATUS_INTERNAL,
+		                           "%s: unit '%s': cannot transform its cell to lon/lat",
+		                           d->name, u->code);
+		OGR_G_DestroyGeometry(geom);
+		return rc;
+	}
+	if (!(geom = ogr_snap(g, geom)))
+		return geos_ctx_fail(g, st, STATUS_INTERNAL,
+		                     "%s: unit '%s': cannot snap its cell to the lon/lat grid",
+		                     d->name, u->code);
+	if (!(u->geom = ogr_multipolygon(geom)))
+		return status_fail(st, STATUS_INTERNAL,
+		                   "%s: unit '%s': no polygon left of its cell", d->name, u->code);
+	return STATUS_OK;
+}
+
+/* Lay out the selected units of polygon di. Returns STATUS_OK or the code
+ * recorded in st. */
+static status_code city_layout_district(city *c, size_t di, uint64_t seed,
+                                        OGRSpatialReferenceH wgs84, geos_ctx *g, status *st)
 {
 	district *d = &c->d[di];
 	size_t n = 0;
 	for (size_t i = 0; i < c->nu; i++)
 		n += c->u[i].selected && c->u[i].poly == (int)di;
+	gdal_bridge_push();
+	geos_ctx_clear(g);
 	size_t *members = malloc(sizeof *members * n);
 	layout_unit *lu = malloc(sizeof *lu * n);
 	int *urban = malloc(sizeof *urban * n);
@@ -528,17 +564,18 @@ static int city_layout_district(city *c, size_t di, uint64_t seed, OGRSpatialRef
 	OGRCoordinateTransformationH fwd = NULL, back = NULL;
 	GEOSGeometry *poly = NULL;
 	OGRGeometryH centroid = OGR_G_CreateGeometry(wkbPoint), metric = NULL;
-	int rc = 0, nstreets = 0;
+	status_code rc = STATUS_OK;
+	int nstreets = 0;
 	char proj[160], err[512] = "";
-	if (!members || !lu || !urban || !cells) {
-		rc = fail(4, "out of memory");
+	if (!members || !lu || !urban || !cells || !aeqd || !centroid) {
+		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 		goto done;
 	}
 	/* Streets in code order: units are sorted by code, so a new street code
 	 * starts a new street (hosted zones come after the district's own). */
 	n = 0;
 	for (size_t i = 0; i < c->nu; i++) {
-		unit *u = &c->u[i];
+		city_unit *u = &c->u[i];
 		if (!u->selected || u->poly != (int)di)
 			continue;
 		if (n == 0 || strcmp(u->street_code, c->u[members[n - 1]].street_code) != 0)
@@ -556,92 +593,103 @@ static int city_layout_district(city *c, size_t di, uint64_t seed, OGRSpatialRef
 	if (OSRImportFromProj4(aeqd, proj) != OGRERR_NONE ||
 	    !(fwd = OCTNewCoordinateTransformation(wgs84, aeqd)) ||
 	    !(back = OCTNewCoordinateTransformation(aeqd, wgs84))) {
-		rc = fail(4, "%s: cannot set up '%s': %s", d->name, proj, CPLGetLastErrorMsg());
+		rc = gdal_fail(st, STATUS_INTERNAL, "%s: cannot set up '%s'", d->name, proj);
 		goto done;
 	}
 	/* Densify first: a long boundary edge straight in lon/lat is not straight
 	 * in the plane, and cells must follow the boundary as written. */
 	metric = OGR_G_Clone(d->geom);
 	OGR_G_Segmentize(metric, MKCITY_SEGMENT_DEG);
-	if (OGR_G_Transform(metric, fwd) != OGRERR_NONE || !(poly = ogr_to_geos(g, metric))) {
-		rc = fail(4, "%s: cannot project the district polygon", d->name);
+	if (OGR_G_Transform(metric, fwd) != OGRERR_NONE) {
+		rc = gdal_fail(st, STATUS_INTERNAL, "%s: cannot project the district polygon",
+		               d->name);
 		goto done;
 	}
-	if (!GEOSisValid_r(g, poly)) {
-		poly = layout_polygonal(g, poly);
+	if (!(poly = ogr_to_geos(g, metric))) {
+		rc = geos_ctx_fail(g, st, STATUS_INTERNAL,
+		                   "%s: cannot read the projected district polygon", d->name);
+		goto done;
+	}
+	if (!GEOSisValid_r(g->h, poly)) {
+		poly = layout_polygonal(g->h, poly);
 		if (!poly) {
-			rc = fail(2, "%s: district polygon cannot be repaired: %s", d->name,
-			          geos_err);
+			rc = geos_ctx_fail(g, st, STATUS_INPUT,
+			                   "%s: district polygon cannot be repaired", d->name);
 			goto done;
 		}
 	}
 	mkcity_rng rng;
 	mkcity_rng_init(&rng, seed, d->code);
-	if (layout_district(g, poly, &rng, lu, n, nstreets, urban, cells, err, sizeof err) != 0) {
-		rc = fail(4, "%s: %s%s%s", d->name, err, *geos_err ? ": " : "", geos_err);
+	geos_ctx_clear(g);
+	if (layout_district(g->h, poly, &rng, lu, n, nstreets, urban, cells, err, sizeof err) !=
+	    0) {
+		rc = geos_ctx_fail(g, st, STATUS_INTERNAL, "%s: %s", d->name, err);
 		goto done;
 	}
-	for (size_t k = 0; k < n && rc == 0; k++) {
-		unit *u = &c->u[members[k]];
-		OGRGeometryH geom = geos_to_ogr(g, cells[k]);
-		if (!geom || OGR_G_Transform(geom, back) != OGRERR_NONE ||
-		    !(geom = ogr_snap(g, geom)) || !(u->geom = ogr_multipolygon(geom)))
-			rc = fail(4, "%s: unit '%s': cannot write its polygon back to lon/lat",
-			          d->name, u->code);
-	}
+	for (size_t k = 0; k < n && rc == STATUS_OK; k++)
+		rc = city_unit_set_geometry(&c->u[members[k]], d, g, cells[k], back, st);
 done:
 	for (size_t k = 0; cells && k < n; k++)
-		GEOSGeom_destroy_r(g, cells[k]);
-	GEOSGeom_destroy_r(g, poly);
+		GEOSGeom_destroy_r(g->h, cells[k]);
+	GEOSGeom_destroy_r(g->h, poly);
 	if (metric)
 		OGR_G_DestroyGeometry(metric);
-	OGR_G_DestroyGeometry(centroid);
+	if (centroid)
+		OGR_G_DestroyGeometry(centroid);
 	if (fwd)
 		OCTDestroyCoordinateTransformation(fwd);
 	if (back)
 		OCTDestroyCoordinateTransformation(back);
-	OSRDestroySpatialReference(aeqd);
+	if (aeqd)
+		OSRDestroySpatialReference(aeqd);
 	free(members);
 	free(lu);
 	free(urban);
 	free(cells);
+	gdal_bridge_pop();
 	return rc;
 }
 
-/* Write layer 'units' of the selected units to a new GeoPackage. Returns 0
- * or an exit code. */
-static int city_write_gpkg(const city *c, const char *path, OGRSpatialReferenceH wgs84)
+/* Write layer 'units' of the selected units to a new GeoPackage. Returns
+ * STATUS_OK or the code recorded in st. */
+static status_code city_write_gpkg(const city *c, const char *path, OGRSpatialReferenceH wgs84,
+                                   status *st)
 {
 	static const char *const text_fields[] = {
 	    "code", "name", "kind", "street", "district", "street_code", "district_code", "note"};
+	status_code rc = STATUS_OK;
+	GDALDatasetH ds = NULL;
+	OGRLayerH lyr = NULL;
+	gdal_bridge_push();
 	GDALDriverH drv = GDALGetDriverByName("GPKG");
 	if (!drv)
-		return fail(4, "GDAL has no GPKG driver");
-	if (unlink(path) != 0 && errno != ENOENT)
-		return fail(2, "'%s': cannot replace: %s", path, strerror(errno));
-	GDALDatasetH ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
-	if (!ds)
-		return fail(2, "'%s': %s", path, CPLGetLastErrorMsg());
-	char *lco[] = {"FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES", NULL};
-	OGRLayerH lyr = GDALDatasetCreateLayer(ds, "units", wgs84, wkbMultiPolygon, lco);
-	int rc =
-	    lyr ? 0 : fail(4, "'%s': cannot create layer 'units': %s", path, CPLGetLastErrorMsg());
-	for (size_t i = 0; rc == 0 && i < sizeof text_fields / sizeof text_fields[0]; i++) {
-		OGRFieldDefnH fd = OGR_Fld_Create(text_fields[i], OFTString);
+		rc = gdal_fail(st, STATUS_INTERNAL, "GDAL has no GPKG driver");
+	else if (unlink(path) != 0 && errno != ENOENT)
+		rc = status_fail(st, STATUS_INPUT, "'%s': cannot replace: %s", path,
+		                 strerror(errno));
+	else if (!(ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL)))
+		rc = gdal_fail(st, STATUS_INPUT, "'%s': cannot create", path);
+	if (rc == STATUS_OK) {
+		char *lco[] = {"FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES", NULL};
+		lyr = GDALDatasetCreateLayer(ds, "units", wgs84, wkbMultiPolygon, lco);
+		if (!lyr)
+			rc = gdal_fail(st, STATUS_INTERNAL, "'%s': cannot create layer 'units'",
+			               path);
+	}
+	for (size_t i = 0; rc == STATUS_OK && i <= sizeof text_fields / sizeof text_fields[0];
+	     i++) {
+		int last = i == sizeof text_fields / sizeof text_fields[0];
+		const char *name = last ? "households" : text_fields[i];
+		OGRFieldDefnH fd = OGR_Fld_Create(name, last ? OFTInteger : OFTString);
 		if (OGR_L_CreateField(lyr, fd, 1) != OGRERR_NONE)
-			rc = fail(4, "'%s': cannot create field '%s'", path, text_fields[i]);
+			rc = gdal_fail(st, STATUS_INTERNAL,
+			               "'%s': layer 'units': cannot create field '%s'", path, name);
 		OGR_Fld_Destroy(fd);
 	}
-	if (rc == 0) {
-		OGRFieldDefnH fd = OGR_Fld_Create("households", OFTInteger);
-		if (OGR_L_CreateField(lyr, fd, 1) != OGRERR_NONE)
-			rc = fail(4, "'%s': cannot create field 'households'", path);
-		OGR_Fld_Destroy(fd);
-	}
-	if (rc == 0 && OGR_L_StartTransaction(lyr) != OGRERR_NONE)
-		rc = fail(4, "'%s': %s", path, CPLGetLastErrorMsg());
-	for (size_t i = 0; rc == 0 && i < c->nu; i++) {
-		const unit *u = &c->u[i];
+	if (rc == STATUS_OK && OGR_L_StartTransaction(lyr) != OGRERR_NONE)
+		rc = gdal_fail(st, STATUS_INTERNAL, "'%s': cannot start a transaction", path);
+	for (size_t i = 0; rc == STATUS_OK && i < c->nu; i++) {
+		const city_unit *u = &c->u[i];
 		if (!u->selected)
 			continue;
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
@@ -654,27 +702,30 @@ static int city_write_gpkg(const city *c, const char *path, OGRSpatialReferenceH
 		OGR_F_SetFieldInteger(f, 8, u->households);
 		OGR_F_SetGeometry(f, u->geom);
 		if (OGR_L_CreateFeature(lyr, f) != OGRERR_NONE)
-			rc = fail(4, "'%s': unit '%s': %s", path, u->code, CPLGetLastErrorMsg());
+			rc = gdal_fail(st, STATUS_INTERNAL, "'%s': layer 'units': unit '%s'", path,
+			               u->code);
 		OGR_F_Destroy(f);
 	}
-	if (rc == 0 && OGR_L_CommitTransaction(lyr) != OGRERR_NONE)
-		rc = fail(4, "'%s': %s", path, CPLGetLastErrorMsg());
-	GDALClose(ds);
+	if (rc == STATUS_OK && OGR_L_CommitTransaction(lyr) != OGRERR_NONE)
+		rc = gdal_fail(st, STATUS_INTERNAL, "'%s': cannot commit", path);
+	if (ds)
+		GDALClose(ds);
+	gdal_bridge_pop();
 	return rc;
 }
 
 /* Write 'code,households' of the selected units. */
-static int city_write_csv(const city *c, const char *path)
+static status_code city_write_csv(const city *c, const char *path, status *st)
 {
 	FILE *fp = fopen(path, "w");
 	if (!fp)
-		return fail(2, "'%s': %s", path, strerror(errno));
+		return status_fail(st, STATUS_INPUT, "'%s': %s", path, strerror(errno));
 	fputs("code,households\n", fp);
 	for (size_t i = 0; i < c->nu; i++)
 		if (c->u[i].selected)
 			fprintf(fp, "%s,%d\n", c->u[i].code, c->u[i].households);
 	if (fclose(fp) != 0)
-		return fail(2, "'%s': %s", path, strerror(errno));
+		return status_fail(st, STATUS_INPUT, "'%s': %s", path, strerror(errno));
 	return 0;
 }
 
@@ -684,7 +735,7 @@ typedef struct tally {
 	long long hh, hh_comm, hh_vil;
 } tally;
 
-static void tally_add(tally *t, const unit *u)
+static void tally_add(tally *t, const city_unit *u)
 {
 	t->units++;
 	t->hh += u->households;
@@ -711,7 +762,7 @@ static size_t city_print_notes(const city *c, FILE *fp, const char *prefix)
 {
 	size_t lines = 0;
 	for (size_t i = 0; i < c->nu; i++) {
-		const unit *u = &c->u[i];
+		const city_unit *u = &c->u[i];
 		if (!u->selected || !*u->note)
 			continue;
 		size_t same = 0, k;
@@ -732,11 +783,11 @@ static size_t city_print_notes(const city *c, FILE *fp, const char *prefix)
 }
 
 /* Write the README of the generated data. */
-static int city_write_readme(const city *c, const options *o)
+static status_code city_write_readme(const city *c, const options *o, status *st)
 {
 	FILE *fp = fopen(o->readme, "w");
 	if (!fp)
-		return fail(2, "'%s': %s", o->readme, strerror(errno));
+		return status_fail(st, STATUS_INPUT, "'%s': %s", o->readme, strerror(errno));
 	fprintf(fp, "# Generated stationplan inputs\n\n");
 	fprintf(fp,
 	        "Written by `mkcity` (tools/mkcity.c) with seed %llu:\n\n```\nmkcity "
@@ -788,7 +839,7 @@ static int city_write_readme(const city *c, const options *o)
 	            "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
 	tally all = {0};
 	for (size_t i = 0; i < c->nu; i++) {
-		const unit *u = &c->u[i];
+		const city_unit *u = &c->u[i];
 		if (!u->selected ||
 		    (i > 0 && c->u[i - 1].selected && !strcmp(c->u[i - 1].dcode, u->dcode)))
 			continue;
@@ -819,18 +870,19 @@ static int city_write_readme(const city *c, const options *o)
 	if (!listed)
 		fprintf(fp, "- none among the units written\n");
 	if (fclose(fp) != 0)
-		return fail(2, "'%s': %s", o->readme, strerror(errno));
+		return status_fail(st, STATUS_INPUT, "'%s': %s", o->readme, strerror(errno));
 	return 0;
 }
 
 /* Write a stationplan scenario with the contract's default rules reading
  * the generated layer; households from `table` when not NULL. Paths are
  * written as base names: the scenario sits beside the data. */
-static int city_write_scenario(const options *o, const char *path, const char *table)
+static status_code city_write_scenario(const options *o, const char *path, const char *table,
+                                       status *st)
 {
 	FILE *fp = fopen(path, "w");
 	if (!fp)
-		return fail(2, "'%s': %s", path, strerror(errno));
+		return status_fail(st, STATUS_INPUT, "'%s': %s", path, strerror(errno));
 	fprintf(fp,
 	        "; stationplan scenario written by mkcity (seed %llu): real names and\n"
 	        "; boundaries, synthetic polygons and households (see README.md)\n"
@@ -862,7 +914,7 @@ static int city_write_scenario(const options *o, const char *path, const char *t
 	        "path = plan.gpkg\n",
 	        (unsigned long long)o->seed, base_name(o->out), table ? base_name(table) : "");
 	if (fclose(fp) != 0)
-		return fail(2, "'%s': %s", path, strerror(errno));
+		return status_fail(st, STATUS_INPUT, "'%s': %s", path, strerror(errno));
 	return 0;
 }
 
@@ -900,63 +952,91 @@ static void city_free(city *c)
 	free(c->u);
 }
 
+/* EPSG:4326 with x = longitude, or NULL with STATUS_INTERNAL in st. Caller
+ * frees with OSRDestroySpatialReference. */
+static OGRSpatialReferenceH wgs84_new(status *st)
+{
+	gdal_bridge_push();
+	OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+	if (!srs || OSRImportFromEPSG(srs, 4326) != OGRERR_NONE) {
+		gdal_fail(st, STATUS_INTERNAL, "'EPSG:4326': cannot set up the lon/lat CRS");
+		if (srs)
+			OSRDestroySpatialReference(srs);
+		srs = NULL;
+	} else
+		OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+	gdal_bridge_pop();
+	return srs;
+}
+
 int main(int argc, char **argv)
 {
 	options o;
-	int rc = options_parse(&o, argc, argv);
+	status st;
+	status_init(&st);
+	int rc = options_parse(&o, argc, argv, &st);
 	if (rc != 0) {
+		if (rc > 0)
+			fprintf(stderr, "mkcity: error: %s\n", st.msg);
 		fputs(usage_text, rc < 0 ? stdout : stderr);
 		for (int h = 0; h < o.nhost; h++)
 			free((char *)o.host_from[h]);
-		return rc < 0 ? 0 : 1;
+		status_free(&st);
+		return rc < 0 ? 0 : STATUS_USAGE;
 	}
-	/* Pinned timestamps: the GeoPackage must not depend on the clock. */
-	CPLSetConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
-	GDALAllRegister();
+	/* Drivers, and pinned timestamps (OGR_CURRENT_DATE): the GeoPackage must
+	 * not depend on the clock. */
+	gdal_bridge_init();
 	city c = {0};
-	char geos_err[512] = "";
-	GEOSContextHandle_t g = GEOS_init_r();
-	GEOSContext_setErrorMessageHandler_r(g, geos_message, geos_err);
-	OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
-	OSRImportFromEPSG(wgs84, 4326);
-	OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER);
+	geos_ctx g;
+	OGRSpatialReferenceH wgs84 = NULL;
+	rc = geos_ctx_init(&g, &st);
+	if (rc == STATUS_OK && !(wgs84 = wgs84_new(&st)))
+		rc = st.code;
 	double t0 = now_s();
-	rc = city_read_districts(&c, o.districts);
-	if (rc == 0)
-		rc = city_read_units(&c, o.units);
-	if (rc == 0)
-		rc = city_match(&c, &o);
-	if (rc == 0)
-		rc = city_select(&c, &o);
-	if (rc == 0)
+	if (rc == STATUS_OK)
+		rc = city_read_districts(&c, o.districts, &st);
+	if (rc == STATUS_OK)
+		rc = city_read_units(&c, o.units, &st);
+	if (rc == STATUS_OK)
+		rc = city_match(&c, &o, &st);
+	if (rc == STATUS_OK)
+		rc = city_select(&c, &o, &st);
+	if (rc == STATUS_OK)
 		city_households(&c, o.seed);
-	for (size_t di = 0; rc == 0 && di < c.nd; di++) {
+	for (size_t di = 0; rc == STATUS_OK && di < c.nd; di++) {
 		if (!c.d[di].selected)
 			continue;
 		double t1 = now_s();
-		rc = city_layout_district(&c, di, o.seed, wgs84, g, geos_err);
-		if (rc == 0 && !o.quiet)
+		rc = city_layout_district(&c, di, o.seed, wgs84, &g, &st);
+		if (rc == STATUS_OK && !o.quiet)
 			fprintf(stderr, "mkcity: laid out %s in %.2f s\n", c.d[di].name,
 			        now_s() - t1);
 	}
-	if (rc == 0)
-		rc = city_write_gpkg(&c, o.out, wgs84);
-	if (rc == 0 && o.csv)
-		rc = city_write_csv(&c, o.csv);
-	if (rc == 0 && o.readme)
-		rc = city_write_readme(&c, &o);
-	if (rc == 0 && o.scenario)
-		rc = city_write_scenario(&o, o.scenario, NULL);
-	if (rc == 0 && o.scenario_join)
-		rc = city_write_scenario(&o, o.scenario_join, o.csv);
-	if (rc == 0 && !o.quiet) {
+	if (rc == STATUS_OK)
+		rc = city_write_gpkg(&c, o.out, wgs84, &st);
+	if (rc == STATUS_OK && o.csv)
+		rc = city_write_csv(&c, o.csv, &st);
+	if (rc == STATUS_OK && o.readme)
+		rc = city_write_readme(&c, &o, &st);
+	if (rc == STATUS_OK && o.scenario)
+		rc = city_write_scenario(&o, o.scenario, NULL, &st);
+	if (rc == STATUS_OK && o.scenario_join)
+		rc = city_write_scenario(&o, o.scenario_join, o.csv, &st);
+	if (rc == STATUS_OK && !o.quiet) {
 		city_report(&c);
 		fprintf(stderr, "mkcity: wrote %s in %.2f s\n", o.out, now_s() - t0);
 	}
+	/* The status holds one fatal error at most: mkcity records no problems.
+	 * status_print would name it "stationplan:", so print it as ours. */
+	if (st.msg[0])
+		fprintf(stderr, "mkcity: error: %s\n", st.msg);
 	city_free(&c);
-	OSRDestroySpatialReference(wgs84);
-	GEOS_finish_r(g);
+	if (wgs84)
+		OSRDestroySpatialReference(wgs84);
+	geos_ctx_free(&g);
 	for (int h = 0; h < o.nhost; h++)
 		free((char *)o.host_from[h]);
+	status_free(&st);
 	return rc;
 }
