@@ -251,7 +251,8 @@ status_code gpkg_write_links(gpkg_writer *w)
 	OGRLayerH l = gpkg_table_create(
 	    w, "links", wkbLineString, "Unit-station links",
 	    "A line from each served unit's demand point to its station; distance_m is the "
-	    "walking distance the plan used, households the households sent along the link.",
+	    "walking distance the plan used, households the households sent along the link. A "
+	    "unit served at its own demand point has a row without geometry.",
 	    link_fields, sizeof(link_fields) / sizeof(link_fields[0]));
 	if (!l)
 		return w->st->code;
@@ -260,12 +261,19 @@ status_code gpkg_write_links(gpkg_writer *w)
 	for (size_t a = 0; a < p->nassign && rc == STATUS_OK; a++) {
 		const plan_assign *pa = &p->assign[a];
 		const site *si = &w->sites->sites[p->stations[pa->station].site];
-		OGRGeometryH g = OGR_G_CreateGeometry(wkbLineString);
-		OGR_G_AddPoint_2D(g, w->r->ux[pa->unit], w->r->uy[pa->unit]);
-		OGR_G_AddPoint_2D(g, si->x, si->y);
-		if ((rc = gpkg_to_output_crs(w, g, "links")) != STATUS_OK) {
-			OGR_G_DestroyGeometry(g);
-			break;
+		double ux = w->r->ux[pa->unit], uy = w->r->uy[pa->unit];
+		/* A unit served at its own demand point has no line to draw: a
+		 * two-point line of one point is an invalid geometry, so the row
+		 * keeps its attributes with no geometry. */
+		OGRGeometryH g = NULL;
+		if (hypot(si->x - ux, si->y - uy) >= 0.01) {
+			g = OGR_G_CreateGeometry(wkbLineString);
+			OGR_G_AddPoint_2D(g, ux, uy);
+			OGR_G_AddPoint_2D(g, si->x, si->y);
+			if ((rc = gpkg_to_output_crs(w, g, "links")) != STATUS_OK) {
+				OGR_G_DestroyGeometry(g);
+				break;
+			}
 		}
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
 		OGR_F_SetFieldString(f, 0, w->in->units[pa->unit].id);
