@@ -7,7 +7,12 @@
  * order, pruned by households_max) and deduplicated by unit set: of all the
  * sites reaching S only the least-cost one is kept, because the objective
  * only sees the cheapest (ties: the lowest site index, so the result does not
- * depend on anything but the input). Existing stations keep their own
+ * depend on anything but the input). That is a relaxation as long as no site
+ * is limited to one station; when model.c packs a site (one station there),
+ * cluster_pack() gives each set whose last column stands on a packed site
+ * its next sites in cost order, up to the first unpacked one, so a plan
+ * never needs a missing column: a set's station at a site without a column
+ * maps to the set's unpacked tail, no dearer. Existing stations keep their own
  * columns, one per set they reach plus the empty set, since they must be
  * open wherever the cheaper site is. Sets below households_min are columns
  * too (underfilled), priced by sp_cost: free of penalty only at an isolated
@@ -15,7 +20,8 @@
  *
  * A set holding part of a split unit is kept at every site reaching it (at
  * most once each), so the k stations of that unit can stand on k different
- * sites, unless the unit has fewer than k sites.
+ * sites, unless the unit has fewer than k sites (sp_short: its parts alone
+ * may then stack on a site).
  *
  * Enumeration stops with "too many" past p->max_cols columns (or ten times
  * that many subsets visited), and the driver then cuts the sub-problem.
@@ -45,33 +51,35 @@ static int col_persite(const sp_sub *s, const int *u, size_t n, int site)
 	if (s->fixed[site])
 		return 1;
 	for (size_t i = 0; i < n; i++)
-		if (s->k[u[i]] > 1 && (size_t)s->k[u[i]] <= s->us[u[i] + 1] - s->us[u[i]])
+		if (s->k[u[i]] > 1 && !sp_short(s, u[i]))
 			return 1;
 	return 0;
 }
 
-static int col_matches(const sp_sub *s, const sp_cols *c, size_t col, const int *u, size_t n,
-                       int fsite)
+/* Hash key of a column: its set and owning site, -1 for a primary. */
+static int col_key(const sp_cols *c, size_t col)
 {
-	if (c->start[col + 1] - c->start[col] != n)
+	return c->own[col] ? c->site[col] : -1;
+}
+
+static int col_matches(const sp_cols *c, size_t col, const int *u, size_t n, int fsite)
+{
+	if (c->start[col + 1] - c->start[col] != n || col_key(c, col) != fsite)
 		return 0;
-	if (fsite >= 0 ? c->site[col] != fsite
-	               : col_persite(s, c->unit + c->start[col], n, c->site[col]))
-		return 0;
-	return memcmp(c->unit + c->start[col], u, n * sizeof(int)) == 0;
+	return n == 0 || memcmp(c->unit + c->start[col], u, n * sizeof(int)) == 0;
 }
 
 /* Slot of set (u, fsite) in the hash: holding it, or the empty slot for it. */
-static size_t hash_slot(const sp_sub *s, const sp_cols *c, const int *u, size_t n, int fsite)
+static size_t hash_slot(const sp_cols *c, const int *u, size_t n, int fsite)
 {
 	size_t mask = c->hcap - 1;
 	size_t i = (size_t)set_hash(u, n, fsite) & mask;
-	while (c->hslots[i] && !col_matches(s, c, c->hslots[i] - 1, u, n, fsite))
+	while (c->hslots[i] && !col_matches(c, c->hslots[i] - 1, u, n, fsite))
 		i = (i + 1) & mask;
 	return i;
 }
 
-static int hash_grow(const sp_sub *s, sp_cols *c)
+static int hash_grow(sp_cols *c)
 {
 	size_t ncap = c->hcap ? 2 * c->hcap : 1024;
 	size_t *old = c->hslots, ocap = c->hcap;
@@ -86,16 +94,14 @@ static int hash_grow(const sp_sub *s, sp_cols *c)
 			continue;
 		size_t col = old[i] - 1;
 		size_t n = c->start[col + 1] - c->start[col];
-		int fsite =
-		    col_persite(s, c->unit + c->start[col], n, c->site[col]) ? c->site[col] : -1;
-		c->hslots[hash_slot(s, c, c->unit + c->start[col], n, fsite)] = old[i];
+		c->hslots[hash_slot(c, c->unit + c->start[col], n, col_key(c, col))] = old[i];
 	}
 	free(old);
 	return 0;
 }
 
 static int col_push(const sp_sub *s, sp_cols *c, const int *u, size_t n, int site, double cost,
-                    long lo, size_t slot)
+                    long lo, int own, size_t slot)
 {
 	if (c->n + 1 >= c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 1024;
@@ -119,6 +125,14 @@ static int col_push(const sp_sub *s, sp_cols *c, const int *u, size_t n, int sit
 		if (!lo_)
 			return -1;
 		c->lo = lo_;
+		unsigned char *own_ = realloc(c->own, cap);
+		if (!own_)
+			return -1;
+		c->own = own_;
+		unsigned char *tail = realloc(c->tail, cap);
+		if (!tail)
+			return -1;
+		c->tail = tail;
 		c->cap = cap;
 	}
 	if (c->nnz + n > c->nzcap) {
@@ -140,6 +154,8 @@ static int col_push(const sp_sub *s, sp_cols *c, const int *u, size_t n, int sit
 	c->site[c->n] = site;
 	c->cost[c->n] = cost;
 	c->lo[c->n] = lo;
+	c->own[c->n] = (unsigned char)own;
+	c->tail[c->n] = !own; /* a primary is its set's only site so far */
 	int ub = col_persite(s, u, n, site) ? 1 : 1 << 30;
 	for (size_t i = 0; i < n; i++)
 		if (s->k[u[i]] < ub)
@@ -156,10 +172,10 @@ static int col_offer(const sp_sub *s, const sp_params *p, sp_cols *c, const int 
 {
 	if (!s->fixed[site] && n == 0)
 		return 0;
-	if ((c->n + 1) * 2 > c->hcap && hash_grow(s, c) < 0)
+	if ((c->n + 1) * 2 > c->hcap && hash_grow(c) < 0)
 		return -1;
-	int fsite = col_persite(s, u, n, site) ? site : -1;
-	size_t slot = hash_slot(s, c, u, n, fsite);
+	int own = col_persite(s, u, n, site);
+	size_t slot = hash_slot(c, u, n, own ? site : -1);
 	double cost = sp_cost(s, p, site, lo, wd);
 	if (c->hslots[slot]) {
 		size_t col = c->hslots[slot] - 1;
@@ -169,7 +185,7 @@ static int col_offer(const sp_sub *s, const sp_params *p, sp_cols *c, const int 
 		}
 		return 0;
 	}
-	return col_push(s, c, u, n, site, cost, lo, slot);
+	return col_push(s, c, u, n, site, cost, lo, own, slot);
 }
 
 typedef struct enum_state {
@@ -208,7 +224,8 @@ int cluster_enumerate(const sp_sub *s, const sp_params *p, sp_cols *c)
 {
 	memset(c, 0, sizeof(*c));
 	int *cur = malloc((size_t)(s->nu > 0 ? s->nu : 1) * sizeof(int));
-	if (!cur || hash_grow(s, c) < 0) {
+	c->packed = calloc((size_t)(s->ns > 0 ? s->ns : 1), 1);
+	if (!cur || !c->packed || hash_grow(c) < 0) {
 		free(cur);
 		return -1;
 	}
@@ -227,11 +244,125 @@ int cluster_enumerate(const sp_sub *s, const sp_params *p, sp_cols *c)
 	return rc;
 }
 
+static long find_set(const sp_cols *c, const int *u, size_t n, int site)
+{
+	size_t slot = hash_slot(c, u, n, site);
+	if (c->hslots[slot])
+		return (long)c->hslots[slot] - 1;
+	slot = hash_slot(c, u, n, -1);
+	if (c->hslots[slot] && c->site[c->hslots[slot] - 1] == site)
+		return (long)c->hslots[slot] - 1;
+	return -1;
+}
+
 long cluster_find(const sp_sub *s, const sp_cols *c, const sp_station *st)
 {
-	int fsite = col_persite(s, st->u, (size_t)st->n, st->site) ? st->site : -1;
-	size_t slot = hash_slot(s, c, st->u, (size_t)st->n, fsite);
-	return c->hslots[slot] ? (long)c->hslots[slot] - 1 : -1;
+	(void)s;
+	return find_set(c, st->u, (size_t)st->n, st->site);
+}
+
+/* Column of set u[0..n) at `site`, added (owned by the site) when missing. */
+static long col_at(const sp_sub *s, const sp_params *p, sp_cols *c, const int *u, size_t n,
+                   int site)
+{
+	long col = find_set(c, u, n, site);
+	if (col >= 0)
+		return col;
+	if ((c->n + 1) * 2 > c->hcap && hash_grow(c) < 0)
+		return -1;
+	long lo = 0;
+	double wd = 0;
+	for (size_t i = 0; i < n; i++) {
+		lo += s->plo[u[i]];
+		wd += sp_part(s, u[i]) * sp_dist(s, site, u[i]);
+	}
+	size_t slot = hash_slot(c, u, n, site);
+	if (col_push(s, c, u, n, site, sp_cost(s, p, site, lo, wd), lo, 1, slot) < 0)
+		return -1;
+	return (long)c->n - 1;
+}
+
+long cluster_add(const sp_sub *s, const sp_params *p, sp_cols *c, const sp_station *st)
+{
+	return col_at(s, p, c, st->u, (size_t)st->n, st->site);
+}
+
+typedef struct site_cost {
+	double cost;
+	int site;
+} site_cost;
+
+static int cmp_site_cost(const void *a, const void *b)
+{
+	const site_cost *x = a, *y = b;
+	if (x->cost != y->cost)
+		return x->cost < y->cost ? -1 : 1;
+	return (x->site > y->site) - (x->site < y->site);
+}
+
+/* Set u[0..n) whose tail column `q` stands on a packed site: columns at its
+ * sites in cost order (fixed sites have their own) up to the first unpacked
+ * one, which becomes the tail. -1 on ENOMEM. */
+static int extend_set(const sp_sub *s, const sp_params *p, sp_cols *c, size_t q, int *u,
+                      site_cost *sc)
+{
+	size_t n = c->start[q + 1] - c->start[q];
+	memcpy(u, c->unit + c->start[q], n * sizeof(int)); /* col_push may move c->unit */
+	c->tail[q] = 0;
+	int pivot = u[0];
+	for (size_t i = 1; i < n; i++)
+		if (s->us[u[i] + 1] - s->us[u[i]] < s->us[pivot + 1] - s->us[pivot])
+			pivot = u[i];
+	long lo = 0;
+	for (size_t i = 0; i < n; i++)
+		lo += s->plo[u[i]];
+	size_t m = 0;
+	for (size_t e = s->us[pivot]; e < s->us[pivot + 1]; e++) {
+		int j = s->usite[e];
+		double wd = 0;
+		size_t i = 0;
+		for (; i < n && !s->fixed[j]; i++) {
+			double d = sp_dist(s, j, u[i]);
+			if (d < 0)
+				break;
+			wd += sp_part(s, u[i]) * d;
+		}
+		if (i == n)
+			sc[m++] = (site_cost){sp_cost(s, p, j, lo, wd), j};
+	}
+	qsort(sc, m, sizeof(site_cost), cmp_site_cost);
+	for (size_t i = 0; i < m; i++) {
+		long col = col_at(s, p, c, u, n, sc[i].site);
+		if (col < 0)
+			return -1;
+		if (!c->packed[sc[i].site]) {
+			c->tail[col] = 1;
+			break;
+		}
+	}
+	return 0;
+}
+
+int cluster_pack(const sp_sub *s, const sp_params *p, sp_cols *c, const int *sites, int n)
+{
+	int added = 0;
+	for (int i = 0; i < n; i++)
+		if (!s->fixed[sites[i]] && !c->packed[sites[i]]) {
+			c->packed[sites[i]] = 1;
+			added++;
+		}
+	c->npacked += added;
+	if (added == 0)
+		return 0;
+	int *u = malloc((size_t)(s->nu > 0 ? s->nu : 1) * sizeof(int));
+	site_cost *sc = malloc((size_t)(s->ns > 0 ? s->ns : 1) * sizeof(site_cost));
+	int rc = u && sc ? added : -1;
+	for (size_t q = 0, n0 = c->n; q < n0 && rc >= 0; q++)
+		if (c->tail[q] && c->packed[c->site[q]] && extend_set(s, p, c, q, u, sc) < 0)
+			rc = -1;
+	free(u);
+	free(sc);
+	return rc;
 }
 
 void cluster_free(sp_cols *c)
@@ -242,6 +373,9 @@ void cluster_free(sp_cols *c)
 	free(c->ub);
 	free(c->cost);
 	free(c->lo);
+	free(c->own);
+	free(c->tail);
+	free(c->packed);
 	free(c->hslots);
 	memset(c, 0, sizeof(*c));
 }

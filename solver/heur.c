@@ -15,7 +15,10 @@
  *             to a third station to make room);
  *   reassign  move one unit (or one part of a split unit) to another station
  *             when that lowers the cost (walking, underfill);
- *   re-site   put each station on the least-cost site reaching all its units.
+ *   re-site   put each station on the least-cost free site reaching all its
+ *             units (a site holds one station; new stations open only on
+ *             free sites too, and a plan that still shares one, for want of
+ *             a free site, is no incumbent for model.c).
  * Every move keeps the solution feasible (reach, households_max), so the
  * result is always a valid incumbent for model.c. Deterministic: fixed scan
  * orders, ties broken by index.
@@ -260,14 +263,15 @@ static int construct(const sp_sub *s, const sp_params *p, sp_sol *sol)
 				rem[u]--;
 				continue;
 			}
-			int bj = -1, bn = 0;
+			int bj = -1, bn = 0, free_seen = 0;
 			long bh = -1;
 			double bw = 0;
-			size_t lim = s->us[u] + 32 < s->us[u + 1] ? s->us[u] + 32 : s->us[u + 1];
-			for (size_t q = s->us[u]; q < lim; q++) {
+			/* the 32 nearest free sites (a site holds one station) */
+			for (size_t q = s->us[u]; q < s->us[u + 1] && free_seen < 32; q++) {
 				int j = s->usite[q];
-				if (s->fixed[j])
+				if (s->fixed[j] || ix.head[j] >= 0)
 					continue;
+				free_seen++;
 				long hi;
 				int n = greedy_fill(s, p, rem, j, u, buf, &hi);
 				double wd = 0;
@@ -281,7 +285,8 @@ static int construct(const sp_sub *s, const sp_params *p, sp_sol *sol)
 					memcpy(best, buf, (size_t)n * sizeof(int));
 				}
 			}
-			if (bj < 0) { /* only fixed sites reach u: join one even if full */
+			if (bj < 0) { /* no free site reaches u: share the nearest (the
+				       * model then finds a plan without, or none exists) */
 				bj = s->usite[s->us[u]];
 				best[0] = u;
 				bn = 1;
@@ -391,20 +396,30 @@ static int reassign_pass(const sp_sub *s, const sp_params *p, sp_sol *sol)
 	return moves;
 }
 
+/* Move each station to the least-cost free site reaching its units. Returns
+ * the number of moves, -1 on ENOMEM. */
 static int resite_pass(const sp_sub *s, const sp_params *p, sp_sol *sol)
 {
+	unsigned char *busy = calloc((size_t)(s->ns ? s->ns : 1), 1); /* stations, saturating */
+	if (!busy)
+		return -1;
+	for (int i = 0; i < sol->n; i++)
+		busy[sol->st[i].site] += busy[sol->st[i].site] < 255;
 	int moves = 0;
 	for (int i = 0; i < sol->n; i++) {
 		sp_station *st = &sol->st[i];
 		if (s->fixed[st->site])
 			continue;
-		int j = sp_best_site(s, p, st->u, st->n, st->site, NULL);
+		busy[st->site]--;
+		int j = sp_best_site(s, p, st->u, st->n, st->site, busy);
 		if (j >= 0 && j != st->site) {
 			st->site = j;
 			sp_station_refresh(s, st);
 			moves++;
 		}
+		busy[st->site]++;
 	}
+	free(busy);
 	return moves;
 }
 

@@ -38,8 +38,8 @@
  *      for the whole component, and its sub-problems say "restricted");
  *   4. per sub-problem, in parallel: the heuristic incumbent (heur.c), then
  *      the MIP (model.c) with that incumbent and a time share proportional to
- *      its size; stations that landed on one site (split units) are spread to
- *      free sites reaching the same units;
+ *      its size; the model holds one station per site (model.c), so the
+ *      plan it proves is the plan written;
  *   5. assemble.c writes the plan tables.
  *
  * Threads, not processes: GLPK keeps its environment in thread-local storage
@@ -149,11 +149,6 @@ static void job_solve(void *ctx, size_t i)
 		j->failed = 1;
 		return;
 	}
-	if (sp_sol_spread(&j->sub, p, &inc) < 0) {
-		j->failed = 1;
-		sp_sol_free(&inc);
-		return;
-	}
 	double hleft = budget - (now_s() - t0);
 	if (model_solve(&j->sub, p, &j->cols, &inc, hleft > 0.05 ? hleft : 0.05, &j->res) < 0) {
 		if (j->res.err[0] == '\0') {
@@ -169,8 +164,6 @@ static void job_solve(void *ctx, size_t i)
 	} else {
 		sp_sol_free(&inc);
 	}
-	if (sp_sol_spread(&j->sub, p, &j->res.sol) < 0)
-		j->failed = 1;
 	j->res.objective = sp_sol_cost(&j->sub, p, &j->res.sol);
 	j->res.seconds = now_s() - t0;
 	cluster_free(&j->cols);

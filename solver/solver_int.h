@@ -51,6 +51,7 @@ typedef struct sp_sub {
 	double penalty;    /* cost of an avoidable underfilled station */
 	double dscale;     /* walking term: households * metres / dscale */
 	double time_limit; /* seconds for this sub-problem */
+	int stack;         /* 1: no plan has one station per site; split parts may stack */
 } sp_sub;
 
 typedef struct sp_station {
@@ -122,9 +123,15 @@ void sp_sub_free(sp_sub *s);
  * Fixed sites are never chosen (they hold their own station). */
 int sp_best_site(const sp_sub *s, const sp_params *p, const int *u, int n, int cur,
                  const unsigned char *avoid);
-/* Move stations sharing a site (split units) to the best free site reaching
- * their units, when there is one. -1 on ENOMEM. */
-int sp_sol_spread(const sp_sub *s, const sp_params *p, sp_sol *sol);
+/* 1 when the parts of unit u may stand together, alone, on one site: it has
+ * more parts than sites in reach, or it is split and s->stack is set (the
+ * model with one station per site was infeasible). */
+int sp_short(const sp_sub *s, int u);
+/* Sites holding more than one station of `sol` (fixed sites included),
+ * except stacks of stations each serving a part of a short unit alone,
+ * ascending, into `out`
+ * (room for s->ns); returns how many. */
+int sp_sol_shared(const sp_sub *s, const sp_sol *sol, int *out);
 
 /* heur.c: greedy construction plus local search (drop, reassign, re-site).
  * Fills `out` (empty on entry) with a feasible solution; -1 on ENOMEM. */
@@ -136,7 +143,12 @@ int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *so
 
 /* cluster.c: set-partitioning columns. Column c serves units
  * unit[start[c] .. start[c+1]) (ascending) from site[c]; it may be taken at
- * most ub[c] times (split units). */
+ * most ub[c] times (split units). A column is either its unit set's primary
+ * (own 0: the set at its least-cost site, looked up by the set alone) or
+ * owned by its site (own 1: looked up by set and site). Packed sites carry
+ * the row "at most one station here" in the model; for every set, columns
+ * exist at each of its sites in cost order up to the first site that is not
+ * packed (tail marks that last one), so the model stays a relaxation. */
 typedef struct sp_cols {
 	size_t n, cap, nnz, nzcap;
 	size_t *start;
@@ -145,7 +157,10 @@ typedef struct sp_cols {
 	int *ub;
 	double *cost;
 	long *lo;
-	size_t *hslots; /* hash table of unit sets: column index + 1, 0 = empty */
+	unsigned char *own, *tail;
+	unsigned char *packed; /* per local site */
+	int npacked;
+	size_t *hslots; /* hash table of (unit set, owning site): column index + 1 */
 	size_t hcap;
 } sp_cols;
 
@@ -153,9 +168,15 @@ typedef struct sp_cols {
  * underfilled column). Returns 0, 1 when more than p->max_cols columns would
  * be needed (then `c` is freed), -1 on ENOMEM. */
 int cluster_enumerate(const sp_sub *s, const sp_params *p, sp_cols *c);
-/* Column of a station (its unit set at the least-cost site, or at its fixed
- * site), -1 if none. */
+/* Column of a station: its unit set at exactly its site, -1 if none. */
 long cluster_find(const sp_sub *s, const sp_cols *c, const sp_station *st);
+/* The same, adding the column when it is missing (the station must be a
+ * feasible one: every member in reach of its site). -1 on ENOMEM. */
+long cluster_add(const sp_sub *s, const sp_params *p, sp_cols *c, const sp_station *st);
+/* Pack sites[0..n) (non-fixed), then give every set whose tail stands on a
+ * packed site its next sites in cost order, up to the first unpacked one.
+ * Returns the number of sites newly packed, -1 on ENOMEM. */
+int cluster_pack(const sp_sub *s, const sp_params *p, sp_cols *c, const int *sites, int n);
 void cluster_free(sp_cols *c);
 
 /* One sub-problem through the pipeline (solver.c, assemble.c). */
@@ -178,8 +199,8 @@ int assemble_plan(const sp_world *w, sp_job *jobs, size_t njobs, plan *out);
 /* model.c: the set-partitioning MIP through the GLPK C API, with `inc` as
  * incumbent. Fills res (objective, bound, gap, status, solution). Returns 0,
  * or -1 with res->err set when GLPK failed. */
-int model_solve(const sp_sub *s, const sp_params *p, const sp_cols *c, const sp_sol *inc,
-                double seconds, sp_result *res);
+int model_solve(sp_sub *s, const sp_params *p, sp_cols *c, const sp_sol *inc, double seconds,
+                sp_result *res);
 
 /* glpk_bridge.c: the one place GLPK messages and errors enter a status. */
 int glpk_bridge_threads_ok(void); /* glp_config("TLS") is set */

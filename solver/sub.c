@@ -215,29 +215,34 @@ void sp_sub_free(sp_sub *s)
 	memset(s, 0, sizeof(*s));
 }
 
-int sp_sol_spread(const sp_sub *s, const sp_params *p, sp_sol *sol)
+int sp_short(const sp_sub *s, int u)
 {
-	unsigned char *used = calloc((size_t)(s->ns ? s->ns : 1), 1);
-	if (!used)
-		return -1;
-	for (int i = 0; i < sol->n; i++)
-		used[sol->st[i].site] = 1;
-	for (int i = 1; i < sol->n; i++) {
-		sp_station *st = &sol->st[i];
-		int shared = 0;
-		for (int t = 0; t < i && !shared; t++)
-			shared = sol->st[t].site == st->site;
-		if (!shared || s->fixed[st->site])
+	return (size_t)s->k[u] > s->us[u + 1] - s->us[u] || (s->stack && s->k[u] > 1);
+}
+
+/* Station i serves one part of a unit short of sites, and nothing else. */
+static int stacked_part(const sp_sub *s, const sp_station *st)
+{
+	return st->n == 1 && sp_short(s, st->u[0]);
+}
+
+int sp_sol_shared(const sp_sub *s, const sp_sol *sol, int *out)
+{
+	int n = 0;
+	for (int i = 0; i < sol->n; i++) {
+		const sp_station *a = &sol->st[i];
+		int first = 1, bad = 0;
+		for (int t = 0; t < sol->n && first; t++)
+			first = t >= i || sol->st[t].site != a->site;
+		if (!first)
 			continue;
-		int j = sp_best_site(s, p, st->u, st->n, -1, used);
-		if (j >= 0 &&
-		    (st->lo >= p->hmin || sp_isolated(s, p, j) == sp_isolated(s, p, st->site))) {
-			st->site = j;
-			used[j] = 1;
-			sp_station_refresh(s, st);
+		for (int t = i + 1; t < sol->n && !bad; t++) {
+			const sp_station *b = &sol->st[t];
+			bad = b->site == a->site && !(stacked_part(s, a) && stacked_part(s, b));
 		}
+		if (bad)
+			out[n++] = a->site;
 	}
-	free(used);
-	sp_sol_sort(sol);
-	return 0;
+	qsort(out, (size_t)n, sizeof(int), cmp_int);
+	return n;
 }

@@ -19,7 +19,9 @@
  *   - every existing station is in the plan exactly once, with kind existing;
  *   - no two stations stand on one site (a station is one facility at one
  *     place: two at a point would be one station over the band, and a split
- *     unit's k stations must be k places).
+ *     unit's k stations must be k places), except stations each serving a
+ *     part of a split unit alone (the solver stacks those only when no plan
+ *     with one station per site exists).
  */
 #include "plan.h"
 
@@ -156,11 +158,33 @@ static void check_units(const inputs *in, const site_table *sites, const reach *
 	free(unc);
 }
 
-static void check_stations(const inputs *in, const site_table *sites, const scenario *sc,
-                           const plan *p, vctx *v, const long *hs, const int *ns)
+/* Station s serves one split unit alone: its parts may share a site. */
+static int stack_unit(const inputs *in, const site_table *sites, const reach *r, const scenario *sc,
+                      const plan *p, const int *ns, size_t s)
+{
+	if (ns[s] != 1)
+		return -1;
+	int u = -1;
+	for (size_t a = 0; a < p->nassign && u < 0; a++)
+		if ((size_t)p->assign[a].station == s)
+			u = p->assign[a].unit;
+	if (u < 0 || (size_t)u >= in->nunits)
+		return -1;
+	long need = (in->units[u].households + sc->households_max - 1) / sc->households_max;
+	(void)r;
+	(void)sites;
+	return need > 1 ? u : -1;
+}
+
+static void check_stations(const inputs *in, const site_table *sites, const reach *r,
+                           const scenario *sc, const plan *p, vctx *v, const long *hs,
+                           const int *ns)
 {
 	int *seen = calloc(sites->n ? sites->n : 1, sizeof(int));
-	if (!seen) {
+	size_t *first = calloc(sites->n ? sites->n : 1, sizeof(size_t));
+	if (!seen || !first) {
+		free(seen);
+		free(first);
 		violation(v, "out of memory");
 		return;
 	}
@@ -171,8 +195,13 @@ static void check_stations(const inputs *in, const site_table *sites, const scen
 			continue;
 		}
 		int existing = sites->sites[st->site].source == SITE_EXISTING;
-		if (seen[st->site]++)
-			violation(v, "two stations on site %d", st->site);
+		if (seen[st->site]++ == 0) {
+			first[st->site] = s;
+		} else {
+			if (stack_unit(in, sites, r, sc, p, ns, s) < 0 ||
+			    stack_unit(in, sites, r, sc, p, ns, first[st->site]) < 0)
+				violation(v, "two stations on site %d", st->site);
+		}
 		if (existing) {
 			if (st->kind != STATION_EXISTING)
 				violation(v, "station %zu at an existing site has kind %s", s,
@@ -210,6 +239,7 @@ static void check_stations(const inputs *in, const site_table *sites, const scen
 		if (sites->sites[j].source == SITE_EXISTING && !seen[j])
 			violation(v, "existing station at site %zu is missing", j);
 	free(seen);
+	free(first);
 }
 
 int plan_verify(const inputs *in, const site_table *sites, const reach *r, const scenario *sc,
@@ -227,7 +257,7 @@ int plan_verify(const inputs *in, const site_table *sites, const reach *r, const
 	} else {
 		check_assignments(in, sites, r, sc, p, &v, hs, ns, served, nstu);
 		check_units(in, sites, r, sc, p, &v, served, nstu);
-		check_stations(in, sites, sc, p, &v, hs, ns);
+		check_stations(in, sites, r, sc, p, &v, hs, ns);
 	}
 	free(hs);
 	free(ns);

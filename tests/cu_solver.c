@@ -288,6 +288,43 @@ static void test_objectives(void)
 	fx_done(f2, &p2);
 }
 
+/* Two pairs of communities whose least-cost site is the same point S0
+ * (0, 0), the only other site S1 at (300, 0): one pair must walk to S1. Units
+ * of 2,000 (a pair of 4,000 is in the band, a lone one is not, three are
+ * over the maximum): u0 (100, 0), u1 (0, 100), u2 (0, -150), u3 (-100, 0),
+ * at 100, 100, 150, 100 m from S0 and 200, 316.2, 335.4, 400 m from S1.
+ * Extra walk to S1: 100, 216.2, 185.4, 300, so {u0, u2} goes to S1: 2,000 *
+ * (100 + 100 + 200 + sqrt(112500)) household-m. With both stations at S0
+ * (one station of 8,000 in truth) it would be 2,000 * 450. */
+static void test_two_sets_one_best_site(void)
+{
+	fx *f = fx_new();
+	plan p;
+	double xy[4][2] = {{100, 0}, {0, 100}, {0, -150}, {-100, 0}};
+	for (int i = 0; i < 4; i++)
+		fx_unit(f, 2000, UNIT_URBAN, xy[i][0], xy[i][1]);
+	int s0 = fx_site(f, 0, 0, SITE_GRID, -1);
+	int s1 = fx_site(f, 300, 0, SITE_GRID, -1);
+	f->sc.objective = OBJECTIVE_MIN_DISTANCE;
+	CU_ASSERT_EQUAL_FATAL(fx_solve(f, &p), STATUS_OK);
+	double best = 2000.0 * (400.0 + sqrt(112500.0));
+	CU_ASSERT_EQUAL_FATAL(p.nstations, 2);
+	CU_ASSERT_EQUAL(p.stations[0].site, s0);
+	CU_ASSERT_EQUAL(p.stations[1].site, s1);
+	CU_ASSERT_EQUAL(p.stations[0].households, 4000);
+	CU_ASSERT_EQUAL(p.stations[1].households, 4000);
+	for (size_t a = 0; a < p.nassign; a++) /* u0 and u2 at S1 */
+		CU_ASSERT_EQUAL(p.assign[a].station, p.assign[a].unit % 2 == 0 ? 1 : 0);
+	CU_ASSERT_DOUBLE_EQUAL(walk_sum(&p), best, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(p.objective, best / 1000.0, 1e-9);
+	CU_ASSERT_TRUE(p.bound <= p.objective + 1e-9);
+	CU_ASSERT_TRUE(p.bound >= best / 1000.0 * (1 - f->sc.mip_gap));
+	CU_ASSERT_TRUE(p.proven);
+	CU_ASSERT_STRING_EQUAL(p.status, "optimal");
+	assert_verified(f, &p);
+	fx_done(f, &p);
+}
+
 /* Deterministic pseudo-random generator (tests must not depend on libc rand). */
 static unsigned long lcg(unsigned long *s)
 {
@@ -359,6 +396,6 @@ void solver_suite_setup(void)
 	             CU_TEST_ENTRY(test_isolated_underfilled), CU_TEST_ENTRY(test_village),
 	             CU_TEST_ENTRY(test_existing_reused), CU_TEST_ENTRY(test_existing_alone),
 	             CU_TEST_ENTRY(test_uncovered), CU_TEST_ENTRY(test_chain_band_infeasible),
-	             CU_TEST_ENTRY(test_objectives),
+	             CU_TEST_ENTRY(test_objectives), CU_TEST_ENTRY(test_two_sets_one_best_site),
 	             CU_TEST_ENTRY(test_random_verified_deterministic));
 }
