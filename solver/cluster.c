@@ -309,13 +309,8 @@ static int extend_set(const sp_sub *s, const sp_params *p, sp_cols *c, size_t q,
 	size_t n = c->start[q + 1] - c->start[q];
 	memcpy(u, c->unit + c->start[q], n * sizeof(int)); /* col_push may move c->unit */
 	c->tail[q] = 0;
-	int pivot = u[0];
-	for (size_t i = 1; i < n; i++)
-		if (s->us[u[i] + 1] - s->us[u[i]] < s->us[pivot + 1] - s->us[pivot])
-			pivot = u[i];
-	long lo = 0;
-	for (size_t i = 0; i < n; i++)
-		lo += s->plo[u[i]];
+	long lo;
+	int pivot = sp_pivot(s, u, (int)n, &lo);
 	size_t m = 0;
 	for (size_t e = s->us[pivot]; e < s->us[pivot + 1]; e++) {
 		int j = s->usite[e];

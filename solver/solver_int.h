@@ -118,6 +118,9 @@ void sp_sol_sort(sp_sol *sol);
 void sp_sol_free(sp_sol *sol);
 int sp_sol_copy(sp_sol *dst, const sp_sol *src);
 void sp_sub_free(sp_sub *s);
+/* Of set u[0..n) (n >= 1): the member with the fewest sites (whose list a
+ * scan for common sites walks) and, in *lo, the households of its parts. */
+int sp_pivot(const sp_sub *s, const int *u, int n, long *lo);
 /* Best site (least cost) reaching every member, preferring `cur` on ties,
  * skipping sites with avoid[site] set (avoid may be NULL); returns -1 if none.
  * Fixed sites are never chosen (they hold their own station). */

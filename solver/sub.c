@@ -156,19 +156,26 @@ fail:
 	return -1;
 }
 
+int sp_pivot(const sp_sub *s, const int *u, int n, long *lo)
+{
+	int pivot = u[0];
+	*lo = s->plo[u[0]];
+	for (int i = 1; i < n; i++) {
+		if (s->us[u[i] + 1] - s->us[u[i]] < s->us[pivot + 1] - s->us[pivot])
+			pivot = u[i];
+		*lo += s->plo[u[i]];
+	}
+	return pivot;
+}
+
 int sp_best_site(const sp_sub *s, const sp_params *p, const int *u, int n, int cur,
                  const unsigned char *avoid)
 {
 	if (n == 0)
 		return cur;
 	/* scan the sites of the member with the fewest, check the others */
-	int pivot = u[0];
-	for (int i = 1; i < n; i++)
-		if (s->us[u[i] + 1] - s->us[u[i]] < s->us[pivot + 1] - s->us[pivot])
-			pivot = u[i];
-	long lo = 0;
-	for (int i = 0; i < n; i++)
-		lo += s->plo[u[i]];
+	long lo;
+	int pivot = sp_pivot(s, u, n, &lo);
 	int best = -1;
 	double bestc = 0;
 	for (size_t q = s->us[pivot]; q < s->us[pivot + 1]; q++) {
