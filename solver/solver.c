@@ -377,6 +377,44 @@ static void fill_subs(const sp_world *w, sp_job *jobs, size_t njobs, plan *out, 
 	(void)ncomp;
 }
 
+/* Stations stacked on one site only happen when no plan with one station per
+ * site exists (the parts of a split unit with fewer free sites in reach than
+ * parts): the plan is still the best one, but a planner must see it. One
+ * warning per shared site. */
+static void warn_stacked(const inputs *in, const site_table *sites, const plan *p, status *st)
+{
+	for (size_t a = 0; a < p->nstations;) {
+		size_t b = a + 1;
+		while (b < p->nstations && p->stations[b].site == p->stations[a].site)
+			b++;
+		if (b - a > 1) {
+			const site *si = &sites->sites[p->stations[a].site];
+			char units[256] = "";
+			size_t len = 0;
+			int last = -1;
+			long h = 0;
+			for (size_t k = 0; k < p->nassign; k++) { /* sorted by unit */
+				const plan_assign *pa = &p->assign[k];
+				if (pa->station < (int)a || pa->station >= (int)b)
+					continue;
+				h += pa->households;
+				if (pa->unit != last && len < sizeof(units))
+					len += (size_t)snprintf(units + len, sizeof(units) - len,
+					                        "%s'%s'", last < 0 ? "" : ", ",
+					                        in->units[pa->unit].id);
+				last = pa->unit;
+			}
+			status_problem_add(
+			    st, SEV_WARNING, "solver",
+			    "%zu stations share the site at (%.1f, %.1f): they serve "
+			    "parts of split unit(s) %s (%ld households) and no other "
+			    "free site within walking distance can take a part",
+			    b - a, si->x, si->y, units, h);
+		}
+		a = b;
+	}
+}
+
 status_code solver_solve(const inputs *in, const site_table *sites, const reach *r,
                          const scenario *sc, plan *out, status *st)
 {
@@ -456,6 +494,7 @@ status_code solver_solve(const inputs *in, const site_table *sites, const reach 
 	fill_subs(&w, jobs, njobs, out, cut, cbound, cobj, (int)ncomp);
 	if (assemble_plan(&w, jobs, njobs, out) < 0)
 		goto nomem;
+	warn_stacked(in, sites, out, st);
 
 	/* overall: components add up; cut components use their whole bound */
 	double obj = 0, bound = 0;
