@@ -23,9 +23,9 @@ mkdir -p "$work"
 [ -x "$bin" ] || { echo "bench: '$bin' not built" >&2; exit 1; }
 [ -x "$build/tools/baseline" ] || { echo "bench: '$build/tools/baseline' not built (make tools)" >&2; exit 1; }
 command -v glpsol >/dev/null || { echo "bench: glpsol not found (apt-get install glpk-utils)" >&2; exit 1; }
-if ! ls "$build"/cities/*/scenario.ini >/dev/null 2>&1; then
-	"$root/scripts/mkcities.sh" "$build" >&2
-fi
+# (re)generate the cities: mkcities.sh skips a city whose files are newer
+# than the generator and the source data
+"$root/scripts/mkcities.sh" "$build" >&2
 
 # field after a label on the line that contains it: val FILE PATTERN FIELD#
 val() { grep -m1 -- "$2" "$1" | awk -v f="$3" '{ print $f }'; }
