@@ -709,6 +709,37 @@ static void test_yinchuan_rule(void)
 
 /* ---- 5. one plan, consistent -------------------------------------------- */
 
+/* The run record holds wall-clock seconds only when asked (output.timings),
+ * so that by default the same inputs give the same bytes. The write stage
+ * cannot time itself into the file it writes: read to solve are recorded. */
+static void test_run_timings(void)
+{
+	const e2e_plan *base = plan_base();
+	const e2e_plan *t = plan_get("timings", DEMO_INI, "--set output.timings=true");
+	CU_ASSERT_EQUAL_FATAL(base->rc, 0);
+	CU_ASSERT_EQUAL_FATAL(t->rc, 0);
+	GDALDatasetH db = ds_open(base->path), dt = ds_open(t->path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dt);
+	CU_ASSERT_EQUAL(sql_num(db, "select timings from run"), 0);
+	CU_ASSERT_EQUAL(sql_num(db, "select seconds is null and stages is null from run"), 1);
+	CU_ASSERT_EQUAL(sql_num(dt, "select timings from run"), 1);
+	CU_ASSERT(sql_num(dt, "select seconds from run") > 0);
+	char *stages = sql_text(dt, "select stages from run");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(stages);
+	const char *want[] = {"read=", "sites=", "reach=", "solve="};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		CU_ASSERT_PTR_NOT_NULL(strstr(stages, want[i]));
+	CU_ASSERT_EQUAL(sql_num(dt, "select count(*) from run_subproblems where seconds is null"),
+	                0);
+	char *params = sql_text(dt, "select parameters from run");
+	CU_ASSERT(has_line(params, "output.timings = true"));
+	free(params);
+	free(stages);
+	GDALClose(db);
+	GDALClose(dt);
+}
+
 static void test_plan_consistency(void)
 {
 	const e2e_plan *b = plan_base();
@@ -1039,8 +1070,8 @@ void e2e_suite_setup(void)
 	CU_SUITE_ADD("e2e", NULL, e2e_clean, CU_TEST_ENTRY(test_existing),
 	             CU_TEST_ENTRY(test_exclusion), CU_TEST_ENTRY(test_candidates_only),
 	             CU_TEST_ENTRY(test_yinchuan_rule), CU_TEST_ENTRY(test_plan_consistency),
-	             CU_TEST_ENTRY(test_threads_record_only), CU_TEST_ENTRY(test_threads_same_plan),
-	             CU_TEST_ENTRY(test_point_villages),
+	             CU_TEST_ENTRY(test_run_timings), CU_TEST_ENTRY(test_threads_record_only),
+	             CU_TEST_ENTRY(test_threads_same_plan), CU_TEST_ENTRY(test_point_villages),
 	             CU_TEST_ENTRY(test_writer_valid_geometries), CU_TEST_ENTRY(test_csv_join),
 	             CU_TEST_ENTRY(test_check_summary), CU_TEST_ENTRY(test_check_fixtures),
 	             CU_TEST_ENTRY(test_solver_distinct_sites));
