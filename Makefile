@@ -22,8 +22,9 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SAN) -Iinclude -I$(BUILD) $(shell pkg-conf
 LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lglpk -lpthread -lm
 BIN      ?= stationplan
 
-LIB_SRC  := $(sort $(wildcard io/*.c solver/*.c src/*.c))
-LIB_SRC  := $(filter-out src/main.c,$(LIB_SRC))
+FLOORS   := src/core src/geom src/compare src/cli io solver
+LIB_SRC  := $(sort $(foreach d,$(FLOORS),$(wildcard $(d)/*.c)))
+LIB_SRC  := $(filter-out src/cli/main.c,$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(sort $(wildcard tests/cu_*.c))
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
@@ -53,7 +54,7 @@ $(BUILD)/libstationplan.a: $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BIN): $(BUILD)/src/main.o $(BUILD)/libstationplan.a
+$(BIN): $(BUILD)/src/cli/main.o $(BUILD)/libstationplan.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(OPT) $(SAN) -o $@ $^ $(LDLIBS_ALL)
 
@@ -124,7 +125,7 @@ cities: $(TOOLS)
 	$(Q)scripts/mkcities.sh $(BUILD)
 
 format:
-	$(Q)clang-format -i $(wildcard src/*.c io/*.c solver/*.c tests/*.c tools/*.c include/*.h src/*.h io/*.h solver/*.h)
+	$(Q)clang-format -i $(wildcard $(foreach d,$(FLOORS) tests tools include,$(d)/*.c $(d)/*.h))
 
 clean:
 	rm -rf build $(BIN)

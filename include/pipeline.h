@@ -9,7 +9,7 @@
 #ifndef STATIONPLAN_PIPELINE_H
 #define STATIONPLAN_PIPELINE_H
 
-#include "output.h"
+#include "gpkg.h"
 #include "plan.h"
 #include "scenario.h"
 #include "status.h"

@@ -1,9 +1,8 @@
 /*
  * plan.h: the solver's result tables, which io writes as layers.
  *
- * solver_solve() places stations under the scenario's rules (see
- * solver/solver.c for the formulation and why). The plan refers to units by
- * index into inputs.units and to sites by index into site_table.sites.
+ * solver_solve() (solver.h) fills them; the plan refers to units by index
+ * into inputs.units and to sites by index into site_table.sites.
  */
 #ifndef STATIONPLAN_PLAN_H
 #define STATIONPLAN_PLAN_H
@@ -12,6 +11,7 @@
 
 #include "inputs.h"
 #include "scenario.h"
+#include "reach.h"
 #include "sites.h"
 #include "status.h"
 
@@ -69,34 +69,8 @@ typedef struct plan {
 	int proven; /* 1 if gap <= mip_gap everywhere */
 } plan;
 
-/* Solve. Returns STATUS_OK, or STATUS_INTERNAL with `st` set on a library
- * failure. Not proving the gap is not an error here: see plan.proven. */
-status_code solver_solve(const inputs *in, const site_table *sites, const reach *r,
-                         const scenario *sc, plan *out, status *st);
 void plan_free(plan *p);
 
-/* Independent verifier: checks radius, band (except flagged underfilled),
- * every household served exactly once, one station per village, existing
- * stations kept. Returns the number of violations, describing the first in
- * `msg`. Used by tests and, with -v, by `run`. */
-int plan_verify(const inputs *in, const site_table *sites, const reach *r, const scenario *sc,
-                const plan *p, char *msg, size_t msgsize);
-
 const char *station_kind_name(station_kind k); /* "urban", "village", "existing" */
-
-/* The baseline of `make bench`: the compact textbook model of the same urban
- * instance (integer y_j stations per allowed site, binary x_ij per reach
- * pair, capacity rows sum_i h_i x_ij <= max y_j, band rows >= min y_j at
- * sites that are not isolated, existing sites y_j >= 1; objective
- * sum_j y_j plus the same walking tie-break), written to `path` as free MPS
- * through glp_write_mps. Villages are not in it (one station each, fixed):
- * their count is returned in *nvillages so totals compare. Returns STATUS_OK,
- * STATUS_INTERNAL with `st` set on a write or memory failure. */
-typedef struct baseline_info {
-	size_t nunits, nsites, nrows, ncols, nnz, nvillages;
-} baseline_info;
-status_code baseline_write_mps(const inputs *in, const site_table *sites, const reach *r,
-                               const scenario *sc, const char *path, baseline_info *info,
-                               status *st);
 
 #endif

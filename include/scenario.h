@@ -5,7 +5,7 @@
  * README.md). scenario_init() sets every default; scenario_load() reads a
  * file over them; scenario_set() applies one `--set section.key=value`;
  * scenario_validate() checks the values together and names the bad one.
- * Every key is described once, in the key table of io/scenario.c, which also
+ * Every key is described once, in the key table of src/core/scenario.c, which also
  * drives the `run` record and `compare`'s parameter diff.
  */
 #ifndef STATIONPLAN_SCENARIO_H
@@ -101,5 +101,11 @@ const char *scenario_key_name(size_t i); /* "rules.households_min" */
 void scenario_key_value(const scenario *sc, size_t i, char *buf, size_t bufsize);
 
 void scenario_free(scenario *sc);
+
+/* 1 for a connection string or GDAL virtual path ("PG:...", "GPKG:...",
+ * "/vsizip/..."), which is neither checked for existence nor joined to the
+ * scenario's folder; 0 for a plain file path (a drive letter is not a
+ * prefix: at least two letters before the colon). */
+int scenario_path_is_connection(const char *path);
 
 #endif

@@ -9,7 +9,7 @@
  * errors itself: main prints the status and returns its code as exit status.
  *
  * Library messages are bridged in exactly one place each: GDAL in
- * io/gdal_bridge.c, GEOS in src/geos_ctx.c, GLPK in solver/glpk_bridge.c.
+ * io/gdal_bridge.c, GEOS in src/geom/geos_ctx.c, GLPK in solver/glpk_bridge.c.
  */
 #ifndef STATIONPLAN_STATUS_H
 #define STATIONPLAN_STATUS_H

@@ -25,7 +25,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
-#include "output.h"
+#include "gpkg.h"
 
 /* Radius of the circle standing for a point unit in the polygon layers
  * (assignments, service_areas, uncovered), in working-CRS metres. Such rows

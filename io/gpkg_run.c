@@ -8,7 +8,7 @@
  * known); `command` the command that reproduces the plan. Wall-clock
  * seconds (`seconds`, `stages`, run_subproblems.seconds) are written only
  * when timings are wanted, since they would make two runs differ; see
- * include/output.h.
+ * include/gpkg.h.
  */
 #include <stdio.h>
 #include <stdlib.h>

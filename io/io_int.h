@@ -1,6 +1,7 @@
 /*
- * io_int.h: internal to io/: the GDAL bridge and small shared helpers.
- * Nothing outside io/ includes this file or any GDAL header.
+ * io_int.h: internal to io/: small helpers shared by the readers and
+ * writers. Included only inside io/ and by io's own unit tests
+ * (tests/cu_read.c).
  */
 #ifndef STATIONPLAN_IO_INT_H
 #define STATIONPLAN_IO_INT_H
@@ -15,24 +16,7 @@
 #include "scenario.h"
 #include "status.h"
 
-/* Register GDAL drivers once (thread-safe, idempotent) and set the config
- * options stationplan relies on. */
-void gdal_bridge_init(void);
-
-/* Route GDAL's messages into a quiet per-thread collector for the span of an
- * io call, instead of GDAL printing them to stderr. Calls nest. */
-void gdal_bridge_push(void);
-void gdal_bridge_pop(void);
-
-/* After a GDAL call failed: record a fatal error "<formatted>: <GDAL's last
- * message>" (or just the formatted part when GDAL said nothing), reading
- * CPLGetLastErrorMsg() right away, and return `code`. This is the only place
- * GDAL messages enter a status. */
-status_code gdal_fail(status *st, status_code code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* GDAL's last message text ("" if none), valid until the next GDAL call. */
-const char *gdal_last_msg(void);
+#include "gdal_bridge.h"
 
 /* ---- reading inputs (io/read_*.c) ---- */
 
@@ -42,12 +26,6 @@ const char *gdal_last_msg(void);
  * failure; on success the caller closes *ds (GDALClose). */
 int read_source_open(const char *key, const char *path, const char *layer, const char *open_options,
                      GDALDatasetH *ds, OGRLayerH *lyr, status *st);
-
-/* 1 for a connection string or GDAL virtual path ("PG:...", "GPKG:...",
- * "/vsizip/..."), which is neither checked for existence nor joined to the
- * scenario's folder; 0 for a plain file path (a drive letter is not a
- * prefix: at least two letters before the colon). */
-int read_source_is_connection(const char *path);
 
 /* Index of field `name` in `lyr`, or -1. */
 int read_source_field(OGRLayerH lyr, const char *name);

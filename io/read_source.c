@@ -15,19 +15,6 @@
 
 #include <cpl_string.h>
 
-int read_source_is_connection(const char *path)
-{
-	if (!strncmp(path, "/vsi", 4))
-		return 1;
-	const char *colon = strchr(path, ':');
-	if (!colon || colon - path < 2)
-		return 0;
-	for (const char *p = path; p < colon; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
-			return 0;
-	return 1;
-}
-
 static void layer_names(GDALDatasetH ds, char *buf, size_t bufsize)
 {
 	size_t n = 0;
@@ -44,7 +31,7 @@ int read_source_open(const char *key, const char *path, const char *layer, const
 	char names[512];
 	*ds = NULL;
 	*lyr = NULL;
-	if (!read_source_is_connection(path) && stat(path, &sb) != 0) {
+	if (!scenario_path_is_connection(path) && stat(path, &sb) != 0) {
 		status_problem_add(st, SEV_ERROR, "file", "%s = %s: no such file", key, path);
 		return -1;
 	}

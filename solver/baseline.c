@@ -9,6 +9,7 @@
  * it is directly comparable with ours. Its LP bound is weak (x_ij may be
  * spread thinly over many y_j), which is the point of the comparison.
  */
+#include "baseline.h"
 #include "solver_int.h"
 
 #include <glpk.h>

@@ -49,6 +49,7 @@
  * in a fixed order of operations), unless a time limit cuts a search short.
  */
 #define _GNU_SOURCE /* qsort_r */
+#include "solver.h"
 #include "solver_int.h"
 #include "progress.h"
 

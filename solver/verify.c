@@ -1,5 +1,5 @@
 /*
- * verify.c: plan_verify(), an independent check of a plan against the rules.
+ * verify.c: verify_plan(), an independent check of a plan against the rules.
  *
  * Written against include/plan.h and the raw input tables only: it shares no
  * code path with the solver (no sub-problems, no columns, no cost function),
@@ -23,6 +23,7 @@
  *     part of a split unit alone (the solver stacks those only when no plan
  *     with one station per site exists).
  */
+#include "verify.h"
 #include "plan.h"
 
 #include <math.h>
@@ -242,7 +243,7 @@ static void check_stations(const inputs *in, const site_table *sites, const reac
 	free(first);
 }
 
-int plan_verify(const inputs *in, const site_table *sites, const reach *r, const scenario *sc,
+int verify_plan(const inputs *in, const site_table *sites, const reach *r, const scenario *sc,
                 const plan *p, char *msg, size_t msgsize)
 {
 	vctx v = {0, msg, msgsize};

@@ -22,7 +22,7 @@
 
 #include "compare.h"
 #include "cu_tester.h"
-#include "table_print.h"
+#include "table.h"
 
 /* ---- building plan files ------------------------------------------------- */
 
@@ -194,8 +194,8 @@ static void test_read_plan(void)
 {
 	status st;
 	status_init(&st);
-	compare_plan p;
-	CU_ASSERT_EQUAL_FATAL(plan_read(path_a, &p, &st), STATUS_OK);
+	planfile p;
+	CU_ASSERT_EQUAL_FATAL(planfile_read(path_a, &p, &st), STATUS_OK);
 	CU_ASSERT_STRING_EQUAL(p.crs, "EPSG:4549");
 	CU_ASSERT_FALSE(p.geographic);
 	CU_ASSERT_DOUBLE_EQUAL(p.walk_distance_m, 1000, 1e-9);
@@ -208,7 +208,7 @@ static void test_read_plan(void)
 	CU_ASSERT_STRING_EQUAL(p.stations[2].street, "街道乙");
 	CU_ASSERT_EQUAL(p.stations[2].underfilled, 1);
 	CU_ASSERT_EQUAL(p.uncovered[0].households, 300);
-	compare_plan_free(&p);
+	planfile_free(&p);
 	status_free(&st);
 }
 
@@ -216,12 +216,12 @@ static void test_diff_tables(void)
 {
 	status st;
 	status_init(&st);
-	compare_plan a, b;
+	planfile a, b;
 	compare_result r;
 	compare_options opt;
 	compare_options_init(&opt);
-	CU_ASSERT_EQUAL_FATAL(plan_read(path_a, &a, &st), STATUS_OK);
-	CU_ASSERT_EQUAL_FATAL(plan_read(path_b, &b, &st), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(planfile_read(path_a, &a, &st), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(planfile_read(path_b, &b, &st), STATUS_OK);
 	CU_ASSERT_EQUAL_FATAL(compare_plans(&a, &b, &opt, &r, &st), STATUS_OK);
 
 	CU_ASSERT_EQUAL_FATAL(r.nparams, 2);
@@ -261,15 +261,15 @@ static void test_diff_tables(void)
 	CU_ASSERT_EQUAL(r.changes[4].b_id, 13);
 
 	compare_result_free(&r);
-	compare_plan_free(&a);
-	compare_plan_free(&b);
+	planfile_free(&a);
+	planfile_free(&b);
 	status_free(&st);
 }
 
 /* Matching on tables built in memory: greedy by distance, ties by id. */
-static compare_station mk(long id, double x, double y)
+static planfile_station mk(long id, double x, double y)
 {
-	compare_station s = {id, x, y, "urban", "", "", 0, 0};
+	planfile_station s = {id, x, y, "urban", "", "", 0, 0};
 	return s;
 }
 
@@ -283,9 +283,9 @@ static void test_match_ties_and_greed(void)
 	/* A 5 (0,0) and A 2 (100,0) both 50 m from B 7 (50,0): the lower id
 	 * wins the tie. A 9 (1000,3000) is 5 m from B 8 (kept) and 25 m from
 	 * B 6, which is left over (added), as is A 5 (removed). */
-	compare_station sa[] = {mk(5, 0, 0), mk(2, 100, 0), mk(9, 1000, 3000)};
-	compare_station sb[] = {mk(7, 50, 0), mk(8, 1005, 3000), mk(6, 975, 3000)};
-	compare_plan a = {0}, b = {0};
+	planfile_station sa[] = {mk(5, 0, 0), mk(2, 100, 0), mk(9, 1000, 3000)};
+	planfile_station sb[] = {mk(7, 50, 0), mk(8, 1005, 3000), mk(6, 975, 3000)};
+	planfile a = {0}, b = {0};
 	a.path = "a";
 	b.path = "b";
 	a.crs = b.crs = "EPSG:4549";
@@ -326,12 +326,12 @@ static void test_match_grid_scale(void)
 	status st;
 	status_init(&st);
 	size_t side = 150, n = side * side;
-	compare_station *sa = calloc(n, sizeof(*sa)), *sb = calloc(n, sizeof(*sb));
+	planfile_station *sa = calloc(n, sizeof(*sa)), *sb = calloc(n, sizeof(*sb));
 	for (size_t i = 0; i < n; i++) {
 		sa[i] = mk((long)i, (double)(i % side) * 300.0, (double)(i / side) * 300.0);
 		sb[i] = mk((long)(n - i), sa[i].x + 30.0, sa[i].y - 20.0);
 	}
-	compare_plan a = {0}, b = {0};
+	planfile a = {0}, b = {0};
 	a.path = b.path = "x";
 	a.crs = b.crs = "";
 	a.walk_distance_m = 1000;
@@ -358,7 +358,7 @@ static void test_params_absent(void)
 {
 	status st;
 	status_init(&st);
-	compare_plan a = {0}, b = {0};
+	planfile a = {0}, b = {0};
 	a.path = "a";
 	b.path = "b";
 	a.crs = b.crs = "EPSG:4549";

@@ -25,7 +25,7 @@
 #include <ogr_srs_api.h>
 
 #include "cu_tester.h"
-#include "output.h"
+#include "gpkg.h"
 #include "version.h"
 
 /* io-internal, tested directly for the signal path */

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/sites_int.h"
+#include "reach.h"
+#include "../src/geom/geom_int.h"
 #include "cu_sites.h"
 #include "cu_tester.h"
 #include "sites.h"

@@ -7,6 +7,8 @@
  */
 #include <CUnit/CUnit.h>
 
+#include "verify.h"
+#include "solver.h"
 #include "cu_tester.h"
 #include "solver_fixture.h"
 
@@ -36,7 +38,7 @@ static double walk_sum(const plan *p)
 static void assert_verified(fx *f, const plan *p)
 {
 	char msg[256];
-	int bad = plan_verify(&f->in, &f->sites, &f->r, &f->sc, p, msg, sizeof(msg));
+	int bad = verify_plan(&f->in, &f->sites, &f->r, &f->sc, p, msg, sizeof(msg));
 	CU_ASSERT_EQUAL(bad, 0);
 	if (bad)
 		fprintf(stderr, "\nverify: %s\n", msg);

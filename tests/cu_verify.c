@@ -1,9 +1,10 @@
 /*
- * cu_verify.c: plan_verify() on hand-built plans: a valid one passes, and
+ * cu_verify.c: verify_plan() on hand-built plans: a valid one passes, and
  * each broken rule is caught with its exact message.
  */
 #include <CUnit/CUnit.h>
 
+#include "verify.h"
 #include "cu_tester.h"
 #include "solver_fixture.h"
 
@@ -46,7 +47,7 @@ static vfx *vfx_new(void)
 
 static int vcheck(vfx *v, char *msg)
 {
-	return plan_verify(&v->f->in, &v->f->sites, &v->f->r, &v->f->sc, &v->p, msg, 256);
+	return verify_plan(&v->f->in, &v->f->sites, &v->f->r, &v->f->sc, &v->p, msg, 256);
 }
 
 static void vfx_free(vfx *v)

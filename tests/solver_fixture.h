@@ -5,7 +5,7 @@
  * Units are points with households; sites are points with a source and the
  * unit containing them; fx_reach() lists every (unit, site) pair within the
  * walking distance by brute force, plus, for villages, every site inside
- * them (as src/reach.c does), sorted by distance then site index.
+ * them (as src/geom/reach.c does), sorted by distance then site index.
  */
 #ifndef STATIONPLAN_SOLVER_FIXTURE_H
 #define STATIONPLAN_SOLVER_FIXTURE_H
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
+#include "solver.h"
 
 #define FX_MAX 512
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "baseline.h"
 #include "plan.h"
 
 static double now_s(void)

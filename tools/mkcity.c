@@ -15,7 +15,7 @@
  * and GEOS directly, but fails like the rest of stationplan: every error is
  * one status_fail() in a `status`, GDAL's messages reach it only through
  * gdal_fail() (io/gdal_bridge.c, inside gdal_bridge_push/pop) and GEOS's only
- * through geos_ctx_fail() (src/geos_ctx.c, whose context mkcity uses), and
+ * through geos_ctx_fail() (src/geom/geos_ctx.c, whose context mkcity uses), and
  * main prints it as "mkcity: error: ..." with the code as exit status.
  */
 #include <errno.h>
@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../io/io_int.h" /* GDAL, gdal_bridge_push/pop, gdal_fail */
+#include "gdal_bridge.h"
 #include "geos_ctx.h"
 #include "status.h"
 

@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "reach.h"
 #include "inputs.h"
 #include "scenario.h"
 #include "sites.h"

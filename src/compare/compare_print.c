@@ -137,8 +137,8 @@ static int print_changes(const compare_result *r, table_format fmt, FILE *out)
 	return rc;
 }
 
-int compare_print(const compare_result *r, const compare_plan *a, const compare_plan *b,
-                  table_format fmt, FILE *out)
+int compare_print(const compare_result *r, const planfile *a, const planfile *b, table_format fmt,
+                  FILE *out)
 {
 	if (fmt == TABLE_CSV)
 		return print_groups(r, fmt, out);

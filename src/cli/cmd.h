@@ -1,6 +1,6 @@
 /*
- * cmd.h: the subcommands, one file each (src/cmd_<name>.c), dispatched from
- * the table in src/main.c. Each takes the arguments after its name and the
+ * cmd.h: the subcommands, one file each (src/cli/cmd_<name>.c), dispatched from
+ * the table in src/cli/main.c. Each takes the arguments after its name and the
  * global options already parsed into `st` (-q, -v), and returns the exit
  * status (see status_code).
  */

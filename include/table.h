@@ -1,5 +1,5 @@
 /*
- * table_print.h: small tables of text cells printed for a terminal (aligned
+ * table.h: small tables of text cells printed for a terminal (aligned
  * columns, numbers right-aligned, CJK characters two columns wide), as CSV
  * (RFC 4180) or as a Markdown pipe table. Used by `compare` and by
  * `run --sweep`.

@@ -13,11 +13,11 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "output.h"
+#include "gpkg.h"
 #include "pipeline.h"
 #include "progress.h"
 #include "scenario.h"
-#include "table_print.h"
+#include "table.h"
 
 const char cmd_run_usage[] =
     "usage: stationplan run SCENARIO.ini [-o OUT.gpkg] [--set section.key=value]...\n"

@@ -4,9 +4,9 @@
  * demand.c and reach.c.
  *
  * Every function works in the caller's geos_ctx (one per thread) and reports
- * GEOS failures through geos_ctx_fail(). See src/sites_int.h.
+ * GEOS failures through geos_ctx_fail(). See src/geom/geom_int.h.
  */
-#include "sites_int.h"
+#include "geom_int.h"
 
 #include <math.h>
 #include <stdio.h>

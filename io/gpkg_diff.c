@@ -102,7 +102,7 @@ static const struct {
 static const compare_change_kind order[] = {CHANGE_ADDED, CHANGE_REMOVED, CHANGE_MOVED,
                                             CHANGE_KEPT};
 
-static void set_side(OGRFeatureH f, const compare_station *s, int id, int kind, int hh)
+static void set_side(OGRFeatureH f, const planfile_station *s, int id, int kind, int hh)
 {
 	OGR_F_SetFieldInteger64(f, id, s->id);
 	OGR_F_SetFieldString(f, kind, s->kind);
@@ -110,13 +110,13 @@ static void set_side(OGRFeatureH f, const compare_station *s, int id, int kind, 
 }
 
 /* The feature of change `c` (geometry included); caller destroys. */
-static OGRFeatureH change_feature(OGRLayerH l, const compare_change *c, const compare_plan *a,
-                                  const compare_plan *b)
+static OGRFeatureH change_feature(OGRLayerH l, const compare_change *c, const planfile *a,
+                                  const planfile *b)
 {
 	OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
-	const compare_station *sa = c->a != COMPARE_NONE ? &a->stations[c->a] : NULL;
-	const compare_station *sb = c->b != COMPARE_NONE ? &b->stations[c->b] : NULL;
-	const compare_station *where = sb ? sb : sa;
+	const planfile_station *sa = c->a != COMPARE_NONE ? &a->stations[c->a] : NULL;
+	const planfile_station *sb = c->b != COMPARE_NONE ? &b->stations[c->b] : NULL;
+	const planfile_station *where = sb ? sb : sa;
 	OGRGeometryH g;
 
 	OGR_F_SetFieldString(f, F_CHANGE, compare_change_name(c->kind));
@@ -141,7 +141,7 @@ static OGRFeatureH change_feature(OGRLayerH l, const compare_change *c, const co
 }
 
 static status_code write_layer(gpkg_writer *w, compare_change_kind kind, const compare_result *r,
-                               const compare_plan *a, const compare_plan *b)
+                               const planfile *a, const planfile *b)
 {
 	const char *name = layers[kind].layer;
 	OGRLayerH l = gpkg_table_create(w, name, layers[kind].gtype, name, layers[kind].description,
@@ -187,8 +187,8 @@ static status_code write_styles(gpkg_writer *w)
 	return rc;
 }
 
-status_code diff_write(const char *path, int overwrite, const compare_result *r,
-                       const compare_plan *a, const compare_plan *b, status *st)
+status_code gpkg_write_diff(const char *path, int overwrite, const compare_result *r,
+                            const planfile *a, const planfile *b, status *st)
 {
 	char tmp[4200];
 	int guarded = 0;

@@ -1,5 +1,5 @@
 /*
- * cellgrid.h: a static uniform-grid index of points, internal to src/.
+ * cellgrid.h: a static uniform-grid index of points (src/geom/cellgrid.c).
  *
  * Points are bucketed into square cells of a fixed side; cells are kept as a
  * sorted array (no hash, no dense raster), so memory is O(n) whatever the

@@ -9,9 +9,9 @@
  * representative point, weighted by its share of the unit's area
  * (households are assumed spread uniformly). A pair's distance is then the
  * household-weighted mean distance over the samples, so a 2 km wide village
- * is not measured from one spot. See src/sites_int.h.
+ * is not measured from one spot. See src/geom/geom_int.h.
  */
-#include "sites_int.h"
+#include "geom_int.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -47,30 +47,6 @@ const char *compare_change_name(compare_change_kind k)
 	return names[k];
 }
 
-void compare_plan_free(compare_plan *p)
-{
-	for (size_t i = 0; i < p->nstations; i++) {
-		free(p->stations[i].district);
-		free(p->stations[i].street);
-	}
-	for (size_t i = 0; i < p->nassign; i++) {
-		free(p->assign[i].district);
-		free(p->assign[i].street);
-	}
-	for (size_t i = 0; i < p->nuncovered; i++) {
-		free(p->uncovered[i].district);
-		free(p->uncovered[i].street);
-	}
-	free(p->stations);
-	free(p->assign);
-	free(p->uncovered);
-	free(p->path);
-	free(p->crs);
-	free(p->crs_wkt);
-	free(p->parameters);
-	memset(p, 0, sizeof(*p));
-}
-
 void compare_result_free(compare_result *r)
 {
 	for (size_t i = 0; i < r->nparams; i++) {
@@ -151,7 +127,7 @@ static int param_add(compare_result *r, const char *key, const char *a, const ch
 }
 
 /* Keys of A in A's order (the scenario key order), then keys only in B. */
-static int diff_params(const compare_plan *a, const compare_plan *b, compare_result *r)
+static int diff_params(const planfile *a, const planfile *b, compare_result *r)
 {
 	char *bufa = NULL, *bufb = NULL;
 	kv *ka = NULL, *kb = NULL;
@@ -207,7 +183,7 @@ static int gkeys_add(gkeys *g, const char *district, const char *street)
 	return 0;
 }
 
-static int gkeys_collect(gkeys *g, const compare_plan *p)
+static int gkeys_collect(gkeys *g, const planfile *p)
 {
 	for (size_t i = 0; i < p->nstations; i++)
 		if (gkeys_add(g, p->stations[i].district, p->stations[i].street))
@@ -229,14 +205,14 @@ static compare_group *group_of(const compare_result *r, const gkey *keys, const 
 	return hit ? &r->groups[hit - keys] : NULL;
 }
 
-static void side_station(compare_side *s, const compare_station *st)
+static void side_station(compare_side *s, const planfile_station *st)
 {
 	s->stations++;
 	s->served += st->households;
 	s->underfilled += st->underfilled != 0;
 }
 
-static void side_assign(compare_side *s, const compare_assign *a)
+static void side_assign(compare_side *s, const planfile_assign *a)
 {
 	s->walk_sum += (double)a->households * a->distance_m;
 	s->walk_hh += a->households;
@@ -245,21 +221,21 @@ static void side_assign(compare_side *s, const compare_assign *a)
 }
 
 /* Count plan `p` into side `which` (0 = A, 1 = B) of every group and the total. */
-static void count_plan(compare_result *r, const gkey *keys, const compare_plan *p, int which)
+static void count_plan(compare_result *r, const gkey *keys, const planfile *p, int which)
 {
 #define SIDE(g) ((which) ? &(g)->b : &(g)->a)
 	for (size_t i = 0; i < p->nstations; i++) {
-		const compare_station *s = &p->stations[i];
+		const planfile_station *s = &p->stations[i];
 		side_station(SIDE(group_of(r, keys, s->district, s->street)), s);
 		side_station(SIDE(&r->total), s);
 	}
 	for (size_t i = 0; i < p->nassign; i++) {
-		const compare_assign *a = &p->assign[i];
+		const planfile_assign *a = &p->assign[i];
 		side_assign(SIDE(group_of(r, keys, a->district, a->street)), a);
 		side_assign(SIDE(&r->total), a);
 	}
 	for (size_t i = 0; i < p->nuncovered; i++) {
-		const compare_uncovered *u = &p->uncovered[i];
+		const planfile_uncovered *u = &p->uncovered[i];
 		SIDE(group_of(r, keys, u->district, u->street))->uncovered_households +=
 		    u->households;
 		SIDE(&r->total)->uncovered_households += u->households;
@@ -267,7 +243,7 @@ static void count_plan(compare_result *r, const gkey *keys, const compare_plan *
 #undef SIDE
 }
 
-static int build_groups(const compare_plan *a, const compare_plan *b, compare_result *r)
+static int build_groups(const planfile *a, const planfile *b, compare_result *r)
 {
 	gkeys g = {NULL, 0, 0, r->by};
 	if (gkeys_collect(&g, a) || gkeys_collect(&g, b)) {
@@ -372,7 +348,7 @@ static size_t cell_first(const cell_entry *grid, size_t n, long cx, long cy)
 }
 
 /* Candidate pairs (a, b) of stations not yet matched, within `radius`. */
-static int near_pairs(const compare_plan *a, const compare_plan *b, const unsigned char *useda,
+static int near_pairs(const planfile *a, const planfile *b, const unsigned char *useda,
                       const unsigned char *usedb, double radius, pairs *out)
 {
 	double cell = radius > 1.0 ? radius : 1.0;
@@ -395,7 +371,7 @@ static int near_pairs(const compare_plan *a, const compare_plan *b, const unsign
 	for (size_t i = 0; rc == 0 && n && i < a->nstations; i++) {
 		if (useda[i])
 			continue;
-		const compare_station *sa = &a->stations[i];
+		const planfile_station *sa = &a->stations[i];
 		long cx = (long)floor((sa->x - ox) / cell), cy = (long)floor((sa->y - oy) / cell);
 		for (long dx = -1; rc == 0 && dx <= 1; dx++) {
 			for (long dy = -1; rc == 0 && dy <= 1; dy++) {
@@ -403,7 +379,7 @@ static int near_pairs(const compare_plan *a, const compare_plan *b, const unsign
 				     rc == 0 && k < n && grid[k].cx == cx + dx &&
 				     grid[k].cy == cy + dy;
 				     k++) {
-					const compare_station *sb = &b->stations[grid[k].idx];
+					const planfile_station *sb = &b->stations[grid[k].idx];
 					double d = hypot(sa->x - sb->x, sa->y - sb->y);
 					if (d <= radius)
 						rc = pairs_add(
@@ -431,7 +407,7 @@ static int change_add(compare_result *r, size_t *cap, compare_change c)
 }
 
 /* One greedy pass: pairs within `radius` among unmatched stations. */
-static int match_pass(const compare_plan *a, const compare_plan *b, unsigned char *useda,
+static int match_pass(const planfile *a, const planfile *b, unsigned char *useda,
                       unsigned char *usedb, double radius, compare_change_kind kind,
                       compare_result *r, size_t *cap)
 {
@@ -460,7 +436,7 @@ static int change_cmp(const void *x, const void *y)
 	return ip < iq ? -1 : ip > iq;
 }
 
-static int match_stations(const compare_plan *a, const compare_plan *b, compare_result *r)
+static int match_stations(const planfile *a, const planfile *b, compare_result *r)
 {
 	unsigned char *useda = calloc(a->nstations + 1, 1), *usedb = calloc(b->nstations + 1, 1);
 	size_t cap = 0;
@@ -501,7 +477,7 @@ static const char *crs_or_unknown(const char *crs)
 	return crs && *crs ? crs : "an unknown CRS";
 }
 
-status_code compare_plans(const compare_plan *a, const compare_plan *b, const compare_options *opt,
+status_code compare_plans(const planfile *a, const planfile *b, const compare_options *opt,
                           compare_result *out, status *st)
 {
 	memset(out, 0, sizeof(*out));

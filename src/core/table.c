@@ -8,7 +8,7 @@
  * Chinese, Japanese and Korean text; it does not depend on the locale, so
  * output is the same under LANG=C and in tests.
  */
-#include "table_print.h"
+#include "table.h"
 
 #include <stdarg.h>
 #include <stdint.h>

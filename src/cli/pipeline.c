@@ -2,6 +2,9 @@
  * pipeline.c: runs the stages of a plan in order and times them.
  * See include/pipeline.h.
  */
+#include "solver.h"
+#include "verify.h"
+#include "reach.h"
 #include "pipeline.h"
 
 #include <math.h>
@@ -126,7 +129,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	stage_done(ri, "solve", t0);
 	if (st->verbose) {
 		char msg[512];
-		int bad = plan_verify(&in, &sites, &r, sc, &p, msg, sizeof(msg));
+		int bad = verify_plan(&in, &sites, &r, sc, &p, msg, sizeof(msg));
 		if (bad)
 			status_problem_add(st, SEV_WARNING, "verify", "%d rule violation(s): %s",
 			                   bad, msg);

@@ -1,6 +1,6 @@
 /*
- * plan_read.c: reading a plan GeoPackage (written by `stationplan run`) back
- * into the plain tables of include/compare.h.
+ * planfile.c: reading a plan GeoPackage (written by `stationplan run`) back
+ * into the plain tables of include/planfile.h.
  *
  * A file is a stationplan plan when it has the `run`, `stations`,
  * `assignments` and `uncovered` layers with the fields of the shared output
@@ -17,7 +17,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
-#include "compare.h"
+#include "planfile.h"
 #include "io_int.h"
 
 typedef struct reader {
@@ -65,7 +65,7 @@ static char *field_dup(OGRFeatureH f, int i)
 
 /* The layer's SRS as "EPSG:4549" (replacing the run record's `crs` when it
  * has an authority), as WKT, and whether it is geographic. */
-static int srs_describe(OGRSpatialReferenceH srs, compare_plan *p)
+static int srs_describe(OGRSpatialReferenceH srs, planfile *p)
 {
 	char *wkt = NULL;
 	if (srs) {
@@ -101,7 +101,7 @@ static double walk_from_parameters(const char *text)
 	return 0;
 }
 
-static status_code read_run(reader *rd, compare_plan *p)
+static status_code read_run(reader *rd, planfile *p)
 {
 	static const char *const names[] = {"crs", "parameters"};
 	int idx[2];
@@ -129,11 +129,11 @@ static status_code read_run(reader *rd, compare_plan *p)
 
 static int station_id_cmp(const void *x, const void *y)
 {
-	const compare_station *a = x, *b = y;
+	const planfile_station *a = x, *b = y;
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
-static status_code read_stations(reader *rd, compare_plan *p)
+static status_code read_stations(reader *rd, planfile *p)
 {
 	static const char *const names[] = {"station_id", "kind",       "district",
 	                                    "street",     "households", "underfilled"};
@@ -159,7 +159,7 @@ static status_code read_stations(reader *rd, compare_plan *p)
 			OGR_F_Destroy(f);
 			return rc;
 		}
-		compare_station *s = &p->stations[p->nstations++];
+		planfile_station *s = &p->stations[p->nstations++];
 		s->id = (long)OGR_F_GetFieldAsInteger64(f, idx[0]);
 		s->x = OGR_G_GetX(g, 0);
 		s->y = OGR_G_GetY(g, 0);
@@ -188,10 +188,9 @@ static status_code read_stations(reader *rd, compare_plan *p)
 
 /* Read `layer`'s district, street, households (and distance when `dist`
  * is set) without geometry. `add` stores one row; returns -1 out of memory. */
-typedef int (*row_fn)(compare_plan *p, char *district, char *street, long households,
-                      double distance);
+typedef int (*row_fn)(planfile *p, char *district, char *street, long households, double distance);
 
-static status_code read_rows(reader *rd, compare_plan *p, const char *layer, const char *dist,
+static status_code read_rows(reader *rd, planfile *p, const char *layer, const char *dist,
                              row_fn add)
 {
 	const char *names[] = {"district", "street", "households", dist};
@@ -217,36 +216,35 @@ static status_code read_rows(reader *rd, compare_plan *p, const char *layer, con
 	return STATUS_OK;
 }
 
-static int add_assign(compare_plan *p, char *district, char *street, long households,
-                      double distance)
+static int add_assign(planfile *p, char *district, char *street, long households, double distance)
 {
 	if ((p->nassign & (p->nassign - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
-		compare_assign *a =
+		planfile_assign *a =
 		    realloc(p->assign, (p->nassign ? p->nassign * 2 : 1) * sizeof(*a));
 		if (!a)
 			return -1;
 		p->assign = a;
 	}
-	p->assign[p->nassign++] = (compare_assign){district, street, households, distance};
+	p->assign[p->nassign++] = (planfile_assign){district, street, households, distance};
 	return 0;
 }
 
-static int add_uncovered(compare_plan *p, char *district, char *street, long households,
+static int add_uncovered(planfile *p, char *district, char *street, long households,
                          double distance)
 {
 	(void)distance;
 	if ((p->nuncovered & (p->nuncovered - 1)) == 0) {
 		size_t cap = p->nuncovered ? p->nuncovered * 2 : 1;
-		compare_uncovered *u = realloc(p->uncovered, cap * sizeof(*u));
+		planfile_uncovered *u = realloc(p->uncovered, cap * sizeof(*u));
 		if (!u)
 			return -1;
 		p->uncovered = u;
 	}
-	p->uncovered[p->nuncovered++] = (compare_uncovered){district, street, households};
+	p->uncovered[p->nuncovered++] = (planfile_uncovered){district, street, households};
 	return 0;
 }
 
-status_code plan_read(const char *path, compare_plan *out, status *st)
+status_code planfile_read(const char *path, planfile *out, status *st)
 {
 	memset(out, 0, sizeof(*out));
 	out->path = strdup(path);
@@ -271,6 +269,30 @@ status_code plan_read(const char *path, compare_plan *out, status *st)
 		GDALClose(rd.ds);
 	gdal_bridge_pop();
 	if (rc != STATUS_OK)
-		compare_plan_free(out);
+		planfile_free(out);
 	return rc;
+}
+
+void planfile_free(planfile *p)
+{
+	for (size_t i = 0; i < p->nstations; i++) {
+		free(p->stations[i].district);
+		free(p->stations[i].street);
+	}
+	for (size_t i = 0; i < p->nassign; i++) {
+		free(p->assign[i].district);
+		free(p->assign[i].street);
+	}
+	for (size_t i = 0; i < p->nuncovered; i++) {
+		free(p->uncovered[i].district);
+		free(p->uncovered[i].street);
+	}
+	free(p->stations);
+	free(p->assign);
+	free(p->uncovered);
+	free(p->path);
+	free(p->crs);
+	free(p->crs_wkt);
+	free(p->parameters);
+	memset(p, 0, sizeof(*p));
 }

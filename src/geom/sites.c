@@ -35,7 +35,7 @@
 #include <string.h>
 
 #include "cellgrid.h"
-#include "sites_int.h"
+#include "geom_int.h"
 
 #define SITES_MERGE_M   1.0
 #define FALLBACK_LEVELS 7 /* spacing, spacing/2, ..., spacing/64 */

@@ -12,8 +12,6 @@
  */
 #include "scenario.h"
 
-#include "io_int.h"
-
 #include <errno.h>
 #include <ini.h>
 #include <math.h>
@@ -137,7 +135,7 @@ static char *path_resolve(const char *dir, const char *value, size_t len)
 		len--;
 	char *v = strndup(value, len);
 	if (!v || !dir || !*dir || !strcmp(dir, ".") || !*v || v[0] == '/' ||
-	    read_source_is_connection(v))
+	    scenario_path_is_connection(v))
 		return v;
 	size_t n = strlen(dir) + len + 2;
 	if ((out = malloc(n)))
@@ -703,4 +701,17 @@ void scenario_free(scenario *sc)
 	free(sc->file);
 	free(sc->dir);
 	sc->file = sc->dir = NULL;
+}
+
+int scenario_path_is_connection(const char *path)
+{
+	if (!strncmp(path, "/vsi", 4))
+		return 1;
+	const char *colon = strchr(path, ':');
+	if (!colon || colon - path < 2)
+		return 0;
+	for (const char *p = path; p < colon; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
+			return 0;
+	return 1;
 }

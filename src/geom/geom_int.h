@@ -1,6 +1,6 @@
 /*
- * sites_int.h: internal to the sites/reach modules (src/sites.c,
- * src/reach.c, src/demand.c, src/unit_geom.c): unit geometries as GEOS
+ * geom_int.h: internal to src/geom/ (sites.c, reach.c, demand.c,
+ * unit_geom.c) and its unit tests: unit geometries as GEOS
  * objects, aligned-grid enumeration and demand locations.
  */
 #ifndef STATIONPLAN_SITES_INT_H

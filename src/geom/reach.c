@@ -2,11 +2,11 @@
  * reach.c: every (unit, site) pair within walking distance, sparse.
  *
  * Sites are bucketed in a uniform grid whose cell is the walking distance
- * (src/cellgrid.c), so each unit looks at the few cells around its demand
+ * (src/geom/cellgrid.c), so each unit looks at the few cells around its demand
  * location: O((n + m) log m + pairs), never a units x sites loop.
  *
  * Distance of a pair is measured from the unit's demand location
- * (src/demand.c): its representative point, or with demand_points = samples
+ * (src/geom/demand.c): its representative point, or with demand_points = samples
  * the household-weighted mean distance over interior samples. A pair is in
  * reach when that distance is <= walk_distance_m (a unit exactly at the
  * radius is in reach). With samples, the mean distance is at least the
@@ -23,6 +23,7 @@
  * search, ties to the lower index) and the unit's distance to it (mean over
  * samples in samples mode); both -1 when there are no sites at all.
  */
+#include "reach.h"
 #include "sites.h"
 
 #include <math.h>
@@ -30,7 +31,7 @@
 #include <string.h>
 
 #include "cellgrid.h"
-#include "sites_int.h"
+#include "geom_int.h"
 
 typedef struct pair {
 	double d;

@@ -1,5 +1,5 @@
 /*
- * cellgrid.c: static uniform-grid point index. See src/cellgrid.h.
+ * cellgrid.c: static uniform-grid point index. See include/cellgrid.h.
  *
  * Build sorts (cell, index) triples once; a query walks the columns of cells
  * the box spans and binary-searches the first cell of each column.

@@ -1,5 +1,5 @@
 /*
- * output.h: writing the plan as a styled GeoPackage, atomically.
+ * gpkg.h: writing the plan as a styled GeoPackage, atomically.
  *
  * gpkg_write_plan() writes every layer of PRODUCT.md into a temporary file
  * beside the target and renames it into place when complete. It never
@@ -32,6 +32,7 @@
 #include "plan.h"
 #include "scenario.h"
 #include "sites.h"
+#include "compare.h"
 #include "status.h"
 
 #define RUN_MAX_STAGES 16
@@ -64,5 +65,14 @@ status_code gpkg_write_plan(const char *path, int overwrite, const scenario *sc,
  * to replace it)", STATUS_INPUT "'<path>' is open in another program (found
  * '<path>-wal'); close it in QGIS first", or STATUS_OK. */
 status_code gpkg_check_target(const char *path, int overwrite, status *st);
+
+/* Write the changes to `path` as a GeoPackage with point layers `added`,
+ * `removed` and `kept` and a LineString layer `moved` (old -> new, with the
+ * distance), styled for QGIS (green added, red removed, orange arrows),
+ * in A's CRS. Written to a temporary file and renamed into place; an
+ * existing `path` is refused unless `overwrite`. Implemented in
+ * io/gpkg_diff.c (GDAL). */
+status_code gpkg_write_diff(const char *path, int overwrite, const compare_result *r,
+                            const planfile *a, const planfile *b, status *st);
 
 #endif

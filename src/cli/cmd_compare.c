@@ -10,6 +10,8 @@
 
 #include "cmd.h"
 #include "compare.h"
+#include "gpkg.h"
+#include "planfile.h"
 
 const char cmd_compare_usage[] =
     "usage: stationplan compare A.gpkg B.gpkg [--by district|street]\n"
@@ -88,18 +90,18 @@ int cmd_compare(int argc, char **argv, status *st)
 	if (nfiles < 2)
 		return usage_error(st, "compare: two plans are needed, A and B%s", "");
 
-	compare_plan pa, pb;
+	planfile pa, pb;
 	compare_result res;
-	status_code rc = plan_read(files[0], &pa, st);
+	status_code rc = planfile_read(files[0], &pa, st);
 	if (rc != STATUS_OK)
 		return rc;
-	if ((rc = plan_read(files[1], &pb, st)) != STATUS_OK) {
-		compare_plan_free(&pa);
+	if ((rc = planfile_read(files[1], &pb, st)) != STATUS_OK) {
+		planfile_free(&pa);
 		return rc;
 	}
 	rc = compare_plans(&pa, &pb, &opt, &res, st);
 	if (rc == STATUS_OK && out)
-		rc = diff_write(out, overwrite, &res, &pa, &pb, st);
+		rc = gpkg_write_diff(out, overwrite, &res, &pa, &pb, st);
 	if (rc == STATUS_OK) {
 		if (compare_print(&res, &pa, &pb, fmt, stdout))
 			rc = status_fail(st, STATUS_INTERNAL, "compare: out of memory");
@@ -109,7 +111,7 @@ int cmd_compare(int argc, char **argv, status *st)
 	if (fflush(stdout) != 0 && rc == STATUS_OK)
 		rc = status_fail(st, STATUS_INTERNAL, "compare: cannot write the table");
 	compare_result_free(&res);
-	compare_plan_free(&pa);
-	compare_plan_free(&pb);
+	planfile_free(&pa);
+	planfile_free(&pb);
 	return rc;
 }

@@ -1,0 +1,49 @@
+/*
+ * reach.h: walking reach, the second input of the solver.
+ *
+ * reach_build() lists every (unit, site) pair within the walking distance
+ * with a spatial index, never an n*m loop. It uses GEOS through the
+ * reentrant API only (src/geom/geos_ctx.c) and never calls GDAL.
+ */
+#ifndef STATIONPLAN_REACH_H
+#define STATIONPLAN_REACH_H
+
+#include <stddef.h>
+
+#include "inputs.h"
+#include "scenario.h"
+#include "sites.h"
+#include "status.h"
+
+/* Sparse reach: for unit i, its pairs are [start[i], start[i+1]), sorted by
+ * distance then site index. Distance is from the unit's demand location: the
+ * representative point, or with demand_points = samples the household-weighted
+ * mean over interior sample points. A pair is listed when that distance is
+ * <= walk_distance_m; for a village under rural = one_per_village, every
+ * site inside the village is listed too, whatever its distance (a large
+ * village must still get its own station; `inside` marks such pairs). */
+typedef struct reach {
+	size_t nunits;
+	size_t npairs;
+	size_t *start;   /* nunits + 1 */
+	int *site;       /* npairs */
+	double *dist;    /* npairs, metres */
+	double *ux, *uy; /* nunits: representative point of each unit */
+	/* nunits, filled for every unit: the site nearest to the representative
+	 * point and the unit's distance to it (as in `dist`); -1 and -1 when
+	 * there is no site at all. Gives the reason of an uncovered unit. */
+	int *nearest;
+	double *nearest_dist;
+	unsigned char *inside; /* npairs: 1 when the site lies in the unit (site.unit) */
+	size_t nsamples;       /* demand points used, all units together */
+} reach;
+
+/* Build the reach pairs within sc->walk_distance_m (rules in src/geom/reach.c).
+ * Returns STATUS_OK, or STATUS_INPUT / STATUS_INTERNAL with `st` set and
+ * `out` left empty. A unit with no pair is not an error. Caller frees with
+ * reach_free(). */
+status_code reach_build(const inputs *in, const site_table *sites, const scenario *sc, reach *out,
+                        status *st);
+void reach_free(reach *r);
+
+#endif
