@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE /* qsort_r */
 #include "solver_int.h"
+#include "rules.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -122,9 +123,10 @@ static int urban_stations(const sp_world *w, sp_job *jobs, size_t njobs, builder
 					return -1;
 			}
 			plan_station *ps = &b->p->stations[idx];
-			if (ps->households < w->p.hmin) {
+			rules_band band = {w->p.hmin, w->p.hmax};
+			if (rules_band_under(band, ps->households)) {
 				ps->underfilled = 1;
-				if (w->sreach[site] < w->p.hmin)
+				if (rules_site_isolated(band, w->sreach[site]))
 					ps->reason = fmt("only %ld households within %.0f m",
 					                 w->sreach[site], w->p.walk_m);
 				else

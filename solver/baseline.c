@@ -10,6 +10,7 @@
  * spread thinly over many y_j), which is the point of the comparison.
  */
 #include "baseline.h"
+#include "rules.h"
 #include "solver_int.h"
 
 #include <glpk.h>
@@ -163,8 +164,7 @@ status_code baseline_write_mps(const inputs *in, const site_table *sites, const 
 		goto out;
 	}
 	for (size_t u = 0; u < in->nunits; u++)
-		if (in->units[u].kind == UNIT_RURAL && sc->rural == RURAL_ONE_PER_VILLAGE &&
-		    in->units[u].households > 0)
+		if (rules_unit_is_village(sc, in->units[u].kind) && in->units[u].households > 0)
 			for (size_t q = r->start[u]; q < r->start[u + 1]; q++)
 				if (sites->sites[r->site[q]].unit == (int)u) {
 					info->nvillages++;

@@ -10,6 +10,7 @@
  * component instead of the sum of the halves' bounds.
  */
 #include "solver_int.h"
+#include "rules.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,7 @@ static int sub_build(const sp_world *w, const int *units, int nu, const unsigned
 		s->unit[a] = u;
 		sc->uloc[u] = a;
 		long h = w->in->units[u].households;
-		int k = h > w->p.hmax ? (int)((h + w->p.hmax - 1) / w->p.hmax) : 1;
+		int k = (int)rules_unit_parts((rules_band){w->p.hmin, w->p.hmax}, h);
 		s->h[a] = h;
 		s->k[a] = k;
 		s->plo[a] = h / k;

@@ -50,6 +50,7 @@
  */
 #define _GNU_SOURCE /* qsort_r */
 #include "solver.h"
+#include "rules.h"
 #include "solver_int.h"
 #include "progress.h"
 
@@ -191,16 +192,15 @@ int sp_world_init(sp_world *w, const inputs *in, const site_table *sites, const 
 	w->sreach = calloc(sites->n ? sites->n : 1, sizeof(long));
 	if (!w->urban || !w->allowed || !w->sreach)
 		return -1;
-	int villages = sc->rural == RURAL_ONE_PER_VILLAGE;
 	for (size_t j = 0; j < sites->n; j++) {
 		int u = sites->sites[j].unit;
-		w->allowed[j] = !(villages && u >= 0 && (size_t)u < in->nunits &&
-		                  in->units[u].kind == UNIT_RURAL);
+		w->allowed[j] = !(u >= 0 && (size_t)u < in->nunits &&
+		                  rules_unit_is_village(sc, in->units[u].kind));
 	}
 	long htot = 0, parts = 0;
 	for (size_t u = 0; u < in->nunits; u++) {
 		const unit *un = &in->units[u];
-		if (un->households <= 0 || (villages && un->kind == UNIT_RURAL))
+		if (un->households <= 0 || rules_unit_is_village(sc, un->kind))
 			continue;
 		for (size_t q = r->start[u]; q < r->start[u + 1]; q++)
 			if (w->allowed[r->site[q]]) {
@@ -210,8 +210,7 @@ int sp_world_init(sp_world *w, const inputs *in, const site_table *sites, const 
 		if (!w->urban[u])
 			continue;
 		htot += un->households;
-		parts +=
-		    un->households > w->p.hmax ? (un->households + w->p.hmax - 1) / w->p.hmax : 1;
+		parts += rules_unit_parts(rules_urban_band(sc), un->households);
 		for (size_t q = r->start[u]; q < r->start[u + 1]; q++)
 			if (w->allowed[r->site[q]])
 				w->sreach[r->site[q]] += un->households;

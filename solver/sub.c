@@ -11,6 +11,7 @@
  * always win, then less walking.
  */
 #include "solver_int.h"
+#include "rules.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,7 @@ double sp_part(const sp_sub *s, int u)
 
 int sp_isolated(const sp_sub *s, const sp_params *p, int site)
 {
-	return s->sreach[site] < p->hmin;
+	return rules_site_isolated((rules_band){p->hmin, p->hmax}, s->sreach[site]);
 }
 
 double sp_cost(const sp_sub *s, const sp_params *p, int site, long lo, double wd)

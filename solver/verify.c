@@ -3,7 +3,8 @@
  *
  * Written against include/plan.h and the raw input tables only: it shares no
  * code path with the solver (no sub-problems, no columns, no cost function),
- * so a solver bug cannot hide itself. Checks:
+ * so a solver bug cannot hide itself. It keeps its own copy of every rule
+ * (include/rules.h) on purpose: a wrong rule there cannot hide from it. Checks:
  *   - every assignment is a (unit, site) pair in reach, at its reach distance;
  *   - every unit with households is either served in full (shares add up to
  *     its households) or listed as uncovered, never both, and uncovered only

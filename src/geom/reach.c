@@ -24,6 +24,7 @@
  * samples in samples mode); both -1 when there are no sites at all.
  */
 #include "reach.h"
+#include "rules.h"
 #include "sites.h"
 
 #include <math.h>
@@ -190,7 +191,7 @@ static status_code collect_pairs(const inputs *in, const site_table *sites, cons
 		unit_query q = {d, sites, u, walk, &tmp, 0};
 		cellgrid_query(cg, d->cx[u] - m, d->cy[u] - m, d->cx[u] + m, d->cy[u] + m,
 		               within_visit, &q);
-		if (in->units[u].kind == UNIT_RURAL && sc->rural == RURAL_ONE_PER_VILLAGE)
+		if (rules_unit_is_village(sc, in->units[u].kind))
 			for (size_t k = istart[u]; k < istart[u + 1] && !q.oom; k++) {
 				const site *si = &sites->sites[ilist[k]];
 				double dist = demand_distance(d, u, si->x, si->y);

@@ -29,6 +29,7 @@
  * then the rest sorted by (x, y), so it does not depend on unit order.
  */
 #include "sites.h"
+#include "rules.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -197,7 +198,7 @@ static status_code add_unit(builder *b, size_t u)
 	status_code rc = geom_representative(&b->g, b->units.geom[u], label, &x, &y, b->st);
 	if (rc != STATUS_OK)
 		return rc;
-	int village = un->kind == UNIT_RURAL && b->sc->rural == RURAL_ONE_PER_VILLAGE;
+	int village = rules_unit_is_village(b->sc, un->kind);
 	int e = excluded(b, x, y);
 	if (e < 0)
 		return STATUS_INTERNAL;

@@ -1,0 +1,55 @@
+/*
+ * rules.h: every rule of the municipal plans as one named predicate or
+ * computation (src/core/rules.c).
+ *
+ * The rules are stated in the scenario (households_min/max, rural, ...);
+ * what they *mean* is decided here and nowhere else: which units are
+ * villages with a station of their own, how many stations a big unit needs
+ * at least, when a station's load fits the band, when a site is isolated
+ * (too few households within reach to fill a station, so an underfilled
+ * station there is no fault). Sites, reach, the solver and the writers call
+ * these; solver/verify.c alone keeps its own independent copy, on purpose,
+ * so that a wrong rule here cannot hide from the verifier.
+ *
+ * Everything here is pure: no allocation, no failure, no I/O. Parameters are
+ * validated once by the scenario module and trusted here.
+ */
+#ifndef STATIONPLAN_RULES_H
+#define STATIONPLAN_RULES_H
+
+#include "inputs.h"
+#include "scenario.h"
+
+/* The households band of one urban station: [min, max], min <= max. */
+typedef struct rules_band {
+	long min, max;
+} rules_band;
+
+/* The urban band of the scenario (households_min, households_max). */
+rules_band rules_urban_band(const scenario *sc);
+
+/* 1 when a station serving `load` households is within the band. */
+int rules_band_fits(rules_band b, long load);
+
+/* 1 when `load` households exceed the band's maximum. */
+int rules_band_over(rules_band b, long load);
+
+/* 1 when a station serving `load` households is below the band's minimum. */
+int rules_band_under(rules_band b, long load);
+
+/* 1 when a site with `reachable` households of demand within its reach
+ * cannot fill a station to the minimum: an underfilled station there is
+ * allowed (flagged, not penalised). */
+int rules_site_isolated(rules_band b, long reachable);
+
+/* 1 when a unit of this kind is planned by the rural rule rather than the
+ * urban band: under rural = one_per_village every rural unit (village) gets
+ * one station of its own, inside it. */
+int rules_unit_is_village(const scenario *sc, unit_kind kind);
+
+/* The least number of stations a unit of `households` needs so that none
+ * holds more than `b.max`: ceil(households / max), at least 1 (0 households
+ * still count one part). */
+long rules_unit_parts(rules_band b, long households);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * cu_rules.c: the plans' rules (src/core/rules.c), on exact values at and
+ * around every boundary.
+ */
+#include <CUnit/CUnit.h>
+
+#include "cu_tester.h"
+#include "rules.h"
+#include "scenario.h"
+
+static void test_band(void)
+{
+	rules_band b = {3000, 5000};
+	CU_ASSERT_FALSE(rules_band_fits(b, 2999));
+	CU_ASSERT_TRUE(rules_band_fits(b, 3000));
+	CU_ASSERT_TRUE(rules_band_fits(b, 5000));
+	CU_ASSERT_FALSE(rules_band_fits(b, 5001));
+	CU_ASSERT_TRUE(rules_band_under(b, 2999));
+	CU_ASSERT_FALSE(rules_band_under(b, 3000));
+	CU_ASSERT_TRUE(rules_band_over(b, 5001));
+	CU_ASSERT_FALSE(rules_band_over(b, 5000));
+	rules_band zero = {0, 5000};
+	CU_ASSERT_TRUE(rules_band_fits(zero, 0));
+	CU_ASSERT_FALSE(rules_site_isolated(zero, 0));
+}
+
+static void test_isolated(void)
+{
+	rules_band b = {3000, 5000};
+	CU_ASSERT_TRUE(rules_site_isolated(b, 0));
+	CU_ASSERT_TRUE(rules_site_isolated(b, 2999));
+	CU_ASSERT_FALSE(rules_site_isolated(b, 3000));
+}
+
+static void test_parts(void)
+{
+	rules_band b = {3000, 5000};
+	CU_ASSERT_EQUAL(rules_unit_parts(b, 0), 1);
+	CU_ASSERT_EQUAL(rules_unit_parts(b, 1), 1);
+	CU_ASSERT_EQUAL(rules_unit_parts(b, 5000), 1);
+	CU_ASSERT_EQUAL(rules_unit_parts(b, 5001), 2);
+	CU_ASSERT_EQUAL(rules_unit_parts(b, 10000), 2);
+	CU_ASSERT_EQUAL(rules_unit_parts(b, 12000), 3);
+	rules_band one = {0, 1};
+	CU_ASSERT_EQUAL(rules_unit_parts(one, 262112), 262112);
+}
+
+static void test_village(void)
+{
+	scenario sc;
+	status st;
+	status_init(&st);
+	CU_ASSERT_EQUAL_FATAL(scenario_init(&sc, &st), STATUS_OK);
+	CU_ASSERT_TRUE(rules_unit_is_village(&sc, UNIT_RURAL));
+	CU_ASSERT_FALSE(rules_unit_is_village(&sc, UNIT_URBAN));
+	sc.rural = RURAL_AS_URBAN;
+	CU_ASSERT_FALSE(rules_unit_is_village(&sc, UNIT_RURAL));
+	rules_band b = rules_urban_band(&sc);
+	CU_ASSERT_EQUAL(b.min, 3000);
+	CU_ASSERT_EQUAL(b.max, 5000);
+	scenario_free(&sc);
+	status_free(&st);
+}
+
+void rules_suite_setup(void)
+{
+	CU_SUITE_ADD("rules", NULL, NULL, CU_TEST_ENTRY(test_band), CU_TEST_ENTRY(test_isolated),
+	             CU_TEST_ENTRY(test_parts), CU_TEST_ENTRY(test_village));
+}
