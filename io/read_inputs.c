@@ -8,17 +8,10 @@
  * found and reading goes on, so one call reports everything.
  */
 #include "io_int.h"
+#include "clock.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static int unit_cmp(const void *a, const void *b)
 {
@@ -55,7 +48,7 @@ static void check_ids(inputs *in, status *st)
 
 status_code inputs_read(const scenario *sc, inputs *in, status *st)
 {
-	double t0 = now_s();
+	double t0 = clock_now_s();
 	size_t errors = st->nerrors;
 	gdal_bridge_push();
 	OGRSpatialReferenceH work = read_units(sc, in, st);
@@ -91,7 +84,7 @@ status_code inputs_read(const scenario *sc, inputs *in, status *st)
 	}
 	if (oom)
 		return status_fail(st, STATUS_INTERNAL, "out of memory");
-	in->read_seconds = now_s() - t0;
+	in->read_seconds = clock_now_s() - t0;
 	if (st->code == STATUS_INTERNAL)
 		return STATUS_INTERNAL;
 	return st->nerrors > errors ? STATUS_INPUT : STATUS_OK;

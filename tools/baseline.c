@@ -11,17 +11,10 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "baseline.h"
+#include "clock.h"
 #include "plan.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 int main(int argc, char **argv)
 {
@@ -33,7 +26,7 @@ int main(int argc, char **argv)
 	reach r = {0};
 	baseline_info info;
 	status_code rc;
-	double t0 = now_s();
+	double t0 = clock_now_s();
 
 	status_init(&st);
 	st.quiet = 1;
@@ -70,7 +63,7 @@ int main(int argc, char **argv)
 		goto done;
 	printf("units %zu sites %zu rows %zu cols %zu nonzeros %zu villages %zu seconds %.2f\n",
 	       info.nunits, info.nsites, info.nrows, info.ncols, info.nnz, info.nvillages,
-	       now_s() - t0);
+	       clock_now_s() - t0);
 done:
 	if (rc != STATUS_OK)
 		status_print(&st, stderr, 10);

@@ -17,20 +17,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include "reach.h"
+#include "clock.h"
 #include "inputs.h"
 #include "scenario.h"
 #include "sites.h"
 #include "status.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static int usage(void)
 {
@@ -97,13 +90,13 @@ int main(int argc, char **argv)
 	if (rc == STATUS_OK)
 		rc = inputs_read(&sc, &in, &st);
 	if (rc == STATUS_OK) {
-		t0 = now_s();
+		t0 = clock_now_s();
 		rc = sites_build(&in, &sc, &t, &st);
-		t1 = now_s();
+		t1 = clock_now_s();
 	}
 	if (rc == STATUS_OK) {
 		rc = reach_build(&in, &t, &sc, &r, &st);
-		t2 = now_s();
+		t2 = clock_now_s();
 	}
 	if (rc == STATUS_OK) {
 		struct rusage ru;

@@ -3,6 +3,7 @@
  * See include/pipeline.h.
  */
 #include "solver.h"
+#include "clock.h"
 #include "verify.h"
 #include "reach.h"
 #include "pipeline.h"
@@ -10,25 +11,17 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "inputs.h"
 #include "progress.h"
 #include "sites.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void stage_done(run_info *ri, const char *name, double t0)
 {
 	progress_end();
 	if (ri->nstages < RUN_MAX_STAGES) {
 		ri->stage_name[ri->nstages] = name;
-		ri->stage_seconds[ri->nstages] = now_s() - t0;
+		ri->stage_seconds[ri->nstages] = clock_now_s() - t0;
 		ri->nstages++;
 	}
 }
@@ -92,7 +85,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	run_info *ri = &res->ri;
 	ri->command_line = command_line;
 	ri->set_overrides = set_overrides;
-	double t_start = now_s(), t0;
+	double t_start = clock_now_s(), t0;
 	status_code rc;
 
 	progress_start(st, "read");
@@ -101,14 +94,14 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 		goto out;
 	ri->timings = sc->timings;
 
-	t0 = now_s();
+	t0 = clock_now_s();
 	if ((rc = inputs_read(sc, &in, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "read", t0);
 	status_note(st, 1, "read: %zu units in %s", in.nunits, in.crs);
 
 	progress_start(st, "sites");
-	t0 = now_s();
+	t0 = clock_now_s();
 	if ((rc = sites_build(&in, sc, &sites, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "sites", t0);
@@ -116,14 +109,14 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	            sites.nexcluded, sites.nmerged);
 
 	progress_start(st, "reach");
-	t0 = now_s();
+	t0 = clock_now_s();
 	if ((rc = reach_build(&in, &sites, sc, &r, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "reach", t0);
 	status_note(st, 1, "reach: %zu pairs within %.0f m", r.npairs, sc->walk_distance_m);
 
 	progress_start(st, "solve");
-	t0 = now_s();
+	t0 = clock_now_s();
 	if ((rc = solver_solve(&in, &sites, &r, sc, &p, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "solve", t0);
@@ -136,14 +129,14 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	}
 
 	progress_start(st, "write");
-	t0 = now_s();
-	ri->total_seconds = now_s() - t_start;
+	t0 = clock_now_s();
+	ri->total_seconds = clock_now_s() - t_start;
 	summarise(&in, &r, &sites, &p, res);
 	if ((rc = gpkg_write_plan(out_path, overwrite, sc, &in, &sites, &r, &p, ri, st)) !=
 	    STATUS_OK)
 		goto out;
 	stage_done(ri, "write", t0);
-	ri->total_seconds = now_s() - t_start;
+	ri->total_seconds = clock_now_s() - t_start;
 
 	if (p.nuncovered > 0)
 		rc = status_fail(st, STATUS_INCOMPLETE,

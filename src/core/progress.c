@@ -15,6 +15,7 @@
  * no ticker, so output stays deterministic.
  */
 #include "progress.h"
+#include "clock.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -46,13 +47,6 @@ static struct {
 	int ticks; /* ticks printed so far, DRAW_TICKS */
 } pg = {PROGRESS_AUTO, NULL, -1, NULL, 0, DRAW_NONE, "", 0, 0, 0, 0};
 
-static double real_clock(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static FILE *out_stream(void)
 {
 	return pg.out ? pg.out : stderr;
@@ -60,7 +54,7 @@ static FILE *out_stream(void)
 
 static double now_s(void)
 {
-	return pg.clock_s ? pg.clock_s() : real_clock();
+	return pg.clock_s ? pg.clock_s() : clock_now_s();
 }
 
 void progress_set_mode(progress_mode mode)
