@@ -14,6 +14,7 @@
 #include "scenario.h"
 #include "sites.h"
 #include "status.h"
+#include "unit_geom.h"
 
 /* Sparse reach: for unit i, its pairs are [start[i], start[i+1]), sorted by
  * distance then site index. Distance is from the unit's demand location: the
@@ -38,12 +39,14 @@ typedef struct reach {
 	size_t nsamples;       /* demand points used, all units together */
 } reach;
 
-/* Build the reach pairs within sc->walk_distance_m (rules in src/geom/reach.c).
+/* Build the reach pairs within sc->walk_distance_m (rules in src/geom/reach.c)
+ * from the demand locations of the prepared units `ug` (unit_geom_prepare()
+ * of the same `in` and `sc`; parameters validated by scenario_validate()).
  * Returns STATUS_OK, or STATUS_INPUT / STATUS_INTERNAL with `st` set and
  * `out` left empty. A unit with no pair is not an error. Caller frees with
  * reach_free(). */
-status_code reach_build(const inputs *in, const site_table *sites, const scenario *sc, reach *out,
-                        status *st);
+status_code reach_build(const inputs *in, const site_table *sites, const scenario *sc,
+                        const unit_geom *ug, reach *out, status *st);
 void reach_free(reach *r);
 
 #endif

@@ -14,6 +14,7 @@
 #include "inputs.h"
 #include "scenario.h"
 #include "status.h"
+#include "unit_geom.h"
 
 typedef enum site_source {
 	SITE_REPRESENTATIVE = 0, /* PointOnSurface of a unit */
@@ -38,12 +39,15 @@ typedef struct site_table {
 	size_t nforced;    /* village sites kept although inside an exclusion (warned) */
 } site_table;
 
-/* Build candidate sites (rules in src/geom/sites.c). Returns STATUS_OK;
- * STATUS_INPUT with `st` set for a bad parameter or unit geometry (message
+/* Build candidate sites (rules in src/geom/sites.c) on the prepared units
+ * `ug` (unit_geom_prepare() of the same `in` and `sc`; parameters validated
+ * by scenario_validate()). Returns STATUS_OK; STATUS_INPUT with `st` set for
+ * a bad exclusion geometry or a grid spacing too fine for a unit (message
  * names the key or the unit); STATUS_INTERNAL on a GEOS or memory failure.
  * Dropped candidates and forced village sites are warnings in `st`. On
  * failure `out` is left empty. Caller frees with sites_free(). */
-status_code sites_build(const inputs *in, const scenario *sc, site_table *out, status *st);
+status_code sites_build(const inputs *in, const scenario *sc, const unit_geom *ug, site_table *out,
+                        status *st);
 void sites_free(site_table *t);
 
 const char *site_source_name(site_source s); /* "representative", "grid", "candidate", "existing" */

@@ -22,6 +22,7 @@ int main(int argc, char **argv)
 	status st;
 	scenario sc;
 	inputs in = {0};
+	unit_geom *ug = NULL;
 	site_table sites = {0};
 	reach r = {0};
 	baseline_info info;
@@ -57,8 +58,9 @@ int main(int argc, char **argv)
 			goto done;
 	if ((rc = scenario_validate(&sc, &st)) != STATUS_OK ||
 	    (rc = inputs_read(&sc, &in, &st)) != STATUS_OK ||
-	    (rc = sites_build(&in, &sc, &sites, &st)) != STATUS_OK ||
-	    (rc = reach_build(&in, &sites, &sc, &r, &st)) != STATUS_OK ||
+	    (rc = unit_geom_prepare(&in, &sc, &ug, &st)) != STATUS_OK ||
+	    (rc = sites_build(&in, &sc, ug, &sites, &st)) != STATUS_OK ||
+	    (rc = reach_build(&in, &sites, &sc, ug, &r, &st)) != STATUS_OK ||
 	    (rc = baseline_write_mps(&in, &sites, &r, &sc, out, &info, &st)) != STATUS_OK)
 		goto done;
 	printf("units %zu sites %zu rows %zu cols %zu nonzeros %zu villages %zu seconds %.2f\n",
@@ -67,6 +69,7 @@ int main(int argc, char **argv)
 done:
 	if (rc != STATUS_OK)
 		status_print(&st, stderr, 10);
+	unit_geom_free(ug);
 	reach_free(&r);
 	sites_free(&sites);
 	inputs_free(&in);

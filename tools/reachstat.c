@@ -8,7 +8,7 @@
  *
  *   sites=N pairs=M seconds=S peak_rss_mb=R
  *
- * where seconds covers sites_build + reach_build and peak_rss_mb is the
+ * where seconds covers unit_geom_prepare + sites_build + reach_build and peak_rss_mb is the
  * process's peak resident set (getrusage), inputs included. With -v a
  * breakdown goes to stderr (sites by source, excluded, merged, units with
  * no pair, pairs per unit). Exit status as stationplan's: 0 ok, 1 usage,
@@ -83,6 +83,7 @@ int main(int argc, char **argv)
 	if (rc == STATUS_OK)
 		rc = scenario_validate(&sc, &st);
 	inputs in = {0};
+	unit_geom *ug = NULL;
 	site_table t = {0};
 	reach r = {0};
 	double t0 = 0, t1 = 0, t2 = 0;
@@ -91,11 +92,13 @@ int main(int argc, char **argv)
 		rc = inputs_read(&sc, &in, &st);
 	if (rc == STATUS_OK) {
 		t0 = clock_now_s();
-		rc = sites_build(&in, &sc, &t, &st);
+		rc = unit_geom_prepare(&in, &sc, &ug, &st);
+		if (rc == STATUS_OK)
+			rc = sites_build(&in, &sc, ug, &t, &st);
 		t1 = clock_now_s();
 	}
 	if (rc == STATUS_OK) {
-		rc = reach_build(&in, &t, &sc, &r, &st);
+		rc = reach_build(&in, &t, &sc, ug, &r, &st);
 		t2 = clock_now_s();
 	}
 	if (rc == STATUS_OK) {
@@ -108,6 +111,7 @@ int main(int argc, char **argv)
 	} else {
 		status_print(&st, stderr, 10);
 	}
+	unit_geom_free(ug);
 	reach_free(&r);
 	sites_free(&t);
 	inputs_free(&in);

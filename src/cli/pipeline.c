@@ -78,6 +78,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
                          status *st)
 {
 	inputs in = {0};
+	unit_geom *ug = NULL;
 	site_table sites = {0};
 	reach r = {0};
 	plan p = {0};
@@ -102,7 +103,8 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 
 	progress_start(st, "sites");
 	t0 = clock_now_s();
-	if ((rc = sites_build(&in, sc, &sites, st)) != STATUS_OK)
+	if ((rc = unit_geom_prepare(&in, sc, &ug, st)) != STATUS_OK ||
+	    (rc = sites_build(&in, sc, ug, &sites, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "sites", t0);
 	status_note(st, 1, "sites: %zu candidates (%zu excluded, %zu merged)", sites.n,
@@ -110,9 +112,11 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 
 	progress_start(st, "reach");
 	t0 = clock_now_s();
-	if ((rc = reach_build(&in, &sites, sc, &r, st)) != STATUS_OK)
+	if ((rc = reach_build(&in, &sites, sc, ug, &r, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "reach", t0);
+	unit_geom_free(ug); /* the geometry stages are done: free it before the solve */
+	ug = NULL;
 	status_note(st, 1, "reach: %zu pairs within %.0f m", r.npairs, sc->walk_distance_m);
 
 	progress_start(st, "solve");
@@ -150,6 +154,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 out:
 	progress_abandon(); /* a stage that failed; no-op otherwise */
 	plan_free(&p);
+	unit_geom_free(ug);
 	reach_free(&r);
 	sites_free(&sites);
 	inputs_free(&in);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "geos_ctx.h"
+#include "unit_geom.h"
 #include "inputs.h"
 #include "scenario.h"
 #include "status.h"
@@ -78,5 +79,14 @@ double demand_distance(const demand *d, size_t u, double x, double y);
 
 /* "unit '<id>' (fid <fid>)" for messages, into buf. */
 const char *unit_label(const unit *u, char *buf, size_t size);
+
+/* The prepared unit geometry (include/unit_geom.h): one GEOS context, the
+ * unit polygons parsed, prepared and indexed once, and their demand
+ * locations (representative points and samples), shared by every stage. */
+struct unit_geom {
+	geos_ctx g;
+	geom_index units;
+	demand d;
+};
 
 #endif

@@ -27,6 +27,7 @@
 #include "rules.h"
 #include "sites.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,19 +146,6 @@ static int inside_lists(const site_table *sites, size_t nunits, size_t **start, 
 	return 0;
 }
 
-static status_code check_params(const scenario *sc, status *st)
-{
-	if (!(sc->walk_distance_m > 0) || !isfinite(sc->walk_distance_m))
-		return status_fail(st, STATUS_INPUT, "rules: walk_distance_m = %g, must be > 0",
-		                   sc->walk_distance_m);
-	if (sc->demand_points == DEMAND_SAMPLES &&
-	    (!(sc->demand_sample_spacing_m > 0) || !isfinite(sc->demand_sample_spacing_m)))
-		return status_fail(st, STATUS_INPUT,
-		                   "rules: demand_sample_spacing_m = %g, must be > 0",
-		                   sc->demand_sample_spacing_m);
-	return STATUS_OK;
-}
-
 static status_code alloc_units(reach *r, size_t n, status *st)
 {
 	r->nunits = n;
@@ -237,18 +225,14 @@ static void fill_nearest(const site_table *sites, const demand *d, const cellgri
 	}
 }
 
-status_code reach_build(const inputs *in, const site_table *sites, const scenario *sc, reach *out,
-                        status *st)
+status_code reach_build(const inputs *in, const site_table *sites, const scenario *sc,
+                        const unit_geom *ug, reach *out, status *st)
 {
 	memset(out, 0, sizeof(*out));
-	status_code rc = check_params(sc, st);
-	if (rc != STATUS_OK)
-		return rc;
-	geos_ctx g;
-	if ((rc = geos_ctx_init(&g, st)) != STATUS_OK)
-		return rc;
-	geom_index units = {0};
-	demand d = {0};
+	assert(sc->walk_distance_m > 0 && isfinite(sc->walk_distance_m));
+	assert(ug->d.nunits == in->nunits);
+	status_code rc = STATUS_OK;
+	const demand *d = &ug->d;
 	cellgrid cg = {0};
 	pair_vec all = {0};
 	double *x = malloc((sites->n ? sites->n : 1) * sizeof(double));
@@ -261,20 +245,18 @@ status_code reach_build(const inputs *in, const site_table *sites, const scenari
 		x[s] = sites->sites[s].x;
 		y[s] = sites->sites[s].y;
 	}
-	if ((rc = geom_index_units(&g, in, &units, st)) != STATUS_OK ||
-	    (rc = demand_build(&g, in, &units, sc, &d, st)) != STATUS_OK ||
-	    (rc = alloc_units(out, in->nunits, st)) != STATUS_OK)
+	if ((rc = alloc_units(out, in->nunits, st)) != STATUS_OK)
 		goto out;
 	if (cellgrid_build(&cg, x, y, sites->n, sc->walk_distance_m) != 0) {
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 		goto out;
 	}
-	if ((rc = collect_pairs(in, sites, sc, &d, &cg, out, &all, st)) != STATUS_OK)
+	if ((rc = collect_pairs(in, sites, sc, d, &cg, out, &all, st)) != STATUS_OK)
 		goto out;
-	memcpy(out->ux, d.rx, in->nunits * sizeof(double));
-	memcpy(out->uy, d.ry, in->nunits * sizeof(double));
-	fill_nearest(sites, &d, &cg, sc->walk_distance_m, out);
-	out->nsamples = d.nsamples;
+	memcpy(out->ux, d->rx, in->nunits * sizeof(double));
+	memcpy(out->uy, d->ry, in->nunits * sizeof(double));
+	fill_nearest(sites, d, &cg, sc->walk_distance_m, out);
+	out->nsamples = d->nsamples;
 	out->npairs = all.n;
 	out->site = malloc((all.n ? all.n : 1) * sizeof(int));
 	out->dist = malloc((all.n ? all.n : 1) * sizeof(double));
@@ -293,9 +275,6 @@ out:
 	free(x);
 	free(y);
 	cellgrid_free(&cg);
-	demand_free(&d);
-	geom_index_free(&g, &units);
-	geos_ctx_free(&g);
 	if (rc != STATUS_OK)
 		reach_free(out);
 	return rc;

@@ -31,6 +31,7 @@
 #include "sites.h"
 #include "rules.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,8 +60,10 @@ typedef struct builder {
 	const inputs *in;
 	const scenario *sc;
 	status *st;
-	geos_ctx g;
-	geom_index units, excl;
+	geos_ctx *g;             /* the prepared units' context */
+	const geom_index *units; /* the prepared units */
+	const demand *d;         /* their representative points */
+	geom_index excl;
 	raw_vec raw;
 	double *xy; /* scratch for grid points */
 	size_t nxy, capxy;
@@ -108,7 +111,7 @@ static status_code push_raw(builder *b, double x, double y, site_source src, int
 /* 1 if an exclusion polygon covers (x, y), 0 if not, -1 on a GEOS error. */
 static int excluded(builder *b, double x, double y)
 {
-	int e = geom_index_locate(&b->g, &b->excl, x, y, b->st);
+	int e = geom_index_locate(b->g, &b->excl, x, y, b->st);
 	return e == -2 ? -1 : e >= 0;
 }
 
@@ -157,17 +160,17 @@ static status_code village_fallback(builder *b, size_t u, double rx, double ry, 
 {
 	double xmin, ymin, xmax, ymax;
 	*found = 0;
-	geos_ctx_clear(&b->g);
-	if (!GEOSGeom_getExtent_r(b->g.h, b->units.geom[u], &xmin, &ymin, &xmax, &ymax))
-		return geos_ctx_fail(&b->g, b->st, STATUS_INTERNAL, "%s: no extent", label);
+	geos_ctx_clear(b->g);
+	if (!GEOSGeom_getExtent_r(b->g->h, b->units->geom[u], &xmin, &ymin, &xmax, &ymax))
+		return geos_ctx_fail(b->g, b->st, STATUS_INTERNAL, "%s: no extent", label);
 	double s = b->sc->candidate_spacing_m;
 	for (int level = 0; level < FALLBACK_LEVELS && !*found; level++, s /= 2) {
 		if ((xmax - xmin) / s * ((ymax - ymin) / s) > SITES_GRID_MAX_POINTS / 4)
 			break;
 		b->nxy = 0;
 		status_code rc =
-		    grid_points(&b->g, b->units.geom[u], b->units.prep[u], s, "candidate_spacing_m",
-		                label, &b->xy, &b->nxy, &b->capxy, b->st);
+		    grid_points(b->g, b->units->geom[u], b->units->prep[u], s,
+		                "candidate_spacing_m", label, &b->xy, &b->nxy, &b->capxy, b->st);
 		if (rc != STATUS_OK)
 			return rc;
 		double best = INFINITY;
@@ -194,10 +197,8 @@ static status_code add_unit(builder *b, size_t u)
 	const unit *un = &b->in->units[u];
 	char label[256];
 	unit_label(un, label, sizeof(label));
-	double x, y;
-	status_code rc = geom_representative(&b->g, b->units.geom[u], label, &x, &y, b->st);
-	if (rc != STATUS_OK)
-		return rc;
+	double x = b->d->rx[u], y = b->d->ry[u];
+	status_code rc = STATUS_OK;
 	int village = rules_unit_is_village(b->sc, un->kind);
 	int e = excluded(b, x, y);
 	if (e < 0)
@@ -222,10 +223,11 @@ static status_code add_unit(builder *b, size_t u)
 	} else {
 		b->out->nexcluded++;
 	}
-	if (rc != STATUS_OK || village || GEOSGeomTypeId_r(b->g.h, b->units.geom[u]) == GEOS_POINT)
+	if (rc != STATUS_OK || village ||
+	    GEOSGeomTypeId_r(b->g->h, b->units->geom[u]) == GEOS_POINT)
 		return rc;
 	b->nxy = 0;
-	rc = grid_points(&b->g, b->units.geom[u], b->units.prep[u], b->sc->candidate_spacing_m,
+	rc = grid_points(b->g, b->units->geom[u], b->units->prep[u], b->sc->candidate_spacing_m,
 	                 "candidate_spacing_m", label, &b->xy, &b->nxy, &b->capxy, b->st);
 	for (size_t k = 0; k < b->nxy && rc == STATUS_OK; k++) {
 		double gx = b->xy[2 * k], gy = b->xy[2 * k + 1];
@@ -360,7 +362,7 @@ static status_code fill_table(builder *b)
 	for (size_t i = 0; i < r->n; i++) {
 		const raw_site *s = &r->v[i];
 		int u = s->hint;
-		if (u < 0 && (u = geom_index_locate(&b->g, &b->units, s->x, s->y, b->st)) == -2)
+		if (u < 0 && (u = geom_index_locate(b->g, b->units, s->x, s->y, b->st)) == -2)
 			return STATUS_INTERNAL;
 		t->sites[i] = (site){s->x, s->y, s->source, u, s->fid};
 		t->nsource[s->source]++;
@@ -369,26 +371,18 @@ static status_code fill_table(builder *b)
 	return STATUS_OK;
 }
 
-static status_code check_params(const scenario *sc, status *st)
-{
-	if (!(sc->candidate_spacing_m > 0) || !isfinite(sc->candidate_spacing_m))
-		return status_fail(st, STATUS_INPUT, "rules: candidate_spacing_m = %g, must be > 0",
-		                   sc->candidate_spacing_m);
-	return STATUS_OK;
-}
-
-status_code sites_build(const inputs *in, const scenario *sc, site_table *out, status *st)
+status_code sites_build(const inputs *in, const scenario *sc, const unit_geom *ug, site_table *out,
+                        status *st)
 {
 	memset(out, 0, sizeof(*out));
-	status_code rc = check_params(sc, st);
-	if (rc != STATUS_OK)
-		return rc;
+	assert(sc->candidate_spacing_m > 0 && isfinite(sc->candidate_spacing_m));
+	assert(ug->units.n == in->nunits);
+	status_code rc = STATUS_OK;
 	builder b = {.in = in, .sc = sc, .st = st, .out = out};
-	if ((rc = geos_ctx_init(&b.g, st)) != STATUS_OK)
-		return rc;
-	rc = geom_index_units(&b.g, in, &b.units, st);
-	if (rc == STATUS_OK)
-		rc = geom_index_polys(&b.g, &in->exclude, &b.excl, st);
+	b.g = (geos_ctx *)&ug->g; /* one thread at a time: see unit_geom.h */
+	b.units = &ug->units;
+	b.d = &ug->d;
+	rc = geom_index_polys(b.g, &in->exclude, &b.excl, st);
 	if (rc == STATUS_OK)
 		rc = add_points(&b, &in->existing, SITE_EXISTING);
 	if (rc == STATUS_OK)
@@ -401,9 +395,7 @@ status_code sites_build(const inputs *in, const scenario *sc, site_table *out, s
 		rc = fill_table(&b);
 	free(b.raw.v);
 	free(b.xy);
-	geom_index_free(&b.g, &b.excl);
-	geom_index_free(&b.g, &b.units);
-	geos_ctx_free(&b.g);
+	geom_index_free(b.g, &b.excl);
 	if (rc != STATUS_OK)
 		sites_free(out);
 	return rc;

@@ -8,6 +8,7 @@
  */
 #include "geom_int.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,4 +222,35 @@ status_code grid_points(geos_ctx *g, const GEOSGeometry *geom, const GEOSPrepare
 		}
 	}
 	return STATUS_OK;
+}
+
+status_code unit_geom_prepare(const inputs *in, const scenario *sc, unit_geom **out, status *st)
+{
+	*out = NULL;
+	unit_geom *ug = calloc(1, sizeof(*ug));
+	if (!ug)
+		return status_fail(st, STATUS_INTERNAL, "out of memory");
+	status_code rc = geos_ctx_init(&ug->g, st);
+	if (rc != STATUS_OK) {
+		free(ug);
+		return rc;
+	}
+	if ((rc = geom_index_units(&ug->g, in, &ug->units, st)) != STATUS_OK ||
+	    (rc = demand_build(&ug->g, in, &ug->units, sc, &ug->d, st)) != STATUS_OK) {
+		unit_geom_free(ug);
+		return rc;
+	}
+	assert(ug->units.n == in->nunits && ug->d.nunits == in->nunits);
+	*out = ug;
+	return STATUS_OK;
+}
+
+void unit_geom_free(unit_geom *ug)
+{
+	if (!ug)
+		return;
+	demand_free(&ug->d);
+	geom_index_free(&ug->g, &ug->units);
+	geos_ctx_free(&ug->g);
+	free(ug);
 }
