@@ -42,17 +42,6 @@ static status_code build(const inputs *in, const site_table *t, const scenario *
 	return rc;
 }
 
-/* The message scenario_validate() gives about `key`, "" when none. */
-static const char *validate_msg(const scenario *sc, const char *key, status *st)
-{
-	status_init(st);
-	scenario_validate(sc, st);
-	for (size_t i = 0; i < st->nproblems; i++)
-		if (strstr(st->problems[i].msg, key))
-			return st->problems[i].msg;
-	return "";
-}
-
 /* Unit at (0,0); sites exactly 1000 m away (in), 1000.01 m away (out). */
 static void test_radius_boundary(void)
 {
@@ -267,13 +256,13 @@ static void test_errors(void)
 	status st;
 	/* parameters are validated in one place, the scenario module */
 	sc.walk_distance_m = -5;
-	CU_ASSERT_STRING_EQUAL(validate_msg(&sc, "walk_distance_m", &st),
+	CU_ASSERT_STRING_EQUAL(fx_validate_msg(&sc, "walk_distance_m", &st),
 	                       "rules: walk_distance_m = -5, must be > 0");
 	status_free(&st);
 	sc.walk_distance_m = 1000;
 	sc.demand_points = DEMAND_SAMPLES;
 	sc.demand_sample_spacing_m = 0;
-	CU_ASSERT_STRING_EQUAL(validate_msg(&sc, "demand_sample_spacing_m", &st),
+	CU_ASSERT_STRING_EQUAL(fx_validate_msg(&sc, "demand_sample_spacing_m", &st),
 	                       "rules: demand_sample_spacing_m = 0, must be > 0");
 	status_free(&st);
 	sc.demand_sample_spacing_m = 0.1;

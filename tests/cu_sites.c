@@ -147,8 +147,7 @@ static status_code build(const inputs *in, const scenario *sc, site_table *t, st
 	return rc;
 }
 
-/* The message scenario_validate() gives about `key`, "" when none. */
-static const char *validate_msg(const scenario *sc, const char *key, status *st)
+const char *fx_validate_msg(const scenario *sc, const char *key, status *st)
 {
 	status_init(st);
 	scenario_validate(sc, st);
@@ -420,7 +419,7 @@ static void test_errors(void)
 	status st;
 	/* parameters are validated in one place, the scenario module */
 	sc.candidate_spacing_m = 0;
-	CU_ASSERT_STRING_EQUAL(validate_msg(&sc, "candidate_spacing_m", &st),
+	CU_ASSERT_STRING_EQUAL(fx_validate_msg(&sc, "candidate_spacing_m", &st),
 	                       "rules: candidate_spacing_m = 0, must be > 0");
 	status_free(&st);
 

@@ -27,6 +27,10 @@ void fx_scenario(scenario *sc);
 /* Index of the site at (x, y) within 1e-6, -1 if none. */
 int fx_find_site(const site_table *t, double x, double y);
 
+/* The message scenario_validate() gives about `key` ("" when none); `st`
+ * is initialised here and freed by the caller. */
+const char *fx_validate_msg(const scenario *sc, const char *key, status *st);
+
 /* Uniform double in [lo, hi) from a private LCG state. */
 double fx_rand(unsigned long long *state, double lo, double hi);
 
