@@ -51,20 +51,12 @@ static status_code push_sample(sample_buf *b, double x, double y, double w, stat
 static status_code cut_samples(geos_ctx *g, const GEOSGeometry *geom, double spacing,
                                const char *what, sample_buf *b, status *st)
 {
-	double xmin, ymin, xmax, ymax;
-	geos_ctx_clear(g);
-	if (!GEOSGeom_getExtent_r(g->h, geom, &xmin, &ymin, &xmax, &ymax))
-		return geos_ctx_fail(g, st, STATUS_INTERNAL, "%s: no extent", what);
-	double i0 = floor(xmin / spacing), i1 = floor(xmax / spacing);
-	double j0 = floor(ymin / spacing), j1 = floor(ymax / spacing);
-	double count = (i1 - i0 + 1) * (j1 - j0 + 1);
-	if (count > SITES_GRID_MAX_POINTS)
-		return status_fail(st, STATUS_INPUT,
-		                   "rules: demand_sample_spacing_m = %g is too fine for %s: %.3g "
-		                   "cells to cut (at most %.0f)",
-		                   spacing, what, count, SITES_GRID_MAX_POINTS);
-	for (double j = j0; j <= j1; j++) {
-		for (double i = i0; i <= i1; i++) {
+	grid_range r;
+	status_code rc0 = grid_span(g, geom, spacing, 1, "demand_sample_spacing_m", what, &r, st);
+	if (rc0 != STATUS_OK)
+		return rc0;
+	for (double j = r.j0; j <= r.j1; j++) {
+		for (double i = r.i0; i <= r.i1; i++) {
 			geos_ctx_clear(g);
 			GEOSGeometry *piece =
 			    GEOSClipByRect_r(g->h, geom, i * spacing, j * spacing,

@@ -48,6 +48,19 @@ int geom_index_locate(geos_ctx *g, const geom_index *gi, double x, double y, sta
 status_code geom_representative(geos_ctx *g, const GEOSGeometry *geom, const char *what, double *x,
                                 double *y, status *st);
 
+/* The aligned grid of `spacing` (points i * spacing, j * spacing, and the
+ * cells between them) over the envelope of `geom`: with cells = 0 the
+ * indices of the grid points inside the envelope, with cells = 1 those of
+ * the cells meeting it (cell (i, j) spans [i, i+1) x [j, j+1) spacings).
+ * Empty when i1 < i0 or j1 < j0. More than SITES_GRID_MAX_POINTS is a
+ * STATUS_INPUT naming `key` and `what`. Both the candidate grid and the
+ * demand samples walk it, so they share one alignment. */
+typedef struct grid_range {
+	double i0, i1, j0, j1;
+} grid_range;
+status_code grid_span(geos_ctx *g, const GEOSGeometry *geom, double spacing, int cells,
+                      const char *key, const char *what, grid_range *r, status *st);
+
 /* Aligned grid: the points (i * spacing, j * spacing) of the envelope of
  * `geom` that `prep` covers (boundary included), row by row (y, then x).
  * Independent of anything but the coordinates, so it is deterministic and

@@ -187,26 +187,38 @@ static status_code push_xy(double **xy, size_t *n, size_t *cap, double x, double
 	return STATUS_OK;
 }
 
-status_code grid_points(geos_ctx *g, const GEOSGeometry *geom, const GEOSPreparedGeometry *prep,
-                        double spacing, const char *key, const char *what, double **xy, size_t *n,
-                        size_t *cap, status *st)
+status_code grid_span(geos_ctx *g, const GEOSGeometry *geom, double spacing, int cells,
+                      const char *key, const char *what, grid_range *r, status *st)
 {
 	double xmin, ymin, xmax, ymax;
 	geos_ctx_clear(g);
 	if (!GEOSGeom_getExtent_r(g->h, geom, &xmin, &ymin, &xmax, &ymax))
 		return geos_ctx_fail(g, st, STATUS_INTERNAL, "%s: no extent", what);
-	double i0 = ceil(xmin / spacing), i1 = floor(xmax / spacing);
-	double j0 = ceil(ymin / spacing), j1 = floor(ymax / spacing);
-	if (i1 < i0 || j1 < j0)
+	r->i0 = cells ? floor(xmin / spacing) : ceil(xmin / spacing);
+	r->j0 = cells ? floor(ymin / spacing) : ceil(ymin / spacing);
+	r->i1 = floor(xmax / spacing);
+	r->j1 = floor(ymax / spacing);
+	if (r->i1 < r->i0 || r->j1 < r->j0)
 		return STATUS_OK;
-	double count = (i1 - i0 + 1) * (j1 - j0 + 1);
+	double count = (r->i1 - r->i0 + 1) * (r->j1 - r->j0 + 1);
 	if (count > SITES_GRID_MAX_POINTS)
-		return status_fail(st, STATUS_INPUT,
-		                   "rules: %s = %g is too fine for %s: %.3g grid points to test "
-		                   "(at most %.0f)",
-		                   key, spacing, what, count, SITES_GRID_MAX_POINTS);
-	for (double j = j0; j <= j1; j++) {
-		for (double i = i0; i <= i1; i++) {
+		return status_fail(
+		    st, STATUS_INPUT, "rules: %s = %g is too fine for %s: %.3g %s (at most %.0f)",
+		    key, spacing, what, count, cells ? "cells to cut" : "grid points to test",
+		    SITES_GRID_MAX_POINTS);
+	return STATUS_OK;
+}
+
+status_code grid_points(geos_ctx *g, const GEOSGeometry *geom, const GEOSPreparedGeometry *prep,
+                        double spacing, const char *key, const char *what, double **xy, size_t *n,
+                        size_t *cap, status *st)
+{
+	grid_range r;
+	status_code rc = grid_span(g, geom, spacing, 0, key, what, &r, st);
+	if (rc != STATUS_OK)
+		return rc;
+	for (double j = r.j0; j <= r.j1; j++) {
+		for (double i = r.i0; i <= r.i1; i++) {
 			double x = i * spacing, y = j * spacing;
 			GEOSGeometry *pt = geos_ctx_point(g, x, y, st);
 			if (!pt)
