@@ -86,6 +86,14 @@ status_code scenario_init(scenario *sc, status *st);
  * recorded (status_problem_add) before returning STATUS_INPUT. */
 status_code scenario_load(scenario *sc, const char *path, status *st);
 
+/* The same from `len` bytes of `text` (need not end with a NUL; a NUL
+ * inside is an error), as if read from a file named `name` in folder `dir`
+ * (NULL = "."). Lines may have any length; a NUL byte or invalid UTF-8 is
+ * refused with its line and column ("s.ini:3: NUL byte at column 7"),
+ * before any value is applied. Used by scenario_load() and the fuzzer. */
+status_code scenario_load_text(scenario *sc, const char *name, const char *dir, const char *text,
+                               size_t len, status *st);
+
 /* Apply "section.key=value" (from --set). Same checks as a file line. */
 status_code scenario_set(scenario *sc, const char *assignment, status *st);
 
