@@ -108,6 +108,10 @@ size_t scenario_key_count(void);
 const char *scenario_key_name(size_t i); /* "rules.households_min" */
 void scenario_key_value(const scenario *sc, size_t i, char *buf, size_t bufsize);
 
+/* 1 when key i names something the run reads (a path or list of paths
+ * outside [output]): the outputs are checked against these (sources.h). */
+int scenario_key_is_source(size_t i);
+
 void scenario_free(scenario *sc);
 
 /* 1 for a connection string or GDAL virtual path ("PG:...", "GPKG:...",

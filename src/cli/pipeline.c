@@ -15,6 +15,7 @@
 #include "inputs.h"
 #include "progress.h"
 #include "sites.h"
+#include "sources.h"
 
 static double now_s(void)
 {
@@ -80,6 +81,16 @@ static void summarise(const inputs *in, const reach *r, const site_table *sites,
 	snprintf(res->crs, sizeof(res->crs), "%s", in->crs ? in->crs : "");
 }
 
+status_code pipeline_check_not_input(const scenario *sc, const char *out_path, status *st)
+{
+	sources src = {0};
+	status_code rc = sources_add_scenario(&src, sc)
+	                     ? status_fail(st, STATUS_INTERNAL, "out of memory")
+	                     : sources_check_output(&src, out_path, st);
+	sources_free(&src);
+	return rc;
+}
+
 status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite,
                          const char *command_line, const char *set_overrides, pipeline_result *res,
                          status *st)
@@ -98,6 +109,9 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	progress_start(st, "read");
 	/* Refuse an existing or open target now, not after a long solve. */
 	if ((rc = gpkg_check_target(out_path, overwrite, st)) != STATUS_OK)
+		goto out;
+	/* ... nor one of the run's own inputs, whatever --overwrite says */
+	if ((rc = pipeline_check_not_input(sc, out_path, st)) != STATUS_OK)
 		goto out;
 	ri->timings = sc->timings;
 
@@ -127,6 +141,15 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	if ((rc = solver_solve(&in, &sites, &r, sc, &p, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "solve", t0);
+	status_note(st, 1,
+	            "solve: %zu stations, %zu sub-problem(s), status %s, objective %g, "
+	            "bound %g, gap %.4f",
+	            p.nstations, p.nsubs, p.status, p.objective, p.bound, p.gap);
+	for (size_t i = 0; i < p.nsubs; i++)
+		status_note(st, 2,
+		            "  sub-problem %s: %zu units, %zu sites, %d stations, %s, gap %.4f",
+		            p.subs[i].key, p.subs[i].nunits, p.subs[i].nsites, p.subs[i].nstations,
+		            p.subs[i].status, p.subs[i].gap);
 	if (st->verbose) {
 		char msg[512];
 		int bad = verify_plan(&in, &sites, &r, sc, &p, msg, sizeof(msg));

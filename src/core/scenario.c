@@ -801,6 +801,13 @@ const char *scenario_key_name(size_t i)
 	return names[i];
 }
 
+int scenario_key_is_source(size_t i)
+{
+	if (i >= NKEYS || !strcmp(keys[i].section, "output"))
+		return 0;
+	return keys[i].type == K_PATH || keys[i].type == K_PATHS;
+}
+
 void scenario_key_value(const scenario *sc, size_t i, char *buf, size_t bufsize)
 {
 	if (!bufsize)
