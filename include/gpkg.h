@@ -12,7 +12,7 @@
  *
  * Reproducible: the same inputs and parameters give a byte-identical file.
  * Everything written is a function of the scenario, the input files (size,
- * mtime, hash) and the plan; timestamps are fixed (OGR_CURRENT_DATE) and
+ * hash) and the plan; timestamps are fixed (OGR_CURRENT_DATE) and
  * every order is deterministic. Wall-clock seconds differ between two runs,
  * so they are written only on request (run_info.timings, or the scenario key
  * output.timings = true): then the `run` row's `seconds` and `stages` and

@@ -29,12 +29,12 @@
 status_code gpkg_file_temp_path(const char *path, char *tmp, size_t tmpsize, status *st);
 void gpkg_file_discard(const char *tmp);
 
-static char dir[600];
+static char dir[700];
 
 /* A fresh scratch folder <outdir>/safety with the good fixture in it. */
 static void scratch(void)
 {
-	char cmd[2000];
+	char cmd[2600];
 	snprintf(dir, sizeof(dir), "%s/safety", cu_outdir());
 	snprintf(cmd, sizeof(cmd),
 	         "rm -rf '%s' && mkdir -p '%s' && cp fixtures/bad/good.ini fixtures/bad/good.gpkg "
@@ -347,9 +347,34 @@ static void test_flags(void)
 	CU_ASSERT_EQUAL(entries("plan.gpkg"), 0);
 }
 
+/* Row 15: the run record keeps sizes and SHA-256, not modification times:
+ * the same plan, byte for byte, from copies of the same inputs (new mtimes)
+ * and from a copy of the whole folder. */
+static void test_record_survives_copy(void)
+{
+	char cmd[3000];
+	scratch();
+	CU_ASSERT_EQUAL(sp(NULL, "run good_join.ini -q -o a.gpkg"), 0);
+	snprintf(cmd, sizeof(cmd),
+	         "cd '%s' && for f in good_join.ini nohh.gpkg households.csv; do cp $f $f.copy && "
+	         "touch -d '2001-02-03 04:05:06' $f.copy && mv $f.copy $f; done && mkdir copy && "
+	         "cp good_join.ini nohh.gpkg households.csv copy/",
+	         dir);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(sp(NULL, "run good_join.ini -q -o b.gpkg"), 0);
+	char saved[700];
+	snprintf(saved, sizeof(saved), "%s", dir);
+	snprintf(dir, sizeof(dir), "%.600s/copy", saved);
+	CU_ASSERT_EQUAL(sp(NULL, "run good_join.ini -q -o ../c.gpkg"), 0);
+	snprintf(dir, sizeof(dir), "%s", saved);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && cmp a.gpkg b.gpkg && cmp a.gpkg c.gpkg", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 void safety_suite_setup(void)
 {
 	CU_SUITE_ADD("safety", NULL, NULL, CU_TEST_ENTRY(test_output_is_input),
 	             CU_TEST_ENTRY(test_output_format), CU_TEST_ENTRY(test_temp_private),
-	             CU_TEST_ENTRY(test_write_failures), CU_TEST_ENTRY(test_flags));
+	             CU_TEST_ENTRY(test_write_failures), CU_TEST_ENTRY(test_flags),
+	             CU_TEST_ENTRY(test_record_survives_copy));
 }
