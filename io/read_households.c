@@ -27,6 +27,12 @@ int read_households_parse(const char *text, long *out, const char **why)
 		*why = "must be a whole number >= 0";
 		return -2;
 	}
+	/* decimal only: strtod would also read "0x10" as 16 (issue 14 row 13) */
+	size_t digits = strspn(text, "+-0123456789.eE");
+	if (text[digits] && text[digits + strspn(text + digits, " \t")]) {
+		*why = "must be a whole number >= 0";
+		return -1;
+	}
 	errno = 0;
 	double v = strtod(text, &end);
 	while (*end == ' ' || *end == '\t')
