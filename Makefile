@@ -149,7 +149,8 @@ fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
 
 $(BUILD)/fuzz-%: tests/fuzz/main.c $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/libstationplan.a
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -DFUZZ_TARGET=fuzz_$* -Itests/fuzz -o $@ $^ \
+	$(Q)$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -DFUZZ_TARGET=fuzz_$* -Itests/fuzz -o $@ \
+	  $(filter-out %.h,$^) \
 	  $(LDLIBS_ALL)
 
 format:

@@ -64,6 +64,8 @@ typedef struct scenario {
 	double candidate_spacing_m;     /* 250: grid of extra candidates in urban units */
 	scenario_demand demand_points;  /* representative */
 	double demand_sample_spacing_m; /* 500: spacing of demand samples (samples mode) */
+	int rural_split_large;          /* false: a village above households_max keeps one station
+	                                   (flagged); true: the urban band plans it */
 
 	/* [solver] */
 	double time_limit_s;          /* 60, per run */

@@ -98,6 +98,27 @@ static void check_ids(inputs *in, status *st)
 	free(by);
 }
 
+/* Units with 0 households get no station: one warning with the count and
+ * the first ids, since a failed join or a wrong field looks the same. */
+static void warn_empty(const inputs *in, status *st)
+{
+	char ids[300] = "";
+	size_t n = 0, len = 0;
+	for (size_t i = 0; i < in->nunits; i++) {
+		if (in->units[i].households != 0)
+			continue;
+		if (++n <= 5 && len < sizeof(ids))
+			len += (size_t)snprintf(ids + len, sizeof(ids) - len, "%s%s",
+			                        n > 1 ? ", " : "",
+			                        in->units[i].id ? in->units[i].id : "?");
+	}
+	if (n)
+		status_problem_add(st, SEV_WARNING, "households",
+		                   "%s: %zu unit(s) with 0 households get no station (listed in "
+		                   "'uncovered' as empty): %s%s",
+		                   in->units_source, n, ids, n > 5 ? ", ..." : "");
+}
+
 status_code inputs_read(const scenario *sc, inputs *in, status *st)
 {
 	double t0 = now_s();
@@ -106,8 +127,10 @@ status_code inputs_read(const scenario *sc, inputs *in, status *st)
 	OGRSpatialReferenceH work = read_units(sc, in, st);
 	if (in->nunits && *sc->households_table)
 		read_households_join(sc, in, st);
-	if (in->nunits)
+	if (in->nunits) {
 		check_ids(in, st);
+		warn_empty(in, st);
+	}
 	if (*sc->existing)
 		read_points("existing", sc->existing, sc->existing_layer, sc, work, &in->existing,
 		            st);

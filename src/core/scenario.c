@@ -96,6 +96,7 @@ static const key_def keys[] = {
     KEY("rules", candidate_spacing_m, K_DOUBLE, "250"),
     KEYE("rules", demand_points, "representative", demand_names),
     KEY("rules", demand_sample_spacing_m, K_DOUBLE, "500"),
+    KEY("rules", rural_split_large, K_BOOL, "false"),
     KEY("solver", time_limit_s, K_DOUBLE, "60"),
     KEY("solver", mip_gap, K_DOUBLE, "0.005"),
     KEY("solver", threads, K_INT, "0"),
