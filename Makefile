@@ -8,6 +8,9 @@
 #   make valgrind   the unit tests under valgrind (--error-exitcode)
 #   make bench      build the three cities and time every stage against glpsol
 #   make format     apply .clang-format to every C file
+#   make fuzz       libFuzzer harnesses (clang, ASan+UBSan) for the scenario
+#                   parser, the unit reader and the plan reader, each run for
+#                   FUZZ_SECONDS (default 60); a crash fails the target
 #
 # Quiet output unless V=1. Objects and header dependencies (-MMD) go to $(BUILD).
 
@@ -27,7 +30,8 @@ LIB_SRC  := $(sort $(foreach d,$(FLOORS),$(wildcard $(d)/*.c)))
 LIB_SRC  := $(filter-out src/cli/main.c,$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(sort $(wildcard tests/cu_*.c))
-TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o) $(FUZZ_SRC:%.c=$(BUILD)/%.o)
 SUITES   := $(patsubst tests/cu_%.c,%,$(filter-out tests/cu_tester.c,$(TEST_SRC)))
 TOOLS    := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 
@@ -38,7 +42,7 @@ Q := @
 endif
 
 .PHONY: all deps demo demo-only check check-only sanitize valgrind valgrind-only bench bench-only \
-	format clean fixtures tools cities
+	format clean fixtures tools cities fuzz fuzz-bins
 
 all: $(BIN)
 
@@ -124,8 +128,33 @@ fixtures: $(TOOLS)
 cities: $(TOOLS)
 	$(Q)scripts/mkcities.sh $(BUILD)
 
+# Fuzzing: the library again with clang and -fsanitize=fuzzer-no-link, ASan
+# and UBSan (float-cast-overflow included, which gcc's UBSan lacks), one
+# harness per target (tests/fuzz/). Each runs on a corpus in
+# $(BUILD)/fuzz-corpus/<target> seeded from fixtures/ and
+# fixtures/fuzz/<target>/ (the kept reproducers, replayed by
+# tests/cu_fuzz.c); a crash leaves crash-* in $(BUILD)/fuzz-crash/ and fails.
+FUZZ_TARGETS := scenario units plan
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := build/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all
+FUZZ_OPTS    ?=
+
+fuzz:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" fuzz-bins
+	$(Q)scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) "$(FUZZ_OPTS)" $(FUZZ_TARGETS)
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
+
+$(BUILD)/fuzz-%: tests/fuzz/main.c $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/libstationplan.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -DFUZZ_TARGET=fuzz_$* -Itests/fuzz -o $@ \
+	  $(filter-out %.h,$^) \
+	  $(LDLIBS_ALL)
+
 format:
-	$(Q)clang-format -i $(wildcard $(foreach d,$(FLOORS) tests tools include,$(d)/*.c $(d)/*.h))
+	$(Q)clang-format -i $(wildcard $(foreach d,$(FLOORS) tests tests/fuzz tools include,$(d)/*.c $(d)/*.h))
 
 clean:
 	rm -rf build $(BIN)

@@ -12,7 +12,7 @@
  *
  * Reproducible: the same inputs and parameters give a byte-identical file.
  * Everything written is a function of the scenario, the input files (size,
- * mtime, hash) and the plan; timestamps are fixed (OGR_CURRENT_DATE) and
+ * hash) and the plan; timestamps are fixed (OGR_CURRENT_DATE) and
  * every order is deterministic. Wall-clock seconds differ between two runs,
  * so they are written only on request (run_info.timings, or the scenario key
  * output.timings = true): then the `run` row's `seconds` and `stages` and
@@ -21,9 +21,11 @@
  * is the command that reproduces the plan (`stationplan run SCENARIO [--set
  * k=v]...`), not the line as typed (which holds the output path).
  *
- * Interrupted runs: the temporary file is named `.<name>.tmp-<pid>.gpkg`
- * beside the target. SIGINT/SIGTERM/SIGHUP during the write remove it; a
- * kill -9 may leave it behind (the target is never half-written either way).
+ * Interrupted runs: the temporary file is written in a private folder
+ * `.<name>.tmp-<pid>-XXXXXX/` (mkdtemp) beside the target. SIGINT/SIGTERM/
+ * SIGHUP during the write remove it; a kill -9 may leave it behind (the
+ * target is never half-written either way) until the next write to the same
+ * target removes the leftovers of dead pids.
  */
 #ifndef STATIONPLAN_OUTPUT_H
 #define STATIONPLAN_OUTPUT_H
@@ -53,8 +55,10 @@ typedef struct run_info {
  * command, no timings). Nothing is borrowed beyond the call.
  * Returns STATUS_OK; STATUS_USAGE when the target exists without
  * `overwrite`; STATUS_INPUT when it is open in another program (a -wal or
- * -journal file beside it) or its folder cannot be written; STATUS_INTERNAL
- * on a GDAL failure. On any failure the target is untouched and no
+ * -journal file beside it) or is one of the run's inputs (sources.h);
+ * STATUS_WRITE when it cannot be written (missing or read-only folder, disk
+ * full), the message naming the target and the reason; STATUS_INTERNAL on
+ * another GDAL failure. On any failure the target is untouched and no
  * temporary file is left. */
 status_code gpkg_write_plan(const char *path, int overwrite, const scenario *sc, const inputs *in,
                             const site_table *sites, const reach *r, const plan *p,
@@ -62,9 +66,25 @@ status_code gpkg_write_plan(const char *path, int overwrite, const scenario *sc,
 
 /* The checks gpkg_write_plan() makes before writing, for callers that want
  * to fail before a long run: STATUS_USAGE "'<path>' exists (use --overwrite
- * to replace it)", STATUS_INPUT "'<path>' is open in another program (found
- * '<path>-wal'); close it in QGIS first", or STATUS_OK. */
+ * to replace it)" or a target refused by gpkg_target_where(), STATUS_INPUT
+ * "'<path>' is open in another program (found '<path>-wal'); close it in
+ * QGIS first", STATUS_WRITE "'<path>': cannot write the plan: the folder
+ * 'd' does not exist" (or "is read-only ..."), or STATUS_OK. */
 status_code gpkg_check_target(const char *path, int overwrite, status *st);
+
+/* The output format, chosen as ogr2ogr does (issue 14 row 12): `format`
+ * (the -of value, NULL or "" for none), else the driver of the target's
+ * extension, GeoPackage when it has none. STATUS_OK for GeoPackage;
+ * STATUS_USAGE naming the format otherwise ("'x.shp': the ESRI Shapefile
+ * format (the extension '.shp') cannot hold the plan's layers ..."), for an
+ * unknown extension or -of name. io/gpkg_target.c. */
+status_code gpkg_target_format(const char *path, const char *format, status *st);
+
+/* STATUS_USAGE for targets no format can take: "-", a /vsi... path, a
+ * connection string (the last one is gpkg_target_connection(), a separate
+ * check for PostGIS output to replace). Called by gpkg_check_target(). */
+status_code gpkg_target_where(const char *path, status *st);
+status_code gpkg_target_connection(const char *path, status *st);
 
 /* Write the changes to `path` as a GeoPackage with point layers `added`,
  * `removed` and `kept` and a LineString layer `moved` (old -> new, with the

@@ -51,7 +51,6 @@ typedef struct input_file {
 	char *role; /* "units", "households_table", "existing", ... */
 	char *path;
 	long long size;  /* bytes, -1 if not a plain file (e.g. PG:) */
-	long long mtime; /* seconds since the epoch */
 	char sha256[65]; /* hex, "" if not computed */
 } input_file;
 

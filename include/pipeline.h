@@ -37,6 +37,11 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
                          const char *command_line, const char *set_overrides, pipeline_result *res,
                          status *st);
 
+/* STATUS_INPUT when `out_path` is the scenario file or one of its inputs
+ * (same device and inode, sources.h), STATUS_OK otherwise. pipeline_run()
+ * checks this first; sweeps call it for each target before the first run. */
+status_code pipeline_check_not_input(const scenario *sc, const char *out_path, status *st);
+
 /* Print a one-screen summary of a result. */
 void pipeline_print_summary(const pipeline_result *res, const char *out_path, FILE *out);
 

@@ -52,4 +52,18 @@ int rules_unit_is_village(const scenario *sc, unit_kind kind);
  * still count one part). */
 long rules_unit_parts(rules_band b, long households);
 
+/* A village above households_max (issue 14 row 11): under one station per
+ * village it keeps one station, flagged; with rules.rural_split_large it is
+ * planned by the urban band instead. rules_village_over_max() is 1 for a
+ * village's station (or village) of `households` above the maximum;
+ * rules_village_split() is 1 when unit u is such a village and the scenario
+ * splits it (the pipeline then plans it as an urban unit). */
+int rules_village_over_max(const scenario *sc, long households);
+int rules_village_split(const scenario *sc, const unit *u);
+
+/* 1 when a unit is served from farther than the walking distance (possible
+ * with demand_points = samples, where the distance is the unit's own
+ * representative point's): flagged and warned about, never silent. */
+int rules_beyond_walk(const scenario *sc, double distance_m);
+
 #endif

@@ -64,6 +64,8 @@ typedef struct scenario {
 	double candidate_spacing_m;     /* 250: grid of extra candidates in urban units */
 	scenario_demand demand_points;  /* representative */
 	double demand_sample_spacing_m; /* 500: spacing of demand samples (samples mode) */
+	int rural_split_large;          /* false: a village above households_max keeps one station
+	                                   (flagged); true: the urban band plans it */
 
 	/* [solver] */
 	double time_limit_s;          /* 60, per run */
@@ -86,6 +88,14 @@ status_code scenario_init(scenario *sc, status *st);
  * recorded (status_problem_add) before returning STATUS_INPUT. */
 status_code scenario_load(scenario *sc, const char *path, status *st);
 
+/* The same from `len` bytes of `text` (need not end with a NUL; a NUL
+ * inside is an error), as if read from a file named `name` in folder `dir`
+ * (NULL = "."). Lines may have any length; a NUL byte or invalid UTF-8 is
+ * refused with its line and column ("s.ini:3: NUL byte at column 7"),
+ * before any value is applied. Used by scenario_load() and the fuzzer. */
+status_code scenario_load_text(scenario *sc, const char *name, const char *dir, const char *text,
+                               size_t len, status *st);
+
 /* Apply "section.key=value" (from --set). Same checks as a file line. */
 status_code scenario_set(scenario *sc, const char *assignment, status *st);
 
@@ -99,6 +109,10 @@ status_code scenario_validate(const scenario *sc, status *st);
 size_t scenario_key_count(void);
 const char *scenario_key_name(size_t i); /* "rules.households_min" */
 void scenario_key_value(const scenario *sc, size_t i, char *buf, size_t bufsize);
+
+/* 1 when key i names something the run reads (a path or list of paths
+ * outside [output]): the outputs are checked against these (sources.h). */
+int scenario_key_is_source(size_t i);
 
 void scenario_free(scenario *sc);
 

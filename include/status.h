@@ -23,7 +23,9 @@ typedef enum status_code {
 	STATUS_USAGE = 1,      /* bad command line */
 	STATUS_INPUT = 2,      /* bad input data or scenario */
 	STATUS_INCOMPLETE = 3, /* plan written, but demand uncovered or gap not proven */
-	STATUS_INTERNAL = 4    /* library or internal error */
+	STATUS_INTERNAL = 4,   /* library or internal error */
+	STATUS_WRITE = 5       /* the output could not be written (missing or read-only folder,
+	                          disk full); any earlier file at the target is untouched */
 } status_code;
 
 typedef enum status_severity { SEV_ERROR = 0, SEV_WARNING = 1, SEV_INFO = 2 } status_severity;

@@ -219,7 +219,7 @@ status_code gpkg_write_diff(const char *path, int overwrite, const compare_resul
 		guarded = 1;
 		w.ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
 		if (!w.ds)
-			rc = gdal_fail(st, STATUS_INPUT, "'%s': cannot create", tmp);
+			rc = gpkg_file_write_failed(path, gdal_last_msg(), st);
 	}
 	for (size_t i = 0; rc == STATUS_OK && i < sizeof(order) / sizeof(order[0]); i++)
 		rc = write_layer(&w, order[i], r, a, b);
@@ -229,7 +229,7 @@ status_code gpkg_write_diff(const char *path, int overwrite, const compare_resul
 		CPLErrorReset();
 		GDALClose(w.ds);
 		if (rc == STATUS_OK && CPLGetLastErrorType() >= CE_Failure)
-			rc = gdal_fail(st, STATUS_INTERNAL, "'%s': cannot finish writing", tmp);
+			rc = gpkg_file_write_failed(path, gdal_last_msg(), st);
 	}
 	if (w.srs)
 		OSRDestroySpatialReference(w.srs);

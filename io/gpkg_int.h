@@ -132,5 +132,12 @@ void gpkg_file_guard(const char *tmp); /* remove `tmp` if a signal ends the proc
 void gpkg_file_unguard(void);
 void gpkg_file_discard(const char *tmp); /* remove tmp and its -journal/-wal/-shm */
 status_code gpkg_file_publish(const char *tmp, const char *path, int overwrite, status *st);
+/* STATUS_WRITE "'<path>': cannot write the plan: <reason>" after a failed
+ * GDAL write: disk full (from `detail`, GDAL's message, or the free space),
+ * a missing or read-only folder, else `detail` itself. */
+status_code gpkg_file_write_failed(const char *path, const char *detail, status *st);
+/* 1 with the reason in `why` when the file system explains a failed write
+ * into `path`'s folder (disk full, folder missing or read-only), else 0. */
+int gpkg_file_reason(const char *path, const char *detail, char *why, size_t size);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "gpkg_int.h"
+#include "rules.h"
 #include "io_int.h"
 
 static const gpkg_field station_fields[] = {
@@ -25,6 +26,7 @@ static const gpkg_field station_fields[] = {
     {"load_ratio", OFTReal, OFSTNone},
     {"site_source", OFTString, OFSTNone},
     {"sub", OFTInteger, OFSTNone},
+    {"over_max", OFTInteger, OFSTBoolean},
 };
 
 status_code gpkg_write_stations(gpkg_writer *w)
@@ -43,9 +45,24 @@ status_code gpkg_write_stations(gpkg_writer *w)
 		return w->st->code;
 	if ((rc = gpkg_table_begin(w, "stations")) != STATUS_OK)
 		return rc;
+	/* a village's station above households_max: flagged with its reason
+	 * (issue 14 row 11; rules.rural_split_large plans such villages by the
+	 * urban band instead) */
+	unsigned char *village = calloc(p->nstations ? p->nstations : 1, 1);
+	if (!village)
+		return status_fail(w->st, STATUS_INTERNAL, "out of memory");
+	for (size_t a = 0; a < p->nassign; a++)
+		if (rules_unit_is_village(w->sc, w->in->units[p->assign[a].unit].kind))
+			village[p->assign[a].station] = 1;
 	for (size_t s = 0; s < p->nstations && rc == STATUS_OK; s++) {
 		const plan_station *ps = &p->stations[s];
 		const site *si = &w->sites->sites[ps->site];
+		int over = village[s] && rules_village_over_max(w->sc, ps->households);
+		char over_reason[200];
+		snprintf(over_reason, sizeof(over_reason),
+		         "village of %ld households, above households_max = %ld (one station per "
+		         "village)",
+		         ps->households, w->sc->households_max);
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
 		OGR_F_SetFID(f, (GIntBig)s + 1);
 		OGR_F_SetFieldInteger(f, 0, (int)s + 1);
@@ -55,7 +72,11 @@ status_code gpkg_write_stations(gpkg_writer *w)
 		OGR_F_SetFieldInteger(f, 4, (int)ps->households);
 		OGR_F_SetFieldInteger(f, 5, ps->nunits);
 		OGR_F_SetFieldInteger(f, 6, ps->underfilled != 0);
-		OGR_F_SetFieldString(f, 7, ps->reason ? ps->reason : "");
+		OGR_F_SetFieldString(f, 7,
+		                     ps->reason && *ps->reason ? ps->reason
+		                     : over                    ? over_reason
+		                                               : "");
+		OGR_F_SetFieldInteger(f, 11, over);
 		if (w->sc->households_max > 0)
 			OGR_F_SetFieldDouble(
 			    f, 8, (double)ps->households / (double)w->sc->households_max);
@@ -74,6 +95,7 @@ status_code gpkg_write_stations(gpkg_writer *w)
 		}
 		OGR_F_Destroy(f);
 	}
+	free(village);
 	return rc == STATUS_OK ? gpkg_table_commit(w, "stations") : rc;
 }
 
@@ -186,7 +208,8 @@ static const gpkg_field assign_fields[] = {
     {"street", OFTString, OFSTNone},           {"station_id", OFTInteger, OFSTNone},
     {"households", OFTInteger, OFSTNone},      {"distance_m", OFTReal, OFSTNone},
     {"unit_households", OFTInteger, OFSTNone}, {"split", OFTInteger, OFSTBoolean},
-    {"point_unit", OFTInteger, OFSTBoolean},
+    {"point_unit", OFTInteger, OFSTBoolean},   {"beyond_walk", OFTInteger, OFSTBoolean},
+    {"reason", OFTString, OFSTNone},
 };
 
 static void set_unit_fields(OGRFeatureH f, const unit *un)
@@ -230,6 +253,17 @@ status_code gpkg_write_assignments(gpkg_writer *w)
 		OGR_F_SetFieldInteger(f, 8, (int)un->households);
 		OGR_F_SetFieldInteger(f, 9, split);
 		OGR_F_SetFieldInteger(f, 10, gpkg_unit_is_point(w, (size_t)pa->unit));
+		int beyond = rules_beyond_walk(w->sc, pa->distance_m);
+		char why[200] = "";
+		if (beyond)
+			snprintf(why, sizeof(why),
+			         "served at %.0f m, beyond walk_distance_m = %.0f%s",
+			         pa->distance_m, w->sc->walk_distance_m,
+			         rules_unit_is_village(w->sc, un->kind)
+			             ? " (one station per village, inside it)"
+			             : "");
+		OGR_F_SetFieldInteger(f, 11, beyond);
+		OGR_F_SetFieldString(f, 12, why);
 		OGR_F_SetGeometryDirectly(f, g);
 		rc = gpkg_table_write(w, l, f, (long long)a + 1);
 		OGR_F_Destroy(f);
@@ -295,6 +329,18 @@ static const gpkg_field uncovered_fields[] = {
     {"point_unit", OFTInteger, OFSTBoolean},
 };
 
+/* 1 for each unit with an assignment or an uncovered row in the plan.
+ * Caller frees; NULL when out of memory. */
+static unsigned char *units_in_plan(const plan *p, size_t nunits)
+{
+	unsigned char *seen = calloc(nunits ? nunits : 1, 1);
+	for (size_t a = 0; seen && a < p->nassign; a++)
+		seen[p->assign[a].unit] = 1;
+	for (size_t i = 0; seen && i < p->nuncovered; i++)
+		seen[p->uncovered[i].unit] = 1;
+	return seen;
+}
+
 status_code gpkg_write_uncovered(gpkg_writer *w)
 {
 	const plan *p = w->p;
@@ -303,7 +349,7 @@ status_code gpkg_write_uncovered(gpkg_writer *w)
 	    w, "uncovered", wkbMultiPolygon, "Uncovered units",
 	    "Communities and villages no station serves, with the reason and the distance to "
 	    "the nearest candidate site (nearest_m, NULL when there is no site at all). "
-	    "Empty when every household is served.",
+	    "Units with 0 households are listed with the reason 'empty'.",
 	    uncovered_fields, sizeof(uncovered_fields) / sizeof(uncovered_fields[0]));
 	if (!l)
 		return w->st->code;
@@ -328,5 +374,31 @@ status_code gpkg_write_uncovered(gpkg_writer *w)
 		rc = gpkg_table_write(w, l, f, (long long)i + 1);
 		OGR_F_Destroy(f);
 	}
+	/* Units with 0 households need no station, but must not vanish (a
+	 * failed join looks like this): listed with the reason "empty" unless
+	 * the plan already has them (issue 14 row 10). */
+	long long row = (long long)p->nuncovered;
+	unsigned char *seen = rc == STATUS_OK ? units_in_plan(p, w->in->nunits) : NULL;
+	if (rc == STATUS_OK && !seen)
+		return status_fail(w->st, STATUS_INTERNAL, "out of memory");
+	for (size_t u = 0; u < w->in->nunits && rc == STATUS_OK; u++) {
+		if (w->in->units[u].households != 0 || seen[u])
+			continue;
+		OGRGeometryH g = gpkg_unit_geometry(w, u, 1);
+		if (!g) {
+			free(seen);
+			return w->st->code;
+		}
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		set_unit_fields(f, &w->in->units[u]);
+		OGR_F_SetFieldInteger(f, 5, 0);
+		OGR_F_SetFieldNull(f, 6);
+		OGR_F_SetFieldString(f, 7, "empty");
+		OGR_F_SetFieldInteger(f, 8, gpkg_unit_is_point(w, u));
+		OGR_F_SetGeometryDirectly(f, g);
+		rc = gpkg_table_write(w, l, f, ++row);
+		OGR_F_Destroy(f);
+	}
+	free(seen);
 	return rc == STATUS_OK ? gpkg_table_commit(w, "uncovered") : rc;
 }

@@ -4,11 +4,10 @@
  *
  * `parameters` holds every scenario key after defaults and --set, one
  * "section.key = value" line each, in key-table order; `inputs` one
- * "role path size mtime sha256" line per input file ("-" for a value not
- * known); `command` the command that reproduces the plan. Wall-clock
- * seconds (`seconds`, `stages`, run_subproblems.seconds) are written only
- * when timings are wanted, since they would make two runs differ; see
- * include/gpkg.h.
+ * "role path size sha256" line per input file ("-" for a value not
+ * known; no modification time, which a copy of the same file changes); `command` the command that
+ * reproduces the plan. Wall-clock seconds (`seconds`, `stages`, run_subproblems.seconds) are
+ * written only when timings are wanted, since they would make two runs differ; see include/gpkg.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,9 +99,9 @@ static int run_text_build(const gpkg_writer *w, run_text *t)
 		const input_file *x = &w->in->files[i];
 		fprintf(f, "%s%s %s ", i ? "\n" : "", x->role, x->path);
 		if (x->size >= 0)
-			fprintf(f, "%lld %lld ", x->size, x->mtime);
+			fprintf(f, "%lld ", x->size);
 		else
-			fputs("- - ", f);
+			fputs("- ", f);
 		fputs(x->sha256[0] ? x->sha256 : "-", f);
 	}
 	fclose(f);

@@ -3,7 +3,8 @@
  *
  * Order of work: check the target (exists? open in QGIS?), set up the output
  * CRS, write every layer into `.<name>.tmp-<pid>.gpkg` beside the target,
- * close it, and publish it atomically (io/gpkg_file.c). Any failure removes
+ * close it, check again that the target is none of the run's inputs
+ * (sources.h), and publish it atomically (io/gpkg_file.c). Any failure removes
  * the temporary file and leaves the target as it was. The layers are
  * written by io/gpkg_layers.c, gpkg_summary.c, gpkg_run.c and
  * gpkg_styles.c; see io/gpkg_int.h.
@@ -16,6 +17,7 @@
 
 #include "gpkg_int.h"
 #include "io_int.h"
+#include "sources.h"
 
 /* The output CRS (and the transformation to it when it is not the working
  * CRS). Returns STATUS_OK, or STATUS_INPUT naming a bad output_crs. */
@@ -117,21 +119,61 @@ static status_code write_layers(gpkg_writer *w)
 	return STATUS_OK;
 }
 
-/* Create, fill and close the temporary GeoPackage `tmp`. */
+/* Move the problems and fatal error of `from` into `to`. */
+static void status_merge(status *to, const status *from)
+{
+	for (size_t i = 0; i < from->nproblems; i++)
+		status_problem_add(to, from->problems[i].sev, from->problems[i].kind, "%s",
+		                   from->problems[i].msg ? from->problems[i].msg : "");
+	if (from->code != STATUS_OK && from->msg[0])
+		status_fail(to, from->code, "%s", from->msg);
+}
+
+/* Create, fill and close the temporary GeoPackage `tmp`. A failure the
+ * file system explains (disk full, folder gone or read-only) becomes
+ * STATUS_WRITE naming the target; any other keeps the writer's message. */
 static status_code write_file(gpkg_writer *w, const char *tmp)
 {
+	status ws;
+	char detail[1024] = "";
+	status *st = w->st;
 	GDALDriverH drv = GDALGetDriverByName("GPKG");
 	if (!drv)
-		return status_fail(w->st, STATUS_INTERNAL, "GDAL has no GPKG driver");
+		return status_fail(st, STATUS_INTERNAL, "GDAL has no GPKG driver");
+	status_init(&ws);
+	ws.quiet = st->quiet;
+	ws.verbose = st->verbose;
+	w->st = &ws;
+	status_code rc = STATUS_OK;
 	w->ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
 	if (!w->ds)
-		return gdal_fail(w->st, STATUS_INPUT, "'%s': cannot create", tmp);
-	status_code rc = write_layers(w);
-	CPLErrorReset();
-	GDALClose(w->ds);
-	w->ds = NULL;
-	if (rc == STATUS_OK && CPLGetLastErrorType() >= CE_Failure)
-		rc = gdal_fail(w->st, STATUS_INTERNAL, "'%s': cannot finish writing", tmp);
+		rc = gdal_fail(&ws, STATUS_WRITE, "cannot create");
+	if (rc == STATUS_OK)
+		rc = write_layers(w);
+	snprintf(detail, sizeof(detail), "%s", ws.msg[0] ? ws.msg : gdal_last_msg());
+	if (w->ds) {
+		CPLErrorReset();
+		GDALClose(w->ds);
+		w->ds = NULL;
+		if (rc == STATUS_OK && CPLGetLastErrorType() >= CE_Failure) {
+			snprintf(detail, sizeof(detail), "%s", gdal_last_msg());
+			rc = STATUS_WRITE;
+		}
+	}
+	w->st = st;
+	char why[4300];
+	/* the writer's own error stands, unless the file system explains it */
+	int explained = rc == STATUS_WRITE ||
+	                (rc != STATUS_OK && gpkg_file_reason(w->path, detail, why, sizeof(why)));
+	if (explained) {
+		ws.code = STATUS_OK;
+		ws.msg[0] = '\0';
+		status_merge(st, &ws);
+		rc = gpkg_file_write_failed(w->path, detail, st);
+	} else {
+		status_merge(st, &ws);
+	}
+	status_free(&ws);
 	return rc;
 }
 
@@ -141,12 +183,17 @@ status_code gpkg_write_plan(const char *path, int overwrite, const scenario *sc,
 {
 	char tmp[4200];
 	status_code rc;
+	sources src = {0};
 	if (!sc || !in || !sites || !r || !p)
 		return status_fail(st, STATUS_INTERNAL, "gpkg_write_plan: a table is missing");
 	if ((rc = gpkg_check_target(path, overwrite, st)) != STATUS_OK)
 		return rc;
-	if ((rc = gpkg_file_temp_path(path, tmp, sizeof(tmp), st)) != STATUS_OK)
+	if (sources_add_scenario(&src, sc))
+		return status_fail(st, STATUS_INTERNAL, "out of memory");
+	if ((rc = sources_check_output(&src, path, st)) != STATUS_OK) {
+		sources_free(&src);
 		return rc;
+	}
 
 	gdal_bridge_push();
 	gpkg_writer w = {
@@ -155,16 +202,20 @@ status_code gpkg_write_plan(const char *path, int overwrite, const scenario *sc,
 	rc = setup_crs(&w);
 	if (rc == STATUS_OK && station_places(&w) != 0)
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
-	if (rc == STATUS_OK) {
-		gpkg_file_discard(tmp); /* a stale file of an earlier process with our pid */
+	if (rc == STATUS_OK &&
+	    (rc = gpkg_file_temp_path(path, tmp, sizeof(tmp), st)) == STATUS_OK) {
 		gpkg_file_guard(tmp);
 		rc = write_file(&w, tmp);
+		/* the target checked again just before the move: not an input */
+		if (rc == STATUS_OK)
+			rc = sources_check_output(&src, path, st);
 		if (rc == STATUS_OK)
 			rc = gpkg_file_publish(tmp, path, overwrite, st);
 		if (rc != STATUS_OK)
 			gpkg_file_discard(tmp);
 		gpkg_file_unguard();
 	}
+	sources_free(&src);
 	free(w.station_district);
 	free(w.station_street);
 	if (w.ct)

@@ -42,7 +42,8 @@ int read_utf8_valid(const char *s);
 OGRSpatialReferenceH read_crs_parse(const char *text);
 
 /* The metric EPSG code for data centred at lon/lat: a CGCS2000 3-degree
- * Gauss-Kruger zone (4534-4554) in China, else the UTM zone (326xx/327xx). */
+ * Gauss-Kruger zone (4534-4554) in China, else the UTM zone (326xx/327xx);
+ * 0 when lon/lat is not a place (non-finite, |lon| > 360, |lat| > 90). */
 int read_crs_auto_epsg(double lon, double lat);
 
 /* The layer's CRS (a clone), else `assume` when set; NULL after recording a
@@ -69,6 +70,16 @@ OGRCoordinateTransformationH read_crs_transform(OGRSpatialReferenceH src, OGRSpa
  * reason in `why` ("empty geometry", ...). */
 OGRGeometryH read_geometry_prepare(OGRGeometryH g, OGRCoordinateTransformationH ct, int *repaired,
                                    double *area, char *why, size_t whysize);
+
+/* Coordinates beyond any CRS (issue 14 rows 7-8): non-finite, or larger
+ * than READ_COORD_LIMIT in absolute value (the Earth's circumference is
+ * 4e7 m; degrees are far smaller). Such a value is refused before PROJ,
+ * GEOS or any float-to-int conversion sees it. read_coord_absurd() returns
+ * 1 with "coordinate x = 1e+60 is out of range (...)" in why, else 0;
+ * read_geometry_absurd() does the same for a geometry's envelope. */
+#define READ_COORD_LIMIT 1e8
+int read_coord_absurd(double x, double y, char *why, size_t whysize);
+int read_geometry_absurd(OGRGeometryH g, char *why, size_t whysize);
 
 /* ISO WKB (little-endian) of g into a new buffer; NULL when out of memory. */
 unsigned char *read_geometry_wkb(OGRGeometryH g, size_t *size);

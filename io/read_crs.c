@@ -35,6 +35,13 @@ OGRSpatialReferenceH read_crs_parse(const char *text)
 
 int read_crs_auto_epsg(double lon, double lat)
 {
+	/* validated before any float-to-int conversion (issue 14 row 8) */
+	if (!isfinite(lon) || !isfinite(lat) || fabs(lon) > 360 || fabs(lat) > 90)
+		return 0;
+	if (lon >= 180)
+		lon -= 360;
+	if (lon < -180)
+		lon += 360;
 	if (lon >= 73 && lon <= 135 && lat >= 18 && lat <= 54) {
 		int zone = (int)lround((lon - 75.0) / 3.0);
 		if (zone < 0)
@@ -87,12 +94,36 @@ OGRSpatialReferenceH read_crs_source(OGRLayerH lyr, const char *label, const cha
 	return s;
 }
 
-/* Centre of the layer's extent in lon/lat; -1 when unknown. */
+/* The first feature of `lyr` with an absurd coordinate, named in `st`. */
+static void name_absurd(OGRLayerH lyr, const char *label, status *st)
+{
+	char why[160];
+	OGRFeatureH f;
+	OGR_L_ResetReading(lyr);
+	while ((f = OGR_L_GetNextFeature(lyr))) {
+		int bad = read_geometry_absurd(OGR_F_GetGeometryRef(f), why, sizeof(why));
+		long long fid = (long long)OGR_F_GetFID(f);
+		OGR_F_Destroy(f);
+		if (bad) {
+			status_problem_add(st, SEV_ERROR, "geometry", "%s fid %lld: %s", label, fid,
+			                   why);
+			break;
+		}
+	}
+	OGR_L_ResetReading(lyr);
+}
+
+/* Centre of the layer's extent in lon/lat; -1 when unknown, -2 when the
+ * extent holds an absurd coordinate (never handed to PROJ). */
 static int layer_centre_lonlat(OGRLayerH lyr, OGRSpatialReferenceH src, double *lon, double *lat)
 {
 	OGREnvelope env;
+	char why[160];
 	if (OGR_L_GetExtent(lyr, &env, TRUE) != OGRERR_NONE)
 		return -1;
+	if (read_coord_absurd(env.MinX, env.MinY, why, sizeof(why)) ||
+	    read_coord_absurd(env.MaxX, env.MaxY, why, sizeof(why)))
+		return -2;
 	double x = (env.MinX + env.MaxX) / 2, y = (env.MinY + env.MaxY) / 2;
 	OGRSpatialReferenceH ll = read_crs_parse("EPSG:4326");
 	OGRCoordinateTransformationH ct = ll ? OCTNewCoordinateTransformation(src, ll) : NULL;
@@ -113,7 +144,12 @@ OGRSpatialReferenceH read_crs_working(const scenario *sc, OGRLayerH lyr, OGRSpat
 	char text[64];
 	if (!strcasecmp(sc->crs, "auto")) {
 		double lon, lat;
-		if (layer_centre_lonlat(lyr, src, &lon, &lat) != 0) {
+		int where = layer_centre_lonlat(lyr, src, &lon, &lat);
+		if (where == -2) {
+			name_absurd(lyr, in->units_source, st);
+			return NULL;
+		}
+		if (where != 0 || !read_crs_auto_epsg(lon, lat)) {
 			status_problem_add(
 			    st, SEV_ERROR, "crs",
 			    "%s: cannot place the layer's extent in lon/lat to choose "

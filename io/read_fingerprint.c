@@ -1,6 +1,7 @@
 /*
  * read_fingerprint.c: what exactly was read, for the run record: each input
- * file's role, path, size, modification time and SHA-256.
+ * file's role, path, size and SHA-256 (not the modification time: a copy of the
+ * same file must give the same record, so `cmp` of two plans holds).
  *
  * SHA-256 is the FIPS 180-4 algorithm, written out here (GDAL's own
  * CPL_SHA256 is not in Debian's public headers). Folders and connection
@@ -138,7 +139,6 @@ int read_fingerprint_add(inputs *in, const char *role, const char *path)
 	in->nfiles++;
 	f->size = -1;
 	if (stat(path, &sb) == 0) {
-		f->mtime = (long long)sb.st_mtime;
 		if (S_ISREG(sb.st_mode)) {
 			f->size = (long long)sb.st_size;
 			if (sha256_file(path, f->sha256) != 0)

@@ -10,6 +10,7 @@
  */
 #include "io_int.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -66,6 +67,27 @@ static int repair_polygonal(OGRGeometryH *g)
 	return p ? 1 : -1;
 }
 
+int read_coord_absurd(double x, double y, char *why, size_t whysize)
+{
+	const double lim = READ_COORD_LIMIT;
+	if (isfinite(x) && isfinite(y) && fabs(x) <= lim && fabs(y) <= lim)
+		return 0;
+	int bad_x = !isfinite(x) || fabs(x) > lim;
+	snprintf(why, whysize, "coordinate %s = %g is out of range (no CRS reaches beyond %g)",
+	         bad_x ? "x" : "y", bad_x ? x : y, lim);
+	return 1;
+}
+
+int read_geometry_absurd(OGRGeometryH g, char *why, size_t whysize)
+{
+	OGREnvelope env;
+	if (!g || OGR_G_IsEmpty(g))
+		return 0;
+	OGR_G_GetEnvelope(g, &env);
+	return read_coord_absurd(env.MinX, env.MinY, why, whysize) ||
+	       read_coord_absurd(env.MaxX, env.MaxY, why, whysize);
+}
+
 OGRGeometryH read_geometry_prepare(OGRGeometryH g, OGRCoordinateTransformationH ct, int *repaired,
                                    double *area, char *why, size_t whysize)
 {
@@ -79,6 +101,9 @@ OGRGeometryH read_geometry_prepare(OGRGeometryH g, OGRCoordinateTransformationH 
 		snprintf(why, whysize, "empty geometry");
 		return NULL;
 	}
+	/* before GEOS and PROJ: a transformation of 1e60 may never return */
+	if (read_geometry_absurd(g, why, whysize))
+		return NULL;
 	OGRGeometryH c =
 	    OGR_G_HasCurveGeometry(g, TRUE) ? OGR_G_GetLinearGeometry(g, 0, NULL) : OGR_G_Clone(g);
 	if (!c) {

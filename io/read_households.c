@@ -27,6 +27,12 @@ int read_households_parse(const char *text, long *out, const char **why)
 		*why = "must be a whole number >= 0";
 		return -2;
 	}
+	/* decimal only: strtod would also read "0x10" as 16 (issue 14 row 13) */
+	size_t digits = strspn(text, "+-0123456789.eE");
+	if (text[digits] && text[digits + strspn(text + digits, " \t")]) {
+		*why = "must be a whole number >= 0";
+		return -1;
+	}
 	errno = 0;
 	double v = strtod(text, &end);
 	while (*end == ' ' || *end == '\t')
@@ -202,7 +208,8 @@ void read_households_join(const scenario *sc, inputs *in, status *st)
 		}
 		rows[nrows++] = (csv_row){f[kcol], r == 0 ? hh : 0, line, r != 0};
 	}
-	qsort(rows, nrows, sizeof(*rows), row_cmp);
+	if (nrows) /* qsort and bsearch take no NULL array, even empty (fuzzing) */
+		qsort(rows, nrows, sizeof(*rows), row_cmp);
 	for (size_t i = 1; i < nrows; i++)
 		if (!strcmp(rows[i].key, rows[i - 1].key))
 			status_problem_add(
@@ -213,8 +220,9 @@ void read_households_join(const scenario *sc, inputs *in, status *st)
 	size_t nmissing = 0, nextra = 0;
 	for (size_t u = 0; u < in->nunits; u++) {
 		csv_row probe = {.key = in->units[u].id};
-		csv_row *hit =
-		    in->units[u].id ? bsearch(&probe, rows, nrows, sizeof(*rows), row_cmp) : NULL;
+		csv_row *hit = in->units[u].id && nrows
+		                   ? bsearch(&probe, rows, nrows, sizeof(*rows), row_cmp)
+		                   : NULL;
 		if (!hit) {
 			list_key(missing, sizeof(missing), nmissing++,
 			         in->units[u].id ? in->units[u].id : "?");

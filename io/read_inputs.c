@@ -10,6 +10,7 @@
 #include "io_int.h"
 #include "clock.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,49 @@ static int unit_cmp(const void *a, const void *b)
 	const unit *x = *(const unit *const *)a, *y = *(const unit *const *)b;
 	int c = strcmp(x->id, y->id);
 	return c ? c : (x->fid > y->fid) - (x->fid < y->fid);
+}
+
+/* strcmp of the ids without surrounding white space and ASCII case. */
+static int loose_cmp(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	while (*a == ' ' || *a == '\t')
+		a++, la--;
+	while (*b == ' ' || *b == '\t')
+		b++, lb--;
+	while (la && (a[la - 1] == ' ' || a[la - 1] == '\t' || a[la - 1] == '\r'))
+		la--;
+	while (lb && (b[lb - 1] == ' ' || b[lb - 1] == '\t' || b[lb - 1] == '\r'))
+		lb--;
+	for (size_t i = 0; i < la && i < lb; i++) {
+		int c = tolower((unsigned char)a[i]) - tolower((unsigned char)b[i]);
+		if (c)
+			return c;
+	}
+	return (la > lb) - (la < lb);
+}
+
+static int unit_loose_cmp(const void *a, const void *b)
+{
+	const unit *x = *(const unit *const *)a, *y = *(const unit *const *)b;
+	int c = loose_cmp(x->id, y->id);
+	return c ? c : (x->fid > y->fid) - (x->fid < y->fid);
+}
+
+/* Ids that differ only by case or surrounding white space are distinct
+ * units, but most often one unit typed twice or a failed join: a warning
+ * naming both (issue 14 row 13). Exact duplicates are check_ids' errors. */
+static void check_loose_ids(unit **by, size_t n, const inputs *in, status *st)
+{
+	qsort(by, n, sizeof(*by), unit_loose_cmp);
+	for (size_t i = 1; i < n; i++)
+		if (!loose_cmp(by[i]->id, by[i - 1]->id) && strcmp(by[i]->id, by[i - 1]->id))
+			status_problem_add(
+			    st, SEV_WARNING, "id",
+			    "%s fid %lld (%s '%s'): differs from fid %lld's '%s' only "
+			    "by case or white space",
+			    in->units_source, by[i]->fid, in->id_field, by[i]->id, by[i - 1]->fid,
+			    by[i - 1]->id);
 }
 
 /* Every repeated id, naming both features. */
@@ -43,7 +87,29 @@ static void check_ids(inputs *in, status *st)
 			i++;
 		}
 	}
+	check_loose_ids(by, n, in, st);
 	free(by);
+}
+
+/* Units with 0 households get no station: one warning with the count and
+ * the first ids, since a failed join or a wrong field looks the same. */
+static void warn_empty(const inputs *in, status *st)
+{
+	char ids[300] = "";
+	size_t n = 0, len = 0;
+	for (size_t i = 0; i < in->nunits; i++) {
+		if (in->units[i].households != 0)
+			continue;
+		if (++n <= 5 && len < sizeof(ids))
+			len += (size_t)snprintf(ids + len, sizeof(ids) - len, "%s%s",
+			                        n > 1 ? ", " : "",
+			                        in->units[i].id ? in->units[i].id : "?");
+	}
+	if (n)
+		status_problem_add(st, SEV_WARNING, "households",
+		                   "%s: %zu unit(s) with 0 households get no station (listed in "
+		                   "'uncovered' as empty): %s%s",
+		                   in->units_source, n, ids, n > 5 ? ", ..." : "");
 }
 
 status_code inputs_read(const scenario *sc, inputs *in, status *st)
@@ -54,8 +120,10 @@ status_code inputs_read(const scenario *sc, inputs *in, status *st)
 	OGRSpatialReferenceH work = read_units(sc, in, st);
 	if (in->nunits && *sc->households_table)
 		read_households_join(sc, in, st);
-	if (in->nunits)
+	if (in->nunits) {
 		check_ids(in, st);
+		warn_empty(in, st);
+	}
 	if (*sc->existing)
 		read_points("existing", sc->existing, sc->existing_layer, sc, work, &in->existing,
 		            st);

@@ -74,8 +74,12 @@ void read_points(const char *role, const char *path, const char *layer, const sc
 			                   : OGR_G_IsEmpty(g) ? "empty geometry"
 			                                      : OGRGeometryTypeToName(t));
 		} else {
+			char why[160];
 			x = OGR_G_GetX(g, 0), y = OGR_G_GetY(g, 0);
-			if (ct && !OCTTransform(ct, 1, &x, &y, NULL))
+			if (read_coord_absurd(x, y, why, sizeof(why)))
+				status_problem_add(st, SEV_ERROR, "geometry", "%s fid %lld: %s",
+				                   label, fid, why);
+			else if (ct && !OCTTransform(ct, 1, &x, &y, NULL))
 				status_problem_add(
 				    st, SEV_ERROR, "geometry",
 				    "%s fid %lld: cannot be transformed to the working CRS", label,
@@ -128,8 +132,12 @@ static void exclude_one(const char *path, const scenario *sc, OGRSpatialReferenc
 		OGRwkbGeometryType t = src ? wkbFlatten(OGR_G_GetGeometryType(src)) : wkbNone;
 		int repaired;
 		double area;
-		if (sc->exclude_buffer_m <= 0 && (t == wkbPoint || t == wkbMultiPoint ||
-		                                  t == wkbLineString || t == wkbMultiLineString)) {
+		if (read_geometry_absurd(src, why, sizeof(why))) {
+			status_problem_add(st, SEV_ERROR, "geometry", "%s fid %lld: %s", label, fid,
+			                   why);
+		} else if (sc->exclude_buffer_m <= 0 &&
+		           (t == wkbPoint || t == wkbMultiPoint || t == wkbLineString ||
+		            t == wkbMultiLineString)) {
 			status_problem_add(st, SEV_ERROR, "geometry",
 			                   "%s fid %lld: a %s excludes nothing without "
 			                   "input.exclude_buffer_m > 0",

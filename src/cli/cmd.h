@@ -31,6 +31,14 @@ extern const char cmd_help_usage[];
 /* The table, for `help`. NULL-terminated. */
 extern const cmd_entry cmd_table[];
 
+/* -v, -vv, -vvv ... or --verbose: raise st->verbose by the count of v's and
+ * return 1; 0 for any other argument (src/cli/cmd_opts.c). */
+int cmd_verbosity(const char *arg, status *st);
+
+/* STATUS_USAGE "<cmd>: --quiet and --verbose contradict each other" when
+ * both were given (globally or to the command), else STATUS_OK. */
+status_code cmd_quiet_verbose(const char *cmd, status *st);
+
 /* Print the top-level usage to `out`. */
 void cmd_print_usage(FILE *out);
 

@@ -102,8 +102,8 @@ int cmd_check(int argc, char **argv, status *st)
 			sets[nsets++] = a + 6;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			st->quiet = 1;
-		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-			st->verbose++;
+		} else if (cmd_verbosity(a, st)) {
+			/* -v, -vv, ..., --verbose */
 		} else if (a[0] == '-' && a[1]) {
 			free(sets);
 			fputs(cmd_check_usage, stderr);
@@ -121,6 +121,10 @@ int cmd_check(int argc, char **argv, status *st)
 		free(sets);
 		fputs(cmd_check_usage, stderr);
 		return status_fail(st, STATUS_USAGE, "check: no scenario file given");
+	}
+	if (cmd_quiet_verbose("check", st) != STATUS_OK) {
+		free(sets);
+		return STATUS_USAGE;
 	}
 
 	scenario sc;

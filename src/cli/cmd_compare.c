@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "sources.h"
 #include "compare.h"
 #include "gpkg.h"
 #include "planfile.h"
@@ -77,8 +78,8 @@ int cmd_compare(int argc, char **argv, status *st)
 			overwrite = 1;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			st->quiet = 1;
-		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-			st->verbose++;
+		} else if (cmd_verbosity(a, st)) {
+			/* -v, -vv, ..., --verbose */
 		} else if (a[0] == '-' && a[1]) {
 			return usage_error(st, "compare: unknown or incomplete option '%s'", a);
 		} else if (nfiles < 2) {
@@ -89,6 +90,19 @@ int cmd_compare(int argc, char **argv, status *st)
 	}
 	if (nfiles < 2)
 		return usage_error(st, "compare: two plans are needed, A and B%s", "");
+	if (cmd_quiet_verbose("compare", st) != STATUS_OK)
+		return STATUS_USAGE;
+	/* the changes file may be neither plan */
+	if (out) {
+		sources src = {0};
+		status_code rc =
+		    sources_add(&src, "plan A", files[0]) || sources_add(&src, "plan B", files[1])
+		        ? status_fail(st, STATUS_INTERNAL, "out of memory")
+		        : sources_check_output(&src, out, st);
+		sources_free(&src);
+		if (rc != STATUS_OK)
+			return rc;
+	}
 
 	planfile pa, pb;
 	compare_result res;

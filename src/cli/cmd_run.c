@@ -20,25 +20,31 @@
 #include "table.h"
 
 const char cmd_run_usage[] =
-    "usage: stationplan run SCENARIO.ini [-o OUT.gpkg] [--set section.key=value]...\n"
+    "usage: stationplan run SCENARIO.ini [-o OUT.gpkg] [-of GPKG] [--set section.key=value]...\n"
     "                       [--sweep section.key=v1,v2,...] [--format text|csv|md]\n"
-    "                       [--overwrite] [--threads N] [--progress] [-q | -v]\n\n"
+    "                       [--overwrite] [--threads N] [--progress] [-q | -v...]\n\n"
     "Read the scenario's inputs, validate them (as `check` does), place the\n"
     "stations and write the plan as a GeoPackage (default: output.path).\n\n"
-    "  -o, --output FILE   write the plan to FILE instead of output.path\n"
+    "  -o, --output FILE   write the plan to FILE instead of output.path; the format\n"
+    "                      follows the extension as in ogr2ogr (GeoPackage when there\n"
+    "                      is none); only GeoPackage holds a plan, others are refused;\n"
+    "                      FILE may never be one of the run's inputs\n"
+    "  -of FORMAT          the output format by GDAL name (GPKG), whatever the extension\n"
     "  --set KEY=VALUE     override a scenario key, e.g. --set rules.households_max=4000\n"
     "  --sweep KEY=V1,V2   run once per value of KEY, writing OUT-<key>-<value>.gpkg\n"
     "                      for each (e.g. plan-households_max-4000.gpkg), then print\n"
     "                      one table comparing the runs\n"
-    "  --format FMT        the sweep table as text (default), csv or md\n"
+    "  --format FMT        the sweep table as text (default), csv or md (with --sweep)\n"
     "  --overwrite         replace an existing output file\n"
     "  --threads N         worker threads for the solver (default: cores)\n"
     "  --progress          show progress on stderr even when it is not a terminal\n"
     "                      (a bar is shown on a terminal anyway, unless -q)\n"
-    "  -q, -v              quieter, more verbose\n\n"
-    "exit status: 0 every unit served and proven within solver.mip_gap; 2 bad input;\n"
-    "3 plan written but demand uncovered or not proven; 4 internal error. A sweep\n"
-    "exits with the worst status of its runs.\n";
+    "  -q, -v              quieter; more verbose (-vv: each solver sub-problem)\n\n"
+    "exit status: 0 every unit served and proven within solver.mip_gap; 1 usage;\n"
+    "2 bad input; 3 plan written but demand uncovered or not proven; 4 internal\n"
+    "error; 5 the plan could not be written (folder missing or read-only, disk\n"
+    "full; an earlier file is untouched). A sweep exits with the worst status of\n"
+    "its runs.\n";
 
 /* Append `s` to the `sep`-separated list in *buf. */
 static int append_list(char **buf, const char *s, char sep)
@@ -56,8 +62,10 @@ static int append_list(char **buf, const char *s, char sep)
 
 typedef struct run_args {
 	const char *file, *out, *threads, *sweep;
-	char *sets; /* the --set values, ";"-separated, or NULL */
+	const char *of; /* -of FORMAT, or NULL */
+	char *sets;     /* the --set values, ";"-separated, or NULL */
 	int overwrite;
+	int format_given, progress;
 	table_format fmt;
 	char cmdline[2048];
 } run_args;
@@ -75,6 +83,8 @@ static status_code parse_args(int argc, char **argv, run_args *ra, status *st)
 		const char *a = argv[i];
 		if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
 			ra->out = argv[++i];
+		} else if (!strcmp(a, "-of") && i + 1 < argc) {
+			ra->of = argv[++i];
 		} else if (!strcmp(a, "--set") && i + 1 < argc) {
 			if (append_list(&ra->sets, argv[++i], ';'))
 				return status_fail(st, STATUS_INTERNAL, "out of memory");
@@ -85,6 +95,7 @@ static status_code parse_args(int argc, char **argv, run_args *ra, status *st)
 				                   argv[i + 1]);
 			ra->sweep = argv[++i];
 		} else if (!strcmp(a, "--format") && i + 1 < argc) {
+			ra->format_given = 1;
 			if (table_format_parse(argv[++i], &ra->fmt))
 				return status_fail(st, STATUS_USAGE,
 				                   "run: --format '%s' (must be text, csv or md)",
@@ -94,11 +105,11 @@ static status_code parse_args(int argc, char **argv, run_args *ra, status *st)
 		} else if (!strcmp(a, "--overwrite")) {
 			ra->overwrite = 1;
 		} else if (!strcmp(a, "--progress")) {
-			progress_set_mode(PROGRESS_ALWAYS);
+			ra->progress = 1;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			st->quiet = 1;
-		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-			st->verbose++;
+		} else if (cmd_verbosity(a, st)) {
+			/* -v, -vv, ..., --verbose */
 		} else if (a[0] == '-' && a[1]) {
 			fputs(cmd_run_usage, stderr);
 			return status_fail(st, STATUS_USAGE,
@@ -114,6 +125,17 @@ static status_code parse_args(int argc, char **argv, run_args *ra, status *st)
 		fputs(cmd_run_usage, stderr);
 		return status_fail(st, STATUS_USAGE, "run: no scenario file given");
 	}
+	/* Contradictions are refused, not settled silently. */
+	if (cmd_quiet_verbose("run", st) != STATUS_OK)
+		return STATUS_USAGE;
+	if (st->quiet && ra->progress)
+		return status_fail(st, STATUS_USAGE,
+		                   "run: --quiet and --progress contradict each other");
+	if (ra->format_given && !ra->sweep)
+		return status_fail(st, STATUS_USAGE,
+		                   "run: --format applies to the table of a --sweep only");
+	if (ra->progress)
+		progress_set_mode(PROGRESS_ALWAYS);
 	return STATUS_OK;
 }
 
@@ -150,8 +172,10 @@ static status_code run_one(const run_args *ra, status *st)
 	if (rc == STATUS_OK) {
 		pipeline_result res;
 		const char *path = ra->out ? ra->out : sc.path;
-		rc = pipeline_run(&sc, path, ra->overwrite, ra->cmdline, ra->sets ? ra->sets : "",
-		                  &res, st);
+		rc = gpkg_target_format(path, ra->of, st);
+		if (rc == STATUS_OK)
+			rc = pipeline_run(&sc, path, ra->overwrite, ra->cmdline,
+			                  ra->sets ? ra->sets : "", &res, st);
 		if ((rc == STATUS_OK || rc == STATUS_INCOMPLETE) && !st->quiet)
 			pipeline_print_summary(&res, path, stdout);
 	}
@@ -302,7 +326,11 @@ static status_code run_sweep(const run_args *ra, status *st)
 		if (rc == STATUS_OK) {
 			sweep_path(ra->out ? ra->out : runs[i].sc.path, key, runs[i].value,
 			           runs[i].path, sizeof(runs[i].path));
-			rc = gpkg_check_target(runs[i].path, ra->overwrite, st);
+			rc = gpkg_target_format(runs[i].path, ra->of, st);
+			if (rc == STATUS_OK)
+				rc = gpkg_check_target(runs[i].path, ra->overwrite, st);
+			if (rc == STATUS_OK)
+				rc = pipeline_check_not_input(&runs[i].sc, runs[i].path, st);
 		}
 	}
 

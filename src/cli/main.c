@@ -27,13 +27,15 @@ void cmd_print_usage(FILE *out)
 		fprintf(out, "  %-9s %s\n", c->name, c->summary);
 	fprintf(out, "\noptions:\n"
 	             "  -q, --quiet    only errors on stderr\n"
-	             "  -v, --verbose  more detail (repeat for more)\n\n"
+	             "  -v, --verbose  more detail (repeat for more: -vv)\n\n"
 	             "exit status:\n"
 	             "  0  ok\n"
 	             "  1  usage: bad command line\n"
 	             "  2  bad input: the scenario or its data has errors\n"
 	             "  3  plan incomplete: demand left uncovered, or not proven within mip_gap\n"
-	             "  4  internal or library error\n");
+	             "  4  internal or library error\n"
+	             "  5  the output could not be written (missing or read-only folder,\n"
+	             "     disk full); an earlier file at the target is untouched\n");
 }
 
 int main(int argc, char **argv)
@@ -45,8 +47,8 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			st.quiet = 1;
-		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-			st.verbose++;
+		} else if (cmd_verbosity(a, &st)) {
+			/* -v, -vv, ..., --verbose */
 		} else if (!strcmp(a, "--version")) {
 			char buf[256];
 			version_string(buf, sizeof(buf));

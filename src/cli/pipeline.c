@@ -15,6 +15,8 @@
 #include "inputs.h"
 #include "progress.h"
 #include "sites.h"
+#include "rules.h"
+#include "sources.h"
 
 static void stage_done(run_info *ri, const char *name, double t0)
 {
@@ -73,6 +75,61 @@ static void summarise(const inputs *in, const reach *r, const site_table *sites,
 	snprintf(res->crs, sizeof(res->crs), "%s", in->crs ? in->crs : "");
 }
 
+/* rules.rural_split_large: a village above households_max is planned by
+ * the urban band (rules_village_split), as an urban unit from here on. */
+static void split_large_villages(const scenario *sc, inputs *in, status *st)
+{
+	size_t n = 0;
+	for (size_t u = 0; u < in->nunits; u++)
+		if (rules_village_split(sc, &in->units[u])) {
+			in->units[u].kind = UNIT_URBAN;
+			n++;
+		}
+	if (n)
+		status_note(st, 1,
+		            "rules: %zu village(s) above households_max planned by the urban "
+		            "band (rural_split_large)",
+		            n);
+}
+
+/* Every exception to the rules the plan makes, as a warning (issue 14 row
+ * 11): a village's one station above households_max, a unit served from
+ * beyond the walking distance. The writer flags the same rows. */
+static void warn_exceptions(const scenario *sc, const inputs *in, const plan *p, status *st)
+{
+	for (size_t a = 0; a < p->nassign; a++) {
+		const plan_assign *pa = &p->assign[a];
+		const unit *un = &in->units[pa->unit];
+		int first = a == 0 || p->assign[a - 1].unit != pa->unit;
+		if (first && rules_unit_is_village(sc, un->kind) &&
+		    rules_village_over_max(sc, p->stations[pa->station].households))
+			status_problem_add(
+			    st, SEV_WARNING, "rules",
+			    "village '%s' (%s): %ld households at one station, above "
+			    "households_max = %ld (flagged over_max; "
+			    "rules.rural_split_large = true plans it by the urban band)",
+			    un->name ? un->name : "", un->id, p->stations[pa->station].households,
+			    sc->households_max);
+		if (rules_beyond_walk(sc, pa->distance_m))
+			status_problem_add(
+			    st, SEV_WARNING, "rules",
+			    "%s '%s' (%s): served at %.0f m, beyond walk_distance_m = "
+			    "%.0f (flagged beyond_walk)",
+			    rules_unit_is_village(sc, un->kind) ? "village" : "unit",
+			    un->name ? un->name : "", un->id, pa->distance_m, sc->walk_distance_m);
+	}
+}
+
+status_code pipeline_check_not_input(const scenario *sc, const char *out_path, status *st)
+{
+	sources src = {0};
+	status_code rc = sources_add_scenario(&src, sc)
+	                     ? status_fail(st, STATUS_INTERNAL, "out of memory")
+	                     : sources_check_output(&src, out_path, st);
+	sources_free(&src);
+	return rc;
+}
+
 status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite,
                          const char *command_line, const char *set_overrides, pipeline_result *res,
                          status *st)
@@ -93,12 +150,16 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	/* Refuse an existing or open target now, not after a long solve. */
 	if ((rc = gpkg_check_target(out_path, overwrite, st)) != STATUS_OK)
 		goto out;
+	/* ... nor one of the run's own inputs, whatever --overwrite says */
+	if ((rc = pipeline_check_not_input(sc, out_path, st)) != STATUS_OK)
+		goto out;
 	ri->timings = sc->timings;
 
 	t0 = clock_now_s();
 	if ((rc = inputs_read(sc, &in, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "read", t0);
+	split_large_villages(sc, &in, st);
 	status_note(st, 1, "read: %zu units in %s", in.nunits, in.crs);
 
 	progress_start(st, "sites");
@@ -124,6 +185,16 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	if ((rc = solver_solve(&in, &sites, &r, sc, &p, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "solve", t0);
+	warn_exceptions(sc, &in, &p, st);
+	status_note(st, 1,
+	            "solve: %zu stations, %zu sub-problem(s), status %s, objective %g, "
+	            "bound %g, gap %.4f",
+	            p.nstations, p.nsubs, p.status, p.objective, p.bound, p.gap);
+	for (size_t i = 0; i < p.nsubs; i++)
+		status_note(st, 2,
+		            "  sub-problem %s: %zu units, %zu sites, %d stations, %s, gap %.4f",
+		            p.subs[i].key, p.subs[i].nunits, p.subs[i].nsites, p.subs[i].nstations,
+		            p.subs[i].status, p.subs[i].gap);
 	if (st->verbose) {
 		char msg[512];
 		int bad = verify_plan(&in, &sites, &r, sc, &p, msg, sizeof(msg));

@@ -37,6 +37,23 @@ int rules_unit_is_village(const scenario *sc, unit_kind kind)
 	return kind == UNIT_RURAL && sc->rural == RURAL_ONE_PER_VILLAGE;
 }
 
+int rules_village_over_max(const scenario *sc, long households)
+{
+	return households > sc->households_max;
+}
+
+int rules_village_split(const scenario *sc, const unit *u)
+{
+	return rules_unit_is_village(sc, u->kind) && sc->rural_split_large &&
+	       rules_village_over_max(sc, u->households);
+}
+
+int rules_beyond_walk(const scenario *sc, double distance_m)
+{
+	/* a millimetre of rounding is not an exception */
+	return distance_m > sc->walk_distance_m + 1e-3;
+}
+
 long rules_unit_parts(rules_band b, long households)
 {
 	assert(b.max > 0);

@@ -24,8 +24,8 @@ void status_free(status *st)
 
 static void raise_code(status *st, status_code code)
 {
-	/* INTERNAL > INPUT > INCOMPLETE > USAGE: keep the most serious. */
-	static const int rank[] = {0, 2, 3, 1, 4};
+	/* INTERNAL > WRITE > INPUT > INCOMPLETE > USAGE: keep the most serious. */
+	static const int rank[] = {0, 2, 3, 1, 5, 4};
 	if (rank[code] > rank[st->code])
 		st->code = code;
 }
@@ -161,6 +161,8 @@ const char *status_code_name(status_code code)
 		return "incomplete";
 	case STATUS_INTERNAL:
 		return "internal error";
+	case STATUS_WRITE:
+		return "cannot write";
 	}
 	return "unknown";
 }
