@@ -71,6 +71,7 @@ typedef struct scenario {
 	int threads;                  /* 0 = number of cores */
 	scenario_partition partition; /* component */
 	unsigned long seed;           /* 1: tie-breaking in heuristics */
+	long work_limit;              /* 0: none; deterministic work units per sub-problem */
 
 	/* [output] */
 	char *path;       /* "plan.gpkg" */

@@ -61,7 +61,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SOLVER_MAX_COLS 150000
+#define SOLVER_MAX_COLS (getenv("SP_MAXCOLS") ? (size_t)atol(getenv("SP_MAXCOLS")) : 150000)
 
 static double now_s(void)
 {
@@ -136,6 +136,71 @@ static void job_enumerate(void *ctx, size_t i)
 	j->too_big = r == 1;
 }
 
+static int cmp_int_s(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* The columns column generation found, as sets of the model (a share of a
+ * split unit stands for one of its parts), at every site reaching them.
+ * Returns 0, -1 on ENOMEM. */
+static int cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg, sp_cols *c)
+{
+	if (cluster_begin(s, p, c) < 0)
+		return -1;
+	int *u = malloc((size_t)(s->nu + 1) * sizeof(int));
+	if (!u)
+		return -1;
+	for (size_t q = 0; q < cg->n; q++) {
+		int n = 0;
+		for (size_t e = cg->start[q]; e < cg->start[q + 1]; e++)
+			u[n++] = cg->unit[e];
+		qsort(u, (size_t)n, sizeof(int), cmp_int_s);
+		if (cluster_offer(s, p, c, u, n) < 0) {
+			free(u);
+			return -1;
+		}
+	}
+	free(u);
+	return 0;
+}
+
+/* A component whose columns are too many to list: the bound by column
+ * generation over the whole component, the plan by price-and-branch (the
+ * MIP over the generated columns and the heuristic's stations, whose bound
+ * is not one of the whole problem and is replaced by column generation's). */
+static int job_solve_cg(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
+{
+	const sp_params *p = &rc->w->p;
+	double t0 = now_s();
+	cg_limits lim = {.rounds = p->work_limit, .iters = 0, .deadline = t0 + 0.6 * budget};
+	cg_result cg;
+	if (colgen_solve(&j->sub, p, inc, &lim, 0, &cg) < 0) {
+		snprintf(j->res.err, sizeof(j->res.err), "%s", cg.err);
+		colgen_free(&cg);
+		return -1;
+	}
+	j->cg_bound = cg.bound;
+	j->cg_converged = cg.converged;
+	j->cg_stopped = cg.stopped;
+	j->cg_rounds = cg.rounds;
+	int r = cols_from_cg(&j->sub, p, &cg, &j->cols);
+	colgen_free(&cg);
+	if (r < 0)
+		return -2;
+	double left = budget - (now_s() - t0);
+	r = model_solve(&j->sub, p, &j->cols, inc, left > 0.05 ? left : 0.05, &j->res);
+	if (r < 0)
+		return -1;
+	j->res.bound = j->cg_bound;
+	if (strcmp(j->res.status, "optimal") == 0)
+		snprintf(j->res.status, sizeof(j->res.status), "feasible");
+	if (j->cg_stopped == 2)
+		snprintf(j->res.status, sizeof(j->res.status), "time_limit");
+	return 0;
+}
+
 static void job_solve(void *ctx, size_t i)
 {
 	run_ctx *rc = ctx;
@@ -152,8 +217,11 @@ static void job_solve(void *ctx, size_t i)
 		return;
 	}
 	double hleft = budget - (now_s() - t0);
-	if (model_solve(&j->sub, p, &j->cols, &inc, hleft > 0.05 ? hleft : 0.05, &j->res) < 0) {
-		if (j->res.err[0] == '\0') {
+	int r = j->too_big
+	            ? job_solve_cg(rc, j, hleft, &inc)
+	            : model_solve(&j->sub, p, &j->cols, &inc, hleft > 0.05 ? hleft : 0.05, &j->res);
+	if (r < 0) {
+		if (j->res.err[0] == '\0' || r == -2) {
 			j->failed = 1;
 			sp_sol_free(&inc);
 			return;
@@ -161,12 +229,23 @@ static void job_solve(void *ctx, size_t i)
 		/* GLPK failed: keep the incumbent, say so */
 		sp_sol_free(&j->res.sol);
 		j->res.sol = inc;
-		j->res.bound = -INFINITY;
+		j->res.bound = j->too_big ? j->cg_bound : -INFINITY;
 		snprintf(j->res.status, sizeof(j->res.status), "failed");
 	} else {
 		sp_sol_free(&inc);
 	}
 	j->res.objective = sp_sol_cost(&j->sub, p, &j->res.sol);
+	j->count_bound = -INFINITY;
+	if (j->sub.nu > 1) { /* stations of any plan, for the honest figures */
+		cg_limits lim = {.rounds = p->work_limit,
+		                 .deadline = rc->deadline + 0.02 * (rc->deadline - t0)};
+		cg_result cg;
+		if (colgen_solve(&j->sub, p, &j->res.sol, &lim, 1, &cg) == 0)
+			j->count_bound = cg.bound;
+		colgen_free(&cg);
+	} else {
+		j->count_bound = j->sub.nu ? j->sub.k[0] : 0; /* one unit: its parts */
+	}
 	j->res.seconds = now_s() - t0;
 	cluster_free(&j->cols);
 }
@@ -187,6 +266,7 @@ int sp_world_init(sp_world *w, const inputs *in, const site_table *sites, const 
 	w->p.mip_gap = sc->mip_gap;
 	w->p.seed = sc->seed;
 	w->p.max_cols = SOLVER_MAX_COLS;
+	w->p.work_limit = sc->work_limit;
 	w->urban = calloc(in->nunits ? in->nunits : 1, 1);
 	w->allowed = calloc(sites->n ? sites->n : 1, 1);
 	w->sreach = calloc(sites->n ? sites->n : 1, sizeof(long));
@@ -235,43 +315,14 @@ void sp_world_free(sp_world *w)
 	free(w->sreach);
 }
 
-/* Bound valid for a whole component however it was cut: every station holds
- * at most hmax households and there are at least as many as existing sites;
- * every household walks at least to its nearest allowed site. */
-static double component_bound(const sp_world *w, const sp_job *jobs, size_t njobs, int comp)
-{
-	long h = 0;
-	int nfixed = 0;
-	double walk = 0;
-	for (size_t i = 0; i < njobs; i++) {
-		const sp_sub *s = &jobs[i].sub;
-		if (jobs[i].comp != comp)
-			continue;
-		h += s->htotal;
-		for (int j = 0; j < s->ns; j++)
-			nfixed += s->fixed[j];
-		for (int u = 0; u < s->nu; u++) {
-			/* the part's nearest site may be denied; the global nearest is in reach */
-			int g = s->unit[u];
-			double dmin = -1;
-			for (size_t q = w->r->start[g]; q < w->r->start[g + 1]; q++)
-				if (w->allowed[w->r->site[q]] && (dmin < 0 || w->r->dist[q] < dmin))
-					dmin = w->r->dist[q];
-			walk += (double)s->h[u] * (dmin > 0 ? dmin : 0);
-		}
-	}
-	double n = ceil((double)h / (double)w->p.hmax);
-	if (n < nfixed)
-		n = nfixed;
-	return (w->p.objective == OBJECTIVE_MIN_STATIONS ? n : 0) + walk / w->dscale;
-}
-
 static int cmp_job_size(const void *a, const void *b, void *arg)
 {
 	const sp_job *jobs = arg;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	size_t sx = jobs[x].cols.n + (size_t)jobs[x].sub.nu,
-	       sy = jobs[y].cols.n + (size_t)jobs[y].sub.nu;
+	size_t sx = jobs[x].too_big ? SOLVER_MAX_COLS + (size_t)jobs[x].sub.nu
+	                            : jobs[x].cols.n + (size_t)jobs[x].sub.nu;
+	size_t sy = jobs[y].too_big ? SOLVER_MAX_COLS + (size_t)jobs[y].sub.nu
+	                            : jobs[y].cols.n + (size_t)jobs[y].sub.nu;
 	if (sx != sy)
 		return sx > sy ? -1 : 1;
 	return (x > y) - (x < y);
@@ -287,63 +338,47 @@ static void jobs_free(sp_job *jobs, size_t n)
 	free(jobs);
 }
 
-/* Enumerate columns of jobs [from, n); bisect those with too many until none
- * is left. Returns the new job array (or NULL on ENOMEM, jobs freed). */
-static sp_job *jobs_enumerate(run_ctx *rc, int nthreads, sp_job *jobs, size_t *njobs)
+/* Enumerate the columns of every job; a job with too many keeps its whole
+ * sub-problem for column generation (job_solve_cg). Returns 0, -1 on
+ * ENOMEM. */
+static int jobs_enumerate(run_ctx *rc, int nthreads, sp_job *jobs, size_t njobs)
 {
-	size_t from = 0;
-	while (from < *njobs) {
-		pool_run(nthreads, *njobs - from, NULL, job_enumerate,
-		         &(run_ctx){rc->w, jobs + from, 0}, 0.0, 0.2);
-		size_t n = *njobs, add = 0;
-		for (size_t i = from; i < n; i++) {
-			if (jobs[i].failed)
-				goto fail;
-			add += jobs[i].too_big ? 2 : 0;
-		}
-		if (add == 0)
-			break;
-		sp_job *grown = realloc(jobs, (n + add) * sizeof(sp_job));
-		if (!grown)
-			goto fail;
-		jobs = grown;
-		memset(jobs + n, 0, add * sizeof(sp_job));
-		size_t at = n;
-		for (size_t i = from; i < n; i++) {
-			if (!jobs[i].too_big)
-				continue;
-			jobs[at].comp = jobs[at + 1].comp = jobs[i].comp;
-			jobs[at].part = jobs[at + 1].part = 1;
-			*njobs = at + 2;
-			if (decompose_cut(rc->w, &jobs[i].sub, &jobs[at].sub, &jobs[at + 1].sub) <
-			    0)
-				goto fail;
-			at += 2;
-			sp_sub_free(&jobs[i].sub); /* the whole is replaced by its halves */
-		}
-		*njobs = at;
-		from = n;
-	}
-	/* drop the replaced (emptied) jobs, keep order */
-	size_t k = 0;
-	for (size_t i = 0; i < *njobs; i++) {
-		if (jobs[i].too_big || jobs[i].sub.nu == 0) {
-			sp_sub_free(&jobs[i].sub);
-			cluster_free(&jobs[i].cols);
-			continue;
-		}
-		jobs[k++] = jobs[i];
-	}
-	*njobs = k;
-	return jobs;
-fail:
-	jobs_free(jobs, *njobs);
-	*njobs = 0;
-	return NULL;
+	pool_run(nthreads, njobs, NULL, job_enumerate, &(run_ctx){rc->w, jobs, 0}, 0.0, 0.2);
+	for (size_t i = 0; i < njobs; i++)
+		if (jobs[i].failed)
+			return -1;
+	return 0;
 }
 
-static void fill_subs(const sp_world *w, sp_job *jobs, size_t njobs, plan *out, int *cut,
-                      double *cbound, double *cobj, int ncomp)
+/* Size of a job for time shares and order: columns listed, or for a job
+ * over the cap the cap itself. */
+static double job_weight(const sp_job *j, const sp_params *p)
+{
+	return (double)(j->too_big ? p->max_cols : j->cols.n) + (double)j->sub.nu;
+}
+
+/* Avoidably underfilled stations of a sub's plan (below the minimum at a
+ * site that is not isolated: each costs the penalty). */
+static int sub_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *sol)
+{
+	int n = 0;
+	for (int t = 0; t < sol->n; t++)
+		n += sol->st[t].lo < p->hmin && !sp_isolated(s, p, sol->st[t].site);
+	return n;
+}
+
+/* The walking term of a sub's objective at its farthest: every household at
+ * its farthest site in reach. */
+static double sub_walk_max(const sp_sub *s)
+{
+	double w = 0;
+	for (int u = 0; u < s->nu; u++)
+		if (s->us[u + 1] > s->us[u])
+			w += (double)s->h[u] * s->udist[s->us[u + 1] - 1] / s->dscale;
+	return w;
+}
+
+static void fill_subs(const sp_world *w, sp_job *jobs, size_t njobs, plan *out)
 {
 	for (size_t i = 0; i < njobs; i++) {
 		sp_job *j = &jobs[i];
@@ -359,22 +394,76 @@ static void fill_subs(const sp_world *w, sp_job *jobs, size_t njobs, plan *out, 
 		ps->objective = j->res.objective;
 		ps->bound = j->res.bound;
 		ps->seconds = j->res.seconds;
-		ps->restricted = cut[j->comp];
+		ps->restricted = 0;
+		ps->underfilled = sub_underfilled(&j->sub, &w->p, &j->res.sol);
+		snprintf(ps->bound_source, sizeof(ps->bound_source), "%s",
+		         !isfinite(ps->bound) ? "none"
+		         : !j->too_big        ? "enumerated"
+		         : j->cg_converged    ? "colgen"
+		                              : "colgen_stopped");
 		ps->gap = isfinite(ps->bound) && ps->objective > 0
 		              ? fmax(0.0, (ps->objective - ps->bound) / ps->objective)
 		              : (ps->objective > 0 ? 1.0 : 0.0);
 		if (strcmp(j->res.status, "failed") == 0 ||
-		    strcmp(j->res.status, "time_limit") == 0)
+		    (strcmp(j->res.status, "time_limit") == 0 && ps->gap > w->p.mip_gap + 1e-9))
 			snprintf(ps->status, sizeof(ps->status), "%s", j->res.status);
 		else if (ps->gap <= w->p.mip_gap + 1e-9)
 			snprintf(ps->status, sizeof(ps->status), "optimal");
 		else
 			snprintf(ps->status, sizeof(ps->status), "feasible");
-		cobj[j->comp] += ps->objective;
-		if (!cut[j->comp])
-			cbound[j->comp] += isfinite(ps->bound) ? ps->bound : 0;
 	}
-	(void)ncomp;
+}
+
+static double rel_gap(double obj, double bound)
+{
+	if (!isfinite(bound))
+		return obj > 0 ? 1.0 : 0.0;
+	return obj > 0 ? fmax(0.0, (obj - bound) / obj) : 0.0;
+}
+
+/* The honest figures of the urban part (plan.h): stations and their bound,
+ * walking and its bound, underfilled stations. A sub's bound b bounds
+ * stations + penalty * underfilled + walking; for any plan with at most the
+ * plan's underfilled stations u, the integer part is at least
+ * ceil(b - most walking) and so the stations at least that - penalty * u;
+ * min_distance likewise for the walking (household-km). */
+static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, plan *out)
+{
+	const sp_params *p = &w->p;
+	double sb = 0, wb = 0, walk = 0;
+	for (size_t i = 0; i < njobs; i++) {
+		const sp_job *j = &jobs[i];
+		const plan_sub *ps = &out->subs[i];
+		double pen = j->sub.penalty * ps->underfilled, b = ps->bound;
+		out->urban_stations += j->res.sol.n;
+		out->underfilled += ps->underfilled;
+		double wd = 0;
+		for (int t = 0; t < j->res.sol.n; t++)
+			wd += j->res.sol.st[t].wd;
+		walk += wd / 1000.0;
+		double hcount = ceil((double)j->sub.htotal / (double)p->hmax);
+		if (j->count_bound > hcount)
+			hcount = j->count_bound;
+		if (!isfinite(b)) { /* every household at its nearest site at least */
+			sb += hcount;
+			for (int u = 0; u < j->sub.nu; u++)
+				wb += (double)j->sub.h[u] * j->sub.udist[j->sub.us[u]] / 1000.0;
+			continue;
+		}
+		if (p->objective == OBJECTIVE_MIN_STATIONS) {
+			double n = ceil(b - sub_walk_max(&j->sub) - 1e-7) - pen;
+			sb += fmax(n, hcount);
+		} else {
+			sb += hcount;
+			wb += fmax(0.0, b - pen) * j->sub.dscale / 1000.0;
+		}
+	}
+	out->urban_bound = sb;
+	out->urban_gap = rel_gap((double)out->urban_stations, sb);
+	out->urban_walk = walk;
+	out->urban_walk_bound = p->objective == OBJECTIVE_MIN_DISTANCE ? wb : 0;
+	out->urban_walk_gap = rel_gap(walk, out->urban_walk_bound);
+	out->underfilled_bound = 0; /* not bounded yet: zero is always valid */
 }
 
 /* Stations stacked on one site only happen when no plan with one station per
@@ -423,8 +512,6 @@ status_code solver_solve(const inputs *in, const site_table *sites, const reach 
 	sp_world w;
 	sp_job *jobs = NULL;
 	size_t njobs = 0;
-	int *cut = NULL;
-	double *cbound = NULL, *cobj = NULL;
 	size_t *order = NULL;
 	status_code code = STATUS_OK;
 	if (sp_world_init(&w, in, sites, r, sc) < 0)
@@ -452,29 +539,21 @@ status_code solver_solve(const inputs *in, const site_table *sites, const reach 
 	njobs = ncomp;
 	double deadline = t0 + sc->time_limit_s;
 	run_ctx rc = {.w = &w, .deadline = deadline};
-	jobs = jobs_enumerate(&rc, nthreads, jobs, &njobs);
-	if (!jobs)
+	if (jobs_enumerate(&rc, nthreads, jobs, njobs) < 0)
 		goto nomem;
-	cut = calloc(ncomp + 1, sizeof(int));
-	cbound = calloc(ncomp + 1, sizeof(double));
-	cobj = calloc(ncomp + 1, sizeof(double));
 	order = malloc((njobs + 1) * sizeof(size_t));
-	if (!cut || !cbound || !cobj || !order)
+	if (!order)
 		goto nomem;
-	for (size_t i = 0; i < njobs; i++)
-		if (jobs[i].part)
-			cut[jobs[i].comp] = 1;
 
 	/* time shares: by size, over the threads, within the run's deadline */
 	double weight = 0;
 	for (size_t i = 0; i < njobs; i++) {
 		order[i] = i;
-		weight += (double)jobs[i].cols.n + (double)jobs[i].sub.nu;
+		weight += job_weight(&jobs[i], &w.p);
 	}
 	double avail = (deadline - now_s()) * nthreads;
 	for (size_t i = 0; i < njobs; i++)
-		jobs[i].budget = avail * ((double)jobs[i].cols.n + (double)jobs[i].sub.nu) /
-		                 (weight > 0 ? weight : 1);
+		jobs[i].budget = avail * job_weight(&jobs[i], &w.p) / (weight > 0 ? weight : 1);
 	qsort_r(order, njobs, sizeof(size_t), cmp_job_size, jobs);
 	rc.jobs = jobs;
 	pool_run(nthreads, njobs, order, job_solve, &rc, 0.2, 1.0);
@@ -491,27 +570,19 @@ status_code solver_solve(const inputs *in, const site_table *sites, const reach 
 	if (!out->subs)
 		goto nomem;
 	out->nsubs = njobs;
-	fill_subs(&w, jobs, njobs, out, cut, cbound, cobj, (int)ncomp);
+	fill_subs(&w, jobs, njobs, out);
 	if (assemble_plan(&w, jobs, njobs, out) < 0)
 		goto nomem;
 	warn_stacked(in, sites, out, st);
+	urban_figures(&w, jobs, njobs, out);
 
-	/* overall: components add up; cut components use their whole bound */
+	/* overall: components add up; stations fixed by the rules (villages,
+	 * lone existing sites) count in both */
 	double obj = 0, bound = 0;
-	int proven = 1;
-	for (size_t c = 0; c < ncomp; c++) {
-		if (cut[c])
-			cbound[c] = component_bound(&w, jobs, njobs, (int)c);
-		obj += cobj[c];
-		bound += cbound[c];
-		double g = cobj[c] > 0 ? (cobj[c] - cbound[c]) / cobj[c] : 0;
-		if (g > w.p.mip_gap + 1e-9)
-			proven = 0;
+	for (size_t i = 0; i < njobs; i++) {
+		obj += out->subs[i].objective;
+		bound += isfinite(out->subs[i].bound) ? out->subs[i].bound : 0;
 	}
-	for (size_t i = 0; i < njobs; i++)
-		if (!isfinite(jobs[i].res.bound))
-			proven = 0;
-	/* stations fixed by the rules (villages, lone existing sites) count in both */
 	double fixed_part = 0;
 	for (size_t s = 0; s < out->nstations; s++) {
 		if (out->stations[s].sub >= 0)
@@ -526,7 +597,9 @@ status_code solver_solve(const inputs *in, const site_table *sites, const reach 
 	out->bound = bound + fixed_part;
 	out->gap =
 	    out->objective > 0 ? fmax(0.0, (out->objective - out->bound) / out->objective) : 0;
-	out->proven = proven && out->gap <= w.p.mip_gap + 1e-9;
+	double ugap =
+	    w.p.objective == OBJECTIVE_MIN_STATIONS ? out->urban_gap : out->urban_walk_gap;
+	out->proven = ugap <= w.p.mip_gap + 1e-9;
 	int timed = 0;
 	for (size_t i = 0; i < njobs; i++)
 		timed |= strcmp(out->subs[i].status, "time_limit") == 0;
@@ -542,9 +615,6 @@ nomem:
 done:
 	if (jobs)
 		jobs_free(jobs, njobs);
-	free(cut);
-	free(cbound);
-	free(cobj);
 	free(order);
 	sp_world_free(&w);
 	return code;

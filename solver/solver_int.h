@@ -26,7 +26,8 @@ typedef struct sp_params {
 	scenario_objective objective;
 	double mip_gap;
 	unsigned long seed;
-	size_t max_cols; /* column budget of one sub-problem before it is cut */
+	size_t max_cols; /* columns listed before column generation takes over */
+	long work_limit; /* solver.work_limit: pricing rounds etc., 0 none */
 } sp_params;
 
 typedef struct sp_sub {
@@ -180,7 +181,54 @@ long cluster_add(const sp_sub *s, const sp_params *p, sp_cols *c, const sp_stati
  * packed site its next sites in cost order, up to the first unpacked one.
  * Returns the number of sites newly packed, -1 on ENOMEM. */
 int cluster_pack(const sp_sub *s, const sp_params *p, sp_cols *c, const int *sites, int n);
+/* An empty column set for s (with the empty column of each existing
+ * station), to be filled by cluster_offer(); 0, -1 on ENOMEM. */
+int cluster_begin(const sp_sub *s, const sp_params *p, sp_cols *c);
+/* Offer set u[0..n) (ascending local units, a split unit standing for one
+ * part) at every site reaching all of it, as the enumeration would; sets
+ * over households_max are ignored. 0, -1 on ENOMEM. */
+int cluster_offer(const sp_sub *s, const sp_params *p, sp_cols *c, const int *u, int n);
 void cluster_free(sp_cols *c);
+
+/* colgen.c: the LP bound of a whole sub-problem by column generation (see
+ * the file's top for the LP) and the columns it generated. Limits: pricing
+ * rounds and simplex iterations (0: none; deterministic), a wall-clock
+ * deadline (monotonic seconds as from clock_gettime, 0: none). */
+typedef struct cg_limits {
+	long rounds, iters;
+	double deadline;
+} cg_limits;
+
+typedef struct cg_result {
+	double lp;     /* the restricted master's last optimum */
+	double lb;     /* valid lower bound on the LP (-INFINITY if none) */
+	double bound;  /* valid lower bound on sp_sol_cost of any plan: min_stations
+	                  ceil(lb) (at least the existing stations) + the nearest-site
+	                  walking; min_distance lb */
+	int converged; /* exact pricing found no column: lb is the LP optimum */
+	int stopped;   /* 0 no, 1 work limit, 2 deadline */
+	int rounds, exact_rounds, nclasses;
+	long iters;
+	/* generated columns (no artificial): units unit[start[i]..start[i+1])
+	 * with households share[], at local site[i], cost[i] in the LP's terms */
+	size_t n, cap, nnz, nzcap;
+	size_t *start;
+	int *unit;
+	long *share;
+	int *site;
+	double *cost;
+	char err[256];
+} cg_result;
+
+/* Run column generation on s, the stations of `seed` (may be NULL) as the
+ * first columns. count = 1: every column costs 1 whatever its load (the
+ * lower band relaxed, no walking): res->bound is then a bound on the
+ * stations of any plan. Returns 0 (res filled; a stopped run still has its bound),
+ * -1 with res->err set when GLPK failed or memory ran out. Free with
+ * colgen_free() in every case. */
+int colgen_solve(const sp_sub *s, const sp_params *p, const sp_sol *seed, const cg_limits *lim,
+                 int count, cg_result *res);
+void colgen_free(cg_result *r);
 
 /* One sub-problem through the pipeline (solver.c, assemble.c). */
 typedef struct sp_job {
@@ -191,7 +239,11 @@ typedef struct sp_job {
 	int part;      /* 1: a part of a cut component */
 	double budget; /* seconds */
 	sp_result res;
-	int failed; /* out of memory */
+	int failed;       /* out of memory */
+	double cg_bound;  /* too_big: column generation's bound on the sub */
+	int cg_converged; /* too_big: that bound is the LP optimum */
+	int cg_stopped, cg_rounds;
+	double count_bound; /* stations of any plan, lower band relaxed (colgen) */
 } sp_job;
 
 /* assemble.c: the plan tables from the solved jobs, the villages, kept

@@ -92,6 +92,7 @@ static const key_def keys[] = {
     KEY("solver", threads, K_INT, "0"),
     KEYE("solver", partition, "component", partition_names),
     KEY("solver", seed, K_ULONG, "1"),
+    KEY("solver", work_limit, K_LONG, "0"),
     KEY("output", path, K_PATH, "plan.gpkg"),
     KEY("output", output_crs, K_STR, ""),
     KEY("output", timings, K_BOOL, "false"),
@@ -628,6 +629,8 @@ status_code scenario_validate(const scenario *sc, status *st)
 		invalid(sc, st, "mip_gap", ">= 0 and < 1");
 	if (sc->threads < 0)
 		invalid(sc, st, "threads", ">= 0 (0 = one per core)");
+	if (sc->work_limit < 0)
+		invalid(sc, st, "work_limit", ">= 0 (0 = no limit)");
 	if (!*sc->path)
 		invalid(sc, st, "path", "set to the output GeoPackage");
 	return st->nerrors > errors ? STATUS_INPUT : STATUS_OK;
