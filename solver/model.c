@@ -218,8 +218,9 @@ static int lp_round(model_job *j, glp_prob *P)
 	 * a station whose set has no column at its site: kept, not injected */
 	double obj = sp_sol_cost(s, j->p, &sol);
 	int fits = 1;
-	if (sp_sol_shared(s, &sol, rem) > 0) {
-		rc = 0;
+	int nshared = sp_sol_shared(s, &sol, rem);
+	if (nshared != 0) {
+		rc = nshared > 0 ? 0 : -1;
 		goto out;
 	}
 	double *x = calloc(c->n + 1, sizeof(double));
@@ -661,6 +662,10 @@ static int round_plans(const sp_sub *s, const sp_params *p, const sp_cols *c, mo
 		}
 		double o = sp_sol_cost(s, p, &got);
 		int n = sp_sol_shared(s, &got, shared);
+		if (n < 0) {
+			sp_sol_free(&got);
+			goto nomem;
+		}
 		if (n == 0 && (o < *best_obj - 1e-9 || !*best_ok)) {
 			sp_sol_free(best);
 			*best = got;

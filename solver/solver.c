@@ -61,6 +61,12 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Stations one unit may need at most (ceil(h / households_max)): beyond it
+ * the band is absurd for the data (households_max = 1 makes a station per
+ * household) and the run stops at once with an input error rather than
+ * place hundreds of thousands of stations. */
+#define SOLVER_MAX_PARTS 1000
+
 #define SOLVER_MAX_COLS (getenv("SP_MAXCOLS") ? (size_t)atol(getenv("SP_MAXCOLS")) : 150000)
 
 static double now_s(void)
@@ -516,6 +522,19 @@ status_code solver_solve(const inputs *in, const site_table *sites, const reach 
 	status_code code = STATUS_OK;
 	if (sp_world_init(&w, in, sites, r, sc) < 0)
 		goto nomem;
+	for (size_t u = 0; u < in->nunits; u++) {
+		long k = rules_unit_parts(rules_urban_band(sc), in->units[u].households);
+		if (w.urban[u] && k > SOLVER_MAX_PARTS) {
+			sp_world_free(&w);
+			return status_fail(
+			    st, STATUS_INPUT,
+			    "unit '%s' has %ld households: under households_max = %ld it "
+			    "needs %ld stations, more than %d for one unit; check "
+			    "rules.households_max and the unit's households",
+			    in->units[u].id, in->units[u].households, sc->households_max, k,
+			    SOLVER_MAX_PARTS);
+		}
+	}
 	int nthreads = sc->threads > 0 ? sc->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (nthreads < 1 || !glpk_bridge_threads_ok())
 		nthreads = 1;

@@ -134,7 +134,7 @@ int sp_short(const sp_sub *s, int u);
 /* Sites holding more than one station of `sol` (fixed sites included),
  * except stacks of stations each serving a part of a short unit alone,
  * ascending, into `out`
- * (room for s->ns); returns how many. */
+ * (room for s->ns); returns how many, -1 on ENOMEM. O(n log n). */
 int sp_sol_shared(const sp_sub *s, const sp_sol *sol, int *out);
 
 /* heur.c: greedy construction plus local search (drop, reassign, re-site).
