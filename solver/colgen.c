@@ -70,9 +70,11 @@ typedef struct cg_state {
 	const cg_limits *lim;
 	const sp_sol *seed; /* plan whose stations start the master, or NULL */
 	cg_result *res;
-	int md;    /* min_distance */
-	int count; /* cost 1 per column: the lower band relaxed */
-	int *cls;  /* pricing classes: representative sites */
+	int md;      /* min_distance */
+	long budget; /* >= 0: budget mode, at most this many avoidably underfilled
+	                columns (a row), no penalty; -1: the objective's penalty */
+	double mu;   /* budget mode: the budget row's dual (<= 0) */
+	int *cls;    /* pricing classes: representative sites */
 	int ncls;
 	double *pi;     /* duals per unit row */
 	cg_item *items; /* per class scratch */
@@ -145,15 +147,30 @@ static int classes_build(cg_state *c)
 	return 0;
 }
 
-/* Cost of a column of `load` households at site j (see the top). */
+/* 1 when a column of `load` households at site j is avoidably underfilled. */
+static int col_under(const cg_state *c, int j, long load)
+{
+	return load < c->p->hmin && !sp_isolated(c->s, c->p, j);
+}
+
+/* Cost of a column of `load` households at site j in the LP (see the top);
+ * in budget mode no penalty (the budget row holds underfilled columns). */
 static double col_cost(const cg_state *c, int j, long load, double wd)
 {
-	if (c->count)
-		return 1.0;
 	double k = c->md ? 0.0 : 1.0;
-	if (load < c->p->hmin && !sp_isolated(c->s, c->p, j))
+	if (c->budget < 0 && col_under(c, j, load))
 		k += c->s->penalty;
 	return k + (c->md ? wd / c->s->dscale : 0.0);
+}
+
+/* The cost pricing weighs: the LP cost, plus in budget mode the budget
+ * row's dual for an underfilled column. */
+static double col_price(const cg_state *c, int j, long load, double wd)
+{
+	double k = col_cost(c, j, load, wd);
+	if (c->budget >= 0 && col_under(c, j, load))
+		k -= c->mu;
+	return k;
 }
 
 /* The units in reach of site j as knapsack items under the current duals. */
@@ -235,7 +252,7 @@ static double dantzig(cg_state *c, cg_item *it, int n, int *gn, long *gload, dou
  * c->csh, returned count in *bn, cost in *bcost) and the largest profit per
  * unit of cost (*bratio, for Farley). Returns the least reduced cost. */
 static double exact(cg_state *c, int j, const cg_item *it, int n, int *bn, double *bcost,
-                    double *bratio)
+                    long *bload, double *bratio)
 {
 	const sp_sub *s = c->s;
 	long H = c->p->hmax;
@@ -283,14 +300,14 @@ static double exact(cg_state *c, int j, const cg_item *it, int n, int *bn, doubl
 	for (long L = 1; L <= H; L++) {
 		if (f[L] == -INFINITY)
 			continue;
-		double k = col_cost(c, j, L, 0.0);
+		double k = col_price(c, j, L, 0.0), k0 = col_cost(c, j, L, 0.0);
 		double rc = k - f[L];
 		if (rc < best - 1e-12) {
 			best = rc;
 			bl = L;
 		}
-		if (k > 0 && f[L] / k > br)
-			br = f[L] / k;
+		if (k0 > 0 && (f[L] - (k - k0)) / k0 > br)
+			br = (f[L] - (k - k0)) / k0;
 	}
 	*bratio = br;
 	*bn = 0;
@@ -312,13 +329,14 @@ static double exact(cg_state *c, int j, const cg_item *it, int n, int *bn, doubl
 	}
 	assert(L == 0);
 	*bcost = col_cost(c, j, bl, wd);
+	*bload = bl;
 	(void)wd_load;
 	return best;
 }
 
 /* Record column (c->cu, c->csh)[0..n) at site j in the result and the
  * master. Returns 0, -1 on ENOMEM. */
-static int col_add(cg_state *c, glp_prob *P, int j, int n, double cost)
+static int col_add(cg_state *c, glp_prob *P, int j, int n, long load, double cost)
 {
 	cg_result *r = c->res;
 	if (r->n + 1 >= r->cap) {
@@ -366,7 +384,12 @@ static int col_add(cg_state *c, glp_prob *P, int j, int n, double cost)
 	int col = glp_add_cols(P, 1);
 	glp_set_col_bnds(P, col, GLP_LO, 0, 0);
 	glp_set_obj_coef(P, col, cost);
-	glp_set_mat_col(P, col, n, c->rows, c->vals);
+	int nz = n;
+	if (c->budget >= 0 && col_under(c, j, load)) { /* counts against the budget */
+		c->rows[++nz] = c->s->nu + 1;
+		c->vals[nz] = 1;
+	}
+	glp_set_mat_col(P, col, nz, c->rows, c->vals);
 	return 0;
 }
 
@@ -387,7 +410,7 @@ static int seed_add(cg_state *c, glp_prob *P, const sp_sol *seed)
 		}
 		if (st->n == 0 || load > c->p->hmax)
 			continue;
-		if (col_add(c, P, st->site, st->n, col_cost(c, st->site, load, wd)) < 0)
+		if (col_add(c, P, st->site, st->n, load, col_cost(c, st->site, load, wd)) < 0)
 			return -1;
 	}
 	return 0;
@@ -443,6 +466,7 @@ static int master_solve(cg_state *c, glp_prob *P, double *z)
 	*z = glp_get_obj_val(P);
 	for (int u = 0; u < c->s->nu; u++)
 		c->pi[u] = glp_get_row_dual(P, u + 1);
+	c->mu = c->budget >= 0 ? fmin(0.0, glp_get_row_dual(P, c->s->nu + 1)) : 0.0;
 	return 0;
 }
 
@@ -474,23 +498,24 @@ static int price(cg_state *c, glp_prob *P, int exact_pass, double *theta, double
 			for (int i = 0; i < gn; i++)
 				wd += (double)c->csh[i] * sp_dist(c->s, j, c->cu[i]);
 			double cost = col_cost(c, j, gload, wd);
-			double rc = col_cost(c, j, gload, 0.0) - gprof;
+			double rc = col_price(c, j, gload, 0.0) - gprof;
 			if (gn > 0 && rc < -CG_EPS) {
-				if (col_add(c, P, j, gn, cost) < 0)
+				if (col_add(c, P, j, gn, gload, cost) < 0)
 					return -1;
 				added++;
 			}
 			continue;
 		}
 		int bn;
+		long bl;
 		double bcost, br;
-		double rc = exact(c, j, c->items, n, &bn, &bcost, &br);
+		double rc = exact(c, j, c->items, n, &bn, &bcost, &bl, &br);
 		if (br > *theta)
 			*theta = br;
 		if (rc < *rmin)
 			*rmin = rc;
 		if (bn > 0 && rc < -CG_EPS) {
-			if (col_add(c, P, j, bn, bcost) < 0)
+			if (col_add(c, P, j, bn, bl, bcost) < 0)
 				return -1;
 			added++;
 		}
@@ -509,6 +534,10 @@ static int run_cg(void *arg)
 		glp_add_rows(P, s->nu);
 	for (int u = 0; u < s->nu; u++)
 		glp_set_row_bnds(P, u + 1, GLP_FX, 1, 1);
+	if (c->budget >= 0) {
+		glp_add_rows(P, 1);
+		glp_set_row_bnds(P, s->nu + 1, GLP_UP, 0, (double)c->budget);
+	}
 	/* artificial columns: unit u alone at a cost above any plan's share */
 	for (int u = 0; u < s->nu; u++) {
 		int col = glp_add_cols(P, 1), row[2] = {0, u + 1};
@@ -581,7 +610,7 @@ void colgen_free(cg_result *r)
 }
 
 int colgen_solve(const sp_sub *s, const sp_params *p, const sp_sol *seed, const cg_limits *lim,
-                 int count, cg_result *res)
+                 long budget, cg_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	res->lb = -INFINITY;
@@ -591,8 +620,8 @@ int colgen_solve(const sp_sub *s, const sp_params *p, const sp_sol *seed, const 
 	              .lim = lim,
 	              .res = res,
 	              .seed = seed,
-	              .md = !count && p->objective == OBJECTIVE_MIN_DISTANCE,
-	              .count = count,
+	              .md = p->objective == OBJECTIVE_MIN_DISTANCE,
+	              .budget = budget,
 	              .err = res->err,
 	              .errsize = sizeof(res->err)};
 	int maxn = 1;
@@ -611,8 +640,8 @@ int colgen_solve(const sp_sub *s, const sp_params *p, const sp_sol *seed, const 
 	c.take = malloc((size_t)maxn * H1 * sizeof(int));
 	c.cu = malloc((size_t)(maxn + s->nu + 1) * sizeof(int));
 	c.csh = malloc((size_t)(maxn + s->nu + 1) * sizeof(long));
-	c.rows = malloc((size_t)(maxn + s->nu + 2) * sizeof(int));
-	c.vals = malloc((size_t)(maxn + s->nu + 2) * sizeof(double));
+	c.rows = malloc((size_t)(maxn + s->nu + 3) * sizeof(int));
+	c.vals = malloc((size_t)(maxn + s->nu + 3) * sizeof(double));
 	int rc = -1;
 	if (!c.pi || !c.items || !c.f || !c.g || !c.dq || !c.take || !c.cu || !c.csh || !c.rows ||
 	    !c.vals || classes_build(&c) < 0) {
@@ -626,7 +655,7 @@ int colgen_solve(const sp_sub *s, const sp_params *p, const sp_sol *seed, const 
 			wlb += (double)s->h[u] * s->udist[s->us[u]] / s->dscale;
 		if (c.md)
 			res->bound = res->lb;
-		else if (isfinite(res->lb) && count)
+		else if (isfinite(res->lb) && budget >= 0)
 			res->bound = ceil(res->lb - 1e-6);
 		else if (isfinite(res->lb)) {
 			double n = ceil(res->lb - 1e-6);

@@ -56,6 +56,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -67,7 +68,7 @@
  * place hundreds of thousands of stations. */
 #define SOLVER_MAX_PARTS 1000
 
-#define SOLVER_MAX_COLS (getenv("SP_MAXCOLS") ? (size_t)atol(getenv("SP_MAXCOLS")) : 150000)
+#define SOLVER_MAX_COLS 150000
 
 static double now_s(void)
 {
@@ -130,6 +131,8 @@ typedef struct run_ctx {
 	const sp_world *w;
 	sp_job *jobs;
 	double deadline;
+	double grace; /* after the deadline, for the station bound alone: half the
+	                 allowance max(1 s, 5 %) */
 } run_ctx;
 
 static void job_enumerate(void *ctx, size_t i)
@@ -141,6 +144,8 @@ static void job_enumerate(void *ctx, size_t i)
 		j->failed = 1;
 	j->too_big = r == 1;
 }
+
+static int sub_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *sol);
 
 static int cmp_int_s(const void *a, const void *b)
 {
@@ -180,9 +185,12 @@ static int job_solve_cg(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 {
 	const sp_params *p = &rc->w->p;
 	double t0 = now_s();
-	cg_limits lim = {.rounds = p->work_limit, .iters = 0, .deadline = t0 + 0.6 * budget};
+	/* a share of the time for the bound, unless work decides (then only
+	 * the run's deadline, the safety net) */
+	double end = p->work_limit > 0 ? p->deadline : fmin(t0 + 0.6 * budget, p->deadline);
+	cg_limits lim = {.rounds = p->work_limit, .iters = 0, .deadline = end};
 	cg_result cg;
-	if (colgen_solve(&j->sub, p, inc, &lim, 0, &cg) < 0) {
+	if (colgen_solve(&j->sub, p, inc, &lim, -1, &cg) < 0) {
 		snprintf(j->res.err, sizeof(j->res.err), "%s", cg.err);
 		colgen_free(&cg);
 		return -1;
@@ -218,11 +226,13 @@ static void job_solve(void *ctx, size_t i)
 	if (budget < 0.05)
 		budget = 0.05;
 	sp_sol inc;
-	if (heur_solve(&j->sub, p, 0.2 * budget, &inc) < 0) {
+	double hs = p->work_limit > 0 ? p->deadline - t0 : 0.2 * budget;
+	if (heur_solve(&j->sub, p, hs, &inc) < 0) {
 		j->failed = 1;
 		return;
 	}
-	double hleft = budget - (now_s() - t0);
+	/* the last fifth of the share is the honest figures' bound's */
+	double hleft = 0.8 * budget - (now_s() - t0);
 	int r = j->too_big
 	            ? job_solve_cg(rc, j, hleft, &inc)
 	            : model_solve(&j->sub, p, &j->cols, &inc, hleft > 0.05 ? hleft : 0.05, &j->res);
@@ -241,16 +251,16 @@ static void job_solve(void *ctx, size_t i)
 		sp_sol_free(&inc);
 	}
 	j->res.objective = sp_sol_cost(&j->sub, p, &j->res.sol);
-	j->count_bound = -INFINITY;
-	if (j->sub.nu > 1) { /* stations of any plan, for the honest figures */
-		cg_limits lim = {.rounds = p->work_limit,
-		                 .deadline = rc->deadline + 0.02 * (rc->deadline - t0)};
+	/* the objective's measure alone, among plans with no more underfilled
+	 * stations: the honest figures (urban_figures) */
+	j->budget_bound = -INFINITY;
+	if (j->sub.nu > 0) {
+		cg_limits lim = {.rounds = p->work_limit, .deadline = rc->deadline + rc->grace};
 		cg_result cg;
-		if (colgen_solve(&j->sub, p, &j->res.sol, &lim, 1, &cg) == 0)
-			j->count_bound = cg.bound;
+		long under = sub_underfilled(&j->sub, p, &j->res.sol);
+		if (colgen_solve(&j->sub, p, &j->res.sol, &lim, under, &cg) == 0)
+			j->budget_bound = cg.bound;
 		colgen_free(&cg);
-	} else {
-		j->count_bound = j->sub.nu ? j->sub.k[0] : 0; /* one unit: its parts */
 	}
 	j->res.seconds = now_s() - t0;
 	cluster_free(&j->cols);
@@ -325,9 +335,9 @@ static int cmp_job_size(const void *a, const void *b, void *arg)
 {
 	const sp_job *jobs = arg;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	size_t sx = jobs[x].too_big ? SOLVER_MAX_COLS + (size_t)jobs[x].sub.nu
+	size_t sx = jobs[x].too_big ? SIZE_MAX / 2 + (size_t)jobs[x].sub.nu
 	                            : jobs[x].cols.n + (size_t)jobs[x].sub.nu;
-	size_t sy = jobs[y].too_big ? SOLVER_MAX_COLS + (size_t)jobs[y].sub.nu
+	size_t sy = jobs[y].too_big ? SIZE_MAX / 2 + (size_t)jobs[y].sub.nu
 	                            : jobs[y].cols.n + (size_t)jobs[y].sub.nu;
 	if (sx != sy)
 		return sx > sy ? -1 : 1;
@@ -349,7 +359,8 @@ static void jobs_free(sp_job *jobs, size_t n)
  * ENOMEM. */
 static int jobs_enumerate(run_ctx *rc, int nthreads, sp_job *jobs, size_t njobs)
 {
-	pool_run(nthreads, njobs, NULL, job_enumerate, &(run_ctx){rc->w, jobs, 0}, 0.0, 0.2);
+	pool_run(nthreads, njobs, NULL, job_enumerate, &(run_ctx){.w = rc->w, .jobs = jobs}, 0.0,
+	         0.2);
 	for (size_t i = 0; i < njobs; i++)
 		if (jobs[i].failed)
 			return -1;
@@ -448,20 +459,21 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 			wd += j->res.sol.st[t].wd;
 		walk += wd / 1000.0;
 		double hcount = ceil((double)j->sub.htotal / (double)p->hmax);
-		if (j->count_bound > hcount)
-			hcount = j->count_bound;
+		double bb = j->budget_bound;
 		if (!isfinite(b)) { /* every household at its nearest site at least */
-			sb += hcount;
+			double near = 0;
 			for (int u = 0; u < j->sub.nu; u++)
-				wb += (double)j->sub.h[u] * j->sub.udist[j->sub.us[u]] / 1000.0;
+				near += (double)j->sub.h[u] * j->sub.udist[j->sub.us[u]] / 1000.0;
+			sb += p->objective == OBJECTIVE_MIN_STATIONS ? fmax(hcount, bb) : hcount;
+			wb += p->objective == OBJECTIVE_MIN_DISTANCE ? fmax(near, bb) : 0;
 			continue;
 		}
 		if (p->objective == OBJECTIVE_MIN_STATIONS) {
 			double n = ceil(b - sub_walk_max(&j->sub) - 1e-7) - pen;
-			sb += fmax(n, hcount);
+			sb += fmax(fmax(n, hcount), bb);
 		} else {
 			sb += hcount;
-			wb += fmax(0.0, b - pen) * j->sub.dscale / 1000.0;
+			wb += fmax(fmax(0.0, b - pen), bb) * j->sub.dscale / 1000.0;
 		}
 	}
 	out->urban_bound = sb;
@@ -513,6 +525,12 @@ static void warn_stacked(const inputs *in, const site_table *sites, const plan *
 status_code solver_solve(const inputs *in, const site_table *sites, const reach *r,
                          const scenario *sc, plan *out, status *st)
 {
+	return solver_solve_cols(in, sites, r, sc, SOLVER_MAX_COLS, out, st);
+}
+
+status_code solver_solve_cols(const inputs *in, const site_table *sites, const reach *r,
+                              const scenario *sc, size_t max_cols, plan *out, status *st)
+{
 	double t0 = now_s();
 	memset(out, 0, sizeof(*out));
 	sp_world w;
@@ -522,6 +540,7 @@ status_code solver_solve(const inputs *in, const site_table *sites, const reach 
 	status_code code = STATUS_OK;
 	if (sp_world_init(&w, in, sites, r, sc) < 0)
 		goto nomem;
+	w.p.max_cols = max_cols;
 	for (size_t u = 0; u < in->nunits; u++) {
 		long k = rules_unit_parts(rules_urban_band(sc), in->units[u].households);
 		if (w.urban[u] && k > SOLVER_MAX_PARTS) {
@@ -557,7 +576,9 @@ status_code solver_solve(const inputs *in, const site_table *sites, const reach 
 	free(subs);
 	njobs = ncomp;
 	double deadline = t0 + sc->time_limit_s;
-	run_ctx rc = {.w = &w, .deadline = deadline};
+	w.p.deadline = deadline;
+	run_ctx rc = {
+	    .w = &w, .deadline = deadline, .grace = 0.5 * fmax(1.0, 0.05 * sc->time_limit_s)};
 	if (jobs_enumerate(&rc, nthreads, jobs, njobs) < 0)
 		goto nomem;
 	order = malloc((njobs + 1) * sizeof(size_t));

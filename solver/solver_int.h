@@ -27,7 +27,8 @@ typedef struct sp_params {
 	double mip_gap;
 	unsigned long seed;
 	size_t max_cols; /* columns listed before column generation takes over */
-	long work_limit; /* solver.work_limit: pricing rounds etc., 0 none */
+	long work_limit; /* solver.work_limit: pricing rounds, nodes per search; 0 none */
+	double deadline; /* the run's end (monotonic seconds, CLOCK_MONOTONIC), 0 none */
 } sp_params;
 
 typedef struct sp_sub {
@@ -221,13 +222,16 @@ typedef struct cg_result {
 } cg_result;
 
 /* Run column generation on s, the stations of `seed` (may be NULL) as the
- * first columns. count = 1: every column costs 1 whatever its load (the
- * lower band relaxed, no walking): res->bound is then a bound on the
- * stations of any plan. Returns 0 (res filled; a stopped run still has its bound),
+ * first columns. budget < 0: the sub's objective (penalties included);
+ * budget >= 0: no penalty, at most `budget` avoidably underfilled stations
+ * (one more row), and the measure alone: min_stations stations (res->bound
+ * = ceil(lb), a bound on the stations of any plan with at most `budget`
+ * underfilled), min_distance walking (res->bound = lb, household-metres /
+ * dscale). Returns 0 (res filled; a stopped run still has its bound),
  * -1 with res->err set when GLPK failed or memory ran out. Free with
  * colgen_free() in every case. */
 int colgen_solve(const sp_sub *s, const sp_params *p, const sp_sol *seed, const cg_limits *lim,
-                 int count, cg_result *res);
+                 long budget, cg_result *res);
 void colgen_free(cg_result *r);
 
 /* One sub-problem through the pipeline (solver.c, assemble.c). */
@@ -243,7 +247,9 @@ typedef struct sp_job {
 	double cg_bound;  /* too_big: column generation's bound on the sub */
 	int cg_converged; /* too_big: that bound is the LP optimum */
 	int cg_stopped, cg_rounds;
-	double count_bound; /* stations of any plan, lower band relaxed (colgen) */
+	double budget_bound; /* the objective's measure alone (stations or walking)
+	                        over plans with at most the plan's underfilled
+	                        stations (colgen budget mode), -INFINITY if none */
 } sp_job;
 
 /* assemble.c: the plan tables from the solved jobs, the villages, kept
@@ -256,6 +262,12 @@ int assemble_plan(const sp_world *w, sp_job *jobs, size_t njobs, plan *out);
  * or -1 with res->err set when GLPK failed. */
 int model_solve(sp_sub *s, const sp_params *p, sp_cols *c, const sp_sol *inc, double seconds,
                 sp_result *res);
+
+/* solver.c: solver_solve() with the column cap of enumeration given:
+ * components needing more columns go to column generation (max_cols = 0:
+ * every component; tests use it to reach that path on small instances). */
+status_code solver_solve_cols(const inputs *in, const site_table *sites, const reach *r,
+                              const scenario *sc, size_t max_cols, plan *out, status *st);
 
 /* glpk_bridge.c: the one place GLPK messages and errors enter a status. */
 int glpk_bridge_threads_ok(void); /* glp_config("TLS") is set */
