@@ -52,4 +52,10 @@ int rules_unit_is_village(const scenario *sc, unit_kind kind);
  * still count one part). */
 long rules_unit_parts(rules_band b, long households);
 
+/* 1 when a unit over the maximum may be served with any integer shares
+ * (rules.split = flexible: each station within the band, a share grouped
+ * with other units); 0 when it is divided into rules_unit_parts() equal
+ * parts. */
+int rules_split_flexible(const scenario *sc);
+
 #endif

@@ -404,7 +404,7 @@ static int seed_add(cg_state *c, glp_prob *P, const sp_sol *seed)
 		for (int m = 0; m < st->n; m++) {
 			int u = st->u[m];
 			c->cu[m] = u;
-			c->csh[m] = s->k[u] > 1 ? s->plo[u] : s->h[u];
+			c->csh[m] = st->sh ? st->sh[m] : s->k[u] > 1 ? s->plo[u] : s->h[u];
 			load += c->csh[m];
 			wd += (double)c->csh[m] * sp_dist(s, st->site, u);
 		}

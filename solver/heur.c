@@ -25,6 +25,7 @@
  */
 #include "solver_int.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -51,6 +52,7 @@ static int has_member(const sp_station *st, int u)
 
 static int member_add(const sp_sub *s, sp_station *st, int u)
 {
+	assert(!st->sh); /* the heuristic works on equal parts (flex.c comes after) */
 	int *nu = realloc(st->u, (size_t)(st->n + 1) * sizeof(int));
 	if (!nu)
 		return -1;
@@ -70,6 +72,7 @@ static int member_add(const sp_sub *s, sp_station *st, int u)
 
 static void member_remove(const sp_sub *s, sp_station *st, int u)
 {
+	assert(!st->sh);
 	int i = 0;
 	while (i < st->n && st->u[i] != u)
 		i++;
@@ -162,6 +165,7 @@ static void sol_compact(sp_sol *sol, const sp_sub *s)
 	for (int i = 0; i < sol->n; i++) {
 		if (sol->st[i].n == 0 && !s->fixed[sol->st[i].site]) {
 			free(sol->st[i].u);
+			free(sol->st[i].sh);
 			continue;
 		}
 		sol->st[w++] = sol->st[i];

@@ -139,6 +139,8 @@ static void job_enumerate(void *ctx, size_t i)
 {
 	run_ctx *rc = ctx;
 	sp_job *j = &rc->jobs[i];
+	for (int u = 0; u < j->sub.nu && rc->w->p.flexible; u++)
+		j->split |= j->sub.k[u] > 1;
 	int r = cluster_enumerate(&j->sub, &rc->w->p, &j->cols);
 	if (r < 0)
 		j->failed = 1;
@@ -215,6 +217,28 @@ static int job_solve_cg(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 	return 0;
 }
 
+/* A sub-problem with a unit over the maximum: the listed model has equal
+ * parts, so its bound is not one of flexible splitting; the bound is column
+ * generation's over flexible shares (the plan as first columns). Returns
+ * 0, -1 on ENOMEM. */
+static int flex_bound(run_ctx *rc, sp_job *j)
+{
+	const sp_params *p = &rc->w->p;
+	cg_limits lim = {.rounds = p->work_limit, .deadline = rc->deadline};
+	cg_result cg;
+	int r = colgen_solve(&j->sub, p, &j->res.sol, &lim, -1, &cg);
+	j->res.bound = r == 0 ? cg.bound : -INFINITY;
+	j->cg_converged = r == 0 && cg.converged;
+	j->cg_stopped = r == 0 ? cg.stopped : 0;
+	if (r == 0 && cg.stopped == 2)
+		snprintf(j->res.status, sizeof(j->res.status), "time_limit");
+	else if (strcmp(j->res.status, "optimal") == 0)
+		snprintf(j->res.status, sizeof(j->res.status), "feasible");
+	int oom = r < 0 && strstr(cg.err, "out of memory") != NULL;
+	colgen_free(&cg);
+	return oom ? -1 : 0;
+}
+
 static void job_solve(void *ctx, size_t i)
 {
 	run_ctx *rc = ctx;
@@ -250,6 +274,14 @@ static void job_solve(void *ctx, size_t i)
 	} else {
 		sp_sol_free(&inc);
 	}
+	if (p->flexible && flex_improve(&j->sub, p, &j->res.sol, p->deadline) < 0) {
+		j->failed = 1;
+		return;
+	}
+	if (j->split && !j->too_big && flex_bound(rc, j) < 0) {
+		j->failed = 1;
+		return;
+	}
 	j->res.objective = sp_sol_cost(&j->sub, p, &j->res.sol);
 	/* the objective's measure alone, among plans with no more underfilled
 	 * stations: the honest figures (urban_figures) */
@@ -283,6 +315,7 @@ int sp_world_init(sp_world *w, const inputs *in, const site_table *sites, const 
 	w->p.seed = sc->seed;
 	w->p.max_cols = SOLVER_MAX_COLS;
 	w->p.work_limit = sc->work_limit;
+	w->p.flexible = rules_split_flexible(sc);
 	w->urban = calloc(in->nunits ? in->nunits : 1, 1);
 	w->allowed = calloc(sites->n ? sites->n : 1, 1);
 	w->sreach = calloc(sites->n ? sites->n : 1, sizeof(long));
@@ -414,10 +447,10 @@ static void fill_subs(const sp_world *w, sp_job *jobs, size_t njobs, plan *out)
 		ps->restricted = 0;
 		ps->underfilled = sub_underfilled(&j->sub, &w->p, &j->res.sol);
 		snprintf(ps->bound_source, sizeof(ps->bound_source), "%s",
-		         !isfinite(ps->bound) ? "none"
-		         : !j->too_big        ? "enumerated"
-		         : j->cg_converged    ? "colgen"
-		                              : "colgen_stopped");
+		         !isfinite(ps->bound)       ? "none"
+		         : !j->too_big && !j->split ? "enumerated"
+		         : j->cg_converged          ? "colgen"
+		                                    : "colgen_stopped");
 		ps->gap = isfinite(ps->bound) && ps->objective > 0
 		              ? fmax(0.0, (ps->objective - ps->bound) / ps->objective)
 		              : (ps->objective > 0 ? 1.0 : 0.0);

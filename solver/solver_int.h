@@ -27,6 +27,7 @@ typedef struct sp_params {
 	double mip_gap;
 	unsigned long seed;
 	size_t max_cols; /* columns listed before column generation takes over */
+	int flexible;    /* rules.split = flexible (flex.c) */
 	long work_limit; /* solver.work_limit: pricing rounds, nodes per search; 0 none */
 	double deadline; /* the run's end (monotonic seconds, CLOCK_MONOTONIC), 0 none */
 } sp_params;
@@ -60,6 +61,8 @@ typedef struct sp_station {
 	int site;    /* local */
 	int n;       /* members */
 	int *u;      /* local units, ascending; owned */
+	long *sh;    /* households of each member (flexible shares, flex.c); owned;
+	                NULL: whole units and equal parts of split ones */
 	long lo, hi; /* households served, lower/upper value over part roundings */
 	double wd;   /* sum of part households * distance */
 } sp_station;
@@ -145,6 +148,16 @@ int heur_solve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *out)
  * are at first): places the rest, then local search on the whole. On
  * failure `sol` is freed and -1 returned. */
 int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *sol);
+
+/* flex.c: flexible splitting. A unit over the maximum may be served by
+ * several stations with any integer shares, each station within the band.
+ * flex_improve() gives the stations of `sol` explicit shares (equal parts
+ * first) and drops stations whose load the others can take by moving
+ * shares of split units (and whole units into the room that makes), while
+ * the cost falls and t_end (monotonic seconds) is not reached. When nothing
+ * improves, `sol` is left as it was (no shares). Returns the number of
+ * stations dropped, -1 on ENOMEM (sol unchanged). */
+int flex_improve(const sp_sub *s, const sp_params *p, sp_sol *sol, double t_end);
 
 /* cluster.c: set-partitioning columns. Column c serves units
  * unit[start[c] .. start[c+1]) (ascending) from site[c]; it may be taken at
@@ -244,6 +257,7 @@ typedef struct sp_job {
 	double budget; /* seconds */
 	sp_result res;
 	int failed;       /* out of memory */
+	int split;        /* a unit over the maximum: flexible shares (flex.c) */
 	double cg_bound;  /* too_big: column generation's bound on the sub */
 	int cg_converged; /* too_big: that bound is the LP optimum */
 	int cg_stopped, cg_rounds;

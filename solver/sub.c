@@ -13,6 +13,7 @@
 #include "solver_int.h"
 #include "rules.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,7 +67,13 @@ void sp_station_refresh(const sp_sub *s, sp_station *st)
 {
 	st->lo = st->hi = 0;
 	st->wd = 0;
-	for (int i = 0; i < st->n; i++) {
+	for (int i = 0; i < st->n && st->sh; i++) {
+		assert(st->sh[i] >= 1 && st->sh[i] <= s->h[st->u[i]]);
+		st->lo += st->sh[i];
+		st->hi += st->sh[i];
+		st->wd += (double)st->sh[i] * sp_dist(s, st->site, st->u[i]);
+	}
+	for (int i = 0; i < st->n && !st->sh; i++) {
 		int u = st->u[i];
 		st->lo += s->plo[u];
 		st->hi += s->phi[u];
@@ -98,6 +105,7 @@ int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s)
 		memcpy(st->u, u, (size_t)n * sizeof(int));
 	qsort(st->u, (size_t)n, sizeof(int), cmp_int);
 	st->n = n;
+	st->sh = NULL;
 	st->site = site;
 	sp_station_refresh(s, st);
 	sol->n++;
@@ -124,8 +132,10 @@ void sp_sol_sort(sp_sol *sol)
 
 void sp_sol_free(sp_sol *sol)
 {
-	for (int i = 0; i < sol->n; i++)
+	for (int i = 0; i < sol->n; i++) {
 		free(sol->st[i].u);
+		free(sol->st[i].sh);
+	}
 	free(sol->st);
 	memset(sol, 0, sizeof(*sol));
 }
@@ -144,12 +154,19 @@ int sp_sol_copy(sp_sol *dst, const sp_sol *src)
 		}
 		sp_station *d = &dst->st[dst->n];
 		*d = src->st[i];
+		d->sh = NULL;
 		d->u = malloc((size_t)(d->n > 0 ? d->n : 1) * sizeof(int));
 		if (!d->u)
 			goto fail;
+		dst->n++;
 		if (d->n > 0)
 			memcpy(d->u, src->st[i].u, (size_t)d->n * sizeof(int));
-		dst->n++;
+		if (src->st[i].sh) {
+			d->sh = malloc((size_t)(d->n > 0 ? d->n : 1) * sizeof(long));
+			if (!d->sh)
+				goto fail;
+			memcpy(d->sh, src->st[i].sh, (size_t)d->n * sizeof(long));
+		}
 	}
 	return 0;
 fail:

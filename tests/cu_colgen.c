@@ -400,11 +400,119 @@ static void test_dense_work_limit(void)
 	}
 }
 
+/* ---- flexible splitting (rules.split = flexible, flex.c) ---- */
+
+static fx *flex_fx(void)
+{
+	fx *f = fx_new();
+	f->sc.split = SPLIT_FLEXIBLE;
+	f->sc.mip_gap = 0.005;
+	return f;
+}
+
+/* 12,000 next to 1,500: 4,500 / 4,500 / 3,000 + 1,500, three stations in
+ * the band (equal parts: 4,000 x 3 and the 1,500 underfilled, four). */
+static void test_flexible_two(void)
+{
+	fx *f = flex_fx();
+	plan p;
+	int a = fx_unit(f, 12000, UNIT_URBAN, 0, 0);
+	int b = fx_unit(f, 1500, UNIT_URBAN, 300, 0);
+	fx_site(f, 0, 0, SITE_REPRESENTATIVE, a);
+	fx_site(f, -250, 0, SITE_GRID, a);
+	fx_site(f, 0, 250, SITE_GRID, a);
+	fx_site(f, 300, 0, SITE_REPRESENTATIVE, b);
+	CU_ASSERT_EQUAL_FATAL(fx_solve(f, &p), STATUS_OK);
+	CU_ASSERT_EQUAL(p.nstations, 3);
+	CU_ASSERT_EQUAL(p.underfilled, 0);
+	long seen[3] = {0};
+	for (size_t s = 0; s < p.nstations; s++) {
+		CU_ASSERT_TRUE(p.stations[s].households >= 3000 &&
+		               p.stations[s].households <= 5000);
+		CU_ASSERT_EQUAL(p.stations[s].underfilled, 0);
+		seen[s] = p.stations[s].households;
+	}
+	CU_ASSERT_EQUAL(seen[0] + seen[1] + seen[2], 13500);
+	CU_ASSERT_DOUBLE_EQUAL(p.urban_bound, 3, 1e-9);
+	CU_ASSERT_TRUE(p.proven);
+	char msg[256];
+	CU_ASSERT_EQUAL(verify_plan(&f->in, &f->sites, &f->r, &f->sc, &p, msg, sizeof(msg)), 0);
+	fx_done(f, &p);
+}
+
+/* 6,000 / 7,500 / 11,000 / 5,001 within reach of one another: six stations,
+ * all in the band (equal parts: nine, two underfilled). */
+static void test_flexible_four(void)
+{
+	fx *f = flex_fx();
+	plan p;
+	long h[4] = {6000, 7500, 11000, 5001};
+	for (int i = 0; i < 4; i++) {
+		int u = fx_unit(f, h[i], UNIT_URBAN, 200.0 * i, 0);
+		fx_site(f, 200.0 * i, 0, SITE_REPRESENTATIVE, u);
+		fx_site(f, 200.0 * i, 150, SITE_GRID, u);
+		fx_site(f, 200.0 * i, -150, SITE_GRID, u);
+	}
+	CU_ASSERT_EQUAL_FATAL(fx_solve(f, &p), STATUS_OK);
+	CU_ASSERT_EQUAL(p.nstations, 6);
+	CU_ASSERT_EQUAL(p.underfilled, 0);
+	long total = 0;
+	for (size_t s = 0; s < p.nstations; s++) {
+		CU_ASSERT_TRUE(p.stations[s].households >= 3000 &&
+		               p.stations[s].households <= 5000);
+		total += p.stations[s].households;
+	}
+	CU_ASSERT_EQUAL(total, 29501);
+	CU_ASSERT_DOUBLE_EQUAL(p.urban_bound, 6, 1e-9);
+	CU_ASSERT_TRUE(p.proven);
+	char msg[256];
+	CU_ASSERT_EQUAL(verify_plan(&f->in, &f->sites, &f->r, &f->sc, &p, msg, sizeof(msg)), 0);
+	fx_done(f, &p);
+}
+
+/* Random instances with units over the maximum and villages under flexible
+ * splitting: verified by the independent checker, bounds below the plans,
+ * never more stations than with equal parts. */
+static void test_flexible_random(void)
+{
+	for (unsigned long seed = 1; seed <= 8; seed++) {
+		plan pe, pf;
+		fx *fe = fx_new(), *ff = flex_fx();
+		for (int k = 0; k < 2; k++) {
+			fx *f = k ? ff : fe;
+			unsigned long s = seed * 977;
+			for (int i = 0; i < 60; i++) {
+				double x = (double)(lcg(&s) % 5000), y = (double)(lcg(&s) % 5000);
+				long h =
+				    500 + (long)(lcg(&s) % 4500) + (lcg(&s) % 5 == 0 ? 6000 : 0);
+				int u = fx_unit(f, h, UNIT_URBAN, x, y);
+				fx_site(f, x, y, SITE_REPRESENTATIVE, u);
+				fx_site(f, x + 180, y, SITE_GRID, u);
+			}
+			f->sc.mip_gap = 0.005;
+		}
+		CU_ASSERT_EQUAL_FATAL(fx_solve(fe, &pe), STATUS_OK);
+		CU_ASSERT_EQUAL_FATAL(fx_solve(ff, &pf), STATUS_OK);
+		char msg[256];
+		int bad = verify_plan(&ff->in, &ff->sites, &ff->r, &ff->sc, &pf, msg, sizeof(msg));
+		CU_ASSERT_EQUAL(bad, 0);
+		if (bad)
+			fprintf(stderr, "\nverify: %s\n", msg);
+		CU_ASSERT_TRUE(pf.bound <= pf.objective + 1e-9);
+		CU_ASSERT_TRUE(pf.urban_bound <= (double)pf.urban_stations + 1e-9);
+		CU_ASSERT_TRUE(pf.urban_stations + pf.underfilled <=
+		               pe.urban_stations + pe.underfilled);
+		fx_done(fe, &pe);
+		fx_done(ff, &pf);
+	}
+}
+
 void colgen_suite_setup(void)
 {
 	CU_SUITE_ADD("colgen", NULL, NULL, CU_TEST_ENTRY(test_brute_force_random),
 	             CU_TEST_ENTRY(test_bound_valid_and_stopped),
 	             CU_TEST_ENTRY(test_flexible_split_bound),
 	             CU_TEST_ENTRY(test_flexible_split_four), CU_TEST_ENTRY(test_band_exact),
-	             CU_TEST_ENTRY(test_dense_work_limit));
+	             CU_TEST_ENTRY(test_dense_work_limit), CU_TEST_ENTRY(test_flexible_two),
+	             CU_TEST_ENTRY(test_flexible_four), CU_TEST_ENTRY(test_flexible_random));
 }

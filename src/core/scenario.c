@@ -44,6 +44,7 @@ typedef struct key_def {
 
 static const char *const rural_names[] = {"one_per_village", "as_urban", NULL};
 static const char *const objective_names[] = {"min_stations", "min_distance", NULL};
+static const char *const split_names[] = {"equal", "flexible", NULL};
 static const char *const demand_names[] = {"representative", "samples", NULL};
 static const char *const partition_names[] = {"component", "street", NULL};
 
@@ -84,6 +85,7 @@ static const key_def keys[] = {
     KEY("rules", walk_distance_m, K_DOUBLE, "1000"),
     KEYE("rules", rural, "one_per_village", rural_names),
     KEYE("rules", objective, "min_stations", objective_names),
+    KEYE("rules", split, "equal", split_names),
     KEY("rules", candidate_spacing_m, K_DOUBLE, "250"),
     KEYE("rules", demand_points, "representative", demand_names),
     KEY("rules", demand_sample_spacing_m, K_DOUBLE, "500"),
