@@ -24,6 +24,9 @@ typedef struct pipeline_result {
 	long uncovered_households;
 	double mean_walk_m, max_walk_m;
 	double objective, bound, gap;
+	long urban_stations, underfilled;
+	double urban_bound, urban_gap, urban_walk, urban_walk_bound, urban_walk_gap;
+	int min_distance;
 	char solver_status[16];
 	int proven;
 	run_info ri;

@@ -54,8 +54,12 @@ typedef struct plan_sub {
 	int nstations;
 	double objective, bound, gap, seconds;
 	char status[16];
-	int restricted; /* 1: part of a component cut for size: its bound holds for
-	                   the part only; the plan's bound uses a whole-component one */
+	int restricted;        /* 1: a restriction of its problem (never since column
+	                          generation: every component is solved whole) */
+	char bound_source[16]; /* "enumerated" (LP/MIP over every column), "colgen"
+	                          (column generation converged), "colgen_stopped"
+	                          (Farley/Lagrangian bound of a stopped run), "none" */
+	int underfilled;       /* avoidably underfilled stations of its plan */
 } plan_sub;
 
 typedef struct plan {
@@ -66,7 +70,17 @@ typedef struct plan {
 	plan_sub *subs;
 	char status[16]; /* "optimal" when every sub-problem is proven within mip_gap */
 	double objective, bound, gap, seconds;
-	int proven; /* 1 if gap <= mip_gap everywhere */
+	int proven; /* 1 if the urban gap of the chosen objective <= mip_gap */
+	/* The urban part alone (stations of the sub-problems; no villages, no
+	 * penalty constants, no walking term): stations placed and a bound on
+	 * the stations of any plan with at most `underfilled` avoidably
+	 * underfilled stations; for min_distance the walking (household-km) of
+	 * the urban part and its bound. underfilled_bound: avoidably
+	 * underfilled stations every plan has at least. */
+	long urban_stations;
+	double urban_bound, urban_gap;
+	double urban_walk, urban_walk_bound, urban_walk_gap;
+	long underfilled, underfilled_bound;
 } plan;
 
 void plan_free(plan *p);

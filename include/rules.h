@@ -66,4 +66,10 @@ int rules_village_split(const scenario *sc, const unit *u);
  * representative point's): flagged and warned about, never silent. */
 int rules_beyond_walk(const scenario *sc, double distance_m);
 
+/* 1 when a unit over the maximum may be served with any integer shares
+ * (rules.split = flexible: each station within the band, a share grouped
+ * with other units); 0 when it is divided into rules_unit_parts() equal
+ * parts. */
+int rules_split_flexible(const scenario *sc);
+
 #endif

@@ -19,6 +19,7 @@ typedef enum scenario_objective {
 } scenario_objective;
 typedef enum scenario_rural { RURAL_ONE_PER_VILLAGE = 0, RURAL_AS_URBAN = 1 } scenario_rural;
 typedef enum scenario_demand { DEMAND_REPRESENTATIVE = 0, DEMAND_SAMPLES = 1 } scenario_demand;
+typedef enum scenario_split { SPLIT_EQUAL = 0, SPLIT_FLEXIBLE = 1 } scenario_split;
 typedef enum scenario_partition {
 	PARTITION_COMPONENT = 0,
 	PARTITION_STREET = 1
@@ -61,6 +62,7 @@ typedef struct scenario {
 	double walk_distance_m;         /* 1000 */
 	scenario_rural rural;           /* one_per_village */
 	scenario_objective objective;   /* min_stations */
+	scenario_split split;           /* equal: a unit over the maximum in equal parts */
 	double candidate_spacing_m;     /* 250: grid of extra candidates in urban units */
 	scenario_demand demand_points;  /* representative */
 	double demand_sample_spacing_m; /* 500: spacing of demand samples (samples mode) */
@@ -73,6 +75,7 @@ typedef struct scenario {
 	int threads;                  /* 0 = number of cores */
 	scenario_partition partition; /* component */
 	unsigned long seed;           /* 1: tie-breaking in heuristics */
+	long work_limit;              /* 0: none; deterministic work units per sub-problem */
 
 	/* [output] */
 	char *path;       /* "plan.gpkg" */

@@ -139,6 +139,15 @@ static const gpkg_field run_fields[] = {
     {"households", OFTInteger, OFSTNone},
     {"uncovered_households", OFTInteger, OFSTNone},
     {"timings", OFTInteger, OFSTBoolean},
+    {"urban_stations", OFTInteger, OFSTNone},
+    {"urban_bound", OFTReal, OFSTNone},
+    {"urban_gap", OFTReal, OFSTNone},
+    {"urban_walk", OFTReal, OFSTNone},
+    {"urban_walk_bound", OFTReal, OFSTNone},
+    {"urban_walk_gap", OFTReal, OFSTNone},
+    {"underfilled", OFTInteger, OFSTNone},
+    {"underfilled_bound", OFTInteger, OFSTNone},
+    {"work_limit", OFTInteger64, OFSTNone},
 };
 
 static status_code write_run_row(gpkg_writer *w)
@@ -149,7 +158,10 @@ static status_code write_run_row(gpkg_writer *w)
 	status_code rc;
 	OGRLayerH l = gpkg_table_create(
 	    w, "run", wkbNone, "Run record",
-	    "How this plan was made: solver status, objective, bound and gap; every scenario "
+	    "How this plan was made: solver status, objective, bound and gap; the urban part "
+	    "alone: urban_stations, urban_bound (stations of any plan with at most "
+	    "`underfilled` avoidably underfilled stations), urban_gap, and for min_distance "
+	    "urban_walk (household-km), urban_walk_bound, urban_walk_gap; every scenario "
 	    "parameter after defaults and --set (parameters); the input files with size, "
 	    "modification time and SHA-256 (inputs); the CRS; the stationplan and library "
 	    "versions; the command reproducing the plan. seconds and stages (wall-clock per "
@@ -199,6 +211,20 @@ static status_code write_run_row(gpkg_writer *w)
 	OGR_F_SetFieldInteger(f, 20, (int)households);
 	OGR_F_SetFieldInteger(f, 21, (int)uncovered_households);
 	OGR_F_SetFieldInteger(f, 22, w->timings != 0);
+	OGR_F_SetFieldInteger(f, 23, (int)p->urban_stations);
+	OGR_F_SetFieldDouble(f, 24, p->urban_bound);
+	OGR_F_SetFieldDouble(f, 25, p->urban_gap);
+	OGR_F_SetFieldDouble(f, 26, p->urban_walk);
+	if (w->sc->objective == OBJECTIVE_MIN_DISTANCE) {
+		OGR_F_SetFieldDouble(f, 27, p->urban_walk_bound);
+		OGR_F_SetFieldDouble(f, 28, p->urban_walk_gap);
+	} else {
+		OGR_F_SetFieldNull(f, 27);
+		OGR_F_SetFieldNull(f, 28);
+	}
+	OGR_F_SetFieldInteger(f, 29, (int)p->underfilled);
+	OGR_F_SetFieldInteger(f, 30, (int)p->underfilled_bound);
+	OGR_F_SetFieldInteger64(f, 31, w->sc->work_limit);
 	rc = gpkg_table_begin(w, "run");
 	if (rc == STATUS_OK)
 		rc = gpkg_table_write(w, l, f, 1);
@@ -208,12 +234,21 @@ static status_code write_run_row(gpkg_writer *w)
 }
 
 static const gpkg_field sub_fields[] = {
-    {"sub", OFTInteger, OFSTNone},      {"key", OFTString, OFSTNone},
-    {"units", OFTInteger, OFSTNone},    {"sites", OFTInteger, OFSTNone},
-    {"columns", OFTInteger, OFSTNone},  {"rows", OFTInteger, OFSTNone},
-    {"stations", OFTInteger, OFSTNone}, {"objective", OFTReal, OFSTNone},
-    {"bound", OFTReal, OFSTNone},       {"gap", OFTReal, OFSTNone},
-    {"seconds", OFTReal, OFSTNone},     {"status", OFTString, OFSTNone},
+    {"sub", OFTInteger, OFSTNone},
+    {"key", OFTString, OFSTNone},
+    {"units", OFTInteger, OFSTNone},
+    {"sites", OFTInteger, OFSTNone},
+    {"columns", OFTInteger, OFSTNone},
+    {"rows", OFTInteger, OFSTNone},
+    {"stations", OFTInteger, OFSTNone},
+    {"objective", OFTReal, OFSTNone},
+    {"bound", OFTReal, OFSTNone},
+    {"gap", OFTReal, OFSTNone},
+    {"seconds", OFTReal, OFSTNone},
+    {"status", OFTString, OFSTNone},
+    {"restricted", OFTInteger, OFSTBoolean},
+    {"bound_source", OFTString, OFSTNone},
+    {"underfilled", OFTInteger, OFSTNone},
 };
 
 static status_code write_subproblems(gpkg_writer *w)
@@ -225,8 +260,10 @@ static status_code write_subproblems(gpkg_writer *w)
 	    "One row per independent sub-problem (connected component or street) the solver "
 	    "placed stations in: its size (units, candidate sites, integer program columns and "
 	    "rows), stations placed, objective, bound, gap and status (optimal, feasible, "
-	    "heuristic, time_limit, failed). stations.sub refers to sub. seconds only with "
-	    "output.timings = true.",
+	    "heuristic, time_limit, failed); restricted (never: every component is solved "
+	    "whole) and bound_source: enumerated (every column listed), colgen (column "
+	    "generation converged), colgen_stopped (Farley/Lagrangian bound of a stopped "
+	    "run), none. stations.sub refers to sub. seconds only with output.timings = true.",
 	    sub_fields, sizeof(sub_fields) / sizeof(sub_fields[0]));
 	if (!l)
 		return w->st->code;
@@ -250,6 +287,9 @@ static status_code write_subproblems(gpkg_writer *w)
 		else
 			OGR_F_SetFieldNull(f, 10);
 		OGR_F_SetFieldString(f, 11, s->status);
+		OGR_F_SetFieldInteger(f, 12, s->restricted != 0);
+		OGR_F_SetFieldString(f, 13, s->bound_source);
+		OGR_F_SetFieldInteger(f, 14, s->underfilled);
 		rc = gpkg_table_write(w, l, f, (long long)i + 1);
 		OGR_F_Destroy(f);
 	}

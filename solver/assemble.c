@@ -117,7 +117,9 @@ static int urban_stations(const sp_world *w, sp_job *jobs, size_t njobs, builder
 			used[site] = 1;
 			for (int m = 0; m < st->n; m++) {
 				int u = st->u[m], g = s->unit[u];
-				long share = s->h[u] / s->k[u] + (occ[g] < s->h[u] % s->k[u]);
+				long share = st->sh
+				                 ? st->sh[m]
+				                 : s->h[u] / s->k[u] + (occ[g] < s->h[u] % s->k[u]);
 				occ[g]++;
 				if (add_assign(b, g, idx, share, sp_dist(s, st->site, u)) < 0)
 					return -1;

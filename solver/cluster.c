@@ -28,6 +28,7 @@
  */
 #include "solver_int.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,6 +359,43 @@ int cluster_pack(const sp_sub *s, const sp_params *p, sp_cols *c, const int *sit
 	free(u);
 	free(sc);
 	return rc;
+}
+
+int cluster_begin(const sp_sub *s, const sp_params *p, sp_cols *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->packed = calloc((size_t)(s->ns > 0 ? s->ns : 1), 1);
+	if (!c->packed || hash_grow(c) < 0)
+		return -1;
+	for (int j = 0; j < s->ns; j++) /* an existing station may serve nothing */
+		if (s->fixed[j] && col_offer(s, p, c, NULL, 0, j, 0, 0.0) < 0)
+			return -1;
+	return 0;
+}
+
+int cluster_offer(const sp_sub *s, const sp_params *p, sp_cols *c, const int *u, int n)
+{
+	long hi = 0, lo;
+	for (int i = 0; i < n; i++) {
+		assert(i == 0 || u[i - 1] < u[i]);
+		hi += s->phi[u[i]];
+	}
+	if (n == 0 || hi > p->hmax)
+		return 0;
+	int pivot = sp_pivot(s, u, n, &lo);
+	for (size_t e = s->us[pivot]; e < s->us[pivot + 1]; e++) {
+		int j = s->usite[e], i = 0;
+		double wd = 0;
+		for (; i < n; i++) {
+			double d = sp_dist(s, j, u[i]);
+			if (d < 0)
+				break;
+			wd += sp_part(s, u[i]) * d;
+		}
+		if (i == n && col_offer(s, p, c, u, (size_t)n, j, lo, wd) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 void cluster_free(sp_cols *c)

@@ -25,6 +25,7 @@
  */
 #include "solver_int.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -51,6 +52,7 @@ static int has_member(const sp_station *st, int u)
 
 static int member_add(const sp_sub *s, sp_station *st, int u)
 {
+	assert(!st->sh); /* the heuristic works on equal parts (flex.c comes after) */
 	int *nu = realloc(st->u, (size_t)(st->n + 1) * sizeof(int));
 	if (!nu)
 		return -1;
@@ -70,6 +72,7 @@ static int member_add(const sp_sub *s, sp_station *st, int u)
 
 static void member_remove(const sp_sub *s, sp_station *st, int u)
 {
+	assert(!st->sh);
 	int i = 0;
 	while (i < st->n && st->u[i] != u)
 		i++;
@@ -96,7 +99,7 @@ static double cost_with(const sp_sub *s, const sp_params *p, const sp_station *s
 
 /* Stations by site: head[site] -> first station, nxt[station] -> next. */
 typedef struct site_index {
-	int *head, *nxt;
+	int *head, *nxt, *last; /* last: per site, the station at the end of its chain */
 	int cap;
 } site_index;
 
@@ -111,12 +114,40 @@ static int index_build(const sp_sub *s, const sp_sol *sol, site_index *ix)
 		ix->nxt = n;
 		ix->cap = sol->n;
 	}
+	if (!ix->last && !(ix->last = malloc((size_t)s->ns * sizeof(int))))
+		return -1;
 	for (int j = 0; j < s->ns; j++)
-		ix->head[j] = -1;
+		ix->head[j] = ix->last[j] = -1;
 	for (int i = sol->n - 1; i >= 0; i--) {
 		ix->nxt[i] = ix->head[sol->st[i].site];
 		ix->head[sol->st[i].site] = i;
+		if (ix->last[sol->st[i].site] < 0)
+			ix->last[sol->st[i].site] = i;
 	}
+	return 0;
+}
+
+/* Link the station just appended to `sol` (its last) at the end of its
+ * site's chain, as index_build would: O(1) instead of a rebuild. */
+static int index_push(const sp_sol *sol, site_index *ix)
+{
+	int i = sol->n - 1, j = sol->st[i].site;
+	if (sol->n > ix->cap) {
+		int cap = ix->cap ? 2 * ix->cap : 64;
+		while (cap < sol->n)
+			cap *= 2;
+		int *n = realloc(ix->nxt, (size_t)cap * sizeof(int));
+		if (!n)
+			return -1;
+		ix->nxt = n;
+		ix->cap = cap;
+	}
+	ix->nxt[i] = -1;
+	if (ix->last[j] >= 0)
+		ix->nxt[ix->last[j]] = i;
+	else
+		ix->head[j] = i;
+	ix->last[j] = i;
 	return 0;
 }
 
@@ -124,6 +155,7 @@ static void index_free(site_index *ix)
 {
 	free(ix->head);
 	free(ix->nxt);
+	free(ix->last);
 }
 
 /* Remove empty non-fixed stations, keeping order. */
@@ -133,6 +165,7 @@ static void sol_compact(sp_sol *sol, const sp_sub *s)
 	for (int i = 0; i < sol->n; i++) {
 		if (sol->st[i].n == 0 && !s->fixed[sol->st[i].site]) {
 			free(sol->st[i].u);
+			free(sol->st[i].sh);
 			continue;
 		}
 		sol->st[w++] = sol->st[i];
@@ -249,11 +282,11 @@ static int construct(const sp_sub *s, const sp_params *p, sp_sol *sol)
 			goto out;
 		}
 	free(open_fixed);
+	if (index_build(s, sol, &ix) < 0)
+		goto out;
 	for (int oi = 0; oi < s->nu; oi++) {
 		int u = ord[oi];
 		while (rem[u] > 0) {
-			if (index_build(s, sol, &ix) < 0)
-				goto out;
 			double d;
 			int t = best_receiver(s, p, sol, &ix, u, -1, &d);
 			/* join an open station only if it still has a deficit or fits well */
@@ -291,7 +324,7 @@ static int construct(const sp_sub *s, const sp_params *p, sp_sol *sol)
 				best[0] = u;
 				bn = 1;
 			}
-			if (sp_sol_add(sol, bj, best, bn, s) < 0)
+			if (sp_sol_add(sol, bj, best, bn, s) < 0 || index_push(sol, &ix) < 0)
 				goto out;
 			for (int i = 0; i < bn; i++)
 				rem[best[i]]--;
@@ -365,13 +398,13 @@ out:
 
 /* Reassign pass: move single units where that lowers the cost. Returns the
  * number of moves, -1 on ENOMEM. */
-static int reassign_pass(const sp_sub *s, const sp_params *p, sp_sol *sol)
+static int reassign_pass(const sp_sub *s, const sp_params *p, sp_sol *sol, double t_end)
 {
 	site_index ix = {0};
 	int moves = 0;
 	if (index_build(s, sol, &ix) < 0)
 		return -1;
-	for (int i = 0; i < sol->n; i++) {
+	for (int i = 0; i < sol->n && clock_s() < t_end; i++) {
 		sp_station *st = &sol->st[i];
 		for (int m = 0; m < st->n; m++) {
 			int u = st->u[m];
@@ -398,7 +431,7 @@ static int reassign_pass(const sp_sub *s, const sp_params *p, sp_sol *sol)
 
 /* Move each station to the least-cost free site reaching its units. Returns
  * the number of moves, -1 on ENOMEM. */
-static int resite_pass(const sp_sub *s, const sp_params *p, sp_sol *sol)
+static int resite_pass(const sp_sub *s, const sp_params *p, sp_sol *sol, double t_end)
 {
 	unsigned char *busy = calloc((size_t)(s->ns ? s->ns : 1), 1); /* stations, saturating */
 	if (!busy)
@@ -406,7 +439,7 @@ static int resite_pass(const sp_sub *s, const sp_params *p, sp_sol *sol)
 	for (int i = 0; i < sol->n; i++)
 		busy[sol->st[i].site] += busy[sol->st[i].site] < 255;
 	int moves = 0;
-	for (int i = 0; i < sol->n; i++) {
+	for (int i = 0; i < sol->n && ((i & 63) || clock_s() < t_end); i++) {
 		sp_station *st = &sol->st[i];
 		if (s->fixed[st->site])
 			continue;
@@ -471,10 +504,10 @@ static int fill_chain(const sp_sub *s, const sp_params *p, sp_sol *sol, const si
 
 /* Bring avoidably underfilled stations into the band by ejection chains.
  * Returns the number repaired, -1 on ENOMEM. */
-static int repair_pass(const sp_sub *s, const sp_params *p, sp_sol *sol)
+static int repair_pass(const sp_sub *s, const sp_params *p, sp_sol *sol, double t_end)
 {
 	int fixed = 0;
-	for (int i = 0; i < sol->n; i++) {
+	for (int i = 0; i < sol->n && clock_s() < t_end; i++) {
 		if (sol->st[i].lo >= p->hmin || sp_isolated(s, p, sol->st[i].site))
 			continue;
 		sp_sol trial;
@@ -537,8 +570,8 @@ int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *ou
 		goto fail;
 	for (int round = 0; round < 50; round++) {
 		double before = sp_sol_cost(s, p, out);
-		if (resite_pass(s, p, out) < 0 || reassign_pass(s, p, out) < 0 ||
-		    repair_pass(s, p, out) < 0)
+		if (resite_pass(s, p, out, t_end) < 0 || reassign_pass(s, p, out, t_end) < 0 ||
+		    repair_pass(s, p, out, t_end) < 0)
 			goto fail;
 		/* drop, smallest stations first */
 		qsort(out->st, (size_t)out->n, sizeof(sp_station), cmp_small_first);
@@ -562,7 +595,7 @@ int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *ou
 				sp_sol_free(&trial);
 			}
 		}
-		if (resite_pass(s, p, out) < 0)
+		if (resite_pass(s, p, out, t_end) < 0)
 			goto fail;
 		if (sp_sol_cost(s, p, out) > before - 1e-9 || clock_s() >= t_end)
 			break;

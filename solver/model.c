@@ -90,6 +90,8 @@ typedef struct model_job {
 	int phase1;    /* searching the integer part alone (stations_first) */
 	double bound1; /* its best node bound */
 	double heur_s;
+	long nodes;       /* branch-and-bound nodes so far (both searches) */
+	int timed;        /* a search or LP was stopped by the run's deadline */
 	double wmax, wlb; /* walking term: most and least it can be in this sub */
 	char *err;
 	size_t errsize;
@@ -100,6 +102,39 @@ static double since(const struct timespec *t0)
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+static double mono_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* Seconds left before the run's deadline (p->deadline, 0: none). */
+static double to_deadline(const sp_params *p)
+{
+	return p->deadline > 0 ? p->deadline - mono_now() : 1e9;
+}
+
+/* Work and time in the callback: a node past solver.work_limit, or the
+ * run's deadline passed, ends the search (GLPK's tm_lim alone is not
+ * honoured everywhere, e.g. in the pseudo-cost start-up). Returns 1 when it
+ * terminated the search. */
+static int out_of_budget(glp_tree *tree, model_job *j)
+{
+	if (glp_ios_reason(tree) == GLP_ISELECT)
+		j->nodes++;
+	if (j->p->work_limit > 0 && j->nodes > j->p->work_limit) {
+		glp_ios_terminate(tree);
+		return 1;
+	}
+	if (to_deadline(j->p) <= 0) {
+		j->timed = 1;
+		glp_ios_terminate(tree);
+		return 1;
+	}
+	return 0;
 }
 
 /* A bound b on the objective is also a bound on the integer part minus the
@@ -124,6 +159,8 @@ static int within_gap(const model_job *j, double obj)
 static void callback(glp_tree *tree, void *info)
 {
 	model_job *j = info;
+	if (out_of_budget(tree, j))
+		return;
 	if (j->phase1) { /* stations only: GLPK rounds its integral bound itself */
 		if (glp_ios_reason(tree) == GLP_IHEUR && !j->injected && !j->no_inject) {
 			j->injected = 1;
@@ -218,8 +255,9 @@ static int lp_round(model_job *j, glp_prob *P)
 	 * a station whose set has no column at its site: kept, not injected */
 	double obj = sp_sol_cost(s, j->p, &sol);
 	int fits = 1;
-	if (sp_sol_shared(s, &sol, rem) > 0) {
-		rc = 0;
+	int nshared = sp_sol_shared(s, &sol, rem);
+	if (nshared != 0) {
+		rc = nshared > 0 ? 0 : -1;
 		goto out;
 	}
 	double *x = calloc(c->n + 1, sizeof(double));
@@ -265,7 +303,7 @@ static int lp_dive(model_job *j, glp_prob *P, const glp_smcp *sm)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int found = 0, rc = 0;
 	for (int iter = 0; iter < 4 * (int)j->s->nu + 20; iter++) {
-		if (since(&t0) > j->heur_s)
+		if ((j->p->work_limit == 0 && since(&t0) > j->heur_s) || to_deadline(j->p) <= 0)
 			break;
 		int pick = 0;
 		double px = 0;
@@ -336,10 +374,16 @@ static void iocp_set(glp_iocp *io, model_job *j, double seconds)
 	glp_init_iocp(io);
 	io->msg_lev = GLP_MSG_OFF;
 	io->presolve = GLP_OFF;
-	io->br_tech = GLP_BR_PCH;
+	/* pseudo-cost branching starts with a strong-branching pass that ignores
+	 * tm_lim and the callback: only when there is time for it */
+	io->br_tech = to_deadline(j->p) > 10.0 && j->c->n < 20000 ? GLP_BR_PCH : GLP_BR_DTH;
 	io->bt_tech = GLP_BT_BLB;
 	io->mip_gap = j->p->mip_gap;
-	io->tm_lim = seconds > 0.1 ? (int)(seconds * 1000.0) : 100;
+	if (j->p->work_limit > 0) /* work decides; the deadline is the safety net */
+		seconds = to_deadline(j->p);
+	if (seconds > to_deadline(j->p))
+		seconds = to_deadline(j->p);
+	io->tm_lim = seconds > 0.001 ? (int)(seconds * 1000.0) : 1;
 	io->cb_func = callback;
 	io->cb_info = j;
 }
@@ -476,7 +520,12 @@ static int run_model(void *arg)
 	glp_init_smcp(&sm);
 	sm.msg_lev = GLP_MSG_OFF;
 	sm.presolve = GLP_OFF;
-	sm.tm_lim = (int)(j->seconds * 1000.0) > 100 ? (int)(j->seconds * 1000.0) : 100;
+	{ /* every simplex within the run's deadline (work_limit: that alone) */
+		double lim = j->p->work_limit > 0 ? to_deadline(j->p) : j->seconds;
+		if (lim > to_deadline(j->p))
+			lim = to_deadline(j->p);
+		sm.tm_lim = lim > 0.001 ? (int)(lim * 1000.0) : 1;
+	}
 	int ret = glp_simplex(P, &sm);
 	if (ret == 0 && glp_get_status(P) == GLP_NOFEAS && j->npacked > 0) {
 		glp_delete_prob(P); /* the site rows leave no plan */
@@ -491,33 +540,46 @@ static int run_model(void *arg)
 	}
 	j->lp = glp_get_obj_val(P);
 	j->bound = round_bound(j, j->lp);
+	/* past the deadline no further step starts; an LP stopped by it is no
+	 * failure, only the end of the work */
 	if (j->integral && station_bound(j, P, &sm) < 0) {
-		snprintf(j->err, j->errsize, "glp_simplex: station LP failed");
 		glp_delete_prob(P);
+		if (to_deadline(j->p) <= 0)
+			return j->timed = 1, 0;
+		snprintf(j->err, j->errsize, "glp_simplex: station LP failed");
 		return -1;
 	}
-	if (!within_gap(j, j->inc_obj) && lp_round(j, P) < 0) {
+	if (!within_gap(j, j->inc_obj) && to_deadline(j->p) > 0 && lp_round(j, P) < 0) {
 		snprintf(j->err, j->errsize, "out of memory rounding the LP");
 		glp_delete_prob(P);
 		return -2;
 	}
-	if (!within_gap(j, j->inc_obj) && lp_dive(j, P, &sm) < 0) {
-		snprintf(j->err, j->errsize, "glp_simplex: LP not restored after diving");
+	if (!within_gap(j, j->inc_obj) && to_deadline(j->p) > 0 && lp_dive(j, P, &sm) < 0) {
 		glp_delete_prob(P);
+		if (to_deadline(j->p) <= 0)
+			return j->timed = 1, 0;
+		snprintf(j->err, j->errsize, "glp_simplex: LP not restored after diving");
 		return -1;
 	}
 	if (within_gap(j, j->inc_obj)) {
 		glp_delete_prob(P);
 		return 0;
 	}
+	if (to_deadline(j->p) <= 0) {
+		glp_delete_prob(P);
+		return j->timed = 1, 0;
+	}
 	double left = j->seconds - since(&t0);
 	if (j->integral) {
 		int r1 = stations_first(j, P, &sm, 0.5 * left);
 		if (r1 < 0) {
 			glp_delete_prob(P);
+			if (to_deadline(j->p) <= 0)
+				return j->timed = 1, 0;
 			return -1;
 		}
-		if (within_gap(j, j->inc_obj)) {
+		if (within_gap(j, j->inc_obj) || to_deadline(j->p) <= 0) {
+			j->timed |= to_deadline(j->p) <= 0;
 			glp_delete_prob(P);
 			return 0;
 		}
@@ -661,6 +723,10 @@ static int round_plans(const sp_sub *s, const sp_params *p, const sp_cols *c, mo
 		}
 		double o = sp_sol_cost(s, p, &got);
 		int n = sp_sol_shared(s, &got, shared);
+		if (n < 0) {
+			sp_sol_free(&got);
+			goto nomem;
+		}
 		if (n == 0 && (o < *best_obj - 1e-9 || !*best_ok)) {
 			sp_sol_free(best);
 			*best = got;
@@ -708,9 +774,8 @@ int model_solve(sp_sub *s, const sp_params *p, sp_cols *c, const sp_sol *inc, do
 	const char *status = "feasible";
 	for (int round = 0;; round++) {
 		double left = seconds - since(&t0);
-		if (round > 0 &&
-		    left < 0.05) /* out of time: the best plan with one station per site */
-			break;
+		if (round > 0 && (to_deadline(p) <= 0 || (p->work_limit == 0 && left < 0.05)))
+			break; /* out of time: the best plan with one station per site */
 		if (left < 0.05)
 			left = 0.05;
 		model_job j = {.s = s,
@@ -722,7 +787,7 @@ int model_solve(sp_sub *s, const sp_params *p, sp_cols *c, const sp_sol *inc, do
 		               .integral = p->objective == OBJECTIVE_MIN_STATIONS,
 		               .wlb = wlb,
 		               .wmax = wmax,
-		               .heur_s = 0.1 * left};
+		               .heur_s = p->work_limit > 0 ? to_deadline(p) : 0.1 * left};
 		int r = model_round(&j, c, best_ok ? &best : NULL, res);
 		if (r < 0) {
 			job_free(&j);
@@ -752,6 +817,8 @@ int model_solve(sp_sub *s, const sp_params *p, sp_cols *c, const sp_sol *inc, do
 		}
 		if (j.bound > bound)
 			bound = j.bound;
+		if (j.timed)
+			status = "time_limit";
 		int npack = 0;
 		if (round_plans(s, p, c, &j, &best, &best_obj, &best_ok, pack, &npack) < 0) {
 			job_free(&j);
@@ -763,6 +830,8 @@ int model_solve(sp_sub *s, const sp_params *p, sp_cols *c, const sp_sol *inc, do
 			status = "optimal";
 			break;
 		}
+		if (j.timed)
+			break;
 		if (npack == 0) /* the search stopped short: nothing left to forbid */
 			break;
 		int added = cluster_pack(s, p, c, pack, npack);

@@ -56,10 +56,17 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Stations one unit may need at most (ceil(h / households_max)): beyond it
+ * the band is absurd for the data (households_max = 1 makes a station per
+ * household) and the run stops at once with an input error rather than
+ * place hundreds of thousands of stations. */
+#define SOLVER_MAX_PARTS 1000
 
 #define SOLVER_MAX_COLS 150000
 
@@ -124,16 +131,112 @@ typedef struct run_ctx {
 	const sp_world *w;
 	sp_job *jobs;
 	double deadline;
+	double grace; /* after the deadline, for the station bound alone: half the
+	                 allowance max(1 s, 5 %) */
 } run_ctx;
 
 static void job_enumerate(void *ctx, size_t i)
 {
 	run_ctx *rc = ctx;
 	sp_job *j = &rc->jobs[i];
+	for (int u = 0; u < j->sub.nu && rc->w->p.flexible; u++)
+		j->split |= j->sub.k[u] > 1;
 	int r = cluster_enumerate(&j->sub, &rc->w->p, &j->cols);
 	if (r < 0)
 		j->failed = 1;
 	j->too_big = r == 1;
+}
+
+static int sub_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *sol);
+
+static int cmp_int_s(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* The columns column generation found, as sets of the model (a share of a
+ * split unit stands for one of its parts), at every site reaching them.
+ * Returns 0, -1 on ENOMEM. */
+static int cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg, sp_cols *c)
+{
+	if (cluster_begin(s, p, c) < 0)
+		return -1;
+	int *u = malloc((size_t)(s->nu + 1) * sizeof(int));
+	if (!u)
+		return -1;
+	for (size_t q = 0; q < cg->n; q++) {
+		int n = 0;
+		for (size_t e = cg->start[q]; e < cg->start[q + 1]; e++)
+			u[n++] = cg->unit[e];
+		qsort(u, (size_t)n, sizeof(int), cmp_int_s);
+		if (cluster_offer(s, p, c, u, n) < 0) {
+			free(u);
+			return -1;
+		}
+	}
+	free(u);
+	return 0;
+}
+
+/* A component whose columns are too many to list: the bound by column
+ * generation over the whole component, the plan by price-and-branch (the
+ * MIP over the generated columns and the heuristic's stations, whose bound
+ * is not one of the whole problem and is replaced by column generation's). */
+static int job_solve_cg(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
+{
+	const sp_params *p = &rc->w->p;
+	double t0 = now_s();
+	/* a share of the time for the bound, unless work decides (then only
+	 * the run's deadline, the safety net) */
+	double end = p->work_limit > 0 ? p->deadline : fmin(t0 + 0.6 * budget, p->deadline);
+	cg_limits lim = {.rounds = p->work_limit, .iters = 0, .deadline = end};
+	cg_result cg;
+	if (colgen_solve(&j->sub, p, inc, &lim, -1, &cg) < 0) {
+		snprintf(j->res.err, sizeof(j->res.err), "%s", cg.err);
+		colgen_free(&cg);
+		return -1;
+	}
+	j->cg_bound = cg.bound;
+	j->cg_converged = cg.converged;
+	j->cg_stopped = cg.stopped;
+	j->cg_rounds = cg.rounds;
+	int r = cols_from_cg(&j->sub, p, &cg, &j->cols);
+	colgen_free(&cg);
+	if (r < 0)
+		return -2;
+	double left = budget - (now_s() - t0);
+	r = model_solve(&j->sub, p, &j->cols, inc, left > 0.05 ? left : 0.05, &j->res);
+	if (r < 0)
+		return -1;
+	j->res.bound = j->cg_bound;
+	if (strcmp(j->res.status, "optimal") == 0)
+		snprintf(j->res.status, sizeof(j->res.status), "feasible");
+	if (j->cg_stopped == 2)
+		snprintf(j->res.status, sizeof(j->res.status), "time_limit");
+	return 0;
+}
+
+/* A sub-problem with a unit over the maximum: the listed model has equal
+ * parts, so its bound is not one of flexible splitting; the bound is column
+ * generation's over flexible shares (the plan as first columns). Returns
+ * 0, -1 on ENOMEM. */
+static int flex_bound(run_ctx *rc, sp_job *j)
+{
+	const sp_params *p = &rc->w->p;
+	cg_limits lim = {.rounds = p->work_limit, .deadline = rc->deadline};
+	cg_result cg;
+	int r = colgen_solve(&j->sub, p, &j->res.sol, &lim, -1, &cg);
+	j->res.bound = r == 0 ? cg.bound : -INFINITY;
+	j->cg_converged = r == 0 && cg.converged;
+	j->cg_stopped = r == 0 ? cg.stopped : 0;
+	if (r == 0 && cg.stopped == 2)
+		snprintf(j->res.status, sizeof(j->res.status), "time_limit");
+	else if (strcmp(j->res.status, "optimal") == 0)
+		snprintf(j->res.status, sizeof(j->res.status), "feasible");
+	int oom = r < 0 && strstr(cg.err, "out of memory") != NULL;
+	colgen_free(&cg);
+	return oom ? -1 : 0;
 }
 
 static void job_solve(void *ctx, size_t i)
@@ -147,13 +250,18 @@ static void job_solve(void *ctx, size_t i)
 	if (budget < 0.05)
 		budget = 0.05;
 	sp_sol inc;
-	if (heur_solve(&j->sub, p, 0.2 * budget, &inc) < 0) {
+	double hs = p->work_limit > 0 ? p->deadline - t0 : 0.2 * budget;
+	if (heur_solve(&j->sub, p, hs, &inc) < 0) {
 		j->failed = 1;
 		return;
 	}
-	double hleft = budget - (now_s() - t0);
-	if (model_solve(&j->sub, p, &j->cols, &inc, hleft > 0.05 ? hleft : 0.05, &j->res) < 0) {
-		if (j->res.err[0] == '\0') {
+	/* the last fifth of the share is the honest figures' bound's */
+	double hleft = 0.8 * budget - (now_s() - t0);
+	int r = j->too_big
+	            ? job_solve_cg(rc, j, hleft, &inc)
+	            : model_solve(&j->sub, p, &j->cols, &inc, hleft > 0.05 ? hleft : 0.05, &j->res);
+	if (r < 0) {
+		if (j->res.err[0] == '\0' || r == -2) {
 			j->failed = 1;
 			sp_sol_free(&inc);
 			return;
@@ -161,12 +269,31 @@ static void job_solve(void *ctx, size_t i)
 		/* GLPK failed: keep the incumbent, say so */
 		sp_sol_free(&j->res.sol);
 		j->res.sol = inc;
-		j->res.bound = -INFINITY;
+		j->res.bound = j->too_big ? j->cg_bound : -INFINITY;
 		snprintf(j->res.status, sizeof(j->res.status), "failed");
 	} else {
 		sp_sol_free(&inc);
 	}
+	if (p->flexible && flex_improve(&j->sub, p, &j->res.sol, p->deadline) < 0) {
+		j->failed = 1;
+		return;
+	}
+	if (j->split && !j->too_big && flex_bound(rc, j) < 0) {
+		j->failed = 1;
+		return;
+	}
 	j->res.objective = sp_sol_cost(&j->sub, p, &j->res.sol);
+	/* the objective's measure alone, among plans with no more underfilled
+	 * stations: the honest figures (urban_figures) */
+	j->budget_bound = -INFINITY;
+	if (j->sub.nu > 0) {
+		cg_limits lim = {.rounds = p->work_limit, .deadline = rc->deadline + rc->grace};
+		cg_result cg;
+		long under = sub_underfilled(&j->sub, p, &j->res.sol);
+		if (colgen_solve(&j->sub, p, &j->res.sol, &lim, under, &cg) == 0)
+			j->budget_bound = cg.bound;
+		colgen_free(&cg);
+	}
 	j->res.seconds = now_s() - t0;
 	cluster_free(&j->cols);
 }
@@ -187,6 +314,8 @@ int sp_world_init(sp_world *w, const inputs *in, const site_table *sites, const 
 	w->p.mip_gap = sc->mip_gap;
 	w->p.seed = sc->seed;
 	w->p.max_cols = SOLVER_MAX_COLS;
+	w->p.work_limit = sc->work_limit;
+	w->p.flexible = rules_split_flexible(sc);
 	w->urban = calloc(in->nunits ? in->nunits : 1, 1);
 	w->allowed = calloc(sites->n ? sites->n : 1, 1);
 	w->sreach = calloc(sites->n ? sites->n : 1, sizeof(long));
@@ -235,43 +364,14 @@ void sp_world_free(sp_world *w)
 	free(w->sreach);
 }
 
-/* Bound valid for a whole component however it was cut: every station holds
- * at most hmax households and there are at least as many as existing sites;
- * every household walks at least to its nearest allowed site. */
-static double component_bound(const sp_world *w, const sp_job *jobs, size_t njobs, int comp)
-{
-	long h = 0;
-	int nfixed = 0;
-	double walk = 0;
-	for (size_t i = 0; i < njobs; i++) {
-		const sp_sub *s = &jobs[i].sub;
-		if (jobs[i].comp != comp)
-			continue;
-		h += s->htotal;
-		for (int j = 0; j < s->ns; j++)
-			nfixed += s->fixed[j];
-		for (int u = 0; u < s->nu; u++) {
-			/* the part's nearest site may be denied; the global nearest is in reach */
-			int g = s->unit[u];
-			double dmin = -1;
-			for (size_t q = w->r->start[g]; q < w->r->start[g + 1]; q++)
-				if (w->allowed[w->r->site[q]] && (dmin < 0 || w->r->dist[q] < dmin))
-					dmin = w->r->dist[q];
-			walk += (double)s->h[u] * (dmin > 0 ? dmin : 0);
-		}
-	}
-	double n = ceil((double)h / (double)w->p.hmax);
-	if (n < nfixed)
-		n = nfixed;
-	return (w->p.objective == OBJECTIVE_MIN_STATIONS ? n : 0) + walk / w->dscale;
-}
-
 static int cmp_job_size(const void *a, const void *b, void *arg)
 {
 	const sp_job *jobs = arg;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	size_t sx = jobs[x].cols.n + (size_t)jobs[x].sub.nu,
-	       sy = jobs[y].cols.n + (size_t)jobs[y].sub.nu;
+	size_t sx = jobs[x].too_big ? SIZE_MAX / 2 + (size_t)jobs[x].sub.nu
+	                            : jobs[x].cols.n + (size_t)jobs[x].sub.nu;
+	size_t sy = jobs[y].too_big ? SIZE_MAX / 2 + (size_t)jobs[y].sub.nu
+	                            : jobs[y].cols.n + (size_t)jobs[y].sub.nu;
 	if (sx != sy)
 		return sx > sy ? -1 : 1;
 	return (x > y) - (x < y);
@@ -287,63 +387,48 @@ static void jobs_free(sp_job *jobs, size_t n)
 	free(jobs);
 }
 
-/* Enumerate columns of jobs [from, n); bisect those with too many until none
- * is left. Returns the new job array (or NULL on ENOMEM, jobs freed). */
-static sp_job *jobs_enumerate(run_ctx *rc, int nthreads, sp_job *jobs, size_t *njobs)
+/* Enumerate the columns of every job; a job with too many keeps its whole
+ * sub-problem for column generation (job_solve_cg). Returns 0, -1 on
+ * ENOMEM. */
+static int jobs_enumerate(run_ctx *rc, int nthreads, sp_job *jobs, size_t njobs)
 {
-	size_t from = 0;
-	while (from < *njobs) {
-		pool_run(nthreads, *njobs - from, NULL, job_enumerate,
-		         &(run_ctx){rc->w, jobs + from, 0}, 0.0, 0.2);
-		size_t n = *njobs, add = 0;
-		for (size_t i = from; i < n; i++) {
-			if (jobs[i].failed)
-				goto fail;
-			add += jobs[i].too_big ? 2 : 0;
-		}
-		if (add == 0)
-			break;
-		sp_job *grown = realloc(jobs, (n + add) * sizeof(sp_job));
-		if (!grown)
-			goto fail;
-		jobs = grown;
-		memset(jobs + n, 0, add * sizeof(sp_job));
-		size_t at = n;
-		for (size_t i = from; i < n; i++) {
-			if (!jobs[i].too_big)
-				continue;
-			jobs[at].comp = jobs[at + 1].comp = jobs[i].comp;
-			jobs[at].part = jobs[at + 1].part = 1;
-			*njobs = at + 2;
-			if (decompose_cut(rc->w, &jobs[i].sub, &jobs[at].sub, &jobs[at + 1].sub) <
-			    0)
-				goto fail;
-			at += 2;
-			sp_sub_free(&jobs[i].sub); /* the whole is replaced by its halves */
-		}
-		*njobs = at;
-		from = n;
-	}
-	/* drop the replaced (emptied) jobs, keep order */
-	size_t k = 0;
-	for (size_t i = 0; i < *njobs; i++) {
-		if (jobs[i].too_big || jobs[i].sub.nu == 0) {
-			sp_sub_free(&jobs[i].sub);
-			cluster_free(&jobs[i].cols);
-			continue;
-		}
-		jobs[k++] = jobs[i];
-	}
-	*njobs = k;
-	return jobs;
-fail:
-	jobs_free(jobs, *njobs);
-	*njobs = 0;
-	return NULL;
+	pool_run(nthreads, njobs, NULL, job_enumerate, &(run_ctx){.w = rc->w, .jobs = jobs}, 0.0,
+	         0.2);
+	for (size_t i = 0; i < njobs; i++)
+		if (jobs[i].failed)
+			return -1;
+	return 0;
 }
 
-static void fill_subs(const sp_world *w, sp_job *jobs, size_t njobs, plan *out, int *cut,
-                      double *cbound, double *cobj, int ncomp)
+/* Size of a job for time shares and order: columns listed, or for a job
+ * over the cap the cap itself. */
+static double job_weight(const sp_job *j, const sp_params *p)
+{
+	return (double)(j->too_big ? p->max_cols : j->cols.n) + (double)j->sub.nu;
+}
+
+/* Avoidably underfilled stations of a sub's plan (below the minimum at a
+ * site that is not isolated: each costs the penalty). */
+static int sub_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *sol)
+{
+	int n = 0;
+	for (int t = 0; t < sol->n; t++)
+		n += sol->st[t].lo < p->hmin && !sp_isolated(s, p, sol->st[t].site);
+	return n;
+}
+
+/* The walking term of a sub's objective at its farthest: every household at
+ * its farthest site in reach. */
+static double sub_walk_max(const sp_sub *s)
+{
+	double w = 0;
+	for (int u = 0; u < s->nu; u++)
+		if (s->us[u + 1] > s->us[u])
+			w += (double)s->h[u] * s->udist[s->us[u + 1] - 1] / s->dscale;
+	return w;
+}
+
+static void fill_subs(const sp_world *w, sp_job *jobs, size_t njobs, plan *out)
 {
 	for (size_t i = 0; i < njobs; i++) {
 		sp_job *j = &jobs[i];
@@ -359,22 +444,77 @@ static void fill_subs(const sp_world *w, sp_job *jobs, size_t njobs, plan *out, 
 		ps->objective = j->res.objective;
 		ps->bound = j->res.bound;
 		ps->seconds = j->res.seconds;
-		ps->restricted = cut[j->comp];
+		ps->restricted = 0;
+		ps->underfilled = sub_underfilled(&j->sub, &w->p, &j->res.sol);
+		snprintf(ps->bound_source, sizeof(ps->bound_source), "%s",
+		         !isfinite(ps->bound)       ? "none"
+		         : !j->too_big && !j->split ? "enumerated"
+		         : j->cg_converged          ? "colgen"
+		                                    : "colgen_stopped");
 		ps->gap = isfinite(ps->bound) && ps->objective > 0
 		              ? fmax(0.0, (ps->objective - ps->bound) / ps->objective)
 		              : (ps->objective > 0 ? 1.0 : 0.0);
 		if (strcmp(j->res.status, "failed") == 0 ||
-		    strcmp(j->res.status, "time_limit") == 0)
+		    (strcmp(j->res.status, "time_limit") == 0 && ps->gap > w->p.mip_gap + 1e-9))
 			snprintf(ps->status, sizeof(ps->status), "%s", j->res.status);
 		else if (ps->gap <= w->p.mip_gap + 1e-9)
 			snprintf(ps->status, sizeof(ps->status), "optimal");
 		else
 			snprintf(ps->status, sizeof(ps->status), "feasible");
-		cobj[j->comp] += ps->objective;
-		if (!cut[j->comp])
-			cbound[j->comp] += isfinite(ps->bound) ? ps->bound : 0;
 	}
-	(void)ncomp;
+}
+
+static double rel_gap(double obj, double bound)
+{
+	if (!isfinite(bound))
+		return obj > 0 ? 1.0 : 0.0;
+	return obj > 0 ? fmax(0.0, (obj - bound) / obj) : 0.0;
+}
+
+/* The honest figures of the urban part (plan.h): stations and their bound,
+ * walking and its bound, underfilled stations. A sub's bound b bounds
+ * stations + penalty * underfilled + walking; for any plan with at most the
+ * plan's underfilled stations u, the integer part is at least
+ * ceil(b - most walking) and so the stations at least that - penalty * u;
+ * min_distance likewise for the walking (household-km). */
+static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, plan *out)
+{
+	const sp_params *p = &w->p;
+	double sb = 0, wb = 0, walk = 0;
+	for (size_t i = 0; i < njobs; i++) {
+		const sp_job *j = &jobs[i];
+		const plan_sub *ps = &out->subs[i];
+		double pen = j->sub.penalty * ps->underfilled, b = ps->bound;
+		out->urban_stations += j->res.sol.n;
+		out->underfilled += ps->underfilled;
+		double wd = 0;
+		for (int t = 0; t < j->res.sol.n; t++)
+			wd += j->res.sol.st[t].wd;
+		walk += wd / 1000.0;
+		double hcount = ceil((double)j->sub.htotal / (double)p->hmax);
+		double bb = j->budget_bound;
+		if (!isfinite(b)) { /* every household at its nearest site at least */
+			double near = 0;
+			for (int u = 0; u < j->sub.nu; u++)
+				near += (double)j->sub.h[u] * j->sub.udist[j->sub.us[u]] / 1000.0;
+			sb += p->objective == OBJECTIVE_MIN_STATIONS ? fmax(hcount, bb) : hcount;
+			wb += p->objective == OBJECTIVE_MIN_DISTANCE ? fmax(near, bb) : 0;
+			continue;
+		}
+		if (p->objective == OBJECTIVE_MIN_STATIONS) {
+			double n = ceil(b - sub_walk_max(&j->sub) - 1e-7) - pen;
+			sb += fmax(fmax(n, hcount), bb);
+		} else {
+			sb += hcount;
+			wb += fmax(fmax(0.0, b - pen), bb) * j->sub.dscale / 1000.0;
+		}
+	}
+	out->urban_bound = sb;
+	out->urban_gap = rel_gap((double)out->urban_stations, sb);
+	out->urban_walk = walk;
+	out->urban_walk_bound = p->objective == OBJECTIVE_MIN_DISTANCE ? wb : 0;
+	out->urban_walk_gap = rel_gap(walk, out->urban_walk_bound);
+	out->underfilled_bound = 0; /* not bounded yet: zero is always valid */
 }
 
 /* Stations stacked on one site only happen when no plan with one station per
@@ -418,17 +558,35 @@ static void warn_stacked(const inputs *in, const site_table *sites, const plan *
 status_code solver_solve(const inputs *in, const site_table *sites, const reach *r,
                          const scenario *sc, plan *out, status *st)
 {
+	return solver_solve_cols(in, sites, r, sc, SOLVER_MAX_COLS, out, st);
+}
+
+status_code solver_solve_cols(const inputs *in, const site_table *sites, const reach *r,
+                              const scenario *sc, size_t max_cols, plan *out, status *st)
+{
 	double t0 = now_s();
 	memset(out, 0, sizeof(*out));
 	sp_world w;
 	sp_job *jobs = NULL;
 	size_t njobs = 0;
-	int *cut = NULL;
-	double *cbound = NULL, *cobj = NULL;
 	size_t *order = NULL;
 	status_code code = STATUS_OK;
 	if (sp_world_init(&w, in, sites, r, sc) < 0)
 		goto nomem;
+	w.p.max_cols = max_cols;
+	for (size_t u = 0; u < in->nunits; u++) {
+		long k = rules_unit_parts(rules_urban_band(sc), in->units[u].households);
+		if (w.urban[u] && k > SOLVER_MAX_PARTS) {
+			sp_world_free(&w);
+			return status_fail(
+			    st, STATUS_INPUT,
+			    "unit '%s' has %ld households: under households_max = %ld it "
+			    "needs %ld stations, more than %d for one unit; check "
+			    "rules.households_max and the unit's households",
+			    in->units[u].id, in->units[u].households, sc->households_max, k,
+			    SOLVER_MAX_PARTS);
+		}
+	}
 	int nthreads = sc->threads > 0 ? sc->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (nthreads < 1 || !glpk_bridge_threads_ok())
 		nthreads = 1;
@@ -451,30 +609,24 @@ status_code solver_solve(const inputs *in, const site_table *sites, const reach 
 	free(subs);
 	njobs = ncomp;
 	double deadline = t0 + sc->time_limit_s;
-	run_ctx rc = {.w = &w, .deadline = deadline};
-	jobs = jobs_enumerate(&rc, nthreads, jobs, &njobs);
-	if (!jobs)
+	w.p.deadline = deadline;
+	run_ctx rc = {
+	    .w = &w, .deadline = deadline, .grace = 0.5 * fmax(1.0, 0.05 * sc->time_limit_s)};
+	if (jobs_enumerate(&rc, nthreads, jobs, njobs) < 0)
 		goto nomem;
-	cut = calloc(ncomp + 1, sizeof(int));
-	cbound = calloc(ncomp + 1, sizeof(double));
-	cobj = calloc(ncomp + 1, sizeof(double));
 	order = malloc((njobs + 1) * sizeof(size_t));
-	if (!cut || !cbound || !cobj || !order)
+	if (!order)
 		goto nomem;
-	for (size_t i = 0; i < njobs; i++)
-		if (jobs[i].part)
-			cut[jobs[i].comp] = 1;
 
 	/* time shares: by size, over the threads, within the run's deadline */
 	double weight = 0;
 	for (size_t i = 0; i < njobs; i++) {
 		order[i] = i;
-		weight += (double)jobs[i].cols.n + (double)jobs[i].sub.nu;
+		weight += job_weight(&jobs[i], &w.p);
 	}
 	double avail = (deadline - now_s()) * nthreads;
 	for (size_t i = 0; i < njobs; i++)
-		jobs[i].budget = avail * ((double)jobs[i].cols.n + (double)jobs[i].sub.nu) /
-		                 (weight > 0 ? weight : 1);
+		jobs[i].budget = avail * job_weight(&jobs[i], &w.p) / (weight > 0 ? weight : 1);
 	qsort_r(order, njobs, sizeof(size_t), cmp_job_size, jobs);
 	rc.jobs = jobs;
 	pool_run(nthreads, njobs, order, job_solve, &rc, 0.2, 1.0);
@@ -491,27 +643,19 @@ status_code solver_solve(const inputs *in, const site_table *sites, const reach 
 	if (!out->subs)
 		goto nomem;
 	out->nsubs = njobs;
-	fill_subs(&w, jobs, njobs, out, cut, cbound, cobj, (int)ncomp);
+	fill_subs(&w, jobs, njobs, out);
 	if (assemble_plan(&w, jobs, njobs, out) < 0)
 		goto nomem;
 	warn_stacked(in, sites, out, st);
+	urban_figures(&w, jobs, njobs, out);
 
-	/* overall: components add up; cut components use their whole bound */
+	/* overall: components add up; stations fixed by the rules (villages,
+	 * lone existing sites) count in both */
 	double obj = 0, bound = 0;
-	int proven = 1;
-	for (size_t c = 0; c < ncomp; c++) {
-		if (cut[c])
-			cbound[c] = component_bound(&w, jobs, njobs, (int)c);
-		obj += cobj[c];
-		bound += cbound[c];
-		double g = cobj[c] > 0 ? (cobj[c] - cbound[c]) / cobj[c] : 0;
-		if (g > w.p.mip_gap + 1e-9)
-			proven = 0;
+	for (size_t i = 0; i < njobs; i++) {
+		obj += out->subs[i].objective;
+		bound += isfinite(out->subs[i].bound) ? out->subs[i].bound : 0;
 	}
-	for (size_t i = 0; i < njobs; i++)
-		if (!isfinite(jobs[i].res.bound))
-			proven = 0;
-	/* stations fixed by the rules (villages, lone existing sites) count in both */
 	double fixed_part = 0;
 	for (size_t s = 0; s < out->nstations; s++) {
 		if (out->stations[s].sub >= 0)
@@ -526,7 +670,9 @@ status_code solver_solve(const inputs *in, const site_table *sites, const reach 
 	out->bound = bound + fixed_part;
 	out->gap =
 	    out->objective > 0 ? fmax(0.0, (out->objective - out->bound) / out->objective) : 0;
-	out->proven = proven && out->gap <= w.p.mip_gap + 1e-9;
+	double ugap =
+	    w.p.objective == OBJECTIVE_MIN_STATIONS ? out->urban_gap : out->urban_walk_gap;
+	out->proven = ugap <= w.p.mip_gap + 1e-9;
 	int timed = 0;
 	for (size_t i = 0; i < njobs; i++)
 		timed |= strcmp(out->subs[i].status, "time_limit") == 0;
@@ -542,9 +688,6 @@ nomem:
 done:
 	if (jobs)
 		jobs_free(jobs, njobs);
-	free(cut);
-	free(cbound);
-	free(cobj);
 	free(order);
 	sp_world_free(&w);
 	return code;

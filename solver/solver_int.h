@@ -26,7 +26,10 @@ typedef struct sp_params {
 	scenario_objective objective;
 	double mip_gap;
 	unsigned long seed;
-	size_t max_cols; /* column budget of one sub-problem before it is cut */
+	size_t max_cols; /* columns listed before column generation takes over */
+	int flexible;    /* rules.split = flexible (flex.c) */
+	long work_limit; /* solver.work_limit: pricing rounds, nodes per search; 0 none */
+	double deadline; /* the run's end (monotonic seconds, CLOCK_MONOTONIC), 0 none */
 } sp_params;
 
 typedef struct sp_sub {
@@ -58,6 +61,8 @@ typedef struct sp_station {
 	int site;    /* local */
 	int n;       /* members */
 	int *u;      /* local units, ascending; owned */
+	long *sh;    /* households of each member (flexible shares, flex.c); owned;
+	                NULL: whole units and equal parts of split ones */
 	long lo, hi; /* households served, lower/upper value over part roundings */
 	double wd;   /* sum of part households * distance */
 } sp_station;
@@ -133,7 +138,7 @@ int sp_short(const sp_sub *s, int u);
 /* Sites holding more than one station of `sol` (fixed sites included),
  * except stacks of stations each serving a part of a short unit alone,
  * ascending, into `out`
- * (room for s->ns); returns how many. */
+ * (room for s->ns); returns how many, -1 on ENOMEM. O(n log n). */
 int sp_sol_shared(const sp_sub *s, const sp_sol *sol, int *out);
 
 /* heur.c: greedy construction plus local search (drop, reassign, re-site).
@@ -143,6 +148,16 @@ int heur_solve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *out)
  * are at first): places the rest, then local search on the whole. On
  * failure `sol` is freed and -1 returned. */
 int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *sol);
+
+/* flex.c: flexible splitting. A unit over the maximum may be served by
+ * several stations with any integer shares, each station within the band.
+ * flex_improve() gives the stations of `sol` explicit shares (equal parts
+ * first) and drops stations whose load the others can take by moving
+ * shares of split units (and whole units into the room that makes), while
+ * the cost falls and t_end (monotonic seconds) is not reached. When nothing
+ * improves, `sol` is left as it was (no shares). Returns the number of
+ * stations dropped, -1 on ENOMEM (sol unchanged). */
+int flex_improve(const sp_sub *s, const sp_params *p, sp_sol *sol, double t_end);
 
 /* cluster.c: set-partitioning columns. Column c serves units
  * unit[start[c] .. start[c+1]) (ascending) from site[c]; it may be taken at
@@ -180,7 +195,57 @@ long cluster_add(const sp_sub *s, const sp_params *p, sp_cols *c, const sp_stati
  * packed site its next sites in cost order, up to the first unpacked one.
  * Returns the number of sites newly packed, -1 on ENOMEM. */
 int cluster_pack(const sp_sub *s, const sp_params *p, sp_cols *c, const int *sites, int n);
+/* An empty column set for s (with the empty column of each existing
+ * station), to be filled by cluster_offer(); 0, -1 on ENOMEM. */
+int cluster_begin(const sp_sub *s, const sp_params *p, sp_cols *c);
+/* Offer set u[0..n) (ascending local units, a split unit standing for one
+ * part) at every site reaching all of it, as the enumeration would; sets
+ * over households_max are ignored. 0, -1 on ENOMEM. */
+int cluster_offer(const sp_sub *s, const sp_params *p, sp_cols *c, const int *u, int n);
 void cluster_free(sp_cols *c);
+
+/* colgen.c: the LP bound of a whole sub-problem by column generation (see
+ * the file's top for the LP) and the columns it generated. Limits: pricing
+ * rounds and simplex iterations (0: none; deterministic), a wall-clock
+ * deadline (monotonic seconds as from clock_gettime, 0: none). */
+typedef struct cg_limits {
+	long rounds, iters;
+	double deadline;
+} cg_limits;
+
+typedef struct cg_result {
+	double lp;     /* the restricted master's last optimum */
+	double lb;     /* valid lower bound on the LP (-INFINITY if none) */
+	double bound;  /* valid lower bound on sp_sol_cost of any plan: min_stations
+	                  ceil(lb) (at least the existing stations) + the nearest-site
+	                  walking; min_distance lb */
+	int converged; /* exact pricing found no column: lb is the LP optimum */
+	int stopped;   /* 0 no, 1 work limit, 2 deadline */
+	int rounds, exact_rounds, nclasses;
+	long iters;
+	/* generated columns (no artificial): units unit[start[i]..start[i+1])
+	 * with households share[], at local site[i], cost[i] in the LP's terms */
+	size_t n, cap, nnz, nzcap;
+	size_t *start;
+	int *unit;
+	long *share;
+	int *site;
+	double *cost;
+	char err[256];
+} cg_result;
+
+/* Run column generation on s, the stations of `seed` (may be NULL) as the
+ * first columns. budget < 0: the sub's objective (penalties included);
+ * budget >= 0: no penalty, at most `budget` avoidably underfilled stations
+ * (one more row), and the measure alone: min_stations stations (res->bound
+ * = ceil(lb), a bound on the stations of any plan with at most `budget`
+ * underfilled), min_distance walking (res->bound = lb, household-metres /
+ * dscale). Returns 0 (res filled; a stopped run still has its bound),
+ * -1 with res->err set when GLPK failed or memory ran out. Free with
+ * colgen_free() in every case. */
+int colgen_solve(const sp_sub *s, const sp_params *p, const sp_sol *seed, const cg_limits *lim,
+                 long budget, cg_result *res);
+void colgen_free(cg_result *r);
 
 /* One sub-problem through the pipeline (solver.c, assemble.c). */
 typedef struct sp_job {
@@ -191,7 +256,14 @@ typedef struct sp_job {
 	int part;      /* 1: a part of a cut component */
 	double budget; /* seconds */
 	sp_result res;
-	int failed; /* out of memory */
+	int failed;       /* out of memory */
+	int split;        /* a unit over the maximum: flexible shares (flex.c) */
+	double cg_bound;  /* too_big: column generation's bound on the sub */
+	int cg_converged; /* too_big: that bound is the LP optimum */
+	int cg_stopped, cg_rounds;
+	double budget_bound; /* the objective's measure alone (stations or walking)
+	                        over plans with at most the plan's underfilled
+	                        stations (colgen budget mode), -INFINITY if none */
 } sp_job;
 
 /* assemble.c: the plan tables from the solved jobs, the villages, kept
@@ -204,6 +276,12 @@ int assemble_plan(const sp_world *w, sp_job *jobs, size_t njobs, plan *out);
  * or -1 with res->err set when GLPK failed. */
 int model_solve(sp_sub *s, const sp_params *p, sp_cols *c, const sp_sol *inc, double seconds,
                 sp_result *res);
+
+/* solver.c: solver_solve() with the column cap of enumeration given:
+ * components needing more columns go to column generation (max_cols = 0:
+ * every component; tests use it to reach that path on small instances). */
+status_code solver_solve_cols(const inputs *in, const site_table *sites, const reach *r,
+                              const scenario *sc, size_t max_cols, plan *out, status *st);
 
 /* glpk_bridge.c: the one place GLPK messages and errors enter a status. */
 int glpk_bridge_threads_ok(void); /* glp_config("TLS") is set */

@@ -13,6 +13,7 @@
 #include "solver_int.h"
 #include "rules.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,7 +67,13 @@ void sp_station_refresh(const sp_sub *s, sp_station *st)
 {
 	st->lo = st->hi = 0;
 	st->wd = 0;
-	for (int i = 0; i < st->n; i++) {
+	for (int i = 0; i < st->n && st->sh; i++) {
+		assert(st->sh[i] >= 1 && st->sh[i] <= s->h[st->u[i]]);
+		st->lo += st->sh[i];
+		st->hi += st->sh[i];
+		st->wd += (double)st->sh[i] * sp_dist(s, st->site, st->u[i]);
+	}
+	for (int i = 0; i < st->n && !st->sh; i++) {
 		int u = st->u[i];
 		st->lo += s->plo[u];
 		st->hi += s->phi[u];
@@ -98,6 +105,7 @@ int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s)
 		memcpy(st->u, u, (size_t)n * sizeof(int));
 	qsort(st->u, (size_t)n, sizeof(int), cmp_int);
 	st->n = n;
+	st->sh = NULL;
 	st->site = site;
 	sp_station_refresh(s, st);
 	sol->n++;
@@ -124,8 +132,10 @@ void sp_sol_sort(sp_sol *sol)
 
 void sp_sol_free(sp_sol *sol)
 {
-	for (int i = 0; i < sol->n; i++)
+	for (int i = 0; i < sol->n; i++) {
 		free(sol->st[i].u);
+		free(sol->st[i].sh);
+	}
 	free(sol->st);
 	memset(sol, 0, sizeof(*sol));
 }
@@ -144,12 +154,19 @@ int sp_sol_copy(sp_sol *dst, const sp_sol *src)
 		}
 		sp_station *d = &dst->st[dst->n];
 		*d = src->st[i];
+		d->sh = NULL;
 		d->u = malloc((size_t)(d->n > 0 ? d->n : 1) * sizeof(int));
 		if (!d->u)
 			goto fail;
+		dst->n++;
 		if (d->n > 0)
 			memcpy(d->u, src->st[i].u, (size_t)d->n * sizeof(int));
-		dst->n++;
+		if (src->st[i].sh) {
+			d->sh = malloc((size_t)(d->n > 0 ? d->n : 1) * sizeof(long));
+			if (!d->sh)
+				goto fail;
+			memcpy(d->sh, src->st[i].sh, (size_t)d->n * sizeof(long));
+		}
 	}
 	return 0;
 fail:
@@ -228,6 +245,25 @@ int sp_short(const sp_sub *s, int u)
 	return (size_t)s->k[u] > s->us[u + 1] - s->us[u] || (s->stack && s->k[u] > 1);
 }
 
+/* Sort station indices ord[0..n) by site, then index (merge sort with
+ * scratch tmp[0..n): stable, no state shared between threads). */
+static void sort_by_site(const sp_sol *sol, int *ord, int *tmp, int n)
+{
+	if (n < 2)
+		return;
+	int h = n / 2;
+	sort_by_site(sol, ord, tmp, h);
+	sort_by_site(sol, ord + h, tmp, n - h);
+	int i = 0, j = h, k = 0;
+	while (i < h && j < n)
+		tmp[k++] = sol->st[ord[j]].site < sol->st[ord[i]].site ? ord[j++] : ord[i++];
+	while (i < h)
+		tmp[k++] = ord[i++];
+	while (j < n)
+		tmp[k++] = ord[j++];
+	memcpy(ord, tmp, (size_t)n * sizeof(int));
+}
+
 /* Station i serves one part of a unit short of sites, and nothing else. */
 static int stacked_part(const sp_sub *s, const sp_station *st)
 {
@@ -236,21 +272,22 @@ static int stacked_part(const sp_sub *s, const sp_station *st)
 
 int sp_sol_shared(const sp_sub *s, const sp_sol *sol, int *out)
 {
+	/* stations grouped by site (stable: by index within a site) */
+	int *ord = malloc((size_t)(sol->n > 0 ? sol->n : 1) * 2 * sizeof(int));
+	if (!ord)
+		return -1;
+	for (int i = 0; i < sol->n; i++)
+		ord[i] = i;
+	sort_by_site(sol, ord, ord + sol->n, sol->n);
 	int n = 0;
-	for (int i = 0; i < sol->n; i++) {
-		const sp_station *a = &sol->st[i];
-		int first = 1, bad = 0;
-		for (int t = 0; t < sol->n && first; t++)
-			first = t >= i || sol->st[t].site != a->site;
-		if (!first)
-			continue;
-		for (int t = i + 1; t < sol->n && !bad; t++) {
-			const sp_station *b = &sol->st[t];
-			bad = b->site == a->site && !(stacked_part(s, a) && stacked_part(s, b));
-		}
-		if (bad)
-			out[n++] = a->site;
+	for (int a = 0; a < sol->n;) {
+		int b = a + 1, all_stacked = stacked_part(s, &sol->st[ord[a]]);
+		while (b < sol->n && sol->st[ord[b]].site == sol->st[ord[a]].site)
+			all_stacked &= stacked_part(s, &sol->st[ord[b++]]);
+		if (b - a > 1 && !all_stacked)
+			out[n++] = sol->st[ord[a]].site;
+		a = b;
 	}
-	qsort(out, (size_t)n, sizeof(int), cmp_int);
+	free(ord);
 	return n;
 }

@@ -70,6 +70,13 @@ static void summarise(const inputs *in, const reach *r, const site_table *sites,
 	res->objective = p->objective;
 	res->bound = p->bound;
 	res->gap = p->gap;
+	res->urban_stations = p->urban_stations;
+	res->underfilled = p->underfilled;
+	res->urban_bound = p->urban_bound;
+	res->urban_gap = p->urban_gap;
+	res->urban_walk = p->urban_walk;
+	res->urban_walk_bound = p->urban_walk_bound;
+	res->urban_walk_gap = p->urban_walk_gap;
 	res->proven = p->proven;
 	snprintf(res->solver_status, sizeof(res->solver_status), "%s", p->status);
 	snprintf(res->crs, sizeof(res->crs), "%s", in->crs ? in->crs : "");
@@ -207,6 +214,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	t0 = clock_now_s();
 	ri->total_seconds = clock_now_s() - t_start;
 	summarise(&in, &r, &sites, &p, res);
+	res->min_distance = sc->objective == OBJECTIVE_MIN_DISTANCE;
 	if ((rc = gpkg_write_plan(out_path, overwrite, sc, &in, &sites, &r, &p, ri, st)) !=
 	    STATUS_OK)
 		goto out;
@@ -219,9 +227,11 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 		                 "candidate site (see layer 'uncovered')",
 		                 res->nuncovered, res->uncovered_households);
 	else if (!p.proven)
-		rc = status_fail(st, STATUS_INCOMPLETE,
-		                 "plan not proven within mip_gap = %g (gap %.4f, status %s)",
-		                 sc->mip_gap, p.gap, p.status);
+		rc = status_fail(
+		    st, STATUS_INCOMPLETE,
+		    "plan not proven within mip_gap = %g (urban gap %.4f, status %s)", sc->mip_gap,
+		    sc->objective == OBJECTIVE_MIN_DISTANCE ? p.urban_walk_gap : p.urban_gap,
+		    p.status);
 out:
 	progress_abandon(); /* a stage that failed; no-op otherwise */
 	plan_free(&p);
@@ -251,6 +261,12 @@ void pipeline_print_summary(const pipeline_result *res, const char *out_path, FI
 	        res->uncovered_households);
 	fprintf(out, "  solver       %s, objective %.6g, bound %.6g, gap %.2f%%\n",
 	        res->solver_status, res->objective, res->bound, 100.0 * res->gap);
+	fprintf(out, "  urban        %ld stations, bound %.0f, urban gap %.2f%%",
+	        res->urban_stations, res->urban_bound, 100.0 * res->urban_gap);
+	if (res->min_distance)
+		fprintf(out, "; walking %.6g household-km, bound %.6g, gap %.2f%%", res->urban_walk,
+		        res->urban_walk_bound, 100.0 * res->urban_walk_gap);
+	fprintf(out, "\n");
 	fprintf(out, "  seconds     ");
 	for (size_t i = 0; i < res->ri.nstages; i++)
 		fprintf(out, " %s %.2f", res->ri.stage_name[i], res->ri.stage_seconds[i]);

@@ -61,3 +61,8 @@ long rules_unit_parts(rules_band b, long households)
 		return 1;
 	return (households + b.max - 1) / b.max;
 }
+
+int rules_split_flexible(const scenario *sc)
+{
+	return sc->split == SPLIT_FLEXIBLE;
+}

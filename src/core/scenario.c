@@ -53,6 +53,7 @@ typedef struct key_def {
 
 static const char *const rural_names[] = {"one_per_village", "as_urban", NULL};
 static const char *const objective_names[] = {"min_stations", "min_distance", NULL};
+static const char *const split_names[] = {"equal", "flexible", NULL};
 static const char *const demand_names[] = {"representative", "samples", NULL};
 static const char *const partition_names[] = {"component", "street", NULL};
 
@@ -93,6 +94,7 @@ static const key_def keys[] = {
     KEY("rules", walk_distance_m, K_DOUBLE, "1000"),
     KEYE("rules", rural, "one_per_village", rural_names),
     KEYE("rules", objective, "min_stations", objective_names),
+    KEYE("rules", split, "equal", split_names),
     KEY("rules", candidate_spacing_m, K_DOUBLE, "250"),
     KEYE("rules", demand_points, "representative", demand_names),
     KEY("rules", demand_sample_spacing_m, K_DOUBLE, "500"),
@@ -102,6 +104,7 @@ static const key_def keys[] = {
     KEY("solver", threads, K_INT, "0"),
     KEYE("solver", partition, "component", partition_names),
     KEY("solver", seed, K_ULONG, "1"),
+    KEY("solver", work_limit, K_LONG, "0"),
     KEY("output", path, K_PATH, "plan.gpkg"),
     KEY("output", output_crs, K_STR, ""),
     KEY("output", timings, K_BOOL, "false"),
@@ -781,6 +784,8 @@ status_code scenario_validate(const scenario *sc, status *st)
 		invalid(sc, st, "mip_gap", ">= 0 and < 1");
 	if (sc->threads < 0)
 		invalid(sc, st, "threads", ">= 0 (0 = one per core)");
+	if (sc->work_limit < 0)
+		invalid(sc, st, "work_limit", ">= 0 (0 = no limit)");
 	if (!*sc->path)
 		invalid(sc, st, "path", "set to the output GeoPackage");
 	return st->nerrors > errors ? STATUS_INPUT : STATUS_OK;

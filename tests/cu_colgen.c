@@ -1,0 +1,518 @@
+/*
+ * cu_colgen.c: column generation (solver/colgen.c) and the path of the
+ * solver that uses it (price-and-branch, solver_solve_cols with no column
+ * cap), against a brute-force enumeration written here independently: on
+ * random small instances the enumerated optimum equals the solver's, and no
+ * reported bound is above it; the exact knapsack pricing on hand-computed
+ * cases (flexible shares of a split unit, the lower band); a dense instance
+ * stopped by solver.work_limit gives a plan that says so, the same twice.
+ */
+#include <CUnit/CUnit.h>
+
+#include "../solver/solver_int.h"
+#include "verify.h"
+#include "cu_tester.h"
+#include "solver_fixture.h"
+
+static fx *fx_new(void)
+{
+	fx *f = calloc(1, sizeof(fx));
+	fx_init(f);
+	f->sc.threads = 1;
+	f->sc.mip_gap = 0;
+	return f;
+}
+
+static void fx_done(fx *f, plan *p)
+{
+	if (p)
+		plan_free(p);
+	fx_free(f);
+	free(f);
+}
+
+static unsigned long lcg(unsigned long *s)
+{
+	*s = *s * 6364136223846793005UL + 1442695040888963407UL;
+	return *s >> 33;
+}
+
+/* ---- brute force: every partition of the units, every distinct site ---- */
+
+typedef struct bf {
+	const fx *f;
+	int n, ns;
+	int grp[16], ngrp;
+	double penalty, dscale;
+	int md;
+	double best;
+	long hmin, hmax;
+} bf;
+
+static double bf_dist(const bf *b, int u, int j)
+{
+	const site *si = &b->f->sites.sites[j];
+	return hypot(si->x - b->f->ux[u], si->y - b->f->uy[u]);
+}
+
+/* Households within reach of site j (its isolation). */
+static long bf_reach(const bf *b, int j)
+{
+	long h = 0;
+	for (int u = 0; u < b->n; u++)
+		if (bf_dist(b, u, j) <= b->f->sc.walk_distance_m)
+			h += b->f->units[u].households;
+	return h;
+}
+
+/* Cheapest distinct sites for groups g.. (sites used marked); cost so far. */
+static void bf_sites(bf *b, int g, unsigned used, double cost)
+{
+	if (cost >= b->best - 1e-12)
+		return;
+	if (g == b->ngrp) {
+		b->best = cost;
+		return;
+	}
+	for (int j = 0; j < b->ns; j++) {
+		if (used & (1u << j))
+			continue;
+		long load = 0;
+		double wd = 0;
+		int ok = 1;
+		for (int u = 0; u < b->n && ok; u++) {
+			if (b->grp[u] != g)
+				continue;
+			double d = bf_dist(b, u, j);
+			ok = d <= b->f->sc.walk_distance_m;
+			load += b->f->units[u].households;
+			wd += (double)b->f->units[u].households * d;
+		}
+		if (!ok || load > b->hmax)
+			continue;
+		double c = b->md ? 0 : 1;
+		if (load < b->hmin && bf_reach(b, j) >= b->hmin)
+			c += b->penalty;
+		bf_sites(b, g + 1, used | (1u << j), cost + c + wd / b->dscale);
+	}
+}
+
+/* Restricted growth strings: unit u joins a group 0..ngrp. */
+static void bf_part(bf *b, int u)
+{
+	if (u == b->n) {
+		bf_sites(b, 0, 0, 0);
+		return;
+	}
+	for (int g = 0; g <= b->ngrp; g++) {
+		b->grp[u] = g;
+		int grown = g == b->ngrp;
+		b->ngrp += grown;
+		bf_part(b, u + 1);
+		b->ngrp -= grown;
+	}
+}
+
+/* The optimum of the solver's objective (sub.c: stations, penalty per
+ * avoidably underfilled station, walking over dscale) by enumeration. */
+static double brute_force(const fx *f)
+{
+	bf b = {.f = f,
+	        .n = (int)f->in.nunits,
+	        .ns = (int)f->sites.n,
+	        .md = f->sc.objective == OBJECTIVE_MIN_DISTANCE,
+	        .best = INFINITY,
+	        .hmin = f->sc.households_min,
+	        .hmax = f->sc.households_max};
+	long h = 0;
+	for (int u = 0; u < b.n; u++)
+		h += f->units[u].households;
+	b.penalty = b.md ? (double)h * f->sc.walk_distance_m / 1000.0 + 1.0 : (double)b.n + 1.0;
+	b.dscale = b.md ? 1000.0 : (double)h * f->sc.walk_distance_m + 1.0;
+	bf_part(&b, 0);
+	return b.best;
+}
+
+/* n units (households within the maximum), each with a site at its point,
+ * plus two free sites, in a square where most reach each other. */
+static void small_instance(fx *f, unsigned long seed, int n)
+{
+	unsigned long s = seed;
+	for (int i = 0; i < n; i++) {
+		double x = (double)(lcg(&s) % 1800), y = (double)(lcg(&s) % 1800);
+		long h = 800 + (long)(lcg(&s) % 3600);
+		int u = fx_unit(f, h, UNIT_URBAN, x, y);
+		fx_site(f, x, y, SITE_REPRESENTATIVE, u);
+	}
+	for (int e = 0; e < 2; e++)
+		fx_site(f, (double)(lcg(&s) % 1800), (double)(lcg(&s) % 1800), SITE_GRID, -1);
+}
+
+static void test_brute_force_random(void)
+{
+	for (unsigned long seed = 1; seed <= 24; seed++) {
+		for (int path = 0; path < 2; path++) {
+			fx *f = fx_new();
+			plan p;
+			small_instance(f, seed, 6);
+			if (seed % 3 == 0)
+				f->sc.objective = OBJECTIVE_MIN_DISTANCE;
+			fx_reach(f);
+			double opt = brute_force(f);
+			CU_ASSERT_TRUE_FATAL(isfinite(opt));
+			/* path 0: columns listed, exact; path 1: column generation for
+			 * every component, price-and-branch */
+			CU_ASSERT_EQUAL_FATAL(solver_solve_cols(&f->in, &f->sites, &f->r, &f->sc,
+			                                        path ? 0 : 150000, &p, &f->st),
+			                      STATUS_OK);
+			CU_ASSERT_TRUE(p.bound <= opt + 1e-6);
+			CU_ASSERT_TRUE(p.objective >= opt - 1e-6);
+			if (path == 0)
+				CU_ASSERT_DOUBLE_EQUAL(p.objective, opt, 1e-6);
+			for (size_t i = 0; i < p.nsubs; i++) {
+				CU_ASSERT_STRING_EQUAL(p.subs[i].bound_source,
+				                       path ? (p.subs[i].nunits ? "colgen" : "none")
+				                            : "enumerated");
+				CU_ASSERT_EQUAL(p.subs[i].restricted, 0);
+			}
+			/* stations alone: never above the optimum's */
+			CU_ASSERT_TRUE(p.urban_bound <= (double)p.urban_stations + 1e-9);
+			char msg[256];
+			CU_ASSERT_EQUAL(
+			    verify_plan(&f->in, &f->sites, &f->r, &f->sc, &p, msg, sizeof(msg)), 0);
+			fx_done(f, &p);
+		}
+	}
+}
+
+/* The urban sub-problem of a fixture (one component expected). */
+static int one_sub(fx *f, sp_world *w, sp_sub **subs, size_t *n)
+{
+	fx_reach(f);
+	if (sp_world_init(w, &f->in, &f->sites, &f->r, &f->sc) < 0)
+		return -1;
+	return decompose_components(w, subs, n);
+}
+
+static void subs_free(sp_world *w, sp_sub *subs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sp_sub_free(&subs[i]);
+	free(subs);
+	sp_world_free(w);
+}
+
+/* Column generation's bound on every random instance: at most the optimum,
+ * converged, and a stopped run (one round) still below it. */
+static void test_bound_valid_and_stopped(void)
+{
+	for (unsigned long seed = 1; seed <= 16; seed++) {
+		fx *f = fx_new();
+		small_instance(f, seed + 100, 7);
+		sp_world w;
+		sp_sub *subs;
+		size_t n;
+		CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+		double opt = brute_force(f), sum = 0, sum1 = 0;
+		for (size_t i = 0; i < n; i++) {
+			cg_result r;
+			cg_limits none = {0}, one = {.rounds = 1};
+			CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[i], &w.p, NULL, &none, -1, &r), 0);
+			CU_ASSERT_EQUAL(r.converged, 1);
+			CU_ASSERT_EQUAL(r.stopped, 0);
+			sum += r.bound;
+			colgen_free(&r);
+			CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[i], &w.p, NULL, &one, -1, &r), 0);
+			CU_ASSERT_TRUE(r.rounds == 1);
+			sum1 += isfinite(r.bound) ? r.bound : 0;
+			colgen_free(&r);
+		}
+		CU_ASSERT_TRUE(sum <= opt + 1e-6);
+		CU_ASSERT_TRUE(sum1 <= opt + 1e-6);
+		subs_free(&w, subs, n);
+		fx_done(f, NULL);
+	}
+}
+
+/* A unit of 12,000 households next to one of 1,500, one site reaching both:
+ * with any integer shares 13,500 households fit 3 stations of at most
+ * 5,000 (4,500 / 4,500 / 3,000 + 1,500), so the LP over flexible shares
+ * says 3 (its optimum: 2.7, rounded up). */
+static void test_flexible_split_bound(void)
+{
+	fx *f = fx_new();
+	int a = fx_unit(f, 12000, UNIT_URBAN, 0, 0);
+	int b = fx_unit(f, 1500, UNIT_URBAN, 300, 0);
+	fx_site(f, 0, 0, SITE_REPRESENTATIVE, a);
+	fx_site(f, 300, 0, SITE_REPRESENTATIVE, b);
+	fx_site(f, 150, 100, SITE_GRID, -1);
+	sp_world w;
+	sp_sub *subs;
+	size_t n;
+	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	cg_result r;
+	cg_limits none = {0};
+	CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, 0, &r), 0);
+	CU_ASSERT_EQUAL(r.converged, 1);
+	CU_ASSERT_DOUBLE_EQUAL(r.lp, 2.7, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(r.bound, 3, 1e-9);
+	colgen_free(&r);
+	subs_free(&w, subs, n);
+	fx_done(f, NULL);
+}
+
+/* 6,000 / 7,500 / 11,000 / 5,001 households (29,501), all within reach of
+ * one another: 6 in-band stations exist (29,501 / 5,000 = 5.9), so the
+ * budget-mode LP with no underfilled station allowed says 6. */
+static void test_flexible_split_four(void)
+{
+	fx *f = fx_new();
+	long h[4] = {6000, 7500, 11000, 5001};
+	for (int i = 0; i < 4; i++) {
+		int u = fx_unit(f, h[i], UNIT_URBAN, 200.0 * i, 0);
+		fx_site(f, 200.0 * i, 0, SITE_REPRESENTATIVE, u);
+		fx_site(f, 200.0 * i, 150, SITE_GRID, u);
+	}
+	sp_world w;
+	sp_sub *subs;
+	size_t n;
+	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	cg_result r;
+	cg_limits none = {0};
+	CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, 0, &r), 0);
+	CU_ASSERT_EQUAL(r.converged, 1);
+	CU_ASSERT_DOUBLE_EQUAL(r.lp, 5.9002, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(r.bound, 6, 1e-9);
+	for (size_t q = 0; q < r.n; q++) { /* shares of a station fit the maximum */
+		long load = 0;
+		for (size_t e = r.start[q]; e < r.start[q + 1]; e++)
+			load += r.share[e];
+		CU_ASSERT_TRUE(load >= 1 && load <= 5000);
+	}
+	colgen_free(&r);
+	subs_free(&w, subs, n);
+	fx_done(f, NULL);
+}
+
+/* The lower band priced exactly: 2,500 / 2,500 / 2,600 households within
+ * reach of one another. Stations alone (band relaxed) need 2; in the band
+ * the 2,600 can join no one (5,100) and is underfilled alone, so every plan
+ * has one underfilled station: with a budget of one the LP says 2, with
+ * none it has no plan (only the artificial columns, dearer than any), and
+ * the objective's LP holds the penalty once. */
+static void test_band_exact(void)
+{
+	fx *f = fx_new();
+	long h[3] = {2500, 2500, 2600};
+	for (int i = 0; i < 3; i++) {
+		int u = fx_unit(f, h[i], UNIT_URBAN, 300.0 * i, 0);
+		fx_site(f, 300.0 * i, 0, SITE_REPRESENTATIVE, u);
+	}
+	sp_world w;
+	sp_sub *subs;
+	size_t n;
+	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	cg_result r;
+	cg_limits none = {0};
+	CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, 1, &r), 0);
+	CU_ASSERT_EQUAL(r.converged, 1);
+	CU_ASSERT_DOUBLE_EQUAL(r.lp, 2, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(r.bound, 2, 1e-9);
+	colgen_free(&r);
+	CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, 0, &r), 0);
+	CU_ASSERT_TRUE(r.lp > 3);
+	colgen_free(&r);
+	CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, -1, &r), 0);
+	CU_ASSERT_DOUBLE_EQUAL(subs[0].penalty, 4, 1e-12); /* parts + 1 */
+	CU_ASSERT_DOUBLE_EQUAL(r.lp, 2 + 4, 1e-9);
+	CU_ASSERT_TRUE(r.bound >= 6 && r.bound < 7);
+	colgen_free(&r);
+	subs_free(&w, subs, n);
+	fx_done(f, NULL);
+}
+
+/* A dense core: 18 x 18 communities of 2,000-4,000 households on a 550 m
+ * grid, walking 1,000 m (each reaches a dozen others). */
+static void dense_instance(fx *f)
+{
+	unsigned long s = 7;
+	for (int i = 0; i < 18; i++)
+		for (int k = 0; k < 18; k++) {
+			double x = 550.0 * i + (double)(lcg(&s) % 120),
+			       y = 550.0 * k + (double)(lcg(&s) % 120);
+			int u = fx_unit(f, 2000 + (long)(lcg(&s) % 2001), UNIT_URBAN, x, y);
+			fx_site(f, x, y, SITE_REPRESENTATIVE, u);
+			fx_site(f, x + 200, y + 200, SITE_GRID, u);
+		}
+}
+
+static int same_plan(const plan *a, const plan *b)
+{
+	if (a->nstations != b->nstations || a->nassign != b->nassign ||
+	    a->objective != b->objective || a->bound != b->bound ||
+	    a->urban_bound != b->urban_bound || strcmp(a->status, b->status))
+		return 0;
+	for (size_t s = 0; s < a->nstations; s++)
+		if (a->stations[s].site != b->stations[s].site ||
+		    a->stations[s].households != b->stations[s].households)
+			return 0;
+	for (size_t k = 0; k < a->nassign; k++)
+		if (a->assign[k].unit != b->assign[k].unit ||
+		    a->assign[k].station != b->assign[k].station ||
+		    a->assign[k].households != b->assign[k].households)
+			return 0;
+	return 1;
+}
+
+/* Stopped by a small work limit, on both paths: a full plan (every unit
+ * served, verified), not proven, and the same bytes of plan twice. */
+static void test_dense_work_limit(void)
+{
+	for (int path = 0; path < 2; path++) {
+		plan p[2];
+		fx *f[2];
+		for (int k = 0; k < 2; k++) {
+			f[k] = fx_new();
+			dense_instance(f[k]);
+			f[k]->sc.work_limit = 2;
+			f[k]->sc.time_limit_s = 600; /* the safety net never fires here */
+			fx_reach(f[k]);
+			CU_ASSERT_EQUAL_FATAL(solver_solve_cols(&f[k]->in, &f[k]->sites, &f[k]->r,
+			                                        &f[k]->sc, path ? 0 : 150000, &p[k],
+			                                        &f[k]->st),
+			                      STATUS_OK);
+		}
+		CU_ASSERT_TRUE(same_plan(&p[0], &p[1]));
+		CU_ASSERT_EQUAL(p[0].nuncovered, 0);
+		CU_ASSERT_EQUAL(p[0].proven, 0);
+		CU_ASSERT_STRING_EQUAL(p[0].status, "feasible");
+		CU_ASSERT_TRUE(p[0].urban_bound <= (double)p[0].urban_stations);
+		CU_ASSERT_TRUE(p[0].urban_gap > f[0]->sc.mip_gap);
+		char msg[256];
+		CU_ASSERT_EQUAL(verify_plan(&f[0]->in, &f[0]->sites, &f[0]->r, &f[0]->sc, &p[0],
+		                            msg, sizeof(msg)),
+		                0);
+		for (int k = 0; k < 2; k++)
+			fx_done(f[k], &p[k]);
+	}
+}
+
+/* ---- flexible splitting (rules.split = flexible, flex.c) ---- */
+
+static fx *flex_fx(void)
+{
+	fx *f = fx_new();
+	f->sc.split = SPLIT_FLEXIBLE;
+	f->sc.mip_gap = 0.005;
+	return f;
+}
+
+/* 12,000 next to 1,500: 4,500 / 4,500 / 3,000 + 1,500, three stations in
+ * the band (equal parts: 4,000 x 3 and the 1,500 underfilled, four). */
+static void test_flexible_two(void)
+{
+	fx *f = flex_fx();
+	plan p;
+	int a = fx_unit(f, 12000, UNIT_URBAN, 0, 0);
+	int b = fx_unit(f, 1500, UNIT_URBAN, 300, 0);
+	fx_site(f, 0, 0, SITE_REPRESENTATIVE, a);
+	fx_site(f, -250, 0, SITE_GRID, a);
+	fx_site(f, 0, 250, SITE_GRID, a);
+	fx_site(f, 300, 0, SITE_REPRESENTATIVE, b);
+	CU_ASSERT_EQUAL_FATAL(fx_solve(f, &p), STATUS_OK);
+	CU_ASSERT_EQUAL(p.nstations, 3);
+	CU_ASSERT_EQUAL(p.underfilled, 0);
+	long seen[3] = {0};
+	for (size_t s = 0; s < p.nstations; s++) {
+		CU_ASSERT_TRUE(p.stations[s].households >= 3000 &&
+		               p.stations[s].households <= 5000);
+		CU_ASSERT_EQUAL(p.stations[s].underfilled, 0);
+		seen[s] = p.stations[s].households;
+	}
+	CU_ASSERT_EQUAL(seen[0] + seen[1] + seen[2], 13500);
+	CU_ASSERT_DOUBLE_EQUAL(p.urban_bound, 3, 1e-9);
+	CU_ASSERT_TRUE(p.proven);
+	char msg[256];
+	CU_ASSERT_EQUAL(verify_plan(&f->in, &f->sites, &f->r, &f->sc, &p, msg, sizeof(msg)), 0);
+	fx_done(f, &p);
+}
+
+/* 6,000 / 7,500 / 11,000 / 5,001 within reach of one another: six stations,
+ * all in the band (equal parts: nine, two underfilled). */
+static void test_flexible_four(void)
+{
+	fx *f = flex_fx();
+	plan p;
+	long h[4] = {6000, 7500, 11000, 5001};
+	for (int i = 0; i < 4; i++) {
+		int u = fx_unit(f, h[i], UNIT_URBAN, 200.0 * i, 0);
+		fx_site(f, 200.0 * i, 0, SITE_REPRESENTATIVE, u);
+		fx_site(f, 200.0 * i, 150, SITE_GRID, u);
+		fx_site(f, 200.0 * i, -150, SITE_GRID, u);
+	}
+	CU_ASSERT_EQUAL_FATAL(fx_solve(f, &p), STATUS_OK);
+	CU_ASSERT_EQUAL(p.nstations, 6);
+	CU_ASSERT_EQUAL(p.underfilled, 0);
+	long total = 0;
+	for (size_t s = 0; s < p.nstations; s++) {
+		CU_ASSERT_TRUE(p.stations[s].households >= 3000 &&
+		               p.stations[s].households <= 5000);
+		total += p.stations[s].households;
+	}
+	CU_ASSERT_EQUAL(total, 29501);
+	CU_ASSERT_DOUBLE_EQUAL(p.urban_bound, 6, 1e-9);
+	CU_ASSERT_TRUE(p.proven);
+	char msg[256];
+	CU_ASSERT_EQUAL(verify_plan(&f->in, &f->sites, &f->r, &f->sc, &p, msg, sizeof(msg)), 0);
+	fx_done(f, &p);
+}
+
+/* Random instances with units over the maximum and villages under flexible
+ * splitting: verified by the independent checker, bounds below the plans,
+ * never more stations than with equal parts. */
+static void test_flexible_random(void)
+{
+	for (unsigned long seed = 1; seed <= 8; seed++) {
+		plan pe, pf;
+		fx *fe = fx_new(), *ff = flex_fx();
+		for (int k = 0; k < 2; k++) {
+			fx *f = k ? ff : fe;
+			unsigned long s = seed * 977;
+			for (int i = 0; i < 60; i++) {
+				double x = (double)(lcg(&s) % 5000), y = (double)(lcg(&s) % 5000);
+				long h =
+				    500 + (long)(lcg(&s) % 4500) + (lcg(&s) % 5 == 0 ? 6000 : 0);
+				int u = fx_unit(f, h, UNIT_URBAN, x, y);
+				fx_site(f, x, y, SITE_REPRESENTATIVE, u);
+				fx_site(f, x + 180, y, SITE_GRID, u);
+			}
+			f->sc.mip_gap = 0.005;
+		}
+		CU_ASSERT_EQUAL_FATAL(fx_solve(fe, &pe), STATUS_OK);
+		CU_ASSERT_EQUAL_FATAL(fx_solve(ff, &pf), STATUS_OK);
+		char msg[256];
+		int bad = verify_plan(&ff->in, &ff->sites, &ff->r, &ff->sc, &pf, msg, sizeof(msg));
+		CU_ASSERT_EQUAL(bad, 0);
+		if (bad)
+			fprintf(stderr, "\nverify: %s\n", msg);
+		CU_ASSERT_TRUE(pf.bound <= pf.objective + 1e-9);
+		CU_ASSERT_TRUE(pf.urban_bound <= (double)pf.urban_stations + 1e-9);
+		CU_ASSERT_TRUE(pf.urban_stations + pf.underfilled <=
+		               pe.urban_stations + pe.underfilled);
+		fx_done(fe, &pe);
+		fx_done(ff, &pf);
+	}
+}
+
+void colgen_suite_setup(void)
+{
+	CU_SUITE_ADD("colgen", NULL, NULL, CU_TEST_ENTRY(test_brute_force_random),
+	             CU_TEST_ENTRY(test_bound_valid_and_stopped),
+	             CU_TEST_ENTRY(test_flexible_split_bound),
+	             CU_TEST_ENTRY(test_flexible_split_four), CU_TEST_ENTRY(test_band_exact),
+	             CU_TEST_ENTRY(test_dense_work_limit), CU_TEST_ENTRY(test_flexible_two),
+	             CU_TEST_ENTRY(test_flexible_four), CU_TEST_ENTRY(test_flexible_random));
+}
