@@ -78,6 +78,10 @@ $(BUILD)/tools/%: tools/%.c $(BUILD)/libstationplan.a
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
+# The tools' own headers (gcc -MMD in one compile-and-link step records
+# only some of them).
+$(TOOLS): $(wildcard tools/*.h)
+
 tools: $(TOOLS)
 
 # Tests run from the repository root; the end-to-end suites find the binary

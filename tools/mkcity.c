@@ -31,6 +31,7 @@
 #include "geos_ctx.h"
 #include "status.h"
 
+#include "mkcity_dense.h"
 #include "mkcity_layout.h"
 #include "mkcity_rng.h"
 #include "mkcity_rules.h"
@@ -70,6 +71,9 @@ typedef struct options {
 	const char *host_from[MKCITY_MAX_HOST], *host_to[MKCITY_MAX_HOST];
 	int nhost;
 	int quiet;
+	int dense;        /* --density dense (or --synthetic) */
+	size_t synthetic; /* --synthetic N: N communities, no real data */
+	double lon, lat;  /* --centre of a synthetic city */
 } options;
 
 typedef struct city {
@@ -81,6 +85,7 @@ typedef struct city {
 
 static const char usage_text[] =
     "usage: mkcity --districts FILE --units FILE -o OUT.gpkg [options]\n"
+    "       mkcity --synthetic N -o OUT.gpkg [options]\n"
     "\n"
     "Build realistic stationplan inputs from real district boundaries and the\n"
     "real list of communities and villages: one synthetic polygon per unit\n"
@@ -103,6 +108,13 @@ static const char usage_text[] =
     "  --host FROM=TO     place units of district FROM (code or name, no polygon of\n"
     "                     its own) in polygon TO (code or name); default: the\n"
     "                     polygon with the most communities\n"
+    "  --density MODE     city (default: the layout above) or dense: city centres\n"
+    "                     as they are, every community seeded at 560 m and capped\n"
+    "                     by a 400 m disc (0.2-0.5 km²), 2,000-4,000 households\n"
+    "  --synthetic N      no real data: N dense communities (streets of 20,\n"
+    "                     districts of 1,000, codes 99...) in one disc around\n"
+    "                     --centre; implies --density dense\n"
+    "  --centre LON,LAT   centre of a synthetic city (default 121.60,38.91)\n"
     "  -q, --quiet        no progress and report on stderr\n"
     "  -h, --help         this text\n"
     "\n"
@@ -120,6 +132,8 @@ static int options_parse(options *o, int argc, char **argv, status *st)
 {
 	memset(o, 0, sizeof *o);
 	o->seed = 1;
+	o->lon = MKCITY_SYNTH_LON;
+	o->lat = MKCITY_SYNTH_LAT;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -155,6 +169,32 @@ static int options_parse(options *o, int argc, char **argv, status *st)
 				return status_fail(st, STATUS_USAGE,
 				                   "--seed '%s': not a non-negative integer", v);
 			o->seed = s;
+		} else if (!strcmp(a, "--density")) {
+			if (strcmp(v, "city") && strcmp(v, "dense"))
+				return status_fail(st, STATUS_USAGE,
+				                   "--density '%s': expected city or dense", v);
+			o->dense = !strcmp(v, "dense");
+		} else if (!strcmp(a, "--synthetic")) {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(v, &end, 10);
+			if (errno || *end || !*v || *v == '-' || n == 0 || n > MKCITY_SYNTH_MAX)
+				return status_fail(st, STATUS_USAGE,
+				                   "--synthetic '%s': not a count from 1 to %d", v,
+				                   MKCITY_SYNTH_MAX);
+			o->synthetic = (size_t)n;
+			o->dense = 1;
+		} else if (!strcmp(a, "--centre")) {
+			char *end;
+			o->lon = strtod(v, &end);
+			if (*end != ',' || end == v)
+				return status_fail(st, STATUS_USAGE,
+				                   "--centre '%s': expected LON,LAT", v);
+			const char *lat = end + 1;
+			o->lat = strtod(lat, &end);
+			if (*end || end == lat || fabs(o->lon) > 180 || fabs(o->lat) > 85)
+				return status_fail(st, STATUS_USAGE,
+				                   "--centre '%s': expected LON,LAT", v);
 		} else if (!strcmp(a, "--district")) {
 			if (o->nselect == MKCITY_MAX_SELECT)
 				return status_fail(st, STATUS_USAGE,
@@ -175,7 +215,13 @@ static int options_parse(options *o, int argc, char **argv, status *st)
 		} else
 			return status_fail(st, STATUS_USAGE, "'%s': unknown option", a);
 	}
-	if (!o->districts || !o->units || !o->out)
+	if (o->synthetic && (o->districts || o->units || o->nselect || o->nhost))
+		return status_fail(
+		    st, STATUS_USAGE,
+		    "--synthetic takes no --districts, --units, --district or --host");
+	if (o->synthetic && !o->out)
+		return status_fail(st, STATUS_USAGE, "-o is required (see --help)");
+	if (!o->synthetic && (!o->districts || !o->units || !o->out))
 		return status_fail(st, STATUS_USAGE,
 		                   "--districts, --units and -o are required (see --help)");
 	if (o->scenario_join && !o->csv)
@@ -322,6 +368,90 @@ static status_code city_read_units(city *c, const char *path, status *st)
 	return 0;
 }
 
+/* A synthetic dense city (mkcity_dense.h): one disc polygon around the
+ * centre, o->synthetic communities placed in it. Returns STATUS_OK or the
+ * code recorded in st; what was made stays in c (city_free releases it). */
+static status_code city_synthesize(city *c, const options *o, OGRSpatialReferenceH wgs84,
+                                   status *st)
+{
+	status_code rc = STATUS_OK;
+	char proj[160], rec[256];
+	OGRCoordinateTransformationH back = NULL;
+	OGRSpatialReferenceH aeqd = OSRNewSpatialReference(NULL);
+	OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+	OGRGeometryH disc = OGR_G_CreateGeometry(wkbPolygon);
+	c->d = calloc(1, sizeof *c->d);
+	c->u = calloc(o->synthetic, sizeof *c->u);
+	gdal_bridge_push();
+	if (!aeqd || !ring || !disc || !c->d || !c->u) {
+		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+		goto done;
+	}
+	snprintf(proj, sizeof proj,
+	         "+proj=aeqd +lat_0=%.6f +lon_0=%.6f +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs",
+	         o->lat, o->lon);
+	OSRSetAxisMappingStrategy(aeqd, OAMS_TRADITIONAL_GIS_ORDER);
+	if (OSRImportFromProj4(aeqd, proj) != OGRERR_NONE ||
+	    !(back = OCTNewCoordinateTransformation(aeqd, wgs84))) {
+		rc = gdal_fail(st, STATUS_INTERNAL, "synthetic city: cannot set up '%s'", proj);
+		goto done;
+	}
+	double r = mkcity_synth_radius(o->synthetic);
+	for (int k = 0; k <= 256; k++) {
+		double a = 2.0 * M_PI * (k % 256) / 256.0;
+		OGR_G_AddPoint_2D(ring, r * cos(a), r * sin(a));
+	}
+	OGR_G_AddGeometryDirectly(disc, ring);
+	ring = NULL;
+	if (OGR_G_Transform(disc, back) != OGRERR_NONE) {
+		rc =
+		    gdal_fail(st, STATUS_INTERNAL, "synthetic city: cannot transform its boundary");
+		goto done;
+	}
+	c->nd = 1;
+	c->d[0].code = strdup("990000");
+	c->d[0].name = strdup("合成市");
+	c->d[0].geom = disc;
+	disc = NULL;
+	if (!c->d[0].code || !c->d[0].name) {
+		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < o->synthetic; i++) {
+		city_unit *u = &c->u[c->nu];
+		size_t len = mkcity_synth_record(i, rec, sizeof rec);
+		char *p = len ? malloc(len) : NULL;
+		if (!p) {
+			rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+			goto done;
+		}
+		memcpy(p, rec, len);
+		c->nu++;
+		u->line = p;
+		char **fields[] = {&u->code,   &u->name,  &u->src_kind, &u->street_code,
+		                   &u->street, &u->dcode, &u->dname};
+		for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
+			*fields[k] = p;
+			p += strlen(p) + 1;
+		}
+		u->kind = MKCITY_COMMUNITY;
+		u->poly = 0;
+		u->match = MKCITY_MATCH_CODE;
+	}
+	c->d[0].communities = c->nu;
+done:
+	if (back)
+		OCTDestroyCoordinateTransformation(back);
+	if (aeqd)
+		OSRDestroySpatialReference(aeqd);
+	if (ring)
+		OGR_G_DestroyGeometry(ring);
+	if (disc)
+		OGR_G_DestroyGeometry(disc);
+	gdal_bridge_pop();
+	return rc;
+}
+
 static void note_add(city_unit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void note_add(city_unit *u, const char *fmt, ...)
@@ -428,15 +558,17 @@ static status_code city_select(city *c, const options *o, status *st)
 	return 0;
 }
 
-/* Draw every unit's households from its own stream (seed, code). */
-static void city_households(city *c, uint64_t seed)
+/* Draw every unit's households from its own stream (seed, code); dense
+ * communities from mkcity_dense_households. */
+static void city_households(city *c, uint64_t seed, int dense)
 {
 	for (size_t i = 0; i < c->nu; i++) {
 		city_unit *u = &c->u[i];
 		mkcity_rng r;
 		mkcity_rng_init(&r, seed, u->code);
 		u->households =
-		    u->kind == MKCITY_COMMUNITY
+		    dense && u->kind == MKCITY_COMMUNITY ? mkcity_dense_households(&r)
+		    : u->kind == MKCITY_COMMUNITY
 		        ? mkcity_rng_lognormal(&r, MKCITY_COMMUNITY_MEDIAN, MKCITY_COMMUNITY_SIGMA,
 		                               MKCITY_COMMUNITY_MIN, MKCITY_COMMUNITY_MAX)
 		        : mkcity_rng_lognormal(&r, MKCITY_VILLAGE_MEDIAN, MKCITY_VILLAGE_SIGMA,
@@ -547,7 +679,7 @@ static status_code city_unit_set_geometry(city_unit *u, const district *d, geos_
 
 /* Lay out the selected units of polygon di. Returns STATUS_OK or the code
  * recorded in st. */
-static status_code city_layout_district(city *c, size_t di, uint64_t seed,
+static status_code city_layout_district(city *c, size_t di, uint64_t seed, int dense,
                                         OGRSpatialReferenceH wgs84, geos_ctx *g, status *st)
 {
 	district *d = &c->d[di];
@@ -621,8 +753,8 @@ static status_code city_layout_district(city *c, size_t di, uint64_t seed,
 	mkcity_rng rng;
 	mkcity_rng_init(&rng, seed, d->code);
 	geos_ctx_clear(g);
-	if (layout_district(g->h, poly, &rng, lu, n, nstreets, urban, cells, err, sizeof err) !=
-	    0) {
+	if (layout_district(g->h, poly, &rng, lu, n, nstreets, urban,
+	                    dense ? MKCITY_DENSE_SPACING_M : 0.0, cells, err, sizeof err) != 0) {
 		rc = geos_ctx_fail(g, st, STATUS_INTERNAL, "%s: %s", d->name, err);
 		goto done;
 	}
@@ -782,6 +914,42 @@ static size_t city_print_notes(const city *c, FILE *fp, const char *prefix)
 	return lines;
 }
 
+/* The dense setting, as a README section. */
+static void readme_dense(FILE *fp)
+{
+	fprintf(fp,
+	        "## Density: dense (city centres as they are)\n\n"
+	        "With `--density dense` every community, of urban streets and towns alike,\n"
+	        "is seeded at %.0f m (cells of about 0.31 km²) and capped by a %.0f m disc\n"
+	        "(at most 0.503 km²), and its households are uniform on [%d, %d] (its own\n"
+	        "stream); villages are as above. This overrides the community spacings,\n"
+	        "caps and household draws above.\n\n",
+	        MKCITY_DENSE_SPACING_M, LAYOUT_DENSE_CAP_M, MKCITY_DENSE_HH_MIN,
+	        MKCITY_DENSE_HH_MAX);
+}
+
+/* The head of the README of a synthetic city (command, what it is). */
+static void city_write_readme_synthetic(const city *c, const options *o, FILE *fp)
+{
+	fprintf(fp,
+	        "Written by `mkcity` (tools/mkcity.c) with seed %llu:\n\n```\nmkcity "
+	        "--synthetic %zu --centre %.4f,%.4f --seed %llu -o %s",
+	        (unsigned long long)o->seed, o->synthetic, o->lon, o->lat,
+	        (unsigned long long)o->seed, base_name(o->out));
+	if (o->csv)
+		fprintf(fp, " --csv %s", base_name(o->csv));
+	fprintf(fp, "\n```\n\nSame seed, same bytes.\n\n");
+	fprintf(fp,
+	        "## What it is\n\n"
+	        "Nothing here is real. %zu residents' committees (社区) in streets of %d\n"
+	        "and districts of %d, codes 99DD00SSSCCC (no real province has code 99),\n"
+	        "all laid out in one disc of radius %.0f m around %.4f E %.4f N (area 1.2\n"
+	        "times the cells') by the same street-by-street layout as the real cities.\n\n",
+	        c->nu, MKCITY_SYNTH_STREET, MKCITY_SYNTH_DISTRICT, mkcity_synth_radius(c->nu),
+	        o->lon, o->lat);
+	readme_dense(fp);
+}
+
 /* Write the README of the generated data. */
 static status_code city_write_readme(const city *c, const options *o, status *st)
 {
@@ -789,11 +957,17 @@ static status_code city_write_readme(const city *c, const options *o, status *st
 	if (!fp)
 		return status_fail(st, STATUS_INPUT, "'%s': %s", o->readme, strerror(errno));
 	fprintf(fp, "# Generated stationplan inputs\n\n");
+	if (o->synthetic) {
+		city_write_readme_synthetic(c, o, fp);
+		goto contents;
+	}
 	fprintf(fp,
 	        "Written by `mkcity` (tools/mkcity.c) with seed %llu:\n\n```\nmkcity "
 	        "--districts %s --units %s --seed %llu -o %s",
 	        (unsigned long long)o->seed, base_name(o->districts), base_name(o->units),
 	        (unsigned long long)o->seed, base_name(o->out));
+	if (o->dense)
+		fprintf(fp, " --density dense");
 	if (o->csv)
 		fprintf(fp, " --csv %s", base_name(o->csv));
 	for (int s = 0; s < o->nselect; s++)
@@ -833,6 +1007,9 @@ static status_code city_write_readme(const city *c, const options *o, status *st
 	        MKCITY_COMMUNITY_MEDIAN, MKCITY_COMMUNITY_SIGMA, MKCITY_COMMUNITY_MIN,
 	        MKCITY_COMMUNITY_MAX, MKCITY_VILLAGE_MEDIAN, MKCITY_VILLAGE_SIGMA,
 	        MKCITY_VILLAGE_MIN, MKCITY_VILLAGE_MAX);
+	if (o->dense)
+		readme_dense(fp);
+contents:
 	fprintf(fp, "## Contents\n\n"
 	            "| district | placed in | units | communities | villages | households | "
 	            "mean per community | mean per village | communities > 5,000 |\n"
@@ -994,21 +1171,23 @@ int main(int argc, char **argv)
 	if (rc == STATUS_OK && !(wgs84 = wgs84_new(&st)))
 		rc = st.code;
 	double t0 = now_s();
-	if (rc == STATUS_OK)
+	if (rc == STATUS_OK && o.synthetic)
+		rc = city_synthesize(&c, &o, wgs84, &st);
+	if (rc == STATUS_OK && !o.synthetic)
 		rc = city_read_districts(&c, o.districts, &st);
-	if (rc == STATUS_OK)
+	if (rc == STATUS_OK && !o.synthetic)
 		rc = city_read_units(&c, o.units, &st);
-	if (rc == STATUS_OK)
+	if (rc == STATUS_OK && !o.synthetic)
 		rc = city_match(&c, &o, &st);
 	if (rc == STATUS_OK)
 		rc = city_select(&c, &o, &st);
 	if (rc == STATUS_OK)
-		city_households(&c, o.seed);
+		city_households(&c, o.seed, o.dense);
 	for (size_t di = 0; rc == STATUS_OK && di < c.nd; di++) {
 		if (!c.d[di].selected)
 			continue;
 		double t1 = now_s();
-		rc = city_layout_district(&c, di, o.seed, wgs84, &g, &st);
+		rc = city_layout_district(&c, di, o.seed, o.dense, wgs84, &g, &st);
 		if (rc == STATUS_OK && !o.quiet)
 			fprintf(stderr, "mkcity: laid out %s in %.2f s\n", c.d[di].name,
 			        now_s() - t1);
