@@ -554,8 +554,9 @@ static void test_demo_fixture_current(void)
 	char *err = NULL, cmd[1024];
 	snprintf(cmd, sizeof cmd,
 	         "-q --seed 1 --district 640104 --readme %s/mkcity_demo.md --scenario "
-	         "%s/mkcity_demo.ini --scenario-join %s/mkcity_demo_join.ini",
-	         cu_outdir(), cu_outdir(), cu_outdir());
+	         "%s/mkcity_demo.ini --scenario-join %s/mkcity_demo_join.ini --roads "
+	         "%s/mkcity_demo_roads.gpkg",
+	         cu_outdir(), cu_outdir(), cu_outdir(), cu_outdir());
 	CU_ASSERT_EQUAL_FATAL(run_tool("yinchuan", "mkcity_demo", cmd, &err), 0);
 	free(err);
 	/* Same bytes once the output names are those of the fixture (they
@@ -564,10 +565,12 @@ static void test_demo_fixture_current(void)
 	                                       {"mkcity_demo.csv", "households.csv"},
 	                                       {"mkcity_demo.md", "README.md"},
 	                                       {"mkcity_demo.ini", "scenario.ini"},
-	                                       {"mkcity_demo_join.ini", "scenario_join.ini"}};
+	                                       {"mkcity_demo_join.ini", "scenario_join.ini"},
+	                                       {"mkcity_demo_roads.gpkg", "roads.gpkg"}};
 	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
 		snprintf(cmd, sizeof cmd,
-		         "sed 's/mkcity_demo.gpkg/units.gpkg/; s/mkcity_demo.csv/households.csv/' "
+		         "sed 's/mkcity_demo.gpkg/units.gpkg/; s/mkcity_demo.csv/households.csv/; "
+		         "s/mkcity_demo_roads.gpkg/roads.gpkg/' "
 		         "'%s/%s' | cmp -s - 'fixtures/demo/%s'",
 		         cu_outdir(), pairs[i][0], pairs[i][1]);
 		int rc = cu_run(cmd, NULL, NULL);
@@ -865,6 +868,208 @@ static void test_dense_usage(void)
 	}
 }
 
+/* ---- the street network (mkcity_roads.h) ---- */
+
+/* What the checks of one roads GeoPackage found. */
+typedef struct roads_scan {
+	int lines, cls[6], bridges, oneway, walkable_motorway;
+	int bridge_bad_shape; /* a bridge that is not one straight segment */
+	int bridge_bad_ends;  /* a bridge end not the end of exactly one other line */
+	int bridge_over;      /* bridges passing over a line without a common vertex */
+	int ground_on_river;  /* ground lines touching the river */
+	int ground_on_motor;  /* non-motorway lines touching the motorway, bridges aside */
+	int not_noded;        /* ground lines meeting other than end to end */
+	int river_parts;
+} roads_scan;
+
+static const char *const road_names[6] = {"motorway", "primary",      "secondary",
+                                          "tertiary", "unclassified", "residential"};
+
+static int same_xy(double ax, double ay, double bx, double by)
+{
+	return fabs(ax - bx) < 1e-9 && fabs(ay - by) < 1e-9;
+}
+
+/* True when (x, y) is an end of line g. */
+static int is_end(OGRGeometryH g, double x, double y)
+{
+	int n = OGR_G_GetPointCount(g);
+	return same_xy(OGR_G_GetX(g, 0), OGR_G_GetY(g, 0), x, y) ||
+	       same_xy(OGR_G_GetX(g, n - 1), OGR_G_GetY(g, n - 1), x, y);
+}
+
+/* True when a and b meet only at points that are ends of both. */
+static int meet_at_ends(OGRGeometryH a, OGRGeometryH b)
+{
+	OGRGeometryH x = OGR_G_Intersection(a, b);
+	int ok = x != NULL;
+	OGRwkbGeometryType t = x ? wkbFlatten(OGR_G_GetGeometryType(x)) : wkbUnknown;
+	if (ok && t == wkbPoint)
+		ok = is_end(a, OGR_G_GetX(x, 0), OGR_G_GetY(x, 0)) &&
+		     is_end(b, OGR_G_GetX(x, 0), OGR_G_GetY(x, 0));
+	else if (ok && t == wkbMultiPoint)
+		for (int i = 0; ok && i < OGR_G_GetGeometryCount(x); i++) {
+			OGRGeometryH p = OGR_G_GetGeometryRef(x, i);
+			ok = is_end(a, OGR_G_GetX(p, 0), OGR_G_GetY(p, 0)) &&
+			     is_end(b, OGR_G_GetX(p, 0), OGR_G_GetY(p, 0));
+		}
+	else if (ok)
+		ok = OGR_G_IsEmpty(x);
+	if (x)
+		OGR_G_DestroyGeometry(x);
+	return ok;
+}
+
+static void roads_check(const char *path, roads_scan *s)
+{
+	memset(s, 0, sizeof *s);
+	GDALAllRegister();
+	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+	OGRLayerH lyr = GDALDatasetGetLayerByName(ds, "roads");
+	OGRLayerH riv = GDALDatasetGetLayerByName(ds, "river");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lyr);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(riv);
+	OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
+	int fh = OGR_FD_GetFieldIndex(defn, "highway"), fo = OGR_FD_GetFieldIndex(defn, "oneway");
+	int fb = OGR_FD_GetFieldIndex(defn, "bridge"), fw = OGR_FD_GetFieldIndex(defn, "walkable");
+	CU_ASSERT_FATAL(fh >= 0 && fo >= 0 && fb >= 0 && fw >= 0);
+	OGRFeatureH rf = OGR_L_GetNextFeature(riv);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rf);
+	OGRGeometryH river = OGR_G_Clone(OGR_F_GetGeometryRef(rf));
+	s->river_parts = OGR_G_GetGeometryCount(river);
+	OGR_F_Destroy(rf);
+	/* everything in memory: geometry, class, bridge */
+	GIntBig n = OGR_L_GetFeatureCount(lyr, 1);
+	OGRGeometryH *g = calloc((size_t)n + 1, sizeof *g);
+	int *cls = calloc((size_t)n + 1, sizeof *cls), *br = calloc((size_t)n + 1, sizeof *br);
+	GIntBig *fid = calloc((size_t)n + 1, sizeof *fid);
+	OGRGeometryH motor = OGR_G_CreateGeometry(wkbMultiLineString);
+	OGRFeatureH f;
+	OGR_L_ResetReading(lyr);
+	while (s->lines < n && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		int i = s->lines++;
+		const char *h = OGR_F_GetFieldAsString(f, fh);
+		cls[i] = -1;
+		for (int c = 0; c < 6; c++)
+			if (!strcmp(h, road_names[c]))
+				cls[i] = c;
+		if (cls[i] >= 0)
+			s->cls[cls[i]]++;
+		br[i] = OGR_F_GetFieldAsInteger(f, fb);
+		s->bridges += br[i];
+		s->oneway += OGR_F_GetFieldAsInteger(f, fo);
+		s->walkable_motorway += cls[i] == 0 && OGR_F_GetFieldAsInteger(f, fw);
+		fid[i] = OGR_F_GetFID(f);
+		g[i] = OGR_G_Clone(OGR_F_GetGeometryRef(f));
+		if (cls[i] == 0)
+			OGR_G_AddGeometry(motor, g[i]);
+		OGR_F_Destroy(f);
+	}
+	for (int i = 0; i < s->lines; i++) {
+		int ground = !br[i] && cls[i] != 0;
+		if (ground && OGR_G_Intersects(g[i], river))
+			s->ground_on_river++;
+		if (ground && OGR_G_Intersects(g[i], motor))
+			s->ground_on_motor++;
+		if (br[i] && cls[i] != 0) {
+			int np = OGR_G_GetPointCount(g[i]);
+			s->bridge_bad_shape += np != 2;
+			s->ground_on_motor += OGR_G_Intersects(g[i], motor);
+		}
+		/* the lines near this one, by the layer's spatial index */
+		OGR_L_SetSpatialFilter(lyr, g[i]);
+		int ends[2] = {0, 0}, over = 0;
+		while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+			GIntBig other = OGR_F_GetFID(f);
+			OGR_F_Destroy(f);
+			int k = (int)other - 1; /* fids are 1..n in write order */
+			if (k < 0 || k >= s->lines || fid[k] != other || k == i ||
+			    !OGR_G_Intersects(g[i], g[k]))
+				continue;
+			if (br[i]) {
+				int np = OGR_G_GetPointCount(g[i]);
+				for (int e = 0; e < 2; e++) {
+					double x = OGR_G_GetX(g[i], e ? np - 1 : 0);
+					double y = OGR_G_GetY(g[i], e ? np - 1 : 0);
+					ends[e] += is_end(g[k], x, y);
+				}
+				over += !meet_at_ends(g[i], g[k]);
+			} else if (ground && k > i && !br[k] && cls[k] != 0 &&
+			           !meet_at_ends(g[i], g[k]))
+				s->not_noded++;
+		}
+		if (br[i] && cls[i] != 0) {
+			s->bridge_bad_ends += ends[0] != 1 || ends[1] != 1;
+			s->bridge_over += over > 0;
+		}
+	}
+	OGR_L_SetSpatialFilter(lyr, NULL);
+	for (int i = 0; i < s->lines; i++)
+		OGR_G_DestroyGeometry(g[i]);
+	OGR_G_DestroyGeometry(motor);
+	OGR_G_DestroyGeometry(river);
+	free(g);
+	free(cls);
+	free(br);
+	free(fid);
+	GDALClose(ds);
+}
+
+/* The demo district's streets: every class, bridges that are single
+ * segments joined to the network at their two ends only and passing over
+ * the riverside roads without a vertex, nothing on the river or across the
+ * expressway, ground lines meeting end to end only; the units file is the
+ * same bytes with or without --roads, and so is the network for one seed. */
+static void test_roads_demo(void)
+{
+	if (!have_cities())
+		return;
+	char *err = NULL, a[512], b[512], opt[600];
+	snprintf(opt, sizeof opt, "--district 640104 --roads %s/mkcity_roads1r.gpkg", cu_outdir());
+	CU_ASSERT_EQUAL_FATAL(run_tool("yinchuan", "mkcity_roads1", opt, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "mkcity: streets: "));
+	free(err);
+	snprintf(opt, sizeof opt, "-q --district 640104 --roads %s/mkcity_roads2r.gpkg",
+	         cu_outdir());
+	CU_ASSERT_EQUAL_FATAL(run_tool("yinchuan", "mkcity_roads2", opt, &err), 0);
+	free(err);
+	CU_ASSERT_EQUAL_FATAL(run_tool("yinchuan", "mkcity_roads3", "-q --district 640104", &err),
+	                      0);
+	free(err);
+	snprintf(a, sizeof a, "%s/mkcity_roads1.gpkg", cu_outdir());
+	snprintf(b, sizeof b, "%s/mkcity_roads3.gpkg", cu_outdir());
+	CU_ASSERT_TRUE(files_equal(a, b));
+	snprintf(a, sizeof a, "%s/mkcity_roads1r.gpkg", cu_outdir());
+	snprintf(b, sizeof b, "%s/mkcity_roads2r.gpkg", cu_outdir());
+	CU_ASSERT_TRUE(files_equal(a, b));
+	roads_scan s;
+	roads_check(a, &s);
+	for (int c = 0; c < 6; c++)
+		CU_ASSERT(s.cls[c] > 0);
+	CU_ASSERT(s.lines > 5000);
+	CU_ASSERT(s.bridges >= 4);
+	CU_ASSERT(s.oneway > 0);
+	CU_ASSERT_EQUAL(s.walkable_motorway, 0);
+	CU_ASSERT_EQUAL(s.river_parts, 1);
+	CU_ASSERT_EQUAL(s.bridge_bad_shape, 0);
+	CU_ASSERT_EQUAL(s.bridge_bad_ends, 0);
+	CU_ASSERT(s.bridge_over >= 3); /* over the riverside roads, no vertex shared */
+	CU_ASSERT_EQUAL(s.ground_on_river, 0);
+	CU_ASSERT_EQUAL(s.ground_on_motor, 0);
+	CU_ASSERT_EQUAL(s.not_noded, 0);
+}
+
+static void test_roads_usage(void)
+{
+	char cmd[1024], *err = NULL;
+	snprintf(cmd, sizeof cmd, "%s --synthetic 10 --roads-block 7 -o x.gpkg", tool_path());
+	CU_ASSERT_EQUAL(cu_run(cmd, NULL, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(err, "mkcity: error: --roads-block '7': expected 0 or 20 to 5000 (metres)\n"));
+	free(err);
+}
+
 void mkcity_suite_setup(void)
 {
 	CU_SUITE_ADD("mkcity", NULL, NULL, CU_TEST_ENTRY(test_name_stem),
@@ -876,5 +1081,6 @@ void mkcity_suite_setup(void)
 	             CU_TEST_ENTRY(test_walking_structure),
 	             CU_TEST_ENTRY(test_demo_fixture_current), CU_TEST_ENTRY(test_dense_draws),
 	             CU_TEST_ENTRY(test_dense_city), CU_TEST_ENTRY(test_synthetic_core),
-	             CU_TEST_ENTRY(test_dense_usage));
+	             CU_TEST_ENTRY(test_dense_usage), CU_TEST_ENTRY(test_roads_demo),
+	             CU_TEST_ENTRY(test_roads_usage));
 }
