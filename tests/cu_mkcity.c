@@ -1070,6 +1070,30 @@ static void test_roads_usage(void)
 	free(err);
 }
 
+/* Without the real city data (a checkout without ../shared beside it) the
+ * suite still passes: the tests that need the data say they are skipped,
+ * the others run. Runs the suite again with SP_CITIES naming a missing
+ * folder (SP_MKCITY_INNER stops the recursion). */
+static void test_skips_without_data(void)
+{
+	if (getenv("SP_MKCITY_INNER"))
+		return;
+	const char *b = getenv("SP_BUILD");
+	char cmd[1024], want[600], *out = NULL;
+	snprintf(cmd, sizeof cmd, "SP_MKCITY_INNER=1 SP_CITIES=%s/no_cities %s/cu_tester mkcity",
+	         cu_outdir(), b && *b ? b : "build");
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, NULL), 0);
+	snprintf(want, sizeof want,
+	         "skipped: %s/no_cities not found (SP_CITIES names another folder)", cu_outdir());
+	int skipped = 0;
+	for (const char *p = out; (p = strstr(p, want)) != NULL; p += strlen(want))
+		skipped++;
+	CU_ASSERT_EQUAL(skipped, 9);
+	CU_ASSERT_PTR_NULL(strstr(out, "FAILED"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Test: test_synthetic_core ...passed"));
+	free(out);
+}
+
 void mkcity_suite_setup(void)
 {
 	CU_SUITE_ADD("mkcity", NULL, NULL, CU_TEST_ENTRY(test_name_stem),
@@ -1082,5 +1106,5 @@ void mkcity_suite_setup(void)
 	             CU_TEST_ENTRY(test_demo_fixture_current), CU_TEST_ENTRY(test_dense_draws),
 	             CU_TEST_ENTRY(test_dense_city), CU_TEST_ENTRY(test_synthetic_core),
 	             CU_TEST_ENTRY(test_dense_usage), CU_TEST_ENTRY(test_roads_demo),
-	             CU_TEST_ENTRY(test_roads_usage));
+	             CU_TEST_ENTRY(test_roads_usage), CU_TEST_ENTRY(test_skips_without_data));
 }
