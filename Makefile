@@ -80,7 +80,11 @@ $(BUILD)/cu_tester: $(TEST_OBJ) $(BUILD)/libstationplan.a
 $(BUILD)/tools/%: tools/%.c $(BUILD)/libstationplan.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)
+
+# The tools' own headers (gcc -MMD in one compile-and-link step records
+# only some of them).
+$(TOOLS): $(wildcard tools/*.h)
 
 tools: $(TOOLS)
 

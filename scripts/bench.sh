@@ -1,113 +1,188 @@
 #!/bin/sh
-# bench.sh BIN BUILD: time stationplan on the three generated cities against
-# the textbook baseline (`make bench`).
+# bench.sh BIN BUILD: time stationplan on the benchmark cities against the
+# textbook baseline, and check its bounds (`make bench`).
 #
-# For each city of BUILD/cities (made by scripts/mkcities.sh when missing):
-#   1. `BIN run` under /usr/bin/time -v: units, stations, bound, gap, the
-#      seconds of every stage and the peak resident memory;
-#   2. BUILD/tools/reachstat, when built: sites, pairs, seconds, peak memory;
-#   3. the baseline: BUILD/tools/baseline writes the compact textbook model of
-#      the same instance as MPS and glpsol solves it with the scenario's own
-#      time limit (SP_BENCH_TMLIM overrides it); its stations are the integer
-#      part of its objective plus the villages, which it leaves out.
-# Prints one aligned table, then the machine. "speed-up" is the baseline's
-# seconds over ours when it reached our station count, else ">" the ratio
-# at its time limit.
+# Cities (scripts/mkcities.sh makes them in BUILD/cities when missing or
+# stale): the three real cities (default layout), the same at city-centre
+# density (<city>-dense), a synthetic 2,000-community dense core (core2000)
+# and, with SP_BENCH_SET=full, a 20,000-community metropolis (metro20000).
+# SP_BENCH_ONLY=REGEX keeps the cities whose name matches (grep -E).
+#
+# For each city and each objective (min_stations, min_distance):
+#   1. `BIN run` under /usr/bin/time -v: stations, status, seconds, peak
+#      memory; from the plan's `run` layer urban_stations, urban_bound,
+#      urban_gap and, for min_distance, urban_walk_gap (`n/a` when the
+#      solver does not write the field);
+#   2. with SP_BENCH_LONG=SECONDS, the same run with that time limit: its
+#      plan is another plan the bound must not beat.
+# For each city once:
+#   3. the baseline: BUILD/tools/baseline writes the compact textbook model
+#      (stations, then walking as a tie-break) as MPS, and glpsol solves it
+#      with the scenario's time limit (SP_BENCH_TMLIM overrides); its urban
+#      stations are the integer part of its objective;
+#   4. the compact model's LP bound: the same MPS with the walking terms
+#      removed (stations alone), solved by glpsol --nomip.
+# Then per row: `valid` says no plan of any method has fewer urban stations
+# than urban_bound (the baseline's, the long run's: min_stations rows), or
+# less walking than urban_walk_bound (the long run's: min_distance rows);
+# `strong` says urban_bound >= ceil(LP bound of the compact model).
+# BUILD/tools/reachstat, when built, adds the sites and reach stages alone.
+# Prints one aligned table, then the machine.
 set -eu
 bin=${1:-./stationplan}
 build=${2:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
+timer=${SP_TIME:-/usr/bin/time}
+set_=${SP_BENCH_SET:-quick}
 work=$build/bench
-mkdir -p "$work"
 
+# What a fresh machine may lack, said before any work.
+[ -x "$timer" ] || {
+	echo "bench: '$timer' not found: make bench needs GNU time (Debian package 'time'; make deps installs it)" >&2
+	exit 1
+}
+case $set_ in quick|full) ;; *) echo "bench: SP_BENCH_SET='$set_': expected quick or full" >&2; exit 1 ;; esac
 [ -x "$bin" ] || { echo "bench: '$bin' not built" >&2; exit 1; }
 [ -x "$build/tools/baseline" ] || { echo "bench: '$build/tools/baseline' not built (make tools)" >&2; exit 1; }
 command -v glpsol >/dev/null || { echo "bench: glpsol not found (apt-get install glpk-utils)" >&2; exit 1; }
-# (re)generate the cities: mkcities.sh skips a city whose files are newer
-# than the generator and the source data
-"$root/scripts/mkcities.sh" "$build" >&2
+command -v sqlite3 >/dev/null || { echo "bench: sqlite3 not found (apt-get install sqlite3)" >&2; exit 1; }
+mkdir -p "$work"
+"$root/scripts/mkcities.sh" "$build" "$set_" >&2
 
 # field after a label on the line that contains it: val FILE PATTERN FIELD#
 val() { grep -m1 -- "$2" "$1" | awk -v f="$3" '{ print $f }'; }
+# runfield PLAN FIELD: the field of the plan's run row, or n/a
+runfield() {
+	if sqlite3 "$1" "SELECT name FROM pragma_table_info('run')" 2>/dev/null | grep -qx "$2"; then
+		v=$(sqlite3 "$1" "SELECT $2 FROM run LIMIT 1" 2>/dev/null)
+		echo "${v:-n/a}"
+	else
+		echo n/a
+	fi
+}
+# num X: X when it is a number, else empty
+num() { case $1 in *[0-9]*) echo "$1" ;; *) echo "" ;; esac }
 
 rows=$work/rows.txt
 : > "$rows"
+: > "$work/reach.txt"
 for scen in "$build"/cities/*/scenario.ini; do
 	city=$(basename "$(dirname "$scen")")
-	out=$work/$city.gpkg
-	log=$work/$city.run.txt
-	tm=$work/$city.time.txt
-	rc=0
-	/usr/bin/time -v -o "$tm" "$bin" run "$scen" -o "$out" --overwrite > "$log" 2>&1 || rc=$?
-	units=$(val "$log" "  units " 2)
-	stations=$(val "$log" "  stations " 2)
-	urban=$(grep -m1 "  stations " "$log" | sed 's/.*(\([0-9]*\) urban.*/\1/')
-	under=$(grep -m1 "  stations " "$log" | sed 's/.*, \([0-9]*\) underfilled.*/\1/')
-	bound=$(grep -m1 "  solver " "$log" | sed 's/.*bound \([^,]*\),.*/\1/')
-	objective=$(grep -m1 "  solver " "$log" | sed 's/.*objective \([^,]*\),.*/\1/')
-	gap=$(grep -m1 "  solver " "$log" | sed 's/.*gap \([^%]*\)%.*/\1/')
-	status=$(grep -m1 "  solver " "$log" | awk '{ print $2 }' | tr -d ,)
-	stages=$(grep -m1 "  seconds " "$log" | sed 's/^ *seconds *//; s/, total.*//; s/ \([0-9][0-9.]*\)/=\1/g; s/ /,/g')
-	total=$(grep -m1 "  seconds " "$log" | sed 's/.*total //')
-	rss=$(awk -F: '/Maximum resident/ { printf "%.0f", $2 / 1024 }' "$tm")
-	[ -n "$units" ] || { echo "bench: $city: run failed (exit $rc):" >&2; cat "$log" >&2; exit 1; }
-
-	reachline=-
-	if [ -x "$build/tools/reachstat" ]; then
-		reachline=$("$build/tools/reachstat" "$scen" 2>/dev/null || echo -)
+	case $city in metro*) [ "$set_" = full ] || continue ;; esac
+	if [ -n "${SP_BENCH_ONLY:-}" ] && ! echo "$city" | grep -Eq -- "$SP_BENCH_ONLY"; then
+		continue
 	fi
-
 	tlim=${SP_BENCH_TMLIM:-$(sed -n 's/^ *time_limit_s *= *\([0-9.]*\).*/\1/p' "$scen" | head -1)}
 	tlim=${tlim:-60}
+
+	# the baseline and the LP bound of the compact model, once per city
 	mps=$work/$city.mps
 	bl=$("$build/tools/baseline" "$scen" -o "$mps")
-	villages=$(echo "$bl" | awk '{ for (i = 1; i < NF; i++) if ($i == "villages") print $(i + 1) }')
-	bsec=$(echo "$bl" | awk '{ for (i = 1; i < NF; i++) if ($i == "seconds") print $(i + 1) }')
 	glog=$work/$city.glpsol.txt
 	gsol=$work/$city.glpsol.sol
 	gtm=$work/$city.glpsol.time.txt
-	/usr/bin/time -v -o "$gtm" glpsol --freemps "$mps" --tmlim "${tlim%.*}" -o "$gsol" > "$glog" 2>&1 || true
+	"$timer" -v -o "$gtm" glpsol --freemps "$mps" --tmlim "${tlim%.*}" -o "$gsol" > "$glog" 2>&1 || true
 	gsec=$(awk '/Time used:/ { print $3 }' "$glog" | tail -1)
 	grss=$(awk -F: '/Maximum resident/ { printf "%.0f", $2 / 1024 }' "$gtm")
-	gstat=$(awk '/^Status:/ { print $2 "_" $3; exit }' "$gsol" 2>/dev/null || echo -)
-	gobj=$(grep '^+' "$glog" | tail -1 | sed 's/.*mip = *\([^ ]*\) .*/\1/' )
-	gbnd=$(grep '^+' "$glog" | tail -1 | sed 's/.*>= *\([^ ]*\) .*/\1/')
-	case $gbnd in
-	*[0-9]*) gbnd=$(awk -v b="$gbnd" -v v="$villages" 'BEGIN { printf "%.2f", b + v }') ;;
-	*) gbnd=- ;;
-	esac
+	gobj=$(grep '^+' "$glog" | tail -1 | sed 's/.*mip = *\([^ ]*\) .*/\1/')
 	case $gobj in
-	not*|"") bst=-; gobj=- ;;
-	*) bst=$(awk -v o="$gobj" -v v="$villages" 'BEGIN { printf "%d", int(o + 1e-6) + v }') ;;
+	not*|"") bst=- ;;
+	*) bst=$(awk -v o="$gobj" 'BEGIN { printf "%d", int(o + 1e-6) }') ;;
 	esac
-	ours_urban_total=$stations
-	if [ "$bst" != - ] && [ "$bst" -le "$ours_urban_total" ]; then
-		speed=$(awk -v a="$gsec" -v b="$total" 'BEGIN { printf "<=%.0fx", a / b }')
-	else
-		speed=$(awk -v a="$gsec" -v b="$total" 'BEGIN { printf ">%.0fx", a / b }')
+	# stations alone: drop the objective entries of the binary (pair) columns
+	lpmps=$work/$city.lp.mps
+	awk 'NR == FNR { if ($1 == "UP" && $4 == 1) pair[$3] = 1; next }
+	     /^ROWS/ { rows = 1 } rows && $1 == "N" && !obj { obj = $2 }
+	     /^COLUMNS/ { cols = 1 } /^RHS/ { cols = 0 }
+	     cols && ($1 in pair) && $2 == obj { if (NF > 3) print " " $1, $4, $5; next }
+	     { print }' "$mps" "$mps" > "$lpmps"
+	llog=$work/$city.lp.txt
+	glpsol --freemps "$lpmps" --nomip --tmlim "${tlim%.*}" > "$llog" 2>&1 || true
+	lp=$(awk '/^\*? *[0-9]+: obj =/ { v = $0 } END { print v }' "$llog" | sed 's/.*obj = *\([^ ]*\).*/\1/')
+	grep -q "OPTIMAL LP SOLUTION FOUND" "$llog" || lp=-
+	lpb=-
+	[ "$lp" = - ] || lpb=$(awk -v l="$lp" 'BEGIN { c = int(l - 1e-6); if (c < l - 1e-6) c++; print c }')
+
+	if [ -x "$build/tools/reachstat" ]; then
+		echo "$city $("$build/tools/reachstat" "$scen" 2>/dev/null || echo -)" >> "$work/reach.txt"
 	fi
-	printf '%s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s\n' "$city" "$units" "$stations" \
-		"$urban" "$under" "$objective/$bound" "$gap" "$status" "$total" "$rss" "$stages" "$bst" "$gbnd" \
-		"$gsec" "$grss" "$gstat" "$speed" >> "$rows"
-	[ "$reachline" = - ] || echo "$city $reachline" >> "$work/reach.txt"
+
+	for obj in min_stations min_distance; do
+		tag=$city.$obj
+		out=$work/$tag.gpkg
+		log=$work/$tag.run.txt
+		tm=$work/$tag.time.txt
+		rc=0
+		"$timer" -v -o "$tm" "$bin" run "$scen" -o "$out" --overwrite \
+			--set rules.objective=$obj > "$log" 2>&1 || rc=$?
+		stations=$(val "$log" "  stations " 2)
+		[ -n "$stations" ] || { echo "bench: $tag: run failed (exit $rc):" >&2; cat "$log" >&2; exit 1; }
+		status=$(grep -m1 "  solver " "$log" | awk '{ print $2 }' | tr -d ,)
+		total=$(grep -m1 "  seconds " "$log" | sed 's/.*total //')
+		stages=$(grep -m1 "  seconds " "$log" | sed 's/^ *seconds *//; s/, total.*//; s/ \([0-9][0-9.]*\)/=\1/g; s/ /,/g')
+		rss=$(awk -F: '/Maximum resident/ { printf "%.0f", $2 / 1024 }' "$tm")
+		ust=$(runfield "$out" urban_stations)
+		ubd=$(runfield "$out" urban_bound)
+		ugap=$(runfield "$out" urban_gap)
+		wgap=n/a
+		wbd=n/a
+		if [ $obj = min_distance ]; then
+			wgap=$(runfield "$out" urban_walk_gap)
+			wbd=$(runfield "$out" urban_walk_bound)
+		fi
+
+		# valid: no plan of any method beats the bound
+		valid=-
+		longst=n/a
+		longwalk=n/a
+		if [ -n "${SP_BENCH_LONG:-}" ]; then
+			lout=$work/$tag.long.gpkg
+			"$bin" run "$scen" -o "$lout" --overwrite --set rules.objective=$obj \
+				--set solver.time_limit_s="$SP_BENCH_LONG" > "$work/$tag.long.txt" 2>&1 || true
+			longst=$(runfield "$lout" urban_stations)
+			longwalk=$(runfield "$lout" urban_walk)
+		fi
+		valid=$(awk -v obj=$obj -v b="$(num "$ubd")" -v bl="$(num "$bst")" -v ls="$(num "$longst")" \
+			-v wb="$(num "$wbd")" -v lw="$(num "$longwalk")" 'BEGIN {
+			n = 0; bad = ""
+			if (obj == "min_stations" && b != "") {
+				if (bl != "") { n++; if (bl + 0 < b - 1e-6) bad = bad "baseline=" bl " " }
+				if (ls != "") { n++; if (ls + 0 < b - 1e-6) bad = bad "long=" ls " " }
+			}
+			if (obj == "min_distance" && wb != "" && lw != "") {
+				n++; if (lw + 0 < wb - 1e-6 * (1 + wb)) bad = bad "long_walk=" lw " "
+			}
+			if (bad != "") { sub(/ $/, "", bad); print "NO(" bad ")" }
+			else if (n > 0) print "ok(" n ")"
+			else print "-" }')
+		# strong: at least the compact model's LP bound (stations)
+		strong=$(awk -v b="$(num "$ubd")" -v l="$lpb" 'BEGIN {
+			if (b == "" || l == "-") print "-"
+			else if (b + 1e-6 >= l) print "ok"
+			else print "NO(lp=" l ")" }')
+		printf '%s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s\n' "$city" "$obj" \
+			"$stations" "$ust" "$ubd" "$ugap" "$wgap" "$status" "$total" "$rss" "$bst" \
+			"${gsec:--}" "${grss:--}" "$lpb" "$valid" "$strong" "$stages" "$longst" >> "$rows"
+	done
 done
 
-printf '%-12s %6s %8s %6s %6s %18s %7s %-9s %7s %7s  %-9s %10s %7s %7s %-18s %8s\n' \
-	city units stations urban under objective/bound gap% status seconds peakMB \
-	baseline bl_bound bl_sec bl_MB bl_status speed-up
-awk '{ printf "%-12s %6s %8s %6s %6s %18s %7s %-9s %7s %7s  %-9s %10s %7s %7s %-18s %8s\n",
-	$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $13, $14, $15, $16, $17 }' "$rows"
+fmt='%-17s %-12s %8s %6s %8s %8s %8s %-11s %7s %7s  %7s %7s %6s %6s %-10s %-8s\n'
+printf "$fmt" city objective stations urban u_bound u_gap% walkgap% status seconds peakMB \
+	bl_urb bl_sec bl_MB lp_bnd valid strong
+awk -v f="$fmt" '{ printf f, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 }' "$rows"
 echo
 echo "stage seconds (ours):"
-awk '{ printf "  %-12s %s\n", $1, $11 }' "$rows"
-if [ -f "$work/reach.txt" ]; then
+awk '{ printf "  %-17s %-12s %s\n", $1, $2, $17 }' "$rows"
+if [ -s "$work/reach.txt" ]; then
 	echo "reachstat (sites + reach stages alone):"
 	sed 's/^/  /' "$work/reach.txt"
-	rm -f "$work/reach.txt"
 fi
+rm -f "$work/reach.txt"
 echo
-echo "baseline = compact textbook model (tools/baseline) solved by glpsol with the same time limit;"
-echo "its stations = integer part of its objective + villages (one each, not in the model), bl_bound likewise;"
-echo "our objective = stations + walking term (< 1) + a penalty of (parts + existing + 1) per avoidably"
-echo "underfilled station (minimised first); bound = proven lower bound on it"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
+echo "urban = run.urban_stations, u_bound = run.urban_bound, u_gap% = run.urban_gap (n/a: not written"
+echo "by this solver); walkgap% = run.urban_walk_gap (min_distance). bl_urb = urban stations of the"
+echo "compact textbook model (tools/baseline) solved by glpsol with the same time limit (- when it"
+echo "found no integer plan); lp_bnd = ceil(its LP bound on stations alone, glpsol --nomip)."
+echo "valid = no plan beats the bound (baseline's and, with SP_BENCH_LONG, a longer run's; count"
+echo "checked); strong = u_bound >= lp_bnd. SP_BENCH_SET=$set_ (full adds metro20000)."
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -8,6 +8,14 @@
  *
  * The exit status is the number of failed assertions (capped at 255), and
  * the run ends with CUnit's summary.
+ *
+ * The strings cu_run hands out are the caller's to free; a fatal assertion
+ * jumps out of the test before that free. So the harness notes every string
+ * it hands out during a test (cu_test_setup empties the list) and, when the
+ * test has failed, moves the list to a graveyard that stays reachable until
+ * exit (cu_test_teardown): LeakSanitizer then reports nothing for a failed
+ * test's captured output, and still reports a passing test that leaks it.
+ * (The graveyard's pointers may already be freed; it is never read.)
  */
 #include <CUnit/Basic.h>
 #include <stdio.h>
@@ -19,6 +27,55 @@
 
 #include "cu_suites.h"
 #include "cu_tester.h"
+
+/* Strings handed out during the current test, and the graveyard of those of
+ * failed tests (reachable until exit, never dereferenced). */
+static void **handed;
+static size_t nhanded, handed_cap;
+static void **graveyard;
+static size_t ngraveyard, graveyard_cap;
+static unsigned failures_at_start;
+
+static void note_ptr(void ***list, size_t *n, size_t *cap, void *p)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? 2 * *cap : 16;
+		void **grown = realloc(*list, ncap * sizeof *grown);
+		if (!grown)
+			return; /* a report of a leak at worst */
+		*list = grown;
+		*cap = ncap;
+	}
+	(*list)[(*n)++] = p;
+}
+
+static unsigned failures_now(void)
+{
+	return CU_get_number_of_failures();
+}
+
+/* Forget the strings of the test before (cleared, so that a leak of a
+ * passing test stays unreachable and reported). */
+static void handed_clear(void)
+{
+	for (size_t i = 0; i < nhanded; i++)
+		handed[i] = NULL;
+	nhanded = 0;
+}
+
+void cu_test_setup(void)
+{
+	handed_clear();
+	failures_at_start = failures_now();
+}
+
+void cu_test_teardown(void)
+{
+	if (failures_now() != failures_at_start)
+		for (size_t i = 0; i < nhanded; i++)
+			note_ptr(&graveyard, &ngraveyard, &graveyard_cap, handed[i]);
+	handed_clear();
+}
 
 static char *slurp(const char *path)
 {
@@ -45,10 +102,14 @@ int cu_run(const char *cmdline, char **out, char **err)
 	snprintf(full, len, "%s >'%s' 2>'%s'", cmdline, o, e);
 	int rc = system(full);
 	free(full);
-	if (out)
+	if (out) {
 		*out = slurp(o);
-	if (err)
+		note_ptr(&handed, &nhanded, &handed_cap, *out);
+	}
+	if (err) {
 		*err = slurp(e);
+		note_ptr(&handed, &nhanded, &handed_cap, *err);
+	}
 	unlink(o);
 	unlink(e);
 	if (rc == -1 || !WIFEXITED(rc))

@@ -6,10 +6,12 @@
 
 #include <CUnit/CUnit.h>
 
-/* Register a suite with its tests: PG_ADD_SUITE-like convenience. */
+/* Register a suite with its tests: PG_ADD_SUITE-like convenience. Every
+ * test runs between cu_test_setup and cu_test_teardown (see cu_run). */
 #define CU_SUITE_ADD(name, init, clean, ...)                                                       \
 	do {                                                                                       \
-		CU_pSuite suite_ = CU_add_suite(name, init, clean);                                \
+		CU_pSuite suite_ = CU_add_suite_with_setup_and_teardown(                           \
+		    name, init, clean, cu_test_setup, cu_test_teardown);                           \
 		struct {                                                                           \
 			const char *n;                                                             \
 			CU_TestFunc f;                                                             \
@@ -24,8 +26,15 @@
 // clang-format on
 
 /* Run a command line (via /bin/sh) with stdout and stderr captured into
- * malloc'd strings (caller frees). Returns the exit status, or -1. */
+ * malloc'd strings (caller frees). Returns the exit status, or -1. When a
+ * test ends with a failed assertion (a fatal one jumps past the caller's
+ * free), the harness keeps the strings it handed out during that test
+ * reachable until exit, so LeakSanitizer reports the failure, not them. */
 int cu_run(const char *cmdline, char **out, char **err);
+
+/* Called by CUnit around every test registered with CU_SUITE_ADD. */
+void cu_test_setup(void);
+void cu_test_teardown(void);
 
 /* The stationplan binary under test ($SP_BIN, default ./stationplan) and a
  * scratch folder for outputs ($SP_BUILD/test-out, created). */

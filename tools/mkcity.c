@@ -31,8 +31,10 @@
 #include "geos_ctx.h"
 #include "status.h"
 
+#include "mkcity_dense.h"
 #include "mkcity_layout.h"
 #include "mkcity_rng.h"
+#include "mkcity_roads.h"
 #include "mkcity_rules.h"
 
 #define MKCITY_MAX_SELECT  64
@@ -70,7 +72,20 @@ typedef struct options {
 	const char *host_from[MKCITY_MAX_HOST], *host_to[MKCITY_MAX_HOST];
 	int nhost;
 	int quiet;
+	int dense;         /* --density dense (or --synthetic) */
+	size_t synthetic;  /* --synthetic N: N communities, no real data */
+	double lon, lat;   /* --centre of a synthetic city */
+	const char *roads; /* --roads FILE */
+	double block_m;    /* --roads-block M */
 } options;
+
+/* What the street network holds, for the README and the report. */
+typedef struct roads_tally {
+	size_t lines[ROAD_NCLASS];
+	double km[ROAD_NCLASS];
+	size_t bridges, oneway, total;
+	double seconds;
+} roads_tally;
 
 typedef struct city {
 	district *d;
@@ -81,6 +96,7 @@ typedef struct city {
 
 static const char usage_text[] =
     "usage: mkcity --districts FILE --units FILE -o OUT.gpkg [options]\n"
+    "       mkcity --synthetic N -o OUT.gpkg [options]\n"
     "\n"
     "Build realistic stationplan inputs from real district boundaries and the\n"
     "real list of communities and villages: one synthetic polygon per unit\n"
@@ -103,6 +119,18 @@ static const char usage_text[] =
     "  --host FROM=TO     place units of district FROM (code or name, no polygon of\n"
     "                     its own) in polygon TO (code or name); default: the\n"
     "                     polygon with the most communities\n"
+    "  --density MODE     city (default: the layout above) or dense: city centres\n"
+    "                     as they are, every community seeded at 560 m and capped\n"
+    "                     by a 400 m disc (0.2-0.5 km²), 2,000-4,000 households\n"
+    "  --synthetic N      no real data: N dense communities (streets of 20,\n"
+    "                     districts of 1,000, codes 99...) in one disc around\n"
+    "                     --centre; implies --density dense\n"
+    "  --centre LON,LAT   centre of a synthetic city (default 121.60,38.91)\n"
+    "  --roads FILE       also write a street network (GeoPackage): layer 'roads'\n"
+    "                     (LineString, EPSG:4326; fields highway, oneway, bridge,\n"
+    "                     walkable) and layer 'river'; see tools/mkcity_roads.h\n"
+    "  --roads-block M    lanes inside community cells every M metres (default\n"
+    "                     200; 0: none)\n"
     "  -q, --quiet        no progress and report on stderr\n"
     "  -h, --help         this text\n"
     "\n"
@@ -120,6 +148,9 @@ static int options_parse(options *o, int argc, char **argv, status *st)
 {
 	memset(o, 0, sizeof *o);
 	o->seed = 1;
+	o->block_m = ROADS_BLOCK_M;
+	o->lon = MKCITY_SYNTH_LON;
+	o->lat = MKCITY_SYNTH_LAT;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -155,6 +186,42 @@ static int options_parse(options *o, int argc, char **argv, status *st)
 				return status_fail(st, STATUS_USAGE,
 				                   "--seed '%s': not a non-negative integer", v);
 			o->seed = s;
+		} else if (!strcmp(a, "--density")) {
+			if (strcmp(v, "city") && strcmp(v, "dense"))
+				return status_fail(st, STATUS_USAGE,
+				                   "--density '%s': expected city or dense", v);
+			o->dense = !strcmp(v, "dense");
+		} else if (!strcmp(a, "--synthetic")) {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(v, &end, 10);
+			if (errno || *end || !*v || *v == '-' || n == 0 || n > MKCITY_SYNTH_MAX)
+				return status_fail(st, STATUS_USAGE,
+				                   "--synthetic '%s': not a count from 1 to %d", v,
+				                   MKCITY_SYNTH_MAX);
+			o->synthetic = (size_t)n;
+			o->dense = 1;
+		} else if (!strcmp(a, "--centre")) {
+			char *end;
+			o->lon = strtod(v, &end);
+			if (*end != ',' || end == v)
+				return status_fail(st, STATUS_USAGE,
+				                   "--centre '%s': expected LON,LAT", v);
+			const char *lat = end + 1;
+			o->lat = strtod(lat, &end);
+			if (*end || end == lat || fabs(o->lon) > 180 || fabs(o->lat) > 85)
+				return status_fail(st, STATUS_USAGE,
+				                   "--centre '%s': expected LON,LAT", v);
+		} else if (!strcmp(a, "--roads")) {
+			o->roads = v;
+		} else if (!strcmp(a, "--roads-block")) {
+			char *end;
+			o->block_m = strtod(v, &end);
+			if (*end || end == v ||
+			    !(o->block_m == 0 || (o->block_m >= 20 && o->block_m <= 5000)))
+				return status_fail(
+				    st, STATUS_USAGE,
+				    "--roads-block '%s': expected 0 or 20 to 5000 (metres)", v);
 		} else if (!strcmp(a, "--district")) {
 			if (o->nselect == MKCITY_MAX_SELECT)
 				return status_fail(st, STATUS_USAGE,
@@ -175,7 +242,13 @@ static int options_parse(options *o, int argc, char **argv, status *st)
 		} else
 			return status_fail(st, STATUS_USAGE, "'%s': unknown option", a);
 	}
-	if (!o->districts || !o->units || !o->out)
+	if (o->synthetic && (o->districts || o->units || o->nselect || o->nhost))
+		return status_fail(
+		    st, STATUS_USAGE,
+		    "--synthetic takes no --districts, --units, --district or --host");
+	if (o->synthetic && !o->out)
+		return status_fail(st, STATUS_USAGE, "-o is required (see --help)");
+	if (!o->synthetic && (!o->districts || !o->units || !o->out))
 		return status_fail(st, STATUS_USAGE,
 		                   "--districts, --units and -o are required (see --help)");
 	if (o->scenario_join && !o->csv)
@@ -322,6 +395,90 @@ static status_code city_read_units(city *c, const char *path, status *st)
 	return 0;
 }
 
+/* A synthetic dense city (mkcity_dense.h): one disc polygon around the
+ * centre, o->synthetic communities placed in it. Returns STATUS_OK or the
+ * code recorded in st; what was made stays in c (city_free releases it). */
+static status_code city_synthesize(city *c, const options *o, OGRSpatialReferenceH wgs84,
+                                   status *st)
+{
+	status_code rc = STATUS_OK;
+	char proj[160], rec[256];
+	OGRCoordinateTransformationH back = NULL;
+	OGRSpatialReferenceH aeqd = OSRNewSpatialReference(NULL);
+	OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+	OGRGeometryH disc = OGR_G_CreateGeometry(wkbPolygon);
+	c->d = calloc(1, sizeof *c->d);
+	c->u = calloc(o->synthetic, sizeof *c->u);
+	gdal_bridge_push();
+	if (!aeqd || !ring || !disc || !c->d || !c->u) {
+		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+		goto done;
+	}
+	snprintf(proj, sizeof proj,
+	         "+proj=aeqd +lat_0=%.6f +lon_0=%.6f +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs",
+	         o->lat, o->lon);
+	OSRSetAxisMappingStrategy(aeqd, OAMS_TRADITIONAL_GIS_ORDER);
+	if (OSRImportFromProj4(aeqd, proj) != OGRERR_NONE ||
+	    !(back = OCTNewCoordinateTransformation(aeqd, wgs84))) {
+		rc = gdal_fail(st, STATUS_INTERNAL, "synthetic city: cannot set up '%s'", proj);
+		goto done;
+	}
+	double r = mkcity_synth_radius(o->synthetic);
+	for (int k = 0; k <= 256; k++) {
+		double a = 2.0 * M_PI * (k % 256) / 256.0;
+		OGR_G_AddPoint_2D(ring, r * cos(a), r * sin(a));
+	}
+	OGR_G_AddGeometryDirectly(disc, ring);
+	ring = NULL;
+	if (OGR_G_Transform(disc, back) != OGRERR_NONE) {
+		rc =
+		    gdal_fail(st, STATUS_INTERNAL, "synthetic city: cannot transform its boundary");
+		goto done;
+	}
+	c->nd = 1;
+	c->d[0].code = strdup("990000");
+	c->d[0].name = strdup("合成市");
+	c->d[0].geom = disc;
+	disc = NULL;
+	if (!c->d[0].code || !c->d[0].name) {
+		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < o->synthetic; i++) {
+		city_unit *u = &c->u[c->nu];
+		size_t len = mkcity_synth_record(i, rec, sizeof rec);
+		char *p = len ? malloc(len) : NULL;
+		if (!p) {
+			rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+			goto done;
+		}
+		memcpy(p, rec, len);
+		c->nu++;
+		u->line = p;
+		char **fields[] = {&u->code,   &u->name,  &u->src_kind, &u->street_code,
+		                   &u->street, &u->dcode, &u->dname};
+		for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
+			*fields[k] = p;
+			p += strlen(p) + 1;
+		}
+		u->kind = MKCITY_COMMUNITY;
+		u->poly = 0;
+		u->match = MKCITY_MATCH_CODE;
+	}
+	c->d[0].communities = c->nu;
+done:
+	if (back)
+		OCTDestroyCoordinateTransformation(back);
+	if (aeqd)
+		OSRDestroySpatialReference(aeqd);
+	if (ring)
+		OGR_G_DestroyGeometry(ring);
+	if (disc)
+		OGR_G_DestroyGeometry(disc);
+	gdal_bridge_pop();
+	return rc;
+}
+
 static void note_add(city_unit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void note_add(city_unit *u, const char *fmt, ...)
@@ -428,15 +585,17 @@ static status_code city_select(city *c, const options *o, status *st)
 	return 0;
 }
 
-/* Draw every unit's households from its own stream (seed, code). */
-static void city_households(city *c, uint64_t seed)
+/* Draw every unit's households from its own stream (seed, code); dense
+ * communities from mkcity_dense_households. */
+static void city_households(city *c, uint64_t seed, int dense)
 {
 	for (size_t i = 0; i < c->nu; i++) {
 		city_unit *u = &c->u[i];
 		mkcity_rng r;
 		mkcity_rng_init(&r, seed, u->code);
 		u->households =
-		    u->kind == MKCITY_COMMUNITY
+		    dense && u->kind == MKCITY_COMMUNITY ? mkcity_dense_households(&r)
+		    : u->kind == MKCITY_COMMUNITY
 		        ? mkcity_rng_lognormal(&r, MKCITY_COMMUNITY_MEDIAN, MKCITY_COMMUNITY_SIGMA,
 		                               MKCITY_COMMUNITY_MIN, MKCITY_COMMUNITY_MAX)
 		        : mkcity_rng_lognormal(&r, MKCITY_VILLAGE_MEDIAN, MKCITY_VILLAGE_SIGMA,
@@ -547,7 +706,7 @@ static status_code city_unit_set_geometry(city_unit *u, const district *d, geos_
 
 /* Lay out the selected units of polygon di. Returns STATUS_OK or the code
  * recorded in st. */
-static status_code city_layout_district(city *c, size_t di, uint64_t seed,
+static status_code city_layout_district(city *c, size_t di, uint64_t seed, int dense,
                                         OGRSpatialReferenceH wgs84, geos_ctx *g, status *st)
 {
 	district *d = &c->d[di];
@@ -621,8 +780,8 @@ static status_code city_layout_district(city *c, size_t di, uint64_t seed,
 	mkcity_rng rng;
 	mkcity_rng_init(&rng, seed, d->code);
 	geos_ctx_clear(g);
-	if (layout_district(g->h, poly, &rng, lu, n, nstreets, urban, cells, err, sizeof err) !=
-	    0) {
+	if (layout_district(g->h, poly, &rng, lu, n, nstreets, urban,
+	                    dense ? MKCITY_DENSE_SPACING_M : 0.0, cells, err, sizeof err) != 0) {
 		rc = geos_ctx_fail(g, st, STATUS_INTERNAL, "%s: %s", d->name, err);
 		goto done;
 	}
@@ -646,6 +805,223 @@ done:
 	free(lu);
 	free(urban);
 	free(cells);
+	gdal_bridge_pop();
+	return rc;
+}
+
+/* A metric GEOS line to a snapped lon/lat OGR line (vertices rounded one by
+ * one, so lines sharing a vertex still share it). NULL when nothing is left. */
+static OGRGeometryH roads_to_lonlat(geos_ctx *g, const GEOSGeometry *line,
+                                    OGRCoordinateTransformationH back)
+{
+	OGRGeometryH geom = geos_to_ogr(g, line);
+	if (!geom || OGR_G_Transform(geom, back) != OGRERR_NONE) {
+		if (geom)
+			OGR_G_DestroyGeometry(geom);
+		return NULL;
+	}
+	GEOSGeometry *in = ogr_to_geos(g, geom);
+	GEOSGeometry *snapped =
+	    in ? GEOSGeom_setPrecision_r(g->h, in, MKCITY_GRID_DEG, GEOS_PREC_NO_TOPO) : NULL;
+	OGR_G_DestroyGeometry(geom);
+	geom = snapped && GEOSisEmpty_r(g->h, snapped) == 0 ? geos_to_ogr(g, snapped) : NULL;
+	GEOSGeom_destroy_r(g->h, in);
+	GEOSGeom_destroy_r(g->h, snapped);
+	return geom;
+}
+
+/* Write the network r (metric, back to lon/lat through `back`) to a new
+ * GeoPackage: layers 'roads' and 'river'. Returns STATUS_OK or the code
+ * recorded in st. */
+static status_code roads_write(const roads_out *r, const char *path, OGRSpatialReferenceH wgs84,
+                               OGRCoordinateTransformationH back, geos_ctx *g, status *st)
+{
+	static const char *const fields[] = {"highway", "oneway", "bridge", "walkable"};
+	status_code rc = STATUS_OK;
+	GDALDatasetH ds = NULL;
+	OGRLayerH lyr = NULL, riv = NULL;
+	GDALDriverH drv = GDALGetDriverByName("GPKG");
+	char *lco[] = {"FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES", NULL};
+	if (!drv)
+		rc = gdal_fail(st, STATUS_INTERNAL, "GDAL has no GPKG driver");
+	else if (unlink(path) != 0 && errno != ENOENT)
+		rc = status_fail(st, STATUS_INPUT, "'%s': cannot replace: %s", path,
+		                 strerror(errno));
+	else if (!(ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL)))
+		rc = gdal_fail(st, STATUS_INPUT, "'%s': cannot create", path);
+	if (rc == STATUS_OK &&
+	    (!(lyr = GDALDatasetCreateLayer(ds, "roads", wgs84, wkbLineString, lco)) ||
+	     !(riv = GDALDatasetCreateLayer(ds, "river", wgs84, wkbMultiLineString, lco))))
+		rc = gdal_fail(st, STATUS_INTERNAL, "'%s': cannot create its layers", path);
+	for (size_t i = 0; rc == STATUS_OK && i < sizeof fields / sizeof fields[0]; i++) {
+		OGRFieldDefnH fd = OGR_Fld_Create(fields[i], i == 0 ? OFTString : OFTInteger);
+		if (i > 0)
+			OGR_Fld_SetSubType(fd, OFSTBoolean);
+		if (OGR_L_CreateField(lyr, fd, 1) != OGRERR_NONE)
+			rc = gdal_fail(st, STATUS_INTERNAL,
+			               "'%s': layer 'roads': cannot create field '%s'", path,
+			               fields[i]);
+		OGR_Fld_Destroy(fd);
+	}
+	if (rc == STATUS_OK) {
+		OGRFieldDefnH fd = OGR_Fld_Create("width_m", OFTInteger);
+		if (OGR_L_CreateField(riv, fd, 1) != OGRERR_NONE)
+			rc = gdal_fail(st, STATUS_INTERNAL,
+			               "'%s': layer 'river': cannot create a field", path);
+		OGR_Fld_Destroy(fd);
+	}
+	if (rc == STATUS_OK && OGR_L_StartTransaction(lyr) != OGRERR_NONE)
+		rc = gdal_fail(st, STATUS_INTERNAL, "'%s': cannot start a transaction", path);
+	for (size_t i = 0; rc == STATUS_OK && i < r->n; i++) {
+		OGRGeometryH geom = roads_to_lonlat(g, r->r[i].line, back);
+		if (!geom)
+			continue; /* shorter than the lon/lat grid */
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+		OGR_F_SetFieldString(f, 0, road_class_name[r->r[i].cls]);
+		OGR_F_SetFieldInteger(f, 1, r->r[i].oneway);
+		OGR_F_SetFieldInteger(f, 2, r->r[i].bridge);
+		OGR_F_SetFieldInteger(f, 3, r->r[i].cls != ROAD_MOTORWAY);
+		OGR_F_SetGeometryDirectly(f, geom);
+		if (OGR_L_CreateFeature(lyr, f) != OGRERR_NONE)
+			rc = gdal_fail(st, STATUS_INTERNAL, "'%s': layer 'roads': line %zu", path,
+			               i);
+		OGR_F_Destroy(f);
+	}
+	if (rc == STATUS_OK && OGR_L_CommitTransaction(lyr) != OGRERR_NONE)
+		rc = gdal_fail(st, STATUS_INTERNAL, "'%s': cannot commit", path);
+	if (rc == STATUS_OK && r->river && GEOSisEmpty_r(g->h, r->river) == 0) {
+		OGRGeometryH geom = roads_to_lonlat(g, r->river, back);
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(riv));
+		OGR_F_SetFieldInteger(f, 0, (int)(2 * ROADS_RIVER_HW_M));
+		if (geom)
+			OGR_F_SetGeometryDirectly(f, OGR_G_ForceToMultiLineString(geom));
+		if (OGR_L_CreateFeature(riv, f) != OGRERR_NONE)
+			rc = gdal_fail(st, STATUS_INTERNAL, "'%s': layer 'river'", path);
+		OGR_F_Destroy(f);
+	}
+	if (ds)
+		GDALClose(ds);
+	return rc;
+}
+
+/* Build the street network of the selected units (mkcity_roads.h) in one
+ * azimuthal equidistant plane around the middle of them, write it to
+ * o->roads and count it in *t. Returns STATUS_OK or the code recorded in st. */
+static status_code city_roads(const city *c, const options *o, OGRSpatialReferenceH wgs84,
+                              geos_ctx *g, roads_tally *t, status *st)
+{
+	double t0 = now_s();
+	status_code rc = STATUS_OK;
+	OGREnvelope all = {0}, e;
+	size_t n = 0;
+	for (size_t i = 0; i < c->nu; i++) {
+		if (!c->u[i].selected)
+			continue;
+		OGR_G_GetEnvelope(c->u[i].geom, &e);
+		if (n++ == 0)
+			all = e;
+		all.MinX = fmin(all.MinX, e.MinX), all.MaxX = fmax(all.MaxX, e.MaxX);
+		all.MinY = fmin(all.MinY, e.MinY), all.MaxY = fmax(all.MaxY, e.MaxY);
+	}
+	gdal_bridge_push();
+	geos_ctx_clear(g);
+	char proj[160], err[512] = "";
+	snprintf(proj, sizeof proj,
+	         "+proj=aeqd +lat_0=%.6f +lon_0=%.6f +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs",
+	         (all.MinY + all.MaxY) / 2, (all.MinX + all.MaxX) / 2);
+	OGRSpatialReferenceH aeqd = OSRNewSpatialReference(NULL);
+	OGRCoordinateTransformationH fwd = NULL, back = NULL;
+	GEOSGeometry **cells = calloc(n + 1, sizeof *cells), *land = NULL;
+	GEOSGeometry **polys = calloc(c->nd + 1, sizeof *polys);
+	int *kind = malloc((n + 1) * sizeof *kind);
+	double *sx = malloc((n + 1) * sizeof *sx), *sy = malloc((n + 1) * sizeof *sy);
+	size_t np = 0, k = 0;
+	roads_out r = {0};
+	if (!aeqd || !cells || !polys || !kind || !sx || !sy) {
+		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+		goto done;
+	}
+	OSRSetAxisMappingStrategy(aeqd, OAMS_TRADITIONAL_GIS_ORDER);
+	if (OSRImportFromProj4(aeqd, proj) != OGRERR_NONE ||
+	    !(fwd = OCTNewCoordinateTransformation(wgs84, aeqd)) ||
+	    !(back = OCTNewCoordinateTransformation(aeqd, wgs84))) {
+		rc = gdal_fail(st, STATUS_INTERNAL, "streets: cannot set up '%s'", proj);
+		goto done;
+	}
+	for (size_t i = 0; i < c->nu && rc == STATUS_OK; i++) {
+		const city_unit *u = &c->u[i];
+		if (!u->selected)
+			continue;
+		OGRGeometryH m = OGR_G_Clone(u->geom);
+		GEOSGeometry *pt = NULL;
+		if (OGR_G_Transform(m, fwd) != OGRERR_NONE || !(cells[k] = ogr_to_geos(g, m)) ||
+		    !(pt = GEOSPointOnSurface_r(g->h, cells[k])) ||
+		    GEOSGeomGetX_r(g->h, pt, &sx[k]) != 1 || GEOSGeomGetY_r(g->h, pt, &sy[k]) != 1)
+			rc = geos_ctx_fail(g, st, STATUS_INTERNAL,
+			                   "streets: unit '%s': cannot project", u->code);
+		kind[k++] = u->kind;
+		GEOSGeom_destroy_r(g->h, pt);
+		OGR_G_DestroyGeometry(m);
+	}
+	for (size_t di = 0; di < c->nd && rc == STATUS_OK; di++) {
+		if (!c->d[di].selected)
+			continue;
+		OGRGeometryH m = OGR_G_Clone(c->d[di].geom);
+		OGR_G_Segmentize(m, MKCITY_SEGMENT_DEG);
+		if (OGR_G_Transform(m, fwd) != OGRERR_NONE || !(polys[np] = ogr_to_geos(g, m)) ||
+		    !(polys[np] = layout_polygonal(g->h, polys[np])))
+			rc = geos_ctx_fail(g, st, STATUS_INTERNAL, "streets: %s: cannot project",
+			                   c->d[di].name);
+		else
+			np++;
+		OGR_G_DestroyGeometry(m);
+	}
+	if (rc == STATUS_OK) {
+		GEOSGeometry *coll =
+		    GEOSGeom_createCollection_r(g->h, GEOS_GEOMETRYCOLLECTION, polys, (unsigned)np);
+		np = 0; /* the collection owns them */
+		land = coll ? GEOSUnaryUnion_r(g->h, coll) : NULL;
+		GEOSGeom_destroy_r(g->h, coll);
+		if (!land)
+			rc = geos_ctx_fail(g, st, STATUS_INTERNAL,
+			                   "streets: cannot join the districts");
+	}
+	mkcity_rng rng;
+	mkcity_rng_init(&rng, o->seed, "roads");
+	if (rc == STATUS_OK &&
+	    roads_build(g->h, land, cells, kind, sx, sy, k, o->block_m, &rng, &r, err, sizeof err))
+		rc = geos_ctx_fail(g, st, STATUS_INTERNAL, "streets: %s", err);
+	if (rc == STATUS_OK)
+		rc = roads_write(&r, o->roads, wgs84, back, g, st);
+	memset(t, 0, sizeof *t);
+	for (size_t i = 0; rc == STATUS_OK && i < r.n; i++) {
+		double len = 0;
+		GEOSLength_r(g->h, r.r[i].line, &len);
+		t->lines[r.r[i].cls]++;
+		t->km[r.r[i].cls] += len / 1000.0;
+		t->oneway += r.r[i].oneway;
+		t->bridges += r.r[i].bridge;
+		t->total++;
+	}
+	t->seconds = now_s() - t0;
+done:
+	roads_out_free(g->h, &r);
+	for (size_t i = 0; cells && i < k; i++)
+		GEOSGeom_destroy_r(g->h, cells[i]);
+	for (size_t i = 0; polys && i < np; i++)
+		GEOSGeom_destroy_r(g->h, polys[i]);
+	GEOSGeom_destroy_r(g->h, land);
+	if (fwd)
+		OCTDestroyCoordinateTransformation(fwd);
+	if (back)
+		OCTDestroyCoordinateTransformation(back);
+	if (aeqd)
+		OSRDestroySpatialReference(aeqd);
+	free(cells);
+	free(polys);
+	free(kind);
+	free(sx);
+	free(sy);
 	gdal_bridge_pop();
 	return rc;
 }
@@ -782,24 +1158,108 @@ static size_t city_print_notes(const city *c, FILE *fp, const char *prefix)
 	return lines;
 }
 
+/* The street options on the README's command line. */
+static void readme_roads_options(FILE *fp, const options *o)
+{
+	if (o->roads)
+		fprintf(fp, " --roads %s", base_name(o->roads));
+	if (o->roads && o->block_m != ROADS_BLOCK_M)
+		fprintf(fp, " --roads-block %g", o->block_m);
+}
+
+/* The street network, as a README section. */
+static void readme_roads(FILE *fp, const options *o, const roads_tally *t)
+{
+	fprintf(fp,
+	        "\n## Streets (`%s`)\n\n"
+	        "Synthetic, like the polygons (tools/mkcity_roads.h): layer `roads`\n"
+	        "(LineString, EPSG:4326) with `highway` (OpenStreetMap class), `oneway`\n"
+	        "(0/1, in the direction drawn), `bridge` (0/1) and `walkable` (0 for the\n"
+	        "motorway), and layer `river` (its centre line, `width_m`). Community cell\n"
+	        "edges are `tertiary`, lanes inside them every %g m `residential` (none when\n"
+	        "0), village cell edges `unclassified`, arterials every %.0f m over the\n"
+	        "built-up area `primary`, rural roads every %.0f m and the riverside roads\n"
+	        "`secondary`. A river %.0f m wide runs through the densest part; nothing\n"
+	        "crosses it but every second arterial or rural road, as a bridge. An\n"
+	        "expressway (`motorway`) runs 1-3 km from the centre; nothing crosses it\n"
+	        "(streets end %.0f m from it). Lines are split at real junctions only\n"
+	        "(as OpenStreetMap ways cut at their nodes): a bridge shares a vertex with\n"
+	        "the streets only at its two ends and passes over the riverside roads\n"
+	        "without one; the expressway shares none. So `roads_noded = true` reads it\n"
+	        "as drawn (bridges unconnected to the roads below, as in OpenStreetMap);\n"
+	        "noding it again would join each bridge to the riverside roads it passes.\n\n"
+	        "| highway | lines | km |\n|---|---:|---:|\n",
+	        base_name(o->roads), o->block_m, ROADS_ARTERIAL_M, ROADS_RURAL_M,
+	        2 * ROADS_RIVER_HW_M, ROADS_EXPRESS_M);
+	for (int c = 0; c < ROAD_NCLASS; c++)
+		fprintf(fp, "| %s | %zu | %.1f |\n", road_class_name[c], t->lines[c], t->km[c]);
+	fprintf(fp, "\n%zu lines, %zu of them bridges, %zu oneway.\n", t->total, t->bridges,
+	        t->oneway);
+}
+
+/* The dense setting, as a README section. */
+static void readme_dense(FILE *fp)
+{
+	fprintf(fp,
+	        "## Density: dense (city centres as they are)\n\n"
+	        "With `--density dense` every community, of urban streets and towns alike,\n"
+	        "is seeded at %.0f m (cells of about 0.31 km²) and capped by a %.0f m disc\n"
+	        "(at most 0.503 km²), and its households are uniform on [%d, %d] (its own\n"
+	        "stream); villages are as above. This overrides the community spacings,\n"
+	        "caps and household draws above.\n\n",
+	        MKCITY_DENSE_SPACING_M, LAYOUT_DENSE_CAP_M, MKCITY_DENSE_HH_MIN,
+	        MKCITY_DENSE_HH_MAX);
+}
+
+/* The head of the README of a synthetic city (command, what it is). */
+static void city_write_readme_synthetic(const city *c, const options *o, FILE *fp)
+{
+	fprintf(fp,
+	        "Written by `mkcity` (tools/mkcity.c) with seed %llu:\n\n```\nmkcity "
+	        "--synthetic %zu --centre %.4f,%.4f --seed %llu -o %s",
+	        (unsigned long long)o->seed, o->synthetic, o->lon, o->lat,
+	        (unsigned long long)o->seed, base_name(o->out));
+	if (o->csv)
+		fprintf(fp, " --csv %s", base_name(o->csv));
+	readme_roads_options(fp, o);
+	fprintf(fp, "\n```\n\nSame seed, same bytes.\n\n");
+	fprintf(fp,
+	        "## What it is\n\n"
+	        "Nothing here is real. %zu residents' committees (社区) in streets of %d\n"
+	        "and districts of %d, codes 99DD00SSSCCC (no real province has code 99),\n"
+	        "all laid out in one disc of radius %.0f m around %.4f E %.4f N (area 1.2\n"
+	        "times the cells') by the same street-by-street layout as the real cities.\n\n",
+	        c->nu, MKCITY_SYNTH_STREET, MKCITY_SYNTH_DISTRICT, mkcity_synth_radius(c->nu),
+	        o->lon, o->lat);
+	readme_dense(fp);
+}
+
 /* Write the README of the generated data. */
-static status_code city_write_readme(const city *c, const options *o, status *st)
+static status_code city_write_readme(const city *c, const options *o, const roads_tally *rt,
+                                     status *st)
 {
 	FILE *fp = fopen(o->readme, "w");
 	if (!fp)
 		return status_fail(st, STATUS_INPUT, "'%s': %s", o->readme, strerror(errno));
 	fprintf(fp, "# Generated stationplan inputs\n\n");
+	if (o->synthetic) {
+		city_write_readme_synthetic(c, o, fp);
+		goto contents;
+	}
 	fprintf(fp,
 	        "Written by `mkcity` (tools/mkcity.c) with seed %llu:\n\n```\nmkcity "
 	        "--districts %s --units %s --seed %llu -o %s",
 	        (unsigned long long)o->seed, base_name(o->districts), base_name(o->units),
 	        (unsigned long long)o->seed, base_name(o->out));
+	if (o->dense)
+		fprintf(fp, " --density dense");
 	if (o->csv)
 		fprintf(fp, " --csv %s", base_name(o->csv));
 	for (int s = 0; s < o->nselect; s++)
 		fprintf(fp, " --district %s", o->select[s]);
 	for (int h = 0; h < o->nhost; h++)
 		fprintf(fp, " --host %s=%s", o->host_from[h], o->host_to[h]);
+	readme_roads_options(fp, o);
 	fprintf(fp, "\n```\n\nSame inputs and seed, same bytes.\n\n");
 	fprintf(fp,
 	        "## What is real\n\n"
@@ -833,6 +1293,9 @@ static status_code city_write_readme(const city *c, const options *o, status *st
 	        MKCITY_COMMUNITY_MEDIAN, MKCITY_COMMUNITY_SIGMA, MKCITY_COMMUNITY_MIN,
 	        MKCITY_COMMUNITY_MAX, MKCITY_VILLAGE_MEDIAN, MKCITY_VILLAGE_SIGMA,
 	        MKCITY_VILLAGE_MIN, MKCITY_VILLAGE_MAX);
+	if (o->dense)
+		readme_dense(fp);
+contents:
 	fprintf(fp, "## Contents\n\n"
 	            "| district | placed in | units | communities | villages | households | "
 	            "mean per community | mean per village | communities > 5,000 |\n"
@@ -869,6 +1332,8 @@ static status_code city_write_readme(const city *c, const options *o, status *st
 	size_t listed = city_print_notes(c, fp, "- ");
 	if (!listed)
 		fprintf(fp, "- none among the units written\n");
+	if (rt)
+		readme_roads(fp, o, rt);
 	if (fclose(fp) != 0)
 		return status_fail(st, STATUS_INPUT, "'%s': %s", o->readme, strerror(errno));
 	return 0;
@@ -994,31 +1459,39 @@ int main(int argc, char **argv)
 	if (rc == STATUS_OK && !(wgs84 = wgs84_new(&st)))
 		rc = st.code;
 	double t0 = now_s();
-	if (rc == STATUS_OK)
+	if (rc == STATUS_OK && o.synthetic)
+		rc = city_synthesize(&c, &o, wgs84, &st);
+	if (rc == STATUS_OK && !o.synthetic)
 		rc = city_read_districts(&c, o.districts, &st);
-	if (rc == STATUS_OK)
+	if (rc == STATUS_OK && !o.synthetic)
 		rc = city_read_units(&c, o.units, &st);
-	if (rc == STATUS_OK)
+	if (rc == STATUS_OK && !o.synthetic)
 		rc = city_match(&c, &o, &st);
 	if (rc == STATUS_OK)
 		rc = city_select(&c, &o, &st);
 	if (rc == STATUS_OK)
-		city_households(&c, o.seed);
+		city_households(&c, o.seed, o.dense);
 	for (size_t di = 0; rc == STATUS_OK && di < c.nd; di++) {
 		if (!c.d[di].selected)
 			continue;
 		double t1 = now_s();
-		rc = city_layout_district(&c, di, o.seed, wgs84, &g, &st);
+		rc = city_layout_district(&c, di, o.seed, o.dense, wgs84, &g, &st);
 		if (rc == STATUS_OK && !o.quiet)
 			fprintf(stderr, "mkcity: laid out %s in %.2f s\n", c.d[di].name,
 			        now_s() - t1);
 	}
+	roads_tally rt = {0};
+	if (rc == STATUS_OK && o.roads)
+		rc = city_roads(&c, &o, wgs84, &g, &rt, &st);
+	if (rc == STATUS_OK && o.roads && !o.quiet)
+		fprintf(stderr, "mkcity: streets: %zu lines (%zu bridges, %zu oneway) in %.2f s\n",
+		        rt.total, rt.bridges, rt.oneway, rt.seconds);
 	if (rc == STATUS_OK)
 		rc = city_write_gpkg(&c, o.out, wgs84, &st);
 	if (rc == STATUS_OK && o.csv)
 		rc = city_write_csv(&c, o.csv, &st);
 	if (rc == STATUS_OK && o.readme)
-		rc = city_write_readme(&c, &o, &st);
+		rc = city_write_readme(&c, &o, o.roads ? &rt : NULL, &st);
 	if (rc == STATUS_OK && o.scenario)
 		rc = city_write_scenario(&o, o.scenario, NULL, &st);
 	if (rc == STATUS_OK && o.scenario_join)

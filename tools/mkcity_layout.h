@@ -43,6 +43,7 @@
 #define LAYOUT_COMMUNITY_CAP_M 700.0
 #define LAYOUT_VILLAGE_CAP_M   1000.0
 #define LAYOUT_GRID_BITS       16
+#define LAYOUT_DENSE_CAP_M     400.0 /* dense communities: at most 0.503 km² */
 
 /* One unit to place: its kind and its street (index in code order). */
 typedef struct layout_unit {
@@ -350,14 +351,20 @@ static void layout_free_state(layout *L)
 
 /* Lay out n units in the district `poly` (metric, valid, polygonal). units[i]
  * gives the kind and the street index (0 .. nstreets - 1); street_urban[s] is
- * 1 for an urban street. The random stream `rng` fixes the layout. On success
+ * 1 for an urban street. dense_spacing > 0 is the city-centre density: every
+ * street's communities (urban and town) at that spacing, capped by a
+ * LAYOUT_DENSE_CAP_M disc; 0 keeps the spacings above (and draws exactly the
+ * same random numbers as before the option existed). The random stream `rng`
+ * fixes the layout. On success
  * returns 0 and sets cells[i] to a new polygonal geometry the caller destroys
  * with GEOSGeom_destroy_r; on failure returns -1, leaves every cells[i] NULL
  * and writes a message into err. */
 static int layout_district(GEOSContextHandle_t g, const GEOSGeometry *poly, mkcity_rng *rng,
                            const layout_unit *units, size_t n, int nstreets,
-                           const int *street_urban, GEOSGeometry **cells, char *err, size_t errsz)
+                           const int *street_urban, double dense_spacing, GEOSGeometry **cells,
+                           char *err, size_t errsz)
 {
+	double comm_cap = dense_spacing > 0 ? LAYOUT_DENSE_CAP_M : LAYOUT_COMMUNITY_CAP_M;
 	layout L = {.g = g, .poly = poly, .rng = rng, .n = n, .cell = 250.0};
 	size_t *idx = malloc(sizeof *idx * (n + 1));
 	double *sp = malloc(sizeof *sp * (n + 1));
@@ -405,13 +412,15 @@ static int layout_district(GEOSContextHandle_t g, const GEOSGeometry *poly, mkci
 	size_t nrural = 0;
 	for (int s = 0, j = 0; s < nstreets; s++) {
 		if (street_urban[s]) {
-			spacing[s] =
-			    LAYOUT_URBAN_SPACING *
-			    (1.0 + LAYOUT_URBAN_RISE * (nurban > 1 ? j / (nurban - 1.0) : 0));
+			spacing[s] = dense_spacing > 0
+			                 ? dense_spacing
+			                 : LAYOUT_URBAN_SPACING *
+			                       (1.0 + LAYOUT_URBAN_RISE *
+			                                  (nurban > 1 ? j / (nurban - 1.0) : 0));
 			a_urban += spacing[s] * spacing[s] * (nc[s] + 1.96 * nvil[s]);
 			j++;
 		} else {
-			spacing[s] = LAYOUT_TOWN_SPACING;
+			spacing[s] = dense_spacing > 0 ? dense_spacing : LAYOUT_TOWN_SPACING;
 			a_towns += spacing[s] * spacing[s] * nc[s];
 			nrural += nvil[s];
 			if (nurban == 0 && (seat < 0 || nc[s] > nc[seat]))
@@ -443,7 +452,7 @@ static int layout_district(GEOSContextHandle_t g, const GEOSGeometry *poly, mkci
 					sp[m] = pass == MKCITY_COMMUNITY ? spacing[s]
 					                                 : 1.4 * spacing[s];
 					L.cap[i] = pass == MKCITY_COMMUNITY
-					               ? LAYOUT_COMMUNITY_CAP_M
+					               ? comm_cap
 					               : fmax(LAYOUT_VILLAGE_CAP_M, 1.2 * sp[m]);
 					m++;
 				}
@@ -469,7 +478,7 @@ static int layout_district(GEOSContextHandle_t g, const GEOSGeometry *poly, mkci
 					idx[m] = i;
 					sp[m] = pass == MKCITY_COMMUNITY ? spacing[s] : sv;
 					L.cap[i] = pass == MKCITY_COMMUNITY
-					               ? LAYOUT_COMMUNITY_CAP_M
+					               ? comm_cap
 					               : fmax(LAYOUT_VILLAGE_CAP_M, 1.2 * sv);
 					m++;
 				}
