@@ -70,6 +70,8 @@ typedef struct inputs {
 	size_t nfiles;
 	input_file *files;
 	double read_seconds;
+	size_t nlevels;             /* = scenario nlevels once read */
+	struct level_input *levels; /* places of each upper level (levels.h) */
 } inputs;
 
 /* Read and validate everything the scenario names (io/read_*.c). Every data

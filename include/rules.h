@@ -52,4 +52,18 @@ int rules_unit_is_village(const scenario *sc, unit_kind kind);
  * still count one part). */
 long rules_unit_parts(rules_band b, long households);
 
+/* The group a facility of an upper level at district/street belongs to
+ * under `per`: the street, the district, or "city" (per = city or unset:
+ * count facilities over the whole area). Borrowed strings. */
+const char *rules_level_group(level_per per, const char *district, const char *street);
+
+/* The level's capacity in households per facility: `capacity` as written,
+ * or tonnes per day converted with rules.kg_per_household_day (kg per
+ * household and day); 0 when the level has none. */
+long rules_level_capacity(const scenario *sc, const scenario_level *lv);
+
+/* Tonnes per day of `households` at rules.kg_per_household_day; 0 when
+ * the rate is not given. */
+double rules_tonnes_per_day(const scenario *sc, long households);
+
 #endif

@@ -101,6 +101,14 @@ void read_points(const char *role, const char *path, const char *layer, const sc
  * sc->exclude_buffer_m, into ps. */
 void read_exclude(const scenario *sc, OGRSpatialReferenceH work, poly_set *ps, status *st);
 
+/* read_levels.c: the candidates, parcels and existing facilities of every
+ * [level.NAME] into in->levels (see levels.h), in the working CRS `work`.
+ * Missing layers and fields are "file" errors naming the level's key. */
+void read_levels(const scenario *sc, OGRSpatialReferenceH work, inputs *in, status *st);
+
+/* Release in->levels; safe when none were read. */
+void read_levels_free(inputs *in);
+
 /* read_fingerprint.c: append the fingerprint of `path` as `role`. Returns
  * -1 when out of memory. */
 int read_fingerprint_add(inputs *in, const char *role, const char *path);

@@ -71,6 +71,8 @@ status_code inputs_read(const scenario *sc, inputs *in, status *st)
 		            &in->candidates, st);
 	if (*sc->exclude)
 		read_exclude(sc, work, &in->exclude, st);
+	if (sc->nlevels)
+		read_levels(sc, work, in, st);
 	if (work)
 		OSRDestroySpatialReference(work);
 	gdal_bridge_pop();
@@ -82,6 +84,15 @@ status_code inputs_read(const scenario *sc, inputs *in, status *st)
 		oom |= read_fingerprint_add(in, "existing", sc->existing);
 	if (*sc->candidates)
 		oom |= read_fingerprint_add(in, "candidates", sc->candidates);
+	for (size_t i = 0; i < sc->nlevels; i++) {
+		const scenario_level *lv = &sc->levels[i];
+		if (*lv->candidates)
+			oom |= read_fingerprint_add(in, "level_candidates", lv->candidates);
+		if (*lv->parcels)
+			oom |= read_fingerprint_add(in, "level_parcels", lv->parcels);
+		if (*lv->existing)
+			oom |= read_fingerprint_add(in, "level_existing", lv->existing);
+	}
 	for (const char *s = sc->exclude; *s;) {
 		const char *e = strchr(s, ',');
 		char *one = strndup(s, e ? (size_t)(e - s) : strlen(s));
@@ -123,6 +134,7 @@ void inputs_free(inputs *in)
 	for (size_t i = 0; i < in->nfiles; i++)
 		free(in->files[i].role), free(in->files[i].path);
 	free(in->files);
+	read_levels_free(in);
 	free(in->crs), free(in->crs_wkt), free(in->source_crs);
 	free(in->units_source), free(in->id_field);
 	memset(in, 0, sizeof(*in));

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "inputs.h"
+#include "levels.h"
 #include "progress.h"
 #include "sites.h"
 
@@ -88,6 +89,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	site_table sites = {0};
 	reach r = {0};
 	plan p = {0};
+	levels_result lv = {0};
 	memset(res, 0, sizeof(*res));
 	run_info *ri = &res->ri;
 	ri->command_line = command_line;
@@ -103,6 +105,8 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 
 	t0 = now_s();
 	if ((rc = inputs_read(sc, &in, st)) != STATUS_OK)
+		goto out;
+	if (sc->nlevels && (rc = levels_places_prepare(&in, sc, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "read", t0);
 	status_note(st, 1, "read: %zu units in %s", in.nunits, in.crs);
@@ -135,6 +139,18 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 			                   bad, msg);
 	}
 
+	if (sc->nlevels) {
+		progress_start(st, "levels");
+		t0 = now_s();
+		if ((rc = levels_solve(&in, &sites, &p, sc, NULL, &lv, st)) != STATUS_OK)
+			goto out;
+		stage_done(ri, "levels", t0);
+		ri->levels = &lv;
+		for (size_t l = 0; l < lv.n; l++)
+			status_note(st, 1, "level %s: %zu facilities, %s, gap %.4f", lv.lv[l].name,
+			            lv.lv[l].nfac, lv.lv[l].status, lv.lv[l].gap);
+	}
+
 	progress_start(st, "write");
 	t0 = now_s();
 	ri->total_seconds = now_s() - t_start;
@@ -154,8 +170,21 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 		rc = status_fail(st, STATUS_INCOMPLETE,
 		                 "plan not proven within mip_gap = %g (gap %.4f, status %s)",
 		                 sc->mip_gap, p.gap, p.status);
+	else if (lv.nunplaced > 0)
+		rc = status_fail(st, STATUS_INCOMPLETE,
+		                 "%zu group(s) of the upper levels without their facilities (see "
+		                 "table 'unplaced'), the first: level '%s', group '%s'",
+		                 lv.nunplaced, lv.lv[lv.unplaced[0].level].name,
+		                 lv.unplaced[0].group);
+	for (size_t l = 0; rc == STATUS_OK && l < lv.n; l++)
+		if (!lv.lv[l].proven)
+			rc = status_fail(st, STATUS_INCOMPLETE,
+			                 "level '%s' not proven within mip_gap = %g (gap %.4f)",
+			                 lv.lv[l].name, sc->mip_gap, lv.lv[l].gap);
 out:
 	progress_abandon(); /* a stage that failed; no-op otherwise */
+	ri->levels = NULL;
+	levels_result_free(&lv);
 	plan_free(&p);
 	reach_free(&r);
 	sites_free(&sites);

@@ -4,6 +4,7 @@
 #include "rules.h"
 
 #include <assert.h>
+#include <math.h>
 
 rules_band rules_urban_band(const scenario *sc)
 {
@@ -43,4 +44,34 @@ long rules_unit_parts(rules_band b, long households)
 	if (households <= b.max)
 		return 1;
 	return (households + b.max - 1) / b.max;
+}
+
+const char *rules_level_group(level_per per, const char *district, const char *street)
+{
+	switch (per) {
+	case LEVEL_PER_STREET:
+		return street;
+	case LEVEL_PER_DISTRICT:
+		return district;
+	case LEVEL_PER_UNSET:
+	case LEVEL_PER_CITY:
+		break;
+	}
+	return "city";
+}
+
+long rules_level_capacity(const scenario *sc, const scenario_level *lv)
+{
+	if (!(lv->capacity > 0))
+		return 0;
+	double c = lv->capacity;
+	if (lv->capacity_tonnes)
+		c = c * 1000.0 / sc->kg_per_household_day;
+	return (long)floor(c + 1e-9);
+}
+
+double rules_tonnes_per_day(const scenario *sc, long households)
+{
+	return sc->kg_per_household_day > 0 ? (double)households * sc->kg_per_household_day / 1000.0
+	                                    : 0;
 }

@@ -11,6 +11,7 @@
  * error, not only the first) and interprets the pairs it returns.
  */
 #include "scenario.h"
+#include "scenario_int.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -92,6 +93,7 @@ static const key_def keys[] = {
     KEY("solver", threads, K_INT, "0"),
     KEYE("solver", partition, "component", partition_names),
     KEY("solver", seed, K_ULONG, "1"),
+    KEY("rules", kg_per_household_day, K_DOUBLE, "0"),
     KEY("output", path, K_PATH, "plan.gpkg"),
     KEY("output", output_crs, K_STR, ""),
     KEY("output", timings, K_BOOL, "false"),
@@ -321,6 +323,8 @@ static void suggest_section(const char *section, char *buf, size_t bufsize)
 {
 	static const char *const sections[] = {"input", "rules", "solver", "output"};
 	buf[0] = '\0';
+	if (scenario_levels_suggest_section(section, buf, bufsize))
+		return;
 	for (size_t i = 0; i < 4; i++)
 		if (edit_distance(section, sections[i]) <= 2) {
 			snprintf(buf, bufsize, " (did you mean [%s]?)", sections[i]);
@@ -426,6 +430,12 @@ static int load_handler(void *user, const char *section, const char *name, const
 	if (!c->live)
 		return 1;
 	snprintf(where, sizeof(where), "%s:%d", c->sc->file, c->line);
+	if (scenario_levels_is_section(section)) {
+		if (scenario_levels_apply(c->sc, where, c->section_line, section, name, value,
+		                          c->sc->dir, c->st) == -2)
+			c->oom = 1;
+		return 1;
+	}
 	if (*section && !section_known(section)) {
 		if (strcmp(c->bad_section, section)) {
 			char hint[64];
@@ -565,6 +575,24 @@ status_code scenario_set(scenario *sc, const char *assignment, status *st)
 		return STATUS_INPUT;
 	}
 	char section[64], name[128], where[600];
+	if (!strncmp(assignment, "level.", 6)) {
+		/* level.NAME.key=value: the section is everything before the last dot */
+		const char *last = dot;
+		for (const char *c = dot; c < eq; c++)
+			if (*c == '.')
+				last = c;
+		if (last == dot) {
+			status_problem_add(st, SEV_ERROR, "scenario",
+			                   "--set '%s': expected level.NAME.key=value", assignment);
+			return STATUS_INPUT;
+		}
+		snprintf(section, sizeof(section), "%.*s", (int)(last - assignment), assignment);
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - last - 1), last + 1);
+		snprintf(where, sizeof(where), "--set '%s'", assignment);
+		if (scenario_levels_apply(sc, where, 0, section, name, eq + 1, NULL, st) == -2)
+			return status_fail(st, STATUS_INTERNAL, "out of memory");
+		return st->nerrors > errors ? STATUS_INPUT : STATUS_OK;
+	}
 	snprintf(section, sizeof(section), "%.*s", (int)(dot - assignment), assignment);
 	snprintf(name, sizeof(name), "%.*s", (int)(eq - dot - 1), dot + 1);
 	const char *value = eq + 1;
@@ -630,6 +658,7 @@ status_code scenario_validate(const scenario *sc, status *st)
 		invalid(sc, st, "threads", ">= 0 (0 = one per core)");
 	if (!*sc->path)
 		invalid(sc, st, "path", "set to the output GeoPackage");
+	scenario_levels_validate(sc, st);
 	return st->nerrors > errors ? STATUS_INPUT : STATUS_OK;
 }
 
@@ -698,6 +727,7 @@ void scenario_free(scenario *sc)
 			free(*str_at(sc, &keys[i]));
 			*str_at(sc, &keys[i]) = NULL;
 		}
+	scenario_levels_free(sc);
 	free(sc->file);
 	free(sc->dir);
 	sc->file = sc->dir = NULL;
@@ -714,4 +744,21 @@ int scenario_path_is_connection(const char *path)
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
 			return 0;
 	return 1;
+}
+
+/* ---- shared with scenario_levels.c (scenario_int.h) ---------------------- */
+
+char *scenario_int_path_resolve(const char *dir, const char *value)
+{
+	return path_resolve(dir, value, strlen(value));
+}
+
+int scenario_int_parse_bool(const char *v, int *out)
+{
+	return parse_bool(v, out);
+}
+
+size_t scenario_int_edit_distance(const char *a, const char *b)
+{
+	return edit_distance(a, b);
 }
