@@ -247,7 +247,11 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 			if (row_of[p] == r)
 				nplace++, nexist += fixed[p];
 		long k = s->k < nexist ? nexist : s->k;
-		if (nplace < k)
+		if (nplace < k && *lv->parcels)
+			unplaced_add(c, s->cg[r], 0, (int)(k - nplace),
+			             "%d parcel(s) of at least min_area_m2 = %g for %ld facilities",
+			             nplace, lv->min_area_m2, k);
+		else if (nplace < k)
 			unplaced_add(c, s->cg[r], 0, (int)(k - nplace),
 			             nplace ? "%d eligible place(s) for %ld facilities"
 			                    : "no eligible place%.0d for %ld facilities",
