@@ -17,10 +17,11 @@ typedef enum unit_kind { UNIT_URBAN = 0, UNIT_RURAL = 1 } unit_kind;
 
 /* One community (社区) or village (村). */
 typedef struct unit {
-	char *id;       /* id_field value as text, unique */
-	char *name;     /* "" when absent */
-	char *district; /* "" when absent */
-	char *street;   /* "" when absent */
+	char *id;            /* id_field value as text, unique */
+	char *name;          /* "" when absent */
+	char *district;      /* "" when absent */
+	char *street;        /* "" when absent */
+	char *admin_village; /* input.admin_village_field, "" when absent or unset */
 	unit_kind kind;
 	long households;    /* >= 0 */
 	long long fid;      /* feature id in the source, for messages */

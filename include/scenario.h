@@ -17,7 +17,12 @@ typedef enum scenario_objective {
 	OBJECTIVE_MIN_STATIONS = 0,
 	OBJECTIVE_MIN_DISTANCE = 1
 } scenario_objective;
-typedef enum scenario_rural { RURAL_ONE_PER_VILLAGE = 0, RURAL_AS_URBAN = 1 } scenario_rural;
+typedef enum scenario_rural {
+	RURAL_ONE_PER_VILLAGE = 0,
+	RURAL_AS_URBAN = 1,
+	RURAL_ONE_PER_ADMIN_VILLAGE = 2, /* one point per administrative village (solver/rural.c) */
+	RURAL_SHARED = 3                 /* villages share stations within rural_walk_distance_m */
+} scenario_rural;
 typedef enum scenario_demand { DEMAND_REPRESENTATIVE = 0, DEMAND_SAMPLES = 1 } scenario_demand;
 /* One upper level of the network, from a [level.NAME] section (see
  * src/core/scenario_levels.c). Levels are kept bottom to top, in the order
@@ -106,6 +111,12 @@ typedef struct scenario {
 
 	/* [rules] for the upper levels */
 	double kg_per_household_day; /* 0 = not given: no tonnes, no capacity in t/day */
+
+	/* rural = one_per_admin_village / shared (solver/rural.c) */
+	char *admin_village_field;    /* [input] field with the administrative village's code */
+	double rural_walk_distance_m; /* 2000: a shared station's reach */
+	long rural_households_min;    /* 0 */
+	long rural_households_max;    /* 3000 */
 
 	/* [level.NAME] sections, bottom to top (src/core/scenario_levels.c) */
 	size_t nlevels;

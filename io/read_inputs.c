@@ -124,6 +124,7 @@ void inputs_free(inputs *in)
 	for (size_t i = 0; in->units && i < in->nunits; i++) {
 		unit *u = &in->units[i];
 		free(u->id), free(u->name), free(u->district), free(u->street), free(u->wkb);
+		free(u->admin_village);
 	}
 	free(in->units);
 	points_free(&in->existing);

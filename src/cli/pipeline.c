@@ -14,6 +14,7 @@
 
 #include "inputs.h"
 #include "levels.h"
+#include "rural.h"
 #include "progress.h"
 #include "sites.h"
 
@@ -81,6 +82,29 @@ static void summarise(const inputs *in, const reach *r, const site_table *sites,
 	snprintf(res->crs, sizeof(res->crs), "%s", in->crs ? in->crs : "");
 }
 
+/* The stations: the rural pre-pass first when a rural rule plans villages
+ * apart (include/rural.h), then the station solver on its views, then the
+ * merge; the station solver alone otherwise. */
+static status_code solve_stations(const inputs *in, const site_table *sites, const reach *r,
+                                  const scenario *sc, plan *p, status *st)
+{
+	rural_plan rp;
+	inputs in_view;
+	reach r_view;
+	status_code rc = rural_solve(in, sites, r, sc, &rp, st);
+	if (rc == STATUS_OK && !rp.taken)
+		rc = solver_solve(in, sites, r, sc, p, st);
+	else if (rc == STATUS_OK &&
+	         (rc = rural_views(in, r, &rp, &in_view, &r_view, st)) == STATUS_OK) {
+		rc = solver_solve(&in_view, sites, &r_view, sc, p, st);
+		rural_views_free(&in_view, &r_view);
+		if (rc == STATUS_OK)
+			rc = rural_merge(&rp, sc, p, st);
+	}
+	rural_plan_free(&rp);
+	return rc;
+}
+
 status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite,
                          const char *command_line, const char *set_overrides, pipeline_result *res,
                          status *st)
@@ -128,7 +152,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 
 	progress_start(st, "solve");
 	t0 = now_s();
-	if ((rc = solver_solve(&in, &sites, &r, sc, &p, st)) != STATUS_OK)
+	if ((rc = solve_stations(&in, &sites, &r, sc, &p, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "solve", t0);
 	if (st->verbose) {

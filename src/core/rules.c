@@ -75,3 +75,26 @@ double rules_tonnes_per_day(const scenario *sc, long households)
 	return sc->kg_per_household_day > 0 ? (double)households * sc->kg_per_household_day / 1000.0
 	                                    : 0;
 }
+
+int rules_unit_rural_apart(const scenario *sc, unit_kind kind)
+{
+	return kind == UNIT_RURAL &&
+	       (sc->rural == RURAL_ONE_PER_ADMIN_VILLAGE || sc->rural == RURAL_SHARED);
+}
+
+const char *rules_admin_village(const unit *u)
+{
+	return u->admin_village && *u->admin_village ? u->admin_village : u->id;
+}
+
+rules_band rules_rural_band(const scenario *sc)
+{
+	rules_band b = {sc->rural_households_min, sc->rural_households_max};
+	assert(b.min >= 0 && b.min <= b.max);
+	return b;
+}
+
+int rules_rural_reaches(const scenario *sc, double d, int inside)
+{
+	return inside || d <= sc->rural_walk_distance_m;
+}

@@ -43,7 +43,8 @@ typedef struct key_def {
 	const char *const *names; /* K_ENUM: value names in enum order, NULL-terminated */
 } key_def;
 
-static const char *const rural_names[] = {"one_per_village", "as_urban", NULL};
+static const char *const rural_names[] = {"one_per_village", "as_urban", "one_per_admin_village",
+                                          "shared", NULL};
 static const char *const objective_names[] = {"min_stations", "min_distance", NULL};
 static const char *const demand_names[] = {"representative", "samples", NULL};
 static const char *const partition_names[] = {"component", "street", NULL};
@@ -94,6 +95,10 @@ static const key_def keys[] = {
     KEYE("solver", partition, "component", partition_names),
     KEY("solver", seed, K_ULONG, "1"),
     KEY("rules", kg_per_household_day, K_DOUBLE, "0"),
+    KEY("input", admin_village_field, K_STR, ""),
+    KEY("rules", rural_walk_distance_m, K_DOUBLE, "2000"),
+    KEY("rules", rural_households_min, K_LONG, "0"),
+    KEY("rules", rural_households_max, K_LONG, "3000"),
     KEY("output", path, K_PATH, "plan.gpkg"),
     KEY("output", output_crs, K_STR, ""),
     KEY("output", timings, K_BOOL, "false"),

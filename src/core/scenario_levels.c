@@ -363,6 +363,25 @@ static void level_validate(const scenario *sc, size_t i, status *st)
 
 void scenario_levels_validate(const scenario *sc, status *st)
 {
+	/* the rural rules beside the levels: rules.rural = one_per_admin_village / shared */
+	if (sc->rural == RURAL_ONE_PER_ADMIN_VILLAGE && !*sc->admin_village_field)
+		status_problem_add(st, SEV_ERROR, "scenario",
+		                   "input: admin_village_field = '', must name the field holding "
+		                   "each village's administrative village code (rural = "
+		                   "one_per_admin_village)");
+	if (sc->rural == RURAL_SHARED) {
+		if (!(sc->rural_walk_distance_m > 0))
+			status_problem_add(st, SEV_ERROR, "scenario",
+			                   "rules: rural_walk_distance_m = %g, must be > 0",
+			                   sc->rural_walk_distance_m);
+		if (sc->rural_households_min < 0 || sc->rural_households_max <= 0 ||
+		    sc->rural_households_min > sc->rural_households_max)
+			status_problem_add(
+			    st, SEV_ERROR, "scenario",
+			    "rules: rural_households_min = %ld, rural_households_max = "
+			    "%ld, must be 0 <= min <= max and max > 0",
+			    sc->rural_households_min, sc->rural_households_max);
+	}
 	if (sc->kg_per_household_day < 0)
 		status_problem_add(st, SEV_ERROR, "scenario",
 		                   "rules: kg_per_household_day = %g, must be >= 0",
