@@ -228,6 +228,28 @@ static void test_yinchuan(void)
 	GDALClose(ds);
 }
 
+/* compare reports every level: Liaocheng's built centre against Dalian's
+ * parcel (run by the tests above), and a plan against itself. */
+static void test_compare(void)
+{
+	char cmd[4096], *out = NULL, *err = NULL;
+	snprintf(cmd, sizeof(cmd), "%s compare %s/levels-liaocheng.gpkg %s/levels-dalian.gpkg",
+	         cu_bin(), cu_outdir(), cu_outdir());
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "upper levels (kept: within 50 m):\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "sorting_centres      1      1  0        1        0  "
+	                                   "262112  262112    6256    6108     0      1        1"));
+	free(out), free(err);
+	snprintf(cmd, sizeof(cmd), "%s compare %s/levels-lyg.gpkg %s/levels-lyg.gpkg --format md",
+	         cu_bin(), cu_outdir(), cu_outdir());
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "| collection_points | 16 | 16 | 0 | 0 | 0 | 262112 | "
+	                                   "262112 |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "| markets | 1 | 1 | 0 | 0 | 0 | 262112 | 262112 |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "| 1 | 0 | 0 |\n")); /* markets: kept 1 */
+	free(out), free(err);
+}
+
 /* Bad input: exit 2, the named error, no file. */
 static void bad(const char *extra, const char *want)
 {
@@ -264,5 +286,6 @@ void levels_e2e_suite_setup(void)
 {
 	CU_SUITE_ADD("levels_e2e", NULL, NULL, CU_TEST_ENTRY(test_lianyungang),
 	             CU_TEST_ENTRY(test_dalian), CU_TEST_ENTRY(test_liaocheng),
-	             CU_TEST_ENTRY(test_yinchuan), CU_TEST_ENTRY(test_bad_input));
+	             CU_TEST_ENTRY(test_yinchuan), CU_TEST_ENTRY(test_compare),
+	             CU_TEST_ENTRY(test_bad_input));
 }
