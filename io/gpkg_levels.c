@@ -16,6 +16,10 @@
  *                 facilities that could not be routed, with the reason
  *   run_levels    one row per level: its keys, counts, objective, bound,
  *                 gap and status
+ *   summary_district, summary_street: one more integer column per level,
+ *                 named as the level, counting its facilities in the row's
+ *                 district (street); added to the tables gpkg_summary.c
+ *                 wrote, so that writer needs not know the levels
  *
  * and their QGIS styles (points sized by level, flows graduated by load),
  * added to layer_styles by gpkg_styles.c through gpkg_levels_styles().
@@ -259,6 +263,63 @@ static status_code write_run_levels(gpkg_writer *w, const levels_result *lr)
 	return rc == STATUS_OK ? gpkg_table_commit(w, "run_levels") : rc;
 }
 
+/* Add a column per level to summary `name` and fill it. */
+static status_code summary_columns(gpkg_writer *w, const levels_result *lr, const char *name,
+                                   int by_street)
+{
+	OGRLayerH l = GDALDatasetGetLayerByName(w->ds, name);
+	if (!l)
+		return STATUS_OK; /* no summary table: nothing to extend */
+	for (size_t v = 0; v < lr->n; v++) {
+		OGRFieldDefnH fd = OGR_Fld_Create(lr->lv[v].name, OFTInteger);
+		OGRErr e = OGR_L_CreateField(l, fd, TRUE);
+		OGR_Fld_Destroy(fd);
+		if (e != OGRERR_NONE)
+			return gdal_fail(w->st, STATUS_INTERNAL,
+			                 "'%s': layer '%s': cannot add field '%s'", w->path, name,
+			                 lr->lv[v].name);
+	}
+	OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
+	int id = OGR_FD_GetFieldIndex(d, "district"), is = OGR_FD_GetFieldIndex(d, "street");
+	status_code rc = gpkg_table_begin(w, name);
+	OGRFeatureH f;
+	OGR_L_ResetReading(l);
+	/* read every row first: updating while reading a GPKG layer is unsafe */
+	size_t nrows = 0, cap = 16;
+	OGRFeatureH *rows = malloc(cap * sizeof(*rows));
+	while (rows && (f = OGR_L_GetNextFeature(l))) {
+		if (nrows == cap) {
+			OGRFeatureH *g = realloc(rows, (cap *= 2) * sizeof(*rows));
+			if (!g) {
+				OGR_F_Destroy(f);
+				break;
+			}
+			rows = g;
+		}
+		rows[nrows++] = f;
+	}
+	if (!rows)
+		return status_fail(w->st, STATUS_INTERNAL, "out of memory");
+	for (size_t i = 0; i < nrows; i++) {
+		const char *dist = id >= 0 ? OGR_F_GetFieldAsString(rows[i], id) : "";
+		const char *str = by_street && is >= 0 ? OGR_F_GetFieldAsString(rows[i], is) : "";
+		for (size_t v = 0; v < lr->n; v++) {
+			int count = 0;
+			for (size_t k = 0; k < lr->lv[v].nfac; k++)
+				count += !strcmp(lr->lv[v].fac[k].district, dist) &&
+				         (!by_street || !strcmp(lr->lv[v].fac[k].street, str));
+			OGR_F_SetFieldInteger(rows[i], OGR_FD_GetFieldIndex(d, lr->lv[v].name),
+			                      count);
+		}
+		if (rc == STATUS_OK && OGR_L_SetFeature(l, rows[i]) != OGRERR_NONE)
+			rc = gdal_fail(w->st, STATUS_INTERNAL,
+			               "'%s': layer '%s': cannot update row", w->path, name);
+		OGR_F_Destroy(rows[i]);
+	}
+	free(rows);
+	return rc == STATUS_OK ? gpkg_table_commit(w, name) : rc;
+}
+
 status_code gpkg_write_levels(gpkg_writer *w)
 {
 	const levels_result *lr = w->ri ? w->ri->levels : NULL;
@@ -275,6 +336,10 @@ status_code gpkg_write_levels(gpkg_writer *w)
 		rc = write_unplaced(w, lr);
 	if (rc == STATUS_OK)
 		rc = write_run_levels(w, lr);
+	if (rc == STATUS_OK)
+		rc = summary_columns(w, lr, "summary_district", 0);
+	if (rc == STATUS_OK)
+		rc = summary_columns(w, lr, "summary_street", 1);
 	return rc;
 }
 

@@ -143,7 +143,23 @@ static void test_lianyungang(void)
 	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM markets"), 1);
 	CU_ASSERT_EQUAL(q(ds, "SELECT lower FROM markets"), 2);
 	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM run_levels"), 3);
+	/* a column per level in the summaries */
+	CU_ASSERT_EQUAL(q(ds, "SELECT collection_points FROM summary_district"), DEMO_STREETS);
+	CU_ASSERT_EQUAL(q(ds, "SELECT markets FROM summary_district"), 1);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM summary_street WHERE collection_points = 1"),
+	                DEMO_STREETS);
+	CU_ASSERT_EQUAL(q(ds, "SELECT sum(sorting_centres) FROM summary_street"), 2);
 	GDALClose(ds);
+
+	/* the same inputs give the same bytes */
+	char again[1024];
+	CU_ASSERT_EQUAL_FATAL(
+	    run_plan("lianyungang", "lyg-again", NULL, again, sizeof(again), &err), 0);
+	free(err);
+	char cmd[2200], *o = NULL;
+	snprintf(cmd, sizeof(cmd), "cmp %s %s", out, again);
+	CU_ASSERT_EQUAL(cu_run(cmd, &o, &err), 0);
+	free(o), free(err);
 }
 
 /* Dalian: one green sorting centre per district on a parcel >= 5000 m2. */
