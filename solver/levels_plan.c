@@ -205,6 +205,37 @@ typedef struct subset {
 	long k;
 } subset;
 
+/* The exact 1-median of one group without capacity: the place of the
+ * group (the existing one when there is one) that every routable node
+ * reaches, of least load-weighted distance, lowest index on ties; its cost
+ * in *obj. -1 when no place is reached by every node (GLPK then proves the
+ * infeasibility). O(arcs + places). */
+static int median_1(int nr, int np, const long *load, const size_t *na, const int *ap,
+                    const double *ad, const int *row_of, const unsigned char *fixed, double *obj)
+{
+	double *cost = calloc((size_t)np + 1, sizeof(double));
+	int *hits = calloc((size_t)np + 1, sizeof(int)), best = -1, forced = -1;
+	if (!cost || !hits) {
+		free(cost), free(hits);
+		return -2;
+	}
+	for (int i = 0; i < nr; i++)
+		for (size_t a = na[i]; a < na[i + 1]; a++)
+			cost[ap[a]] += (double)load[i] * ad[a], hits[ap[a]]++;
+	for (int p = 0; p < np; p++)
+		if (row_of[p] == 0 && fixed[p])
+			forced = p;
+	for (int p = 0; p < np; p++) {
+		if (row_of[p] != 0 || hits[p] < nr || (forced >= 0 && p != forced))
+			continue;
+		if (best < 0 || cost[p] < cost[best])
+			best = p;
+	}
+	*obj = best >= 0 ? cost[best] : 0;
+	free(cost), free(hits);
+	return best;
+}
+
 static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, const subset *s,
                                 int *flow_to, double *flow_d)
 {
@@ -315,7 +346,15 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 		rc = status_fail(c->st, STATUS_INTERNAL, "out of memory");
 		goto out;
 	}
-	if (nr > 0 && s->np > 0 && ktotal > 0) {
+	int single = -2; /* one facility, no capacity: the exact 1-median, -1 none fits */
+	if (nr > 0 && s->np > 0 && c->cap == 0 && s->ncg == 1 && row_k[0] == 1 && s->nrq == 0)
+		single = median_1(nr, s->np, load, na, ap, ad, row_of, fixed, &obj);
+	if (single >= 0) {
+		open[single] = 1;
+		bound = obj; /* exhaustive: every place was costed */
+		for (int i = 0; i < nr; i++)
+			chosen[i] = -1;
+	} else if (nr > 0 && s->np > 0 && ktotal > 0) {
 		lv_problem pb = {.level = lv->name,
 		                 .group = s->label,
 		                 .nn = nr,
