@@ -83,6 +83,18 @@ typedef struct compare_change {
 
 #define COMPARE_NONE ((size_t)-1)
 
+/* One upper level in either plan (src/compare/compare_levels.c): figures
+ * of A ([0]) and B ([1]), zero on the side without it; facilities of B
+ * within the tolerance of one of A's are kept, the others added, A's
+ * unmatched ones removed. */
+typedef struct compare_level {
+	const char *name; /* borrowed from the planfile */
+	int present[2];
+	long facilities[2], existing[2], households[2];
+	double mean_distance_m[2];
+	size_t kept, added, removed;
+} compare_level;
+
 typedef struct compare_result {
 	compare_by by;
 	double tolerance_m, walk_distance_m;
@@ -94,7 +106,16 @@ typedef struct compare_result {
 	compare_change *changes; /* kept, moved, removed, added; each by station id */
 	size_t nchanges;
 	size_t nkept, nmoved, nremoved, nadded;
+	compare_level *levels; /* A's levels bottom to top, then B's others */
+	size_t nlevels;
 } compare_result;
+
+/* Fill r->levels from the plans' levels (compare_levels.c). Returns 0, -1
+ * out of memory. */
+int compare_levels(const planfile *a, const planfile *b, compare_result *r);
+
+/* Print the levels table (nothing without levels). 0, or -1 out of memory. */
+int compare_levels_print(const compare_result *r, table_format fmt, FILE *out);
 
 /* Compare `a` with `b` (neither modified; `out` refers into them by index, so
  * they must outlive it). Fails with STATUS_INPUT when the CRSs differ:

@@ -48,6 +48,7 @@ typedef struct run_info {
 	double total_seconds;
 	const char *set_overrides; /* the --set values, ";"-separated */
 	int timings; /* 1: record wall-clock seconds (the file is then not reproducible) */
+	const struct levels_result *levels; /* upper levels (levels.h), NULL for none */
 } run_info;
 
 /* Write the plan to `path` (a .gpkg), replacing an existing file only when

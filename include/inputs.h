@@ -17,10 +17,11 @@ typedef enum unit_kind { UNIT_URBAN = 0, UNIT_RURAL = 1 } unit_kind;
 
 /* One community (社区) or village (村). */
 typedef struct unit {
-	char *id;       /* id_field value as text, unique */
-	char *name;     /* "" when absent */
-	char *district; /* "" when absent */
-	char *street;   /* "" when absent */
+	char *id;            /* id_field value as text, unique */
+	char *name;          /* "" when absent */
+	char *district;      /* "" when absent */
+	char *street;        /* "" when absent */
+	char *admin_village; /* input.admin_village_field, "" when absent or unset */
 	unit_kind kind;
 	long households;    /* >= 0 */
 	long long fid;      /* feature id in the source, for messages */
@@ -69,6 +70,8 @@ typedef struct inputs {
 	size_t nfiles;
 	input_file *files;
 	double read_seconds;
+	size_t nlevels;             /* = scenario nlevels once read */
+	struct level_input *levels; /* places of each upper level (levels.h) */
 } inputs;
 
 /* Read and validate everything the scenario names (io/read_*.c). Every data

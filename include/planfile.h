@@ -38,6 +38,17 @@ typedef struct planfile_uncovered {
 	long households;
 } planfile_uncovered;
 
+/* One upper level of a plan (a row of `run_levels` with its layer and its
+ * flows), empty when the plan has no levels. */
+typedef struct planfile_level {
+	char *name;
+	long facilities, existing, households;
+	double mean_distance_m; /* load-weighted, over its flows; 0 without flows */
+	char status[16];
+	double gap;
+	double *x, *y; /* the facilities, in the plan's CRS */
+} planfile_level;
+
 /* A plan read back from its GeoPackage. Everything owned; planfile_free(). */
 typedef struct planfile {
 	char *path;             /* as given on the command line */
@@ -52,6 +63,8 @@ typedef struct planfile {
 	size_t nassign;
 	planfile_uncovered *uncovered;
 	size_t nuncovered;
+	planfile_level *levels; /* bottom to top (io/planfile_levels.c) */
+	size_t nlevels;
 } planfile;
 
 /* Read the plan written by `stationplan run` at `path` into `out` (zeroed

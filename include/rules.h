@@ -72,4 +72,36 @@ int rules_beyond_walk(const scenario *sc, double distance_m);
  * parts. */
 int rules_split_flexible(const scenario *sc);
 
+/* 1 when a unit of this kind is planned apart, before the stations, by the
+ * rural pre-pass (solver/rural.c): rural units under rural =
+ * one_per_admin_village or shared. */
+int rules_unit_rural_apart(const scenario *sc, unit_kind kind);
+
+/* The administrative village of a rural unit (one_per_admin_village): its
+ * admin_village code, or its own id when the code is empty (a village of
+ * its own). Borrowed. */
+const char *rules_admin_village(const unit *u);
+
+/* The band of a shared rural station (rural_households_min/max). */
+rules_band rules_rural_band(const scenario *sc);
+
+/* 1 when a shared rural station at `d` metres from a village's demand
+ * point can serve it: d <= rural_walk_distance_m, or the site lies inside
+ * the village (`inside`). */
+int rules_rural_reaches(const scenario *sc, double d, int inside);
+
+/* The group a facility of an upper level at district/street belongs to
+ * under `per`: the street, the district, or "city" (per = city or unset:
+ * count facilities over the whole area). Borrowed strings. */
+const char *rules_level_group(level_per per, const char *district, const char *street);
+
+/* The level's capacity in households per facility: `capacity` as written,
+ * or tonnes per day converted with rules.kg_per_household_day (kg per
+ * household and day); 0 when the level has none. */
+long rules_level_capacity(const scenario *sc, const scenario_level *lv);
+
+/* Tonnes per day of `households` at rules.kg_per_household_day; 0 when
+ * the rate is not given. */
+double rules_tonnes_per_day(const scenario *sc, long households);
+
 #endif

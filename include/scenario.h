@@ -17,9 +17,47 @@ typedef enum scenario_objective {
 	OBJECTIVE_MIN_STATIONS = 0,
 	OBJECTIVE_MIN_DISTANCE = 1
 } scenario_objective;
-typedef enum scenario_rural { RURAL_ONE_PER_VILLAGE = 0, RURAL_AS_URBAN = 1 } scenario_rural;
+typedef enum scenario_rural {
+	RURAL_ONE_PER_VILLAGE = 0,
+	RURAL_AS_URBAN = 1,
+	RURAL_ONE_PER_ADMIN_VILLAGE = 2, /* one point per administrative village (solver/rural.c) */
+	RURAL_SHARED = 3                 /* villages share stations within rural_walk_distance_m */
+} scenario_rural;
 typedef enum scenario_demand { DEMAND_REPRESENTATIVE = 0, DEMAND_SAMPLES = 1 } scenario_demand;
 typedef enum scenario_split { SPLIT_EQUAL = 0, SPLIT_FLEXIBLE = 1 } scenario_split;
+
+/* One upper level of the network, from a [level.NAME] section (see
+ * src/core/scenario_levels.c). Levels are kept bottom to top, in the order
+ * their sections first appear. */
+typedef enum level_per {
+	LEVEL_PER_UNSET = 0,
+	LEVEL_PER_STREET = 1,
+	LEVEL_PER_DISTRICT = 2,
+	LEVEL_PER_CITY = 3
+} level_per;
+typedef enum level_at { LEVEL_AT_UNSET = 0, LEVEL_AT_STATIONS = 1, LEVEL_AT_BELOW = 2 } level_at;
+
+typedef struct scenario_level {
+	char *name;             /* NAME of [level.NAME]: the output layer */
+	int line;               /* line of its first section header, 0 when made by --set */
+	level_per per;          /* one facility (or `count`) per group */
+	long count;             /* -1 = unset; with per: per group, else over the city */
+	char *candidates;       /* point layer of allowed places */
+	char *candidates_layer; /* "" = the only layer */
+	char *parcels;          /* polygon layer of land parcels */
+	char *parcels_layer;    /* "" = the only layer */
+	double min_area_m2;     /* parcels smaller than this do not qualify */
+	level_at at;            /* stations: at the bottom stations; below: at the level below */
+	char *existing;         /* point layer of facilities kept open */
+	char *existing_layer;   /* "" = the only layer */
+	char *id_field;         /* id of a place in its layers; "" = input.id_field, else "id" */
+	char *required;         /* comma-separated group names that must get a facility */
+	double capacity;        /* 0 = none; households, or tonnes/day when capacity_tonnes */
+	int capacity_tonnes;    /* 1: capacity was written "N t/day" */
+	double max_distance_m;  /* 0 = none */
+	int cross_groups;       /* 1: lower facilities may route to another group's */
+} scenario_level;
+
 typedef enum scenario_partition {
 	PARTITION_COMPONENT = 0,
 	PARTITION_STREET = 1
@@ -77,6 +115,19 @@ typedef struct scenario {
 	unsigned long seed;           /* 1: tie-breaking in heuristics */
 	long work_limit;              /* 0: none; deterministic work units per sub-problem */
 
+	/* [rules] for the upper levels */
+	double kg_per_household_day; /* 0 = not given: no tonnes, no capacity in t/day */
+
+	/* rural = one_per_admin_village / shared (solver/rural.c) */
+	char *admin_village_field;    /* [input] field with the administrative village's code */
+	double rural_walk_distance_m; /* 2000: a shared station's reach */
+	long rural_households_min;    /* 0 */
+	long rural_households_max;    /* 3000 */
+
+	/* [level.NAME] sections, bottom to top (src/core/scenario_levels.c) */
+	size_t nlevels;
+	scenario_level *levels;
+
 	/* [output] */
 	char *path;       /* "plan.gpkg" */
 	char *output_crs; /* "" = working CRS */
@@ -118,6 +169,10 @@ void scenario_key_value(const scenario *sc, size_t i, char *buf, size_t bufsize)
 int scenario_key_is_source(size_t i);
 
 void scenario_free(scenario *sc);
+
+/* The keys of level `i` that differ from their defaults, one "key = value"
+ * per line, into buf ("" for a level out of range). For the run record. */
+void scenario_level_describe(const scenario *sc, size_t i, char *buf, size_t size);
 
 /* 1 for a connection string or GDAL virtual path ("PG:...", "GPKG:...",
  * "/vsizip/..."), which is neither checked for existence nor joined to the

@@ -109,6 +109,10 @@ status_code gpkg_write_run(gpkg_writer *w);
  * key output.timings set to true/yes/on/1. */
 int gpkg_run_timings_wanted(const scenario *sc, const run_info *ri);
 
+/* gpkg_levels.c: the layers of the upper levels (one per level, parcels_used,
+ * flows, unplaced, run_levels) when w->ri->levels has any. */
+status_code gpkg_write_levels(gpkg_writer *w);
+
 /* gpkg_styles.c: layer_styles with one default QML style per map layer. */
 status_code gpkg_write_styles(gpkg_writer *w);
 
@@ -125,6 +129,12 @@ typedef struct gpkg_style {
  * reproducible. Used by the plan writer and by compare's diff writer. */
 status_code gpkg_styles_write_rows(gpkg_writer *w, const char *description, const gpkg_style *rows,
                                    size_t n);
+
+/* gpkg_levels.c: the style rows of the levels' layers into rows[0..max),
+ * each qml malloc'd (caller frees). Returns the count, 0 without levels,
+ * (size_t)-1 out of memory (then nothing is left to free). */
+#define GPKG_LEVELS_MAX_STYLES 9
+size_t gpkg_levels_styles(const gpkg_writer *w, gpkg_style *rows, size_t max);
 
 /* gpkg_file.c: see there. `tmp` receives the temporary path. */
 status_code gpkg_file_temp_path(const char *path, char *tmp, size_t tmpsize, status *st);

@@ -450,7 +450,7 @@ status_code gpkg_styles_write_rows(gpkg_writer *w, const char *description, cons
 
 status_code gpkg_write_styles(gpkg_writer *w)
 {
-	gpkg_style rows[NSTYLED];
+	gpkg_style rows[NSTYLED + GPKG_LEVELS_MAX_STYLES];
 	status_code rc = STATUS_OK;
 	int n = 0;
 	for (; n < NSTYLED; n++) {
@@ -461,6 +461,11 @@ status_code gpkg_write_styles(gpkg_writer *w)
 			break;
 		}
 	}
+	size_t nl = rc == STATUS_OK ? gpkg_levels_styles(w, rows + n, GPKG_LEVELS_MAX_STYLES) : 0;
+	if (nl == (size_t)-1)
+		rc = status_fail(w->st, STATUS_INTERNAL, "out of memory");
+	else
+		n += (int)nl;
 	if (rc == STATUS_OK)
 		rc = gpkg_styles_write_rows(
 		    w, "QGIS styles of the layers (QML), loaded by QGIS as their default", rows,

@@ -112,6 +112,21 @@ void read_points(const char *role, const char *path, const char *layer, const sc
  * sc->exclude_buffer_m, into ps. */
 void read_exclude(const scenario *sc, OGRSpatialReferenceH work, poly_set *ps, status *st);
 
+/* read_levels.c: the candidates, parcels and existing facilities of every
+ * [level.NAME] into in->levels (see levels.h), in the working CRS `work`.
+ * Missing layers and fields are "file" errors naming the level's key. */
+void read_levels(const scenario *sc, OGRSpatialReferenceH work, inputs *in, status *st);
+
+/* Release in->levels; safe when none were read. */
+void read_levels_free(inputs *in);
+
+/* planfile_levels.c: the upper levels of an open plan (run_levels, each
+ * level's layer, flows) into p->levels; none when the plan has no
+ * run_levels. STATUS_INPUT naming a layer or field that is missing. */
+struct planfile;
+status_code planfile_levels_read(GDALDatasetH ds, const char *path, struct planfile *p, status *st);
+void planfile_levels_free(struct planfile *p);
+
 /* read_fingerprint.c: append the fingerprint of `path` as `role`. Returns
  * -1 when out of memory. */
 int read_fingerprint_add(inputs *in, const char *role, const char *path);

@@ -265,6 +265,8 @@ status_code planfile_read(const char *path, planfile *out, status *st)
 		rc = read_rows(&rd, out, "assignments", "distance_m", add_assign);
 	if (rc == STATUS_OK)
 		rc = read_rows(&rd, out, "uncovered", NULL, add_uncovered);
+	if (rc == STATUS_OK)
+		rc = planfile_levels_read(rd.ds, path, out, st);
 	if (rd.ds)
 		GDALClose(rd.ds);
 	gdal_bridge_pop();
@@ -287,6 +289,7 @@ void planfile_free(planfile *p)
 		free(p->uncovered[i].district);
 		free(p->uncovered[i].street);
 	}
+	planfile_levels_free(p);
 	free(p->stations);
 	free(p->assign);
 	free(p->uncovered);

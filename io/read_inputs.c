@@ -132,6 +132,8 @@ status_code inputs_read(const scenario *sc, inputs *in, status *st)
 		            &in->candidates, st);
 	if (*sc->exclude)
 		read_exclude(sc, work, &in->exclude, st);
+	if (sc->nlevels)
+		read_levels(sc, work, in, st);
 	if (work)
 		OSRDestroySpatialReference(work);
 	gdal_bridge_pop();
@@ -143,6 +145,15 @@ status_code inputs_read(const scenario *sc, inputs *in, status *st)
 		oom |= read_fingerprint_add(in, "existing", sc->existing);
 	if (*sc->candidates)
 		oom |= read_fingerprint_add(in, "candidates", sc->candidates);
+	for (size_t i = 0; i < sc->nlevels; i++) {
+		const scenario_level *lv = &sc->levels[i];
+		if (*lv->candidates)
+			oom |= read_fingerprint_add(in, "level_candidates", lv->candidates);
+		if (*lv->parcels)
+			oom |= read_fingerprint_add(in, "level_parcels", lv->parcels);
+		if (*lv->existing)
+			oom |= read_fingerprint_add(in, "level_existing", lv->existing);
+	}
 	for (const char *s = sc->exclude; *s;) {
 		const char *e = strchr(s, ',');
 		char *one = strndup(s, e ? (size_t)(e - s) : strlen(s));
@@ -174,6 +185,7 @@ void inputs_free(inputs *in)
 	for (size_t i = 0; in->units && i < in->nunits; i++) {
 		unit *u = &in->units[i];
 		free(u->id), free(u->name), free(u->district), free(u->street), free(u->wkb);
+		free(u->admin_village);
 	}
 	free(in->units);
 	points_free(&in->existing);
@@ -184,6 +196,7 @@ void inputs_free(inputs *in)
 	for (size_t i = 0; i < in->nfiles; i++)
 		free(in->files[i].role), free(in->files[i].path);
 	free(in->files);
+	read_levels_free(in);
 	free(in->crs), free(in->crs_wkt), free(in->source_crs);
 	free(in->units_source), free(in->id_field);
 	memset(in, 0, sizeof(*in));

@@ -16,7 +16,7 @@
 #include <string.h>
 
 typedef struct unit_fields {
-	int id, name, district, street, households, kind;
+	int id, name, district, street, households, kind, admin;
 } unit_fields;
 
 /* Find the fields; a required one missing is a "field" problem. */
@@ -56,6 +56,13 @@ static int find_fields(const scenario *sc, OGRLayerH lyr, const char *label, uni
 		                   "%s: no field '%s', kind inferred from the names (社区/居委会 "
 		                   "urban, 村 rural)",
 		                   label, sc->kind_field);
+	f->admin = *sc->admin_village_field ? read_source_field(lyr, sc->admin_village_field) : -1;
+	if (*sc->admin_village_field && f->admin < 0) {
+		status_problem_add(st, SEV_ERROR, "field",
+		                   "%s: no field '%s' (input.admin_village_field; fields: %s)",
+		                   label, sc->admin_village_field, names);
+		bad = 1;
+	}
 	if (*sc->district_field && f->district < 0)
 		status_problem_add(st, SEV_WARNING, "field",
 		                   "%s: no field '%s' (input.district_field), districts left empty",
@@ -175,6 +182,7 @@ static void read_one(const scenario *sc, inputs *in, OGRFeatureH feat, const uni
 	u->name = field_text(feat, f->name);
 	u->district = field_text(feat, f->district);
 	u->street = field_text(feat, f->street);
+	u->admin_village = field_text(feat, f->admin);
 	u->households = -1;
 	if (u->id && *u->id && read_utf8_valid(u->id))
 		snprintf(who, sizeof(who), "%s fid %lld (%s %s)", in->units_source, u->fid,

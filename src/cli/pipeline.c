@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "inputs.h"
+#include "levels.h"
+#include "rural.h"
 #include "progress.h"
 #include "sites.h"
 #include "rules.h"
@@ -137,6 +139,29 @@ status_code pipeline_check_not_input(const scenario *sc, const char *out_path, s
 	return rc;
 }
 
+/* The stations: the rural pre-pass first when a rural rule plans villages
+ * apart (include/rural.h), then the station solver on its views, then the
+ * merge; the station solver alone otherwise. */
+static status_code solve_stations(const inputs *in, const site_table *sites, const reach *r,
+                                  const scenario *sc, plan *p, status *st)
+{
+	rural_plan rp;
+	inputs in_view;
+	reach r_view;
+	status_code rc = rural_solve(in, sites, r, sc, &rp, st);
+	if (rc == STATUS_OK && !rp.taken)
+		rc = solver_solve(in, sites, r, sc, p, st);
+	else if (rc == STATUS_OK &&
+	         (rc = rural_views(in, r, &rp, &in_view, &r_view, st)) == STATUS_OK) {
+		rc = solver_solve(&in_view, sites, &r_view, sc, p, st);
+		rural_views_free(&in_view, &r_view);
+		if (rc == STATUS_OK)
+			rc = rural_merge(&rp, sc, p, st);
+	}
+	rural_plan_free(&rp);
+	return rc;
+}
+
 status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite,
                          const char *command_line, const char *set_overrides, pipeline_result *res,
                          status *st)
@@ -146,6 +171,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	site_table sites = {0};
 	reach r = {0};
 	plan p = {0};
+	levels_result lv = {0};
 	memset(res, 0, sizeof(*res));
 	run_info *ri = &res->ri;
 	ri->command_line = command_line;
@@ -164,6 +190,8 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 
 	t0 = clock_now_s();
 	if ((rc = inputs_read(sc, &in, st)) != STATUS_OK)
+		goto out;
+	if (sc->nlevels && (rc = levels_places_prepare(&in, sc, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "read", t0);
 	split_large_villages(sc, &in, st);
@@ -189,7 +217,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 
 	progress_start(st, "solve");
 	t0 = clock_now_s();
-	if ((rc = solver_solve(&in, &sites, &r, sc, &p, st)) != STATUS_OK)
+	if ((rc = solve_stations(&in, &sites, &r, sc, &p, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "solve", t0);
 	warn_exceptions(sc, &in, &p, st);
@@ -208,6 +236,18 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 		if (bad)
 			status_problem_add(st, SEV_WARNING, "verify", "%d rule violation(s): %s",
 			                   bad, msg);
+	}
+
+	if (sc->nlevels) {
+		progress_start(st, "levels");
+		t0 = clock_now_s();
+		if ((rc = levels_solve(&in, &sites, &p, sc, NULL, &lv, st)) != STATUS_OK)
+			goto out;
+		stage_done(ri, "levels", t0);
+		ri->levels = &lv;
+		for (size_t l = 0; l < lv.n; l++)
+			status_note(st, 1, "level %s: %zu facilities, %s, gap %.4f", lv.lv[l].name,
+			            lv.lv[l].nfac, lv.lv[l].status, lv.lv[l].gap);
 	}
 
 	progress_start(st, "write");
@@ -232,8 +272,21 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 		    "plan not proven within mip_gap = %g (urban gap %.4f, status %s)", sc->mip_gap,
 		    sc->objective == OBJECTIVE_MIN_DISTANCE ? p.urban_walk_gap : p.urban_gap,
 		    p.status);
+	else if (lv.nunplaced > 0)
+		rc = status_fail(st, STATUS_INCOMPLETE,
+		                 "%zu group(s) of the upper levels without their facilities (see "
+		                 "table 'unplaced'), the first: level '%s', group '%s'",
+		                 lv.nunplaced, lv.lv[lv.unplaced[0].level].name,
+		                 lv.unplaced[0].group);
+	for (size_t l = 0; rc == STATUS_OK && l < lv.n; l++)
+		if (!lv.lv[l].proven)
+			rc = status_fail(st, STATUS_INCOMPLETE,
+			                 "level '%s' not proven within mip_gap = %g (gap %.4f)",
+			                 lv.lv[l].name, sc->mip_gap, lv.lv[l].gap);
 out:
 	progress_abandon(); /* a stage that failed; no-op otherwise */
+	ri->levels = NULL;
+	levels_result_free(&lv);
 	plan_free(&p);
 	unit_geom_free(ug);
 	reach_free(&r);

@@ -161,5 +161,7 @@ int compare_print(const compare_result *r, const planfile *a, const planfile *b,
 	           : "\nstation changes (A %zu, B %zu; kept: same site within %g m, moved: "
 	             "within %g m):\n",
 	        a->nstations, b->nstations, r->tolerance_m, r->walk_distance_m);
-	return print_changes(r, fmt, out);
+	if (print_changes(r, fmt, out))
+		return -1;
+	return compare_levels_print(r, fmt, out);
 }

@@ -4,6 +4,7 @@
 #include "rules.h"
 
 #include <assert.h>
+#include <math.h>
 
 rules_band rules_urban_band(const scenario *sc)
 {
@@ -65,4 +66,57 @@ long rules_unit_parts(rules_band b, long households)
 int rules_split_flexible(const scenario *sc)
 {
 	return sc->split == SPLIT_FLEXIBLE;
+}
+
+const char *rules_level_group(level_per per, const char *district, const char *street)
+{
+	switch (per) {
+	case LEVEL_PER_STREET:
+		return street;
+	case LEVEL_PER_DISTRICT:
+		return district;
+	case LEVEL_PER_UNSET:
+	case LEVEL_PER_CITY:
+		break;
+	}
+	return "city";
+}
+
+long rules_level_capacity(const scenario *sc, const scenario_level *lv)
+{
+	if (!(lv->capacity > 0))
+		return 0;
+	double c = lv->capacity;
+	if (lv->capacity_tonnes)
+		c = c * 1000.0 / sc->kg_per_household_day;
+	return (long)floor(c + 1e-9);
+}
+
+double rules_tonnes_per_day(const scenario *sc, long households)
+{
+	return sc->kg_per_household_day > 0 ? (double)households * sc->kg_per_household_day / 1000.0
+	                                    : 0;
+}
+
+int rules_unit_rural_apart(const scenario *sc, unit_kind kind)
+{
+	return kind == UNIT_RURAL &&
+	       (sc->rural == RURAL_ONE_PER_ADMIN_VILLAGE || sc->rural == RURAL_SHARED);
+}
+
+const char *rules_admin_village(const unit *u)
+{
+	return u->admin_village && *u->admin_village ? u->admin_village : u->id;
+}
+
+rules_band rules_rural_band(const scenario *sc)
+{
+	rules_band b = {sc->rural_households_min, sc->rural_households_max};
+	assert(b.min >= 0 && b.min <= b.max);
+	return b;
+}
+
+int rules_rural_reaches(const scenario *sc, double d, int inside)
+{
+	return inside || d <= sc->rural_walk_distance_m;
 }

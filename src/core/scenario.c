@@ -19,6 +19,7 @@
  * the delivery of lines and the byte checks are ours.
  */
 #include "scenario.h"
+#include "scenario_int.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -51,7 +52,8 @@ typedef struct key_def {
 	const char *const *names; /* K_ENUM: value names in enum order, NULL-terminated */
 } key_def;
 
-static const char *const rural_names[] = {"one_per_village", "as_urban", NULL};
+static const char *const rural_names[] = {"one_per_village", "as_urban", "one_per_admin_village",
+                                          "shared", NULL};
 static const char *const objective_names[] = {"min_stations", "min_distance", NULL};
 static const char *const split_names[] = {"equal", "flexible", NULL};
 static const char *const demand_names[] = {"representative", "samples", NULL};
@@ -80,6 +82,7 @@ static const key_def keys[] = {
     KEY("input", kind_rural_values, K_STR, "village,rural,村"),
     KEY("input", district_field, K_STR, "district"),
     KEY("input", street_field, K_STR, "street"),
+    KEY("input", admin_village_field, K_STR, ""),
     KEY("input", crs, K_STR, "auto"),
     KEY("input", assume_crs, K_STR, ""),
     KEY("input", existing, K_PATH, ""),
@@ -99,6 +102,10 @@ static const key_def keys[] = {
     KEYE("rules", demand_points, "representative", demand_names),
     KEY("rules", demand_sample_spacing_m, K_DOUBLE, "500"),
     KEY("rules", rural_split_large, K_BOOL, "false"),
+    KEY("rules", kg_per_household_day, K_DOUBLE, "0"),
+    KEY("rules", rural_walk_distance_m, K_DOUBLE, "2000"),
+    KEY("rules", rural_households_min, K_LONG, "0"),
+    KEY("rules", rural_households_max, K_LONG, "3000"),
     KEY("solver", time_limit_s, K_DOUBLE, "60"),
     KEY("solver", mip_gap, K_DOUBLE, "0.005"),
     KEY("solver", threads, K_INT, "0"),
@@ -338,6 +345,8 @@ static void suggest_section(const char *section, char *buf, size_t bufsize)
 {
 	static const char *const sections[] = {"input", "rules", "solver", "output"};
 	buf[0] = '\0';
+	if (scenario_levels_suggest_section(section, buf, bufsize))
+		return;
 	for (size_t i = 0; i < 4; i++)
 		if (edit_distance(section, sections[i]) <= 2) {
 			snprintf(buf, bufsize, " (did you mean [%s]?)", sections[i]);
@@ -459,6 +468,12 @@ static int load_handler(void *user, const char *section, const char *name, const
 	if (!c->live)
 		return 1;
 	snprintf(where, sizeof(where), "%s:%d", c->sc->file, c->line);
+	if (scenario_levels_is_section(section)) {
+		if (scenario_levels_apply(c->sc, where, c->section_line, section, name, value,
+		                          c->sc->dir, c->st) == -2)
+			c->oom = 1;
+		return 1;
+	}
 	if (*section && !section_known(section)) {
 		if (!c->bad_section || strcmp(c->bad_section, section)) {
 			char hint[64];
@@ -710,8 +725,20 @@ status_code scenario_set(scenario *sc, const char *assignment, status *st)
 		                   "--set '%s': expected section.key=value", assignment);
 		return STATUS_INPUT;
 	}
-	char *section = strndup(assignment, (size_t)(dot - assignment));
-	char *name = strndup(dot + 1, (size_t)(eq - dot - 1));
+	/* level.NAME.key=value: the section is everything before the last dot */
+	int level = !strncmp(assignment, "level.", 6);
+	const char *cut = dot;
+	if (level)
+		for (const char *c = dot; c < eq; c++)
+			if (*c == '.')
+				cut = c;
+	if (level && cut == dot) {
+		status_problem_add(st, SEV_ERROR, "scenario",
+		                   "--set '%s': expected level.NAME.key=value", assignment);
+		return STATUS_INPUT;
+	}
+	char *section = strndup(assignment, (size_t)(cut - assignment));
+	char *name = strndup(cut + 1, (size_t)(eq - cut - 1));
 	size_t wsize = strlen(assignment) + 16;
 	char *where = malloc(wsize);
 	status_code rc = STATUS_OK;
@@ -720,6 +747,13 @@ status_code scenario_set(scenario *sc, const char *assignment, status *st)
 		goto out;
 	}
 	snprintf(where, wsize, "--set '%s'", assignment);
+	if (level) {
+		if (scenario_levels_apply(sc, where, 0, section, name, eq + 1, NULL, st) == -2)
+			rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+		else
+			rc = st->nerrors > errors ? STATUS_INPUT : STATUS_OK;
+		goto out;
+	}
 	if (!section_known(section)) {
 		char hint[64];
 		suggest_section(section, hint, sizeof(hint));
@@ -788,6 +822,7 @@ status_code scenario_validate(const scenario *sc, status *st)
 		invalid(sc, st, "work_limit", ">= 0 (0 = no limit)");
 	if (!*sc->path)
 		invalid(sc, st, "path", "set to the output GeoPackage");
+	scenario_levels_validate(sc, st);
 	return st->nerrors > errors ? STATUS_INPUT : STATUS_OK;
 }
 
@@ -863,6 +898,7 @@ void scenario_free(scenario *sc)
 			free(*str_at(sc, &keys[i]));
 			*str_at(sc, &keys[i]) = NULL;
 		}
+	scenario_levels_free(sc);
 	free(sc->file);
 	free(sc->dir);
 	sc->file = sc->dir = NULL;
@@ -879,4 +915,21 @@ int scenario_path_is_connection(const char *path)
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
 			return 0;
 	return 1;
+}
+
+/* ---- shared with scenario_levels.c (scenario_int.h) ---------------------- */
+
+char *scenario_int_path_resolve(const char *dir, const char *value)
+{
+	return path_resolve(dir, value, strlen(value));
+}
+
+int scenario_int_parse_bool(const char *v, int *out)
+{
+	return parse_bool(v, out);
+}
+
+size_t scenario_int_edit_distance(const char *a, const char *b)
+{
+	return edit_distance(a, b);
 }

@@ -1,0 +1,42 @@
+/*
+ * levels_int.h: internal to the levels solver (solver/levels*.c) and its
+ * unit tests: one independent placement problem of one level.
+ */
+#ifndef STATIONPLAN_LEVELS_INT_H
+#define STATIONPLAN_LEVELS_INT_H
+
+#include <stddef.h>
+
+#include "levels.h"
+
+/* One problem: nodes (lower facilities) 0..nn-1, places 0..np-1, and the
+ * allowed arcs node -> place (within the group, within max_distance_m)
+ * as a CSR by node, ordered by place. Count row g holds the places with
+ * row_of[p] == g and must open exactly row_k[g]; required row r the places
+ * with req_of[p] == r and must open at least one. */
+typedef struct lv_problem {
+	const char *level, *group; /* for messages */
+	int nn, np;
+	const long *load;           /* nn */
+	const unsigned char *fixed; /* np: existing, open */
+	size_t narcs;
+	const size_t *node_arcs; /* nn + 1 */
+	const int *arc_node, *arc_place;
+	const double *arc_dist;
+	int ncount, nreq, nrows; /* nrows = ncount + nreq */
+	const int *row_of;       /* np: count row, -1 none */
+	const int *row_k;        /* ncount */
+	const int *req_of;       /* np: required row, -1 none */
+	long cap;                /* households per facility, 0 = none */
+	double mip_gap, time_limit_s;
+} lv_problem;
+
+/* Solve `pb` with GLPK. Fills chosen[nn] (the place of each node, -1 for a
+ * node with no arc), open[np], the objective, a proven lower bound and
+ * whether the gap is within mip_gap. STATUS_INPUT naming the level and
+ * group when no placement is feasible, STATUS_INTERNAL on a GLPK failure.
+ * (solver/levels.c) */
+status_code levels_mip_solve(const lv_problem *pb, int *chosen, unsigned char *open, double *obj,
+                             double *bound, int *proven, status *st);
+
+#endif

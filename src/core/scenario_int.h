@@ -1,0 +1,50 @@
+/*
+ * scenario_int.h: internal to the scenario module (src/core/scenario.c and
+ * src/core/scenario_levels.c) and its unit tests.
+ *
+ * scenario.c owns the fixed key table and the INI reader; the [level.NAME]
+ * sections, whose names the user chooses, are parsed and validated in
+ * scenario_levels.c with the same value syntax, messages and suggestions.
+ */
+#ifndef STATIONPLAN_SCENARIO_INT_H
+#define STATIONPLAN_SCENARIO_INT_H
+
+#include <stddef.h>
+
+#include "scenario.h"
+
+/* scenario.c: "dir/value" for a relative source path, a copy of `value`
+ * (trimmed) otherwise; NULL out of memory. Caller frees. */
+char *scenario_int_path_resolve(const char *dir, const char *value);
+
+/* scenario.c: true/yes/1/on and false/no/0/off into *out; -1 otherwise. */
+int scenario_int_parse_bool(const char *v, int *out);
+
+/* scenario.c: Levenshtein distance of two short strings ((size_t)-1 when
+ * either is 64 bytes or longer). */
+size_t scenario_int_edit_distance(const char *a, const char *b);
+
+/* scenario_levels.c: 1 when `section` is "level.<something>". */
+int scenario_levels_is_section(const char *section);
+
+/* Apply `name = value` of section "level.NAME" (creating the level, at the
+ * top, on its first key). `where` ("file:12" or "--set '...'") prefixes
+ * every problem; `line` is the section header's line (0 for --set); `dir`
+ * resolves relative paths (NULL: none). Bad names, unknown keys (with "did
+ * you mean") and bad values are recorded in `st`. Returns 0, or -2 out of
+ * memory. */
+int scenario_levels_apply(scenario *sc, const char *where, int line, const char *section,
+                          const char *name, const char *value, const char *dir, status *st);
+
+/* " (did you mean [level.x]?)" for a misspelt "levels.x" or "lvel.x" into
+ * buf; returns 1 when it wrote one, else 0 and buf is untouched. */
+int scenario_levels_suggest_section(const char *section, char *buf, size_t bufsize);
+
+/* Check every level alone and against the others (see scenario_levels.c);
+ * each problem is recorded as an error in `st`. */
+void scenario_levels_validate(const scenario *sc, status *st);
+
+/* Release the levels; safe on a scenario without levels. */
+void scenario_levels_free(scenario *sc);
+
+#endif

@@ -1,0 +1,307 @@
+/*
+ * cu_levels_e2e.c: the upper levels end to end: the four plans of the
+ * README (fixtures/levels: Dalian, Yinchuan, Liaocheng, Lianyungang) run by
+ * the binary on the demo district, the GeoPackage opened with GDAL and
+ * checked for what the inputs determine (counts, sums, parcels, existing
+ * centres, the chain of flows), and the bad inputs of a level (missing
+ * layer or field, capacity under the load, a required group that does not
+ * exist, contradicting keys) refused with exit 2 and nothing written.
+ */
+#include <CUnit/CUnit.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include "cu_tester.h"
+
+#define DEMO_HOUSEHOLDS 262112
+#define DEMO_STREETS    16
+
+static GDALDatasetH ds_open(const char *path)
+{
+	GDALAllRegister();
+	return GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+}
+
+/* First column of the first row of the query, as a number (-999999 none). */
+static double q(GDALDatasetH ds, const char *fmt, ...)
+{
+	char sql[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	OGRLayerH l = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+	double v = -999999;
+	if (!l)
+		return v;
+	OGRFeatureH f = OGR_L_GetNextFeature(l);
+	if (f && OGR_F_IsFieldSetAndNotNull(f, 0))
+		v = OGR_F_GetFieldAsDouble(f, 0);
+	if (f)
+		OGR_F_Destroy(f);
+	GDALDatasetReleaseResultSet(ds, l);
+	return v;
+}
+
+/* The same as text into buf ("" none). */
+static const char *qs(GDALDatasetH ds, char *buf, size_t size, const char *sql)
+{
+	buf[0] = '\0';
+	OGRLayerH l = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+	if (!l)
+		return buf;
+	OGRFeatureH f = OGR_L_GetNextFeature(l);
+	if (f && OGR_F_IsFieldSetAndNotNull(f, 0))
+		snprintf(buf, size, "%s", OGR_F_GetFieldAsString(f, 0));
+	if (f)
+		OGR_F_Destroy(f);
+	GDALDatasetReleaseResultSet(ds, l);
+	return buf;
+}
+
+/* Run `stationplan run fixtures/levels/<name>.ini -o OUT <extra>`; the
+ * output path into out. Returns the exit status; stderr into *err. */
+static int run_plan(const char *name, const char *tag, const char *extra, char *out, size_t outsize,
+                    char **err)
+{
+	char cmd[4096];
+	snprintf(out, outsize, "%s/levels-%s.gpkg", cu_outdir(), tag);
+	unlink(out);
+	snprintf(cmd, sizeof(cmd), "%s run fixtures/levels/%s.ini -o %s -q %s", cu_bin(), name, out,
+	         extra ? extra : "");
+	char *o = NULL;
+	int rc = cu_run(cmd, &o, err);
+	free(o);
+	return rc;
+}
+
+/* Every level's layer holds all the households, flows hold each level's
+ * lower facilities once, and every flow ends at a facility of its level. */
+static void chain_check(GDALDatasetH ds, const char *const *levels, int n)
+{
+	CU_ASSERT_EQUAL(q(ds, "SELECT sum(households) FROM stations"), DEMO_HOUSEHOLDS);
+	for (int i = 0; i < n; i++) {
+		CU_ASSERT_EQUAL(q(ds, "SELECT sum(households) FROM %s", levels[i]),
+		                DEMO_HOUSEHOLDS);
+		double lower = i ? q(ds, "SELECT count(*) FROM %s", levels[i - 1])
+		                 : q(ds, "SELECT count(*) FROM stations");
+		CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM flows WHERE level = '%s'", levels[i]),
+		                lower);
+		CU_ASSERT_EQUAL(q(ds, "SELECT sum(lower) FROM %s", levels[i]), lower);
+		CU_ASSERT_EQUAL(q(ds,
+		                  "SELECT count(*) FROM flows f LEFT JOIN %s u ON u.id = f.to_id "
+		                  "WHERE f.level = '%s' AND u.id IS NULL",
+		                  levels[i], levels[i]),
+		                0);
+		CU_ASSERT_EQUAL(
+		    q(ds, "SELECT sum(households) FROM flows WHERE level = '%s'", levels[i]),
+		    DEMO_HOUSEHOLDS);
+		CU_ASSERT_EQUAL(q(ds,
+		                  "SELECT count(*) FROM run_levels WHERE level = '%s' AND "
+		                  "status = 'optimal' AND gap <= 0.005",
+		                  levels[i]),
+		                1);
+	}
+	/* first level's flows start at stations */
+	CU_ASSERT_EQUAL(q(ds,
+	                  "SELECT count(*) FROM flows f LEFT JOIN stations s ON s.station_id = "
+	                  "f.from_id WHERE f.level = '%s' AND s.station_id IS NULL",
+	                  levels[0]),
+	                0);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM unplaced"), 0);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM layer_styles WHERE f_table_name = 'flows'"), 1);
+}
+
+/* Lianyungang: stations -> one collection point per street at a station
+ * -> two sorting centres at candidates, 150 t/day each -> one market. */
+static void test_lianyungang(void)
+{
+	char out[1024], *err = NULL;
+	CU_ASSERT_EQUAL_FATAL(run_plan("lianyungang", "lyg", NULL, out, sizeof(out), &err), 0);
+	free(err);
+	GDALDatasetH ds = ds_open(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+	const char *levels[] = {"collection_points", "sorting_centres", "markets"};
+	chain_check(ds, levels, 3);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM collection_points"), DEMO_STREETS);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(DISTINCT \"group\") FROM collection_points"),
+	                DEMO_STREETS);
+	/* a collection point stands on one of its street's stations */
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM collection_points c JOIN stations s ON "
+	                      "s.station_id = CAST(c.place_id AS INTEGER) AND s.street = c.street"),
+	                DEMO_STREETS);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM sorting_centres"), 2);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM sorting_centres WHERE households > 150000"), 0);
+	CU_ASSERT_DOUBLE_EQUAL(q(ds, "SELECT sum(load_t_day) FROM sorting_centres"),
+	                       DEMO_HOUSEHOLDS / 1000.0, 1e-6);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM markets"), 1);
+	CU_ASSERT_EQUAL(q(ds, "SELECT lower FROM markets"), 2);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM run_levels"), 3);
+	/* a column per level in the summaries */
+	CU_ASSERT_EQUAL(q(ds, "SELECT collection_points FROM summary_district"), DEMO_STREETS);
+	CU_ASSERT_EQUAL(q(ds, "SELECT markets FROM summary_district"), 1);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM summary_street WHERE collection_points = 1"),
+	                DEMO_STREETS);
+	CU_ASSERT_EQUAL(q(ds, "SELECT sum(sorting_centres) FROM summary_street"), 2);
+	GDALClose(ds);
+
+	/* the same inputs give the same bytes */
+	char again[1024];
+	CU_ASSERT_EQUAL_FATAL(
+	    run_plan("lianyungang", "lyg-again", NULL, again, sizeof(again), &err), 0);
+	free(err);
+	char cmd[2200], *o = NULL;
+	snprintf(cmd, sizeof(cmd), "cmp %s %s", out, again);
+	CU_ASSERT_EQUAL(cu_run(cmd, &o, &err), 0);
+	free(o), free(err);
+}
+
+/* Dalian: one green sorting centre per district on a parcel >= 5000 m2. */
+static void test_dalian(void)
+{
+	char out[1024], buf[256], *err = NULL;
+	CU_ASSERT_EQUAL_FATAL(run_plan("dalian", "dalian", NULL, out, sizeof(out), &err), 0);
+	free(err);
+	GDALDatasetH ds = ds_open(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+	const char *levels[] = {"sorting_centres"};
+	chain_check(ds, levels, 1);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM sorting_centres"), 1);
+	CU_ASSERT_STRING_EQUAL(qs(ds, buf, sizeof(buf), "SELECT \"group\" FROM sorting_centres"),
+	                       "兴庆区");
+	CU_ASSERT(q(ds, "SELECT area_m2 FROM sorting_centres") >= 5000);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM parcels_used"), 1);
+	CU_ASSERT_DOUBLE_EQUAL(q(ds, "SELECT area_m2 FROM parcels_used"),
+	                       q(ds, "SELECT area_m2 FROM sorting_centres"), 1e-6);
+	/* the centre stands inside its parcel */
+	CU_ASSERT_EQUAL(q(ds, "SELECT ST_Intersects(p.geom, c.geom) FROM parcels_used p, "
+	                      "sorting_centres c"),
+	                1);
+	GDALClose(ds);
+
+	/* per street: 月牙湖乡 has only a 2500 m2 parcel: unplaced, exit 3 */
+	CU_ASSERT_EQUAL(run_plan("dalian", "dalian-street",
+	                         "--set level.sorting_centres.per=street "
+	                         "--set level.sorting_centres.required=",
+	                         out, sizeof(out), &err),
+	                3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "group '月牙湖乡'"));
+	free(err);
+	ds = ds_open(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM sorting_centres"), DEMO_STREETS - 1);
+	CU_ASSERT_EQUAL(q(ds, "SELECT missing FROM unplaced WHERE \"group\" = '月牙湖乡' AND "
+	                      "missing > 0"),
+	                1);
+	CU_ASSERT_STRING_EQUAL(
+	    qs(ds, buf, sizeof(buf), "SELECT reason FROM unplaced WHERE missing > 0"),
+	    "0 parcel(s) of at least min_area_m2 = 5000 for 1 facilities");
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM parcels_used WHERE area_m2 < 5000"), 0);
+	GDALClose(ds);
+}
+
+/* Liaocheng: the built centre is kept and serves the district. */
+static void test_liaocheng(void)
+{
+	char out[1024], buf[256], *err = NULL;
+	CU_ASSERT_EQUAL_FATAL(run_plan("liaocheng", "liaocheng", NULL, out, sizeof(out), &err), 0);
+	free(err);
+	GDALDatasetH ds = ds_open(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+	const char *levels[] = {"sorting_centres"};
+	chain_check(ds, levels, 1);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM sorting_centres"), 1);
+	CU_ASSERT_EQUAL(q(ds, "SELECT existing FROM sorting_centres"), 1);
+	CU_ASSERT_STRING_EQUAL(qs(ds, buf, sizeof(buf), "SELECT place_id FROM sorting_centres"),
+	                       "E01");
+	GDALClose(ds);
+}
+
+/* Yinchuan: one point per administrative village (15 of them for the 43
+ * villages), a transfer station per street, 5 sorting centres of which the
+ * built one. */
+static void test_yinchuan(void)
+{
+	char out[1024], *err = NULL;
+	CU_ASSERT_EQUAL_FATAL(run_plan("yinchuan", "yinchuan", NULL, out, sizeof(out), &err), 0);
+	free(err);
+	GDALDatasetH ds = ds_open(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+	const char *levels[] = {"transfer_stations", "sorting_centres"};
+	chain_check(ds, levels, 2);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM stations WHERE kind = 'village'"), 15);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM stations WHERE kind = 'village' AND units = 3"),
+	                14); /* 丽景街街道: 4 villages = 3 + 1 */
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM transfer_stations"), DEMO_STREETS);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM sorting_centres"), 5);
+	CU_ASSERT_EQUAL(q(ds, "SELECT sum(existing) FROM sorting_centres"), 1);
+	GDALClose(ds);
+}
+
+/* compare reports every level: Liaocheng's built centre against Dalian's
+ * parcel (run by the tests above), and a plan against itself. */
+static void test_compare(void)
+{
+	char cmd[4096], *out = NULL, *err = NULL;
+	snprintf(cmd, sizeof(cmd), "%s compare %s/levels-liaocheng.gpkg %s/levels-dalian.gpkg",
+	         cu_bin(), cu_outdir(), cu_outdir());
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "upper levels (kept: within 50 m):\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "sorting_centres      1      1  0        1        0  "
+	                                   "262112  262112    6256    6108     0      1        1"));
+	free(out), free(err);
+	snprintf(cmd, sizeof(cmd), "%s compare %s/levels-lyg.gpkg %s/levels-lyg.gpkg --format md",
+	         cu_bin(), cu_outdir(), cu_outdir());
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "| collection_points | 16 | 16 | 0 | 0 | 0 | 262112 | "
+	                                   "262112 |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "| markets | 1 | 1 | 0 | 0 | 0 | 262112 | 262112 |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "| 1 | 0 | 0 |\n")); /* markets: kept 1 */
+	free(out), free(err);
+}
+
+/* Bad input: exit 2, the named error, no file. */
+static void bad(const char *extra, const char *want)
+{
+	char out[1024], *err = NULL;
+	CU_ASSERT_EQUAL(run_plan("lianyungang", "bad", extra, out, sizeof(out), &err), 2);
+	if (!strstr(err ? err : "", want))
+		fprintf(stderr, "\nwanted '%s' in:\n%s\n", want, err ? err : "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err ? err : "", want));
+	CU_ASSERT_EQUAL(access(out, F_OK), -1);
+	free(err);
+}
+
+static void test_bad_input(void)
+{
+	bad("--set level.sorting_centres.candidates_layer=nope",
+	    "fixtures/levels/candidates.geojson: no layer 'nope' (layers: candidates)");
+	bad("--set level.sorting_centres.id_field=code_nope",
+	    "level.sorting_centres.id_field = code_nope: no such field (fields: id)");
+	bad("--set level.sorting_centres.capacity=100000",
+	    "level.sorting_centres: group 'city': capacity = 100000 households x 2 facilities "
+	    "cannot hold the load of 262112 households");
+	bad("--set level.sorting_centres.required=兴庆区,金凤区",
+	    "level.sorting_centres: required = 兴庆区,金凤区: no district '金凤区' among the "
+	    "units");
+	bad("--set level.markets.count=0", "[level.markets]: count = 0, must be >= 1");
+	bad("--set level.markets.candidates=candidates.geojson",
+	    "[level.markets]: candidates, parcels and at contradict: give only one of them");
+	bad("--set level.markets.at=stations",
+	    "[level.markets]: at = stations above level 'sorting_centres' (use at = below for "
+	    "the level below)");
+}
+
+void levels_e2e_suite_setup(void)
+{
+	CU_SUITE_ADD("levels_e2e", NULL, NULL, CU_TEST_ENTRY(test_lianyungang),
+	             CU_TEST_ENTRY(test_dalian), CU_TEST_ENTRY(test_liaocheng),
+	             CU_TEST_ENTRY(test_yinchuan), CU_TEST_ENTRY(test_compare),
+	             CU_TEST_ENTRY(test_bad_input));
+}
