@@ -13,7 +13,7 @@
 
 BUILD    ?= build
 CC       ?= cc
-PKGS     := gdal proj geos inih cunit
+PKGS     := gdal proj geos inih cunit jansson xlsxwriter
 CSTD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     := -Wall -Wextra -Werror
 OPT      ?= -O2 -g
@@ -22,7 +22,7 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SAN) -Iinclude -I$(BUILD) $(shell pkg-conf
 LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lglpk -lpthread -lm
 BIN      ?= stationplan
 
-FLOORS   := src/core src/geom src/compare src/cli io solver
+FLOORS   := src/core src/geom src/compare src/report src/cli io solver
 LIB_SRC  := $(sort $(foreach d,$(FLOORS),$(wildcard $(d)/*.c)))
 LIB_SRC  := $(filter-out src/cli/main.c,$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -186,7 +186,7 @@ static const gpkg_field assign_fields[] = {
     {"street", OFTString, OFSTNone},           {"station_id", OFTInteger, OFSTNone},
     {"households", OFTInteger, OFSTNone},      {"distance_m", OFTReal, OFSTNone},
     {"unit_households", OFTInteger, OFSTNone}, {"split", OFTInteger, OFSTBoolean},
-    {"point_unit", OFTInteger, OFSTBoolean},
+    {"point_unit", OFTInteger, OFSTBoolean},   {"unit_order", OFTInteger, OFSTNone},
 };
 
 static void set_unit_fields(OGRFeatureH f, const unit *un)
@@ -208,7 +208,8 @@ status_code gpkg_write_assignments(gpkg_writer *w)
 	    "straight-line walking distance from the unit's demand point to the station "
 	    "(distance_m). A unit split over several stations has one row per station; "
 	    "households is the part served by that station, unit_households the unit's total. "
-	    "point_unit = 1: the unit is a point, drawn as a circle of 50 m.",
+	    "point_unit = 1: the unit is a point, drawn as a circle of 50 m. "
+	    "unit_order is the unit's 1-based position in the input layer.",
 	    assign_fields, sizeof(assign_fields) / sizeof(assign_fields[0]));
 	if (!l)
 		return w->st->code;
@@ -230,6 +231,7 @@ status_code gpkg_write_assignments(gpkg_writer *w)
 		OGR_F_SetFieldInteger(f, 8, (int)un->households);
 		OGR_F_SetFieldInteger(f, 9, split);
 		OGR_F_SetFieldInteger(f, 10, gpkg_unit_is_point(w, (size_t)pa->unit));
+		OGR_F_SetFieldInteger(f, 11, pa->unit + 1);
 		OGR_F_SetGeometryDirectly(f, g);
 		rc = gpkg_table_write(w, l, f, (long long)a + 1);
 		OGR_F_Destroy(f);
@@ -292,7 +294,7 @@ static const gpkg_field uncovered_fields[] = {
     {"unit_kind", OFTString, OFSTNone},      {"district", OFTString, OFSTNone},
     {"street", OFTString, OFSTNone},         {"households", OFTInteger, OFSTNone},
     {"nearest_m", OFTReal, OFSTNone},        {"reason", OFTString, OFSTNone},
-    {"point_unit", OFTInteger, OFSTBoolean},
+    {"point_unit", OFTInteger, OFSTBoolean}, {"unit_order", OFTInteger, OFSTNone},
 };
 
 status_code gpkg_write_uncovered(gpkg_writer *w)
@@ -324,6 +326,7 @@ status_code gpkg_write_uncovered(gpkg_writer *w)
 			OGR_F_SetFieldNull(f, 6);
 		OGR_F_SetFieldString(f, 7, pu->reason ? pu->reason : "");
 		OGR_F_SetFieldInteger(f, 8, gpkg_unit_is_point(w, (size_t)pu->unit));
+		OGR_F_SetFieldInteger(f, 9, pu->unit + 1);
 		OGR_F_SetGeometryDirectly(f, g);
 		rc = gpkg_table_write(w, l, f, (long long)i + 1);
 		OGR_F_Destroy(f);
