@@ -11,6 +11,7 @@
  */
 #include "tables.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,5 +218,11 @@ int tables_format_from_path(const char *path, tables_format *fmt)
 		*fmt = TABLES_TEXT;
 		return 0;
 	}
-	return tables_format_parse(dot + 1, fmt) == 0 && strcmp(dot + 1, "text") ? 0 : -1;
+	char ext[8];
+	size_t n = strlen(dot + 1);
+	if (n >= sizeof(ext) || !strcasecmp(dot + 1, "text"))
+		return -1;
+	for (size_t i = 0; i <= n; i++)
+		ext[i] = (char)tolower((unsigned char)dot[1 + i]);
+	return tables_format_parse(ext, fmt);
 }
