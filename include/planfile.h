@@ -64,6 +64,11 @@ typedef struct planfile {
 	size_t nassign;
 	planfile_uncovered *uncovered;
 	size_t nuncovered;
+	/* the run record's outcome, "" / NAN when the field is absent */
+	char run_status[32];
+	double objective, bound, gap;
+	char *version; /* run.version, "" if absent */
+	char *command; /* run.command, "" if absent */
 } planfile;
 
 /* Read the plan written by `stationplan run` at `path` into `out` (zeroed

@@ -9,6 +9,7 @@
  * understand. The assignments' geometries are never read (they are the
  * units' polygons, the bulk of the file): only their attributes are.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,6 +102,27 @@ static double walk_from_parameters(const char *text)
 	return 0;
 }
 
+/* The optional outcome fields of the run row (status, objective, bound,
+ * gap, version, command). */
+static void read_outcome(OGRLayerH l, OGRFeatureH f, planfile *p)
+{
+	OGRFeatureDefnH defn = OGR_L_GetLayerDefn(l);
+	int i = OGR_FD_GetFieldIndex(defn, "status");
+	snprintf(p->run_status, sizeof(p->run_status), "%s",
+	         i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "");
+	double *num[] = {&p->objective, &p->bound, &p->gap};
+	const char *names[] = {"objective", "bound", "gap"};
+	for (int k = 0; k < 3; k++) {
+		i = OGR_FD_GetFieldIndex(defn, names[k]);
+		*num[k] =
+		    i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsDouble(f, i) : NAN;
+	}
+	i = OGR_FD_GetFieldIndex(defn, "version");
+	p->version = i >= 0 ? field_dup(f, i) : strdup("");
+	i = OGR_FD_GetFieldIndex(defn, "command");
+	p->command = i >= 0 ? field_dup(f, i) : strdup("");
+}
+
 static status_code read_run(reader *rd, planfile *p)
 {
 	static const char *const names[] = {"crs", "parameters"};
@@ -117,10 +139,11 @@ static status_code read_run(reader *rd, planfile *p)
 		return not_a_plan(rd, "layer '%s' is empty%s", "run", "");
 	p->crs = field_dup(f, idx[0]);
 	p->parameters = field_dup(f, idx[1]);
+	read_outcome(l, f, p);
 	if (iwalk >= 0 && OGR_F_IsFieldSetAndNotNull(f, iwalk))
 		p->walk_distance_m = OGR_F_GetFieldAsDouble(f, iwalk);
 	OGR_F_Destroy(f);
-	if (!p->crs || !p->parameters)
+	if (!p->crs || !p->parameters || !p->version || !p->command)
 		return status_fail(rd->st, STATUS_INTERNAL, "out of memory");
 	if (p->walk_distance_m <= 0)
 		p->walk_distance_m = walk_from_parameters(p->parameters);
@@ -342,5 +365,7 @@ void planfile_free(planfile *p)
 	free(p->crs);
 	free(p->crs_wkt);
 	free(p->parameters);
+	free(p->version);
+	free(p->command);
 	memset(p, 0, sizeof(*p));
 }
