@@ -103,7 +103,10 @@ static void page_city(doc *dc)
 	/* totals per district */
 	double x = MARGIN + 170, cw = dc->w - MARGIN - x;
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	y += rtext(cr, rlabel(d, RL_CITY), x, y, cw, 9, 1) + 4;
+	rtext(cr, tables_title(d->opt->lang, 3, TABLES_BY_STREET), x + cw * 0.55, y + 2, cw * 0.2,
+	      7, 1);
+	rtext(cr, tables_title(d->opt->lang, 4, TABLES_BY_STREET), x + cw * 0.75, y + 2, 0, 7, 1);
+	y += rtext(cr, rlabel(d, RL_CITY), x, y, cw * 0.5, 9, 1) + 14;
 	for (size_t i = 0; i < d->t->ndistricts && y < dc->h - MARGIN - 10; i++) {
 		const tables_district *td = &d->t->districts[i];
 		rtext(cr, td->district, x, y, cw * 0.5, 7.5, 0);
