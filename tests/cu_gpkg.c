@@ -721,7 +721,7 @@ static void test_qgis_opens_styled(void)
 		fprintf(stderr, "\nqgis_check.py: %s%s\n", out, err);
 	CU_ASSERT_EQUAL(rc, 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "stations: valid, 4 features, categorizedSymbol "
-	                                   "[urban, village, existing]"));
+	                                   "[urban, village, existing, kept]"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "rendered stations:"));
 	struct stat sb;
 	CU_ASSERT_TRUE(stat(png, &sb) == 0 && sb.st_size > 1000);
