@@ -516,6 +516,19 @@ status_code gpkg_styles_write_rows(gpkg_writer *w, const char *description, cons
 	return rc == STATUS_OK ? gpkg_table_commit(w, "layer_styles") : rc;
 }
 
+char *gpkg_styles_qml(const gpkg_writer *w, const char *layer)
+{
+	for (int i = 0; i < NSTYLED; i++) {
+		if (strcmp(styled_layer[i], layer))
+			continue;
+		zh = w->sc->lang == SCENARIO_LANG_ZH;
+		char *q = style_qml(i, w->sc->walk_distance_m);
+		zh = 0;
+		return q;
+	}
+	return NULL;
+}
+
 status_code gpkg_write_styles(gpkg_writer *w)
 {
 	gpkg_style rows[NSTYLED];

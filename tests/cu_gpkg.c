@@ -529,9 +529,15 @@ static int files_equal(const char *a, const char *b)
 static void test_byte_identical(void)
 {
 	char a[512], b[512];
-	CU_ASSERT_EQUAL_FATAL(write_fresh("same-a.gpkg", a, sizeof(a)), STATUS_OK);
+	/* The same file name in two folders: the QGIS project in the file
+	 * refers to the file by its name, so the name is part of the input. */
+	out_path(a, sizeof(a), "same-a");
+	mkdir(a, 0755);
+	out_path(a, sizeof(a), "same-b");
+	mkdir(a, 0755);
+	CU_ASSERT_EQUAL_FATAL(write_fresh("same-a/same.gpkg", a, sizeof(a)), STATUS_OK);
 	sleep(1); /* a different second: no wall-clock time may reach the file */
-	CU_ASSERT_EQUAL_FATAL(write_fresh("same-b.gpkg", b, sizeof(b)), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(write_fresh("same-b/same.gpkg", b, sizeof(b)), STATUS_OK);
 	CU_ASSERT_TRUE(files_equal(a, b));
 	/* and the comparison can fail: a different plan differs */
 	fixture fx;
@@ -805,8 +811,13 @@ static void test_binary_reproducible_and_safe(void)
 	snprintf(dir, sizeof(dir), "%s/e2e", cu_outdir());
 	mkdir(dir, 0755);
 	CU_ASSERT_EQUAL_FATAL(make_e2e_inputs(dir), 0);
-	snprintf(a, sizeof(a), "%s/plan-a.gpkg", dir);
-	snprintf(b, sizeof(b), "%s/plan-b.gpkg", dir);
+	/* the same name in two folders (the QGIS project names its file) */
+	snprintf(a, sizeof(a), "%s/a", dir);
+	mkdir(a, 0755);
+	snprintf(a, sizeof(a), "%s/b", dir);
+	mkdir(a, 0755);
+	snprintf(a, sizeof(a), "%s/a/plan.gpkg", dir);
+	snprintf(b, sizeof(b), "%s/b/plan.gpkg", dir);
 	unlink(a);
 	unlink(b);
 
@@ -851,7 +862,7 @@ static void test_binary_reproducible_and_safe(void)
 	stat(a, &after);
 	CU_ASSERT_NOT_EQUAL(before.st_ino, after.st_ino); /* a new file, renamed into place */
 	CU_ASSERT_TRUE(files_equal(a, b));
-	CU_ASSERT_EQUAL(temp_files_left("plan-a.gpkg"), 0);
+	CU_ASSERT_EQUAL(temp_files_left("plan.gpkg"), 0);
 }
 
 void gpkg_suite_setup(void)

@@ -250,9 +250,54 @@ static void test_errors(void)
 	free(e);
 }
 
+/* The QGIS project stored in the plan: loads in headless QGIS 3.22, every
+ * layer valid and in order, the view extent over the stations, a render
+ * that is not blank (tests/qgis_project_check.py); Chinese layer names and
+ * aliases with output.lang = zh. */
+static void test_qgis_project(void)
+{
+	int rc;
+	char zhplan[600], png[600];
+	snprintf(zhplan, sizeof(zhplan), "%s/report_zh.gpkg", cu_outdir());
+	snprintf(png, sizeof(png), "%s/report_project.png", cu_outdir());
+	free(sh(&rc, "%s -q run fixtures/demo/scenario.ini --set output.lang=zh -o %s --overwrite",
+	        cu_bin(), zhplan));
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	char *out =
+	    sh(&rc,
+	       "/usr/bin/python3 tests/qgis_project_check.py %s %s stations links uncovered "
+	       "service_areas assignments summary_district summary_street run "
+	       "run_subproblems 2>/dev/null",
+	       zhplan, png);
+	if (rc != 0)
+		fprintf(stderr, "\nqgis_project_check.py:\n%s\n", out);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ok    project loads from"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ok    stations: valid, 97 features"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ok    render "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n0 failed\n"));
+	free(out);
+	/* the project's words in Chinese: unzip the stored .qgz and look */
+	out = sh(&rc,
+	         "/usr/bin/python3 -c \"import sqlite3, zipfile, io, sys\n"
+	         "c = sqlite3.connect(sys.argv[1]).execute(\n"
+	         "  \\\"SELECT content FROM qgis_projects WHERE name = "
+	         "'stationplan'\\\").fetchone()[0]\n"
+	         "z = zipfile.ZipFile(io.BytesIO(bytes.fromhex(c)))\n"
+	         "sys.stdout.write(z.read('stationplan.qgs').decode())\" %s",
+	         zhplan);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "<layername>站点</layername>"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(out, "<alias field=\"households\" index=\"5\" name=\"服务户数\"/>"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(out, "<datasource>./report_zh.gpkg|layername=stations</datasource>"));
+	free(out);
+}
+
 void report_suite_setup(void)
 {
 	CU_SUITE_ADD("report", NULL, NULL, CU_TEST_ENTRY(test_pdf_text_matches_tables),
 	             CU_TEST_ENTRY(test_pdf_reproducible), CU_TEST_ENTRY(test_pages_not_blank),
-	             CU_TEST_ENTRY(test_errors));
+	             CU_TEST_ENTRY(test_errors), CU_TEST_ENTRY(test_qgis_project));
 }
