@@ -25,7 +25,18 @@ static const gpkg_field station_fields[] = {
     {"load_ratio", OFTReal, OFSTNone},
     {"site_source", OFTString, OFSTNone},
     {"sub", OFTInteger, OFSTNone},
+    {"locked", OFTInteger, OFSTBoolean},
 };
+
+/* The kind written for station s: "kept" for a station the planner kept
+ * from an edited plan (input.keep), else the plan's kind. */
+static const char *kind_out(const gpkg_writer *w, size_t s)
+{
+	int site = w->p->stations[s].site;
+	if (w->sites->kept && w->sites->kept[site] != SITE_KEPT_NONE)
+		return "kept";
+	return station_kind_name(w->p->stations[s].kind);
+}
 
 status_code gpkg_write_stations(gpkg_writer *w)
 {
@@ -37,7 +48,9 @@ status_code gpkg_write_stations(gpkg_writer *w)
 	    "households within walk_distance_m; village: one per natural village; existing: "
 	    "kept from the existing layer). households and units are what each station serves; "
 	    "underfilled = 1 marks a station below households_min because its units are isolated "
-	    "(see reason). station_id matches service_areas, assignments and links.",
+	    "(see reason). station_id matches service_areas, assignments and links. kept: a "
+	    "station of an edited plan (input.keep) kept where the planner left it; locked = 1: "
+	    "it may not be dropped (set it in QGIS before running again).",
 	    station_fields, sizeof(station_fields) / sizeof(station_fields[0]));
 	if (!l)
 		return w->st->code;
@@ -49,7 +62,7 @@ status_code gpkg_write_stations(gpkg_writer *w)
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
 		OGR_F_SetFID(f, (GIntBig)s + 1);
 		OGR_F_SetFieldInteger(f, 0, (int)s + 1);
-		OGR_F_SetFieldString(f, 1, station_kind_name(ps->kind));
+		OGR_F_SetFieldString(f, 1, kind_out(w, s));
 		OGR_F_SetFieldString(f, 2, w->station_district[s]);
 		OGR_F_SetFieldString(f, 3, w->station_street[s]);
 		OGR_F_SetFieldInteger(f, 4, (int)ps->households);
@@ -61,8 +74,10 @@ status_code gpkg_write_stations(gpkg_writer *w)
 			    f, 8, (double)ps->households / (double)w->sc->households_max);
 		else
 			OGR_F_SetFieldNull(f, 8);
-		OGR_F_SetFieldString(f, 9, site_source_name(si->source));
+		int kept = w->sites->kept ? w->sites->kept[ps->site] : SITE_KEPT_NONE;
+		OGR_F_SetFieldString(f, 9, kept ? "kept" : site_source_name(si->source));
 		OGR_F_SetFieldInteger(f, 10, ps->sub);
+		OGR_F_SetFieldInteger(f, 11, kept == SITE_KEPT_LOCKED);
 		OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
 		OGR_G_SetPoint_2D(g, 0, si->x, si->y);
 		rc = gpkg_to_output_crs(w, g, "stations");
@@ -166,7 +181,7 @@ status_code gpkg_write_service_areas(gpkg_writer *w)
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
 		OGR_F_SetFID(f, (GIntBig)s + 1);
 		OGR_F_SetFieldInteger(f, 0, (int)s + 1);
-		OGR_F_SetFieldString(f, 1, station_kind_name(p->stations[s].kind));
+		OGR_F_SetFieldString(f, 1, kind_out(w, s));
 		OGR_F_SetFieldString(f, 2, w->station_district[s]);
 		OGR_F_SetFieldString(f, 3, w->station_street[s]);
 		OGR_F_SetFieldInteger(f, 4, (int)p->stations[s].households);

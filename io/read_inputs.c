@@ -71,6 +71,8 @@ status_code inputs_read(const scenario *sc, inputs *in, status *st)
 		            &in->candidates, st);
 	if (*sc->exclude)
 		read_exclude(sc, work, &in->exclude, st);
+	if (*sc->keep)
+		read_keep(sc, work, in, st);
 	if (work)
 		OSRDestroySpatialReference(work);
 	gdal_bridge_pop();
@@ -82,6 +84,8 @@ status_code inputs_read(const scenario *sc, inputs *in, status *st)
 		oom |= read_fingerprint_add(in, "existing", sc->existing);
 	if (*sc->candidates)
 		oom |= read_fingerprint_add(in, "candidates", sc->candidates);
+	if (*sc->keep)
+		oom |= read_fingerprint_add(in, "keep", sc->keep);
 	for (const char *s = sc->exclude; *s;) {
 		const char *e = strchr(s, ',');
 		char *one = strndup(s, e ? (size_t)(e - s) : strlen(s));
@@ -117,6 +121,9 @@ void inputs_free(inputs *in)
 	free(in->units);
 	points_free(&in->existing);
 	points_free(&in->candidates);
+	points_free(&in->keep);
+	points_free(&in->keep_deleted);
+	free(in->keep_locked);
 	for (size_t i = 0; i < in->exclude.n; i++)
 		free(in->exclude.wkb[i]);
 	free(in->exclude.wkb), free(in->exclude.wkb_size);
