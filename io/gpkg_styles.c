@@ -234,6 +234,7 @@ static void style_stations(FILE *f)
 	    {"load_ratio", "Load (households / households_max)", "负荷率（户数/上限）"},
 	    {"site_source", "Site origin", "选址来源"},
 	    {"sub", "Sub-problem", "子问题"},
+	    {"locked", "Locked (kept whatever happens)", "锁定（不得删除）"},
 	};
 	static const char *const kinds[4] = {"urban", "village", "existing", "kept"};
 	const char *names[4] = {L("urban station", "城市站点"), L("village station", "村级站点"),
