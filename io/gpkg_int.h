@@ -99,6 +99,9 @@ status_code gpkg_write_assignments(gpkg_writer *w);
 status_code gpkg_write_links(gpkg_writer *w);
 status_code gpkg_write_uncovered(gpkg_writer *w);
 
+/* gpkg_districts.c: `districts`, the union of each district's units. */
+status_code gpkg_write_districts(gpkg_writer *w);
+
 /* gpkg_summary.c */
 status_code gpkg_write_summaries(gpkg_writer *w);
 

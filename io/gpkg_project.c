@@ -2,8 +2,8 @@
  * gpkg_project.c: a QGIS project stored inside the plan's GeoPackage, so
  * that Project → Open From → GeoPackage shows the plan ready to print:
  * every layer of the file, styled (the same QML as layer_styles), in a
- * sensible order (stations on top, then links, uncovered units, service
- * areas, assignments, then any other map layer, then the tables), the
+ * sensible order (stations on top, then links, uncovered units, district
+ * boundaries, service areas, assignments, then any other map layer, then the tables), the
  * project CRS and the plan's extent.
  *
  * QGIS keeps such projects in a table `qgis_projects(name TEXT PRIMARY KEY,
@@ -37,6 +37,7 @@ static const struct {
     {"stations", "Stations", "站点", 1},
     {"links", "Unit-station links", "单元至站点连线", 1},
     {"uncovered", "Uncovered units", "未覆盖单元", 1},
+    {"districts", "District boundaries", "区（县）界", 1},
     {"service_areas", "Service areas", "站点服务范围", 1},
     {"assignments", "Units by station", "社区（村）分配", 0},
     {"summary_district", "Stations per district", "区县汇总", 1},

@@ -397,14 +397,38 @@ static void style_uncovered(FILE *f)
 	        "[% \"name\" || ': ' || \"reason\" %]");
 }
 
+static void style_districts(FILE *f)
+{
+	static const alias al[] = {
+	    {"district", "District", "区（县）"},
+	    {"units", "Communities and villages", "社区（村）数"},
+	    {"households", "Households", "户数"},
+	    {"stations", "Stations", "站点数"},
+	};
+	qml_begin(f);
+	fputs("  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" "
+	      "enableorderby=\"0\">\n    <symbols>\n",
+	      f);
+	symbol_begin(f, "fill", 0);
+	fill_layer(f, "no", "0,0,0,0", "40,40,40,255", "0.9", NULL, NULL);
+	symbol_end(f);
+	fputs("    </symbols>\n  </renderer-v2>\n", f);
+	labels(f, "\"district\"", 11, "20,20,20,255", 0);
+	qml_end(f, 2, al, sizeof(al) / sizeof(al[0]), "\"district\"",
+	        L("[% \"district\" || ': ' || \"stations\" || ' stations, ' || \"households\" || "
+	          "' households' %]",
+	          "[% \"district\" || '：' || \"stations\" || ' 个站点，' || \"households\" || ' "
+	          "户' %]"));
+}
+
 /* The styled layers, in the order their rows are written. */
-enum { NSTYLED = 5 };
+enum { NSTYLED = 6 };
 static const char *const styled_layer[NSTYLED] = {"stations", "service_areas", "assignments",
-                                                  "links", "uncovered"};
+                                                  "links",    "uncovered",     "districts"};
 static const char *const styled_desc[NSTYLED] = {
-    "stationplan: stations by kind", "stationplan: one colour per station",
-    "stationplan: walking distance", "stationplan: unit to station",
-    "stationplan: uncovered units in red"};
+    "stationplan: stations by kind",       "stationplan: one colour per station",
+    "stationplan: walking distance",       "stationplan: unit to station",
+    "stationplan: uncovered units in red", "stationplan: district boundaries"};
 
 /* QML of layer i, malloc'd; NULL out of memory. */
 static char *style_qml(int i, double walk_m)
@@ -427,8 +451,11 @@ static char *style_qml(int i, double walk_m)
 	case 3:
 		style_links(f);
 		break;
-	default:
+	case 4:
 		style_uncovered(f);
+		break;
+	default:
+		style_districts(f);
 		break;
 	}
 	fclose(f);

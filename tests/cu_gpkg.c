@@ -318,7 +318,8 @@ static void test_layers_and_counts(void)
 	CU_ASSERT_EQUAL(layer_count(ds, "summary_street"), 3);
 	CU_ASSERT_EQUAL(layer_count(ds, "run"), 1);
 	CU_ASSERT_EQUAL(layer_count(ds, "run_subproblems"), 2);
-	CU_ASSERT_EQUAL(layer_count(ds, "layer_styles"), 5);
+	CU_ASSERT_EQUAL(layer_count(ds, "layer_styles"), 6);
+	CU_ASSERT_EQUAL(layer_count(ds, "districts"), 2);
 
 	/* no attribute is called fid; ids kept as unit_id text */
 	OGRLayerH l = GDALDatasetGetLayerByName(ds, "assignments");
@@ -380,7 +381,7 @@ static void test_layers_and_counts(void)
 	         "SELECT group_concat(table_name, ',') FROM (SELECT table_name FROM "
 	         "gpkg_extensions WHERE extension_name = 'gpkg_rtree_index' ORDER BY table_name)",
 	         0, v, sizeof(v));
-	CU_ASSERT_STRING_EQUAL(v, "assignments,links,service_areas,stations,uncovered");
+	CU_ASSERT_STRING_EQUAL(v, "assignments,districts,links,service_areas,stations,uncovered");
 	GDALClose(ds);
 }
 
@@ -501,7 +502,8 @@ static void test_styles_table(void)
 	                          "service_areas::geom:1:2000-01-01T00:00:00.000Z,"
 	                          "assignments::geom:1:2000-01-01T00:00:00.000Z,"
 	                          "links::geom:1:2000-01-01T00:00:00.000Z,"
-	                          "uncovered::geom:1:2000-01-01T00:00:00.000Z");
+	                          "uncovered::geom:1:2000-01-01T00:00:00.000Z,"
+	                          "districts::geom:1:2000-01-01T00:00:00.000Z");
 	sql_text(ds,
 	         "SELECT instr(styleQML, 'type=\"categorizedSymbol\" attr=\"kind\"') > 0 FROM "
 	         "layer_styles WHERE f_table_name = 'stations'",

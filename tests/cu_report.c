@@ -263,18 +263,21 @@ static void test_qgis_project(void)
 	free(sh(&rc, "%s -q run fixtures/demo/scenario.ini --set output.lang=zh -o %s --overwrite",
 	        cu_bin(), zhplan));
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	char *out =
-	    sh(&rc,
-	       "/usr/bin/python3 tests/qgis_project_check.py %s %s stations links uncovered "
-	       "service_areas assignments summary_district summary_street run "
-	       "run_subproblems 2>/dev/null",
-	       zhplan, png);
+	char *out = sh(
+	    &rc,
+	    "/usr/bin/python3 tests/qgis_project_check.py %s %s stations links uncovered districts "
+	    "service_areas assignments summary_district summary_street run "
+	    "run_subproblems 2>/dev/null",
+	    zhplan, png);
 	if (rc != 0)
 		fprintf(stderr, "\nqgis_project_check.py:\n%s\n", out);
 	CU_ASSERT_EQUAL(rc, 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ok    project loads from"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ok    stations: valid, 97 features"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ok    render "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ok    stations: labels \"station_id\" || '号 ' || "
+	                                   "\"households\" || '户' up to 1:50000"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ok    stations: underfilled outlined"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n0 failed\n"));
 	free(out);
 	/* the project's words in Chinese: unzip the stored .qgz and look */

@@ -50,6 +50,19 @@ def main(argv):
         check(layer is not None and layer.isValid(),
               "%s: valid, %d features" % (name, layer.featureCount() if layer else -1))
     stations = project.mapLayersByName(tree[0].name())[0] if tree else None
+    if stations is not None:
+        lab = stations.labeling().settings() if stations.labeling() else None
+        check(stations.labelsEnabled() and lab is not None and lab.isExpression
+              and "station_id" in lab.fieldName and "households" in lab.fieldName
+              and lab.scaleVisibility and lab.minimumScale == 50000,
+              "stations: labels %s up to 1:%d" % (lab.fieldName if lab else None,
+                                                  lab.minimumScale if lab else 0))
+        cats = stations.renderer().categories()  # keep the copies alive
+        symbol = cats[0].symbol()
+        sym = symbol.symbolLayer(0)
+        prop = sym.dataDefinedProperties().property(sym.PropertyStrokeColor)
+        check(prop.isActive() and "underfilled" in prop.expressionString(),
+              "stations: underfilled outlined (%s)" % prop.expressionString())
     extent = project.viewSettings().defaultViewExtent()
     check(stations is not None and not extent.isEmpty() and
           extent.contains(stations.extent()),

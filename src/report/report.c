@@ -16,6 +16,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <fontconfig/fontconfig.h>
 
 #include "report_int.h"
 
@@ -349,4 +350,11 @@ status_code report_write(const planfile *p, const planmap *m, const tables *t,
 	cairo_surface_destroy(dc.target);
 	rdata_free(&d);
 	return rc;
+}
+
+void report_release_fonts(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 }
