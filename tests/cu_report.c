@@ -298,9 +298,57 @@ static void test_qgis_project(void)
 	free(out);
 }
 
+/* Stations by phase: a plan whose stations carry a `phase` field (as
+ * [phases] writes it) gets a marker shape per phase in the legend, in the
+ * chosen language, with the underfilled marker and the other entries. */
+static void test_legend_phases(void)
+{
+	int rc;
+	char phased[600], zhpdf[600], enpdf[600];
+	snprintf(phased, sizeof(phased), "%s/report_phased.gpkg", cu_outdir());
+	snprintf(zhpdf, sizeof(zhpdf), "%s/report_phased_zh.pdf", cu_outdir());
+	snprintf(enpdf, sizeof(enpdf), "%s/report_phased_en.pdf", cu_outdir());
+	free(sh(&rc, "cp %s %s", report_plan(), phased));
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	free(sh(&rc,
+	        "ogrinfo -q %s -sql 'ALTER TABLE stations ADD COLUMN phase INTEGER' && "
+	        "ogrinfo -q %s -dialect SQLite -sql 'UPDATE stations SET phase = CASE WHEN "
+	        "station_id %% 2 = 0 THEN 2025 ELSE 2030 END'",
+	        phased, phased));
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	free(sh(&rc, "%s -q report %s -o %s --overwrite", cu_bin(), phased, zhpdf));
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	free(sh(&rc, "%s -q report %s -o %s --overwrite --lang en", cu_bin(), phased, enpdf));
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	char *zh = sh(&rc, "pdftotext -f 1 -l 1 %s -", zhpdf);
+	char *en = sh(&rc, "pdftotext -f 1 -l 1 %s -", enpdf);
+	const char *zh_words[] = {"图例",        "城市站点",     "村级站点",     "建设期 2025",
+	                          "建设期 2030", "未满负荷站点", "站点服务范围", "区（县）界",
+	                          "未覆盖单元",  "北",           "10 km"};
+	const char *en_words[] = {"Legend",
+	                          "Urban station",
+	                          "Village station",
+	                          "Phase 2025",
+	                          "Phase 2030",
+	                          "Underfilled station",
+	                          "Service area",
+	                          "District boundary",
+	                          "Uncovered unit",
+	                          "N",
+	                          "10 km"};
+	for (size_t i = 0; i < sizeof(zh_words) / sizeof(zh_words[0]); i++) {
+		CU_ASSERT_PTR_NOT_NULL(strstr(zh, zh_words[i]));
+		CU_ASSERT_PTR_NOT_NULL(strstr(en, en_words[i]));
+	}
+	CU_ASSERT_PTR_NULL(strstr(en, "图例"));
+	free(zh);
+	free(en);
+}
+
 void report_suite_setup(void)
 {
 	CU_SUITE_ADD("report", NULL, NULL, CU_TEST_ENTRY(test_pdf_text_matches_tables),
 	             CU_TEST_ENTRY(test_pdf_reproducible), CU_TEST_ENTRY(test_pages_not_blank),
-	             CU_TEST_ENTRY(test_errors), CU_TEST_ENTRY(test_qgis_project));
+	             CU_TEST_ENTRY(test_errors), CU_TEST_ENTRY(test_qgis_project),
+	             CU_TEST_ENTRY(test_legend_phases));
 }
