@@ -16,7 +16,7 @@
 
 BUILD    ?= build
 CC       ?= cc
-PKGS     := gdal proj geos inih cunit
+PKGS     := gdal proj geos inih cunit jansson xlsxwriter cairo pangocairo fontconfig
 CSTD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     := -Wall -Wextra -Werror
 OPT      ?= -O2 -g
@@ -25,7 +25,7 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SAN) -Iinclude -I$(BUILD) $(shell pkg-conf
 LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lglpk -lpthread -lm
 BIN      ?= stationplan
 
-FLOORS   := src/core src/geom src/compare src/cli io solver
+FLOORS   := src/core src/geom src/compare src/report src/cli io solver
 LIB_SRC  := $(sort $(foreach d,$(FLOORS),$(wildcard $(d)/*.c)))
 LIB_SRC  := $(filter-out src/cli/main.c,$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -101,6 +101,7 @@ sanitize: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/stationplan OPT="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  SP_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:exitcode=86 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 check-only
 
 # Targets that may install packages first re-enter make, so that the

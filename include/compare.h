@@ -134,6 +134,16 @@ void compare_result_free(compare_result *r);
 int compare_print(const compare_result *r, const planfile *a, const planfile *b, table_format fmt,
                   FILE *out);
 
+/* Print the result as one JSON object (jansson): a, b, crs, by,
+ * tolerance_m, walk_distance_m, parameters [{key, a, b}], groups [{district,
+ * (street,) a, b, stations_delta}] where a and b hold stations,
+ * households_per_station, underfilled, mean_walk_m, max_walk_m (null when
+ * undefined), uncovered_households; total; change_counts {kept, moved,
+ * removed, added}; changes [{change, a_station_id, b_station_id,
+ * distance_m}]. Returns 0, or -1 out of memory or on a write error. In
+ * src/compare/compare_json.c. */
+int compare_print_json(const compare_result *r, const planfile *a, const planfile *b, FILE *out);
+
 /* Name of a change kind: "kept", "moved", "removed", "added". */
 const char *compare_change_name(compare_change_kind k);
 

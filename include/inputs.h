@@ -61,12 +61,16 @@ typedef struct inputs {
 	point_set existing;
 	point_set candidates;
 	poly_set exclude;
-	char *crs;          /* working CRS as "EPSG:4549" */
-	char *crs_wkt;      /* its WKT */
-	char *source_crs;   /* CRS of the units source, "EPSG:4326" or a name */
-	char *units_source; /* "path:layer" of the units, for messages */
-	char *id_field;     /* the id field's name, for messages ("code") */
-	size_t nrepaired;   /* polygons repaired with MakeValid */
+	/* input.keep (an edited plan's stations): id = station_id as text */
+	point_set keep;
+	unsigned char *keep_locked; /* per keep point: 1 = may not be dropped */
+	point_set keep_deleted;     /* where the plan's deleted stations were */
+	char *crs;                  /* working CRS as "EPSG:4549" */
+	char *crs_wkt;              /* its WKT */
+	char *source_crs;           /* CRS of the units source, "EPSG:4326" or a name */
+	char *units_source;         /* "path:layer" of the units, for messages */
+	char *id_field;             /* the id field's name, for messages ("code") */
+	size_t nrepaired;           /* polygons repaired with MakeValid */
 	size_t nfiles;
 	input_file *files;
 	double read_seconds;

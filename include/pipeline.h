@@ -45,6 +45,14 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
  * checks this first; sweeps call it for each target before the first run. */
 status_code pipeline_check_not_input(const scenario *sc, const char *out_path, status *st);
 
+/* The summary as a JSON object (jansson; caller json_decref()s), NULL out of
+ * memory. Keys: file, crs, units, households, stations (and per kind),
+ * underfilled, uncovered_units/households, households_per_station,
+ * mean/max_walk_m, status, objective, bound, gap, proven, seconds (per
+ * stage), total_seconds. In src/cli/pipeline_json.c. */
+struct json_t;
+struct json_t *pipeline_result_json(const pipeline_result *res, const char *out_path);
+
 /* Print a one-screen summary of a result. */
 void pipeline_print_summary(const pipeline_result *res, const char *out_path, FILE *out);
 

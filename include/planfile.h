@@ -20,15 +20,24 @@ typedef struct planfile_station {
 	char *street;
 	long households;
 	int underfilled;
+	long units; /* units served (field `units`), 0 if absent */
+	long phase; /* field `phase` (year, 0 existing), -1 when the plan has none */
+	int locked; /* field `locked` (0/1), 0 if absent */
 } planfile_station;
 
 /* One row of `assignments` (geometry not read): the unit's district and
- * street, the households it sends to one station and their walking distance. */
+ * street, the households it sends to one station and their walking distance;
+ * the unit's id, name and place in the input (for the appendix tables). */
 typedef struct planfile_assign {
 	char *district;
 	char *street;
 	long households;
 	double distance_m;
+	char *unit_id;        /* "" when null */
+	char *name;           /* "" when null or absent */
+	long station_id;      /* 0 when absent */
+	long unit_order;      /* 1-based input order (field `unit_order`), else the row number */
+	long unit_households; /* the unit's total (field `unit_households`), else households */
 } planfile_assign;
 
 /* One row of `uncovered`. */
@@ -36,6 +45,9 @@ typedef struct planfile_uncovered {
 	char *district;
 	char *street;
 	long households;
+	char *unit_id;   /* "" when null */
+	char *name;      /* "" when null or absent */
+	long unit_order; /* 1-based input order, else (assignment rows + row number) */
 } planfile_uncovered;
 
 /* One upper level of a plan (a row of `run_levels` with its layer and its
@@ -65,6 +77,11 @@ typedef struct planfile {
 	size_t nuncovered;
 	planfile_level *levels; /* bottom to top (io/planfile_levels.c) */
 	size_t nlevels;
+	/* the run record's outcome, "" / NAN when the field is absent */
+	char run_status[32];
+	double objective, bound, gap;
+	char *version; /* run.version, "" if absent */
+	char *command; /* run.command, "" if absent */
 } planfile;
 
 /* Read the plan written by `stationplan run` at `path` into `out` (zeroed

@@ -66,6 +66,8 @@ typedef enum scenario_partition {
 /* All strings are owned by the scenario (heap, freed by scenario_free) and
  * never NULL after scenario_init(): an unset optional value is "". Paths are
  * stored resolved against the scenario file's folder. */
+typedef enum scenario_lang { SCENARIO_LANG_EN = 0, SCENARIO_LANG_ZH = 1 } scenario_lang;
+
 typedef struct scenario {
 	char *file; /* the scenario file as given, "" for none */
 	char *dir;  /* its folder, against which relative paths resolve */
@@ -129,9 +131,14 @@ typedef struct scenario {
 	scenario_level *levels;
 
 	/* [output] */
-	char *path;       /* "plan.gpkg" */
-	char *output_crs; /* "" = working CRS */
-	int timings;      /* 0: no wall-clock seconds in the file, so it is reproducible */
+	char *path;         /* "plan.gpkg" */
+	char *output_crs;   /* "" = working CRS */
+	int timings;        /* 0: no wall-clock seconds in the file, so it is reproducible */
+	scenario_lang lang; /* en: words of the styles, legend and QGIS project */
+
+	/* [input] edits kept from a previous plan (see README "Editing a plan") */
+	char *keep;       /* "" = none: a plan's `stations` layer as edited in QGIS */
+	char *keep_layer; /* "stations" */
 } scenario;
 
 /* Set every default. Never fails except out of memory (returns STATUS_INTERNAL). */

@@ -37,7 +37,21 @@ typedef struct site_table {
 	size_t nmerged;    /* duplicates within 1 m merged */
 	size_t nsource[4]; /* sites kept, by site_source */
 	size_t nforced;    /* village sites kept although inside an exclusion (warned) */
+	/* input.keep (an edited plan): per site SITE_KEPT_* (0 for every site
+	 * when there is no input.keep), NULL when there is none. A locked kept
+	 * station has source SITE_EXISTING, so the solver keeps it open like
+	 * an existing one; an unlocked one is a SITE_CANDIDATE that replaces the
+	 * other sites within SITES_KEEP_NEAR_M. */
+	unsigned char *kept;
+	size_t nkept_locked, nkept_free; /* kept sites in the table */
+	size_t navoided;                 /* sites dropped near a deleted station */
+	size_t nreproposed;              /* ... and put back because needed (warned) */
 } site_table;
+
+enum { SITE_KEPT_NONE = 0, SITE_KEPT_FREE = 1, SITE_KEPT_LOCKED = 2 };
+
+/* A kept station replaces other sites this close; a deleted one removes them. */
+#define SITES_KEEP_NEAR_M 50.0
 
 /* Build candidate sites (rules in src/geom/sites.c) on the prepared units
  * `ug` (unit_geom_prepare() of the same `in` and `sc`; parameters validated

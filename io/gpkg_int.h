@@ -99,6 +99,9 @@ status_code gpkg_write_assignments(gpkg_writer *w);
 status_code gpkg_write_links(gpkg_writer *w);
 status_code gpkg_write_uncovered(gpkg_writer *w);
 
+/* gpkg_districts.c: `districts`, the union of each district's units. */
+status_code gpkg_write_districts(gpkg_writer *w);
+
 /* gpkg_summary.c */
 status_code gpkg_write_summaries(gpkg_writer *w);
 
@@ -115,6 +118,13 @@ status_code gpkg_write_levels(gpkg_writer *w);
 
 /* gpkg_styles.c: layer_styles with one default QML style per map layer. */
 status_code gpkg_write_styles(gpkg_writer *w);
+
+/* The QML of the plan's style for `layer` (malloc'd), or NULL when the
+ * layer has no style or out of memory. For the QGIS project. */
+char *gpkg_styles_qml(const gpkg_writer *w, const char *layer);
+
+/* gpkg_project.c: the QGIS project stored in the GeoPackage (qgis_projects). */
+status_code gpkg_write_project(gpkg_writer *w);
 
 /* One default style row: QGIS finds it by table name and geometry column
  * 'geom' with useAsDefault = 1. Strings are borrowed. */

@@ -27,7 +27,18 @@ static const gpkg_field station_fields[] = {
     {"site_source", OFTString, OFSTNone},
     {"sub", OFTInteger, OFSTNone},
     {"over_max", OFTInteger, OFSTBoolean},
+    {"locked", OFTInteger, OFSTBoolean},
 };
+
+/* The kind written for station s: "kept" for a station the planner kept
+ * from an edited plan (input.keep), else the plan's kind. */
+static const char *kind_out(const gpkg_writer *w, size_t s)
+{
+	int site = w->p->stations[s].site;
+	if (w->sites->kept && w->sites->kept[site] != SITE_KEPT_NONE)
+		return "kept";
+	return station_kind_name(w->p->stations[s].kind);
+}
 
 status_code gpkg_write_stations(gpkg_writer *w)
 {
@@ -39,7 +50,9 @@ status_code gpkg_write_stations(gpkg_writer *w)
 	    "households within walk_distance_m; village: one per natural village; existing: "
 	    "kept from the existing layer). households and units are what each station serves; "
 	    "underfilled = 1 marks a station below households_min because its units are isolated "
-	    "(see reason). station_id matches service_areas, assignments and links.",
+	    "(see reason). station_id matches service_areas, assignments and links. kept: a "
+	    "station of an edited plan (input.keep) kept where the planner left it; locked = 1: "
+	    "it may not be dropped (set it in QGIS before running again).",
 	    station_fields, sizeof(station_fields) / sizeof(station_fields[0]));
 	if (!l)
 		return w->st->code;
@@ -66,7 +79,7 @@ status_code gpkg_write_stations(gpkg_writer *w)
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
 		OGR_F_SetFID(f, (GIntBig)s + 1);
 		OGR_F_SetFieldInteger(f, 0, (int)s + 1);
-		OGR_F_SetFieldString(f, 1, station_kind_name(ps->kind));
+		OGR_F_SetFieldString(f, 1, kind_out(w, s));
 		OGR_F_SetFieldString(f, 2, w->station_district[s]);
 		OGR_F_SetFieldString(f, 3, w->station_street[s]);
 		OGR_F_SetFieldInteger(f, 4, (int)ps->households);
@@ -82,8 +95,10 @@ status_code gpkg_write_stations(gpkg_writer *w)
 			    f, 8, (double)ps->households / (double)w->sc->households_max);
 		else
 			OGR_F_SetFieldNull(f, 8);
-		OGR_F_SetFieldString(f, 9, site_source_name(si->source));
+		int kept = w->sites->kept ? w->sites->kept[ps->site] : SITE_KEPT_NONE;
+		OGR_F_SetFieldString(f, 9, kept ? "kept" : site_source_name(si->source));
 		OGR_F_SetFieldInteger(f, 10, ps->sub);
+		OGR_F_SetFieldInteger(f, 12, kept == SITE_KEPT_LOCKED);
 		OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
 		OGR_G_SetPoint_2D(g, 0, si->x, si->y);
 		rc = gpkg_to_output_crs(w, g, "stations");
@@ -188,7 +203,7 @@ status_code gpkg_write_service_areas(gpkg_writer *w)
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
 		OGR_F_SetFID(f, (GIntBig)s + 1);
 		OGR_F_SetFieldInteger(f, 0, (int)s + 1);
-		OGR_F_SetFieldString(f, 1, station_kind_name(p->stations[s].kind));
+		OGR_F_SetFieldString(f, 1, kind_out(w, s));
 		OGR_F_SetFieldString(f, 2, w->station_district[s]);
 		OGR_F_SetFieldString(f, 3, w->station_street[s]);
 		OGR_F_SetFieldInteger(f, 4, (int)p->stations[s].households);
@@ -209,7 +224,7 @@ static const gpkg_field assign_fields[] = {
     {"households", OFTInteger, OFSTNone},      {"distance_m", OFTReal, OFSTNone},
     {"unit_households", OFTInteger, OFSTNone}, {"split", OFTInteger, OFSTBoolean},
     {"point_unit", OFTInteger, OFSTBoolean},   {"beyond_walk", OFTInteger, OFSTBoolean},
-    {"reason", OFTString, OFSTNone},
+    {"reason", OFTString, OFSTNone},           {"unit_order", OFTInteger, OFSTNone},
 };
 
 static void set_unit_fields(OGRFeatureH f, const unit *un)
@@ -231,7 +246,8 @@ status_code gpkg_write_assignments(gpkg_writer *w)
 	    "straight-line walking distance from the unit's demand point to the station "
 	    "(distance_m). A unit split over several stations has one row per station; "
 	    "households is the part served by that station, unit_households the unit's total. "
-	    "point_unit = 1: the unit is a point, drawn as a circle of 50 m.",
+	    "point_unit = 1: the unit is a point, drawn as a circle of 50 m. "
+	    "unit_order is the unit's 1-based position in the input layer.",
 	    assign_fields, sizeof(assign_fields) / sizeof(assign_fields[0]));
 	if (!l)
 		return w->st->code;
@@ -264,6 +280,7 @@ status_code gpkg_write_assignments(gpkg_writer *w)
 			             : "");
 		OGR_F_SetFieldInteger(f, 11, beyond);
 		OGR_F_SetFieldString(f, 12, why);
+		OGR_F_SetFieldInteger(f, 13, pa->unit + 1);
 		OGR_F_SetGeometryDirectly(f, g);
 		rc = gpkg_table_write(w, l, f, (long long)a + 1);
 		OGR_F_Destroy(f);
@@ -326,7 +343,7 @@ static const gpkg_field uncovered_fields[] = {
     {"unit_kind", OFTString, OFSTNone},      {"district", OFTString, OFSTNone},
     {"street", OFTString, OFSTNone},         {"households", OFTInteger, OFSTNone},
     {"nearest_m", OFTReal, OFSTNone},        {"reason", OFTString, OFSTNone},
-    {"point_unit", OFTInteger, OFSTBoolean},
+    {"point_unit", OFTInteger, OFSTBoolean}, {"unit_order", OFTInteger, OFSTNone},
 };
 
 /* 1 for each unit with an assignment or an uncovered row in the plan.
@@ -370,6 +387,7 @@ status_code gpkg_write_uncovered(gpkg_writer *w)
 			OGR_F_SetFieldNull(f, 6);
 		OGR_F_SetFieldString(f, 7, pu->reason ? pu->reason : "");
 		OGR_F_SetFieldInteger(f, 8, gpkg_unit_is_point(w, (size_t)pu->unit));
+		OGR_F_SetFieldInteger(f, 9, pu->unit + 1);
 		OGR_F_SetGeometryDirectly(f, g);
 		rc = gpkg_table_write(w, l, f, (long long)i + 1);
 		OGR_F_Destroy(f);

@@ -28,10 +28,20 @@
 #include "gpkg_int.h"
 #include "io_int.h"
 
-/* Field aliases of a layer: field name, then its plain-words name. */
+/* Field aliases of a layer: field name, then its plain-words name in
+ * English and in Chinese (output.lang). */
 typedef struct alias {
-	const char *field, *name;
+	const char *field, *name, *zh;
 } alias;
+
+/* 1 while the styles of a Chinese plan (output.lang = zh) are written. */
+static int zh;
+
+/* `en` or `zhs` by output.lang. */
+static const char *L(const char *en, const char *zhs)
+{
+	return zh ? zhs : en;
+}
 
 /* Write `s` escaped for an XML attribute value or element text. */
 static void put_xml(FILE *f, const char *s)
@@ -60,8 +70,34 @@ static void qml_begin(FILE *f)
 {
 	fputs("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
 	      "<qgis version=\"3.22.16-Białowieża\" "
-	      "styleCategories=\"Symbology|Fields|MapTips\">\n",
+	      "styleCategories=\"Symbology|Fields|MapTips|Labeling\" labelsEnabled=\"1\">\n",
 	      f);
+}
+
+/* Simple labels from `expr`, shown below 1:`max_scale` only (so a city
+ * map is not buried under text), white halo, `size` points. */
+static void labels(FILE *f, const char *expr, double size, const char *color, int max_scale)
+{
+	fputs("  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n"
+	      "      <text-style fieldName=\"",
+	      f);
+	put_xml(f, expr);
+	fprintf(f,
+	        "\" isExpression=\"1\" fontFamily=\"Noto Sans CJK SC\" fontSize=\"%g\" "
+	        "fontSizeUnit=\"Point\" textColor=\"%s\" textOpacity=\"1\" fontWeight=\"50\" "
+	        "multilineHeight=\"1\">\n"
+	        "        <text-buffer bufferDraw=\"1\" bufferSize=\"0.7\" "
+	        "bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,230\" bufferOpacity=\"1\" "
+	        "bufferJoinStyle=\"128\"/>\n"
+	        "      </text-style>\n"
+	        "      <text-format wrapChar=\"|\" multilineAlign=\"0\" "
+	        "plussign=\"0\" formatNumbers=\"0\"/>\n"
+	        "      <placement placement=\"%d\" dist=\"1\" distUnits=\"MM\" "
+	        "priority=\"5\"/>\n"
+	        "      <rendering scaleVisibility=\"1\" scaleMin=\"0\" scaleMax=\"%d\" "
+	        "obstacle=\"1\" drawLabels=\"1\" displayAll=\"0\"/>\n"
+	        "    </settings>\n  </labeling>\n",
+	        size, color, max_scale > 0 ? 0 : 1, max_scale > 0 ? max_scale : 0);
 }
 
 static void qml_end(FILE *f, int geometry_type, const alias *al, size_t nal, const char *display,
@@ -70,7 +106,7 @@ static void qml_end(FILE *f, int geometry_type, const alias *al, size_t nal, con
 	fputs("  <aliases>\n", f);
 	for (size_t i = 0; i < nal; i++)
 		fprintf(f, "    <alias field=\"%s\" index=\"%zu\" name=\"%s\"/>\n", al[i].field,
-		        i + 1, al[i].name);
+		        i + 1, zh ? al[i].zh : al[i].name);
 	fputs("  </aliases>\n", f);
 	fputs("  <previewExpression>", f);
 	put_xml(f, display);
@@ -98,6 +134,45 @@ static void symbol_end(FILE *f)
 	fputs("      </symbol>\n", f);
 }
 
+/* <data_defined_properties> of a symbol layer: property keys[i] from
+ * exprs[i] (skipped when NULL). Nothing is written when all are NULL. */
+static void data_defined(FILE *f, const char *const *keys, const char *const *exprs, int n)
+{
+	int any = 0;
+	for (int i = 0; i < n; i++)
+		any |= exprs[i] != NULL;
+	if (!any)
+		return;
+	fputs("          <data_defined_properties>\n"
+	      "            <Option type=\"Map\">\n"
+	      "              <Option type=\"QString\" name=\"name\" value=\"\"/>\n"
+	      "              <Option type=\"Map\" name=\"properties\">\n",
+	      f);
+	for (int i = 0; i < n; i++) {
+		if (!exprs[i])
+			continue;
+		fprintf(f,
+		        "                <Option type=\"Map\" name=\"%s\">\n"
+		        "                  <Option type=\"bool\" name=\"active\" "
+		        "value=\"true\"/>\n"
+		        "                  <Option type=\"QString\" name=\"expression\" "
+		        "value=\"",
+		        keys[i]);
+		put_xml(f, exprs[i]);
+		fputs("\"/>\n"
+		      "                  <Option type=\"int\" name=\"type\" value=\"3\"/>\n"
+		      "                </Option>\n",
+		      f);
+	}
+	fputs("              </Option>\n"
+	      "              <Option type=\"QString\" name=\"type\" value=\"collection\"/>\n"
+	      "            </Option>\n"
+	      "          </data_defined_properties>\n",
+	      f);
+}
+
+/* A station marker: an underfilled station (field `underfilled` = 1) gets
+ * a thick red outline instead of the white one. */
 static void marker(FILE *f, int name, const char *shape, const char *color, const char *size)
 {
 	symbol_begin(f, "marker", name);
@@ -111,6 +186,10 @@ static void marker(FILE *f, int name, const char *shape, const char *color, cons
 	prop(f, "size", size);
 	prop(f, "size_unit", "MM");
 	prop(f, "scale_method", "diameter");
+	const char *keys[2] = {"outlineColor", "outlineWidth"};
+	const char *exprs[2] = {"if(\"underfilled\" = 1, '227,26,28,255', '255,255,255,255')",
+	                        "if(\"underfilled\" = 1, 0.9, 0.4)"};
+	data_defined(f, keys, exprs, 2);
 	fputs("        </layer>\n", f);
 	symbol_end(f);
 }
@@ -128,37 +207,9 @@ static void fill_layer(FILE *f, const char *style, const char *color, const char
 	prop(f, "outline_width", outline_width);
 	prop(f, "outline_width_unit", "MM");
 	prop(f, "joinstyle", "bevel");
-	if (ddfill || ddoutline) {
-		fputs("          <data_defined_properties>\n"
-		      "            <Option type=\"Map\">\n"
-		      "              <Option type=\"QString\" name=\"name\" value=\"\"/>\n"
-		      "              <Option type=\"Map\" name=\"properties\">\n",
-		      f);
-		const char *keys[2] = {"fillColor", "outlineColor"};
-		const char *exprs[2] = {ddfill, ddoutline};
-		for (int i = 0; i < 2; i++) {
-			if (!exprs[i])
-				continue;
-			fprintf(f,
-			        "                <Option type=\"Map\" name=\"%s\">\n"
-			        "                  <Option type=\"bool\" name=\"active\" "
-			        "value=\"true\"/>\n"
-			        "                  <Option type=\"QString\" name=\"expression\" "
-			        "value=\"",
-			        keys[i]);
-			put_xml(f, exprs[i]);
-			fputs("\"/>\n"
-			      "                  <Option type=\"int\" name=\"type\" value=\"3\"/>\n"
-			      "                </Option>\n",
-			      f);
-		}
-		fputs(
-		    "              </Option>\n"
-		    "              <Option type=\"QString\" name=\"type\" value=\"collection\"/>\n"
-		    "            </Option>\n"
-		    "          </data_defined_properties>\n",
-		    f);
-	}
+	const char *keys[2] = {"fillColor", "outlineColor"};
+	const char *exprs[2] = {ddfill, ddoutline};
+	data_defined(f, keys, exprs, 2);
 	fputs("        </layer>\n", f);
 }
 
@@ -172,79 +223,94 @@ static void fill(FILE *f, int name, const char *color, const char *outline)
 static void style_stations(FILE *f)
 {
 	static const alias al[] = {
-	    {"station_id", "Station"},
-	    {"kind", "Kind (urban / village / existing)"},
-	    {"district", "District"},
-	    {"street", "Street / town"},
-	    {"households", "Households served"},
-	    {"units", "Units served"},
-	    {"underfilled", "Below households_min (isolated units)"},
-	    {"reason", "Why underfilled"},
-	    {"load_ratio", "Load (households / households_max)"},
-	    {"site_source", "Site origin"},
-	    {"sub", "Sub-problem"},
+	    {"station_id", "Station", "站点编号"},
+	    {"kind", "Kind (urban / village / existing)", "站点类型（城市/村级/现有/保留）"},
+	    {"district", "District", "区（县）"},
+	    {"street", "Street / town", "街道（乡镇）"},
+	    {"households", "Households served", "服务户数"},
+	    {"units", "Units served", "服务社区（村）数"},
+	    {"underfilled", "Below households_min (isolated units)", "未满负荷（单元孤立）"},
+	    {"reason", "Why underfilled", "未满负荷原因"},
+	    {"load_ratio", "Load (households / households_max)", "负荷率（户数/上限）"},
+	    {"site_source", "Site origin", "选址来源"},
+	    {"sub", "Sub-problem", "子问题"},
+	    {"locked", "Locked (kept whatever happens)", "锁定（不得删除）"},
 	};
+	static const char *const kinds[4] = {"urban", "village", "existing", "kept"};
+	const char *names[4] = {L("urban station", "城市站点"), L("village station", "村级站点"),
+	                        L("existing station", "现有站点"),
+	                        L("kept station (edited plan)", "保留站点（编辑后）")};
 	qml_begin(f);
 	fputs("  <renderer-v2 type=\"categorizedSymbol\" attr=\"kind\" symbollevels=\"0\" "
 	      "forceraster=\"0\" enableorderby=\"0\">\n"
-	      "    <categories>\n"
-	      "      <category render=\"true\" symbol=\"0\" value=\"urban\" label=\"urban "
-	      "station\"/>\n"
-	      "      <category render=\"true\" symbol=\"1\" value=\"village\" label=\"village "
-	      "station\"/>\n"
-	      "      <category render=\"true\" symbol=\"2\" value=\"existing\" label=\"existing "
-	      "station (kept)\"/>\n"
-	      "    </categories>\n"
-	      "    <symbols>\n",
+	      "    <categories>\n",
 	      f);
+	for (int k = 0; k < 4; k++)
+		fprintf(f,
+		        "      <category render=\"true\" symbol=\"%d\" value=\"%s\" "
+		        "label=\"%s\"/>\n",
+		        k, kinds[k], names[k]);
+	fputs("    </categories>\n    <symbols>\n", f);
 	marker(f, 0, "circle", "31,120,180,255", "3.4");
 	marker(f, 1, "triangle", "51,160,44,255", "3.2");
 	marker(f, 2, "square", "106,61,154,255", "3.0");
+	marker(f, 3, "diamond", "255,127,0,255", "3.4");
 	fputs("    </symbols>\n  </renderer-v2>\n", f);
+	/* id and households beside each station, from 1:50,000 in */
+	labels(f,
+	       zh ? "\"station_id\" || '号 ' || \"households\" || '户'"
+	          : "\"station_id\" || ': ' || \"households\" || ' hh'",
+	       7, "40,40,40,255", 50000);
 	qml_end(f, 0, al, sizeof(al) / sizeof(al[0]),
-	        "'station ' || \"station_id\" || ' (' || \"kind\" || ')'",
-	        "[% 'station ' || \"station_id\" || ': ' || \"households\" || ' households, ' || "
-	        "\"units\" || ' units' %]");
+	        L("'station ' || \"station_id\" || ' (' || \"kind\" || ')'",
+	          "'站点 ' || \"station_id\" || '（' || \"kind\" || '）'"),
+	        L("[% 'station ' || \"station_id\" || ': ' || \"households\" || ' households, ' || "
+	          "\"units\" || ' units' %]",
+	          "[% '站点 ' || \"station_id\" || '：服务 ' || \"households\" || ' 户，' || "
+	          "\"units\" || ' 个社区（村）' %]"));
 }
 
 static void style_service_areas(FILE *f)
 {
 	static const alias al[] = {
-	    {"station_id", "Station"},
-	    {"kind", "Station kind"},
-	    {"district", "District"},
-	    {"street", "Street / town"},
-	    {"households", "Households served"},
-	    {"units", "Units served"},
+	    {"station_id", "Station", "站点编号"},
+	    {"kind", "Station kind", "站点类型"},
+	    {"district", "District", "区（县）"},
+	    {"street", "Street / town", "街道（乡镇）"},
+	    {"households", "Households served", "服务户数"},
+	    {"units", "Units served", "服务社区（村）数"},
 	};
 	qml_begin(f);
 	fputs("  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" "
 	      "enableorderby=\"0\">\n    <symbols>\n",
 	      f);
 	symbol_begin(f, "fill", 0);
-	fill_layer(f, "solid", "166,206,227,90", "31,120,180,255", "0.5",
+	fill_layer(f, "solid", "166,206,227,90", "31,120,180,255", "0.7",
 	           "color_hsla((\"station_id\" * 137) % 360, 70, 60, 90)",
 	           "color_hsla((\"station_id\" * 137) % 360, 80, 35, 255)");
 	symbol_end(f);
 	fputs("    </symbols>\n  </renderer-v2>\n", f);
-	qml_end(f, 2, al, sizeof(al) / sizeof(al[0]), "'area of station ' || \"station_id\"",
-	        "[% 'station ' || \"station_id\" || ': ' || \"households\" || ' households' %]");
+	qml_end(
+	    f, 2, al, sizeof(al) / sizeof(al[0]),
+	    L("'area of station ' || \"station_id\"", "'站点 ' || \"station_id\" || ' 服务范围'"),
+	    L("[% 'station ' || \"station_id\" || ': ' || \"households\" || ' households' %]",
+	      "[% '站点 ' || \"station_id\" || '：' || \"households\" || ' 户' %]"));
 }
 
 static void style_assignments(FILE *f, double walk_m)
 {
 	static const alias al[] = {
-	    {"unit_id", "Unit id"},
-	    {"name", "Name"},
-	    {"unit_kind", "Unit kind (urban / rural)"},
-	    {"district", "District"},
-	    {"street", "Street / town"},
-	    {"station_id", "Served by station"},
-	    {"households", "Households served by that station"},
-	    {"distance_m", "Walking distance (m)"},
-	    {"unit_households", "Households of the unit"},
-	    {"split", "Split over several stations"},
-	    {"point_unit", "Point unit (drawn as circle)"},
+	    {"unit_id", "Unit id", "单元编码"},
+	    {"name", "Name", "名称"},
+	    {"unit_kind", "Unit kind (urban / rural)", "单元类型（城市/农村）"},
+	    {"district", "District", "区（县）"},
+	    {"street", "Street / town", "街道（乡镇）"},
+	    {"station_id", "Served by station", "服务站点编号"},
+	    {"households", "Households served by that station", "该站点服务户数"},
+	    {"distance_m", "Walking distance (m)", "步行距离（米）"},
+	    {"unit_households", "Households of the unit", "单元总户数"},
+	    {"split", "Split over several stations", "由多个站点分担"},
+	    {"point_unit", "Point unit (drawn as circle)", "点状单元（以圆表示）"},
 	};
 	static const char *const colors[4] = {"26,150,65,110", "166,217,106,110", "253,174,97,110",
 	                                      "215,25,28,160"};
@@ -257,9 +323,12 @@ static void style_assignments(FILE *f, double walk_m)
 	for (int i = 0; i < 4; i++) {
 		char label[96];
 		if (i < 3)
-			snprintf(label, sizeof(label), "%.0f - %.0f m", bounds[i], bounds[i + 1]);
+			snprintf(label, sizeof(label), L("%.0f - %.0f m", "%.0f - %.0f 米"),
+			         bounds[i], bounds[i + 1]);
 		else
-			snprintf(label, sizeof(label), "over %.0f m (beyond walk_distance_m)",
+			snprintf(label, sizeof(label),
+			         L("over %.0f m (beyond walk_distance_m)",
+			           "超过 %.0f 米（超出步行距离）"),
 			         bounds[3]);
 		fprintf(f,
 		        "      <range render=\"true\" symbol=\"%d\" lower=\"%.6f\" upper=\"%.6f\" "
@@ -278,10 +347,10 @@ static void style_assignments(FILE *f, double walk_m)
 static void style_links(FILE *f)
 {
 	static const alias al[] = {
-	    {"unit_id", "Unit id"},
-	    {"station_id", "Station"},
-	    {"households", "Households"},
-	    {"distance_m", "Walking distance (m)"},
+	    {"unit_id", "Unit id", "单元编码"},
+	    {"station_id", "Station", "站点编号"},
+	    {"households", "Households", "户数"},
+	    {"distance_m", "Walking distance (m)", "步行距离（米）"},
 	};
 	qml_begin(f);
 	fputs("  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" "
@@ -289,9 +358,9 @@ static void style_links(FILE *f)
 	      f);
 	symbol_begin(f, "line", 0);
 	fputs("        <layer class=\"SimpleLine\" enabled=\"1\" locked=\"0\" pass=\"0\">\n", f);
-	prop(f, "line_color", "110,110,110,200");
+	prop(f, "line_color", "60,60,60,230");
 	prop(f, "line_style", "solid");
-	prop(f, "line_width", "0.2");
+	prop(f, "line_width", "0.3");
 	prop(f, "line_width_unit", "MM");
 	prop(f, "capstyle", "round");
 	fputs("        </layer>\n", f);
@@ -305,15 +374,15 @@ static void style_links(FILE *f)
 static void style_uncovered(FILE *f)
 {
 	static const alias al[] = {
-	    {"unit_id", "Unit id"},
-	    {"name", "Name"},
-	    {"unit_kind", "Unit kind"},
-	    {"district", "District"},
-	    {"street", "Street / town"},
-	    {"households", "Households not served"},
-	    {"nearest_m", "Nearest candidate site (m)"},
-	    {"reason", "Why not served"},
-	    {"point_unit", "Point unit (drawn as circle)"},
+	    {"unit_id", "Unit id", "单元编码"},
+	    {"name", "Name", "名称"},
+	    {"unit_kind", "Unit kind", "单元类型"},
+	    {"district", "District", "区（县）"},
+	    {"street", "Street / town", "街道（乡镇）"},
+	    {"households", "Households not served", "未覆盖户数"},
+	    {"nearest_m", "Nearest candidate site (m)", "最近候选点距离（米）"},
+	    {"reason", "Why not served", "未覆盖原因"},
+	    {"point_unit", "Point unit (drawn as circle)", "点状单元（以圆表示）"},
 	};
 	qml_begin(f);
 	fputs("  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" "
@@ -328,14 +397,38 @@ static void style_uncovered(FILE *f)
 	        "[% \"name\" || ': ' || \"reason\" %]");
 }
 
+static void style_districts(FILE *f)
+{
+	static const alias al[] = {
+	    {"district", "District", "区（县）"},
+	    {"units", "Communities and villages", "社区（村）数"},
+	    {"households", "Households", "户数"},
+	    {"stations", "Stations", "站点数"},
+	};
+	qml_begin(f);
+	fputs("  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" "
+	      "enableorderby=\"0\">\n    <symbols>\n",
+	      f);
+	symbol_begin(f, "fill", 0);
+	fill_layer(f, "no", "0,0,0,0", "40,40,40,255", "0.9", NULL, NULL);
+	symbol_end(f);
+	fputs("    </symbols>\n  </renderer-v2>\n", f);
+	labels(f, "\"district\"", 11, "20,20,20,255", 0);
+	qml_end(f, 2, al, sizeof(al) / sizeof(al[0]), "\"district\"",
+	        L("[% \"district\" || ': ' || \"stations\" || ' stations, ' || \"households\" || "
+	          "' households' %]",
+	          "[% \"district\" || '：' || \"stations\" || ' 个站点，' || \"households\" || ' "
+	          "户' %]"));
+}
+
 /* The styled layers, in the order their rows are written. */
-enum { NSTYLED = 5 };
+enum { NSTYLED = 6 };
 static const char *const styled_layer[NSTYLED] = {"stations", "service_areas", "assignments",
-                                                  "links", "uncovered"};
+                                                  "links",    "uncovered",     "districts"};
 static const char *const styled_desc[NSTYLED] = {
-    "stationplan: stations by kind", "stationplan: one colour per station",
-    "stationplan: walking distance", "stationplan: unit to station",
-    "stationplan: uncovered units in red"};
+    "stationplan: stations by kind",       "stationplan: one colour per station",
+    "stationplan: walking distance",       "stationplan: unit to station",
+    "stationplan: uncovered units in red", "stationplan: district boundaries"};
 
 /* QML of layer i, malloc'd; NULL out of memory. */
 static char *style_qml(int i, double walk_m)
@@ -358,8 +451,11 @@ static char *style_qml(int i, double walk_m)
 	case 3:
 		style_links(f);
 		break;
-	default:
+	case 4:
 		style_uncovered(f);
+		break;
+	default:
+		style_districts(f);
 		break;
 	}
 	fclose(f);
@@ -448,11 +544,25 @@ status_code gpkg_styles_write_rows(gpkg_writer *w, const char *description, cons
 	return rc == STATUS_OK ? gpkg_table_commit(w, "layer_styles") : rc;
 }
 
+char *gpkg_styles_qml(const gpkg_writer *w, const char *layer)
+{
+	for (int i = 0; i < NSTYLED; i++) {
+		if (strcmp(styled_layer[i], layer))
+			continue;
+		zh = w->sc->lang == SCENARIO_LANG_ZH;
+		char *q = style_qml(i, w->sc->walk_distance_m);
+		zh = 0;
+		return q;
+	}
+	return NULL;
+}
+
 status_code gpkg_write_styles(gpkg_writer *w)
 {
 	gpkg_style rows[NSTYLED + GPKG_LEVELS_MAX_STYLES];
 	status_code rc = STATUS_OK;
 	int n = 0;
+	zh = w->sc->lang == SCENARIO_LANG_ZH;
 	for (; n < NSTYLED; n++) {
 		rows[n] = (gpkg_style){styled_layer[n], styled_desc[n],
 		                       style_qml(n, w->sc->walk_distance_m)};
@@ -472,5 +582,6 @@ status_code gpkg_write_styles(gpkg_writer *w)
 		    (size_t)n);
 	for (int i = 0; i < n; i++)
 		free(rows[i].qml);
+	zh = 0;
 	return rc;
 }

@@ -103,6 +103,15 @@ int read_kind_infer(const char *name);
  * the working CRS for the other layers (caller frees), NULL if none. */
 OGRSpatialReferenceH read_units(const scenario *sc, inputs *in, status *st);
 
+/* read_points.c: open an input layer in the working CRS (see there). */
+int read_points_open(const char *key, const char *path, const char *layer, const scenario *sc,
+                     OGRSpatialReferenceH work, GDALDatasetH *ds, OGRLayerH *lyr, char *label,
+                     size_t labelsize, OGRCoordinateTransformationH *ct, status *st);
+
+/* read_keep.c: input.keep, the stations of an edited plan (in->keep,
+ * in->keep_locked) and where its deleted stations were (in->keep_deleted). */
+void read_keep(const scenario *sc, OGRSpatialReferenceH work, inputs *in, status *st);
+
 /* read_points.c: the point layer `path` (role "existing"/"candidates") into
  * ps, in the working CRS `work`. */
 void read_points(const char *role, const char *path, const char *layer, const scenario *sc,

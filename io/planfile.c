@@ -9,6 +9,7 @@
  * understand. The assignments' geometries are never read (they are the
  * units' polygons, the bulk of the file): only their attributes are.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,6 +102,27 @@ static double walk_from_parameters(const char *text)
 	return 0;
 }
 
+/* The optional outcome fields of the run row (status, objective, bound,
+ * gap, version, command). */
+static void read_outcome(OGRLayerH l, OGRFeatureH f, planfile *p)
+{
+	OGRFeatureDefnH defn = OGR_L_GetLayerDefn(l);
+	int i = OGR_FD_GetFieldIndex(defn, "status");
+	snprintf(p->run_status, sizeof(p->run_status), "%s",
+	         i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "");
+	double *num[] = {&p->objective, &p->bound, &p->gap};
+	const char *names[] = {"objective", "bound", "gap"};
+	for (int k = 0; k < 3; k++) {
+		i = OGR_FD_GetFieldIndex(defn, names[k]);
+		*num[k] =
+		    i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsDouble(f, i) : NAN;
+	}
+	i = OGR_FD_GetFieldIndex(defn, "version");
+	p->version = i >= 0 ? field_dup(f, i) : strdup("");
+	i = OGR_FD_GetFieldIndex(defn, "command");
+	p->command = i >= 0 ? field_dup(f, i) : strdup("");
+}
+
 static status_code read_run(reader *rd, planfile *p)
 {
 	static const char *const names[] = {"crs", "parameters"};
@@ -117,10 +139,11 @@ static status_code read_run(reader *rd, planfile *p)
 		return not_a_plan(rd, "layer '%s' is empty%s", "run", "");
 	p->crs = field_dup(f, idx[0]);
 	p->parameters = field_dup(f, idx[1]);
+	read_outcome(l, f, p);
 	if (iwalk >= 0 && OGR_F_IsFieldSetAndNotNull(f, iwalk))
 		p->walk_distance_m = OGR_F_GetFieldAsDouble(f, iwalk);
 	OGR_F_Destroy(f);
-	if (!p->crs || !p->parameters)
+	if (!p->crs || !p->parameters || !p->version || !p->command)
 		return status_fail(rd->st, STATUS_INTERNAL, "out of memory");
 	if (p->walk_distance_m <= 0)
 		p->walk_distance_m = walk_from_parameters(p->parameters);
@@ -141,6 +164,10 @@ static status_code read_stations(reader *rd, planfile *p)
 	OGRLayerH l = need_layer(rd, "stations");
 	if (!l || need_fields(rd, l, names, 6, idx) != STATUS_OK)
 		return STATUS_INPUT;
+	OGRFeatureDefnH defn = OGR_L_GetLayerDefn(l);
+	int iunits = OGR_FD_GetFieldIndex(defn, "units");
+	int iphase = OGR_FD_GetFieldIndex(defn, "phase");
+	int ilocked = OGR_FD_GetFieldIndex(defn, "locked");
 	if (srs_describe(OGR_L_GetSpatialRef(l), p))
 		return status_fail(rd->st, STATUS_INTERNAL, "out of memory");
 	GIntBig n = OGR_L_GetFeatureCount(l, TRUE);
@@ -168,6 +195,11 @@ static status_code read_stations(reader *rd, planfile *p)
 		s->street = field_dup(f, idx[3]);
 		s->households = (long)OGR_F_GetFieldAsInteger64(f, idx[4]);
 		s->underfilled = OGR_F_GetFieldAsInteger(f, idx[5]) != 0;
+		s->units = iunits >= 0 ? (long)OGR_F_GetFieldAsInteger64(f, iunits) : 0;
+		s->phase = iphase >= 0 && OGR_F_IsFieldSetAndNotNull(f, iphase)
+		               ? (long)OGR_F_GetFieldAsInteger64(f, iphase)
+		               : -1;
+		s->locked = ilocked >= 0 && OGR_F_GetFieldAsInteger(f, ilocked) != 0;
 		if (!s->district || !s->street) {
 			OGR_F_Destroy(f);
 			return status_fail(rd->st, STATUS_INTERNAL, "out of memory");
@@ -186,29 +218,63 @@ static status_code read_stations(reader *rd, planfile *p)
 	return STATUS_OK;
 }
 
-/* Read `layer`'s district, street, households (and distance when `dist`
- * is set) without geometry. `add` stores one row; returns -1 out of memory. */
-typedef int (*row_fn)(planfile *p, char *district, char *street, long households, double distance);
+/* One row of `assignments` or `uncovered` as read, before it is stored. */
+typedef struct row {
+	char *district, *street, *unit_id, *name;
+	long households, station_id, unit_order, unit_households;
+	double distance_m;
+} row;
 
+/* Stores one row (taking its strings); returns -1 out of memory. */
+typedef int (*row_fn)(planfile *p, row *r);
+
+/* The optional fields of the rows: index or -1. */
+enum { OPT_UNIT_ID, OPT_NAME, OPT_STATION, OPT_ORDER, OPT_UNIT_HH, NOPT };
+
+/* Read `layer`'s district, street, households (and distance when `dist`
+ * is set) without geometry, plus the optional unit_id, name, station_id,
+ * unit_order and unit_households when the layer has them. `add` stores one
+ * row. */
 static status_code read_rows(reader *rd, planfile *p, const char *layer, const char *dist,
                              row_fn add)
 {
+	static const char *const optional[NOPT] = {"unit_id", "name", "station_id", "unit_order",
+	                                           "unit_households"};
 	const char *names[] = {"district", "street", "households", dist};
 	size_t n = dist ? 4 : 3;
-	int idx[4];
+	int idx[4], opt[NOPT];
+	long rowno = 0;
 	OGRLayerH l = need_layer(rd, layer);
 	if (!l || need_fields(rd, l, names, n, idx) != STATUS_OK)
 		return STATUS_INPUT;
+	for (int k = 0; k < NOPT; k++)
+		opt[k] = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), optional[k]);
 	const char *ignored[] = {"OGR_GEOMETRY", NULL};
 	OGR_L_SetIgnoredFields(l, ignored);
 	OGR_L_ResetReading(l);
 	for (OGRFeatureH f; (f = OGR_L_GetNextFeature(l)) != NULL; OGR_F_Destroy(f)) {
-		char *d = field_dup(f, idx[0]), *s = field_dup(f, idx[1]);
-		long hh = (long)OGR_F_GetFieldAsInteger64(f, idx[2]);
-		double dm = dist ? OGR_F_GetFieldAsDouble(f, idx[3]) : 0;
-		if (!d || !s || add(p, d, s, hh, dm)) {
-			free(d);
-			free(s);
+		row r = {0};
+		r.district = field_dup(f, idx[0]);
+		r.street = field_dup(f, idx[1]);
+		r.households = (long)OGR_F_GetFieldAsInteger64(f, idx[2]);
+		r.distance_m = dist ? OGR_F_GetFieldAsDouble(f, idx[3]) : 0;
+		r.unit_id = opt[OPT_UNIT_ID] >= 0 ? field_dup(f, opt[OPT_UNIT_ID]) : strdup("");
+		r.name = opt[OPT_NAME] >= 0 ? field_dup(f, opt[OPT_NAME]) : strdup("");
+		r.station_id = opt[OPT_STATION] >= 0
+		                   ? (long)OGR_F_GetFieldAsInteger64(f, opt[OPT_STATION])
+		                   : 0;
+		++rowno;
+		r.unit_order = opt[OPT_ORDER] >= 0 && OGR_F_IsFieldSetAndNotNull(f, opt[OPT_ORDER])
+		                   ? (long)OGR_F_GetFieldAsInteger64(f, opt[OPT_ORDER])
+		                   : rowno + (dist ? 0 : (long)p->nassign);
+		r.unit_households = opt[OPT_UNIT_HH] >= 0
+		                        ? (long)OGR_F_GetFieldAsInteger64(f, opt[OPT_UNIT_HH])
+		                        : r.households;
+		if (!r.district || !r.street || !r.unit_id || !r.name || add(p, &r)) {
+			free(r.district);
+			free(r.street);
+			free(r.unit_id);
+			free(r.name);
 			OGR_F_Destroy(f);
 			return status_fail(rd->st, STATUS_INTERNAL, "out of memory");
 		}
@@ -216,7 +282,7 @@ static status_code read_rows(reader *rd, planfile *p, const char *layer, const c
 	return STATUS_OK;
 }
 
-static int add_assign(planfile *p, char *district, char *street, long households, double distance)
+static int add_assign(planfile *p, row *r)
 {
 	if ((p->nassign & (p->nassign - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
 		planfile_assign *a =
@@ -225,14 +291,14 @@ static int add_assign(planfile *p, char *district, char *street, long households
 			return -1;
 		p->assign = a;
 	}
-	p->assign[p->nassign++] = (planfile_assign){district, street, households, distance};
+	p->assign[p->nassign++] = (planfile_assign){
+	    r->district, r->street,     r->households, r->distance_m,     r->unit_id,
+	    r->name,     r->station_id, r->unit_order, r->unit_households};
 	return 0;
 }
 
-static int add_uncovered(planfile *p, char *district, char *street, long households,
-                         double distance)
+static int add_uncovered(planfile *p, row *r)
 {
-	(void)distance;
 	if ((p->nuncovered & (p->nuncovered - 1)) == 0) {
 		size_t cap = p->nuncovered ? p->nuncovered * 2 : 1;
 		planfile_uncovered *u = realloc(p->uncovered, cap * sizeof(*u));
@@ -240,7 +306,8 @@ static int add_uncovered(planfile *p, char *district, char *street, long househo
 			return -1;
 		p->uncovered = u;
 	}
-	p->uncovered[p->nuncovered++] = (planfile_uncovered){district, street, households};
+	p->uncovered[p->nuncovered++] = (planfile_uncovered){r->district, r->street, r->households,
+	                                                     r->unit_id,  r->name,   r->unit_order};
 	return 0;
 }
 
@@ -284,10 +351,14 @@ void planfile_free(planfile *p)
 	for (size_t i = 0; i < p->nassign; i++) {
 		free(p->assign[i].district);
 		free(p->assign[i].street);
+		free(p->assign[i].unit_id);
+		free(p->assign[i].name);
 	}
 	for (size_t i = 0; i < p->nuncovered; i++) {
 		free(p->uncovered[i].district);
 		free(p->uncovered[i].street);
+		free(p->uncovered[i].unit_id);
+		free(p->uncovered[i].name);
 	}
 	planfile_levels_free(p);
 	free(p->stations);
@@ -297,5 +368,7 @@ void planfile_free(planfile *p)
 	free(p->crs);
 	free(p->crs_wkt);
 	free(p->parameters);
+	free(p->version);
+	free(p->command);
 	memset(p, 0, sizeof(*p));
 }

@@ -134,6 +134,8 @@ status_code inputs_read(const scenario *sc, inputs *in, status *st)
 		read_exclude(sc, work, &in->exclude, st);
 	if (sc->nlevels)
 		read_levels(sc, work, in, st);
+	if (*sc->keep)
+		read_keep(sc, work, in, st);
 	if (work)
 		OSRDestroySpatialReference(work);
 	gdal_bridge_pop();
@@ -154,6 +156,8 @@ status_code inputs_read(const scenario *sc, inputs *in, status *st)
 		if (*lv->existing)
 			oom |= read_fingerprint_add(in, "level_existing", lv->existing);
 	}
+	if (*sc->keep)
+		oom |= read_fingerprint_add(in, "keep", sc->keep);
 	for (const char *s = sc->exclude; *s;) {
 		const char *e = strchr(s, ',');
 		char *one = strndup(s, e ? (size_t)(e - s) : strlen(s));
@@ -190,6 +194,9 @@ void inputs_free(inputs *in)
 	free(in->units);
 	points_free(&in->existing);
 	points_free(&in->candidates);
+	points_free(&in->keep);
+	points_free(&in->keep_deleted);
+	free(in->keep_locked);
 	for (size_t i = 0; i < in->exclude.n; i++)
 		free(in->exclude.wkb[i]);
 	free(in->exclude.wkb), free(in->exclude.wkb_size);

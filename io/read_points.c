@@ -14,10 +14,11 @@
 #include <string.h>
 
 /* Open `path`, give back the layer, its "path:layer" label and the
- * transformation to `work` (NULL when none is needed). -1 on failure. */
-static int open_in_crs(const char *key, const char *path, const char *layer, const scenario *sc,
-                       OGRSpatialReferenceH work, GDALDatasetH *ds, OGRLayerH *lyr, char *label,
-                       size_t labelsize, OGRCoordinateTransformationH *ct, status *st)
+ * transformation to `work` (NULL when none is needed). -1 on failure.
+ * Also used by read_keep.c. */
+int read_points_open(const char *key, const char *path, const char *layer, const scenario *sc,
+                     OGRSpatialReferenceH work, GDALDatasetH *ds, OGRLayerH *lyr, char *label,
+                     size_t labelsize, OGRCoordinateTransformationH *ct, status *st)
 {
 	int fail = 0;
 	*ct = NULL;
@@ -47,7 +48,7 @@ void read_points(const char *role, const char *path, const char *layer, const sc
 	free(ps->source), free(ps->layer);
 	ps->source = strdup(path);
 	ps->layer = strdup(layer);
-	if (open_in_crs(key, path, layer, sc, work, &ds, &lyr, label, sizeof(label), &ct, st))
+	if (read_points_open(key, path, layer, sc, work, &ds, &lyr, label, sizeof(label), &ct, st))
 		return;
 	int idf = read_source_field(lyr, sc->id_field);
 	if (idf < 0)
@@ -121,8 +122,8 @@ static void exclude_one(const char *path, const scenario *sc, OGRSpatialReferenc
 	OGRLayerH lyr;
 	OGRCoordinateTransformationH ct;
 	char label[1024], why[160];
-	if (open_in_crs("input.exclude", path, "", sc, work, &ds, &lyr, label, sizeof(label), &ct,
-	                st))
+	if (read_points_open("input.exclude", path, "", sc, work, &ds, &lyr, label, sizeof(label),
+	                     &ct, st))
 		return;
 	OGRFeatureH feat;
 	OGR_L_ResetReading(lyr);

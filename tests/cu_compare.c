@@ -269,7 +269,7 @@ static void test_diff_tables(void)
 /* Matching on tables built in memory: greedy by distance, ties by id. */
 static planfile_station mk(long id, double x, double y)
 {
-	planfile_station s = {id, x, y, "urban", "", "", 0, 0};
+	planfile_station s = {id, x, y, "urban", "", "", 0, 0, 0, -1, 0};
 	return s;
 }
 

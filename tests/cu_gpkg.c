@@ -315,7 +315,8 @@ static void test_layers_and_counts(void)
 	CU_ASSERT_EQUAL(layer_count(ds, "summary_street"), 3);
 	CU_ASSERT_EQUAL(layer_count(ds, "run"), 1);
 	CU_ASSERT_EQUAL(layer_count(ds, "run_subproblems"), 2);
-	CU_ASSERT_EQUAL(layer_count(ds, "layer_styles"), 5);
+	CU_ASSERT_EQUAL(layer_count(ds, "layer_styles"), 6);
+	CU_ASSERT_EQUAL(layer_count(ds, "districts"), 2);
 
 	/* no attribute is called fid; ids kept as unit_id text */
 	OGRLayerH l = GDALDatasetGetLayerByName(ds, "assignments");
@@ -377,7 +378,7 @@ static void test_layers_and_counts(void)
 	         "SELECT group_concat(table_name, ',') FROM (SELECT table_name FROM "
 	         "gpkg_extensions WHERE extension_name = 'gpkg_rtree_index' ORDER BY table_name)",
 	         0, v, sizeof(v));
-	CU_ASSERT_STRING_EQUAL(v, "assignments,links,service_areas,stations,uncovered");
+	CU_ASSERT_STRING_EQUAL(v, "assignments,districts,links,service_areas,stations,uncovered");
 	GDALClose(ds);
 }
 
@@ -498,7 +499,8 @@ static void test_styles_table(void)
 	                          "service_areas::geom:1:2000-01-01T00:00:00.000Z,"
 	                          "assignments::geom:1:2000-01-01T00:00:00.000Z,"
 	                          "links::geom:1:2000-01-01T00:00:00.000Z,"
-	                          "uncovered::geom:1:2000-01-01T00:00:00.000Z");
+	                          "uncovered::geom:1:2000-01-01T00:00:00.000Z,"
+	                          "districts::geom:1:2000-01-01T00:00:00.000Z");
 	sql_text(ds,
 	         "SELECT instr(styleQML, 'type=\"categorizedSymbol\" attr=\"kind\"') > 0 FROM "
 	         "layer_styles WHERE f_table_name = 'stations'",
@@ -526,9 +528,15 @@ static int files_equal(const char *a, const char *b)
 static void test_byte_identical(void)
 {
 	char a[512], b[512];
-	CU_ASSERT_EQUAL_FATAL(write_fresh("same-a.gpkg", a, sizeof(a)), STATUS_OK);
+	/* The same file name in two folders: the QGIS project in the file
+	 * refers to the file by its name, so the name is part of the input. */
+	out_path(a, sizeof(a), "same-a");
+	mkdir(a, 0755);
+	out_path(a, sizeof(a), "same-b");
+	mkdir(a, 0755);
+	CU_ASSERT_EQUAL_FATAL(write_fresh("same-a/same.gpkg", a, sizeof(a)), STATUS_OK);
 	sleep(1); /* a different second: no wall-clock time may reach the file */
-	CU_ASSERT_EQUAL_FATAL(write_fresh("same-b.gpkg", b, sizeof(b)), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(write_fresh("same-b/same.gpkg", b, sizeof(b)), STATUS_OK);
 	CU_ASSERT_TRUE(files_equal(a, b));
 	/* and the comparison can fail: a different plan differs */
 	fixture fx;
@@ -721,7 +729,7 @@ static void test_qgis_opens_styled(void)
 		fprintf(stderr, "\nqgis_check.py: %s%s\n", out, err);
 	CU_ASSERT_EQUAL(rc, 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "stations: valid, 4 features, categorizedSymbol "
-	                                   "[urban, village, existing]"));
+	                                   "[urban, village, existing, kept]"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "rendered stations:"));
 	struct stat sb;
 	CU_ASSERT_TRUE(stat(png, &sb) == 0 && sb.st_size > 1000);
@@ -805,8 +813,13 @@ static void test_binary_reproducible_and_safe(void)
 	snprintf(dir, sizeof(dir), "%s/e2e", cu_outdir());
 	mkdir(dir, 0755);
 	CU_ASSERT_EQUAL_FATAL(make_e2e_inputs(dir), 0);
-	snprintf(a, sizeof(a), "%s/plan-a.gpkg", dir);
-	snprintf(b, sizeof(b), "%s/plan-b.gpkg", dir);
+	/* the same name in two folders (the QGIS project names its file) */
+	snprintf(a, sizeof(a), "%s/a", dir);
+	mkdir(a, 0755);
+	snprintf(a, sizeof(a), "%s/b", dir);
+	mkdir(a, 0755);
+	snprintf(a, sizeof(a), "%s/a/plan.gpkg", dir);
+	snprintf(b, sizeof(b), "%s/b/plan.gpkg", dir);
 	unlink(a);
 	unlink(b);
 
@@ -851,7 +864,7 @@ static void test_binary_reproducible_and_safe(void)
 	stat(a, &after);
 	CU_ASSERT_NOT_EQUAL(before.st_ino, after.st_ino); /* a new file, renamed into place */
 	CU_ASSERT_TRUE(files_equal(a, b));
-	CU_ASSERT_EQUAL(temp_files_left("plan-a.gpkg"), 0);
+	CU_ASSERT_EQUAL(temp_files_left("plan.gpkg"), 0);
 }
 
 void gpkg_suite_setup(void)

@@ -42,11 +42,11 @@ def check_style(name, layer):
     if name == "stations":
         cats = [c.value() for c in r.categories()] if rtype == "categorizedSymbol" else []
         check(rtype == "categorizedSymbol" and r.classAttribute() == "kind"
-              and cats == ["urban", "village", "existing"],
+              and cats == ["urban", "village", "existing", "kept"],
               "%s: valid, %d features, %s [%s]" % (name, layer.featureCount(), rtype,
                                                    ", ".join(cats)))
         colours = [c.symbol().color().name() for c in r.categories()] if cats else []
-        check(len(set(colours)) == 3, "stations: three distinct colours %s" % colours)
+        check(len(set(colours)) == 4, "stations: four distinct colours %s" % colours)
         alias = layer.attributeAlias(layer.fields().indexOf("households"))
         check(alias == "Households served", "stations: field alias '%s'" % alias)
     elif name == "service_areas":

@@ -22,11 +22,15 @@ int cmd_run(int argc, char **argv, status *st);
 int cmd_check(int argc, char **argv, status *st);
 int cmd_compare(int argc, char **argv, status *st);
 int cmd_help(int argc, char **argv, status *st);
+int cmd_tables(int argc, char **argv, status *st);
+int cmd_report(int argc, char **argv, status *st);
 
 extern const char cmd_run_usage[];
 extern const char cmd_check_usage[];
 extern const char cmd_compare_usage[];
 extern const char cmd_help_usage[];
+extern const char cmd_tables_usage[];
+extern const char cmd_report_usage[];
 
 /* The table, for `help`. NULL-terminated. */
 extern const cmd_entry cmd_table[];

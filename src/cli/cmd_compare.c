@@ -16,7 +16,7 @@
 
 const char cmd_compare_usage[] =
     "usage: stationplan compare A.gpkg B.gpkg [--by district|street]\n"
-    "                           [--format text|csv|md] [--tolerance-m M]\n"
+    "                           [--format text|csv|md|json] [--tolerance-m M]\n"
     "                           [-o DIFF.gpkg [--overwrite]]\n\n"
     "Compare two plans written by `stationplan run` (in the same CRS): the\n"
     "scenario parameters that differ; per district (or street) the stations in\n"
@@ -25,8 +25,8 @@ const char cmd_compare_usage[] =
     "station changes: kept (same site within the tolerance), moved (to the\n"
     "nearest free site within A's rules.walk_distance_m), removed, added.\n\n"
     "  --by district|street  one row per district (default) or per street\n"
-    "  --format text|csv|md  aligned text (default), CSV (the table only, RFC 4180)\n"
-    "                        or a Markdown report\n"
+    "  --format FMT          aligned text (default), CSV (the table only, RFC 4180)\n"
+    "                        or a Markdown report; json: everything as one object\n"
     "  --tolerance-m M       a station within M metres is kept (default 50)\n"
     "  -o, --output FILE     also write the changes as a GeoPackage: layers\n"
     "                        added, removed, kept (points) and moved (old -> new)\n"
@@ -45,6 +45,7 @@ int cmd_compare(int argc, char **argv, status *st)
 	const char *files[2] = {NULL, NULL}, *out = NULL;
 	int nfiles = 0, overwrite = 0;
 	table_format fmt = TABLE_TEXT;
+	int json = 0;
 	compare_options opt;
 	compare_options_init(&opt);
 
@@ -61,9 +62,10 @@ int cmd_compare(int argc, char **argv, status *st)
 				return usage_error(
 				    st, "compare: --by '%s' (must be district or street)", v);
 		} else if (!strcmp(a, "--format") && has_value) {
-			if (table_format_parse(argv[++i], &fmt))
+			json = !strcmp(argv[++i], "json");
+			if (!json && table_format_parse(argv[i], &fmt))
 				return usage_error(
-				    st, "compare: --format '%s' (must be text, csv or md)",
+				    st, "compare: --format '%s' (must be text, csv, md or json)",
 				    argv[i]);
 		} else if (!strcmp(a, "--tolerance-m") && has_value) {
 			char *end;
@@ -117,7 +119,8 @@ int cmd_compare(int argc, char **argv, status *st)
 	if (rc == STATUS_OK && out)
 		rc = gpkg_write_diff(out, overwrite, &res, &pa, &pb, st);
 	if (rc == STATUS_OK) {
-		if (compare_print(&res, &pa, &pb, fmt, stdout))
+		if (json ? compare_print_json(&res, &pa, &pb, stdout)
+		         : compare_print(&res, &pa, &pb, fmt, stdout))
 			rc = status_fail(st, STATUS_INTERNAL, "compare: out of memory");
 		else if (out)
 			status_note(st, 0, "changes written to %s", out);

@@ -19,9 +19,11 @@
 #include "scenario.h"
 #include "table.h"
 
+#include <jansson.h>
+
 const char cmd_run_usage[] =
     "usage: stationplan run SCENARIO.ini [-o OUT.gpkg] [-of GPKG] [--set section.key=value]...\n"
-    "                       [--sweep section.key=v1,v2,...] [--format text|csv|md]\n"
+    "                       [--sweep section.key=v1,v2,...] [--format text|csv|md|json]\n"
     "                       [--overwrite] [--threads N] [--progress] [-q | -v...]\n\n"
     "Read the scenario's inputs, validate them (as `check` does), place the\n"
     "stations and write the plan as a GeoPackage (default: output.path).\n\n"
@@ -34,7 +36,9 @@ const char cmd_run_usage[] =
     "  --sweep KEY=V1,V2   run once per value of KEY, writing OUT-<key>-<value>.gpkg\n"
     "                      for each (e.g. plan-households_max-4000.gpkg), then print\n"
     "                      one table comparing the runs\n"
-    "  --format FMT        the sweep table as text (default), csv or md (with --sweep)\n"
+    "  --format FMT        the sweep table as text (default), csv or md (with --sweep);\n"
+    "                      json: the run's summary as a JSON object on stdout (printed\n"
+    "                      even with -q), or with --sweep an array of them\n"
     "  --overwrite         replace an existing output file\n"
     "  --threads N         worker threads for the solver (default: cores)\n"
     "  --progress          show progress on stderr even when it is not a terminal\n"
@@ -67,6 +71,7 @@ typedef struct run_args {
 	int overwrite;
 	int format_given, progress;
 	table_format fmt;
+	int json; /* --format json: the summary (or the sweep's rows) as JSON */
 	char cmdline[2048];
 } run_args;
 
@@ -95,11 +100,15 @@ static status_code parse_args(int argc, char **argv, run_args *ra, status *st)
 				                   argv[i + 1]);
 			ra->sweep = argv[++i];
 		} else if (!strcmp(a, "--format") && i + 1 < argc) {
-			ra->format_given = 1;
-			if (table_format_parse(argv[++i], &ra->fmt))
-				return status_fail(st, STATUS_USAGE,
-				                   "run: --format '%s' (must be text, csv or md)",
-				                   argv[i]);
+			ra->json = !strcmp(argv[i + 1], "json");
+			if (ra->json)
+				i++;
+			else if (table_format_parse(argv[++i], &ra->fmt))
+				return status_fail(
+				    st, STATUS_USAGE,
+				    "run: --format '%s' (must be text, csv, md or json)", argv[i]);
+			else
+				ra->format_given = 1; /* a table format: only with --sweep */
 		} else if (!strcmp(a, "--threads") && i + 1 < argc) {
 			ra->threads = argv[++i];
 		} else if (!strcmp(a, "--overwrite")) {
@@ -165,6 +174,17 @@ static status_code load_scenario(const run_args *ra, const char *extra, scenario
 	return rc;
 }
 
+/* Print `j` (taking it) on stdout; out of memory is noted, not fatal: the
+ * plan is written. */
+static void print_json(json_t *j, status *st)
+{
+	if (!j || json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+		status_problem_add(st, SEV_WARNING, "output", "run: cannot print the JSON summary");
+	else
+		fputc('\n', stdout);
+	json_decref(j);
+}
+
 static status_code run_one(const run_args *ra, status *st)
 {
 	scenario sc;
@@ -176,7 +196,9 @@ static status_code run_one(const run_args *ra, status *st)
 		if (rc == STATUS_OK)
 			rc = pipeline_run(&sc, path, ra->overwrite, ra->cmdline,
 			                  ra->sets ? ra->sets : "", &res, st);
-		if ((rc == STATUS_OK || rc == STATUS_INCOMPLETE) && !st->quiet)
+		if ((rc == STATUS_OK || rc == STATUS_INCOMPLETE) && ra->json)
+			print_json(pipeline_result_json(&res, path), st);
+		else if ((rc == STATUS_OK || rc == STATUS_INCOMPLETE) && !st->quiet)
 			pipeline_print_summary(&res, path, stdout);
 	}
 	scenario_free(&sc);
@@ -312,6 +334,25 @@ static void sweep_table(const sweep_run *runs, size_t n, const char *key, table_
 	table_free(&t);
 }
 
+/* The sweep as a JSON array: per value {key, value, exit, and the run's
+ * summary when it wrote a plan}. NULL out of memory. */
+static json_t *sweep_json(const sweep_run *runs, size_t n, const char *key)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++) {
+		json_t *o = runs[i].written ? pipeline_result_json(&runs[i].res, runs[i].path)
+		                            : json_object();
+		if (!o || json_object_set_new(o, "key", json_string(key)) ||
+		    json_object_set_new(o, "value", json_string(runs[i].value)) ||
+		    json_object_set_new(o, "exit", json_string(status_code_name(runs[i].rc))) ||
+		    json_array_append_new(a, o)) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 static status_code run_sweep(const run_args *ra, status *st)
 {
 	char key[256];
@@ -367,7 +408,10 @@ static status_code run_sweep(const run_args *ra, status *st)
 		status_free(&rs);
 	}
 	if (rc == STATUS_OK) {
-		sweep_table(runs, n, key, ra->fmt, stdout);
+		if (ra->json)
+			print_json(sweep_json(runs, n, key), st);
+		else
+			sweep_table(runs, n, key, ra->fmt, stdout);
 		if (nbad)
 			rc = status_fail(st, worst.code,
 			                 "sweep: %zu of %zu runs did not finish ok, the first is "

@@ -14,6 +14,10 @@ const cmd_entry cmd_table[] = {
     {"run", cmd_run, "place stations for a scenario and write the plan", cmd_run_usage},
     {"check", cmd_check, "validate a scenario's inputs and print every problem", cmd_check_usage},
     {"compare", cmd_compare, "compare two plans, per district or street", cmd_compare_usage},
+    {"tables", cmd_tables, "print or write a plan's appendix tables (per district and street)",
+     cmd_tables_usage},
+    {"report", cmd_report, "draw a plan as a PDF (city map, a page per district, run record)",
+     cmd_report_usage},
     {"help", cmd_help, "show help for a command", cmd_help_usage},
     {NULL, NULL, NULL, NULL},
 };

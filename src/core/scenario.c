@@ -58,6 +58,7 @@ static const char *const objective_names[] = {"min_stations", "min_distance", NU
 static const char *const split_names[] = {"equal", "flexible", NULL};
 static const char *const demand_names[] = {"representative", "samples", NULL};
 static const char *const partition_names[] = {"component", "street", NULL};
+static const char *const lang_names[] = {"en", "zh", NULL};
 
 #define KEY(sec, name, type, def)                                                                  \
 	{                                                                                          \
@@ -115,6 +116,9 @@ static const key_def keys[] = {
     KEY("output", path, K_PATH, "plan.gpkg"),
     KEY("output", output_crs, K_STR, ""),
     KEY("output", timings, K_BOOL, "false"),
+    KEYE("output", lang, "en", lang_names),
+    KEY("input", keep, K_PATH, ""),
+    KEY("input", keep_layer, K_STR, "stations"),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -48,6 +48,7 @@ typedef struct raw_site {
 	int hint;      /* unit whose representative/grid point this is or absorbed, -1 */
 	long long fid; /* layer fid for existing/candidates, -1 */
 	size_t order;  /* position in its source, for stable ties */
+	int kept;      /* SITE_KEPT_*: from input.keep */
 } raw_site;
 
 typedef struct raw_vec {
@@ -104,7 +105,7 @@ static status_code push_raw(builder *b, double x, double y, site_source src, int
 		r->v = p;
 		r->cap = c;
 	}
-	r->v[r->n++] = (raw_site){x, y, src, hint, fid, order};
+	r->v[r->n++] = (raw_site){x, y, src, hint, fid, order, SITE_KEPT_NONE};
 	return STATUS_OK;
 }
 
@@ -350,6 +351,120 @@ out:
 	return rc;
 }
 
+/* input.keep: the edited plan's stations, locked ones as fixed-open
+ * (SITE_EXISTING, after the existing layer's, kept even inside an
+ * exclusion), the others as candidates (dropped inside one, warned). */
+static status_code add_kept(builder *b)
+{
+	const point_set *ps = &b->in->keep;
+	char name[512];
+	layer_name(ps, "keep", name, sizeof(name));
+	for (size_t i = 0; i < ps->n; i++) {
+		int locked = b->in->keep_locked[i] != 0;
+		if (!isfinite(ps->x[i]) || !isfinite(ps->y[i]))
+			return status_fail(b->st, STATUS_INPUT,
+			                   "%s fid %lld: coordinates not finite", name, ps->fid[i]);
+		int e = locked ? 0 : excluded(b, ps->x[i], ps->y[i]);
+		if (e < 0)
+			return STATUS_INTERNAL;
+		if (e) {
+			b->out->nexcluded++;
+			status_problem_add(b->st, SEV_WARNING, "sites",
+			                   "%s fid %lld: kept station (not locked) inside an "
+			                   "exclusion, dropped",
+			                   name, ps->fid[i]);
+			continue;
+		}
+		site_source src = locked ? SITE_EXISTING : SITE_CANDIDATE;
+		size_t order = locked ? b->in->existing.n + i : i;
+		if (push_raw(b, ps->x[i], ps->y[i], src, -1, ps->fid[i], order) != STATUS_OK)
+			return STATUS_INTERNAL;
+		b->raw.v[b->raw.n - 1].kept = locked ? SITE_KEPT_LOCKED : SITE_KEPT_FREE;
+	}
+	return STATUS_OK;
+}
+
+/* 1 when a site other than raw site `skip` and not marked in `gone` lies
+ * within `d` metres of (x, y). */
+static int other_site_near(const raw_vec *r, const unsigned char *gone, size_t skip, double x,
+                           double y, double d)
+{
+	for (size_t j = 0; j < r->n; j++)
+		if (j != skip && !gone[j] && hypot(r->v[j].x - x, r->v[j].y - y) <= d)
+			return 1;
+	return 0;
+}
+
+/* 1 when village `u` has a site other than `skip` not marked in `gone`. */
+static int village_has_site(const raw_vec *r, const unsigned char *gone, size_t skip, int u)
+{
+	for (size_t j = 0; j < r->n; j++)
+		if (j != skip && !gone[j] && r->v[j].hint == u)
+			return 1;
+	return 0;
+}
+
+/* The planner's edits: generated and candidate sites within
+ * SITES_KEEP_NEAR_M of a kept station give way to it; those within
+ * SITES_KEEP_NEAR_M of a deleted station are dropped, unless dropping one
+ * leaves no site within walk_distance_m of it, or its village without a site
+ * (one station per village): then it stays, with a warning. */
+static status_code keep_edits(builder *b)
+{
+	raw_vec *r = &b->raw;
+	const point_set *del = &b->in->keep_deleted;
+	if (!*b->sc->keep || r->n == 0)
+		return STATUS_OK;
+	unsigned char *gone = calloc(r->n, 1);
+	if (!gone)
+		return status_fail(b->st, STATUS_INTERNAL, "out of memory");
+	for (size_t i = 0; i < r->n; i++) {
+		const raw_site *s = &r->v[i];
+		if (s->kept || s->source == SITE_EXISTING)
+			continue;
+		for (size_t j = 0; j < r->n && !gone[i]; j++)
+			gone[i] = r->v[j].kept &&
+			          hypot(r->v[j].x - s->x, r->v[j].y - s->y) <= SITES_KEEP_NEAR_M;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		const raw_site *s = &r->v[i];
+		if (s->kept || s->source == SITE_EXISTING || gone[i])
+			continue;
+		for (size_t k = 0; k < del->n; k++) {
+			if (hypot(del->x[k] - s->x, del->y[k] - s->y) > SITES_KEEP_NEAR_M)
+				continue;
+			int village = s->hint >= 0 &&
+			              rules_unit_is_village(b->sc, b->in->units[s->hint].kind);
+			const char *why =
+			    !other_site_near(r, gone, i, s->x, s->y, b->sc->walk_distance_m)
+			        ? "no other site within walk_distance_m"
+			    : village && !village_has_site(r, gone, i, s->hint)
+			        ? "its village has no other site"
+			        : NULL;
+			if (why) {
+				b->out->nreproposed++;
+				status_problem_add(
+				    b->st, SEV_WARNING, "keep",
+				    "%s: deleted station %s: a site %.0f m from it is "
+				    "proposed again (%s)",
+				    b->sc->keep, del->id[k],
+				    hypot(del->x[k] - s->x, del->y[k] - s->y), why);
+			} else {
+				gone[i] = 2;
+				b->out->navoided++;
+			}
+			break;
+		}
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (!gone[i])
+			r->v[n++] = r->v[i];
+	r->n = n;
+	free(gone);
+	return STATUS_OK;
+}
+
 static status_code fill_table(builder *b)
 {
 	raw_vec *r = &b->raw;
@@ -357,7 +472,9 @@ static status_code fill_table(builder *b)
 	if (r->n > 1)
 		qsort(r->v, r->n, sizeof(*r->v), table_cmp);
 	t->sites = malloc((r->n ? r->n : 1) * sizeof(*t->sites));
-	if (!t->sites)
+	if (*b->sc->keep)
+		t->kept = calloc(r->n ? r->n : 1, 1);
+	if (!t->sites || (*b->sc->keep && !t->kept))
 		return status_fail(b->st, STATUS_INTERNAL, "out of memory");
 	for (size_t i = 0; i < r->n; i++) {
 		const raw_site *s = &r->v[i];
@@ -366,6 +483,11 @@ static status_code fill_table(builder *b)
 			return STATUS_INTERNAL;
 		t->sites[i] = (site){s->x, s->y, s->source, u, s->fid};
 		t->nsource[s->source]++;
+		if (t->kept) {
+			t->kept[i] = (unsigned char)s->kept;
+			t->nkept_locked += s->kept == SITE_KEPT_LOCKED;
+			t->nkept_free += s->kept == SITE_KEPT_FREE;
+		}
 	}
 	t->n = r->n;
 	return STATUS_OK;
@@ -387,10 +509,14 @@ status_code sites_build(const inputs *in, const scenario *sc, const unit_geom *u
 		rc = add_points(&b, &in->existing, SITE_EXISTING);
 	if (rc == STATUS_OK)
 		rc = add_points(&b, &in->candidates, SITE_CANDIDATE);
+	if (rc == STATUS_OK)
+		rc = add_kept(&b);
 	for (size_t u = 0; u < in->nunits && rc == STATUS_OK && !sc->candidates_only; u++)
 		rc = add_unit(&b, u);
 	if (rc == STATUS_OK)
 		rc = merge_close(&b);
+	if (rc == STATUS_OK)
+		rc = keep_edits(&b);
 	if (rc == STATUS_OK)
 		rc = fill_table(&b);
 	free(b.raw.v);
@@ -404,5 +530,6 @@ status_code sites_build(const inputs *in, const scenario *sc, const unit_geom *u
 void sites_free(site_table *t)
 {
 	free(t->sites);
+	free(t->kept);
 	memset(t, 0, sizeof(*t));
 }

@@ -1,0 +1,106 @@
+/*
+ * gpkg_districts.c: the `districts` layer, one multipolygon per district:
+ * the union of its units (communities and villages), so the plan shows its
+ * district boundaries without a boundary layer of its own, with the
+ * district's units, households and stations. Districts in order of their
+ * first unit in the input.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gpkg_int.h"
+#include "io_int.h"
+
+static const gpkg_field district_fields[] = {
+    {"district", OFTString, OFSTNone},
+    {"units", OFTInteger, OFSTNone},
+    {"households", OFTInteger, OFSTNone},
+    {"stations", OFTInteger, OFSTNone},
+};
+
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+/* The union of the units of district `name`, output CRS; NULL with the
+ * status set on failure. */
+static OGRGeometryH dissolve(gpkg_writer *w, const char *name, int *units, long *households)
+{
+	OGRGeometryH all = OGR_G_CreateGeometry(wkbMultiPolygon);
+	*units = 0;
+	*households = 0;
+	for (size_t u = 0; u < w->in->nunits; u++) {
+		if (strcmp(nz(w->in->units[u].district), name))
+			continue;
+		OGRGeometryH g = gpkg_unit_geometry(w, u, 0);
+		if (!g) {
+			OGR_G_DestroyGeometry(all);
+			return NULL;
+		}
+		for (int k = 0; k < OGR_G_GetGeometryCount(g); k++)
+			OGR_G_AddGeometry(all, OGR_G_GetGeometryRef(g, k));
+		OGR_G_DestroyGeometry(g);
+		(*units)++;
+		*households += w->in->units[u].households;
+	}
+	OGRGeometryH d = OGR_G_UnionCascaded(all);
+	OGR_G_DestroyGeometry(all);
+	if (!d) {
+		gdal_fail(w->st, STATUS_INTERNAL, "'%s': layer 'districts': union of '%s' failed",
+		          w->path, name);
+		return NULL;
+	}
+	d = OGR_G_ForceToMultiPolygon(d);
+	if (gpkg_to_output_crs(w, d, "districts") != STATUS_OK) {
+		OGR_G_DestroyGeometry(d);
+		return NULL;
+	}
+	return d;
+}
+
+status_code gpkg_write_districts(gpkg_writer *w)
+{
+	OGRLayerH l = gpkg_table_create(
+	    w, "districts", wkbMultiPolygon, "Districts",
+	    "District boundaries (区/县), each the union of its communities and villages, with "
+	    "the district's units, households and stations.",
+	    district_fields, sizeof(district_fields) / sizeof(district_fields[0]));
+	if (!l)
+		return w->st->code;
+	status_code rc = gpkg_table_begin(w, "districts");
+	const char **done = calloc(w->in->nunits ? w->in->nunits : 1, sizeof(*done));
+	size_t ndone = 0;
+	if (!done)
+		return status_fail(w->st, STATUS_INTERNAL, "out of memory");
+	for (size_t u = 0; u < w->in->nunits && rc == STATUS_OK; u++) {
+		const char *name = nz(w->in->units[u].district);
+		int seen = 0;
+		for (size_t k = 0; k < ndone && !seen; k++)
+			seen = !strcmp(done[k], name);
+		if (seen)
+			continue;
+		done[ndone++] = name;
+		int units;
+		long households;
+		OGRGeometryH g = dissolve(w, name, &units, &households);
+		if (!g) {
+			rc = w->st->code;
+			break;
+		}
+		int stations = 0;
+		for (size_t s = 0; s < w->p->nstations; s++)
+			stations += !strcmp(w->station_district[s], name);
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGR_F_SetFID(f, (GIntBig)ndone);
+		OGR_F_SetFieldString(f, 0, name);
+		OGR_F_SetFieldInteger(f, 1, units);
+		OGR_F_SetFieldInteger(f, 2, (int)households);
+		OGR_F_SetFieldInteger(f, 3, stations);
+		OGR_F_SetGeometryDirectly(f, g);
+		rc = gpkg_table_write(w, l, f, (long long)ndone);
+		OGR_F_Destroy(f);
+	}
+	free(done);
+	return rc == STATUS_OK ? gpkg_table_commit(w, "districts") : rc;
+}
