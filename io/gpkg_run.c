@@ -140,6 +140,7 @@ static const gpkg_field run_fields[] = {
     {"households", OFTInteger, OFSTNone},
     {"uncovered_households", OFTInteger, OFSTNone},
     {"timings", OFTInteger, OFSTBoolean},
+    {"distance", OFTString, OFSTNone},
 };
 
 static status_code write_run_row(gpkg_writer *w)
@@ -153,7 +154,9 @@ static status_code write_run_row(gpkg_writer *w)
 	    "How this plan was made: solver status, objective, bound and gap; every scenario "
 	    "parameter after defaults and --set (parameters); the input files with size, "
 	    "modification time and SHA-256 (inputs); the CRS; the stationplan and library "
-	    "versions; the command reproducing the plan. seconds and stages (wall-clock per "
+	    "versions; the command reproducing the plan; distance: straight (lines as the crow "
+	    "flies) or network (along input.roads, whose file is in inputs). seconds and stages "
+	    "(wall-clock per "
 	    "stage) are filled only with output.timings = true, so that the same inputs give a "
 	    "byte-identical file.",
 	    run_fields, sizeof(run_fields) / sizeof(run_fields[0]));
@@ -200,6 +203,7 @@ static status_code write_run_row(gpkg_writer *w)
 	OGR_F_SetFieldInteger(f, 20, (int)households);
 	OGR_F_SetFieldInteger(f, 21, (int)uncovered_households);
 	OGR_F_SetFieldInteger(f, 22, w->timings != 0);
+	OGR_F_SetFieldString(f, 23, w->r && w->r->network ? "network" : "straight");
 	rc = gpkg_table_begin(w, "run");
 	if (rc == STATUS_OK)
 		rc = gpkg_table_write(w, l, f, 1);

@@ -101,6 +101,11 @@ void read_points(const char *role, const char *path, const char *layer, const sc
  * sc->exclude_buffer_m, into ps. */
 void read_exclude(const scenario *sc, OGRSpatialReferenceH work, poly_set *ps, status *st);
 
+/* read_roads.c: the street lines sc->roads into ls, in the working CRS
+ * `work` (rules in io/read_roads.c); problems recorded in st. */
+void read_roads(const scenario *sc, OGRSpatialReferenceH work, line_set *ls, status *st);
+void read_roads_free(line_set *ls);
+
 /* read_fingerprint.c: append the fingerprint of `path` as `role`. Returns
  * -1 when out of memory. */
 int read_fingerprint_add(inputs *in, const char *role, const char *path);

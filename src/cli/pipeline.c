@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -80,6 +81,26 @@ static void summarise(const inputs *in, const reach *r, const site_table *sites,
 	snprintf(res->crs, sizeof(res->crs), "%s", in->crs ? in->crs : "");
 }
 
+/* With streets, the walking route of every assignment for the links layer. */
+static status_code plan_routes(reach *r, const plan *p, const site_table *sites, status *st)
+{
+	if (!r->network)
+		return STATUS_OK;
+	int *unit = malloc((p->nassign ? p->nassign : 1) * sizeof(int));
+	int *site = malloc((p->nassign ? p->nassign : 1) * sizeof(int));
+	status_code rc;
+	if (!unit || !site) {
+		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+	} else {
+		for (size_t a = 0; a < p->nassign; a++)
+			unit[a] = p->assign[a].unit,
+			site[a] = p->stations[p->assign[a].station].site;
+		rc = reach_routes(r, p->nassign, unit, site, sites, st);
+	}
+	free(unit), free(site);
+	return rc;
+}
+
 status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite,
                          const char *command_line, const char *set_overrides, pipeline_result *res,
                          status *st)
@@ -120,7 +141,8 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	if ((rc = reach_build(&in, &sites, sc, &r, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "reach", t0);
-	status_note(st, 1, "reach: %zu pairs within %.0f m", r.npairs, sc->walk_distance_m);
+	status_note(st, 1, "reach: %zu pairs within %.0f m%s", r.npairs, sc->walk_distance_m,
+	            r.network ? " along the streets" : "");
 
 	progress_start(st, "solve");
 	t0 = now_s();
@@ -134,6 +156,9 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 			status_problem_add(st, SEV_WARNING, "verify", "%d rule violation(s): %s",
 			                   bad, msg);
 	}
+
+	if ((rc = plan_routes(&r, &p, &sites, st)) != STATUS_OK)
+		goto out;
 
 	progress_start(st, "write");
 	t0 = now_s();
