@@ -9,7 +9,8 @@
  *   crossing is a junction. Each noded piece is traced back to the input
  *   line it lies on (STRtree over the inputs, nearest to the midpoint of
  *   the piece's first segment, ties to the lower line) for its fid and its
- *   oneway direction (the piece's direction against the line's).
+ *   oneway direction (the piece's direction against the line's). Lines
+ *   that overlap become one piece and take the first line's oneway.
  * - roads_noded = true: every input line is one edge between its two ends;
  *   lines meet only where their ends meet, so a bridge crossing a street
  *   without a shared end stays unconnected (OSM-style data).
@@ -37,6 +38,11 @@
 
 double network_seg_dist(double px, double py, double ax, double ay, double bx, double by, double *t)
 {
+	/* a point on an end is exactly there, not 1e-14 m off by rounding */
+	if (px == ax && py == ay)
+		return *t = 0, 0.0;
+	if (px == bx && py == by)
+		return *t = 1, 0.0;
 	double dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy;
 	double u = l2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / l2 : 0;
 	u = u < 0 ? 0 : u > 1 ? 1 : u;

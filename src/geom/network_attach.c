@@ -145,7 +145,10 @@ static int nearest_foot(const network *net, const seg_grid *g, const int *se, do
 	s +=
 	    bestt * hypot(net->gx[bestk + 1] - net->gx[bestk], net->gy[bestk + 1] - net->gy[bestk]);
 	f->e = e;
-	f->s = fmin(s, net->elen[e]);
+	/* a foot on an end vertex is the junction itself */
+	f->s = bestt == 0 && bestk == (int)net->gstart[e]           ? 0
+	       : bestt == 1 && bestk + 2 == (int)net->gstart[e + 1] ? net->elen[e]
+	                                                            : fmin(s, net->elen[e]);
 	*dist = bestd;
 	return 0;
 }
