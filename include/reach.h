@@ -67,7 +67,8 @@ void reach_free(reach *r);
 /* The walking routes of n (unit, site) pairs along the streets, into
  * r->route_start / route_xy (replacing earlier ones): the shortest walk
  * from the unit's demand point to the site, or a straight segment for a
- * pair taken in a straight line (roads_fallback = straight). Does nothing
+ * pair whose distance is a straight line's (roads_fallback = straight, a
+ * village's own site beyond the radius) or that is not in reach. Does nothing
  * without streets (r->network == 0). Returns STATUS_OK or STATUS_INTERNAL
  * (out of memory). */
 status_code reach_routes(reach *r, size_t n, const int *unit, const int *site,

@@ -41,6 +41,7 @@
 
 #include "network_int.h"
 #include "reach_net.h"
+#include "rules.h"
 
 typedef struct hit {
 	int unit;
@@ -279,7 +280,7 @@ static char *no_pair_reason(const network *net, const reach *r, const scenario *
 	if (net->pvert[u] < 0)
 		return sc->roads_fallback == ROADS_FALLBACK_STRAIGHT
 		           ? NULL
-		           : fmt("no walkable street within roads_snap_m = %.0f m of its demand "
+		           : fmt("no walkable street within roads_snap_m = %g m of its demand "
 		                 "point",
 		                 sc->roads_snap_m);
 	if (r->nearest[u] < 0)
@@ -305,8 +306,8 @@ static char *no_pair_reason(const network *net, const reach *r, const scenario *
 }
 
 /* Each unit's pairs: network hits, fallback and inside pairs (rule 3). */
-static int combine(const network *net, const scenario *sc, const site_hits *hits, size_t nsites,
-                   reach *r, npair_vec *all, size_t *start)
+static int combine(const inputs *in, const network *net, const scenario *sc, const site_hits *hits,
+                   size_t nsites, reach *r, npair_vec *all, size_t *start)
 {
 	size_t nu = r->nunits;
 	size_t *cnt = calloc(nu + 1, sizeof(size_t));
@@ -345,6 +346,7 @@ static int combine(const network *net, const scenario *sc, const site_hits *hits
 			stamp[bys[m]] = (int)u;
 		}
 		int u_on = net->pvert[u] >= 0;
+		int village = rules_unit_is_village(sc, in->units[u].kind);
 		for (size_t k = r->start[u]; k < r->start[u + 1]; k++) {
 			int s = r->site[k], s_on = net->pvert[nu + (size_t)s] >= 0;
 			if (stamp[s] == (int)u) {
@@ -354,7 +356,7 @@ static int combine(const network *net, const scenario *sc, const site_hits *hits
 							tmp.v[i].inside = 1;
 				continue;
 			}
-			if ((fallback && (!u_on || !s_on)) || r->inside[k]) {
+			if ((fallback && (!u_on || !s_on)) || (village && r->inside[k])) {
 				if (npush(&tmp, r->dist[k], s, r->inside[k]) != 0)
 					goto out;
 				stamp[s] = (int)u;
@@ -453,7 +455,7 @@ status_code reach_net_apply(const inputs *in, const site_table *sites, const sce
 	warn_unattached(in, sites, sc, net, r, st);
 	r->npairs_straight = r->npairs;
 	if (search_sites(net, nu, ns, sc->walk_distance_m, thread_count(sc, ns), hits) != 0 ||
-	    combine(net, sc, hits, ns, r, &all, start) != 0) {
+	    combine(in, net, sc, hits, ns, r, &all, start) != 0) {
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 		goto out;
 	}
@@ -501,12 +503,21 @@ status_code reach_routes(reach *r, size_t n, const int *unit, const int *site,
 	if (!r->route_start || !r->route_xy)
 		return status_fail(st, STATUS_INTERNAL, "out of memory");
 	for (size_t k = 0; k < n; k++) {
-		double *xy = NULL, two[4];
-		size_t m = 0;
-		double d = network_route(r->net, (size_t)unit[k], r->nunits + (size_t)site[k],
-		                         INFINITY, &xy, &m);
+		double *xy = NULL, two[4], want = -1;
+		size_t m = 0, u = (size_t)unit[k];
+		for (size_t i = r->start[u]; i < r->start[u + 1]; i++)
+			if (r->site[i] == site[k])
+				want = r->dist[i];
+		double d = want < 0 ? -1
+		                    : network_route(r->net, u, r->nunits + (size_t)site[k],
+		                                    want + 1e-6, &xy, &m);
 		if (d == -2)
 			return status_fail(st, STATUS_INTERNAL, "out of memory");
+		if (d >= 0 && fabs(d - want) > 1e-6) { /* taken in a straight line */
+			free(xy);
+			xy = NULL;
+			d = -1;
+		}
 		if (d < 0) { /* a straight-line pair */
 			two[0] = r->ux[unit[k]], two[1] = r->uy[unit[k]];
 			two[2] = sites->sites[site[k]].x, two[3] = sites->sites[site[k]].y;
