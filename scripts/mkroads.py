@@ -13,7 +13,7 @@ north of the centre is `oneway = yes` (digitised west to east); one
 north-south street in the east is a `motorway` (walkable only when the
 scenario does not exclude it). Fields: highway, oneway, bridge, name.
 
-Used by the e2e suite (fixtures/e2e/roads.gpkg) and the README example
+Used by the roads e2e suite (fixtures/roads/roads.gpkg) and the README example
 until tools/mkcity writes streets of its own.
 """
 import math

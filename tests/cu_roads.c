@@ -1,6 +1,6 @@
 /*
  * cu_roads.c: end to end with streets (issue 17): stationplan run on the
- * demo district with fixtures/e2e/roads.gpkg (scripts/mkroads.py), the
+ * demo district with fixtures/roads/roads.gpkg (scripts/mkroads.py), the
  * GeoPackage read back with GDAL.
  *
  * Along the streets every assignment's distance_m is at least the straight
@@ -22,7 +22,7 @@
 
 #include "cu_tester.h"
 
-#define ROADS_INI "fixtures/e2e/scenario_roads.ini"
+#define ROADS_INI "fixtures/roads/scenario.ini"
 
 static GDALDatasetH open_out(const char *path)
 {
@@ -74,7 +74,7 @@ static void test_roads_plan(void)
 	free(v);
 	v = sql_text(ds, "SELECT inputs FROM run");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
-	CU_ASSERT_PTR_NOT_NULL(strstr(v, "\nroads fixtures/e2e/roads.gpkg 180224 "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(v, "\nroads fixtures/roads/roads.gpkg 180224 "));
 	free(v);
 	v = sql_text(ds, "SELECT parameters FROM run");
 	CU_ASSERT_PTR_NOT_NULL(v && strstr(v, "\ninput.roads_snap_m = 200\n"));
@@ -180,7 +180,7 @@ static void test_roads_bad_field(void)
 	         ROADS_INI);
 	CU_ASSERT_EQUAL(cu_run(cmd, &out, &err), 2);
 	const char *all = err ? err : "";
-	CU_ASSERT_PTR_NOT_NULL(strstr(all, "fixtures/e2e/roads.gpkg:roads: no field 'kind' "
+	CU_ASSERT_PTR_NOT_NULL(strstr(all, "fixtures/roads/roads.gpkg:roads: no field 'kind' "
 	                                   "(input.roads_walkable_field; fields: name, highway, "
 	                                   "oneway, bridge)"));
 	free(out), free(err);
