@@ -453,6 +453,7 @@ status_code reach_net_apply(const inputs *in, const site_table *sites, const sce
 	if ((rc = network_attach(net, nu + ns, x, y, sc->roads_snap_m, st)) != STATUS_OK)
 		goto out;
 	warn_unattached(in, sites, sc, net, r, st);
+	double t1 = now_s();
 	r->npairs_straight = r->npairs;
 	if (search_sites(net, nu, ns, sc->walk_distance_m, thread_count(sc, ns), hits) != 0 ||
 	    combine(in, net, sc, hits, ns, r, &all, start) != 0) {
@@ -478,11 +479,13 @@ status_code reach_net_apply(const inputs *in, const site_table *sites, const sce
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 	r->net_seconds = now_s() - t0;
 	status_note(st, 1,
-	            "streets: %zu junctions (%zu from noding), %zu edges; %zu pairs along the "
-	            "streets, %zu in a straight line (%zu only along the streets, %zu only in a "
-	            "straight line)",
-	            net->nnodes, net->ncrossings, net->nedges, r->npairs, r->npairs_straight,
-	            r->ngained, r->nlost);
+	            "streets: %zu junctions (%zu from noding), %zu edges, %zu sites searched on "
+	            "%d thread(s); %zu pairs along the streets, %zu in a straight line (%zu only "
+	            "along the streets, %zu only in a straight line); %.2f s building and "
+	            "attaching, %.2f s searching",
+	            net->nnodes, net->ncrossings, net->nedges, ns - r->nsites_off,
+	            thread_count(sc, ns), r->npairs, r->npairs_straight, r->ngained, r->nlost,
+	            t1 - t0, r->net_seconds - (t1 - t0));
 out:
 	for (size_t s = 0; hits && s < ns; s++)
 		free(hits[s].h);
