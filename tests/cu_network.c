@@ -230,6 +230,37 @@ static void test_merge_ends(void)
 	scenario_free(&sc);
 }
 
+/* A street stopping 0.3 m short of another (a T-junction after
+ * reprojection) is joined to it with roads_merge_m = 0.5, the other street
+ * split at the foot: from (99, 100) down the stem to (150, -1) is
+ * 1 + 99.7 + 0.3 + 50 + 1 m; with roads_merge_m = 0.2 they do not meet. Noded by GEOS or not. */
+static void test_short_t(void)
+{
+	for (int noded = 0; noded < 2; noded++) {
+		line_set ls = {0};
+		scenario sc;
+		fx_scenario(&sc);
+		sc.roads_noded = noded;
+		ln_seg(&ls, 0, 0, 200, 0, 0);
+		ln_seg(&ls, 100, 100, 100, 0.3, 0);
+		const double pts[] = {99, 100, 150, -1};
+		network *net = mk_net(&ls, &sc, pts, 2);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(net);
+		CU_ASSERT_EQUAL(net->nsnapped, 1);
+		CU_ASSERT_DOUBLE_EQUAL(network_distance(net, 0, 1, INFINITY),
+		                       1 + 99.7 + 0.3 + 50 + 1, 1e-9);
+		network_free(net);
+		sc.roads_merge_m = 0.2;
+		net = mk_net(&ls, &sc, pts, 2);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(net);
+		CU_ASSERT_EQUAL(net->nsnapped, 0);
+		CU_ASSERT_EQUAL(network_distance(net, 0, 1, INFINITY), -1.0);
+		network_free(net);
+		ln_free(&ls);
+		scenario_free(&sc);
+	}
+}
+
 /* A point exactly on a junction attaches there with no connector; a point
  * halfway between two parallel streets goes to the lower edge (the first
  * line with roads_noded = true), whatever the input order. */
@@ -426,6 +457,7 @@ static void test_random_graphs(void)
 		sc.roads_noded = trial % 3 != 0; /* a third noded by GEOS */
 		sc.roads_walk_oneway = trial % 2;
 		sc.roads_snap_m = 1e-6;
+		sc.roads_merge_m = 0; /* the graph as drawn: no end joined to a line */
 		int n = 6 + (int)fx_rand(&seed, 0, 9), m = n + (int)fx_rand(&seed, 0, 6);
 		double px[16], py[16], fw[16][16];
 		int planar = !sc.roads_noded; /* GEOS: a jittered 4 x 4 grid, no crossings */
@@ -565,7 +597,7 @@ void network_suite_setup(void)
 	CU_SUITE_ADD("network", NULL, NULL, CU_TEST_ENTRY(test_river_bridge),
 	             CU_TEST_ENTRY(test_dead_end), CU_TEST_ENTRY(test_oneway),
 	             CU_TEST_ENTRY(test_noded_bridge), CU_TEST_ENTRY(test_merge_ends),
-	             CU_TEST_ENTRY(test_snap_ties), CU_TEST_ENTRY(test_no_walkable),
-	             CU_TEST_ENTRY(test_reach_streets), CU_TEST_ENTRY(test_reach_village_inside),
-	             CU_TEST_ENTRY(test_random_graphs));
+	             CU_TEST_ENTRY(test_short_t), CU_TEST_ENTRY(test_snap_ties),
+	             CU_TEST_ENTRY(test_no_walkable), CU_TEST_ENTRY(test_reach_streets),
+	             CU_TEST_ENTRY(test_reach_village_inside), CU_TEST_ENTRY(test_random_graphs));
 }

@@ -114,7 +114,7 @@ typedef struct foot {
 
 /* Nearest edge point to (x, y) within snap; 0 and *f filled, or -1. */
 static int nearest_foot(const network *net, const seg_grid *g, const int *se, double x, double y,
-                        double snap, foot *f, double *dist)
+                        double snap, int skip_node, foot *f, double *dist)
 {
 	size_t i0, i1, j0, j1;
 	cell_range(g, x - snap, x + snap, g->x0, g->nx, &i0, &i1);
@@ -126,6 +126,9 @@ static int nearest_foot(const network *net, const seg_grid *g, const int *se, do
 			size_t c = j * g->nx + i;
 			for (size_t m = g->start[c]; m < g->start[c + 1]; m++) {
 				int k = g->seg[m];
+				if (skip_node >= 0 &&
+				    (net->ea[se[k]] == skip_node || net->eb[se[k]] == skip_node))
+					continue;
 				double t, d = network_seg_dist(x, y, net->gx[k], net->gy[k],
 				                               net->gx[k + 1], net->gy[k + 1], &t);
 				if (d > snap)
@@ -277,7 +280,8 @@ static int make_csr(network *net, const arc_buf *b)
 
 /* Arcs along every edge, split at its interior feet (sorted, with their
  * vertices in avert), plus the connectors. */
-static int make_arcs(network *net, arc_buf *b, const foot *ft, size_t nf, const int *avert)
+static int make_arcs(network *net, arc_buf *b, const foot *ft, size_t nf, const int *avert,
+                     const int *dangling, const double *dgap, size_t nd)
 {
 	size_t i = 0;
 	for (size_t e = 0; e < net->nedges; e++) {
@@ -299,6 +303,16 @@ static int make_arcs(network *net, arc_buf *b, const foot *ft, size_t nf, const 
 		    (arc_add(b, net->pvert[p], avert[p], net->pdist[p], -1, 0, 0) != 0 ||
 		     arc_add(b, avert[p], net->pvert[p], net->pdist[p], -1, 0, 0) != 0))
 			return -1;
+	/* dangling ends joined to the line they stop at */
+	for (size_t k = 0; k < nd; k++) {
+		int a = avert[net->npoints + k], v = dangling[k];
+		if (a < 0 || a == v)
+			continue;
+		net->nsnapped++;
+		if (arc_add(b, v, a, dgap[k], -1, 0, 0) != 0 ||
+		    arc_add(b, a, v, dgap[k], -1, 0, 0) != 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -340,19 +354,42 @@ static int make_vertices(network *net, foot *ft, size_t nf, int *avert, const do
 	return 0;
 }
 
+/* Junctions with one edge end (a loop counts twice): line ends that may
+ * stop short of a line. Into a new array (caller frees), count in *nd. */
+static int *dangling_ends(const network *net, size_t *nd)
+{
+	int *deg = calloc(net->nnodes ? net->nnodes : 1, sizeof(int));
+	int *out = malloc((net->nnodes ? net->nnodes : 1) * sizeof(int));
+	*nd = 0;
+	if (!deg || !out) {
+		free(deg), free(out);
+		return NULL;
+	}
+	for (size_t e = 0; e < net->nedges; e++)
+		deg[net->ea[e]]++, deg[net->eb[e]]++;
+	for (size_t v = 0; v < net->nnodes; v++)
+		if (deg[v] == 1)
+			out[(*nd)++] = (int)v;
+	free(deg);
+	return out;
+}
+
 status_code network_attach(network *net, size_t n, const double *x, const double *y, double snap_m,
                            status *st)
 {
 	seg_grid g = {0};
 	arc_buf b = {0};
-	int *se = segment_edges(net), *avert = malloc((n ? n : 1) * sizeof(int));
-	foot *ft = malloc((n ? n : 1) * sizeof(foot));
+	size_t nd = 0;
+	int *dangling = net->merge_m > 0 ? dangling_ends(net, &nd) : calloc(1, sizeof(int));
+	int *se = segment_edges(net), *avert = malloc((n + nd + 1) * sizeof(int));
+	foot *ft = malloc((n + nd + 1) * sizeof(foot));
+	double *dgap = malloc((nd + 1) * sizeof(double));
 	net->npoints = n;
 	net->pvert = malloc((n ? n : 1) * sizeof(int));
 	net->pdist = malloc((n ? n : 1) * sizeof(double));
 	status_code rc = STATUS_OK;
-	if (!se || !avert || !ft || !net->pvert || !net->pdist ||
-	    grid_build(&g, net, snap_m) != 0) {
+	if (!dangling || !se || !avert || !ft || !dgap || !net->pvert || !net->pdist ||
+	    grid_build(&g, net, fmax(snap_m, net->merge_m)) != 0) {
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 		goto out;
 	}
@@ -361,18 +398,29 @@ status_code network_attach(network *net, size_t n, const double *x, const double
 		net->pvert[p] = -1, net->pdist[p] = -1, avert[p] = -1;
 		foot f;
 		double d;
-		if (nearest_foot(net, &g, se, x[p], y[p], snap_m, &f, &d) == 0) {
+		if (nearest_foot(net, &g, se, x[p], y[p], snap_m, -1, &f, &d) == 0) {
 			f.pt = (int)p;
 			ft[nf++] = f;
 			net->pdist[p] = d;
 		}
 	}
+	for (size_t k = 0; k < nd; k++) {
+		int v = dangling[k];
+		foot f;
+		avert[n + k] = -1;
+		if (nearest_foot(net, &g, se, net->nx[v], net->ny[v], net->merge_m, v, &f,
+		                 &dgap[k]) == 0) {
+			f.pt = (int)(n + k);
+			ft[nf++] = f;
+		}
+	}
 	qsort(ft, nf, sizeof(*ft), foot_cmp);
 	if (make_vertices(net, ft, nf, avert, x, y) != 0 ||
-	    make_arcs(net, &b, ft, nf, avert) != 0 || make_csr(net, &b) != 0)
+	    make_arcs(net, &b, ft, nf, avert, dangling, dgap, nd) != 0 || make_csr(net, &b) != 0)
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 out:
-	free(b.a), free(g.start), free(g.seg), free(se), free(avert), free(ft);
+	free(b.a), free(g.start), free(g.seg), free(se), free(avert), free(ft), free(dangling),
+	    free(dgap);
 	return rc;
 }
 

@@ -31,6 +31,8 @@ struct network {
 	double *gx, *gy;   /* shape vertices, first and last on the end nodes */
 	size_t nlines_in;  /* walkable lines given */
 	size_t ncrossings; /* nodes added by noding (0 with roads_noded) */
+	double merge_m;    /* roads_merge_m: also joins a dangling end to a line */
+	size_t nsnapped;   /* dangling ends joined to a line (network_attach) */
 
 	/* search graph (after network_attach) */
 	size_t nv, narcs;

@@ -478,14 +478,16 @@ status_code reach_net_apply(const inputs *in, const site_table *sites, const sce
 	if (fill_reasons(net, sc, ns, r) != 0)
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 	r->net_seconds = now_s() - t0;
-	status_note(st, 1,
-	            "streets: %zu junctions (%zu from noding), %zu edges, %zu sites searched on "
-	            "%d thread(s); %zu pairs along the streets, %zu in a straight line (%zu only "
-	            "along the streets, %zu only in a straight line); %.2f s building and "
-	            "attaching, %.2f s searching",
-	            net->nnodes, net->ncrossings, net->nedges, ns - r->nsites_off,
-	            thread_count(sc, ns), r->npairs, r->npairs_straight, r->ngained, r->nlost,
-	            t1 - t0, r->net_seconds - (t1 - t0));
+	status_note(
+	    st, 1,
+	    "streets: %zu junctions (%zu from noding, %zu ends joined to a line), %zu edges, "
+	    "%zu sites searched on "
+	    "%d thread(s); %zu pairs along the streets, %zu in a straight line (%zu only "
+	    "along the streets, %zu only in a straight line); %.2f s building and "
+	    "attaching, %.2f s searching",
+	    net->nnodes, net->ncrossings, net->nsnapped, net->nedges, ns - r->nsites_off,
+	    thread_count(sc, ns), r->npairs, r->npairs_straight, r->ngained, r->nlost, t1 - t0,
+	    r->net_seconds - (t1 - t0));
 out:
 	for (size_t s = 0; hits && s < ns; s++)
 		free(hits[s].h);
