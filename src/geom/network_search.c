@@ -11,9 +11,10 @@
  * safety (IGRAPH_THREAD_SAFE = 0: its error-cleanup stack is global), so
  * its Dijkstra cannot run on two threads at once; and one
  * igraph_distances_dijkstra_cutoff call per site, to the units' vertices,
- * took 3.57 s on one thread for the 3,625 sites of the dense bench city
- * (scripts/bench_roads.sh: 34,511 vertices, 119,422 arcs) where this search
- * took 0.31 s for the same 38,863 pairs (README, "Streets"). The unit tests
+ * took 2.7-3.6 s on one thread for the 3,625 sites of the dense bench city
+ * (scripts/bench_roads.sh: 34,510 vertices, 119,650 arcs) where this search
+ * took 0.3-0.4 s for the same 38,863 pairs (two runs, machine under load;
+ * README, "Walking along the streets"). The unit tests
  * check this search against igraph_distances_dijkstra and a Floyd-Warshall
  * on random graphs.
  */
