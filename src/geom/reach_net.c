@@ -105,7 +105,8 @@ static void *search_thread(void *arg)
 			j->oom = 1;
 			break;
 		}
-		memcpy(j->out[k].h, j->buf, j->n * sizeof(hit));
+		if (j->n)
+			memcpy(j->out[k].h, j->buf, j->n * sizeof(hit));
 		j->out[k].n = j->n;
 	}
 	free(j->buf);
