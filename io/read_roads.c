@@ -286,7 +286,7 @@ void read_roads(const scenario *sc, OGRSpatialReferenceH work, line_set *ls, sta
 	else if (odd.n)
 		status_problem_add(
 		    st, SEV_WARNING, "roads",
-		    "%s: %zu line(s) with an unknown %s value (first: fid %lld '%s'), "
+		    "%s: %zu feature(s) with an unknown %s value (first: fid %lld '%s'), "
 		    "walked both ways",
 		    label, odd.n, sc->roads_oneway_field, odd.fid, odd.value);
 	if (rc == 0 && ls->n == ls->nexcluded)

@@ -321,6 +321,39 @@ static void test_no_walkable(void)
 	scenario_free(&sc);
 }
 
+/* The street keys: defaults, and validation naming the key. */
+static void test_keys(void)
+{
+	scenario sc;
+	fx_scenario(&sc);
+	CU_ASSERT_STRING_EQUAL(sc.roads, "");
+	CU_ASSERT_STRING_EQUAL(sc.roads_oneway_field, "oneway");
+	CU_ASSERT_EQUAL(sc.roads_snap_m, 200.0);
+	CU_ASSERT_EQUAL(sc.roads_merge_m, 0.5);
+	CU_ASSERT_EQUAL(sc.roads_fallback, ROADS_FALLBACK_NONE);
+	CU_ASSERT_EQUAL(sc.roads_noded, 0);
+	CU_ASSERT_EQUAL(sc.roads_walk_oneway, 0);
+	status st;
+	status_init(&st);
+	CU_ASSERT_EQUAL(scenario_set(&sc, "input.roads_fallback=straight", &st), STATUS_OK);
+	CU_ASSERT_EQUAL(sc.roads_fallback, ROADS_FALLBACK_STRAIGHT);
+	CU_ASSERT_EQUAL(scenario_set(&sc, "input.roads_fallback=crow", &st), STATUS_INPUT);
+	CU_ASSERT_STRING_EQUAL(st.problems[0].msg, "--set 'input.roads_fallback=crow': "
+	                                           "input.roads_fallback = 'crow', must be one "
+	                                           "of none, straight");
+	status_free(&st);
+	status_init(&st);
+	sc.units = (free(sc.units), strdup("u.gpkg"));
+	sc.roads_snap_m = 0;
+	CU_ASSERT_EQUAL(scenario_validate(&sc, &st), STATUS_INPUT);
+	CU_ASSERT_EQUAL_FATAL(st.nproblems, 2);
+	CU_ASSERT_STRING_EQUAL(st.problems[0].msg, "input: roads_snap_m = 0, must be > 0");
+	CU_ASSERT_STRING_EQUAL(st.problems[1].msg,
+	                       "input: roads_merge_m = 0.5, must be >= 0 and < roads_snap_m");
+	status_free(&st);
+	scenario_free(&sc);
+}
+
 /* ---- reach along the streets ------------------------------------------ */
 
 static void mk_sites(site_table *t, size_t n, const double *xy)
@@ -594,10 +627,11 @@ static void test_random_graphs(void)
 
 void network_suite_setup(void)
 {
-	CU_SUITE_ADD("network", NULL, NULL, CU_TEST_ENTRY(test_river_bridge),
-	             CU_TEST_ENTRY(test_dead_end), CU_TEST_ENTRY(test_oneway),
-	             CU_TEST_ENTRY(test_noded_bridge), CU_TEST_ENTRY(test_merge_ends),
-	             CU_TEST_ENTRY(test_short_t), CU_TEST_ENTRY(test_snap_ties),
-	             CU_TEST_ENTRY(test_no_walkable), CU_TEST_ENTRY(test_reach_streets),
-	             CU_TEST_ENTRY(test_reach_village_inside), CU_TEST_ENTRY(test_random_graphs));
+	CU_SUITE_ADD("network", NULL, NULL, CU_TEST_ENTRY(test_keys),
+	             CU_TEST_ENTRY(test_river_bridge), CU_TEST_ENTRY(test_dead_end),
+	             CU_TEST_ENTRY(test_oneway), CU_TEST_ENTRY(test_noded_bridge),
+	             CU_TEST_ENTRY(test_merge_ends), CU_TEST_ENTRY(test_short_t),
+	             CU_TEST_ENTRY(test_snap_ties), CU_TEST_ENTRY(test_no_walkable),
+	             CU_TEST_ENTRY(test_reach_streets), CU_TEST_ENTRY(test_reach_village_inside),
+	             CU_TEST_ENTRY(test_random_graphs));
 }

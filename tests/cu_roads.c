@@ -21,6 +21,8 @@
 #include <ogr_api.h>
 
 #include "cu_tester.h"
+#include "inputs.h"
+#include "scenario.h"
 
 #define ROADS_INI "fixtures/roads/scenario.ini"
 
@@ -186,9 +188,56 @@ static void test_roads_bad_field(void)
 	free(out), free(err);
 }
 
+/* Problems of the streets layer, all at once (exit 2), and what was read:
+ * a MultiLineString split into its parts, oneway values mapped, the line
+ * that is not walkable kept with walkable = 0, the bad ones left out. */
+static void test_roads_bad_layer(void)
+{
+	char cmd[1024], *out = NULL, *err = NULL;
+	snprintf(cmd, sizeof(cmd), "%s check fixtures/roads/scenario_bad.ini", cu_bin());
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, &err), 2);
+	const char *e = err ? err : "";
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(e, "  error: fixtures/roads/bad.geojson:bad fid 2: Point, expected a line\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e, "  error: fixtures/roads/bad.geojson:bad fid 4: walk = "
+	                                 "'2', must be 0 or 1 (or set input.roads_exclude to the "
+	                                 "excluded values)\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e, "  warning: fixtures/roads/bad.geojson:bad: 2 feature(s) "
+	                                 "with an unknown oneway value (first: fid 3 "
+	                                 "'reversible'), walked both ways\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out ? out : "", "result       bad input: 2 error(s), "
+	                                              "1 warning(s)"));
+	free(out), free(err);
+
+	scenario sc;
+	status st;
+	inputs in = {0};
+	status_init(&st);
+	CU_ASSERT_EQUAL_FATAL(scenario_init(&sc, &st), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(scenario_load(&sc, "fixtures/roads/scenario_bad.ini", &st),
+	                      STATUS_OK);
+	CU_ASSERT_EQUAL(inputs_read(&sc, &in, &st), STATUS_INPUT);
+	const line_set *ls = &in.roads;
+	CU_ASSERT_EQUAL_FATAL(ls->n, 4);
+	const long long fid[] = {1, 3, 3, 5};
+	const int walkable[] = {1, 1, 1, 0}, oneway[] = {1, 0, 0, 0};
+	for (size_t i = 0; i < 4; i++) {
+		CU_ASSERT_EQUAL(ls->fid[i], fid[i]);
+		CU_ASSERT_EQUAL(ls->walkable[i], walkable[i]);
+		CU_ASSERT_EQUAL(ls->oneway[i], oneway[i]);
+		CU_ASSERT_EQUAL(ls->start[i + 1] - ls->start[i], 2);
+	}
+	CU_ASSERT_EQUAL(ls->nexcluded, 1);
+	/* in the working CRS (metres): about 872 m for 0.01 degree of longitude */
+	CU_ASSERT_DOUBLE_EQUAL(hypot(ls->x[1] - ls->x[0], ls->y[1] - ls->y[0]), 872, 5);
+	inputs_free(&in);
+	status_free(&st);
+	scenario_free(&sc);
+}
+
 void roads_suite_setup(void)
 {
 	CU_SUITE_ADD("roads", NULL, NULL, CU_TEST_ENTRY(test_roads_plan),
 	             CU_TEST_ENTRY(test_roads_threads), CU_TEST_ENTRY(test_roads_snap),
-	             CU_TEST_ENTRY(test_roads_bad_field));
+	             CU_TEST_ENTRY(test_roads_bad_field), CU_TEST_ENTRY(test_roads_bad_layer));
 }
