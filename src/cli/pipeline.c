@@ -157,11 +157,10 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 			                   bad, msg);
 	}
 
-	if ((rc = plan_routes(&r, &p, &sites, st)) != STATUS_OK)
-		goto out;
-
 	progress_start(st, "write");
 	t0 = now_s();
+	if ((rc = plan_routes(&r, &p, &sites, st)) != STATUS_OK)
+		goto out;
 	ri->total_seconds = now_s() - t_start;
 	summarise(&in, &r, &sites, &p, res);
 	if ((rc = gpkg_write_plan(out_path, overwrite, sc, &in, &sites, &r, &p, ri, st)) !=

@@ -77,6 +77,11 @@ void net_search_free(net_search *s);
 int net_search_run(net_search *s, const network *net, int src, double cutoff, int reverse,
                    int (*visit)(int v, double d, void *arg), void *arg);
 
+/* network_route() with the caller's search state (reused over many
+ * routes: only the touched vertices are reset). Same returns. */
+double net_search_route(net_search *s, const network *net, size_t from, size_t to, double cutoff,
+                        double **xy, size_t *n);
+
 /* Forget the last search (resets only the touched vertices). */
 void net_search_reset(net_search *s);
 

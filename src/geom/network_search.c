@@ -227,6 +227,45 @@ static int add_edge_part(poly *p, const network *net, int e, double s0, double s
 	return poly_add(p, ex, ey);
 }
 
+double net_search_route(net_search *s, const network *net, size_t from, size_t to, double cutoff,
+                        double **xy, size_t *n)
+{
+	*xy = NULL, *n = 0;
+	double d = search_pair(s, net, from, to, cutoff);
+	if (d < 0)
+		return d;
+	/* arcs from the target back to the source, then walked forward */
+	int *arcs = malloc((net->nv ? net->nv : 1) * sizeof(int));
+	if (!arcs)
+		return -2;
+	size_t narcs = 0;
+	for (int v = net->pvert[to]; s->pred[v] >= 0;) {
+		int m = s->pred[v], u = -1;
+		arcs[narcs++] = m;
+		for (size_t r = net->rstart[v]; r < net->rstart[v + 1]; r++)
+			if (net->rarc[r] == m)
+				u = net->rfrom[r];
+		v = u;
+	}
+	poly p = {0};
+	int oom = poly_add(&p, net->vx[net->pvert[from]], net->vy[net->pvert[from]]);
+	for (size_t i = narcs; i-- > 0 && !oom;) {
+		int m = arcs[i], v = net->fto[m];
+		if (net->fedge[m] < 0)
+			oom = poly_add(&p, net->vx[v], net->vy[v]);
+		else
+			oom = add_edge_part(&p, net, net->fedge[m], net->fs0[m], net->fs1[m],
+			                    net->vx[v], net->vy[v]);
+	}
+	free(arcs);
+	if (oom) {
+		free(p.xy);
+		return -2;
+	}
+	*xy = p.xy, *n = p.n;
+	return d;
+}
+
 double network_route(const network *net, size_t from, size_t to, double cutoff, double **xy,
                      size_t *n)
 {
@@ -236,38 +275,7 @@ double network_route(const network *net, size_t from, size_t to, double cutoff, 
 		net_search_free(&s);
 		return -2;
 	}
-	double d = search_pair(&s, net, from, to, cutoff);
-	if (d < 0) {
-		net_search_free(&s);
-		return d;
-	}
-	/* arcs from the target back to the source, then walked forward */
-	size_t narcs = 0;
-	for (int v = net->pvert[to]; s.pred[v] >= 0;) {
-		int m = s.pred[v];
-		s.touched[narcs++] = m; /* reuse: no longer needed for the reset */
-		int u = -1;
-		for (size_t r = net->rstart[v]; r < net->rstart[v + 1]; r++)
-			if (net->rarc[r] == m)
-				u = net->rfrom[r];
-		v = u;
-	}
-	poly p = {0};
-	int oom = poly_add(&p, net->vx[net->pvert[from]], net->vy[net->pvert[from]]);
-	for (size_t i = narcs; i-- > 0 && !oom;) {
-		int m = s.touched[i], v = net->fto[m];
-		if (net->fedge[m] < 0)
-			oom = poly_add(&p, net->vx[v], net->vy[v]);
-		else
-			oom = add_edge_part(&p, net, net->fedge[m], net->fs0[m], net->fs1[m],
-			                    net->vx[v], net->vy[v]);
-	}
-	s.ntouched = 0;
+	double d = net_search_route(&s, net, from, to, cutoff, xy, n);
 	net_search_free(&s);
-	if (oom) {
-		free(p.xy);
-		return -2;
-	}
-	*xy = p.xy, *n = p.n;
 	return d;
 }

@@ -504,21 +504,27 @@ status_code reach_routes(reach *r, size_t n, const int *unit, const int *site,
 	if (!r->network)
 		return STATUS_OK;
 	size_t cap = 1024, len = 0;
+	net_search s = {0};
 	r->route_start = malloc((n + 1) * sizeof(size_t));
 	r->route_xy = malloc(2 * cap * sizeof(double));
-	if (!r->route_start || !r->route_xy)
+	if (!r->route_start || !r->route_xy || net_search_init(&s, r->net) != 0) {
+		net_search_free(&s);
 		return status_fail(st, STATUS_INTERNAL, "out of memory");
-	for (size_t k = 0; k < n; k++) {
+	}
+	status_code rc = STATUS_OK;
+	for (size_t k = 0; k < n && rc == STATUS_OK; k++) {
 		double *xy = NULL, two[4], want = -1;
 		size_t m = 0, u = (size_t)unit[k];
 		for (size_t i = r->start[u]; i < r->start[u + 1]; i++)
 			if (r->site[i] == site[k])
 				want = r->dist[i];
 		double d = want < 0 ? -1
-		                    : network_route(r->net, u, r->nunits + (size_t)site[k],
-		                                    want + 1e-6, &xy, &m);
-		if (d == -2)
-			return status_fail(st, STATUS_INTERNAL, "out of memory");
+		                    : net_search_route(&s, r->net, u, r->nunits + (size_t)site[k],
+		                                       want + 1e-6, &xy, &m);
+		if (d == -2) {
+			rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+			break;
+		}
 		if (d >= 0 && fabs(d - want) > 1e-6) { /* taken in a straight line */
 			free(xy);
 			xy = NULL;
@@ -535,7 +541,8 @@ status_code reach_routes(reach *r, size_t n, const int *unit, const int *site,
 			double *q = realloc(r->route_xy, 2 * cap * sizeof(double));
 			if (!q) {
 				free(xy);
-				return status_fail(st, STATUS_INTERNAL, "out of memory");
+				rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+				break;
 			}
 			r->route_xy = q;
 		}
@@ -544,6 +551,9 @@ status_code reach_routes(reach *r, size_t n, const int *unit, const int *site,
 		r->route_start[k] = len;
 		len += m;
 	}
+	net_search_free(&s);
+	if (rc != STATUS_OK)
+		return rc;
 	r->route_start[n] = len;
 	r->nroutes = n;
 	return STATUS_OK;
