@@ -57,7 +57,7 @@ typedef struct line_set {
 	unsigned char *walkable; /* n: 0 when excluded by roads_walkable_field */
 	signed char *oneway;     /* n: 0 both ways, 1 digitised direction only, -1 against */
 	long long *fid;          /* n */
-	size_t nexcluded;        /* features not walkable */
+	size_t nexcluded;        /* lines not walkable */
 	char *source;            /* "path:layer", for messages */
 } line_set;
 

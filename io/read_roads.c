@@ -243,8 +243,8 @@ static int read_feature(const scenario *sc, OGRFeatureH feat, OGRCoordinateTrans
 	if (!kept)
 		status_problem_add(st, SEV_WARNING, "geometry",
 		                   "%s fid %lld: a line of one point, skipped", label, fid);
-	else
-		ls->nexcluded += !walk;
+	else if (!walk)
+		ls->nexcluded += (size_t)kept;
 	return 0;
 }
 

@@ -205,6 +205,8 @@ static void test_roads_bad_layer(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(e, "  warning: fixtures/roads/bad.geojson:bad: 2 feature(s) "
 	                                 "with an unknown oneway value (first: fid 3 "
 	                                 "'reversible'), walked both ways\n"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(out ? out : "", "\n  roads        4 line(s), 1 not walkable\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out ? out : "", "result       bad input: 2 error(s), "
 	                                              "1 warning(s)"));
 	free(out), free(err);
