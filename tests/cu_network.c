@@ -440,6 +440,41 @@ static void test_reach_streets(void)
 	}
 }
 
+/* A site nearer to the unit's point than the street is to either of them
+ * is reached in a straight line (10 m, not 50 + 0 + 60 = 110 m along the
+ * street); a farther one along the street (50 + 200 + 50 = 300 m). */
+static void test_reach_direct(void)
+{
+	inputs in = {0};
+	scenario sc;
+	fx_scenario(&sc);
+	ln_seg(&in.roads, 0, 0, 1000, 0, 0);
+	fx_unit(&in, "u", UNIT_URBAN, 100, "POINT(100 -50)");
+	const double xy[] = {100, -60, 300, -50};
+	site_table t;
+	mk_sites(&t, 2, xy);
+	reach r;
+	status st;
+	status_init(&st);
+	CU_ASSERT_EQUAL_FATAL(reach_build(&in, &t, &sc, &r, &st), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(r.npairs, 2);
+	CU_ASSERT_EQUAL(r.site[0], 0);
+	CU_ASSERT_EQUAL(r.dist[0], 10.0);
+	CU_ASSERT_EQUAL(r.site[1], 1);
+	CU_ASSERT_EQUAL(r.dist[1], 300.0);
+	/* the direct pair's link is the straight segment */
+	const int unit[] = {0, 0}, site[] = {0, 1};
+	CU_ASSERT_EQUAL_FATAL(reach_routes(&r, 2, unit, site, &t, &st), STATUS_OK);
+	CU_ASSERT_EQUAL(r.route_start[1], 2);
+	CU_ASSERT_EQUAL(r.route_start[2], 6);
+	reach_free(&r);
+	status_free(&st);
+	sites_free(&t);
+	ln_free(&in.roads);
+	fx_free(&in);
+	scenario_free(&sc);
+}
+
 /* A village keeps the site inside it whatever the walk (rural =
  * one_per_village): at its network distance when within the radius. */
 static void test_reach_village_inside(void)
@@ -633,5 +668,5 @@ void network_suite_setup(void)
 	             CU_TEST_ENTRY(test_merge_ends), CU_TEST_ENTRY(test_short_t),
 	             CU_TEST_ENTRY(test_snap_ties), CU_TEST_ENTRY(test_no_walkable),
 	             CU_TEST_ENTRY(test_reach_streets), CU_TEST_ENTRY(test_reach_village_inside),
-	             CU_TEST_ENTRY(test_random_graphs));
+	             CU_TEST_ENTRY(test_reach_direct), CU_TEST_ENTRY(test_random_graphs));
 }

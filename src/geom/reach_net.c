@@ -17,9 +17,13 @@
  *    the result does not depend on the number of threads.
  * 3. Pairs per unit: the network pairs; with roads_fallback = straight also
  *    the straight-line pairs of an unattached unit or with an unattached
- *    site; and always the sites inside a village under rural =
- *    one_per_village (`inside`), at their network distance when within the
- *    radius, else at the straight-line one. Sorted by distance, then site.
+ *    site; a site nearer to the unit's point than the nearest street is to
+ *    either of them, in a straight line (the segment then crosses no
+ *    street: a station at the unit's own point is 0 m away, not there and
+ *    back from the street; the shorter of the two when both exist); and
+ *    always the sites inside a village under rural = one_per_village
+ *    (`inside`), at their network distance when within the radius, else at
+ *    the straight-line one. Sorted by distance, then site.
  * 4. An attached unit left with no pair gets the reason "no site on its part
  *    of the street network within X m" with the nearest site by network
  *    (an unbounded search from the unit) and by straight line; an
@@ -308,8 +312,9 @@ static char *no_pair_reason(const network *net, const reach *r, const scenario *
 }
 
 /* Each unit's pairs: network hits, fallback and inside pairs (rule 3). */
-static int combine(const inputs *in, const network *net, const scenario *sc, const site_hits *hits,
-                   size_t nsites, reach *r, npair_vec *all, size_t *start)
+static int combine(const inputs *in, const site_table *sites, const network *net,
+                   const scenario *sc, const site_hits *hits, size_t nsites, reach *r,
+                   npair_vec *all, size_t *start)
 {
 	size_t nu = r->nunits;
 	size_t *cnt = calloc(nu + 1, sizeof(size_t));
@@ -351,15 +356,22 @@ static int combine(const inputs *in, const network *net, const scenario *sc, con
 		int village = rules_unit_is_village(sc, in->units[u].kind);
 		for (size_t k = r->start[u]; k < r->start[u + 1]; k++) {
 			int s = r->site[k], s_on = net->pvert[nu + (size_t)s] >= 0;
+			/* nearer than any street to either end: straight there */
+			double sd =
+			    hypot(sites->sites[s].x - r->ux[u], sites->sites[s].y - r->uy[u]);
+			int direct =
+			    u_on && s_on && sd <= fmax(net->pdist[u], net->pdist[nu + (size_t)s]);
 			if (stamp[s] == (int)u) {
-				if (r->inside[k])
-					for (size_t i = 0; i < tmp.n; i++)
-						if (tmp.v[i].site == s)
-							tmp.v[i].inside = 1;
+				for (size_t i = 0; i < tmp.n; i++)
+					if (tmp.v[i].site == s) {
+						tmp.v[i].inside = r->inside[k];
+						if (direct)
+							tmp.v[i].d = fmin(tmp.v[i].d, sd);
+					}
 				continue;
 			}
-			if ((fallback && (!u_on || !s_on)) || (village && r->inside[k])) {
-				if (npush(&tmp, r->dist[k], s, r->inside[k]) != 0)
+			if (direct || (fallback && (!u_on || !s_on)) || (village && r->inside[k])) {
+				if (npush(&tmp, direct ? sd : r->dist[k], s, r->inside[k]) != 0)
 					goto out;
 				stamp[s] = (int)u;
 			} else {
@@ -458,7 +470,7 @@ status_code reach_net_apply(const inputs *in, const site_table *sites, const sce
 	double t1 = now_s();
 	r->npairs_straight = r->npairs;
 	if (search_sites(net, nu, ns, sc->walk_distance_m, thread_count(sc, ns), hits) != 0 ||
-	    combine(in, net, sc, hits, ns, r, &all, start) != 0) {
+	    combine(in, sites, net, sc, hits, ns, r, &all, start) != 0) {
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 		goto out;
 	}
