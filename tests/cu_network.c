@@ -475,6 +475,34 @@ static void test_reach_direct(void)
 	scenario_free(&sc);
 }
 
+/* A unit whose part of the network has a site, but beyond the radius: the
+ * reason gives the nearest by network and by straight line. */
+static void test_reach_far_on_part(void)
+{
+	inputs in = {0};
+	scenario sc;
+	fx_scenario(&sc);
+	sc.walk_distance_m = 500;
+	ln_seg(&in.roads, 0, 0, 1000, 0, 0);
+	fx_unit(&in, "u", UNIT_URBAN, 100, "POINT(100 -10)");
+	const double xy[] = {900, -10};
+	site_table t;
+	mk_sites(&t, 1, xy);
+	reach r;
+	status st;
+	status_init(&st);
+	CU_ASSERT_EQUAL_FATAL(reach_build(&in, &t, &sc, &r, &st), STATUS_OK);
+	CU_ASSERT_EQUAL(r.npairs, 0);
+	CU_ASSERT_STRING_EQUAL(r.why[0], "no site on its part of the street network within 500 m "
+	                                 "(nearest by network 820 m, by straight line 800 m)");
+	reach_free(&r);
+	status_free(&st);
+	sites_free(&t);
+	ln_free(&in.roads);
+	fx_free(&in);
+	scenario_free(&sc);
+}
+
 /* A village keeps the site inside it whatever the walk (rural =
  * one_per_village): at its network distance when within the radius. */
 static void test_reach_village_inside(void)
@@ -668,5 +696,6 @@ void network_suite_setup(void)
 	             CU_TEST_ENTRY(test_merge_ends), CU_TEST_ENTRY(test_short_t),
 	             CU_TEST_ENTRY(test_snap_ties), CU_TEST_ENTRY(test_no_walkable),
 	             CU_TEST_ENTRY(test_reach_streets), CU_TEST_ENTRY(test_reach_village_inside),
-	             CU_TEST_ENTRY(test_reach_direct), CU_TEST_ENTRY(test_random_graphs));
+	             CU_TEST_ENTRY(test_reach_direct), CU_TEST_ENTRY(test_reach_far_on_part),
+	             CU_TEST_ENTRY(test_random_graphs));
 }
