@@ -47,6 +47,21 @@ typedef struct poly_set {
 	size_t *wkb_size;
 } poly_set;
 
+/* Street centre lines (input.roads), working CRS. A MultiLineString is
+ * split into its parts, each a line of its own with the feature's fid. Line
+ * i has the vertices [start[i], start[i+1]) of x/y, repeated points removed
+ * (at least two distinct vertices). */
+typedef struct line_set {
+	size_t n;
+	size_t *start; /* n + 1 */
+	double *x, *y;
+	unsigned char *walkable; /* n: 0 when excluded by roads_walkable_field */
+	signed char *oneway;     /* n: 0 both ways, 1 digitised direction only, -1 against */
+	long long *fid;          /* n */
+	size_t nexcluded;        /* lines not walkable */
+	char *source;            /* "path:layer", for messages */
+} line_set;
+
 /* Fingerprint of an input file, for the run record. */
 typedef struct input_file {
 	char *role; /* "units", "households_table", "existing", ... */
@@ -65,6 +80,7 @@ typedef struct inputs {
 	point_set keep;
 	unsigned char *keep_locked; /* per keep point: 1 = may not be dropped */
 	point_set keep_deleted;     /* where the plan's deleted stations were */
+	line_set roads;             /* n = 0 without input.roads */
 	char *crs;                  /* working CRS as "EPSG:4549" */
 	char *crs_wkt;              /* its WKT */
 	char *source_crs;           /* CRS of the units source, "EPSG:4326" or a name */

@@ -37,6 +37,24 @@ typedef struct reach {
 	double *nearest_dist;
 	unsigned char *inside; /* npairs: 1 when the site lies in the unit (site.unit) */
 	size_t nsamples;       /* demand points used, all units together */
+
+	/* With input.roads (src/geom/reach_net.c): `dist` is the walk along the
+	 * streets from the representative point, and these are set. */
+	int network;                   /* 1: distances along the streets, 0: straight lines */
+	struct network *net;           /* owned: the streets, for reach_routes() */
+	char **why;                    /* nunits, or NULL: why a unit has no pair when the streets
+	                                  are the reason (owned strings, NULL for other units) */
+	size_t npairs_straight;        /* pairs the straight-line reach would have */
+	size_t ngained, nlost;         /* pairs only along the streets / only straight */
+	size_t nunits_off, nsites_off; /* points farther than roads_snap_m from a street */
+	double net_seconds;            /* building the streets and searching them */
+
+	/* Walking routes of chosen pairs (reach_routes), NULL without streets:
+	 * route k has the vertices [route_start[k], route_start[k+1]) of
+	 * route_xy (x, y pairs); fewer than two vertices: nothing to draw. */
+	size_t nroutes;
+	size_t *route_start;
+	double *route_xy;
 } reach;
 
 /* Build the reach pairs within sc->walk_distance_m (rules in src/geom/reach.c)
@@ -48,5 +66,15 @@ typedef struct reach {
 status_code reach_build(const inputs *in, const site_table *sites, const scenario *sc,
                         const unit_geom *ug, reach *out, status *st);
 void reach_free(reach *r);
+
+/* The walking routes of n (unit, site) pairs along the streets, into
+ * r->route_start / route_xy (replacing earlier ones): the shortest walk
+ * from the unit's demand point to the site, or a straight segment for a
+ * pair whose distance is a straight line's (roads_fallback = straight, a
+ * village's own site beyond the radius) or that is not in reach. Does nothing
+ * without streets (r->network == 0). Returns STATUS_OK or STATUS_INTERNAL
+ * (out of memory). */
+status_code reach_routes(reach *r, size_t n, const int *unit, const int *site,
+                         const site_table *sites, status *st);
 
 #endif

@@ -58,6 +58,10 @@ typedef struct scenario_level {
 	int cross_groups;       /* 1: lower facilities may route to another group's */
 } scenario_level;
 
+typedef enum scenario_roads_fallback {
+	ROADS_FALLBACK_NONE = 0,
+	ROADS_FALLBACK_STRAIGHT = 1
+} scenario_roads_fallback;
 typedef enum scenario_partition {
 	PARTITION_COMPONENT = 0,
 	PARTITION_STREET = 1
@@ -95,6 +99,18 @@ typedef struct scenario {
 	int candidates_only;     /* 0: user candidates are added to generated ones */
 	char *exclude;           /* optional polygon source(s), comma-separated */
 	double exclude_buffer_m; /* 0 */
+	/* streets (issue 17): walking distance along them when `roads` is set */
+	char *roads;                /* optional line layer of street centre lines */
+	char *roads_layer;          /* "" = the only layer */
+	char *roads_open_options;   /* "KEY=VALUE,..." as for units */
+	char *roads_oneway_field;   /* "oneway": yes/true/1 along, -1/reverse against */
+	char *roads_walkable_field; /* "" = every line walkable */
+	char *roads_exclude;        /* "" = walkable field is 0/1; else its excluded values */
+	int roads_walk_oneway;      /* 0: pedestrians ignore oneway */
+	int roads_noded;            /* 1: lines already split at junctions (no noding) */
+	double roads_snap_m;        /* 200: farthest attachment of a point to a street */
+	double roads_merge_m;       /* 0.5: line ends closer than this are one junction */
+	scenario_roads_fallback roads_fallback; /* none: off-street points get no pairs */
 
 	/* [rules] */
 	long households_min;            /* 3000 */

@@ -243,8 +243,9 @@ status_code gpkg_write_assignments(gpkg_writer *w)
 	OGRLayerH l = gpkg_table_create(
 	    w, "assignments", wkbMultiPolygon, "Unit assignments",
 	    "Every served community or village with the station serving it (station_id) and the "
-	    "straight-line walking distance from the unit's demand point to the station "
-	    "(distance_m). A unit split over several stations has one row per station; "
+	    "walking distance from the unit's demand point to the station (distance_m: straight "
+	    "line, or along the streets with input.roads; see run.distance). A unit split over "
+	    "several stations has one row per station; "
 	    "households is the part served by that station, unit_households the unit's total. "
 	    "point_unit = 1: the unit is a point, drawn as a circle of 50 m. "
 	    "unit_order is the unit's 1-based position in the input layer.",
@@ -301,9 +302,10 @@ status_code gpkg_write_links(gpkg_writer *w)
 	status_code rc;
 	OGRLayerH l = gpkg_table_create(
 	    w, "links", wkbLineString, "Unit-station links",
-	    "A line from each served unit's demand point to its station; distance_m is the "
-	    "walking distance the plan used, households the households sent along the link. A "
-	    "unit served at its own demand point has a row without geometry.",
+	    "A line from each served unit's demand point to its station (with input.roads the "
+	    "walking route along the streets); distance_m is the walking distance the plan used, "
+	    "households the households sent along the link. A unit served at its own demand "
+	    "point has a row without geometry.",
 	    link_fields, sizeof(link_fields) / sizeof(link_fields[0]));
 	if (!l)
 		return w->st->code;
@@ -317,10 +319,21 @@ status_code gpkg_write_links(gpkg_writer *w)
 		 * two-point line of one point is an invalid geometry, so the row
 		 * keeps its attributes with no geometry. */
 		OGRGeometryH g = NULL;
-		if (hypot(si->x - ux, si->y - uy) >= 0.01) {
+		if (w->r->route_start && a < w->r->nroutes) {
+			/* along the streets: the walking route (reach_routes) */
+			const size_t *rs = w->r->route_start;
+			if (rs[a + 1] - rs[a] >= 2) {
+				g = OGR_G_CreateGeometry(wkbLineString);
+				for (size_t k = rs[a]; k < rs[a + 1]; k++)
+					OGR_G_AddPoint_2D(g, w->r->route_xy[2 * k],
+					                  w->r->route_xy[2 * k + 1]);
+			}
+		} else if (hypot(si->x - ux, si->y - uy) >= 0.01) {
 			g = OGR_G_CreateGeometry(wkbLineString);
 			OGR_G_AddPoint_2D(g, ux, uy);
 			OGR_G_AddPoint_2D(g, si->x, si->y);
+		}
+		if (g) {
 			if ((rc = gpkg_to_output_crs(w, g, "links")) != STATUS_OK) {
 				OGR_G_DestroyGeometry(g);
 				break;

@@ -148,6 +148,7 @@ static const gpkg_field run_fields[] = {
     {"underfilled", OFTInteger, OFSTNone},
     {"underfilled_bound", OFTInteger, OFSTNone},
     {"work_limit", OFTInteger64, OFSTNone},
+    {"distance", OFTString, OFSTNone},
 };
 
 static status_code write_run_row(gpkg_writer *w)
@@ -164,7 +165,9 @@ static status_code write_run_row(gpkg_writer *w)
 	    "urban_walk (household-km), urban_walk_bound, urban_walk_gap; every scenario "
 	    "parameter after defaults and --set (parameters); the input files with size, "
 	    "modification time and SHA-256 (inputs); the CRS; the stationplan and library "
-	    "versions; the command reproducing the plan. seconds and stages (wall-clock per "
+	    "versions; the command reproducing the plan; distance: straight (lines as the crow "
+	    "flies) or network (along input.roads, whose file is in inputs). seconds and stages "
+	    "(wall-clock per "
 	    "stage) are filled only with output.timings = true, so that the same inputs give a "
 	    "byte-identical file.",
 	    run_fields, sizeof(run_fields) / sizeof(run_fields[0]));
@@ -225,6 +228,7 @@ static status_code write_run_row(gpkg_writer *w)
 	OGR_F_SetFieldInteger(f, 29, (int)p->underfilled);
 	OGR_F_SetFieldInteger(f, 30, (int)p->underfilled_bound);
 	OGR_F_SetFieldInteger64(f, 31, w->sc->work_limit);
+	OGR_F_SetFieldString(f, 32, w->r && w->r->network ? "network" : "straight");
 	rc = gpkg_table_begin(w, "run");
 	if (rc == STATUS_OK)
 		rc = gpkg_table_write(w, l, f, 1);

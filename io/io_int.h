@@ -136,6 +136,11 @@ struct planfile;
 status_code planfile_levels_read(GDALDatasetH ds, const char *path, struct planfile *p, status *st);
 void planfile_levels_free(struct planfile *p);
 
+/* read_roads.c: the street lines sc->roads into ls, in the working CRS
+ * `work` (rules in io/read_roads.c); problems recorded in st. */
+void read_roads(const scenario *sc, OGRSpatialReferenceH work, line_set *ls, status *st);
+void read_roads_free(line_set *ls);
+
 /* read_fingerprint.c: append the fingerprint of `path` as `role`. Returns
  * -1 when out of memory. */
 int read_fingerprint_add(inputs *in, const char *role, const char *path);

@@ -4,7 +4,7 @@
  *
  * Order: units (which fix the working CRS), the households table, the id
  * check across all units, then existing stations, candidates, exclusions,
- * and the fingerprints of every file. Problems are recorded as they are
+ * streets, and the fingerprints of every file. Problems are recorded as they are
  * found and reading goes on, so one call reports everything.
  */
 #include "io_int.h"
@@ -136,6 +136,8 @@ status_code inputs_read(const scenario *sc, inputs *in, status *st)
 		read_levels(sc, work, in, st);
 	if (*sc->keep)
 		read_keep(sc, work, in, st);
+	if (*sc->roads)
+		read_roads(sc, work, &in->roads, st);
 	if (work)
 		OSRDestroySpatialReference(work);
 	gdal_bridge_pop();
@@ -158,6 +160,8 @@ status_code inputs_read(const scenario *sc, inputs *in, status *st)
 	}
 	if (*sc->keep)
 		oom |= read_fingerprint_add(in, "keep", sc->keep);
+	if (*sc->roads)
+		oom |= read_fingerprint_add(in, "roads", sc->roads);
 	for (const char *s = sc->exclude; *s;) {
 		const char *e = strchr(s, ',');
 		char *one = strndup(s, e ? (size_t)(e - s) : strlen(s));
@@ -200,6 +204,7 @@ void inputs_free(inputs *in)
 	for (size_t i = 0; i < in->exclude.n; i++)
 		free(in->exclude.wkb[i]);
 	free(in->exclude.wkb), free(in->exclude.wkb_size);
+	read_roads_free(&in->roads);
 	for (size_t i = 0; i < in->nfiles; i++)
 		free(in->files[i].role), free(in->files[i].path);
 	free(in->files);

@@ -12,3 +12,14 @@ case $rc in
 3) echo "demo: plan written to $out, but incomplete (see the message above)" ;;
 *) echo "demo: failed with exit status $rc" >&2; exit $rc ;;
 esac
+
+# The same district walked along a street grid with a river and one bridge
+# (fixtures/roads, issue 17): links follow the streets, distances are walks.
+out=demo/plan_streets.gpkg
+echo "stationplan demo: fixtures/roads/scenario.ini -> $out (walking along the streets)"
+rc=0
+"$bin" run fixtures/roads/scenario.ini -o "$out" --overwrite || rc=$?
+case $rc in
+0 | 3) echo "demo: plan along the streets written to $out" ;;
+*) echo "demo: failed with exit status $rc" >&2; exit $rc ;;
+esac

@@ -217,7 +217,10 @@ static int uncovered_units(const sp_world *w, const unsigned char *served, plan 
 			continue;
 		int rc;
 		if (r->start[u] == r->start[u + 1]) {
-			if (r->nearest[u] < 0)
+			if (r->why && r->why[u]) /* the streets say why (reach_net.c) */
+				rc = add_uncovered(p, &cap, (int)u, r->nearest[u],
+				                   r->nearest_dist[u], fmt("%s", r->why[u]));
+			else if (r->nearest[u] < 0)
 				rc = add_uncovered(p, &cap, (int)u, -1, -1,
 				                   fmt("no candidate site at all"));
 			else

@@ -31,15 +31,7 @@ static status_code build(const inputs *in, const site_table *t, const scenario *
                          status *st)
 {
 	status_init(st);
-	unit_geom *ug;
-	status_code rc = unit_geom_prepare(in, sc, &ug, st);
-	if (rc != STATUS_OK) {
-		memset(r, 0, sizeof(*r));
-		return rc;
-	}
-	rc = reach_build(in, t, sc, ug, r, st);
-	unit_geom_free(ug);
-	return rc;
+	return fx_reach(in, t, sc, r, st);
 }
 
 /* Unit at (0,0); sites exactly 1000 m away (in), 1000.01 m away (out). */

@@ -147,6 +147,20 @@ static status_code build(const inputs *in, const scenario *sc, site_table *t, st
 	return rc;
 }
 
+status_code fx_reach(const inputs *in, const site_table *t, const scenario *sc, reach *r,
+                     status *st)
+{
+	unit_geom *ug;
+	status_code rc = unit_geom_prepare(in, sc, &ug, st);
+	if (rc != STATUS_OK) {
+		memset(r, 0, sizeof(*r));
+		return rc;
+	}
+	rc = reach_build(in, t, sc, ug, r, st);
+	unit_geom_free(ug);
+	return rc;
+}
+
 const char *fx_validate_msg(const scenario *sc, const char *key, status *st)
 {
 	status_init(st);

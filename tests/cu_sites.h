@@ -7,6 +7,7 @@
 
 #include "inputs.h"
 #include "scenario.h"
+#include "reach.h"
 #include "sites.h"
 
 /* Append a unit (id, kind, households, geometry as WKT); returns its index. */
@@ -26,6 +27,11 @@ void fx_scenario(scenario *sc);
 
 /* Index of the site at (x, y) within 1e-6, -1 if none. */
 int fx_find_site(const site_table *t, double x, double y);
+
+/* Prepare the units of `in` (unit_geom_prepare) and build their reach to
+ * the sites `t`, as the pipeline does; the status of the first failure. */
+status_code fx_reach(const inputs *in, const site_table *t, const scenario *sc, reach *r,
+                     status *st);
 
 /* The message scenario_validate() gives about `key` ("" when none); `st`
  * is initialised here and freed by the caller. */

@@ -71,6 +71,9 @@ static void print_summary(const scenario *sc, const inputs *in, const status *st
 	fprintf(out, "  households   %ld\n", households);
 	fprintf(out, "  districts    %zu\n", count_distinct(in, 0));
 	fprintf(out, "  streets      %zu\n", count_distinct(in, 1));
+	if (in->roads.n) /* input.roads: street lines read (MultiLineStrings split) */
+		fprintf(out, "  roads        %zu line(s), %zu not walkable\n", in->roads.n,
+		        in->roads.nexcluded);
 	fprintf(out, "  repaired     %zu polygon(s)%s\n", in->nrepaired,
 	        in->nrepaired && !st->verbose ? " (-v lists them)" : "");
 	fprintf(out, "  crs          %s -> %s%s\n", in->source_crs ? in->source_crs : "?",

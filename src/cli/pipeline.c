@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "inputs.h"
@@ -162,6 +163,26 @@ static status_code solve_stations(const inputs *in, const site_table *sites, con
 	return rc;
 }
 
+/* With streets, the walking route of every assignment for the links layer. */
+static status_code plan_routes(reach *r, const plan *p, const site_table *sites, status *st)
+{
+	if (!r->network)
+		return STATUS_OK;
+	int *unit = malloc((p->nassign ? p->nassign : 1) * sizeof(int));
+	int *site = malloc((p->nassign ? p->nassign : 1) * sizeof(int));
+	status_code rc;
+	if (!unit || !site) {
+		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+	} else {
+		for (size_t a = 0; a < p->nassign; a++)
+			unit[a] = p->assign[a].unit,
+			site[a] = p->stations[p->assign[a].station].site;
+		rc = reach_routes(r, p->nassign, unit, site, sites, st);
+	}
+	free(unit), free(site);
+	return rc;
+}
+
 status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite,
                          const char *command_line, const char *set_overrides, pipeline_result *res,
                          status *st)
@@ -213,7 +234,8 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	stage_done(ri, "reach", t0);
 	unit_geom_free(ug); /* the geometry stages are done: free it before the solve */
 	ug = NULL;
-	status_note(st, 1, "reach: %zu pairs within %.0f m", r.npairs, sc->walk_distance_m);
+	status_note(st, 1, "reach: %zu pairs within %.0f m%s", r.npairs, sc->walk_distance_m,
+	            r.network ? " along the streets" : "");
 
 	progress_start(st, "solve");
 	t0 = clock_now_s();
@@ -252,6 +274,8 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 
 	progress_start(st, "write");
 	t0 = clock_now_s();
+	if ((rc = plan_routes(&r, &p, &sites, st)) != STATUS_OK)
+		goto out;
 	ri->total_seconds = clock_now_s() - t_start;
 	summarise(&in, &r, &sites, &p, res);
 	res->min_distance = sc->objective == OBJECTIVE_MIN_DISTANCE;

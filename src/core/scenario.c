@@ -59,6 +59,7 @@ static const char *const split_names[] = {"equal", "flexible", NULL};
 static const char *const demand_names[] = {"representative", "samples", NULL};
 static const char *const partition_names[] = {"component", "street", NULL};
 static const char *const lang_names[] = {"en", "zh", NULL};
+static const char *const roads_fallback_names[] = {"none", "straight", NULL};
 
 #define KEY(sec, name, type, def)                                                                  \
 	{                                                                                          \
@@ -93,6 +94,17 @@ static const key_def keys[] = {
     KEY("input", candidates_only, K_BOOL, "false"),
     KEY("input", exclude, K_PATHS, ""),
     KEY("input", exclude_buffer_m, K_DOUBLE, "0"),
+    KEY("input", roads, K_PATH, ""),
+    KEY("input", roads_layer, K_STR, ""),
+    KEY("input", roads_open_options, K_STR, ""),
+    KEY("input", roads_oneway_field, K_STR, "oneway"),
+    KEY("input", roads_walkable_field, K_STR, ""),
+    KEY("input", roads_exclude, K_STR, ""),
+    KEY("input", roads_walk_oneway, K_BOOL, "false"),
+    KEY("input", roads_noded, K_BOOL, "false"),
+    KEY("input", roads_snap_m, K_DOUBLE, "200"),
+    KEY("input", roads_merge_m, K_DOUBLE, "0.5"),
+    KEYE("input", roads_fallback, "none", roads_fallback_names),
     KEY("rules", households_min, K_LONG, "3000"),
     KEY("rules", households_max, K_LONG, "5000"),
     KEY("rules", walk_distance_m, K_DOUBLE, "1000"),
@@ -802,6 +814,10 @@ status_code scenario_validate(const scenario *sc, status *st)
 		invalid(sc, st, "crs", "auto or EPSG:<code>");
 	if (sc->exclude_buffer_m < 0)
 		invalid(sc, st, "exclude_buffer_m", ">= 0");
+	if (!(sc->roads_snap_m > 0))
+		invalid(sc, st, "roads_snap_m", "> 0");
+	if (!(sc->roads_merge_m >= 0 && sc->roads_merge_m < sc->roads_snap_m))
+		invalid(sc, st, "roads_merge_m", ">= 0 and < roads_snap_m");
 	if (sc->households_min < 0)
 		invalid(sc, st, "households_min", ">= 0");
 	if (sc->households_max <= 0)

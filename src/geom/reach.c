@@ -22,6 +22,9 @@
  * pair): the site nearest to the representative point (expanding grid
  * search, ties to the lower index) and the unit's distance to it (mean over
  * samples in samples mode); both -1 when there are no sites at all.
+ *
+ * With input.roads the straight-line pairs are then replaced by the pairs
+ * along the streets (src/geom/reach_net.c).
  */
 #include "reach.h"
 #include "rules.h"
@@ -34,6 +37,8 @@
 
 #include "cellgrid.h"
 #include "geom_int.h"
+#include "network.h"
+#include "reach_net.h"
 
 typedef struct pair {
 	double d;
@@ -270,6 +275,8 @@ status_code reach_build(const inputs *in, const site_table *sites, const scenari
 		out->dist[k] = all.v[k].d;
 		out->inside[k] = all.v[k].inside;
 	}
+	if (in->roads.n > 0)
+		rc = reach_net_apply(in, sites, sc, out, st);
 out:
 	free(all.v);
 	free(x);
@@ -290,5 +297,11 @@ void reach_free(reach *r)
 	free(r->nearest);
 	free(r->nearest_dist);
 	free(r->inside);
+	for (size_t u = 0; r->why && u < r->nunits; u++)
+		free(r->why[u]);
+	free(r->why);
+	network_free(r->net);
+	free(r->route_start);
+	free(r->route_xy);
 	memset(r, 0, sizeof(*r));
 }
