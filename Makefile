@@ -13,7 +13,7 @@
 
 BUILD    ?= build
 CC       ?= cc
-PKGS     := gdal proj geos inih cunit jansson xlsxwriter cairo pangocairo fontconfig
+PKGS     := gdal proj geos inih cunit jansson xlsxwriter cairo pangocairo
 CSTD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     := -Wall -Wextra -Werror
 OPT      ?= -O2 -g
