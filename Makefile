@@ -16,7 +16,7 @@
 
 BUILD    ?= build
 CC       ?= cc
-PKGS     := gdal proj geos inih cunit jansson xlsxwriter cairo pangocairo fontconfig igraph
+PKGS     := gdal proj geos inih cunit jansson xlsxwriter cairo pangocairo igraph
 CSTD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     := -Wall -Wextra -Werror
 OPT      ?= -O2 -g

@@ -51,9 +51,4 @@ int report_format_from_path(const char *path, report_format *fmt);
 status_code report_write(const planfile *p, const planmap *m, const tables *t,
                          const report_options *opt, const char *path, int *npages, status *st);
 
-/* Release the font caches Pango, Cairo and fontconfig keep for the life of
- * the process (so that a leak checker reports only real leaks). Call once,
- * after the last report_write(). */
-void report_release_fonts(void);
-
 #endif

@@ -263,7 +263,11 @@ static status_code read_rows(reader *rd, planfile *p, const char *layer, const c
 		r.station_id = opt[OPT_STATION] >= 0
 		                   ? (long)OGR_F_GetFieldAsInteger64(f, opt[OPT_STATION])
 		                   : 0;
-		++rowno;
+		/* without unit_order (older plans), rows in file order, the rows of a
+		 * split unit (consecutive, same unit_id) sharing one */
+		if (!(dist && p->nassign > 0 && r.unit_id && *r.unit_id &&
+		      !strcmp(p->assign[p->nassign - 1].unit_id, r.unit_id)))
+			++rowno;
 		r.unit_order = opt[OPT_ORDER] >= 0 && OGR_F_IsFieldSetAndNotNull(f, opt[OPT_ORDER])
 		                   ? (long)OGR_F_GetFieldAsInteger64(f, opt[OPT_ORDER])
 		                   : rowno + (dist ? 0 : (long)p->nassign);

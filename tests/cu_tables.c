@@ -448,11 +448,35 @@ static void test_run_compare_json(void)
 	free(err);
 }
 
+/* A plan written before unit_order existed: the same tables (rows in file
+ * order are unit order; a split unit's rows are consecutive). */
+static void test_plan_without_unit_order(void)
+{
+	char old[600], cmd[3000], *a, *b, *e;
+	snprintf(old, sizeof(old), "%s/tables_old.gpkg", cu_outdir());
+	snprintf(cmd, sizeof(cmd),
+	         "cp %s %s && ogrinfo -q %s -sql 'ALTER TABLE assignments DROP COLUMN unit_order' "
+	         "&& ogrinfo -q %s -sql 'ALTER TABLE uncovered DROP COLUMN unit_order'",
+	         two_district_plan(), old, old, old);
+	CU_ASSERT_EQUAL_FATAL(cu_run(cmd, NULL, NULL), 0);
+	snprintf(cmd, sizeof(cmd), "%s tables %s --format json", cu_bin(), old);
+	CU_ASSERT_EQUAL(cu_run(cmd, &a, &e), 0);
+	free(e);
+	snprintf(cmd, sizeof(cmd), "%s tables %s --format json", cu_bin(), plan_path);
+	CU_ASSERT_EQUAL(cu_run(cmd, &b, &e), 0);
+	free(e);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	CU_ASSERT_PTR_NOT_NULL(strstr(a, "\"units\": ["));
+	free(a);
+	free(b);
+}
+
 void tables_suite_setup(void)
 {
 	GDALAllRegister();
 	CU_SUITE_ADD("tables", NULL, NULL, CU_TEST_ENTRY(test_build_by_hand),
 	             CU_TEST_ENTRY(test_format_names), CU_TEST_ENTRY(test_json_against_layers),
 	             CU_TEST_ENTRY(test_text_csv_bom), CU_TEST_ENTRY(test_xlsx_cells),
-	             CU_TEST_ENTRY(test_errors), CU_TEST_ENTRY(test_run_compare_json));
+	             CU_TEST_ENTRY(test_errors), CU_TEST_ENTRY(test_run_compare_json),
+	             CU_TEST_ENTRY(test_plan_without_unit_order));
 }

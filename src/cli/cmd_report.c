@@ -141,7 +141,6 @@ int cmd_report(int argc, char **argv, status *st)
 		int npages = 0;
 		opt.lang = lang >= 0 ? (tables_lang)lang : t.ascii ? TABLES_EN : TABLES_ZH;
 		rc = report_write(&p, &m, &t, &opt, of.tmp, &npages, st);
-		report_release_fonts();
 		rc = rc == STATUS_OK ? outfile_commit(&of, st) : (outfile_abort(&of), rc);
 		if (rc == STATUS_OK)
 			status_note(st, 0, "report written to %s (%d pages%s)", out, npages,

@@ -16,7 +16,6 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
-#include <fontconfig/fontconfig.h>
 
 #include "report_int.h"
 
@@ -350,11 +349,4 @@ status_code report_write(const planfile *p, const planmap *m, const tables *t,
 	cairo_surface_destroy(dc.target);
 	rdata_free(&d);
 	return rc;
-}
-
-void report_release_fonts(void)
-{
-	pango_cairo_font_map_set_default(NULL);
-	cairo_debug_reset_static_data();
-	FcFini();
 }
