@@ -166,6 +166,7 @@ static int run_mip(void *arg)
 	glp_smcp sm;
 	glp_init_smcp(&sm);
 	sm.msg_lev = GLP_MSG_OFF;
+	sm.meth = GLP_DUALP; /* the p-median LP is very degenerate for the primal */
 	int ret = glp_simplex(P, &sm);
 	if (ret != 0 || glp_get_status(P) != GLP_OPT) {
 		int st = glp_get_status(P);

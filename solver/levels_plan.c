@@ -11,7 +11,7 @@
  * must be one of them. Order is deterministic: groups by name (strcmp),
  * places and nodes by index.
  */
-#include <assert.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,14 +75,16 @@ static size_t unit_groups(const inputs *in, level_per per, const char ***out)
 static int unplaced_add(lctx *c, const char *group, long households, int missing, const char *fmt,
                         ...) __attribute__((format(printf, 5, 6)));
 
-#include <stdarg.h>
+/* Record an unplaced row (and its warning). Returns 0, -1 out of memory. */
 static int unplaced_add(lctx *c, const char *group, long households, int missing, const char *fmt,
                         ...)
 {
 	levels_result *o = c->out;
 	level_unplaced *g = realloc(o->unplaced, (o->nunplaced + 1) * sizeof(*g));
-	if (!g)
+	if (!g) {
+		status_fail(c->st, STATUS_INTERNAL, "out of memory");
 		return -1;
+	}
 	o->unplaced = g;
 	level_unplaced *u = &g[o->nunplaced];
 	char buf[512];
@@ -97,6 +99,7 @@ static int unplaced_add(lctx *c, const char *group, long households, int missing
 	u->missing = missing;
 	if (!u->group || !u->reason) {
 		free(u->group), free(u->reason);
+		status_fail(c->st, STATUS_INTERNAL, "out of memory");
 		return -1;
 	}
 	o->nunplaced++;
@@ -282,11 +285,12 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 			unplaced_add(c, s->cg[r], 0, (int)(k - nplace),
 			             "%d parcel(s) of at least min_area_m2 = %g for %ld facilities",
 			             nplace, lv->min_area_m2, k);
-		else if (nplace < k)
+		else if (nplace < k && nplace)
 			unplaced_add(c, s->cg[r], 0, (int)(k - nplace),
-			             nplace ? "%d eligible place(s) for %ld facilities"
-			                    : "no eligible place%.0d for %ld facilities",
-			             nplace, k);
+			             "%d eligible place(s) for %ld facilities", nplace, k);
+		else if (nplace < k)
+			unplaced_add(c, s->cg[r], 0, (int)k, "no eligible place for %ld facilities",
+			             k);
 		row_k[r] = (int)(k < nplace ? k : nplace);
 		ktotal += row_k[r];
 	}
@@ -434,6 +438,8 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 		flow_d[nodeix[i]] = c->dist.fn(c->dist.ctx, n->x, n->y, q->x, q->y);
 	}
 	free(fac_of);
+	if (c->st->code == STATUS_INTERNAL) /* an unplaced row out of memory */
+		rc = STATUS_INTERNAL;
 out:
 	free(load), free(fixed), free(open), free(na), free(an), free(ap), free(ad);
 	free(row_of), free(req_of), free(row_k), free(chosen), free(nodeix);

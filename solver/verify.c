@@ -17,6 +17,10 @@
  *     station actually below the minimum;
  *   - with rural = one_per_village, each village has exactly one station,
  *     inside it, serving nothing else;
+ *   - with rural = one_per_admin_village, a village is served whole by a
+ *     station inside a village of its administrative village; with rural =
+ *     shared, whole, within rural_walk_distance_m (or from inside it), and a
+ *     shared station holds at most rural_households_max;
  *   - every existing station is in the plan exactly once, with kind existing;
  *   - no two stations stand on one site (a station is one facility at one
  *     place: two at a point would be one station over the band, and a split
@@ -31,6 +35,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct vctx {
 	int count;
@@ -70,6 +75,41 @@ static int is_village(const inputs *in, const scenario *sc, size_t u)
 	return sc->rural == RURAL_ONE_PER_VILLAGE && in->units[u].kind == UNIT_RURAL;
 }
 
+/* rural = one_per_admin_village / shared: the villages planned apart
+ * (this file's own copy of the rules of solver/rural.c). */
+static int rural_apart(const scenario *sc, const unit *u)
+{
+	return u->kind == UNIT_RURAL &&
+	       (sc->rural == RURAL_ONE_PER_ADMIN_VILLAGE || sc->rural == RURAL_SHARED);
+}
+
+static const char *admin_code(const unit *u)
+{
+	return u->admin_village && u->admin_village[0] ? u->admin_village : u->id;
+}
+
+/* A planned-apart village served from `site`: inside a village of its
+ * administrative village, or (shared) within rural_walk_distance_m. */
+static void check_rural_assign(const inputs *in, const site_table *sites, const reach *r,
+                               const scenario *sc, const plan_assign *as, int at, vctx *v)
+{
+	const unit *un = &in->units[as->unit];
+	const site *s = &sites->sites[at];
+	double d = hypot(s->x - r->ux[as->unit], s->y - r->uy[as->unit]);
+	int su = s->unit;
+	if (sc->rural == RURAL_ONE_PER_ADMIN_VILLAGE &&
+	    !(su >= 0 && (size_t)su < in->nunits && rural_apart(sc, &in->units[su]) &&
+	      !strcmp(admin_code(&in->units[su]), admin_code(un))))
+		violation(v, "village '%s' is served outside its administrative village '%s'",
+		          un->id, admin_code(un));
+	if (sc->rural == RURAL_SHARED && su != as->unit && d > sc->rural_walk_distance_m + 1e-6)
+		violation(v, "village '%s' is served %.0f m away > rural_walk_distance_m", un->id,
+		          d);
+	if (fabs(d - as->distance_m) > 1e-6)
+		violation(v, "village '%s': distance %.3f m, straight line %.3f m", un->id,
+		          as->distance_m, d);
+}
+
 static void check_assignments(const inputs *in, const site_table *sites, const reach *r,
                               const scenario *sc, const plan *p, vctx *v, long *hs, int *ns,
                               long *served, int *nstu)
@@ -84,6 +124,14 @@ static void check_assignments(const inputs *in, const site_table *sites, const r
 		}
 		const unit *un = &in->units[as->unit];
 		int site = p->stations[as->station].site;
+		if (rural_apart(sc, un)) {
+			check_rural_assign(in, sites, r, sc, as, site, v);
+			hs[as->station] += as->households;
+			ns[as->station]++;
+			served[as->unit] += as->households;
+			nstu[as->unit]++;
+			continue;
+		}
 		double d = pair_dist(r, as->unit, site);
 		int village = is_village(in, sc, (size_t)as->unit);
 		/* a village reaches every site inside it, whatever the distance */
@@ -146,7 +194,10 @@ static void check_units(const inputs *in, const site_table *sites, const reach *
 			violation(v, "unit '%s': %ld of %ld households served", un->id, served[u],
 			          un->households);
 		long need = (un->households + sc->households_max - 1) / sc->households_max;
-		if (is_village(in, sc, u)) {
+		if (rural_apart(sc, un)) {
+			if (nstu[u] > 1)
+				violation(v, "village '%s' has %d stations", un->id, nstu[u]);
+		} else if (is_village(in, sc, u)) {
 			if (nstu[u] > 1)
 				violation(v, "village '%s' has %d stations", un->id, nstu[u]);
 		} else if (un->households <= sc->households_max && nstu[u] > 1) {
@@ -215,6 +266,17 @@ static void check_stations(const inputs *in, const site_table *sites, const reac
 			violation(
 			    v, "station %zu: %ld households / %d units, assignments say %ld / %d",
 			    s, st->households, st->nunits, hs[s], ns[s]);
+		int su = sites->sites[st->site].unit;
+		if (st->kind == STATION_VILLAGE && su >= 0 && (size_t)su < in->nunits &&
+		    rural_apart(sc, &in->units[su])) {
+			if (sc->rural == RURAL_SHARED && ns[s] > 1 &&
+			    st->households > sc->rural_households_max)
+				violation(v,
+				          "shared village station %zu serves %ld households > "
+				          "rural_households_max = %ld",
+				          s, st->households, sc->rural_households_max);
+			continue;
+		}
 		int village = in_village(in, sites, st->site, sc);
 		if (st->kind == STATION_VILLAGE && !village)
 			violation(v, "village station %zu is not inside a village", s);

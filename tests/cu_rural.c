@@ -10,6 +10,7 @@
 #include "cu_tester.h"
 #include "rural.h"
 #include "solver_fixture.h"
+#include "verify.h"
 
 /* The full station stage as the pipeline runs it. */
 static status_code solve_all(fx *f, plan *p)
@@ -74,6 +75,15 @@ static void test_one_per_admin_village(void)
 	CU_ASSERT_DOUBLE_EQUAL(p.assign[2].distance_m, 900, 1e-9);
 	CU_ASSERT_EQUAL(p.assign[5].station, 3);
 	CU_ASSERT_EQUAL(p.nuncovered, 0);
+	/* the independent verifier knows the rule: clean, and a village moved to
+	 * another administrative village's station is caught */
+	char msg[512];
+	CU_ASSERT_EQUAL(verify_plan(&f.in, &f.sites, &f.r, &f.sc, &p, msg, sizeof(msg)), 0);
+	p.assign[2].station = 1;
+	p.assign[2].distance_m = 4000;
+	CU_ASSERT(verify_plan(&f.in, &f.sites, &f.r, &f.sc, &p, msg, sizeof(msg)) > 0);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(msg, "village 'u2' is served outside its administrative village 'A1'"));
 	plan_free(&p);
 	fx_free(&f);
 }
@@ -114,6 +124,8 @@ static void test_shared(void)
 			CU_ASSERT_EQUAL(p.stations[1].households, 300);
 			CU_ASSERT_DOUBLE_EQUAL(p.assign[1].distance_m, 500, 1e-9);
 		}
+		char msg[512];
+		CU_ASSERT_EQUAL(verify_plan(&f.in, &f.sites, &f.r, &f.sc, &p, msg, sizeof(msg)), 0);
 		CU_ASSERT_EQUAL(p.proven, 1);
 		plan_free(&p);
 		fx_free(&f);

@@ -268,7 +268,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 		stage_done(ri, "levels", t0);
 		ri->levels = &lv;
 		for (size_t l = 0; l < lv.n; l++)
-			status_note(st, 1, "level %s: %zu facilities, %s, gap %.4f", lv.lv[l].name,
+			status_note(st, 0, "level %s: %zu facilities, %s, gap %.4f", lv.lv[l].name,
 			            lv.lv[l].nfac, lv.lv[l].status, lv.lv[l].gap);
 	}
 
