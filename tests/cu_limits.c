@@ -30,8 +30,9 @@ static void test_absurd_band_ends(void)
 	         cu_bin(), out);
 	int rc = cu_run(cmd, NULL, &err);
 	if (rc != 0 && rc != 2 && rc != 3)
-		fprintf(stderr, "\nhouseholds_max = 1: exit %d (124: still running after 300 s)\n%s",
-		        rc, err ? err : "");
+		fprintf(stderr,
+		        "\nhouseholds_max = 1: exit %d (124: still running after 300 s)\n%s", rc,
+		        err ? err : "");
 	CU_ASSERT_TRUE(rc == 0 || rc == 2 || rc == 3);
 	if (rc == 0 || rc == 3)
 		CU_ASSERT_EQUAL(access(out, F_OK), 0);

@@ -35,23 +35,41 @@ int sources_add(sources *s, const char *role, const char *path)
 	return 0;
 }
 
+/* The value text of key i, whole whatever its length. Caller frees. */
+static char *key_value(const scenario *sc, size_t i)
+{
+	for (size_t size = 4096;; size *= 4) {
+		char *v = malloc(size);
+		if (!v)
+			return NULL;
+		scenario_key_value(sc, i, v, size);
+		if (strlen(v) < size - 1)
+			return v;
+		free(v);
+	}
+}
+
 int sources_add_scenario(sources *s, const scenario *sc)
 {
-	char value[8192];
 	if (sc->file && *sc->file && sources_add(s, "scenario", sc->file))
 		return -1;
 	for (size_t i = 0; i < scenario_key_count(); i++) {
 		if (!scenario_key_is_source(i))
 			continue;
 		const char *name = scenario_key_name(i), *dot = strchr(name, '.');
-		scenario_key_value(sc, i, value, sizeof(value));
+		char *value = key_value(sc, i);
+		if (!value)
+			return -1;
 		for (char *v = value, *end; *v; v = end ? end + 1 : v + strlen(v)) {
 			end = strchr(v, ',');
 			if (end)
 				*end = '\0';
-			if (sources_add(s, dot ? dot + 1 : name, v))
+			if (sources_add(s, dot ? dot + 1 : name, v)) {
+				free(value);
 				return -1;
+			}
 		}
+		free(value);
 	}
 	return 0;
 }
