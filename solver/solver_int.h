@@ -208,12 +208,15 @@ void cluster_free(sp_cols *c);
  * the file's top for the LP) and the columns it generated. Limits: pricing
  * rounds and simplex iterations (0: none; deterministic), a wall-clock
  * deadline (monotonic seconds as from clock_gettime, 0: none). */
+typedef struct cg_result cg_result;
 typedef struct cg_limits {
 	long rounds, iters;
 	double deadline;
+	const cg_result *warm; /* columns of an earlier run to start from (their
+	                          costs recomputed for this run), or NULL */
 } cg_limits;
 
-typedef struct cg_result {
+struct cg_result {
 	double lp;     /* the restricted master's last optimum */
 	double lb;     /* valid lower bound on the LP (-INFINITY if none) */
 	double bound;  /* valid lower bound on sp_sol_cost of any plan: min_stations
@@ -232,7 +235,7 @@ typedef struct cg_result {
 	int *site;
 	double *cost;
 	char err[256];
-} cg_result;
+};
 
 /* Run column generation on s, the stations of `seed` (may be NULL) as the
  * first columns. budget < 0: the sub's objective (penalties included);
@@ -261,6 +264,8 @@ typedef struct sp_job {
 	double cg_bound;  /* too_big: column generation's bound on the sub */
 	int cg_converged; /* too_big: that bound is the LP optimum */
 	int cg_stopped, cg_rounds;
+	cg_result cg;        /* too_big: the columns of column generation, until the
+	                        honest figures' run has used them */
 	double budget_bound; /* the objective's measure alone (stations or walking)
 	                        over plans with at most the plan's underfilled
 	                        stations (colgen budget mode), -INFINITY if none */
