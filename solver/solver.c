@@ -32,15 +32,28 @@
  *   1. units without any allowed site in reach go to `uncovered`;
  *   2. the urban units are cut into connected components of the reach graph
  *      (decompose.c): independent, so optima and bounds add up;
- *   3. columns are enumerated per component, in parallel; a component needing
- *      more than max_cols columns is bisected (a restriction: its reported
- *      bound is then ceil(H / max) plus the nearest-site walking bound, valid
- *      for the whole component, and its sub-problems say "restricted");
+ *   3. columns are enumerated per component, in parallel; a component is
+ *      never cut: one needing more than max_cols columns, or of more than
+ *      SOLVER_CG_UNITS units, is solved whole by column generation
+ *      (colgen.c: its LP bound, exact however large) and price-and-branch
+ *      (the MIP of model.c over the generated columns, whose own bound is
+ *      not used);
  *   4. per sub-problem, in parallel: the heuristic incumbent (heur.c), then
  *      the MIP (model.c) with that incumbent and a time share proportional to
  *      its size; the model holds one station per site (model.c), so the
- *      plan it proves is the plan written;
- *   5. assemble.c writes the plan tables.
+ *      plan it proves is the plan written; with rules.split = flexible,
+ *      flex.c then re-chooses the shares of split units (bound: colgen);
+ *   5. the honest figures: column generation in budget mode gives the
+ *      objective's measure alone (stations or walking) over plans with no
+ *      more underfilled stations (urban_figures);
+ *   6. assemble.c writes the plan tables.
+ *
+ * Time: one deadline for the run (time_limit_s); every search is stopped
+ * from its callback at it, every simplex is budgeted, no step starts after
+ * it; only the honest figures' bound may use a quarter of the allowance
+ * max(1 s, 5 %) after it. solver.work_limit counts nodes per search and
+ * pricing rounds instead, so a stopped run is reproducible; the deadline is
+ * then the safety net only.
  *
  * Threads, not processes: GLPK keeps its environment in thread-local storage
  * in Debian's build (glp_config("TLS")), so each worker thread builds and

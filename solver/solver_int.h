@@ -103,12 +103,8 @@ void sp_world_free(sp_world *w);
 
 /* decompose.c: sub-problems. decompose_components() makes one sub per
  * connected component of the reach graph over urban units and allowed
- * sites, ordered by lowest unit index. decompose_cut() bisects a sub along
- * the longer side of its units' bounding box (median), giving each existing
- * site to the half where it reaches more households. Both return 0 or -1 on
- * ENOMEM. */
+ * sites, ordered by lowest unit index. Returns 0 or -1 on ENOMEM. */
 int decompose_components(const sp_world *w, sp_sub **subs, size_t *nsubs);
-int decompose_cut(const sp_world *w, const sp_sub *parent, sp_sub *a, sp_sub *b);
 
 /* sub.c: reach lookup, costs, solutions */
 double sp_dist(const sp_sub *s, int site, int u); /* < 0 when out of reach */
