@@ -112,6 +112,10 @@ double sp_part(const sp_sub *s, int u);           /* households of one part, h /
 int sp_isolated(const sp_sub *s, const sp_params *p, int site);
 double sp_cost(const sp_sub *s, const sp_params *p, int site, long lo, double wd);
 double sp_station_cost(const sp_sub *s, const sp_params *p, const sp_station *st);
+/* The measure of an objective value: without its penalty constants
+ * (stations and walking term for min_stations, walking for min_distance);
+ * gaps are relative to it. */
+double sp_measure(const sp_sub *s, double obj);
 double sp_sol_cost(const sp_sub *s, const sp_params *p, const sp_sol *sol);
 int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s); /* -1 on ENOMEM */
 void sp_station_refresh(const sp_sub *s, sp_station *st); /* recompute lo, hi, wd */
