@@ -416,6 +416,25 @@ static int seed_add(cg_state *c, glp_prob *P, const sp_sol *seed)
 	return 0;
 }
 
+/* The columns of an earlier run, costed for this one. -1 on ENOMEM. */
+static int warm_add(cg_state *c, glp_prob *P, const cg_result *w)
+{
+	for (size_t q = 0; w && q < w->n; q++) {
+		int n = 0, j = w->site[q];
+		long load = 0;
+		double wd = 0;
+		for (size_t e = w->start[q]; e < w->start[q + 1]; e++, n++) {
+			c->cu[n] = w->unit[e];
+			c->csh[n] = w->share[e];
+			load += w->share[e];
+			wd += (double)w->share[e] * sp_dist(c->s, j, w->unit[e]);
+		}
+		if (col_add(c, P, j, n, load, col_cost(c, j, load, wd)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The valid bounds of one round: z the master's optimum; ubmax the largest
  * profit any column can have (a bound on it), rmin the least reduced cost
  * (a bound on it). min_stations: every cost >= 1, so theta <= max(1, ubmax)
@@ -471,8 +490,8 @@ static int master_solve(cg_state *c, glp_prob *P, double *z)
 }
 
 /* One pricing pass, greedy (exact = 0) or exact. Adds the best column of
- * every class that prices out; returns how many, -1 on ENOMEM, and the
- * round's bound terms in *theta and *rmin. */
+ * every class that prices out; returns how many, -1 on ENOMEM, -3 when the
+ * deadline cut the pass, and the round's bound terms in *theta and *rmin. */
 static int price(cg_state *c, glp_prob *P, int exact_pass, double *theta, double *rmin)
 {
 	int added = 0;
@@ -480,6 +499,8 @@ static int price(cg_state *c, glp_prob *P, int exact_pass, double *theta, double
 	*theta = 1;
 	*rmin = 0;
 	for (int k = 0; k < c->ncls; k++) {
+		if ((k & 63) == 63 && c->lim->deadline > 0 && cg_now() >= c->lim->deadline)
+			return -3; /* the pass is cut: no bound from it */
 		int j = c->cls[k], n = items_fill(c, j), gn;
 		long gload;
 		double gprof;
@@ -550,7 +571,7 @@ static int run_cg(void *arg)
 		glp_set_mat_col(P, col, 1, row, one);
 	}
 	int rc = -1;
-	if (seed_add(c, P, c->seed) < 0)
+	if (seed_add(c, P, c->seed) < 0 || warm_add(c, P, c->lim->warm) < 0)
 		goto nomem;
 	glp_adv_basis(P, 0);
 	for (;;) {
@@ -565,14 +586,16 @@ static int run_cg(void *arg)
 		r->lp = z;
 		r->rounds++;
 		int added = price(c, P, 0, &theta, &rmin);
-		if (added < 0)
-			goto nomem;
 		if (added == 0) {
 			added = price(c, P, 1, &theta, &rmin);
-			if (added < 0)
-				goto nomem;
 			r->exact_rounds++;
 		}
+		if (added == -3) {
+			r->stopped = 2;
+			break;
+		}
+		if (added < 0)
+			goto nomem;
 		round_bound(c, z, theta, rmin);
 		if (added == 0) {
 			r->converged = 1;

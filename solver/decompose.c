@@ -4,10 +4,8 @@
  * Two units belong to the same sub-problem when some allowed site reaches
  * both (union-find over the reach pairs), so the connected components of the
  * reach graph are independent: their optima add up and so do their bounds.
- * A component too large for the column enumeration (dense cores) is bisected
- * by decompose_cut(); that is a restriction (no station may straddle the
- * cut), which solver.c reports as such, with a bound valid for the whole
- * component instead of the sum of the halves' bounds.
+ * A component is never cut further: one too large to list its columns is
+ * solved whole by column generation (colgen.c).
  */
 #include "solver_int.h"
 #include "rules.h"
@@ -251,107 +249,5 @@ out:
 	free(comp);
 	free(members);
 	free(cstart);
-	return rc;
-}
-
-typedef struct coord_key {
-	double v;
-	int unit;
-} coord_key;
-
-static int cmp_coord(const void *a, const void *b)
-{
-	const coord_key *x = a, *y = b;
-	if (x->v != y->v)
-		return x->v < y->v ? -1 : 1;
-	return (x->unit > y->unit) - (x->unit < y->unit);
-}
-
-int decompose_cut(const sp_world *w, const sp_sub *parent, sp_sub *a, sp_sub *b)
-{
-	int rc = -1;
-	int nu = parent->nu;
-	coord_key *key = malloc((size_t)nu * sizeof(coord_key));
-	int *ua = malloc((size_t)nu * sizeof(int));
-	unsigned char *deny_a = calloc(w->sites->n ? w->sites->n : 1, 1);
-	unsigned char *deny_b = calloc(w->sites->n ? w->sites->n : 1, 1);
-	scratch sc = {0};
-	memset(a, 0, sizeof(*a));
-	memset(b, 0, sizeof(*b));
-	if (!key || !ua || !deny_a || !deny_b || scratch_init(w, &sc) < 0)
-		goto out;
-	double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
-	for (int i = 0; i < nu; i++) {
-		int u = parent->unit[i];
-		double x = w->r->ux[u], y = w->r->uy[u];
-		x0 = x < x0 ? x : x0;
-		x1 = x > x1 ? x : x1;
-		y0 = y < y0 ? y : y0;
-		y1 = y > y1 ? y : y1;
-	}
-	int use_x = x1 - x0 >= y1 - y0;
-	for (int i = 0; i < nu; i++) {
-		int u = parent->unit[i];
-		key[i].v = use_x ? w->r->ux[u] : w->r->uy[u];
-		key[i].unit = i;
-	}
-	qsort(key, (size_t)nu, sizeof(coord_key), cmp_coord);
-	int half = nu / 2;
-	unsigned char *side = calloc((size_t)nu, 1);
-	if (!side)
-		goto out;
-	for (int i = half; i < nu; i++)
-		side[key[i].unit] = 1;
-	/* an existing site stays in the half where it reaches more households */
-	for (int j = 0; j < parent->ns; j++) {
-		if (!parent->fixed[j])
-			continue;
-		long ha = 0, hb = 0;
-		for (size_t q = parent->ss[j]; q < parent->ss[j + 1]; q++) {
-			int l = parent->sunit[q];
-			if (side[l])
-				hb += parent->h[l];
-			else
-				ha += parent->h[l];
-		}
-		if (hb > ha)
-			deny_a[parent->site[j]] = 1;
-		else
-			deny_b[parent->site[j]] = 1;
-	}
-	/* a unit reaching only a site given to the other half follows it */
-	for (int i = 0; i < nu; i++) {
-		const unsigned char *deny = side[i] ? deny_b : deny_a;
-		int ok = 0;
-		for (size_t q = parent->us[i]; q < parent->us[i + 1] && !ok; q++)
-			ok = !deny[parent->site[parent->usite[q]]];
-		if (!ok)
-			side[i] = !side[i];
-	}
-	int na = 0, nb = 0;
-	for (int i = 0; i < nu; i++)
-		if (!side[i])
-			ua[na++] = parent->unit[i];
-	for (int i = 0; i < nu; i++)
-		if (side[i])
-			ua[na + nb++] = parent->unit[i];
-	free(side);
-	if (sub_build(w, ua, na, deny_a, &sc, a) < 0 ||
-	    sub_build(w, ua + na, nb, deny_b, &sc, b) < 0)
-		goto out;
-	a->id = b->id = parent->id;
-	snprintf(a->key, sizeof(a->key), "%.60sa", parent->key);
-	snprintf(b->key, sizeof(b->key), "%.60sb", parent->key);
-	rc = 0;
-out:
-	if (rc < 0) {
-		sp_sub_free(a);
-		sp_sub_free(b);
-	}
-	scratch_free(&sc);
-	free(key);
-	free(ua);
-	free(deny_a);
-	free(deny_b);
 	return rc;
 }

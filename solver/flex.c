@@ -95,8 +95,9 @@ static void share_take(sp_station *st, int i, long share)
 	st->n--;
 }
 
-/* Explicit shares for every station: whole units, equal parts of split ones
- * in station order (as assemble.c divides them). -1 on ENOMEM. */
+/* Explicit shares for every station that has none yet: whole units, equal
+ * parts of split ones in station order (as assemble.c divides them). -1 on
+ * ENOMEM. */
 static int shares_make(const sp_sub *s, sp_sol *sol)
 {
 	int *occ = calloc((size_t)s->nu + 1, sizeof(int));
@@ -104,7 +105,8 @@ static int shares_make(const sp_sub *s, sp_sol *sol)
 		return -1;
 	for (int t = 0; t < sol->n; t++) {
 		sp_station *st = &sol->st[t];
-		assert(!st->sh);
+		if (st->sh) /* chosen before */
+			continue;
 		st->sh = malloc((size_t)(st->n > 0 ? st->n : 1) * sizeof(long));
 		if (!st->sh) {
 			free(occ);

@@ -49,11 +49,13 @@
  *   4. min_stations: branch-and-bound on stations + penalties alone, an
  *      integral objective that GLPK's pruning rounds (stations_first); once
  *      the least count N* is proven, the row "integer part = N*" is added;
- *   5. branch-and-bound on the whole objective with mip_gap, the best
+ *   5. branch-and-bound on the whole objective, the best
  *      incumbent injected at the first GLP_IHEUR call (glp_ios_heur_sol),
  *      the bound followed in the callback (best active node, GLPK's gap,
  *      integer rounding), stopped from the callback once within mip_gap.
- * Any step ends the work when the incumbent is within mip_gap of the bound.
+ * Any step ends the work when the incumbent is within mip_gap of the bound,
+ * relative to the measure alone (sp_measure: stations or walking, without
+ * the penalty constants), as the run reports its urban gap.
  * Both the return code and glp_mip_status are checked after each search.
  * Results depend on nothing but the input and the time limit.
  */
@@ -153,7 +155,7 @@ static double round_bound(const model_job *j, double b)
 
 static int within_gap(const model_job *j, double obj)
 {
-	return obj - j->bound <= j->p->mip_gap * fabs(obj) + 1e-9;
+	return obj - j->bound <= j->p->mip_gap * sp_measure(j->s, obj) + 1e-9;
 }
 
 static void callback(glp_tree *tree, void *info)
@@ -378,7 +380,7 @@ static void iocp_set(glp_iocp *io, model_job *j, double seconds)
 	 * tm_lim and the callback: only when there is time for it */
 	io->br_tech = to_deadline(j->p) > 10.0 && j->c->n < 20000 ? GLP_BR_PCH : GLP_BR_DTH;
 	io->bt_tech = GLP_BT_BLB;
-	io->mip_gap = j->p->mip_gap;
+	io->mip_gap = 0;          /* the gap is the callback's, on the measure (sp_measure) */
 	if (j->p->work_limit > 0) /* work decides; the deadline is the safety net */
 		seconds = to_deadline(j->p);
 	if (seconds > to_deadline(j->p))
@@ -826,7 +828,7 @@ int model_solve(sp_sub *s, const sp_params *p, sp_cols *c, const sp_sol *inc, do
 			goto out;
 		}
 		job_free(&j);
-		if (best_ok && best_obj - bound <= p->mip_gap * fabs(best_obj) + 1e-9) {
+		if (best_ok && best_obj - bound <= p->mip_gap * sp_measure(s, best_obj) + 1e-9) {
 			status = "optimal";
 			break;
 		}

@@ -32,15 +32,28 @@
  *   1. units without any allowed site in reach go to `uncovered`;
  *   2. the urban units are cut into connected components of the reach graph
  *      (decompose.c): independent, so optima and bounds add up;
- *   3. columns are enumerated per component, in parallel; a component needing
- *      more than max_cols columns is bisected (a restriction: its reported
- *      bound is then ceil(H / max) plus the nearest-site walking bound, valid
- *      for the whole component, and its sub-problems say "restricted");
+ *   3. columns are enumerated per component, in parallel; a component is
+ *      never cut: one needing more than max_cols columns, or of more than
+ *      SOLVER_CG_UNITS units, is solved whole by column generation
+ *      (colgen.c: its LP bound, exact however large) and price-and-branch
+ *      (the MIP of model.c over the generated columns, whose own bound is
+ *      not used);
  *   4. per sub-problem, in parallel: the heuristic incumbent (heur.c), then
  *      the MIP (model.c) with that incumbent and a time share proportional to
  *      its size; the model holds one station per site (model.c), so the
- *      plan it proves is the plan written;
- *   5. assemble.c writes the plan tables.
+ *      plan it proves is the plan written; with rules.split = flexible,
+ *      flex.c then re-chooses the shares of split units (bound: colgen);
+ *   5. the honest figures: column generation in budget mode gives the
+ *      objective's measure alone (stations or walking) over plans with no
+ *      more underfilled stations (urban_figures);
+ *   6. assemble.c writes the plan tables.
+ *
+ * Time: one deadline for the run (time_limit_s); every search is stopped
+ * from its callback at it, every simplex is budgeted, no step starts after
+ * it; only the honest figures' bound may use a quarter of the allowance
+ * max(1 s, 5 %) after it. solver.work_limit counts nodes per search and
+ * pricing rounds instead, so a stopped run is reproducible; the deadline is
+ * then the safety net only.
  *
  * Threads, not processes: GLPK keeps its environment in thread-local storage
  * in Debian's build (glp_config("TLS")), so each worker thread builds and
@@ -69,6 +82,13 @@
 #define SOLVER_MAX_PARTS 1000
 
 #define SOLVER_MAX_COLS 150000
+
+/* Units of a component above which price-and-branch over generated columns
+ * replaces the search over every listed column: measured on a dense
+ * 1,000-community city (one component), the listed model (2,994 columns)
+ * ended at 793 stations after 10 s, price-and-branch at 789 with the bound
+ * 787 (urban gap 0.25 %). */
+#define SOLVER_CG_UNITS 300
 
 static double now_s(void)
 {
@@ -131,8 +151,8 @@ typedef struct run_ctx {
 	const sp_world *w;
 	sp_job *jobs;
 	double deadline;
-	double grace; /* after the deadline, for the station bound alone: half the
-	                 allowance max(1 s, 5 %) */
+	double grace; /* after the deadline, for the honest figures' bound alone: a
+	                 quarter of the allowance max(1 s, 5 %) */
 } run_ctx;
 
 static void job_enumerate(void *ctx, size_t i)
@@ -145,6 +165,10 @@ static void job_enumerate(void *ctx, size_t i)
 	if (r < 0)
 		j->failed = 1;
 	j->too_big = r == 1;
+	if (r == 0 && j->sub.nu > SOLVER_CG_UNITS) { /* listed, but too many to search */
+		cluster_free(&j->cols);
+		j->too_big = 1;
+	}
 }
 
 static int sub_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *sol);
@@ -202,7 +226,7 @@ static int job_solve_cg(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 	j->cg_stopped = cg.stopped;
 	j->cg_rounds = cg.rounds;
 	int r = cols_from_cg(&j->sub, p, &cg, &j->cols);
-	colgen_free(&cg);
+	j->cg = cg; /* the honest figures' run starts from these columns */
 	if (r < 0)
 		return -2;
 	double left = budget - (now_s() - t0);
@@ -287,13 +311,16 @@ static void job_solve(void *ctx, size_t i)
 	 * stations: the honest figures (urban_figures) */
 	j->budget_bound = -INFINITY;
 	if (j->sub.nu > 0) {
-		cg_limits lim = {.rounds = p->work_limit, .deadline = rc->deadline + rc->grace};
+		cg_limits lim = {.rounds = p->work_limit,
+		                 .deadline = rc->deadline + rc->grace,
+		                 .warm = j->cg.n ? &j->cg : NULL};
 		cg_result cg;
 		long under = sub_underfilled(&j->sub, p, &j->res.sol);
 		if (colgen_solve(&j->sub, p, &j->res.sol, &lim, under, &cg) == 0)
 			j->budget_bound = cg.bound;
 		colgen_free(&cg);
 	}
+	colgen_free(&j->cg);
 	j->res.seconds = now_s() - t0;
 	cluster_free(&j->cols);
 }
@@ -383,6 +410,7 @@ static void jobs_free(sp_job *jobs, size_t n)
 		sp_sub_free(&jobs[i].sub);
 		cluster_free(&jobs[i].cols);
 		sp_sol_free(&jobs[i].res.sol);
+		colgen_free(&jobs[i].cg);
 	}
 	free(jobs);
 }
@@ -493,10 +521,10 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 		walk += wd / 1000.0;
 		double hcount = ceil((double)j->sub.htotal / (double)p->hmax);
 		double bb = j->budget_bound;
-		if (!isfinite(b)) { /* every household at its nearest site at least */
-			double near = 0;
-			for (int u = 0; u < j->sub.nu; u++)
-				near += (double)j->sub.h[u] * j->sub.udist[j->sub.us[u]] / 1000.0;
+		double near = 0; /* every household at its nearest site at least */
+		for (int u = 0; u < j->sub.nu; u++)
+			near += (double)j->sub.h[u] * j->sub.udist[j->sub.us[u]] / 1000.0;
+		if (!isfinite(b)) {
 			sb += p->objective == OBJECTIVE_MIN_STATIONS ? fmax(hcount, bb) : hcount;
 			wb += p->objective == OBJECTIVE_MIN_DISTANCE ? fmax(near, bb) : 0;
 			continue;
@@ -506,7 +534,8 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 			sb += fmax(fmax(n, hcount), bb);
 		} else {
 			sb += hcount;
-			wb += fmax(fmax(0.0, b - pen), bb) * j->sub.dscale / 1000.0;
+			wb += fmax(fmax(near, (b - pen) * j->sub.dscale / 1000.0),
+			           bb * j->sub.dscale / 1000.0);
 		}
 	}
 	out->urban_bound = sb;

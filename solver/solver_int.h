@@ -103,12 +103,8 @@ void sp_world_free(sp_world *w);
 
 /* decompose.c: sub-problems. decompose_components() makes one sub per
  * connected component of the reach graph over urban units and allowed
- * sites, ordered by lowest unit index. decompose_cut() bisects a sub along
- * the longer side of its units' bounding box (median), giving each existing
- * site to the half where it reaches more households. Both return 0 or -1 on
- * ENOMEM. */
+ * sites, ordered by lowest unit index. Returns 0 or -1 on ENOMEM. */
 int decompose_components(const sp_world *w, sp_sub **subs, size_t *nsubs);
-int decompose_cut(const sp_world *w, const sp_sub *parent, sp_sub *a, sp_sub *b);
 
 /* sub.c: reach lookup, costs, solutions */
 double sp_dist(const sp_sub *s, int site, int u); /* < 0 when out of reach */
@@ -116,6 +112,10 @@ double sp_part(const sp_sub *s, int u);           /* households of one part, h /
 int sp_isolated(const sp_sub *s, const sp_params *p, int site);
 double sp_cost(const sp_sub *s, const sp_params *p, int site, long lo, double wd);
 double sp_station_cost(const sp_sub *s, const sp_params *p, const sp_station *st);
+/* The measure of an objective value: without its penalty constants
+ * (stations and walking term for min_stations, walking for min_distance);
+ * gaps are relative to it. */
+double sp_measure(const sp_sub *s, double obj);
 double sp_sol_cost(const sp_sub *s, const sp_params *p, const sp_sol *sol);
 int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s); /* -1 on ENOMEM */
 void sp_station_refresh(const sp_sub *s, sp_station *st); /* recompute lo, hi, wd */
@@ -208,12 +208,15 @@ void cluster_free(sp_cols *c);
  * the file's top for the LP) and the columns it generated. Limits: pricing
  * rounds and simplex iterations (0: none; deterministic), a wall-clock
  * deadline (monotonic seconds as from clock_gettime, 0: none). */
+typedef struct cg_result cg_result;
 typedef struct cg_limits {
 	long rounds, iters;
 	double deadline;
+	const cg_result *warm; /* columns of an earlier run to start from (their
+	                          costs recomputed for this run), or NULL */
 } cg_limits;
 
-typedef struct cg_result {
+struct cg_result {
 	double lp;     /* the restricted master's last optimum */
 	double lb;     /* valid lower bound on the LP (-INFINITY if none) */
 	double bound;  /* valid lower bound on sp_sol_cost of any plan: min_stations
@@ -232,7 +235,7 @@ typedef struct cg_result {
 	int *site;
 	double *cost;
 	char err[256];
-} cg_result;
+};
 
 /* Run column generation on s, the stations of `seed` (may be NULL) as the
  * first columns. budget < 0: the sub's objective (penalties included);
@@ -261,6 +264,8 @@ typedef struct sp_job {
 	double cg_bound;  /* too_big: column generation's bound on the sub */
 	int cg_converged; /* too_big: that bound is the LP optimum */
 	int cg_stopped, cg_rounds;
+	cg_result cg;        /* too_big: the columns of column generation, until the
+	                        honest figures' run has used them */
 	double budget_bound; /* the objective's measure alone (stations or walking)
 	                        over plans with at most the plan's underfilled
 	                        stations (colgen budget mode), -INFINITY if none */

@@ -14,6 +14,7 @@
 #include "rules.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,15 @@ double sp_cost(const sp_sub *s, const sp_params *p, int site, long lo, double wd
 	if (lo < p->hmin && !sp_isolated(s, p, site))
 		c += s->penalty;
 	return c + wd / s->dscale;
+}
+
+double sp_measure(const sp_sub *s, double obj)
+{
+	/* obj = penalty * u + measure with 0 <= measure < penalty (sub.c's
+	 * penalty exceeds any number of stations plus walking term) */
+	double u = floor(obj / s->penalty + 1e-12);
+	double m = obj - s->penalty * u;
+	return m > 0 ? m : 0;
 }
 
 double sp_station_cost(const sp_sub *s, const sp_params *p, const sp_station *st)

@@ -10,7 +10,9 @@
  *     its households) or listed as uncovered, never both, and uncovered only
  *     when no usable site reaches it;
  *   - a unit stays whole unless it is larger than households_max, and then is
- *     spread over at least ceil(h / max) stations, at most once per station;
+ *     spread over at least ceil(h / max) stations, at most once per station,
+ *     in equal parts (at most one household apart) under rules.split =
+ *     equal, in any integer shares of at least one household under flexible;
  *   - station households and unit counts match their assignments;
  *   - urban stations hold at most households_max, and at least
  *     households_min unless flagged underfilled; a flag is set only on a
@@ -158,6 +160,44 @@ static void check_assignments(const inputs *in, const site_table *sites, const r
 	}
 }
 
+/* Shares of a split unit: with rules.split = equal its stations hold equal
+ * parts (as integers: at most one household apart); with flexible any
+ * integer shares of at least one household (the band is checked per
+ * station). This module's own reading of the rule. */
+static void check_shares(const inputs *in, const scenario *sc, const plan *p, vctx *v)
+{
+	long *lo = malloc((in->nunits ? in->nunits : 1) * sizeof(long));
+	long *hi = calloc(in->nunits ? in->nunits : 1, sizeof(long));
+	if (!lo || !hi) {
+		free(lo);
+		free(hi);
+		violation(v, "out of memory");
+		return;
+	}
+	for (size_t u = 0; u < in->nunits; u++)
+		lo[u] = -1;
+	for (size_t a = 0; a < p->nassign; a++) {
+		const plan_assign *as = &p->assign[a];
+		if (as->unit < 0 || (size_t)as->unit >= in->nunits)
+			continue;
+		if (as->households < 1 && in->units[as->unit].households > 0)
+			violation(v, "unit '%s': a share of %ld households", in->units[as->unit].id,
+			          as->households);
+		if (lo[as->unit] < 0 || as->households < lo[as->unit])
+			lo[as->unit] = as->households;
+		if (as->households > hi[as->unit])
+			hi[as->unit] = as->households;
+	}
+	for (size_t u = 0; u < in->nunits && sc->split == SPLIT_EQUAL; u++)
+		if (lo[u] >= 0 && hi[u] - lo[u] > 1)
+			violation(
+			    v,
+			    "unit '%s': shares %ld to %ld, not equal parts (rules.split = equal)",
+			    in->units[u].id, lo[u], hi[u]);
+	free(lo);
+	free(hi);
+}
+
 static void check_units(const inputs *in, const site_table *sites, const reach *r,
                         const scenario *sc, const plan *p, vctx *v, const long *served,
                         const int *nstu)
@@ -209,6 +249,7 @@ static void check_units(const inputs *in, const site_table *sites, const reach *
 		}
 	}
 	free(unc);
+	check_shares(in, sc, p, v);
 }
 
 /* Station s serves one split unit alone: its parts may share a site. */

@@ -19,6 +19,7 @@
  * from the pipeline checks, so a failure there points at solver/.
  */
 #include <CUnit/CUnit.h>
+#include <unistd.h>
 #include <dirent.h>
 #include <math.h>
 #include <stdarg.h>
@@ -831,6 +832,43 @@ static void test_threads_same_plan(void)
 	                0);
 }
 
+/* Stopped by solver.work_limit (a tight band, so the search is cut): a
+ * plan, exit 3 saying it is not proven, and the same bytes on two runs. */
+static void test_work_limit_bytes(void)
+{
+	const char *extra = "--set solver.work_limit=1 --set rules.households_min=4000 "
+	                    "--set rules.walk_distance_m=1500";
+	const e2e_plan *a = plan_get("work1", DEMO_INI, extra);
+	const e2e_plan *b = plan_get("work2", DEMO_INI, extra);
+	CU_ASSERT_EQUAL(a->rc, 3);
+	CU_ASSERT_EQUAL(b->rc, 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(a->err, "plan not proven within mip_gap = 0.005 (urban gap"));
+	char cmd[1400];
+	snprintf(cmd, sizeof(cmd), "cmp '%s' '%s'", a->path, b->path);
+	CU_ASSERT_EQUAL(cu_run(cmd, NULL, NULL), 0);
+	GDALDatasetH ds = ds_open(a->path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+	CU_ASSERT_DOUBLE_EQUAL(sql_num(ds, "SELECT work_limit FROM run"), 1, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(sql_num(ds, "SELECT proven FROM run"), 0, 1e-12);
+	CU_ASSERT_TRUE(sql_num(ds, "SELECT urban_gap FROM run") > 0.005);
+	CU_ASSERT_TRUE(sql_num(ds, "SELECT urban_bound FROM run") <=
+	               sql_num(ds, "SELECT urban_stations FROM run"));
+	CU_ASSERT_DOUBLE_EQUAL(sql_num(ds, "SELECT count(*) FROM run_subproblems "
+	                                   "WHERE restricted = 1"),
+	                       0, 1e-12);
+	GDALClose(ds);
+}
+
+/* An absurd band ends at once with an input error, nothing written. */
+static void test_absurd_band(void)
+{
+	const e2e_plan *p = plan_get("absurd", DEMO_INI,
+	                             "--set rules.households_max=1 --set rules.households_min=0");
+	CU_ASSERT_EQUAL(p->rc, 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(p->err, "households: under households_max = 1 it needs"));
+	CU_ASSERT_EQUAL(access(p->path, F_OK), -1);
+}
+
 /* ---- 7. villages as points ---------------------------------------------- */
 
 static void test_point_villages(void)
@@ -1071,7 +1109,8 @@ void e2e_suite_setup(void)
 	             CU_TEST_ENTRY(test_exclusion), CU_TEST_ENTRY(test_candidates_only),
 	             CU_TEST_ENTRY(test_yinchuan_rule), CU_TEST_ENTRY(test_plan_consistency),
 	             CU_TEST_ENTRY(test_run_timings), CU_TEST_ENTRY(test_threads_record_only),
-	             CU_TEST_ENTRY(test_threads_same_plan), CU_TEST_ENTRY(test_point_villages),
+	             CU_TEST_ENTRY(test_threads_same_plan), CU_TEST_ENTRY(test_work_limit_bytes),
+	             CU_TEST_ENTRY(test_absurd_band), CU_TEST_ENTRY(test_point_villages),
 	             CU_TEST_ENTRY(test_writer_valid_geometries), CU_TEST_ENTRY(test_csv_join),
 	             CU_TEST_ENTRY(test_check_summary), CU_TEST_ENTRY(test_check_fixtures),
 	             CU_TEST_ENTRY(test_solver_distinct_sites));

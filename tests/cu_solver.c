@@ -391,6 +391,37 @@ static void test_random_verified_deterministic(void)
 	}
 }
 
+/* An absurd band (households_max = 1: a station per household) ends at
+ * once with an input error naming the unit, not with 262,000 stations. */
+static void test_absurd_band(void)
+{
+	fx *f = fx_new();
+	plan p;
+	int u = fx_unit(f, 2506, UNIT_URBAN, 0, 0);
+	fx_site(f, 0, 0, SITE_REPRESENTATIVE, u);
+	f->sc.households_max = 1;
+	f->sc.households_min = 0;
+	CU_ASSERT_EQUAL(fx_solve(f, &p), STATUS_INPUT);
+	CU_ASSERT_STRING_EQUAL(f->st.msg,
+	                       "unit 'u0' has 2506 households: under households_max = 1 it needs "
+	                       "2506 stations, more than 1000 for one unit; check "
+	                       "rules.households_max and the unit's households");
+	CU_ASSERT_EQUAL(p.nstations, 0);
+	fx_done(f, &p);
+	/* 1,000 stations for one unit is still a plan */
+	f = fx_new();
+	u = fx_unit(f, 1000, UNIT_URBAN, 0, 0);
+	fx_site(f, 0, 0, SITE_REPRESENTATIVE, u);
+	fx_site(f, 100, 0, SITE_GRID, u);
+	f->sc.households_max = 1;
+	f->sc.households_min = 0;
+	f->sc.time_limit_s = 30;
+	CU_ASSERT_EQUAL_FATAL(fx_solve(f, &p), STATUS_OK);
+	CU_ASSERT_EQUAL(p.nstations, 1000);
+	assert_verified(f, &p);
+	fx_done(f, &p);
+}
+
 void solver_suite_setup(void)
 {
 	CU_SUITE_ADD("solver", NULL, NULL, CU_TEST_ENTRY(test_four_communities_two_stations),
@@ -399,5 +430,6 @@ void solver_suite_setup(void)
 	             CU_TEST_ENTRY(test_existing_reused), CU_TEST_ENTRY(test_existing_alone),
 	             CU_TEST_ENTRY(test_uncovered), CU_TEST_ENTRY(test_chain_band_infeasible),
 	             CU_TEST_ENTRY(test_objectives), CU_TEST_ENTRY(test_two_sets_one_best_site),
-	             CU_TEST_ENTRY(test_random_verified_deterministic));
+	             CU_TEST_ENTRY(test_random_verified_deterministic),
+	             CU_TEST_ENTRY(test_absurd_band));
 }

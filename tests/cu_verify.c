@@ -152,6 +152,30 @@ static void test_split_small_unit(void)
 	vfx_free(v);
 }
 
+/* 9,000 households over two stations as 5,000 + 4,000: not equal parts
+ * under rules.split = equal, a valid plan under flexible. */
+static void test_split_shares(void)
+{
+	fx *f = calloc(1, sizeof(fx));
+	fx_init(f);
+	int u = fx_unit(f, 9000, UNIT_URBAN, 0, 0);
+	fx_site(f, 0, 0, SITE_REPRESENTATIVE, u);
+	fx_site(f, 100, 0, SITE_GRID, u);
+	fx_reach(f);
+	plan_station st[2] = {{0, STATION_URBAN, 5000, 1, 0, "", 0},
+	                      {1, STATION_URBAN, 4000, 1, 0, "", 0}};
+	plan_assign as[2] = {{0, 0, 5000, 0}, {0, 1, 4000, 100}};
+	plan p = {.nstations = 2, .stations = st, .nassign = 2, .assign = as};
+	char msg[256];
+	CU_ASSERT_EQUAL(verify_plan(&f->in, &f->sites, &f->r, &f->sc, &p, msg, sizeof(msg)), 1);
+	CU_ASSERT_STRING_EQUAL(msg, "unit 'u0': shares 4000 to 5000, not equal parts "
+	                            "(rules.split = equal)");
+	f->sc.split = SPLIT_FLEXIBLE;
+	CU_ASSERT_EQUAL(verify_plan(&f->in, &f->sites, &f->r, &f->sc, &p, msg, sizeof(msg)), 0);
+	fx_free(f);
+	free(f);
+}
+
 static void test_uncovered_unjustified(void)
 {
 	vfx *v = vfx_new();
@@ -188,10 +212,11 @@ static void test_two_stations_one_site(void)
 
 void verify_suite_setup(void)
 {
-	CU_SUITE_ADD(
-	    "verify", NULL, NULL, CU_TEST_ENTRY(test_valid),
-	    CU_TEST_ENTRY(test_station_count_mismatch), CU_TEST_ENTRY(test_existing_missing),
-	    CU_TEST_ENTRY(test_over_max), CU_TEST_ENTRY(test_under_min_unflagged),
-	    CU_TEST_ENTRY(test_out_of_reach), CU_TEST_ENTRY(test_split_small_unit),
-	    CU_TEST_ENTRY(test_uncovered_unjustified), CU_TEST_ENTRY(test_two_stations_one_site));
+	CU_SUITE_ADD("verify", NULL, NULL, CU_TEST_ENTRY(test_valid),
+	             CU_TEST_ENTRY(test_station_count_mismatch),
+	             CU_TEST_ENTRY(test_existing_missing), CU_TEST_ENTRY(test_over_max),
+	             CU_TEST_ENTRY(test_under_min_unflagged), CU_TEST_ENTRY(test_out_of_reach),
+	             CU_TEST_ENTRY(test_split_small_unit), CU_TEST_ENTRY(test_split_shares),
+	             CU_TEST_ENTRY(test_uncovered_unjustified),
+	             CU_TEST_ENTRY(test_two_stations_one_site));
 }
