@@ -4,7 +4,8 @@
 #
 # Cities (scripts/mkcities.sh makes them in BUILD/cities when missing or
 # stale): the three real cities (default layout), the same at city-centre
-# density (<city>-dense), a synthetic 2,000-community dense core (core2000)
+# density (<city>-dense), synthetic dense cores of 1,000 and 2,000
+# communities (core1000, core2000)
 # and, with SP_BENCH_SET=full, a 20,000-community metropolis (metro20000).
 # SP_BENCH_ONLY=REGEX keeps the cities whose name matches (grep -E).
 #
