@@ -125,8 +125,8 @@ fixtures: $(TOOLS)
 	$(Q)scripts/mkfixtures.sh $(BUILD)
 
 # The bench cities (seed 1) into $(BUILD)/cities/<name>/: the three full
-# cities, the same dense with streets, the 2,000-community core, and with
-# SP_BENCH_SET=full the 20,000-community metropolis (scripts/mkcities.sh).
+# cities, the same dense with streets, the 1,000- and 2,000-community cores,
+# and with SP_BENCH_SET=full the 20,000-community metropolis (scripts/mkcities.sh).
 cities: $(TOOLS)
 	$(Q)scripts/mkcities.sh $(BUILD)
 
