@@ -8,6 +8,10 @@
  * mkcity_layout.h) and a synthetic household count (distributions in
  * mkcity_rules.h), the same counts as a `code,households` CSV for the join
  * path, and optionally a README saying what is real and what is synthetic.
+ * `--density dense` lays the communities out as city centres are and
+ * `--synthetic N` makes a dense city of N communities with no real data
+ * (mkcity_dense.h); `--roads FILE` adds a street network drawn from the
+ * cells (mkcity_roads.h), in one plane for the whole city.
  *
  * Everything random comes from mkcity_rng.h seeded by --seed, and the
  * GeoPackage timestamps are pinned (OGR_CURRENT_DATE), so the same inputs and
