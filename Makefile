@@ -6,7 +6,7 @@
 #   make check      deps + build + every test (CUnit suites, end-to-end runs)
 #   make sanitize   the same tests under ASan+UBSan, failing on any report
 #   make valgrind   the unit tests under valgrind (--error-exitcode)
-#   make bench      build the three cities and time every stage against glpsol
+#   make bench      build the bench cities and time every stage against glpsol
 #   make format     apply .clang-format to every C file
 #   make fuzz       libFuzzer harnesses (clang, ASan+UBSan) for the scenario
 #                   parser, the unit reader and the plan reader, each run for
@@ -129,7 +129,9 @@ bench-only: $(BIN) $(TOOLS)
 fixtures: $(TOOLS)
 	$(Q)scripts/mkfixtures.sh $(BUILD)
 
-# The three full cities (every district, seed 1) into $(BUILD)/cities/<city>/.
+# The bench cities (seed 1) into $(BUILD)/cities/<name>/: the three full
+# cities, the same dense with streets, the 1,000- and 2,000-community cores,
+# and with SP_BENCH_SET=full the 20,000-community metropolis (scripts/mkcities.sh).
 cities: $(TOOLS)
 	$(Q)scripts/mkcities.sh $(BUILD)
 

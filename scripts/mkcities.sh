@@ -5,8 +5,10 @@
 #   liaocheng, lianyungang, yinchuan   the three real cities, default layout
 #   <city>-dense                       the same cities at city-centre density
 #                                      (--density dense), with streets
-#   core2000                           a synthetic dense core of 2,000
-#                                      communities (--synthetic 2000), streets
+#   core1000, core2000                 synthetic dense cores of 1,000 and 2,000
+#                                      communities (--synthetic N), streets
+#                                      (the targets of issues 11 and 17 are
+#                                      stated for 1,000 communities)
 #   metro20000                         (full only) a synthetic metropolis of
 #                                      20,000 communities; streets only with
 #                                      SP_BENCH_METRO_ROADS=1 (1 million lines,
@@ -89,6 +91,7 @@ for city in liaocheng lianyungang yinchuan; do
 	make_city "$city-dense" "$districts $units" --districts "$districts" --units "$units" \
 		--density dense --roads roads.gpkg
 done
+make_city core1000 "" --synthetic 1000 --roads roads.gpkg
 make_city core2000 "" --synthetic 2000 --roads roads.gpkg
 if [ "$set_" = full ]; then
 	if [ "${SP_BENCH_METRO_ROADS:-0}" = 1 ]; then

@@ -783,6 +783,14 @@ static void test_dense_city(void)
 	CU_ASSERT(s.hh_mean > 2850 && s.hh_mean < 3150);
 	CU_ASSERT(s.near_median >= 4);
 	CU_ASSERT(s.core >= 150); /* 海州区's 156 communities, one walking core */
+	/* same seed, same bytes, at this density too */
+	CU_ASSERT_EQUAL_FATAL(
+	    run_tool("lianyungang", "mkcity_dense_lyg2", "-q --density dense", &err), 0);
+	free(err);
+	char a[512], b[512];
+	snprintf(a, sizeof a, "%s/mkcity_dense_lyg.gpkg", cu_outdir());
+	snprintf(b, sizeof b, "%s/mkcity_dense_lyg2.gpkg", cu_outdir());
+	CU_ASSERT_TRUE(files_equal(a, b));
 	/* the default run of the same city: every village line is the same */
 	CU_ASSERT_EQUAL_FATAL(run_tool("lianyungang", "mkcity_city_lyg", "-q", &err), 0);
 	free(err);

@@ -8,6 +8,10 @@
  * mkcity_layout.h) and a synthetic household count (distributions in
  * mkcity_rules.h), the same counts as a `code,households` CSV for the join
  * path, and optionally a README saying what is real and what is synthetic.
+ * `--density dense` lays the communities out as city centres are and
+ * `--synthetic N` makes a dense city of N communities with no real data
+ * (mkcity_dense.h); `--roads FILE` adds a street network drawn from the
+ * cells (mkcity_roads.h), in one plane for the whole city.
  *
  * Everything random comes from mkcity_rng.h seeded by --seed, and the
  * GeoPackage timestamps are pinned (OGR_CURRENT_DATE), so the same inputs and
@@ -1177,7 +1181,8 @@ static void readme_roads(FILE *fp, const options *o, const roads_tally *t)
 	        "(0/1, in the direction drawn), `bridge` (0/1) and `walkable` (0 for the\n"
 	        "motorway), and layer `river` (its centre line, `width_m`). Community cell\n"
 	        "edges are `tertiary`, lanes inside them every %g m `residential` (none when\n"
-	        "0), village cell edges `unclassified`, arterials every %.0f m over the\n"
+	        "0), village cell edges and a cross of roads through each village's point\n"
+	        "`unclassified`, arterials every %.0f m over the\n"
 	        "built-up area `primary`, rural roads every %.0f m and the riverside roads\n"
 	        "`secondary`. A river %.0f m wide runs through the densest part; nothing\n"
 	        "crosses it but every second arterial or rural road, as a bridge. An\n"

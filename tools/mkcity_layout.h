@@ -21,6 +21,8 @@
  * community (at most 1.54 km², never a 30 km² sliver at the edge of the core)
  * and max(1 km, 1.2 spacing) for a village. Land outside every cap (between
  * the core and the towns) belongs to no unit, as parks, industry and water do.
+ * With a dense spacing (mkcity_dense.h) every street's communities, urban
+ * and town, are seeded at that spacing and capped by a 400 m disc.
  */
 #ifndef STATIONPLAN_MKCITY_LAYOUT_H
 #define STATIONPLAN_MKCITY_LAYOUT_H

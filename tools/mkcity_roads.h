@@ -4,7 +4,9 @@
  *
  * What a planner's street centre lines look like, drawn from the unit cells:
  * - `tertiary`: the edges of the community cells (the block edges between
- *   communities); `unclassified`: the edges of the village cells;
+ *   communities); `unclassified`: the edges of the village cells and a
+ *   cross of two roads through each village's point (its centre on a
+ *   street);
  * - `residential`: inside each community cell a grid of lanes every
  *   ROADS_BLOCK_M (200 m), turned by the cell's own random angle;
  * - `primary`: arterials on a grid every ROADS_ARTERIAL_M (1.5 km) over the
@@ -341,6 +343,29 @@ static int roads_grid(roads_ctx *R, double cx, double cy, double half, double sp
 	return 0;
 }
 
+/* A village's own roads: a cross through its point (x, y) at a random
+ * angle, clipped to its cell, so its centre is on a street. */
+static int roads_village_cross(roads_ctx *R, const GEOSGeometry *cell, double x, double y)
+{
+	GEOSContextHandle_t g = R->g;
+	double x0, y0, x1, y1;
+	if (GEOSGeom_getXMin_r(g, cell, &x0) != 1 || GEOSGeom_getYMin_r(g, cell, &y0) != 1 ||
+	    GEOSGeom_getXMax_r(g, cell, &x1) != 1 || GEOSGeom_getYMax_r(g, cell, &y1) != 1)
+		return 0;
+	double half = hypot(x1 - x0, y1 - y0), a = M_PI / 2 * mkcity_rng_uniform(R->rng);
+	for (int dir = 0; dir < 2; dir++) {
+		double dx = cos(a + dir * M_PI / 2), dy = sin(a + dir * M_PI / 2);
+		GEOSGeometry *l =
+		    roads_segment(g, x - half * dx, y - half * dy, x + half * dx, y + half * dy);
+		int rc = roads_add_lines(g, &R->src[ROAD_UNCLASSIFIED],
+		                         l ? GEOSIntersection_r(g, l, cell) : NULL);
+		GEOSGeom_destroy_r(g, l);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Lanes inside one community cell: a grid every block_m at a random angle. */
 static int roads_lanes(roads_ctx *R, const GEOSGeometry *cell, double block_m)
 {
@@ -615,7 +640,9 @@ static int roads_build(GEOSContextHandle_t g, const GEOSGeometry *land, GEOSGeom
 		int cls = kind[i] == MKCITY_COMMUNITY ? ROAD_TERTIARY : ROAD_UNCLASSIFIED;
 		if (roads_add_lines(g, &R.src[cls], GEOSBoundary_r(g, cells[i])) != 0 ||
 		    (block_m > 0 && kind[i] == MKCITY_COMMUNITY &&
-		     roads_lanes(&R, cells[i], block_m) != 0))
+		     roads_lanes(&R, cells[i], block_m) != 0) ||
+		    (kind[i] == MKCITY_VILLAGE &&
+		     roads_village_cross(&R, cells[i], sx[i], sy[i]) != 0))
 			goto done;
 	}
 	if (roads_node(&R, rstrip_p, estrip_p) != 0)
