@@ -271,9 +271,11 @@ static const e2e_plan *plan_get(const char *tag, const char *scenario, const cha
 	e2e_plan *p = &plans[nplans++];
 	snprintf(p->tag, sizeof(p->tag), "%s", tag);
 	snprintf(p->path, sizeof(p->path), "%s/e2e-%s.gpkg", cu_outdir(), tag);
-	char cmd[2048];
-	snprintf(cmd, sizeof(cmd), "%s run %s -o '%s' --overwrite %s", cu_bin(), scenario, p->path,
-	         extra ? extra : "");
+	char cmd[2048], dir[600];
+	snprintf(dir, sizeof(dir), "%s", p->path);
+	*strrchr(dir, '/') = '\0'; /* a tag "x/y" writes into the folder e2e-x */
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && %s run %s -o '%s' --overwrite %s", dir,
+	         cu_bin(), scenario, p->path, extra ? extra : "");
 	p->rc = cu_run(cmd, NULL, &p->err);
 	return p;
 }
@@ -838,8 +840,10 @@ static void test_work_limit_bytes(void)
 {
 	const char *extra = "--set solver.work_limit=1 --set rules.households_min=4000 "
 	                    "--set rules.walk_distance_m=1500";
-	const e2e_plan *a = plan_get("work1", DEMO_INI, extra);
-	const e2e_plan *b = plan_get("work2", DEMO_INI, extra);
+	/* the same file name in another folder: the stored QGIS project names its
+	 * own file, as QGIS does */
+	const e2e_plan *a = plan_get("work", DEMO_INI, extra);
+	const e2e_plan *b = plan_get("again/e2e-work", DEMO_INI, extra);
 	CU_ASSERT_EQUAL(a->rc, 3);
 	CU_ASSERT_EQUAL(b->rc, 3);
 	CU_ASSERT_PTR_NOT_NULL(strstr(a->err, "plan not proven within mip_gap = 0.005 (urban gap"));
