@@ -11,6 +11,7 @@
 #ifndef STATIONPLAN_SCENARIO_H
 #define STATIONPLAN_SCENARIO_H
 
+#include "phases.h"
 #include "status.h"
 
 typedef enum scenario_objective {
@@ -64,6 +65,8 @@ typedef struct scenario {
 	double candidate_spacing_m;     /* 250: grid of extra candidates in urban units */
 	scenario_demand demand_points;  /* representative */
 	double demand_sample_spacing_m; /* 500: spacing of demand samples (samples mode) */
+	long max_stations;              /* -1 = none: at most this many new stations */
+	long stations;                  /* -1 = none: exactly this many new stations */
 
 	/* [solver] */
 	double time_limit_s;          /* 60, per run */
@@ -76,6 +79,9 @@ typedef struct scenario {
 	char *path;       /* "plan.gpkg" */
 	char *output_crs; /* "" = working CRS */
 	int timings;      /* 0: no wall-clock seconds in the file, so it is reproducible */
+
+	/* [phases]: years with cumulative budgets (include/phases.h) */
+	phases_spec phases;
 } scenario;
 
 /* Set every default. Never fails except out of memory (returns STATUS_INTERNAL). */

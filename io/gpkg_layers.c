@@ -25,6 +25,7 @@ static const gpkg_field station_fields[] = {
     {"load_ratio", OFTReal, OFSTNone},
     {"site_source", OFTString, OFSTNone},
     {"sub", OFTInteger, OFSTNone},
+    {"phase", OFTInteger, OFSTNone},
 };
 
 status_code gpkg_write_stations(gpkg_writer *w)
@@ -37,7 +38,8 @@ status_code gpkg_write_stations(gpkg_writer *w)
 	    "households within walk_distance_m; village: one per natural village; existing: "
 	    "kept from the existing layer). households and units are what each station serves; "
 	    "underfilled = 1 marks a station below households_min because its units are isolated "
-	    "(see reason). station_id matches service_areas, assignments and links.",
+	    "(see reason). phase is the year the station opens ([phases]; 0: existing or no "
+	    "phases). station_id matches service_areas, assignments and links.",
 	    station_fields, sizeof(station_fields) / sizeof(station_fields[0]));
 	if (!l)
 		return w->st->code;
@@ -63,6 +65,7 @@ status_code gpkg_write_stations(gpkg_writer *w)
 			OGR_F_SetFieldNull(f, 8);
 		OGR_F_SetFieldString(f, 9, site_source_name(si->source));
 		OGR_F_SetFieldInteger(f, 10, ps->sub);
+		OGR_F_SetFieldInteger(f, 11, ps->phase);
 		OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
 		OGR_G_SetPoint_2D(g, 0, si->x, si->y);
 		rc = gpkg_to_output_crs(w, g, "stations");

@@ -92,6 +92,12 @@ static int run_text_build(const gpkg_writer *w, run_text *t)
 		scenario_key_value(w->sc, i, v, sizeof(v));
 		fprintf(f, "%s%s = %s", i ? "\n" : "", scenario_key_name(i), v);
 	}
+	{ /* [phases]: years chosen by the planner, not in the key table */
+		char ph[4096];
+		phases_spec_text(&w->sc->phases, ph, sizeof(ph));
+		if (*ph)
+			fprintf(f, "\n%s", ph);
+	}
 	fclose(f);
 
 	if (!(f = open_memstream(&t->inputs, &len)))

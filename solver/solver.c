@@ -418,6 +418,13 @@ static void warn_stacked(const inputs *in, const site_table *sites, const plan *
 status_code solver_solve(const inputs *in, const site_table *sites, const reach *r,
                          const scenario *sc, plan *out, status *st)
 {
+	return solver_solve_budget(in, sites, r, sc, NULL, out, st);
+}
+
+status_code solver_solve_budget(const inputs *in, const site_table *sites, const reach *r,
+                                const scenario *sc, const solver_budget *budget, plan *out,
+                                status *st)
+{
 	double t0 = now_s();
 	memset(out, 0, sizeof(*out));
 	sp_world w;
@@ -464,6 +471,11 @@ status_code solver_solve(const inputs *in, const site_table *sites, const reach 
 	for (size_t i = 0; i < njobs; i++)
 		if (jobs[i].part)
 			cut[jobs[i].comp] = 1;
+	if (budget) { /* one model over every sub-problem's columns (budget.c) */
+		code = budget_plan(&w, jobs, njobs, budget, deadline - now_s(), out, st);
+		out->seconds = now_s() - t0;
+		goto done;
+	}
 
 	/* time shares: by size, over the threads, within the run's deadline */
 	double weight = 0;

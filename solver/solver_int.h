@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "plan.h"
+#include "solver.h"
 
 /* Rules and limits shared by every sub-problem of a run. */
 typedef struct sp_params {
@@ -82,10 +83,11 @@ typedef struct sp_world {
 	const site_table *sites;
 	const reach *r;
 	sp_params p;
-	unsigned char *urban;   /* per unit: served by the urban model */
-	unsigned char *allowed; /* per site: may hold an urban station */
-	long *sreach;           /* per site: households of urban units within reach */
-	double penalty, dscale; /* see sub.c */
+	unsigned char *urban;          /* per unit: served by the urban model */
+	unsigned char *allowed;        /* per site: may hold an urban station */
+	long *sreach;                  /* per site: households of urban units within reach */
+	double penalty, dscale;        /* see sub.c */
+	const unsigned char *left_out; /* per unit, NULL: the budget leaves it out (budget.c) */
 } sp_world;
 
 /* solver.c: which units the urban model serves (households > 0, not a
@@ -198,6 +200,26 @@ typedef struct sp_job {
  * existing stations and uncovered units. Subs and bounds are solver.c's.
  * Returns 0, -1 on ENOMEM. */
 int assemble_plan(const sp_world *w, sp_job *jobs, size_t njobs, plan *out);
+
+/* budget.c: the plan under a station budget (see the file's comment).
+ * budget_solve() fills every job's res.sol and `res` (village_on: per unit,
+ * 1 for a village given its station; the caller frees it); returns 0, 1 when
+ * no plan meets the budget's exact count or required units (res->err says
+ * why), -1 on a GLPK or memory failure (res->err set). budget_plan() runs
+ * it and assembles the plan tables, uncovered units included; returns
+ * STATUS_OK, STATUS_INPUT or STATUS_INTERNAL with `st` set. */
+typedef solver_budget sp_budget;
+typedef struct sp_budget_result {
+	double objective, bound, gap;
+	long households; /* served, whole units */
+	char status[16];
+	unsigned char *village_on;
+	char err[256];
+} sp_budget_result;
+int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget *b, double seconds,
+                 sp_budget_result *res);
+status_code budget_plan(sp_world *w, sp_job *jobs, size_t njobs, const sp_budget *b, double seconds,
+                        plan *out, status *st);
 
 /* model.c: the set-partitioning MIP through the GLPK C API, with `inc` as
  * incumbent. Fills res (objective, bound, gap, status, solution). Returns 0,

@@ -122,9 +122,13 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	stage_done(ri, "reach", t0);
 	status_note(st, 1, "reach: %zu pairs within %.0f m", r.npairs, sc->walk_distance_m);
 
+	if (solver_budgeted(sc) && (rc = solver_check_budget(sc, &in, &sites, st)) != STATUS_OK)
+		goto out;
 	progress_start(st, "solve");
 	t0 = now_s();
-	if ((rc = solver_solve(&in, &sites, &r, sc, &p, st)) != STATUS_OK)
+	rc = solver_budgeted(sc) ? solver_solve_phases(&in, &sites, &r, sc, &p, st)
+	                         : solver_solve(&in, &sites, &r, sc, &p, st);
+	if (rc != STATUS_OK)
 		goto out;
 	stage_done(ri, "solve", t0);
 	if (st->verbose) {
@@ -145,7 +149,12 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	stage_done(ri, "write", t0);
 	ri->total_seconds = now_s() - t_start;
 
-	if (p.nuncovered > 0)
+	if (p.nuncovered > 0 && solver_budgeted(sc))
+		rc = status_fail(st, STATUS_INCOMPLETE,
+		                 "%zu unit(s) with %ld households are not served: out of reach or "
+		                 "beyond the station budget (see layer 'uncovered')",
+		                 res->nuncovered, res->uncovered_households);
+	else if (p.nuncovered > 0)
 		rc = status_fail(st, STATUS_INCOMPLETE,
 		                 "%zu unit(s) with %ld households are out of walking reach of any "
 		                 "candidate site (see layer 'uncovered')",

@@ -1,0 +1,417 @@
+/*
+ * phases.c: budgets and phased plans on top of the solver (issue 13).
+ *
+ * rules.max_stations = N: the full plan when it opens at most N new
+ * stations, otherwise the budget model (budget.c) with at most N.
+ * rules.stations = N: the budget model with exactly N new stations (with
+ * the band off, the p-median problem).
+ *
+ * [phases], sequentially and nested: phase t is solved with every station
+ * of phase t-1 fixed open (its site marked as an existing station in a copy
+ * of the site table, which the solver keeps open and counts, as it does the
+ * real existing stations), so every station of an earlier phase stays in
+ * every later one. Each phase is
+ *   - the full plan given the earlier phases (solver_solve: everyone the
+ *     rules can serve, least stations) when its budget is at least the
+ *     stations of the full plan alone and that plan fits it;
+ *   - else the budget model: most households under the budget given the
+ *     earlier phases, the required districts served in full.
+ * Nesting can cost households: the honest measure is reported per phase,
+ * the bound for that budget alone (the budget model solved without the
+ * earlier phases, or all servable households when the budget allows the
+ * full plan), against the households the nested phase serves (plan_phase.
+ * bound, gap). The last phase is the written plan; when its budget is below
+ * the full plan's stations a warning says so.
+ *
+ * Each solve gets an equal share of solver.time_limit_s.
+ */
+#include "solver.h"
+#include "rules.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int solver_budgeted(const scenario *sc)
+{
+	return sc->max_stations >= 0 || sc->stations >= 0 || sc->phases.n > 0;
+}
+
+static size_t existing_count(const site_table *sites)
+{
+	size_t n = 0;
+	for (size_t j = 0; j < sites->n; j++)
+		n += sites->sites[j].source == SITE_EXISTING;
+	return n;
+}
+
+status_code solver_check_budget(const scenario *sc, const inputs *in, const site_table *sites,
+                                status *st)
+{
+	size_t errors = st->nerrors, e = existing_count(sites);
+	const phases_spec *ps = &sc->phases;
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->years[i].budget < (long)e)
+			status_problem_add(st, SEV_ERROR, "scenario",
+			                   "phases: %d = %ld is below the %zu existing stations "
+			                   "(input.existing), which stay open in every phase",
+			                   ps->years[i].year, ps->years[i].budget, e);
+	for (size_t i = 0; i < ps->nrequired; i++) {
+		const char *s = ps->required[i].groups;
+		while (*s) {
+			const char *c = strchr(s, ',');
+			size_t n = c ? (size_t)(c - s) : strlen(s);
+			char name[256];
+			snprintf(name, sizeof(name), "%.*s", (int)n, s);
+			char *a = name, *b = name + strlen(name);
+			while (*a == ' ' || *a == '\t')
+				a++;
+			while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+				*--b = '\0';
+			int found = 0;
+			for (size_t u = 0; u < in->nunits && !found; u++)
+				found = in->units[u].district && !strcmp(in->units[u].district, a);
+			if (!found)
+				status_problem_add(
+				    st, SEV_ERROR, "scenario",
+				    "phases: required.%d: district '%s' has no unit in "
+				    "%s (field '%s')",
+				    ps->required[i].year, a,
+				    in->units_source ? in->units_source : "the units",
+				    sc->district_field);
+			s = c ? c + 1 : s + n;
+		}
+	}
+	return st->nerrors > errors ? STATUS_INPUT : STATUS_OK;
+}
+
+static long served(const plan *p)
+{
+	long h = 0;
+	for (size_t a = 0; a < p->nassign; a++)
+		h += p->assign[a].households;
+	return h;
+}
+
+/* The district a station counts in: that of the unit its site lies in, else
+ * of the first unit it serves, else "". */
+static const char *station_district(const inputs *in, const site_table *sites, const plan *p,
+                                    size_t s)
+{
+	int u = sites->sites[p->stations[s].site].unit;
+	if (u < 0)
+		for (size_t a = 0; a < p->nassign && u < 0; a++)
+			if (p->assign[a].station == (int)s)
+				u = p->assign[a].unit;
+	return u >= 0 && in->units[u].district ? in->units[u].district : "";
+}
+
+typedef struct phase_run {
+	const inputs *in;
+	const site_table *orig;
+	site_table cur; /* the sites with earlier phases' stations marked existing */
+	const reach *r;
+	scenario sc;     /* shallow copy, time limit shared out */
+	int *site_phase; /* per site: year first open, 0 existing, -1 never */
+	long htotal;
+	size_t nexisting;
+	plan *out;
+	size_t dcap;
+} phase_run;
+
+static int add_districts(phase_run *pr, const plan *p, int year)
+{
+	const inputs *in = pr->in;
+	plan *out = pr->out;
+	/* the districts, sorted and unique */
+	const char **names = malloc((in->nunits + 1) * sizeof(char *));
+	if (!names)
+		return -1;
+	size_t n = 0;
+	for (size_t u = 0; u < in->nunits; u++)
+		names[n++] = in->units[u].district ? in->units[u].district : "";
+	for (size_t i = 1; i < n; i++) /* insertion sort: n is the unit count */
+		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+			const char *t = names[j];
+			names[j] = names[j - 1];
+			names[j - 1] = t;
+		}
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || strcmp(names[m - 1], names[i]))
+			names[m++] = names[i];
+	if (out->nphase_districts + m > pr->dcap) {
+		size_t cap = (out->nphase_districts + m) * 2;
+		plan_phase_district *g = realloc(out->phase_districts, cap * sizeof(*g));
+		if (!g) {
+			free(names);
+			return -1;
+		}
+		out->phase_districts = g;
+		pr->dcap = cap;
+	}
+	for (size_t d = 0; d < m; d++) {
+		plan_phase_district row = {.year = year, .district = strdup(names[d])};
+		if (!row.district) {
+			free(names);
+			return -1;
+		}
+		for (size_t u = 0; u < in->nunits; u++)
+			if (!strcmp(in->units[u].district ? in->units[u].district : "", names[d]))
+				row.total += in->units[u].households;
+		for (size_t a = 0; a < p->nassign; a++) {
+			const unit *un = &in->units[p->assign[a].unit];
+			if (!strcmp(un->district ? un->district : "", names[d]))
+				row.households += p->assign[a].households;
+		}
+		for (size_t s = 0; s < p->nstations; s++) {
+			if (strcmp(station_district(in, pr->orig, p, s), names[d]))
+				continue;
+			row.stations++;
+			row.new_stations += year > 0 && pr->site_phase[p->stations[s].site] == year;
+		}
+		out->phase_districts[out->nphase_districts++] = row;
+	}
+	free(names);
+	return 0;
+}
+
+/* Solve on `sites` with budget b (NULL: the full plan). */
+static status_code solve_on(phase_run *pr, const site_table *sites, const solver_budget *b, plan *p,
+                            status *st)
+{
+	return solver_solve_budget(pr->in, sites, pr->r, &pr->sc, b, p, st);
+}
+
+/* Units of the required districts of `year`, per unit (NULL when none). */
+static unsigned char *required_units(const phase_run *pr, int year, int *oom)
+{
+	const phases_spec *ps = &pr->sc.phases;
+	*oom = 0;
+	int any = 0;
+	for (size_t i = 0; i < ps->nrequired; i++)
+		any |= ps->required[i].year == year;
+	if (!any)
+		return NULL;
+	unsigned char *req = calloc(pr->in->nunits ? pr->in->nunits : 1, 1);
+	if (!req) {
+		*oom = 1;
+		return NULL;
+	}
+	for (size_t u = 0; u < pr->in->nunits; u++)
+		req[u] = phases_required_has(
+		    ps, year, pr->in->units[u].district ? pr->in->units[u].district : "");
+	return req;
+}
+
+/* The station sites of `p` become fixed for the next phases. */
+static void fix_stations(phase_run *pr, const plan *p, int year)
+{
+	for (size_t s = 0; s < p->nstations; s++) {
+		int j = p->stations[s].site;
+		if (pr->site_phase[j] < 0)
+			pr->site_phase[j] = year;
+		pr->cur.sites[j].source = SITE_EXISTING;
+	}
+}
+
+/* Stations on sites fixed by an earlier phase come back as "existing":
+ * give them their own kind and every station its phase. */
+static void relabel(const phase_run *pr, const scenario *sc, plan *p)
+{
+	for (size_t s = 0; s < p->nstations; s++) {
+		plan_station *ps = &p->stations[s];
+		const site *si = &pr->orig->sites[ps->site];
+		ps->phase = pr->site_phase[ps->site] > 0 ? pr->site_phase[ps->site] : 0;
+		if (si->source == SITE_EXISTING || ps->kind != STATION_EXISTING)
+			continue;
+		int village =
+		    si->unit >= 0 && rules_unit_is_village(sc, pr->in->units[si->unit].kind);
+		ps->kind = village ? STATION_VILLAGE : STATION_URBAN;
+	}
+}
+
+static status_code phase_row(phase_run *pr, const plan *p, int year, long budget, double bound,
+                             int full, size_t before)
+{
+	plan *out = pr->out;
+	plan_phase *g = realloc(out->phases, (out->nphases + 1) * sizeof(*g));
+	if (!g)
+		return STATUS_INTERNAL;
+	out->phases = g;
+	plan_phase *row = &g[out->nphases++];
+	memset(row, 0, sizeof(*row));
+	row->year = year;
+	row->budget = budget;
+	row->stations = p->nstations;
+	row->new_stations = p->nstations > before ? p->nstations - before : 0;
+	row->households = served(p);
+	row->share = pr->htotal > 0 ? (double)row->households / (double)pr->htotal : 0;
+	row->bound = bound < (double)row->households ? (double)row->households : bound;
+	row->gap = row->bound > 0 ? (row->bound - (double)row->households) / row->bound : 0;
+	row->full = full;
+	snprintf(row->status, sizeof(row->status), "%s", p->status);
+	return add_districts(pr, p, year) < 0 ? STATUS_INTERNAL : STATUS_OK;
+}
+
+/* The plan of one phase: the full plan given the earlier ones when the
+ * budget allows it, else the budget model. */
+static status_code solve_phase(phase_run *pr, long budget, size_t open_now, size_t nfull,
+                               const unsigned char *req, plan *p, int *full, status *st)
+{
+	status_code rc;
+	*full = 0;
+	if (budget >= (long)nfull) {
+		if ((rc = solve_on(pr, &pr->cur, NULL, p, st)) != STATUS_OK)
+			return rc;
+		int req_ok = 1;
+		for (size_t u = 0; req && u < p->nuncovered; u++)
+			req_ok &= !req[p->uncovered[u].unit];
+		if ((long)p->nstations <= budget && req_ok) {
+			*full = 1;
+			return STATUS_OK;
+		}
+		plan_free(p);
+	}
+	solver_budget b = {budget > (long)open_now ? budget - (long)open_now : 0, 0, req};
+	return solve_on(pr, &pr->cur, &b, p, st);
+}
+
+static status_code run_phases(phase_run *pr, status *st)
+{
+	const phases_spec *ps = &pr->sc.phases;
+	plan full = {0}, prev = {0}, alone = {0};
+	status_code rc;
+	unsigned char *req = NULL;
+	if ((rc = solve_on(pr, pr->orig, NULL, &full, st)) != STATUS_OK)
+		goto out;
+	long full_h = served(&full);
+	size_t nfull = full.nstations;
+	if (pr->nexisting > 0) { /* phase 0: the existing stations alone */
+		solver_budget b0 = {0, 0, NULL};
+		if ((rc = solve_on(pr, pr->orig, &b0, &prev, st)) != STATUS_OK ||
+		    (rc = phase_row(pr, &prev, 0, -1, (double)served(&prev), 0, 0)) != STATUS_OK)
+			goto out;
+		plan_free(&prev);
+	}
+	size_t open_now = pr->nexisting;
+	for (size_t t = 0; t < ps->n; t++) {
+		int year = ps->years[t].year, oom;
+		long budget = ps->years[t].budget;
+		free(req);
+		req = required_units(pr, year, &oom);
+		if (oom) {
+			rc = STATUS_INTERNAL;
+			goto out;
+		}
+		plan p = {0};
+		int isfull;
+		if ((rc = solve_phase(pr, budget, open_now, nfull, req, &p, &isfull, st)) !=
+		    STATUS_OK)
+			goto out;
+		/* the bound of that budget alone, without the earlier phases */
+		double bound = p.bound;
+		if (budget >= (long)nfull)
+			bound = (double)full_h;
+		else if (t > 0) {
+			solver_budget b = {budget - (long)pr->nexisting, 0, req};
+			if ((rc = solve_on(pr, pr->orig, &b, &alone, st)) != STATUS_OK) {
+				plan_free(&p);
+				goto out;
+			}
+			bound = alone.bound;
+			plan_free(&alone);
+		}
+		fix_stations(pr, &p, year);
+		if ((rc = phase_row(pr, &p, year, budget, floor(bound + 1e-6), isfull, open_now)) !=
+		    STATUS_OK) {
+			plan_free(&p);
+			goto out;
+		}
+		open_now = p.nstations;
+		plan_free(&prev);
+		prev = p;
+	}
+	int last = ps->years[ps->n - 1].year;
+	if (ps->years[ps->n - 1].budget < (long)nfull)
+		status_problem_add(st, SEV_WARNING, "phases",
+		                   "the last phase (%d = %ld) is below the %zu stations of the "
+		                   "full plan: %ld of %ld households served (see layer "
+		                   "'uncovered')",
+		                   last, ps->years[ps->n - 1].budget, nfull, served(&prev), full_h);
+	else if (prev.nstations > nfull)
+		status_note(st, 1,
+		            "phases: the last phase (%d) has %zu stations, %zu more than the full "
+		            "plan alone: the earlier phases' stations stay where they are",
+		            last, prev.nstations, prev.nstations - nfull);
+	/* the written plan is the last phase, with the phase tables */
+	plan_phase *phases = pr->out->phases;
+	plan_phase_district *pd = pr->out->phase_districts;
+	size_t np = pr->out->nphases, nd = pr->out->nphase_districts;
+	*pr->out = prev;
+	memset(&prev, 0, sizeof(prev));
+	pr->out->phases = phases;
+	pr->out->phase_districts = pd;
+	pr->out->nphases = np;
+	pr->out->nphase_districts = nd;
+	relabel(pr, &pr->sc, pr->out);
+	for (size_t i = 0; i < np; i++)
+		if (phases[i].gap > pr->sc.mip_gap + 1e-9 && phases[i].year > 0)
+			status_note(st, 1,
+			            "phases: %d serves %ld households, %.0f for that budget "
+			            "alone (%.2f%% below)",
+			            phases[i].year, phases[i].households, phases[i].bound,
+			            100.0 * phases[i].gap);
+out:
+	free(req);
+	plan_free(&full);
+	plan_free(&prev);
+	return rc;
+}
+
+status_code solver_solve_phases(const inputs *in, const site_table *sites, const reach *r,
+                                const scenario *sc, plan *out, status *st)
+{
+	memset(out, 0, sizeof(*out));
+	phase_run pr = {.in = in, .orig = sites, .r = r, .sc = *sc, .out = out};
+	pr.nexisting = existing_count(sites);
+	for (size_t u = 0; u < in->nunits; u++)
+		pr.htotal += in->units[u].households;
+	status_code rc;
+	if (sc->stations >= 0) {
+		solver_budget b = {sc->stations, 1, NULL};
+		return solver_solve_budget(in, sites, r, sc, &b, out, st);
+	}
+	if (sc->phases.n == 0) { /* max_stations: the full plan when it fits */
+		pr.sc.time_limit_s = sc->time_limit_s / 2;
+		if ((rc = solver_solve(in, sites, r, &pr.sc, out, st)) != STATUS_OK)
+			return rc;
+		if ((long)(out->nstations - pr.nexisting) <= sc->max_stations)
+			return STATUS_OK;
+		plan_free(out);
+		solver_budget b = {sc->max_stations, 0, NULL};
+		return solver_solve_budget(in, sites, r, &pr.sc, &b, out, st);
+	}
+	size_t nsolves = 1 + (pr.nexisting > 0) + 2 * sc->phases.n;
+	pr.sc.time_limit_s = sc->time_limit_s / (double)nsolves;
+	pr.cur.n = sites->n;
+	pr.cur.sites = malloc((sites->n ? sites->n : 1) * sizeof(site));
+	pr.site_phase = malloc((sites->n ? sites->n : 1) * sizeof(int));
+	if (!pr.cur.sites || !pr.site_phase) {
+		free(pr.cur.sites);
+		free(pr.site_phase);
+		return status_fail(st, STATUS_INTERNAL, "phases: out of memory");
+	}
+	memcpy(pr.cur.sites, sites->sites, sites->n * sizeof(site));
+	for (size_t j = 0; j < sites->n; j++)
+		pr.site_phase[j] = sites->sites[j].source == SITE_EXISTING ? 0 : -1;
+	rc = run_phases(&pr, st);
+	if (rc == STATUS_INTERNAL && !st->msg[0])
+		status_fail(st, STATUS_INTERNAL, "phases: out of memory");
+	if (rc != STATUS_OK)
+		plan_free(out);
+	free(pr.cur.sites);
+	free(pr.site_phase);
+	return rc;
+}
