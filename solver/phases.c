@@ -291,7 +291,8 @@ static status_code run_phases(phase_run *pr, status *st)
 	if (pr->nexisting > 0) { /* phase 0: the existing stations alone */
 		solver_budget b0 = {0, 0, NULL};
 		if ((rc = solve_on(pr, pr->orig, &b0, &prev, st)) != STATUS_OK ||
-		    (rc = phase_row(pr, &prev, 0, -1, (double)served(&prev), 0, 0)) != STATUS_OK)
+		    (rc = phase_row(pr, &prev, 0, -1, (double)served(&prev), 0, prev.nstations)) !=
+		        STATUS_OK)
 			goto out;
 		plan_free(&prev);
 	}
