@@ -83,6 +83,14 @@ typedef struct compare_change {
 
 #define COMPARE_NONE ((size_t)-1)
 
+/* One phase (year) of either plan: its summary_phase row in A and in B
+ * (in_a / in_b 0 when that plan has no such year). */
+typedef struct compare_phase {
+	int year;
+	int in_a, in_b;
+	planfile_phase a, b;
+} compare_phase;
+
 typedef struct compare_result {
 	compare_by by;
 	double tolerance_m, walk_distance_m;
@@ -94,6 +102,8 @@ typedef struct compare_result {
 	compare_change *changes; /* kept, moved, removed, added; each by station id */
 	size_t nchanges;
 	size_t nkept, nmoved, nremoved, nadded;
+	compare_phase *phases; /* by year; none when neither plan is phased */
+	size_t nphases;
 } compare_result;
 
 /* Compare `a` with `b` (neither modified; `out` refers into them by index, so
@@ -112,6 +122,12 @@ void compare_result_free(compare_result *r);
  * Returns 0, or -1 when out of memory. */
 int compare_print(const compare_result *r, const planfile *a, const planfile *b, table_format fmt,
                   FILE *out);
+
+/* src/compare/compare_phases.c: the phase rows of two plans, by year
+ * (returns 0, -1 out of memory), and their table (after the group table in
+ * text and Markdown; nothing when neither plan has phases). */
+int compare_phases_build(const planfile *a, const planfile *b, compare_result *out);
+int compare_phases_print(const compare_result *r, table_format fmt, FILE *out);
 
 /* Name of a change kind: "kept", "moved", "removed", "added". */
 const char *compare_change_name(compare_change_kind k);

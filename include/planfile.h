@@ -38,6 +38,13 @@ typedef struct planfile_uncovered {
 	long households;
 } planfile_uncovered;
 
+/* One row of `summary_phase` (phased plans only). */
+typedef struct planfile_phase {
+	int year; /* 0: the existing stations alone */
+	long stations, new_stations, households;
+	double share;
+} planfile_phase;
+
 /* A plan read back from its GeoPackage. Everything owned; planfile_free(). */
 typedef struct planfile {
 	char *path;             /* as given on the command line */
@@ -52,6 +59,8 @@ typedef struct planfile {
 	size_t nassign;
 	planfile_uncovered *uncovered;
 	size_t nuncovered;
+	planfile_phase *phases; /* summary_phase by year; none when the plan has no phases */
+	size_t nphases;
 } planfile;
 
 /* Read the plan written by `stationplan run` at `path` into `out` (zeroed

@@ -156,6 +156,35 @@ static void test_budget_exit3(void)
 	GDALClose(ds);
 }
 
+/* compare shows the phases side by side (after test_phased_plan, which
+ * wrote both plans): "-" for the plan without phases. */
+static void test_compare_phases(void)
+{
+	char full[512], ph[512], cmd[2048];
+	snprintf(full, sizeof(full), "%s/phases-full.gpkg", cu_outdir());
+	snprintf(ph, sizeof(ph), "%s/phases-two.gpkg", cu_outdir());
+	GDALDatasetH b = open_plan(ph);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	char row[256];
+	snprintf(row, sizeof(row), "| 2025 | - | 30 | - | %.0f | - | %.0f | - | %.1f%% |",
+	         num(b, "SELECT new_stations FROM summary_phase WHERE phase = 2025"),
+	         num(b, "SELECT households FROM summary_phase WHERE phase = 2025"),
+	         100.0 * num(b, "SELECT share FROM summary_phase WHERE phase = 2025"));
+	GDALClose(b);
+	snprintf(cmd, sizeof(cmd), "%s compare '%s' '%s' --format md", cu_bin(), full, ph);
+	char *out = NULL;
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "### Phases") : NULL);
+	CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "| existing | - | 3 | - | 0 | - | ") : NULL);
+	CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, row) : NULL);
+	CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "| phases.2025 | (absent) | 30 |") : NULL);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "%s compare '%s' '%s'", cu_bin(), full, full);
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, NULL), 0);
+	CU_ASSERT_PTR_NULL(out ? strstr(out, "phases:") : "no output");
+	free(out);
+}
+
 /* Each bad input: exit 2, its message, no file. */
 static void test_bad_input(void)
 {
@@ -193,5 +222,6 @@ static void test_bad_input(void)
 void phases_e2e_suite_setup(void)
 {
 	CU_SUITE_ADD("phases_e2e", NULL, NULL, CU_TEST_ENTRY(test_phased_plan),
-	             CU_TEST_ENTRY(test_budget_exit3), CU_TEST_ENTRY(test_bad_input));
+	             CU_TEST_ENTRY(test_compare_phases), CU_TEST_ENTRY(test_budget_exit3),
+	             CU_TEST_ENTRY(test_bad_input));
 }

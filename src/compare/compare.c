@@ -63,6 +63,7 @@ void compare_result_free(compare_result *r)
 	free(r->params);
 	free(r->groups);
 	free(r->changes);
+	free(r->phases);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -495,7 +496,8 @@ status_code compare_plans(const planfile *a, const planfile *b, const compare_op
 	out->by = opt->by;
 	out->tolerance_m = opt->tolerance_m;
 	out->walk_distance_m = a->walk_distance_m;
-	if (diff_params(a, b, out) || build_groups(a, b, out) || match_stations(a, b, out)) {
+	if (diff_params(a, b, out) || build_groups(a, b, out) || match_stations(a, b, out) ||
+	    compare_phases_build(a, b, out)) {
 		compare_result_free(out);
 		return status_fail(st, STATUS_INTERNAL, "compare: out of memory");
 	}
