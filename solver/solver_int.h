@@ -211,6 +211,7 @@ int assemble_plan(const sp_world *w, sp_job *jobs, size_t njobs, plan *out);
 typedef solver_budget sp_budget;
 typedef struct sp_budget_result {
 	double objective, bound, gap;
+	double walk_gap; /* of the walking stage, on household-km */
 	long households; /* served, whole units */
 	char status[16];
 	unsigned char *village_on;

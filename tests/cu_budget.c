@@ -297,7 +297,7 @@ static void test_pmed_orlib(void)
 	f->sc.walk_distance_m = 1e9;
 	f->sc.objective = OBJECTIVE_MIN_DISTANCE;
 	f->sc.stations = pm.p;
-	f->sc.mip_gap = 0; /* walking is second to households: prove it exactly */
+	f->sc.mip_gap = 0; /* the optimum exactly, not within the default 0.5 % */
 	pmed_reach(f, &pm);
 	CU_ASSERT_EQUAL_FATAL(solver_solve_phases(&f->in, &f->sites, &f->r, &f->sc, &p, &f->st),
 	                      STATUS_OK);
@@ -342,7 +342,7 @@ static void random_instance(fx *f, unsigned long seed, int n)
  * plan's stations, then enough for the full plan. Every station of a phase
  * is in the next (the final plan holds as many stations opened by each
  * year as that phase had), households grow, the last phase is the full
- * plan: every household it serves, as many stations. */
+ * plan: every household it serves. */
 static void test_phases_nested(void)
 {
 	for (unsigned long seed = 1; seed <= 4; seed++) {
@@ -378,7 +378,10 @@ static void test_phases_nested(void)
 		CU_ASSERT_EQUAL(p.phases[2].households, served(&full));
 		CU_ASSERT_EQUAL(served(&p), served(&full));
 		CU_ASSERT_EQUAL(p.nuncovered, full.nuncovered);
-		CU_ASSERT_EQUAL(p.nstations, full.nstations);
+		/* the earlier phases' stations stay: as many stations as the full
+		 * plan alone or more (README: the cost of nesting) */
+		CU_ASSERT_TRUE(p.nstations >= full.nstations);
+		CU_ASSERT_EQUAL(p.phases[2].stations, p.nstations);
 		/* per district rows add up to the phase */
 		for (size_t t = 0; t < p.nphases; t++) {
 			long h = 0;
