@@ -21,11 +21,14 @@ status_code solver_solve(const inputs *in, const site_table *sites, const reach 
 
 /* A station budget (solver/budget.c): stations beyond the fixed ones (sites
  * of source SITE_EXISTING), at most or exactly; `required` (per unit, may
- * be NULL) marks units that must be served in full. */
+ * be NULL) marks units that must be served in full; `sites_off` (per site,
+ * may be NULL) sites the plan may not use (a phase within the full plan's
+ * sites). */
 typedef struct solver_budget {
 	long new_stations;
 	int exact;
 	const unsigned char *required;
+	const unsigned char *sites_off;
 } solver_budget;
 
 /* Solve under a budget: the plan serving the most households (whole units)

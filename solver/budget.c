@@ -468,7 +468,8 @@ static int villages_init(bmodel *m)
 		    w->urban[v])
 			continue;
 		long q = village_pair(w, v);
-		if (q < 0)
+		if (q < 0 || (w->site_off && w->site_off[w->r->site[q]] &&
+		              w->sites->sites[w->r->site[q]].source != SITE_EXISTING))
 			continue;
 		m->vunit[m->nvill] = (int)v;
 		m->vdist[m->nvill] = w->r->dist[q];
@@ -658,7 +659,7 @@ static int left_units(const sp_world *w, const sp_job *jobs, size_t njobs,
 	for (size_t v = 0; v < w->in->nunits; v++)
 		if (w->in->units[v].kind == UNIT_RURAL && w->in->units[v].households > 0 &&
 		    !w->urban[v] && village_pair(w, v) >= 0 && !village_on[v])
-			left[v] = 1;
+			left[v] = 1; /* not chosen, or its site is off */
 	return 0;
 }
 

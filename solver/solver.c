@@ -436,6 +436,12 @@ status_code solver_solve_budget(const inputs *in, const site_table *sites, const
 	status_code code = STATUS_OK;
 	if (sp_world_init(&w, in, sites, r, sc) < 0)
 		goto nomem;
+	if (budget && budget->sites_off) { /* budget.c: a plan within given sites */
+		w.site_off = budget->sites_off;
+		for (size_t j = 0; j < sites->n; j++)
+			if (budget->sites_off[j] && sites->sites[j].source != SITE_EXISTING)
+				w.allowed[j] = 0;
+	}
 	int nthreads = sc->threads > 0 ? sc->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (nthreads < 1 || !glpk_bridge_threads_ok())
 		nthreads = 1;

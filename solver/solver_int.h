@@ -88,6 +88,7 @@ typedef struct sp_world {
 	long *sreach;                  /* per site: households of urban units within reach */
 	double penalty, dscale;        /* see sub.c */
 	const unsigned char *left_out; /* per unit, NULL: the budget leaves it out (budget.c) */
+	const unsigned char *site_off; /* per site, NULL: sites a budgeted plan may not use */
 } sp_world;
 
 /* solver.c: which units the urban model serves (households > 0, not a
