@@ -65,6 +65,7 @@ typedef struct plan_phase {
 	int year;
 	long budget;         /* cumulative stations allowed; -1 for year 0 */
 	size_t stations;     /* open in that phase */
+	size_t sites;        /* their places (stations of a split unit may share one) */
 	size_t new_stations; /* opened in that phase */
 	long households;     /* served by the stations open in that phase */
 	double share;        /* households / all households */

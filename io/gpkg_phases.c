@@ -9,7 +9,8 @@
  *   it), households (served by the stations open in it), share (of all
  *   households), bound (most households that budget alone can serve),
  *   gap ((bound - households) / bound: what nesting and the search cost),
- *   full (1: the phase is the full plan), status (its solve)
+ *   full (1: the phase is the full plan), status (its solve), sites (the
+ *   places of its stations: the parts of a split unit may share one)
  *
  *   summary_phase_district: phase, district, stations, new_stations,
  *   households, total_households, share
@@ -22,6 +23,7 @@ static const gpkg_field phase_fields[] = {
     {"households", OFTInteger, OFSTNone}, {"share", OFTReal, OFSTNone},
     {"bound", OFTInteger, OFSTNone},      {"gap", OFTReal, OFSTNone},
     {"full", OFTInteger, OFSTBoolean},    {"status", OFTString, OFSTNone},
+    {"sites", OFTInteger, OFSTNone},
 };
 
 static const gpkg_field district_fields[] = {
@@ -41,7 +43,9 @@ static status_code write_phases(gpkg_writer *w)
 	    "stations open, stations opened in the phase, households served by the stations "
 	    "open in it and their share of all households; bound is the most households that "
 	    "phase's budget could serve alone (without the earlier phases), gap the share lost "
-	    "to nesting and the search; full = 1 when the phase is the full plan.",
+	    "to nesting and the search; full = 1 when the phase is the full plan; sites: the "
+	    "places "
+	    "of its stations (nested: every place of a phase is open in the later ones).",
 	    phase_fields, sizeof(phase_fields) / sizeof(phase_fields[0]));
 	if (!l)
 		return w->st->code;
@@ -63,6 +67,7 @@ static status_code write_phases(gpkg_writer *w)
 		OGR_F_SetFieldDouble(f, 7, ph->gap);
 		OGR_F_SetFieldInteger(f, 8, ph->full != 0);
 		OGR_F_SetFieldString(f, 9, ph->status);
+		OGR_F_SetFieldInteger(f, 10, (int)ph->sites);
 		rc = gpkg_table_write(w, l, f, (long long)i + 1);
 		OGR_F_Destroy(f);
 	}

@@ -249,6 +249,8 @@ static status_code phase_row(phase_run *pr, const plan *p, int year, long budget
 	row->year = year;
 	row->budget = budget;
 	row->stations = p->nstations;
+	for (size_t s = 0; s < p->nstations; s++) /* sorted by site */
+		row->sites += s == 0 || p->stations[s].site != p->stations[s - 1].site;
 	row->new_stations = p->nstations > before ? p->nstations - before : 0;
 	row->households = served(p);
 	row->share = pr->htotal > 0 ? (double)row->households / (double)pr->htotal : 0;
