@@ -23,12 +23,14 @@ status_code solver_solve(const inputs *in, const site_table *sites, const reach 
  * of source SITE_EXISTING), at most or exactly; `required` (per unit, may
  * be NULL) marks units that must be served in full; `sites_off` (per site,
  * may be NULL) sites the plan may not use (a phase within the full plan's
- * sites). */
+ * sites); `bound_only` 1: no plan, only plan.bound, the LP bound (the
+ * most households the budget could serve). */
 typedef struct solver_budget {
 	long new_stations;
 	int exact;
 	const unsigned char *required;
 	const unsigned char *sites_off;
+	int bound_only;
 } solver_budget;
 
 /* Solve under a budget: the plan serving the most households (whole units)

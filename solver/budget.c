@@ -387,6 +387,11 @@ static int run_budget(void *arg)
 	m->lp = glp_get_obj_val(P);
 	if (m->lp < m->bound)
 		m->bound = m->lp;
+	if (m->b->bound_only) { /* the LP bound is all that is asked */
+		glp_delete_prob(P);
+		free(ia), free(ja), free(ar), free(srow), free(scap);
+		return 0;
+	}
 	glp_iocp io;
 	glp_init_iocp(&io);
 	io.msg_lev = GLP_MSG_OFF;
@@ -452,6 +457,71 @@ static int job_solution(const bmodel *m, size_t i, sp_sol *out)
 	return 0;
 }
 
+static void station_drop(sp_sol *sol, int i)
+{
+	free(sol->st[i].u);
+	memmove(sol->st + i, sol->st + i + 1, (size_t)(sol->n - i - 1) * sizeof(sp_station));
+	sol->n--;
+}
+
+/* A plan the rounds left sharing sites (out of time before the packing
+ * converged) made valid by removal only: one station per shared site (the
+ * one serving most), then units no longer served in full out of every
+ * station, then stations that fell below the band at a site that is not
+ * isolated (fixed sites stay), until nothing changes. Returns the number
+ * of stations dropped, -1 on ENOMEM. */
+static int repair(const sp_world *w, sp_job *j)
+{
+	const sp_sub *s = &j->sub;
+	sp_sol *sol = &j->res.sol;
+	int *shared = malloc(((size_t)s->ns + 1) * sizeof(int));
+	int *parts = malloc(((size_t)s->nu + 1) * sizeof(int));
+	if (!shared || !parts) {
+		free(shared), free(parts);
+		return -1;
+	}
+	int dropped = 0, n = sp_sol_shared(s, sol, shared);
+	for (int k = 0; k < n; k++) {
+		int keep = -1;
+		for (int i = 0; i < sol->n; i++)
+			if (sol->st[i].site == shared[k] &&
+			    (keep < 0 || sol->st[i].lo > sol->st[keep].lo))
+				keep = i;
+		for (int i = sol->n - 1; i >= 0; i--)
+			if (sol->st[i].site == shared[k] && i != keep && !s->fixed[shared[k]]) {
+				station_drop(sol, i);
+				dropped++;
+			}
+	}
+	for (int changed = dropped > 0; changed;) {
+		changed = 0;
+		memset(parts, 0, ((size_t)s->nu + 1) * sizeof(int));
+		for (int i = 0; i < sol->n; i++)
+			for (int e = 0; e < sol->st[i].n; e++)
+				parts[sol->st[i].u[e]]++;
+		for (int i = 0; i < sol->n; i++) {
+			sp_station *st = &sol->st[i];
+			int m = 0;
+			for (int e = 0; e < st->n; e++)
+				if (parts[st->u[e]] >= s->k[st->u[e]])
+					st->u[m++] = st->u[e];
+			changed |= m != st->n;
+			st->n = m;
+			sp_station_refresh(s, st);
+		}
+		for (int i = sol->n - 1; i >= 0; i--)
+			if (!s->fixed[sol->st[i].site] && sol->st[i].lo < w->p.hmin &&
+			    (sol->st[i].n == 0 || !sp_isolated(s, &w->p, sol->st[i].site))) {
+				station_drop(sol, i);
+				dropped++;
+				changed = 1;
+			}
+	}
+	free(shared);
+	free(parts);
+	return dropped;
+}
+
 /* Villages the model chooses among: rural units with households planned by
  * the village rule, with a site inside. -1 on ENOMEM. */
 static int villages_init(bmodel *m)
@@ -475,6 +545,25 @@ static int villages_init(bmodel *m)
 		m->vdist[m->nvill] = w->r->dist[q];
 		m->vfix[m->nvill] = w->sites->sites[w->r->site[q]].source == SITE_EXISTING;
 		m->nvill++;
+	}
+	return 0;
+}
+
+/* Every site of every job packed (one station per site) from the start. */
+static int pack_all(const sp_world *w, sp_job *jobs, size_t njobs)
+{
+	for (size_t i = 0; i < njobs; i++) {
+		sp_sub *s = &jobs[i].sub;
+		int *all = malloc(((size_t)s->ns + 1) * sizeof(int)), n = 0;
+		if (!all)
+			return -1;
+		for (int j = 0; j < s->ns; j++)
+			if (!s->fixed[j])
+				all[n++] = j;
+		int r = cluster_pack(s, &w->p, &jobs[i].cols, all, n);
+		free(all);
+		if (r < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -520,6 +609,10 @@ int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget 
 		goto out;
 	}
 	double bound = INFINITY;
+	if (w->site_off && pack_all(w, jobs, njobs) < 0) { /* few sites: pack them all */
+		snprintf(res->err, sizeof(res->err), "out of memory adding site rows");
+		goto out;
+	}
 	for (int round = 0;; round++) {
 		size_t ncols = (size_t)m.nvill;
 		int maxns = 1;
@@ -549,6 +642,12 @@ int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget 
 		if (r < 0)
 			goto out;
 		bound = m.bound;
+		if (b->bound_only) {
+			res->bound = bound;
+			snprintf(res->status, sizeof(res->status), "bound");
+			rc = 0;
+			goto out;
+		}
 		if (!m.have_sol) {
 			snprintf(res->err, sizeof(res->err),
 			         "no plan found within the time limit (%.0f s)", seconds);
@@ -579,6 +678,35 @@ int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget 
 		}
 		if (packed == 0 || since(&t0) > seconds)
 			break;
+	}
+	int repaired = 0;
+	for (size_t i = 0; i < njobs; i++) {
+		int d = repair(w, &jobs[i]);
+		if (d < 0) {
+			snprintf(res->err, sizeof(res->err), "out of memory repairing the plan");
+			goto out;
+		}
+		repaired += d;
+	}
+	if (repaired) { /* the plan changed: its households and walking */
+		double h = 0, wd = 0;
+		for (size_t i = 0; i < njobs; i++)
+			for (int t = 0; t < jobs[i].res.sol.n; t++) {
+				const sp_station *st = &jobs[i].res.sol.st[t];
+				wd += st->wd;
+				for (int e = 0; e < st->n; e++)
+					h += jobs[i].sub.k[st->u[e]] == 1
+					         ? (double)jobs[i].sub.h[st->u[e]]
+					         : sp_part(&jobs[i].sub, st->u[e]);
+			}
+		for (int v = 0; v < m.nvill; v++)
+			if (m.xval[m.zbase + (size_t)v] > 0.5) {
+				h += (double)w->in->units[m.vunit[v]].households;
+				wd += m.wcoef[m.zbase + (size_t)v + 1];
+			}
+		m.obj = h - wd / m.wscale;
+		m.walk = wd / 1000.0;
+		m.wbound = 0; /* walking no longer proven */
 	}
 	res->objective = m.obj;
 	res->bound = bound < m.obj ? m.obj : bound;
@@ -710,6 +838,11 @@ status_code budget_plan(sp_world *w, sp_job *jobs, size_t njobs, const sp_budget
 	if (r < 0) {
 		code = status_fail(st, STATUS_INTERNAL, "solver: budget model: %s",
 		                   res.err[0] ? res.err : "out of memory");
+		goto out;
+	}
+	if (b->bound_only) { /* no plan: the bound alone */
+		out->bound = res.bound;
+		snprintf(out->status, sizeof(out->status), "bound");
 		goto out;
 	}
 	if (left_units(w, jobs, njobs, res.village_on, left) < 0)

@@ -268,7 +268,8 @@ static status_code bound_alone(phase_run *pr, long budget, const unsigned char *
                                status *st)
 {
 	plan alone = {0};
-	solver_budget b = {budget - (long)pr->nexisting, 0, req, NULL};
+	solver_budget b = {
+	    .new_stations = budget - (long)pr->nexisting, .required = req, .bound_only = 1};
 	status_code rc = solve_on(pr, pr->orig, &b, &alone, st);
 	if (rc == STATUS_OK)
 		*bound = alone.bound;
@@ -287,7 +288,7 @@ static status_code run_phases(phase_run *pr, status *st)
 	long full_h = served(&full);
 	size_t nfull = full.nstations;
 	if (pr->nexisting > 0) { /* phase 0: the existing stations alone */
-		solver_budget b0 = {0, 0, NULL, NULL};
+		solver_budget b0 = {.new_stations = 0};
 		if ((rc = solve_on(pr, pr->orig, &b0, &prev, st)) != STATUS_OK ||
 		    (rc = phase_row(pr, &prev, 0, -1, (double)served(&prev), 0, prev.nstations)) !=
 		        STATUS_OK)
@@ -333,8 +334,10 @@ static status_code run_phases(phase_run *pr, status *st)
 		}
 		/* most households under the budget given the earlier phases */
 		plan p = {0};
-		solver_budget b = {budget > (long)open_now ? budget - (long)open_now : 0, 0, req,
-		                   off};
+		solver_budget b = {.new_stations =
+		                       budget > (long)open_now ? budget - (long)open_now : 0,
+		                   .required = req,
+		                   .sites_off = off};
 		if ((rc = solve_on(pr, &pr->cur, &b, &p, st)) != STATUS_OK)
 			goto out;
 		double bound = p.bound;
@@ -391,6 +394,72 @@ out:
 	return rc;
 }
 
+/* rules.max_stations: the full plan when it fits; else the budget model
+ * within the full plan's sites (small: every site packed at once, fast,
+ * measured best on the dense city), measured against the LP bound over
+ * every site; only when that plan is not within mip_gap of the bound, the
+ * budget model over every site too, keeping the plan serving more. */
+static status_code max_stations(phase_run *pr, plan *out, status *st)
+{
+	long budget = pr->sc.max_stations;
+	pr->sc.time_limit_s /= 3;
+	status_code rc = solver_solve(pr->in, pr->orig, pr->r, &pr->sc, out, st);
+	if (rc != STATUS_OK || (long)(out->nstations - pr->nexisting) <= budget)
+		return rc;
+	unsigned char *off = malloc(pr->orig->n ? pr->orig->n : 1);
+	if (!off) {
+		plan_free(out);
+		return status_fail(st, STATUS_INTERNAL, "phases: out of memory");
+	}
+	memset(off, 1, pr->orig->n);
+	for (size_t s = 0; s < out->nstations; s++)
+		off[out->stations[s].site] = 0;
+	plan_free(out);
+	plan within = {0};
+	solver_budget b = {.new_stations = budget, .sites_off = off};
+	rc = solver_solve_budget(pr->in, pr->orig, pr->r, &pr->sc, &b, &within, st);
+	free(off);
+	if (rc != STATUS_OK)
+		return rc;
+	/* the bound over every site (its LP); the search there only when the
+	 * plan within the full plan's sites is not within mip_gap of it */
+	b.sites_off = NULL;
+	b.bound_only = 1;
+	plan lp = {0};
+	if ((rc = solver_solve_budget(pr->in, pr->orig, pr->r, &pr->sc, &b, &lp, st)) !=
+	    STATUS_OK) {
+		plan_free(&within);
+		return rc;
+	}
+	double bound = lp.bound;
+	plan_free(&lp);
+	*out = within;
+	if (bound - out->objective > pr->sc.mip_gap * bound) {
+		b.bound_only = 0;
+		plan other = {0};
+		if ((rc = solver_solve_budget(pr->in, pr->orig, pr->r, &pr->sc, &b, &other, st)) !=
+		    STATUS_OK) {
+			plan_free(out);
+			return rc;
+		}
+		if (other.bound < bound)
+			bound = other.bound;
+		if (other.objective > out->objective + 1e-9) {
+			plan_free(out);
+			*out = other;
+		} else {
+			plan_free(&other);
+		}
+	}
+	out->bound = bound > out->objective ? bound : out->objective;
+	out->gap = out->bound > 0 ? fmax(0.0, (out->bound - out->objective) / out->bound) : 0;
+	int ok = out->gap <= pr->sc.mip_gap + 1e-9;
+	out->proven = out->proven && ok;
+	if (!ok && !strcmp(out->status, "optimal"))
+		snprintf(out->status, sizeof(out->status), "feasible");
+	return STATUS_OK;
+}
+
 status_code solver_solve_phases(const inputs *in, const site_table *sites, const reach *r,
                                 const scenario *sc, plan *out, status *st)
 {
@@ -401,19 +470,11 @@ status_code solver_solve_phases(const inputs *in, const site_table *sites, const
 		pr.htotal += in->units[u].households;
 	status_code rc;
 	if (sc->stations >= 0) {
-		solver_budget b = {sc->stations, 1, NULL, NULL};
+		solver_budget b = {.new_stations = sc->stations, .exact = 1};
 		return solver_solve_budget(in, sites, r, sc, &b, out, st);
 	}
-	if (sc->phases.n == 0) { /* max_stations: the full plan when it fits */
-		pr.sc.time_limit_s = sc->time_limit_s / 2;
-		if ((rc = solver_solve(in, sites, r, &pr.sc, out, st)) != STATUS_OK)
-			return rc;
-		if ((long)(out->nstations - pr.nexisting) <= sc->max_stations)
-			return STATUS_OK;
-		plan_free(out);
-		solver_budget b = {sc->max_stations, 0, NULL, NULL};
-		return solver_solve_budget(in, sites, r, &pr.sc, &b, out, st);
-	}
+	if (sc->phases.n == 0)
+		return max_stations(&pr, out, st);
 	size_t nsolves = 1 + (pr.nexisting > 0) + 2 * sc->phases.n;
 	pr.sc.time_limit_s = sc->time_limit_s / (double)nsolves;
 	pr.cur.n = sites->n;

@@ -105,7 +105,7 @@ static void test_far_village_left_out(void)
 		fx_site(f, 8000, 50, SITE_REPRESENTATIVE, v);
 		fx_reach(f);
 		unsigned char required[2] = {0, (unsigned char)req};
-		solver_budget b = {1, 0, required, NULL};
+		solver_budget b = {.new_stations = 1, .required = required};
 		CU_ASSERT_EQUAL_FATAL(
 		    solver_solve_budget(&f->in, &f->sites, &f->r, &f->sc, &b, &p, &f->st),
 		    STATUS_OK);
