@@ -7,6 +7,7 @@
 #   make sanitize   the same tests under ASan+UBSan, failing on any report
 #   make valgrind   the unit tests under valgrind (--error-exitcode)
 #   make bench      build the three cities and time every stage against glpsol
+#   make bench-phases  a two-phase plan and a station budget on a dense city
 #   make format     apply .clang-format to every C file
 #
 # Quiet output unless V=1. Objects and header dependencies (-MMD) go to $(BUILD).
@@ -37,7 +38,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps demo demo-only check check-only sanitize valgrind valgrind-only bench bench-only \
+.PHONY: all deps demo demo-only check check-only sanitize valgrind valgrind-only bench bench-only bench-phases \
 	format clean fixtures tools cities
 
 all: $(BIN)
@@ -116,6 +117,9 @@ bench: deps
 
 bench-only: $(BIN) $(TOOLS)
 	$(Q)scripts/bench.sh ./$(BIN) $(BUILD)
+
+bench-phases: $(BIN) $(TOOLS)
+	$(Q)scripts/bench_phases.sh ./$(BIN) $(BUILD)
 
 fixtures: $(TOOLS)
 	$(Q)scripts/mkfixtures.sh $(BUILD)
