@@ -47,12 +47,12 @@ status_code solver_solve_budget(const inputs *in, const site_table *sites, const
  * scenario sets rules.max_stations, rules.stations or [phases].
  * solver_check_budget(): the checks that need the inputs: a phase budget
  * below the existing stations, a required district no unit names; every
- * problem recorded, STATUS_INPUT. solver_solve_phases(): the plan under
- * rules.max_stations (the full plan when it fits the budget, else the
- * budget model), rules.stations (the budget model with exactly that many
- * new stations) or [phases] (nested phases, each maximising households
- * given the earlier ones; plan.phases and station.phase filled); returns as
- * solver_solve_budget(). */
+ * problem recorded, STATUS_INPUT. `sites` may be NULL (`check`, before the
+ * sites exist): the existing layer's points are counted instead. solver_solve_phases(): the plan
+ * under rules.max_stations (the full plan when it fits the budget, else the budget model),
+ * rules.stations (the budget model with exactly that many new stations) or [phases] (nested phases,
+ * each maximising households given the earlier ones; plan.phases and station.phase filled); returns
+ * as solver_solve_budget(). */
 int solver_budgeted(const scenario *sc);
 status_code solver_check_budget(const scenario *sc, const inputs *in, const site_table *sites,
                                 status *st);

@@ -53,7 +53,7 @@ static size_t existing_count(const site_table *sites)
 status_code solver_check_budget(const scenario *sc, const inputs *in, const site_table *sites,
                                 status *st)
 {
-	size_t errors = st->nerrors, e = existing_count(sites);
+	size_t errors = st->nerrors, e = sites ? existing_count(sites) : in->existing.n;
 	const phases_spec *ps = &sc->phases;
 	for (size_t i = 0; i < ps->n; i++)
 		if (ps->years[i].budget < (long)e)

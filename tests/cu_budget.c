@@ -74,6 +74,12 @@ static void test_one_station_two_clusters(void)
 	CU_ASSERT_TRUE(p.objective > 3999.0 && p.objective <= 4000.0);
 	CU_ASSERT_TRUE(p.bound >= p.objective - 1e-9 && p.bound <= 4000.0 + 1e-9);
 	CU_ASSERT_STRING_EQUAL(p.status, "optimal");
+	char msg[256];
+	CU_ASSERT_EQUAL(verify_plan(&f->in, &f->sites, &f->r, &f->sc, &p, msg, sizeof(msg)), 0);
+	/* the verifier's own budget rule: that plan breaks a budget of 0 */
+	f->sc.max_stations = 0;
+	CU_ASSERT_EQUAL(verify_plan(&f->in, &f->sites, &f->r, &f->sc, &p, msg, sizeof(msg)), 1);
+	CU_ASSERT_STRING_EQUAL(msg, "1 new stations, rules.max_stations = 0");
 	fx_done(f, &p);
 
 	/* a budget of 2 allows the full plan: the same as without a budget */

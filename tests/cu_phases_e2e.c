@@ -232,9 +232,26 @@ static void test_bad_input(void)
 	}
 }
 
+/* `check` finds the same problems without running. */
+static void test_check(void)
+{
+	char cmd[1024];
+	char *err = NULL;
+	snprintf(cmd, sizeof(cmd),
+	         "%s check %s --set phases.2025=2 --set phases.required.2025=中山区 -q", cu_bin(),
+	         EXISTING_INI);
+	CU_ASSERT_EQUAL(cu_run(cmd, NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err ? strstr(err, "phases: 2025 = 2 is below the 3 existing "
+	                                         "stations (input.existing)")
+	                           : NULL);
+	CU_ASSERT_PTR_NOT_NULL(
+	    err ? strstr(err, "phases: required.2025: district '中山区' has no unit in") : NULL);
+	free(err);
+}
+
 void phases_e2e_suite_setup(void)
 {
 	CU_SUITE_ADD("phases_e2e", NULL, NULL, CU_TEST_ENTRY(test_phased_plan),
 	             CU_TEST_ENTRY(test_compare_phases), CU_TEST_ENTRY(test_budget_exit3),
-	             CU_TEST_ENTRY(test_bad_input));
+	             CU_TEST_ENTRY(test_bad_input), CU_TEST_ENTRY(test_check));
 }
