@@ -54,12 +54,14 @@ static void put_shell_word(FILE *f, const char *s)
 /* The text fields, each a malloc'd string (caller frees). */
 typedef struct run_text {
 	char *command, *parameters, *inputs, *stages;
+	char *phases; /* one line per phase, NULL without phases */
 } run_text;
 
 static void run_text_free(run_text *t)
 {
 	free(t->command);
 	free(t->parameters);
+	free(t->phases);
 	free(t->inputs);
 	free(t->stages);
 }
@@ -99,6 +101,22 @@ static int run_text_build(const gpkg_writer *w, run_text *t)
 			fprintf(f, "\n%s", ph);
 	}
 	fclose(f);
+
+	if (w->p->nphases > 0) { /* each phase's households against its budget alone */
+		if (!(f = open_memstream(&t->phases, &len)))
+			return -1;
+		for (size_t i = 0; i < w->p->nphases; i++) {
+			const plan_phase *ph = &w->p->phases[i];
+			fprintf(
+			    f,
+			    "%s%d: %zu stations, %ld households (%.2f %%), bound alone %.0f, gap "
+			    "%.2f %%%s, %s",
+			    i ? "\n" : "", ph->year, ph->stations, ph->households,
+			    100.0 * ph->share, ph->bound, 100.0 * ph->gap,
+			    ph->full ? ", the full plan" : "", ph->status);
+		}
+		fclose(f);
+	}
 
 	if (!(f = open_memstream(&t->inputs, &len)))
 		return -1;
@@ -146,6 +164,7 @@ static const gpkg_field run_fields[] = {
     {"households", OFTInteger, OFSTNone},
     {"uncovered_households", OFTInteger, OFSTNone},
     {"timings", OFTInteger, OFSTBoolean},
+    {"phases", OFTString, OFSTNone},
 };
 
 static status_code write_run_row(gpkg_writer *w)
@@ -159,7 +178,9 @@ static status_code write_run_row(gpkg_writer *w)
 	    "How this plan was made: solver status, objective, bound and gap; every scenario "
 	    "parameter after defaults and --set (parameters); the input files with size, "
 	    "modification time and SHA-256 (inputs); the CRS; the stationplan and library "
-	    "versions; the command reproducing the plan. seconds and stages (wall-clock per "
+	    "versions; the command reproducing the plan; with [phases], each phase's stations, "
+	    "households, the bound for its budget alone and the gap (phases). seconds and stages "
+	    "(wall-clock per "
 	    "stage) are filled only with output.timings = true, so that the same inputs give a "
 	    "byte-identical file.",
 	    run_fields, sizeof(run_fields) / sizeof(run_fields[0]));
@@ -206,6 +227,10 @@ static status_code write_run_row(gpkg_writer *w)
 	OGR_F_SetFieldInteger(f, 20, (int)households);
 	OGR_F_SetFieldInteger(f, 21, (int)uncovered_households);
 	OGR_F_SetFieldInteger(f, 22, w->timings != 0);
+	if (t.phases)
+		OGR_F_SetFieldString(f, 23, t.phases);
+	else
+		OGR_F_SetFieldNull(f, 23);
 	rc = gpkg_table_begin(w, "run");
 	if (rc == STATUS_OK)
 		rc = gpkg_table_write(w, l, f, 1);

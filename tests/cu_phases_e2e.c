@@ -136,6 +136,10 @@ static void test_phased_plan(void)
 	                0);
 	CU_ASSERT_EQUAL(num(a, "SELECT count(*) FROM sqlite_master WHERE name = 'summary_phase'"),
 	                0);
+	CU_ASSERT_EQUAL(num(b, "SELECT count(*) FROM run WHERE phases LIKE '%%2025: 30 stations, "
+	                       "%%bound alone %%2030: %%, the full plan, optimal'"),
+	                1);
+	CU_ASSERT_EQUAL(num(a, "SELECT count(*) FROM run WHERE phases IS NULL"), 1);
 	CU_ASSERT_EQUAL(num(b, "SELECT count(*) FROM run WHERE parameters LIKE "
 	                       "'%%phases.2025 = 30%%'"),
 	                1);
