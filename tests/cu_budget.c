@@ -413,6 +413,55 @@ static void test_phases_nested(void)
 	}
 }
 
+/* A required district is served in full in its phase: "east" by 2025 with
+ * two thirds of the full plan's stations, everyone by 2030. */
+static void test_phases_required(void)
+{
+	fx *f = fx_new(), *g = fx_new();
+	plan full, p;
+	random_instance(f, 3, 60);
+	random_instance(g, 3, 60);
+	CU_ASSERT_EQUAL_FATAL(fx_solve(g, &full), STATUS_OK);
+	long east = 0; /* households of east the full plan serves */
+	for (size_t a = 0; a < full.nassign; a++)
+		if (!strcmp(g->units[full.assign[a].unit].district, "east"))
+			east += full.assign[a].households;
+	char set[64];
+	snprintf(set, sizeof(set), "phases.2025=%zu", 2 * full.nstations / 3);
+	scenario_set(&f->sc, set, &f->st);
+	snprintf(set, sizeof(set), "phases.2030=%zu", full.nstations);
+	scenario_set(&f->sc, set, &f->st);
+	scenario_set(&f->sc, "phases.required.2025=east", &f->st);
+	CU_ASSERT_EQUAL(f->st.nerrors, 0);
+	CU_ASSERT_EQUAL_FATAL(fx_phases(f, &p), STATUS_OK);
+	int seen = 0;
+	for (size_t d = 0; d < p.nphase_districts; d++) {
+		const plan_phase_district *row = &p.phase_districts[d];
+		if (row->year != 2025 || strcmp(row->district, "east"))
+			continue;
+		seen = 1;
+		CU_ASSERT_EQUAL(row->households, east);
+	}
+	CU_ASSERT_TRUE(seen);
+	CU_ASSERT_TRUE(p.phases[1].households < p.phases[2].households);
+	fx_done(f, &p);
+
+	/* without the requirement, 2025 leaves part of east for later */
+	f = fx_new();
+	random_instance(f, 3, 60);
+	snprintf(set, sizeof(set), "phases.2025=%zu", 2 * full.nstations / 3);
+	scenario_set(&f->sc, set, &f->st);
+	snprintf(set, sizeof(set), "phases.2030=%zu", full.nstations);
+	scenario_set(&f->sc, set, &f->st);
+	CU_ASSERT_EQUAL_FATAL(fx_phases(f, &p), STATUS_OK);
+	for (size_t d = 0; d < p.nphase_districts; d++)
+		if (p.phase_districts[d].year == 2025 &&
+		    !strcmp(p.phase_districts[d].district, "east"))
+			CU_ASSERT_TRUE(p.phase_districts[d].households < east);
+	fx_done(g, &full);
+	fx_done(f, &p);
+}
+
 /* ---- the [phases] section ---- */
 
 static void test_spec(void)
@@ -511,6 +560,7 @@ void budget_suite_setup(void)
 	CU_SUITE_ADD("budget", NULL, NULL, CU_TEST_ENTRY(test_one_station_two_clusters),
 	             CU_TEST_ENTRY(test_far_village_left_out), CU_TEST_ENTRY(test_band_holds),
 	             CU_TEST_ENTRY(test_exact_count), CU_TEST_ENTRY(test_pmed_orlib),
-	             CU_TEST_ENTRY(test_phases_nested), CU_TEST_ENTRY(test_spec),
-	             CU_TEST_ENTRY(test_spec_errors), CU_TEST_ENTRY(test_check_inputs));
+	             CU_TEST_ENTRY(test_phases_nested), CU_TEST_ENTRY(test_phases_required),
+	             CU_TEST_ENTRY(test_spec), CU_TEST_ENTRY(test_spec_errors),
+	             CU_TEST_ENTRY(test_check_inputs));
 }
