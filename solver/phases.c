@@ -380,13 +380,14 @@ static status_code run_phases(phase_run *pr, status *st)
 	pr->out->nphases = np;
 	pr->out->nphase_districts = nd;
 	relabel(pr, &pr->sc, pr->out);
-	for (size_t i = 0; i < np; i++)
-		if (phases[i].gap > pr->sc.mip_gap + 1e-9 && phases[i].year > 0)
-			status_note(st, 1,
-			            "phases: %d serves %ld households, %.0f for that budget "
-			            "alone (%.2f%% below)",
-			            phases[i].year, phases[i].households, phases[i].bound,
-			            100.0 * phases[i].gap);
+	for (size_t i = 0; i < np; i++) /* one line per phase on stderr unless -q */
+		status_note(st, 0,
+		            "phase %4d: %zu stations (%zu new), %ld households (%.1f %%)%s; "
+		            "its budget alone: at most %.0f (gap %.2f %%)",
+		            phases[i].year, phases[i].stations, phases[i].new_stations,
+		            phases[i].households, 100.0 * phases[i].share,
+		            phases[i].full ? ", the full plan" : "", phases[i].bound,
+		            100.0 * phases[i].gap);
 out:
 	free(req);
 	free(off);
