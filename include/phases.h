@@ -7,9 +7,10 @@
  *     cumulative station budgets, per-level budgets and required groups,
  *     parsed line by line as the scenario reader meets them and validated
  *     together (phases_spec_validate);
- *   - the phased solve (solver/phases.c): rules.max_stations,
- *     rules.stations and [phases] turned into budgeted solves
- *     (solver_solve_budget) whose plans are nested.
+ *   - the phased solve (solver/phases.c, declared in include/solver.h:
+ *     solver_budgeted, solver_check_budget, solver_solve_phases):
+ *     rules.max_stations, rules.stations and [phases] turned into budgeted
+ *     solves (solver_solve_budget) whose plans are nested.
  *
  * Scenario syntax (every key optional, years ascending in any order):
  *
@@ -71,7 +72,7 @@ int phases_spec_set(phases_spec *ps, const char *where, const char *name, const 
  * next (per level too), a per-level or required year that is not a phase
  * year. Every problem is recorded; returns the number of errors added.
  * The checks against the inputs (a budget below the existing stations, a
- * required district no unit has) are phases_check() in solver/phases.c. */
+ * required district no unit has) are solver_check_budget() (solver.h). */
 int phases_spec_validate(const phases_spec *ps, status *st);
 
 /* The text of the whole section for the run record, one "phases.KEY =
