@@ -7,6 +7,7 @@
 #   make sanitize   the same tests under ASan+UBSan, failing on any report
 #   make valgrind   the unit tests under valgrind (--error-exitcode)
 #   make bench      build the bench cities and time every stage against glpsol
+#   make bench-phases  a two-phase plan and a station budget on a dense city
 #   make format     apply .clang-format to every C file
 #   make fuzz       libFuzzer harnesses (clang, ASan+UBSan) for the scenario
 #                   parser, the unit reader and the plan reader, each run for
@@ -41,7 +42,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps demo demo-only check check-only sanitize valgrind valgrind-only bench bench-only \
+.PHONY: all deps demo demo-only check check-only sanitize valgrind valgrind-only bench bench-only bench-phases \
 	format clean fixtures tools cities fuzz fuzz-bins
 
 all: $(BIN)
@@ -125,6 +126,9 @@ bench: deps
 
 bench-only: $(BIN) $(TOOLS)
 	$(Q)scripts/bench.sh ./$(BIN) $(BUILD)
+
+bench-phases: $(BIN) $(TOOLS)
+	$(Q)scripts/bench_phases.sh ./$(BIN) $(BUILD)
 
 fixtures: $(TOOLS)
 	$(Q)scripts/mkfixtures.sh $(BUILD)

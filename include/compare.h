@@ -95,6 +95,14 @@ typedef struct compare_level {
 	size_t kept, added, removed;
 } compare_level;
 
+/* One phase (year) of either plan: its summary_phase row in A and in B
+ * (in_a / in_b 0 when that plan has no such year). */
+typedef struct compare_phase {
+	int year;
+	int in_a, in_b;
+	planfile_phase a, b;
+} compare_phase;
+
 typedef struct compare_result {
 	compare_by by;
 	double tolerance_m, walk_distance_m;
@@ -108,6 +116,8 @@ typedef struct compare_result {
 	size_t nkept, nmoved, nremoved, nadded;
 	compare_level *levels; /* A's levels bottom to top, then B's others */
 	size_t nlevels;
+	compare_phase *phases; /* by year; none when neither plan is phased */
+	size_t nphases;
 } compare_result;
 
 /* Fill r->levels from the plans' levels (compare_levels.c). Returns 0, -1
@@ -143,6 +153,12 @@ int compare_print(const compare_result *r, const planfile *a, const planfile *b,
  * distance_m}]. Returns 0, or -1 out of memory or on a write error. In
  * src/compare/compare_json.c. */
 int compare_print_json(const compare_result *r, const planfile *a, const planfile *b, FILE *out);
+
+/* src/compare/compare_phases.c: the phase rows of two plans, by year
+ * (returns 0, -1 out of memory), and their table (after the group table in
+ * text and Markdown; nothing when neither plan has phases). */
+int compare_phases_build(const planfile *a, const planfile *b, compare_result *out);
+int compare_phases_print(const compare_result *r, table_format fmt, FILE *out);
 
 /* Name of a change kind: "kept", "moved", "removed", "added". */
 const char *compare_change_name(compare_change_kind k);

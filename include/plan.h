@@ -29,6 +29,7 @@ typedef struct plan_station {
 	int underfilled; /* 1: below households_min because its units are isolated */
 	char *reason;    /* why underfilled, "" otherwise; owned */
 	int sub;         /* sub-problem index, -1 for villages and lone existing stations */
+	int phase;       /* year the station opens ([phases]); 0: existing, or no phases */
 } plan_station;
 
 typedef struct plan_assign {
@@ -62,6 +63,29 @@ typedef struct plan_sub {
 	int underfilled;       /* avoidably underfilled stations of its plan */
 } plan_sub;
 
+/* One phase of a phased plan ([phases], solver/phases.c). Year 0 is the
+ * existing stations alone. */
+typedef struct plan_phase {
+	int year;
+	long budget;         /* cumulative stations allowed; -1 for year 0 */
+	size_t stations;     /* open in that phase */
+	size_t sites;        /* their places (stations of a split unit may share one) */
+	size_t new_stations; /* opened in that phase */
+	long households;     /* served by the stations open in that phase */
+	double share;        /* households / all households */
+	double bound;        /* most households that budget alone can serve (upper bound) */
+	double gap;          /* (bound - households) / bound: loss to nesting and search */
+	int full;            /* 1: the full plan (everyone the rules can serve, least stations) */
+	char status[16];     /* the phase's solve: optimal, feasible, time_limit */
+} plan_phase;
+
+typedef struct plan_phase_district {
+	int year;
+	char *district; /* owned */
+	size_t stations, new_stations;
+	long households, total; /* served in that phase; all households of the district */
+} plan_phase_district;
+
 typedef struct plan {
 	size_t nstations, nassign, nuncovered, nsubs;
 	plan_station *stations; /* sorted by site index: deterministic station ids */
@@ -81,6 +105,9 @@ typedef struct plan {
 	double urban_bound, urban_gap;
 	double urban_walk, urban_walk_bound, urban_walk_gap;
 	long underfilled, underfilled_bound;
+	size_t nphases, nphase_districts; /* 0 without [phases] */
+	plan_phase *phases;
+	plan_phase_district *phase_districts; /* by year, then district (byte order) */
 } plan;
 
 void plan_free(plan *p);

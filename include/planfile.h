@@ -61,6 +61,13 @@ typedef struct planfile_level {
 	double *x, *y; /* the facilities, in the plan's CRS */
 } planfile_level;
 
+/* One row of `summary_phase` (phased plans only). */
+typedef struct planfile_phase {
+	int year; /* 0: the existing stations alone */
+	long stations, new_stations, households;
+	double share;
+} planfile_phase;
+
 /* A plan read back from its GeoPackage. Everything owned; planfile_free(). */
 typedef struct planfile {
 	char *path;             /* as given on the command line */
@@ -80,8 +87,10 @@ typedef struct planfile {
 	/* the run record's outcome, "" / NAN when the field is absent */
 	char run_status[32];
 	double objective, bound, gap;
-	char *version; /* run.version, "" if absent */
-	char *command; /* run.command, "" if absent */
+	char *version;          /* run.version, "" if absent */
+	char *command;          /* run.command, "" if absent */
+	planfile_phase *phases; /* summary_phase by year; none when the plan has no phases */
+	size_t nphases;
 } planfile;
 
 /* Read the plan written by `stationplan run` at `path` into `out` (zeroed

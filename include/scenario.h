@@ -11,6 +11,7 @@
 #ifndef STATIONPLAN_SCENARIO_H
 #define STATIONPLAN_SCENARIO_H
 
+#include "phases.h"
 #include "status.h"
 
 typedef enum scenario_objective {
@@ -124,6 +125,8 @@ typedef struct scenario {
 	double demand_sample_spacing_m; /* 500: spacing of demand samples (samples mode) */
 	int rural_split_large;          /* false: a village above households_max keeps one station
 	                                   (flagged); true: the urban band plans it */
+	long max_stations;              /* -1 = none: at most this many new stations */
+	long stations;                  /* -1 = none: exactly this many new stations */
 
 	/* [solver] */
 	double time_limit_s;          /* 60, per run */
@@ -155,6 +158,9 @@ typedef struct scenario {
 	/* [input] edits kept from a previous plan (see README "Editing a plan") */
 	char *keep;       /* "" = none: a plan's `stations` layer as edited in QGIS */
 	char *keep_layer; /* "stations" */
+
+	/* [phases]: years with cumulative budgets (include/phases.h) */
+	phases_spec phases;
 } scenario;
 
 /* Set every default. Never fails except out of memory (returns STATUS_INTERNAL). */

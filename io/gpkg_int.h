@@ -105,6 +105,10 @@ status_code gpkg_write_districts(gpkg_writer *w);
 /* gpkg_summary.c */
 status_code gpkg_write_summaries(gpkg_writer *w);
 
+/* gpkg_phases.c: summary_phase and summary_phase_district, when the plan
+ * has phases (a no-op otherwise). */
+status_code gpkg_write_phases(gpkg_writer *w);
+
 /* gpkg_run.c: `run` (one row) and `run_subproblems` (one row per plan_sub). */
 status_code gpkg_write_run(gpkg_writer *w);
 
@@ -139,6 +143,11 @@ typedef struct gpkg_style {
  * reproducible. Used by the plan writer and by compare's diff writer. */
 status_code gpkg_styles_write_rows(gpkg_writer *w, const char *description, const gpkg_style *rows,
                                    size_t n);
+/* The same with a styleName per row (names[i], NULL: the layer name) and
+ * rows that are alternatives, not loaded by default (alt[i] = 1); names and
+ * alt may be NULL. */
+status_code gpkg_styles_write_named(gpkg_writer *w, const char *description, const gpkg_style *rows,
+                                    const char *const *names, const int *alt, size_t n);
 
 /* gpkg_levels.c: the style rows of the levels' layers into rows[0..max),
  * each qml malloc'd (caller frees). Returns the count, 0 without levels,

@@ -28,6 +28,7 @@ static const gpkg_field station_fields[] = {
     {"sub", OFTInteger, OFSTNone},
     {"over_max", OFTInteger, OFSTBoolean},
     {"locked", OFTInteger, OFSTBoolean},
+    {"phase", OFTInteger, OFSTNone},
 };
 
 /* The kind written for station s: "kept" for a station the planner kept
@@ -50,7 +51,8 @@ status_code gpkg_write_stations(gpkg_writer *w)
 	    "households within walk_distance_m; village: one per natural village; existing: "
 	    "kept from the existing layer). households and units are what each station serves; "
 	    "underfilled = 1 marks a station below households_min because its units are isolated "
-	    "(see reason). station_id matches service_areas, assignments and links. kept: a "
+	    "(see reason). phase is the year the station opens ([phases]; 0: existing or no "
+	    "phases). station_id matches service_areas, assignments and links. kept: a "
 	    "station of an edited plan (input.keep) kept where the planner left it; locked = 1: "
 	    "it may not be dropped (set it in QGIS before running again).",
 	    station_fields, sizeof(station_fields) / sizeof(station_fields[0]));
@@ -99,6 +101,7 @@ status_code gpkg_write_stations(gpkg_writer *w)
 		OGR_F_SetFieldString(f, 9, kept ? "kept" : site_source_name(si->source));
 		OGR_F_SetFieldInteger(f, 10, ps->sub);
 		OGR_F_SetFieldInteger(f, 12, kept == SITE_KEPT_LOCKED);
+		OGR_F_SetFieldInteger(f, 13, ps->phase);
 		OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
 		OGR_G_SetPoint_2D(g, 0, si->x, si->y);
 		rc = gpkg_to_output_crs(w, g, "stations");

@@ -53,12 +53,14 @@ static void put_shell_word(FILE *f, const char *s)
 /* The text fields, each a malloc'd string (caller frees). */
 typedef struct run_text {
 	char *command, *parameters, *inputs, *stages;
+	char *phases; /* one line per phase, NULL without phases */
 } run_text;
 
 static void run_text_free(run_text *t)
 {
 	free(t->command);
 	free(t->parameters);
+	free(t->phases);
 	free(t->inputs);
 	free(t->stages);
 }
@@ -91,7 +93,29 @@ static int run_text_build(const gpkg_writer *w, run_text *t)
 		scenario_key_value(w->sc, i, v, sizeof(v));
 		fprintf(f, "%s%s = %s", i ? "\n" : "", scenario_key_name(i), v);
 	}
+	{ /* [phases]: years chosen by the planner, not in the key table */
+		char ph[4096];
+		phases_spec_text(&w->sc->phases, ph, sizeof(ph));
+		if (*ph)
+			fprintf(f, "\n%s", ph);
+	}
 	fclose(f);
+
+	if (w->p->nphases > 0) { /* each phase's households against its budget alone */
+		if (!(f = open_memstream(&t->phases, &len)))
+			return -1;
+		for (size_t i = 0; i < w->p->nphases; i++) {
+			const plan_phase *ph = &w->p->phases[i];
+			fprintf(
+			    f,
+			    "%s%d: %zu stations, %ld households (%.2f %%), bound alone %.0f, gap "
+			    "%.2f %%%s, %s",
+			    i ? "\n" : "", ph->year, ph->stations, ph->households,
+			    100.0 * ph->share, ph->bound, 100.0 * ph->gap,
+			    ph->full ? ", the full plan" : "", ph->status);
+		}
+		fclose(f);
+	}
 
 	if (!(f = open_memstream(&t->inputs, &len)))
 		return -1;
@@ -149,6 +173,7 @@ static const gpkg_field run_fields[] = {
     {"underfilled_bound", OFTInteger, OFSTNone},
     {"work_limit", OFTInteger64, OFSTNone},
     {"distance", OFTString, OFSTNone},
+    {"phases", OFTString, OFSTNone},
 };
 
 static status_code write_run_row(gpkg_writer *w)
@@ -166,7 +191,9 @@ static status_code write_run_row(gpkg_writer *w)
 	    "parameter after defaults and --set (parameters); the input files with size, "
 	    "modification time and SHA-256 (inputs); the CRS; the stationplan and library "
 	    "versions; the command reproducing the plan; distance: straight (lines as the crow "
-	    "flies) or network (along input.roads, whose file is in inputs). seconds and stages "
+	    "flies) or network (along input.roads, whose file is in inputs); with [phases], each "
+	    "phase's stations, households, the bound for its budget alone and the gap (phases). "
+	    "seconds and stages "
 	    "(wall-clock per "
 	    "stage) are filled only with output.timings = true, so that the same inputs give a "
 	    "byte-identical file.",
@@ -229,6 +256,10 @@ static status_code write_run_row(gpkg_writer *w)
 	OGR_F_SetFieldInteger(f, 30, (int)p->underfilled_bound);
 	OGR_F_SetFieldInteger64(f, 31, w->sc->work_limit);
 	OGR_F_SetFieldString(f, 32, w->r && w->r->network ? "network" : "straight");
+	if (t.phases)
+		OGR_F_SetFieldString(f, 33, t.phases);
+	else
+		OGR_F_SetFieldNull(f, 33);
 	rc = gpkg_table_begin(w, "run");
 	if (rc == STATUS_OK)
 		rc = gpkg_table_write(w, l, f, 1);

@@ -270,6 +270,38 @@ static void style_stations(FILE *f)
 	          "\"units\" || ' 个社区（村）' %]"));
 }
 
+/* Stations categorised by `phase` (the year they open; 0 existing), a
+ * colour per phase from dark (first) to light (last). */
+static void style_stations_phase(FILE *f, const plan *p)
+{
+	static const char *const colors[] = {"106,61,154,255", "8,48,107,255",    "33,113,181,255",
+	                                     "66,146,198,255", "107,174,214,255", "158,202,225,255",
+	                                     "198,219,239,255"};
+	static const alias al[] = {
+	    {"phase", "Phase (year it opens; 0 existing)", "期次（开通年份，0 为现有）"},
+	    {"station_id", "Station", "站点编号"},
+	    {"kind", "Kind", "类型"},
+	    {"households", "Households served", "服务户数"}};
+	qml_begin(f);
+	fputs("  <renderer-v2 type=\"categorizedSymbol\" attr=\"phase\" symbollevels=\"0\" "
+	      "forceraster=\"0\" enableorderby=\"0\">\n    <categories>\n",
+	      f);
+	for (size_t i = 0; i < p->nphases; i++)
+		fprintf(f,
+		        "      <category render=\"true\" symbol=\"%zu\" value=\"%d\" "
+		        "label=\"%s%d\"/>\n",
+		        i, p->phases[i].year, p->phases[i].year ? "by " : "existing (",
+		        p->phases[i].year);
+	fputs("    </categories>\n    <symbols>\n", f);
+	for (size_t i = 0; i < p->nphases; i++)
+		marker(f, (int)i, "circle", colors[i < 7 ? i : 6], "3.4");
+	fputs("    </symbols>\n  </renderer-v2>\n", f);
+	qml_end(f, 0, al, sizeof(al) / sizeof(al[0]),
+	        "'station ' || \"station_id\" || ' (' || \"phase\" || ')'",
+	        "[% 'station ' || \"station_id\" || ': opens ' || \"phase\" || ', ' || "
+	        "\"households\" || ' households' %]");
+}
+
 static void style_service_areas(FILE *f)
 {
 	static const alias al[] = {
@@ -517,6 +549,12 @@ static OGRLayerH styles_create(gpkg_writer *w, const char *description)
 status_code gpkg_styles_write_rows(gpkg_writer *w, const char *description, const gpkg_style *rows,
                                    size_t n)
 {
+	return gpkg_styles_write_named(w, description, rows, NULL, NULL, n);
+}
+
+status_code gpkg_styles_write_named(gpkg_writer *w, const char *description, const gpkg_style *rows,
+                                    const char *const *names, const int *alt, size_t n)
+{
 	status_code rc;
 	OGRLayerH l = styles_create(w, description);
 	if (!l)
@@ -529,10 +567,10 @@ status_code gpkg_styles_write_rows(gpkg_writer *w, const char *description, cons
 		OGR_F_SetFieldString(f, 1, "");
 		OGR_F_SetFieldString(f, 2, rows[i].layer);
 		OGR_F_SetFieldString(f, 3, "geom");
-		OGR_F_SetFieldString(f, 4, rows[i].layer);
+		OGR_F_SetFieldString(f, 4, names && names[i] ? names[i] : rows[i].layer);
 		OGR_F_SetFieldString(f, 5, rows[i].qml);
 		OGR_F_SetFieldString(f, 6, "");
-		OGR_F_SetFieldInteger(f, 7, 1);
+		OGR_F_SetFieldInteger(f, 7, !(alt && alt[i]));
 		OGR_F_SetFieldString(f, 8, rows[i].description);
 		OGR_F_SetFieldString(f, 9, "");
 		OGR_F_SetFieldNull(f, 10);
@@ -559,7 +597,9 @@ char *gpkg_styles_qml(const gpkg_writer *w, const char *layer)
 
 status_code gpkg_write_styles(gpkg_writer *w)
 {
-	gpkg_style rows[NSTYLED + GPKG_LEVELS_MAX_STYLES];
+	gpkg_style rows[NSTYLED + GPKG_LEVELS_MAX_STYLES + 1];
+	const char *names[NSTYLED + GPKG_LEVELS_MAX_STYLES + 1] = {0};
+	int alt[NSTYLED + GPKG_LEVELS_MAX_STYLES + 1] = {0};
 	status_code rc = STATUS_OK;
 	int n = 0;
 	zh = w->sc->lang == SCENARIO_LANG_ZH;
@@ -576,10 +616,27 @@ status_code gpkg_write_styles(gpkg_writer *w)
 		rc = status_fail(w->st, STATUS_INTERNAL, "out of memory");
 	else
 		n += (int)nl;
+	if (rc == STATUS_OK && w->p->nphases > 0) { /* phased plan: stations by phase first */
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		if (f) {
+			style_stations_phase(f, w->p);
+			fclose(f);
+		}
+		if (!buf)
+			rc = status_fail(w->st, STATUS_INTERNAL, "out of memory");
+		else {
+			alt[0] = 1;
+			names[0] = "stations by kind";
+			names[n] = "stations by phase";
+			rows[n++] = (gpkg_style){"stations", "stationplan: stations by phase", buf};
+		}
+	}
 	if (rc == STATUS_OK)
-		rc = gpkg_styles_write_rows(
+		rc = gpkg_styles_write_named(
 		    w, "QGIS styles of the layers (QML), loaded by QGIS as their default", rows,
-		    (size_t)n);
+		    names, alt, (size_t)n);
 	for (int i = 0; i < n; i++)
 		free(rows[i].qml);
 	zh = 0;

@@ -315,6 +315,33 @@ static int add_uncovered(planfile *p, row *r)
 	return 0;
 }
 
+/* summary_phase, when the plan has one (a phased plan). */
+static status_code read_phases(reader *rd, planfile *p)
+{
+	static const char *const names[] = {"phase", "stations", "new_stations", "households",
+	                                    "share"};
+	int idx[5];
+	OGRLayerH l = GDALDatasetGetLayerByName(rd->ds, "summary_phase");
+	if (!l)
+		return STATUS_OK;
+	if (need_fields(rd, l, names, 5, idx) != STATUS_OK)
+		return STATUS_INPUT;
+	GIntBig n = OGR_L_GetFeatureCount(l, TRUE);
+	p->phases = calloc(n > 0 ? (size_t)n : 1, sizeof(*p->phases));
+	if (!p->phases)
+		return status_fail(rd->st, STATUS_INTERNAL, "out of memory");
+	OGR_L_ResetReading(l);
+	for (OGRFeatureH f; (f = OGR_L_GetNextFeature(l)) != NULL; OGR_F_Destroy(f)) {
+		if ((GIntBig)p->nphases >= n)
+			continue;
+		p->phases[p->nphases++] = (planfile_phase){
+		    OGR_F_GetFieldAsInteger(f, idx[0]), (long)OGR_F_GetFieldAsInteger64(f, idx[1]),
+		    (long)OGR_F_GetFieldAsInteger64(f, idx[2]),
+		    (long)OGR_F_GetFieldAsInteger64(f, idx[3]), OGR_F_GetFieldAsDouble(f, idx[4])};
+	}
+	return STATUS_OK;
+}
+
 status_code planfile_read(const char *path, planfile *out, status *st)
 {
 	memset(out, 0, sizeof(*out));
@@ -338,6 +365,8 @@ status_code planfile_read(const char *path, planfile *out, status *st)
 		rc = read_rows(&rd, out, "uncovered", NULL, add_uncovered);
 	if (rc == STATUS_OK)
 		rc = planfile_levels_read(rd.ds, path, out, st);
+	if (rc == STATUS_OK)
+		rc = read_phases(&rd, out);
 	if (rd.ds)
 		GDALClose(rd.ds);
 	gdal_bridge_pop();
@@ -368,6 +397,7 @@ void planfile_free(planfile *p)
 	free(p->stations);
 	free(p->assign);
 	free(p->uncovered);
+	free(p->phases);
 	free(p->path);
 	free(p->crs);
 	free(p->crs_wkt);

@@ -152,7 +152,8 @@ static int village_stations(const sp_world *w, builder *b, unsigned char *used,
 	const inputs *in = w->in;
 	const reach *r = w->r;
 	for (size_t v = 0; v < in->nunits; v++) {
-		if (in->units[v].kind != UNIT_RURAL || in->units[v].households <= 0 || w->urban[v])
+		if (in->units[v].kind != UNIT_RURAL || in->units[v].households <= 0 ||
+		    w->urban[v] || (w->left_out && w->left_out[v]))
 			continue;
 		long best = -1;
 		for (size_t q = r->start[v]; q < r->start[v + 1]; q++) {
@@ -213,7 +214,8 @@ static int uncovered_units(const sp_world *w, const unsigned char *served, plan 
 	const reach *r = w->r;
 	size_t cap = 0;
 	for (size_t u = 0; u < in->nunits; u++) {
-		if (in->units[u].households <= 0 || w->urban[u] || served[u])
+		if (in->units[u].households <= 0 || w->urban[u] || served[u] ||
+		    (w->left_out && w->left_out[u]))
 			continue;
 		int rc;
 		if (r->start[u] == r->start[u + 1]) {
@@ -334,6 +336,10 @@ void plan_free(plan *p)
 	free(p->assign);
 	free(p->uncovered);
 	free(p->subs);
+	for (size_t d = 0; d < p->nphase_districts; d++)
+		free(p->phase_districts[d].district);
+	free(p->phases);
+	free(p->phase_districts);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -116,7 +116,8 @@ status_code rural_merge(const rural_plan *rp, const scenario *sc, plan *p, statu
 		                                             rp->stations[s].nunits,
 		                                             0,
 		                                             why,
-		                                             -1};
+		                                             -1,
+		                                             0};
 	}
 	for (size_t a = 0; a < rp->nassign; a++) {
 		plan_assign pa = rp->assign[a];

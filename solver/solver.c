@@ -151,8 +151,9 @@ typedef struct run_ctx {
 	const sp_world *w;
 	sp_job *jobs;
 	double deadline;
-	double grace; /* after the deadline, for the honest figures' bound alone: a
-	                 quarter of the allowance max(1 s, 5 %) */
+	double grace;  /* after the deadline, for the honest figures' bound alone: a
+	                  quarter of the allowance max(1 s, 5 %) */
+	int keep_cols; /* budget runs: keep every listed column (budget.c uses them) */
 } run_ctx;
 
 static void job_enumerate(void *ctx, size_t i)
@@ -165,7 +166,8 @@ static void job_enumerate(void *ctx, size_t i)
 	if (r < 0)
 		j->failed = 1;
 	j->too_big = r == 1;
-	if (r == 0 && j->sub.nu > SOLVER_CG_UNITS) { /* listed, but too many to search */
+	if (r == 0 && j->sub.nu > SOLVER_CG_UNITS && !rc->keep_cols) {
+		/* listed, but too many to search */
 		cluster_free(&j->cols);
 		j->too_big = 1;
 	}
@@ -587,11 +589,19 @@ static void warn_stacked(const inputs *in, const site_table *sites, const plan *
 status_code solver_solve(const inputs *in, const site_table *sites, const reach *r,
                          const scenario *sc, plan *out, status *st)
 {
-	return solver_solve_cols(in, sites, r, sc, SOLVER_MAX_COLS, out, st);
+	return solver_solve_cols(in, sites, r, sc, SOLVER_MAX_COLS, NULL, out, st);
+}
+
+status_code solver_solve_budget(const inputs *in, const site_table *sites, const reach *r,
+                                const scenario *sc, const solver_budget *budget, plan *out,
+                                status *st)
+{
+	return solver_solve_cols(in, sites, r, sc, SOLVER_MAX_COLS, budget, out, st);
 }
 
 status_code solver_solve_cols(const inputs *in, const site_table *sites, const reach *r,
-                              const scenario *sc, size_t max_cols, plan *out, status *st)
+                              const scenario *sc, size_t max_cols, const solver_budget *budget,
+                              plan *out, status *st)
 {
 	double t0 = now_s();
 	memset(out, 0, sizeof(*out));
@@ -616,6 +626,12 @@ status_code solver_solve_cols(const inputs *in, const site_table *sites, const r
 			    SOLVER_MAX_PARTS);
 		}
 	}
+	if (budget && budget->sites_off) { /* budget.c: a plan within given sites */
+		w.site_off = budget->sites_off;
+		for (size_t j = 0; j < sites->n; j++)
+			if (budget->sites_off[j] && sites->sites[j].source != SITE_EXISTING)
+				w.allowed[j] = 0;
+	}
 	int nthreads = sc->threads > 0 ? sc->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (nthreads < 1 || !glpk_bridge_threads_ok())
 		nthreads = 1;
@@ -639,13 +655,20 @@ status_code solver_solve_cols(const inputs *in, const site_table *sites, const r
 	njobs = ncomp;
 	double deadline = t0 + sc->time_limit_s;
 	w.p.deadline = deadline;
-	run_ctx rc = {
-	    .w = &w, .deadline = deadline, .grace = 0.5 * fmax(1.0, 0.05 * sc->time_limit_s)};
+	run_ctx rc = {.w = &w,
+	              .deadline = deadline,
+	              .grace = 0.5 * fmax(1.0, 0.05 * sc->time_limit_s),
+	              .keep_cols = budget != NULL};
 	if (jobs_enumerate(&rc, nthreads, jobs, njobs) < 0)
 		goto nomem;
 	order = malloc((njobs + 1) * sizeof(size_t));
 	if (!order)
 		goto nomem;
+	if (budget) { /* one model over every sub-problem's columns (budget.c) */
+		code = budget_plan(&w, jobs, njobs, budget, deadline - now_s(), out, st);
+		out->seconds = now_s() - t0;
+		goto done;
+	}
 
 	/* time shares: by size, over the threads, within the run's deadline */
 	double weight = 0;

@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "plan.h"
+#include "solver.h"
 
 /* Rules and limits shared by every sub-problem of a run. */
 typedef struct sp_params {
@@ -87,10 +88,12 @@ typedef struct sp_world {
 	const site_table *sites;
 	const reach *r;
 	sp_params p;
-	unsigned char *urban;   /* per unit: served by the urban model */
-	unsigned char *allowed; /* per site: may hold an urban station */
-	long *sreach;           /* per site: households of urban units within reach */
-	double penalty, dscale; /* see sub.c */
+	unsigned char *urban;          /* per unit: served by the urban model */
+	unsigned char *allowed;        /* per site: may hold an urban station */
+	long *sreach;                  /* per site: households of urban units within reach */
+	double penalty, dscale;        /* see sub.c */
+	const unsigned char *left_out; /* per unit, NULL: the budget leaves it out (budget.c) */
+	const unsigned char *site_off; /* per site, NULL: sites a budgeted plan may not use */
 } sp_world;
 
 /* solver.c: which units the urban model serves (households > 0, not a
@@ -276,6 +279,27 @@ typedef struct sp_job {
  * Returns 0, -1 on ENOMEM. */
 int assemble_plan(const sp_world *w, sp_job *jobs, size_t njobs, plan *out);
 
+/* budget.c: the plan under a station budget (see the file's comment).
+ * budget_solve() fills every job's res.sol and `res` (village_on: per unit,
+ * 1 for a village given its station; the caller frees it); returns 0, 1 when
+ * no plan meets the budget's exact count or required units (res->err says
+ * why), -1 on a GLPK or memory failure (res->err set). budget_plan() runs
+ * it and assembles the plan tables, uncovered units included; returns
+ * STATUS_OK, STATUS_INPUT or STATUS_INTERNAL with `st` set. */
+typedef solver_budget sp_budget;
+typedef struct sp_budget_result {
+	double objective, bound, gap;
+	double walk_gap; /* of the walking stage, on household-km */
+	long households; /* served, whole units */
+	char status[16];
+	unsigned char *village_on;
+	char err[256];
+} sp_budget_result;
+int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget *b, double seconds,
+                 sp_budget_result *res);
+status_code budget_plan(sp_world *w, sp_job *jobs, size_t njobs, const sp_budget *b, double seconds,
+                        plan *out, status *st);
+
 /* model.c: the set-partitioning MIP through the GLPK C API, with `inc` as
  * incumbent. Fills res (objective, bound, gap, status, solution). Returns 0,
  * or -1 with res->err set when GLPK failed. */
@@ -284,9 +308,12 @@ int model_solve(sp_sub *s, const sp_params *p, sp_cols *c, const sp_sol *inc, do
 
 /* solver.c: solver_solve() with the column cap of enumeration given:
  * components needing more columns go to column generation (max_cols = 0:
- * every component; tests use it to reach that path on small instances). */
+ * every component; tests use it to reach that path on small instances);
+ * with a `budget` (budget.c, NULL for none) one model over every listed
+ * column places the stations under it. */
 status_code solver_solve_cols(const inputs *in, const site_table *sites, const reach *r,
-                              const scenario *sc, size_t max_cols, plan *out, status *st);
+                              const scenario *sc, size_t max_cols, const solver_budget *budget,
+                              plan *out, status *st);
 
 /* glpk_bridge.c: the one place GLPK messages and errors enter a status. */
 int glpk_bridge_threads_ok(void); /* glp_config("TLS") is set */

@@ -24,6 +24,10 @@
  *     shared, whole, within rural_walk_distance_m (or from inside it), and a
  *     shared station holds at most rural_households_max;
  *   - every existing station is in the plan exactly once, with kind existing;
+ *   - under a budget (rules.max_stations, rules.stations, [phases]) a unit a
+ *     usable site reaches may be uncovered, and the stations beyond the
+ *     existing ones are at most max_stations, exactly stations, or the
+ *     stations at most the last phase's budget;
  *   - no two stations stand on one site (a station is one facility at one
  *     place: two at a point would be one station over the band, and a split
  *     unit's k stations must be k places), except stations each serving a
@@ -198,6 +202,29 @@ static void check_shares(const inputs *in, const scenario *sc, const plan *p, vc
 	free(hi);
 }
 
+/* The budget rules, this file's own copy. */
+static int budgeted(const scenario *sc)
+{
+	return sc->max_stations >= 0 || sc->stations >= 0 || sc->phases.n > 0;
+}
+
+static void check_budget(const site_table *sites, const scenario *sc, const plan *p, vctx *v)
+{
+	long existing = 0, total = (long)p->nstations;
+	for (size_t j = 0; j < sites->n; j++)
+		existing += sites->sites[j].source == SITE_EXISTING;
+	if (sc->max_stations >= 0 && total - existing > sc->max_stations)
+		violation(v, "%ld new stations, rules.max_stations = %ld", total - existing,
+		          sc->max_stations);
+	if (sc->stations >= 0 && total - existing != sc->stations)
+		violation(v, "%ld new stations, rules.stations = %ld", total - existing,
+		          sc->stations);
+	if (sc->phases.n > 0 && total > sc->phases.years[sc->phases.n - 1].budget)
+		violation(v, "%ld stations, phases.%d = %ld", total,
+		          sc->phases.years[sc->phases.n - 1].year,
+		          sc->phases.years[sc->phases.n - 1].budget);
+}
+
 static void check_units(const inputs *in, const site_table *sites, const reach *r,
                         const scenario *sc, const plan *p, vctx *v, const long *served,
                         const int *nstu)
@@ -220,7 +247,7 @@ static void check_units(const inputs *in, const site_table *sites, const reach *
 			usable |= is_village(in, sc, (size_t)u) ? sites->sites[site].unit == u
 			                                        : !in_village(in, sites, site, sc);
 		}
-		if (usable)
+		if (usable && !budgeted(sc))
 			violation(v, "unit '%s' is listed uncovered but a usable site reaches it",
 			          in->units[u].id);
 	}
@@ -363,6 +390,7 @@ int verify_plan(const inputs *in, const site_table *sites, const reach *r, const
 		check_assignments(in, sites, r, sc, p, &v, hs, ns, served, nstu);
 		check_units(in, sites, r, sc, p, &v, served, nstu);
 		check_stations(in, sites, r, sc, p, &v, hs, ns);
+		check_budget(sites, sc, p, &v);
 	}
 	free(hs);
 	free(ns);

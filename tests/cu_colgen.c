@@ -163,7 +163,8 @@ static void test_brute_force_random(void)
 			/* path 0: columns listed, exact; path 1: column generation for
 			 * every component, price-and-branch */
 			CU_ASSERT_EQUAL_FATAL(solver_solve_cols(&f->in, &f->sites, &f->r, &f->sc,
-			                                        path ? 0 : 150000, &p, &f->st),
+			                                        path ? 0 : 150000, NULL, &p,
+			                                        &f->st),
 			                      STATUS_OK);
 			CU_ASSERT_TRUE(p.bound <= opt + 1e-6);
 			CU_ASSERT_TRUE(p.objective >= opt - 1e-6);
@@ -381,8 +382,8 @@ static void test_dense_work_limit(void)
 			f[k]->sc.time_limit_s = 600; /* the safety net never fires here */
 			fx_reach(f[k]);
 			CU_ASSERT_EQUAL_FATAL(solver_solve_cols(&f[k]->in, &f[k]->sites, &f[k]->r,
-			                                        &f[k]->sc, path ? 0 : 150000, &p[k],
-			                                        &f[k]->st),
+			                                        &f[k]->sc, path ? 0 : 150000, NULL,
+			                                        &p[k], &f[k]->st),
 			                      STATUS_OK);
 		}
 		CU_ASSERT_TRUE(same_plan(&p[0], &p[1]));

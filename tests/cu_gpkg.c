@@ -140,10 +140,11 @@ static void fixture_init(fixture *fx)
 	fx->sites.n = 4;
 	fx->sites.sites = fx->site_rows;
 
-	fx->stations[0] = (plan_station){0, STATION_EXISTING, 1500, 1, 0, "", 1};
-	fx->stations[1] = (plan_station){1, STATION_URBAN, 3500, 2, 0, "", 0};
-	fx->stations[2] = (plan_station){2, STATION_VILLAGE, 300, 1, 1, "isolated village", 0};
-	fx->stations[3] = (plan_station){3, STATION_URBAN, 2500, 1, 1, "rest of a split unit", 1};
+	fx->stations[0] = (plan_station){0, STATION_EXISTING, 1500, 1, 0, "", 1, 0};
+	fx->stations[1] = (plan_station){1, STATION_URBAN, 3500, 2, 0, "", 0, 0};
+	fx->stations[2] = (plan_station){2, STATION_VILLAGE, 300, 1, 1, "isolated village", 0, 0};
+	fx->stations[3] =
+	    (plan_station){3, STATION_URBAN, 2500, 1, 1, "rest of a split unit", 1, 0};
 	fx->assign[0] = (plan_assign){0, 1, 2000, 0};
 	fx->assign[1] = (plan_assign){1, 1, 1500, 500};
 	fx->assign[2] = (plan_assign){2, 2, 300, 0};

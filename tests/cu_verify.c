@@ -32,8 +32,8 @@ static vfx *vfx_new(void)
 	fx_site(f, 200, 0, SITE_REPRESENTATIVE, b);
 	fx_site(f, 5000, 0, SITE_REPRESENTATIVE, c);
 	fx_reach(f);
-	v->st[0] = (plan_station){0, STATION_EXISTING, 4000, 2, 0, "", 0};
-	v->st[1] = (plan_station){3, STATION_VILLAGE, 300, 1, 0, "", -1};
+	v->st[0] = (plan_station){0, STATION_EXISTING, 4000, 2, 0, "", 0, 0};
+	v->st[1] = (plan_station){3, STATION_VILLAGE, 300, 1, 0, "", -1, 0};
 	v->as[0] = (plan_assign){0, 0, 2000, 100};
 	v->as[1] = (plan_assign){1, 0, 2000, 100};
 	v->as[2] = (plan_assign){2, 1, 300, 0};
@@ -141,7 +141,7 @@ static void test_split_small_unit(void)
 	vfx *v = vfx_new();
 	char msg[256];
 	/* u0 half at the existing station, half at its own site */
-	v->st[2] = (plan_station){1, STATION_URBAN, 1000, 1, 1, "x", 0};
+	v->st[2] = (plan_station){1, STATION_URBAN, 1000, 1, 1, "x", 0, 0};
 	v->p.nstations = 3;
 	v->as[0].households = 1000;
 	v->as[3] = (plan_assign){0, 2, 1000, 0};
@@ -162,8 +162,8 @@ static void test_split_shares(void)
 	fx_site(f, 0, 0, SITE_REPRESENTATIVE, u);
 	fx_site(f, 100, 0, SITE_GRID, u);
 	fx_reach(f);
-	plan_station st[2] = {{0, STATION_URBAN, 5000, 1, 0, "", 0},
-	                      {1, STATION_URBAN, 4000, 1, 0, "", 0}};
+	plan_station st[2] = {{0, STATION_URBAN, 5000, 1, 0, "", 0, 0},
+	                      {1, STATION_URBAN, 4000, 1, 0, "", 0, 0}};
 	plan_assign as[2] = {{0, 0, 5000, 0}, {0, 1, 4000, 100}};
 	plan p = {.nstations = 2, .stations = st, .nassign = 2, .assign = as};
 	char msg[256];
@@ -195,9 +195,9 @@ static void test_two_stations_one_site(void)
 {
 	vfx *v = vfx_new();
 	char msg[256];
-	v->st[0] = (plan_station){0, STATION_EXISTING, 0, 0, 1, "isolated", 0};
-	v->st[2] = (plan_station){1, STATION_URBAN, 2000, 1, 1, "isolated", 0};
-	v->st[3] = (plan_station){1, STATION_URBAN, 2000, 1, 1, "isolated", 0};
+	v->st[0] = (plan_station){0, STATION_EXISTING, 0, 0, 1, "isolated", 0, 0};
+	v->st[2] = (plan_station){1, STATION_URBAN, 2000, 1, 1, "isolated", 0, 0};
+	v->st[3] = (plan_station){1, STATION_URBAN, 2000, 1, 1, "isolated", 0, 0};
 	v->p.nstations = 4;
 	v->as[0] = (plan_assign){0, 2, 2000, 0};
 	v->as[1] = (plan_assign){1, 3, 2000, 200};

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "cmd.h"
+#include "solver.h"
 #include "inputs.h"
 #include "scenario.h"
 
@@ -144,6 +145,8 @@ int cmd_check(int argc, char **argv, status *st)
 	inputs in = {0};
 	if (st->code != STATUS_INTERNAL && *sc.units)
 		inputs_read(&sc, &in, st);
+	if (st->code != STATUS_INTERNAL && in.nunits && solver_budgeted(&sc))
+		solver_check_budget(&sc, &in, NULL, st);
 	if (!st->quiet)
 		print_summary(&sc, &in, st, stdout);
 	inputs_free(&in);

@@ -140,6 +140,15 @@ status_code pipeline_check_not_input(const scenario *sc, const char *out_path, s
 	return rc;
 }
 
+/* The station solver: under budgets or phases (include/phases.h) when the
+ * scenario sets any, the full plan otherwise. */
+static status_code solve_plan(const inputs *in, const site_table *sites, const reach *r,
+                              const scenario *sc, plan *p, status *st)
+{
+	return solver_budgeted(sc) ? solver_solve_phases(in, sites, r, sc, p, st)
+	                           : solver_solve(in, sites, r, sc, p, st);
+}
+
 /* The stations: the rural pre-pass first when a rural rule plans villages
  * apart (include/rural.h), then the station solver on its views, then the
  * merge; the station solver alone otherwise. */
@@ -151,10 +160,10 @@ static status_code solve_stations(const inputs *in, const site_table *sites, con
 	reach r_view;
 	status_code rc = rural_solve(in, sites, r, sc, &rp, st);
 	if (rc == STATUS_OK && !rp.taken)
-		rc = solver_solve(in, sites, r, sc, p, st);
+		rc = solve_plan(in, sites, r, sc, p, st);
 	else if (rc == STATUS_OK &&
 	         (rc = rural_views(in, r, &rp, &in_view, &r_view, st)) == STATUS_OK) {
-		rc = solver_solve(&in_view, sites, &r_view, sc, p, st);
+		rc = solve_plan(&in_view, sites, &r_view, sc, p, st);
 		rural_views_free(&in_view, &r_view);
 		if (rc == STATUS_OK)
 			rc = rural_merge(&rp, sc, p, st);
@@ -237,6 +246,8 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	status_note(st, 1, "reach: %zu pairs within %.0f m%s", r.npairs, sc->walk_distance_m,
 	            r.network ? " along the streets" : "");
 
+	if (solver_budgeted(sc) && (rc = solver_check_budget(sc, &in, &sites, st)) != STATUS_OK)
+		goto out;
 	progress_start(st, "solve");
 	t0 = clock_now_s();
 	if ((rc = solve_stations(&in, &sites, &r, sc, &p, st)) != STATUS_OK)
@@ -285,7 +296,12 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	stage_done(ri, "write", t0);
 	ri->total_seconds = clock_now_s() - t_start;
 
-	if (p.nuncovered > 0)
+	if (p.nuncovered > 0 && solver_budgeted(sc))
+		rc = status_fail(st, STATUS_INCOMPLETE,
+		                 "%zu unit(s) with %ld households are not served: out of reach or "
+		                 "beyond the station budget (see layer 'uncovered')",
+		                 res->nuncovered, res->uncovered_households);
+	else if (p.nuncovered > 0)
 		rc = status_fail(st, STATUS_INCOMPLETE,
 		                 "%zu unit(s) with %ld households are out of walking reach of any "
 		                 "candidate site (see layer 'uncovered')",

@@ -64,6 +64,7 @@ void compare_result_free(compare_result *r)
 	free(r->groups);
 	free(r->changes);
 	free(r->levels);
+	free(r->phases);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -497,7 +498,7 @@ status_code compare_plans(const planfile *a, const planfile *b, const compare_op
 	out->tolerance_m = opt->tolerance_m;
 	out->walk_distance_m = a->walk_distance_m;
 	if (diff_params(a, b, out) || build_groups(a, b, out) || match_stations(a, b, out) ||
-	    compare_levels(a, b, out)) {
+	    compare_levels(a, b, out) || compare_phases_build(a, b, out)) {
 		compare_result_free(out);
 		return status_fail(st, STATUS_INTERNAL, "compare: out of memory");
 	}

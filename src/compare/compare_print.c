@@ -155,6 +155,11 @@ int compare_print(const compare_result *r, const planfile *a, const planfile *b,
 		return -1;
 	fprintf(out, "%s", md ? "\n" : "");
 	fputs(legend, out);
+	if (r->nphases > 0) {
+		fputs(md ? "\n### Phases\n\n" : "\nphases:\n", out);
+		if (compare_phases_print(r, fmt, out))
+			return -1;
+	}
 	fprintf(out,
 	        md ? "\n### Station changes\n\nA has %zu stations, B has %zu; kept: same site "
 	             "within %g m, moved: to the nearest free site within %g m.\n\n"

@@ -119,6 +119,8 @@ static const key_def keys[] = {
     KEY("rules", rural_walk_distance_m, K_DOUBLE, "2000"),
     KEY("rules", rural_households_min, K_LONG, "0"),
     KEY("rules", rural_households_max, K_LONG, "3000"),
+    KEY("rules", max_stations, K_LONG, "-1"),
+    KEY("rules", stations, K_LONG, "-1"),
     KEY("solver", time_limit_s, K_DOUBLE, "60"),
     KEY("solver", mip_gap, K_DOUBLE, "0.005"),
     KEY("solver", threads, K_INT, "0"),
@@ -155,6 +157,8 @@ static const key_def *key_find(const char *section, const char *name)
 
 static int section_known(const char *section)
 {
+	if (!strcmp(section, "phases")) /* free keys: years (src/core/phases.c) */
+		return 1;
 	for (size_t i = 0; i < NKEYS; i++)
 		if (!strcmp(keys[i].section, section))
 			return 1;
@@ -402,6 +406,8 @@ static int apply(scenario *sc, const char *where, const char *section, const cha
                  const char *value, const char *dir, status *st)
 {
 	char err[1024], hint[160];
+	if (!strcmp(section, "phases"))
+		return phases_spec_set(&sc->phases, where, name, value, st);
 	const key_def *k = key_find(section, name);
 	if (!k) {
 		suggest_key(section, name, hint, sizeof(hint));
@@ -843,6 +849,20 @@ status_code scenario_validate(const scenario *sc, status *st)
 	if (!*sc->path)
 		invalid(sc, st, "path", "set to the output GeoPackage");
 	scenario_levels_validate(sc, st);
+	if (sc->max_stations < -1)
+		invalid(sc, st, "max_stations", ">= 0 (-1 = no budget)");
+	if (sc->stations < -1)
+		invalid(sc, st, "stations", ">= 0 (-1 = as many as the rules need)");
+	if (sc->max_stations >= 0 && sc->stations >= 0)
+		status_problem_add(
+		    st, SEV_ERROR, "scenario",
+		    "rules: max_stations = %ld and stations = %ld both set; give one",
+		    sc->max_stations, sc->stations);
+	if (sc->phases.n > 0 && (sc->max_stations >= 0 || sc->stations >= 0))
+		status_problem_add(st, SEV_ERROR, "scenario",
+		                   "rules: max_stations/stations and [phases] both set; the phase "
+		                   "budgets already bound the plan");
+	phases_spec_validate(&sc->phases, st);
 	return st->nerrors > errors ? STATUS_INPUT : STATUS_OK;
 }
 
@@ -922,6 +942,7 @@ void scenario_free(scenario *sc)
 	free(sc->file);
 	free(sc->dir);
 	sc->file = sc->dir = NULL;
+	phases_spec_free(&sc->phases);
 }
 
 int scenario_path_is_connection(const char *path)
