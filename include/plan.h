@@ -100,7 +100,8 @@ typedef struct plan {
 	 * the stations of any plan with at most `underfilled` avoidably
 	 * underfilled stations; for min_distance the walking (household-km) of
 	 * the urban part and its bound. underfilled_bound: avoidably
-	 * underfilled stations every plan has at least. */
+	 * underfilled stations every plan has at least (each costs a penalty above
+	 * every other term, so the objective's bound bounds their number). */
 	long urban_stations;
 	double urban_bound, urban_gap;
 	double urban_walk, urban_walk_bound, urban_walk_gap;

@@ -314,7 +314,7 @@ static double exact(cg_state *c, int j, const cg_item *it, int n, int *bn, doubl
 	*bcost = 0;
 	if (bl < 0)
 		return INFINITY;
-	long L = bl, wd_load = 0;
+	long L = bl;
 	double wd = 0;
 	for (int i = n - 1; i >= 0; i--) {
 		int a = c->take[(size_t)i * (size_t)(H + 1) + (size_t)L];
@@ -324,13 +324,11 @@ static double exact(cg_state *c, int j, const cg_item *it, int n, int *bn, doubl
 		c->cu[*bn] = it[i].u;
 		c->csh[(*bn)++] = it[i].big ? share : s->h[it[i].u];
 		wd += (double)(it[i].big ? share : s->h[it[i].u]) * sp_dist(s, j, it[i].u);
-		wd_load += share;
 		L -= share;
 	}
 	assert(L == 0);
 	*bcost = col_cost(c, j, bl, wd);
 	*bload = bl;
-	(void)wd_load;
 	return best;
 }
 

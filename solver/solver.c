@@ -511,6 +511,7 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 {
 	const sp_params *p = &w->p;
 	double sb = 0, wb = 0, walk = 0;
+	long ub = 0;
 	for (size_t i = 0; i < njobs; i++) {
 		const sp_job *j = &jobs[i];
 		const plan_sub *ps = &out->subs[i];
@@ -531,6 +532,11 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 			wb += p->objective == OBJECTIVE_MIN_DISTANCE ? fmax(near, bb) : 0;
 			continue;
 		}
+		/* the measure of any plan is below the penalty (sub.c), so a plan
+		 * with u underfilled costs less than penalty * (u + 1): b bounds u */
+		double x = (b - j->sub.penalty) / j->sub.penalty;
+		if (x >= 0)
+			ub += (long)floor(x - 1e-9) + 1;
 		if (p->objective == OBJECTIVE_MIN_STATIONS) {
 			double n = ceil(b - sub_walk_max(&j->sub) - 1e-7) - pen;
 			sb += fmax(fmax(n, hcount), bb);
@@ -545,7 +551,7 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 	out->urban_walk = walk;
 	out->urban_walk_bound = p->objective == OBJECTIVE_MIN_DISTANCE ? wb : 0;
 	out->urban_walk_gap = rel_gap(walk, out->urban_walk_bound);
-	out->underfilled_bound = 0; /* not bounded yet: zero is always valid */
+	out->underfilled_bound = ub;
 }
 
 /* Stations stacked on one site only happen when no plan with one station per

@@ -176,8 +176,10 @@ static void test_brute_force_random(void)
 				                            : "enumerated");
 				CU_ASSERT_EQUAL(p.subs[i].restricted, 0);
 			}
-			/* stations alone: never above the optimum's */
+			/* stations alone: never above the optimum's; the underfilled
+			 * stations of an optimal plan (path 0) are the fewest possible */
 			CU_ASSERT_TRUE(p.urban_bound <= (double)p.urban_stations + 1e-9);
+			CU_ASSERT_TRUE(p.underfilled_bound <= p.underfilled);
 			char msg[256];
 			CU_ASSERT_EQUAL(
 			    verify_plan(&f->in, &f->sites, &f->r, &f->sc, &p, msg, sizeof(msg)), 0);
