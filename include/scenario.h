@@ -76,6 +76,7 @@ typedef struct scenario {
 	char *path;       /* "plan.gpkg" */
 	char *output_crs; /* "" = working CRS */
 	int timings;      /* 0: no wall-clock seconds in the file, so it is reproducible */
+	char *schema;     /* "": PostGIS output (-o PG:...) writes into this schema */
 } scenario;
 
 /* Set every default. Never fails except out of memory (returns STATUS_INTERNAL). */

@@ -30,7 +30,7 @@ static int open_in_crs(const char *key, const char *path, const char *layer, con
 	if (src)
 		OSRDestroySpatialReference(src);
 	if (!src || fail || !work) {
-		GDALClose(*ds);
+		read_source_close(*ds, *lyr);
 		return -1;
 	}
 	return 0;
@@ -94,7 +94,7 @@ void read_points(const char *role, const char *path, const char *layer, const sc
 	}
 	if (ct)
 		OCTDestroyCoordinateTransformation(ct);
-	GDALClose(ds);
+	read_source_close(ds, lyr);
 }
 
 /* Append one polygonal geometry's WKB to ps. */
@@ -160,7 +160,7 @@ static void exclude_one(const char *path, const scenario *sc, OGRSpatialReferenc
 	}
 	if (ct)
 		OCTDestroyCoordinateTransformation(ct);
-	GDALClose(ds);
+	read_source_close(ds, lyr);
 }
 
 void read_exclude(const scenario *sc, OGRSpatialReferenceH work, poly_set *ps, status *st)

@@ -264,6 +264,6 @@ out:
 		OCTDestroyCoordinateTransformation(ct);
 	if (src)
 		OSRDestroySpatialReference(src);
-	GDALClose(ds);
+	read_source_close(ds, lyr);
 	return work;
 }

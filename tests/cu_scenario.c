@@ -48,7 +48,7 @@ static void test_defaults(void)
 	CU_ASSERT_STRING_EQUAL(sc.path, "plan.gpkg");
 	CU_ASSERT_EQUAL(st.nproblems, 0);
 	/* canonical text, in key order */
-	CU_ASSERT_EQUAL(scenario_key_count(), 38);
+	CU_ASSERT_EQUAL(scenario_key_count(), 39);
 	CU_ASSERT_STRING_EQUAL(scenario_key_name(37), "output.timings");
 	CU_ASSERT_STRING_EQUAL(value(&sc, "output.timings"), "false");
 	CU_ASSERT_EQUAL(sc.timings, 0);

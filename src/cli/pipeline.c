@@ -6,6 +6,7 @@
 #include "verify.h"
 #include "reach.h"
 #include "pipeline.h"
+#include "plan_output.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -97,7 +98,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 
 	progress_start(st, "read");
 	/* Refuse an existing or open target now, not after a long solve. */
-	if ((rc = gpkg_check_target(out_path, overwrite, st)) != STATUS_OK)
+	if ((rc = plan_output_check(out_path, sc, overwrite, st)) != STATUS_OK)
 		goto out;
 	ri->timings = sc->timings;
 
@@ -139,7 +140,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	t0 = now_s();
 	ri->total_seconds = now_s() - t_start;
 	summarise(&in, &r, &sites, &p, res);
-	if ((rc = gpkg_write_plan(out_path, overwrite, sc, &in, &sites, &r, &p, ri, st)) !=
+	if ((rc = plan_output_write(out_path, overwrite, sc, &in, &sites, &r, &p, ri, st)) !=
 	    STATUS_OK)
 		goto out;
 	stage_done(ri, "write", t0);

@@ -95,6 +95,7 @@ static const key_def keys[] = {
     KEY("output", path, K_PATH, "plan.gpkg"),
     KEY("output", output_crs, K_STR, ""),
     KEY("output", timings, K_BOOL, "false"),
+    KEY("output", schema, K_STR, ""),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
