@@ -109,6 +109,10 @@ status_code gpkg_write_run(gpkg_writer *w);
  * key output.timings set to true/yes/on/1. */
 int gpkg_run_timings_wanted(const scenario *sc, const run_info *ri);
 
+/* gpkg_shard.c: the shard_* tables of a sharded run (ri->shard), which
+ * `stationplan merge` reads; nothing without a shard. */
+status_code gpkg_write_shard(gpkg_writer *w);
+
 /* gpkg_styles.c: layer_styles with one default QML style per map layer. */
 status_code gpkg_write_styles(gpkg_writer *w);
 

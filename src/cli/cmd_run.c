@@ -22,7 +22,8 @@
 const char cmd_run_usage[] =
     "usage: stationplan run SCENARIO.ini [-o OUT.gpkg] [--set section.key=value]...\n"
     "                       [--sweep section.key=v1,v2,...] [--format text|csv|md]\n"
-    "                       [--overwrite] [--threads N] [--progress] [-q | -v]\n\n"
+    "                       [--overwrite] [--threads N] [--progress] [-q | -v]\n"
+    "                       [--shard K/N [--shard-by district|component]]\n\n"
     "Read the scenario's inputs, validate them (as `check` does), place the\n"
     "stations and write the plan as a GeoPackage (default: output.path).\n\n"
     "  -o, --output FILE   write the plan to FILE instead of output.path\n"
@@ -33,6 +34,9 @@ const char cmd_run_usage[] =
     "  --format FMT        the sweep table as text (default), csv or md\n"
     "  --overwrite         replace an existing output file\n"
     "  --threads N         worker threads for the solver (default: cores)\n"
+    "  --shard K/N         plan only the K-th of N shards (whole districts, or whole\n"
+    "                      reach components with --shard-by component); join the\n"
+    "                      shard files with 'stationplan merge'\n"
     "  --progress          show progress on stderr even when it is not a terminal\n"
     "                      (a bar is shown on a terminal anyway, unless -q)\n"
     "  -q, -v              quieter, more verbose\n\n"
@@ -56,7 +60,8 @@ static int append_list(char **buf, const char *s, char sep)
 
 typedef struct run_args {
 	const char *file, *out, *threads, *sweep;
-	char *sets; /* the --set values, ";"-separated, or NULL */
+	const char *shard, *shard_by; /* --shard K/N, --shard-by district|component */
+	char *sets;                   /* the --set values, ";"-separated, or NULL */
 	int overwrite;
 	table_format fmt;
 	char cmdline[2048];
@@ -89,6 +94,10 @@ static status_code parse_args(int argc, char **argv, run_args *ra, status *st)
 				return status_fail(st, STATUS_USAGE,
 				                   "run: --format '%s' (must be text, csv or md)",
 				                   argv[i]);
+		} else if (!strcmp(a, "--shard") && i + 1 < argc) {
+			ra->shard = argv[++i];
+		} else if (!strcmp(a, "--shard-by") && i + 1 < argc) {
+			ra->shard_by = argv[++i];
 		} else if (!strcmp(a, "--threads") && i + 1 < argc) {
 			ra->threads = argv[++i];
 		} else if (!strcmp(a, "--overwrite")) {
@@ -114,6 +123,10 @@ static status_code parse_args(int argc, char **argv, run_args *ra, status *st)
 		fputs(cmd_run_usage, stderr);
 		return status_fail(st, STATUS_USAGE, "run: no scenario file given");
 	}
+	if (ra->shard_by && !ra->shard)
+		return status_fail(st, STATUS_USAGE, "run: --shard-by needs --shard K/N");
+	if (ra->shard && ra->sweep)
+		return status_fail(st, STATUS_USAGE, "run: --shard and --sweep do not go together");
 	return STATUS_OK;
 }
 
@@ -146,12 +159,15 @@ static status_code load_scenario(const run_args *ra, const char *extra, scenario
 static status_code run_one(const run_args *ra, status *st)
 {
 	scenario sc;
+	shard_spec spec = {0};
+	if (ra->shard && shard_parse(ra->shard, ra->shard_by, &spec, st) != STATUS_OK)
+		return STATUS_USAGE;
 	status_code rc = load_scenario(ra, NULL, &sc, st);
 	if (rc == STATUS_OK) {
 		pipeline_result res;
 		const char *path = ra->out ? ra->out : sc.path;
-		rc = pipeline_run(&sc, path, ra->overwrite, ra->cmdline, ra->sets ? ra->sets : "",
-		                  &res, st);
+		rc = pipeline_run_shard(&sc, &spec, path, ra->overwrite, ra->cmdline,
+		                        ra->sets ? ra->sets : "", &res, st);
 		if ((rc == STATUS_OK || rc == STATUS_INCOMPLETE) && !st->quiet)
 			pipeline_print_summary(&res, path, stdout);
 	}

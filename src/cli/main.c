@@ -14,6 +14,7 @@ const cmd_entry cmd_table[] = {
     {"run", cmd_run, "place stations for a scenario and write the plan", cmd_run_usage},
     {"check", cmd_check, "validate a scenario's inputs and print every problem", cmd_check_usage},
     {"compare", cmd_compare, "compare two plans, per district or street", cmd_compare_usage},
+    {"merge", cmd_merge, "join the shard files of run --shard K/N into one plan", cmd_merge_usage},
     {"help", cmd_help, "show help for a command", cmd_help_usage},
     {NULL, NULL, NULL, NULL},
 };

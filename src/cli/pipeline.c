@@ -85,9 +85,18 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
                          const char *command_line, const char *set_overrides, pipeline_result *res,
                          status *st)
 {
-	inputs in = {0};
-	site_table sites = {0};
-	reach r = {0};
+	return pipeline_run_shard(sc, NULL, out_path, overwrite, command_line, set_overrides, res,
+	                          st);
+}
+
+status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const char *out_path,
+                               int overwrite, const char *command_line, const char *set_overrides,
+                               pipeline_result *res, status *st)
+{
+	inputs full_in = {0};
+	site_table full_sites = {0};
+	reach full_r = {0};
+	shard_part part = {0};
 	plan p = {0};
 	memset(res, 0, sizeof(*res));
 	run_info *ri = &res->ri;
@@ -103,34 +112,56 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	ri->timings = sc->timings;
 
 	t0 = now_s();
-	if ((rc = inputs_read(sc, &in, st)) != STATUS_OK)
+	if ((rc = inputs_read(sc, &full_in, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "read", t0);
-	status_note(st, 1, "read: %zu units in %s", in.nunits, in.crs);
+	status_note(st, 1, "read: %zu units in %s", full_in.nunits, full_in.crs);
 
 	progress_start(st, "sites");
 	t0 = now_s();
-	if ((rc = sites_build(&in, sc, &sites, st)) != STATUS_OK)
+	if ((rc = sites_build(&full_in, sc, &full_sites, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "sites", t0);
-	status_note(st, 1, "sites: %zu candidates (%zu excluded, %zu merged)", sites.n,
-	            sites.nexcluded, sites.nmerged);
+	status_note(st, 1, "sites: %zu candidates (%zu excluded, %zu merged)", full_sites.n,
+	            full_sites.nexcluded, full_sites.nmerged);
 
 	progress_start(st, "reach");
 	t0 = now_s();
-	if ((rc = reach_build(&in, &sites, sc, &r, st)) != STATUS_OK)
+	if ((rc = reach_build(&full_in, &full_sites, sc, &full_r, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "reach", t0);
-	status_note(st, 1, "reach: %zu pairs within %.0f m", r.npairs, sc->walk_distance_m);
+	status_note(st, 1, "reach: %zu pairs within %.0f m", full_r.npairs, sc->walk_distance_m);
+
+	/* The tables the rest works on: the whole problem, or one shard of it. */
+	const inputs *inp = &full_in;
+	const site_table *sitesp = &full_sites;
+	const reach *rp = &full_r;
+	if (spec && spec->n > 0) {
+		solver_scale scale;
+		if ((rc = solver_scale_of(&full_in, &full_sites, &full_r, sc, &scale, st)) !=
+		    STATUS_OK)
+			goto out;
+		if ((rc = shard_restrict(&full_in, &full_sites, &full_r, spec, &part, st)) !=
+		    STATUS_OK)
+			goto out;
+		solver_scale_set(&scale);
+		inp = &part.in;
+		sitesp = &part.sites;
+		rp = &part.r;
+		ri->shard = &part;
+		status_note(st, 1, "shard %d/%d by %s: %zu of %zu units, %zu groups", spec->k,
+		            spec->n, shard_by_name(spec->by), part.in.nunits, full_in.nunits,
+		            part.ngroups);
+	}
 
 	progress_start(st, "solve");
 	t0 = now_s();
-	if ((rc = solver_solve(&in, &sites, &r, sc, &p, st)) != STATUS_OK)
+	if ((rc = solver_solve(inp, sitesp, rp, sc, &p, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, "solve", t0);
 	if (st->verbose) {
 		char msg[512];
-		int bad = verify_plan(&in, &sites, &r, sc, &p, msg, sizeof(msg));
+		int bad = verify_plan(inp, sitesp, rp, sc, &p, msg, sizeof(msg));
 		if (bad)
 			status_problem_add(st, SEV_WARNING, "verify", "%d rule violation(s): %s",
 			                   bad, msg);
@@ -139,8 +170,8 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	progress_start(st, "write");
 	t0 = now_s();
 	ri->total_seconds = now_s() - t_start;
-	summarise(&in, &r, &sites, &p, res);
-	if ((rc = plan_output_write(out_path, overwrite, sc, &in, &sites, &r, &p, ri, st)) !=
+	summarise(inp, rp, sitesp, &p, res);
+	if ((rc = plan_output_write(out_path, overwrite, sc, inp, sitesp, rp, &p, ri, st)) !=
 	    STATUS_OK)
 		goto out;
 	stage_done(ri, "write", t0);
@@ -158,9 +189,12 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 out:
 	progress_abandon(); /* a stage that failed; no-op otherwise */
 	plan_free(&p);
-	reach_free(&r);
-	sites_free(&sites);
-	inputs_free(&in);
+	shard_free(&part);
+	ri->shard = NULL;
+	solver_scale_set(NULL);
+	reach_free(&full_r);
+	sites_free(&full_sites);
+	inputs_free(&full_in);
 	return rc;
 }
 
