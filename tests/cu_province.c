@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cpl_conv.h>
 #include <gdal.h>
@@ -277,6 +278,9 @@ static void test_merge_refusals(void)
 {
 	char *err = NULL;
 	const char *s1 = outpath("r1.gpkg"), *s2 = outpath("r2.gpkg"), *out = outpath("r.gpkg");
+	const char *single = outpath("r-single.gpkg");
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "%s -q run %s -o %s --overwrite", cu_bin(), PROV_INI, single), 0);
 	CU_ASSERT_EQUAL_FATAL(
 	    run(NULL, "%s -q run %s --shard 1/3 -o %s --overwrite", cu_bin(), PROV_INI, s1), 0);
 	CU_ASSERT_EQUAL_FATAL(
@@ -302,8 +306,10 @@ static void test_merge_refusals(void)
  * SLURM_ARRAY_TASK_ID, then the merge job's. */
 static void test_slurm_command_lines(void)
 {
-	const char *single = outpath("single.gpkg"), *out = outpath("slurm.gpkg");
+	const char *single = outpath("slurm-single.gpkg"), *out = outpath("slurm.gpkg");
 	const char *lines = outpath("slurm-lines.txt"), *extract = outpath("slurm-wrap.sh");
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "%s -q run %s -o %s --overwrite", cu_bin(), PROV_INI, single), 0);
 	CU_ASSERT_EQUAL_FATAL(run(NULL,
 	                          "SP_BIN=%s scripts/slurm_shards.sh -n -m 2G %s 3 %s -- "
 	                          "--threads 1 > %s",
@@ -554,12 +560,74 @@ static void test_pg_sql_and_tables(void)
 	GDALClose(d);
 }
 
+/* ---- Slurm --------------------------------------------------------------- */
+
+static char slurm_dir[600];
+static char slurm_conf[700]; /* "" when no Slurm could start */
+
+static int slurm_start(void)
+{
+	char cmd[1600], *out = NULL, *err = NULL;
+	snprintf(slurm_dir, sizeof(slurm_dir), "%s/province-slurm", cu_outdir());
+	snprintf(cmd, sizeof(cmd),
+	         "scripts/slurmtmp.sh stop %s; SLURMTMP_PORT=%d scripts/slurmtmp.sh start %s",
+	         slurm_dir, 20000 + (int)(getpid() % 20000) * 2 % 20000, slurm_dir);
+	if (cu_run(cmd, &out, &err) == 0 && out && !strncmp(out, "SLURM_CONF=", 11)) {
+		snprintf(slurm_conf, sizeof(slurm_conf), "%s", out);
+		slurm_conf[strcspn(slurm_conf, "\n")] = '\0';
+	} else {
+		fprintf(stderr, "\n    Slurm test SKIPPED: %s", err && *err ? err : "no Slurm\n");
+		slurm_conf[0] = '\0';
+	}
+	free(out);
+	free(err);
+	return 0;
+}
+
+static int slurm_stop(void)
+{
+	if (slurm_dir[0])
+		run(NULL, "scripts/slurmtmp.sh stop %s", slurm_dir);
+	return 0;
+}
+
+/* The job array on a real one-node Slurm: submitted, run, merged by the
+ * dependent job; the plan equals the single run's. */
+static void test_slurm_job_array(void)
+{
+	if (!slurm_conf[0]) {
+		fprintf(stderr, "SKIPPED (no one-node Slurm here) ");
+		return;
+	}
+	const char *single = outpath("single.gpkg"), *out = outpath("sbatch/plan.gpkg");
+	char *ids = NULL, *err = NULL, cmd[2048];
+	CU_ASSERT_EQUAL(run(NULL, "rm -rf %s/province-sbatch", cu_outdir()), 0);
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "%s -q run %s -o %s --overwrite", cu_bin(), PROV_INI, single), 0);
+	snprintf(cmd, sizeof(cmd),
+	         "export %s; SP_BIN=%s scripts/slurm_shards.sh -m 1G -t 00:10:00 %s 3 %s -- "
+	         "--threads 1",
+	         slurm_conf, cu_bin(), PROV_INI, out);
+	CU_ASSERT_EQUAL_FATAL(cu_run(cmd, &ids, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(ids, "(array 1-3), merge job"));
+	/* wait for both jobs to leave the queue (at most 5 minutes) */
+	CU_ASSERT_EQUAL(run(NULL,
+	                    "export %s; i=0; while [ -n \"$(squeue -h)\" ] && [ $i -lt 600 ]; do "
+	                    "sleep 0.5; i=$((i+1)); done; [ -z \"$(squeue -h)\" ]",
+	                    slurm_conf),
+	                0);
+	free(ids);
+	free(err);
+	assert_plans_equal(single, out);
+}
+
 void province_suite_setup(void)
 {
 	CU_SUITE_ADD("province", NULL, NULL, CU_TEST_ENTRY(test_shard_arguments),
 	             CU_TEST_ENTRY(test_shards_parallel_districts),
 	             CU_TEST_ENTRY(test_shards_components_existing),
 	             CU_TEST_ENTRY(test_merge_refusals), CU_TEST_ENTRY(test_slurm_command_lines));
+	CU_SUITE_ADD("slurm", slurm_start, slurm_stop, CU_TEST_ENTRY(test_slurm_job_array));
 	CU_SUITE_ADD("postgis", pg_start, pg_stop, CU_TEST_ENTRY(test_pg_plan_from_and_into),
 	             CU_TEST_ENTRY(test_pg_existing_schema),
 	             CU_TEST_ENTRY(test_pg_failure_leaves_nothing),
