@@ -2,7 +2,8 @@
  * shard.h: cutting one plan into N independent shards (`run --shard K/N`).
  *
  * A shard is a union of groups no rule can connect: two units are in the
- * same group when a site reaches both (a reach pair), when one's nearest
+ * same group when a site reaches both (a reach pair; for a village under
+ * rural = one_per_village only its sites inside and its first pair), when one's nearest
  * site is the other's (so an uncovered unit's reason is the same), or when
  * a site lies inside a unit; with `by district` (the default) all units of
  * one district are also one group, so a shard holds whole districts (and
@@ -31,6 +32,7 @@
 #include "inputs.h"
 #include "reach.h"
 #include "sites.h"
+#include "scenario.h"
 #include "status.h"
 
 typedef enum shard_by { SHARD_BY_DISTRICT = 0, SHARD_BY_COMPONENT = 1 } shard_by;
@@ -65,7 +67,7 @@ const char *shard_by_name(shard_by by);
  * STATUS_INTERNAL (out of memory). Free with shard_free(). An empty shard
  * (more shards than groups) is valid and yields an empty plan. */
 status_code shard_restrict(const inputs *in, const site_table *sites, const reach *r,
-                           const shard_spec *spec, shard_part *out, status *st);
+                           const scenario *sc, const shard_spec *spec, shard_part *out, status *st);
 
 void shard_free(shard_part *sp);
 

@@ -141,7 +141,7 @@ status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const
 		if ((rc = solver_scale_of(&full_in, &full_sites, &full_r, sc, &scale, st)) !=
 		    STATUS_OK)
 			goto out;
-		if ((rc = shard_restrict(&full_in, &full_sites, &full_r, spec, &part, st)) !=
+		if ((rc = shard_restrict(&full_in, &full_sites, &full_r, sc, spec, &part, st)) !=
 		    STATUS_OK)
 			goto out;
 		solver_scale_set(&scale);

@@ -3,11 +3,17 @@
  * tables. See include/shard.h for the rules.
  *
  * Nodes of a union-find: units 0..nu-1, then sites nu..nu+ns-1. Edges:
- * every reach pair, every unit to its nearest site, every site to the unit
- * it lies in, and (by district) every unit to the first unit of its
- * district. A group's root is its lowest node, so group order is fixed.
+ * every reach pair of a unit the urban model serves, only the first pair of
+ * a village under rural = one_per_village (it is served at a site inside
+ * it, joined below; the first pair gives its reason when it has none),
+ * every unit to its nearest site, every site to the unit it lies in, and
+ * (by district) every unit to the first unit of its district. A group's
+ * root is its lowest node, so group order is fixed. A village's other
+ * pairs may reach sites of another shard; the shard's reach drops them
+ * (nothing uses them: assemble.c serves a village at a site inside it).
  */
 #include "shard.h"
+#include "rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,7 +105,7 @@ static int cmp_group(const void *pa, const void *pb)
 
 /* shard (0-based) of every node; returns the number of groups, or
  * (size_t)-1 out of memory. */
-static size_t assign(const inputs *in, const site_table *sites, const reach *r,
+static size_t assign(const inputs *in, const site_table *sites, const reach *r, const scenario *sc,
                      const shard_spec *spec, int *node_shard)
 {
 	size_t nu = in->nunits, ns = sites->n, nn = nu + ns, ng = 0;
@@ -112,7 +118,12 @@ static size_t assign(const inputs *in, const site_table *sites, const reach *r,
 	for (size_t i = 0; i < nn; i++)
 		parent[i] = i;
 	for (size_t u = 0; u < nu; u++) {
-		for (size_t q = r->start[u]; q < r->start[u + 1]; q++)
+		/* a village (rural = one_per_village) is served only at a site inside
+		 * it; its first pair names the reason when it has none */
+		int village = rules_unit_is_village(sc, in->units[u].kind);
+		size_t end =
+		    village && r->start[u] < r->start[u + 1] ? r->start[u] + 1 : r->start[u + 1];
+		for (size_t q = r->start[u]; q < end; q++)
 			uf_join(parent, u, nu + (size_t)r->site[q]);
 		if (r->nearest[u] >= 0)
 			uf_join(parent, u, nu + (size_t)r->nearest[u]);
@@ -162,7 +173,8 @@ static int take_reach(const reach *r, const long *ukey, size_t nu, const long *s
 {
 	size_t np = 0;
 	for (size_t a = 0; a < nu; a++)
-		np += r->start[ukey[a] + 1] - r->start[ukey[a]];
+		for (size_t p = r->start[ukey[a]]; p < r->start[ukey[a] + 1]; p++)
+			np += sloc[r->site[p]] >= 0;
 	out->nunits = nu;
 	out->npairs = np;
 	out->nsamples = r->nsamples;
@@ -181,10 +193,13 @@ static int take_reach(const reach *r, const long *ukey, size_t nu, const long *s
 	for (size_t a = 0; a < nu; a++) {
 		size_t u = (size_t)ukey[a];
 		out->start[a] = q;
-		for (size_t p = r->start[u]; p < r->start[u + 1]; p++, q++) {
+		for (size_t p = r->start[u]; p < r->start[u + 1]; p++) {
+			if (sloc[r->site[p]] < 0)
+				continue; /* a village's pair to another shard's site: unused */
 			out->site[q] = (int)sloc[r->site[p]];
 			out->dist[q] = r->dist[p];
 			out->inside[q] = r->inside ? r->inside[p] : 0;
+			q++;
 		}
 		out->ux[a] = r->ux[u];
 		out->uy[a] = r->uy[u];
@@ -196,7 +211,7 @@ static int take_reach(const reach *r, const long *ukey, size_t nu, const long *s
 }
 
 status_code shard_restrict(const inputs *in, const site_table *sites, const reach *r,
-                           const shard_spec *spec, shard_part *out, status *st)
+                           const scenario *sc, const shard_spec *spec, shard_part *out, status *st)
 {
 	size_t nu = in->nunits, ns = sites->n;
 	memset(out, 0, sizeof(*out));
@@ -208,7 +223,7 @@ status_code shard_restrict(const inputs *in, const site_table *sites, const reac
 	out->site_key = malloc((ns ? ns : 1) * sizeof(long));
 	if (!node || !uloc || !sloc || !out->unit_key || !out->site_key)
 		goto nomem;
-	out->ngroups = assign(in, sites, r, spec, node);
+	out->ngroups = assign(in, sites, r, sc, spec, node);
 	if (out->ngroups == (size_t)-1)
 		goto nomem;
 	int k = spec->k - 1;
