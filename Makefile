@@ -7,6 +7,8 @@
 #   make sanitize   the same tests under ASan+UBSan, failing on any report
 #   make valgrind   the unit tests under valgrind (--error-exitcode)
 #   make bench      build the three cities and time every stage against glpsol
+#   make bench-national  a simulated nation (tools/mknation) as shards with GNU
+#                   parallel; NATION_SCALE=1 NATION_SHARDS=8 NATION_JOBS=2
 #   make format     apply .clang-format to every C file
 #
 # Quiet output unless V=1. Objects and header dependencies (-MMD) go to $(BUILD).
@@ -38,6 +40,7 @@ Q := @
 endif
 
 .PHONY: all deps demo demo-only check check-only sanitize valgrind valgrind-only bench bench-only \
+	bench-national \
 	format clean fixtures tools cities
 
 all: $(BIN)
@@ -116,6 +119,12 @@ bench: deps
 
 bench-only: $(BIN) $(TOOLS)
 	$(Q)scripts/bench.sh ./$(BIN) $(BUILD)
+
+NATION_SCALE  ?= 1
+NATION_SHARDS ?= 8
+NATION_JOBS   ?= 2
+bench-national: $(BIN) $(TOOLS)
+	$(Q)scripts/bench_national.sh ./$(BIN) $(BUILD) $(NATION_SCALE) $(NATION_SHARDS) $(NATION_JOBS)
 
 fixtures: $(TOOLS)
 	$(Q)scripts/mkfixtures.sh $(BUILD)

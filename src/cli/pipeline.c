@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -24,7 +25,22 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void stage_done(run_info *ri, const char *name, double t0)
+/* Peak resident memory of this process so far (VmHWM), in MiB; 0 when
+ * /proc is not there. */
+static double peak_mib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	double kb = 0;
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmHWM:", 6))
+			kb = atof(line + 6);
+	if (f)
+		fclose(f);
+	return kb / 1024.0;
+}
+
+static void stage_done(run_info *ri, const status *st, const char *name, double t0)
 {
 	progress_end();
 	if (ri->nstages < RUN_MAX_STAGES) {
@@ -32,6 +48,7 @@ static void stage_done(run_info *ri, const char *name, double t0)
 		ri->stage_seconds[ri->nstages] = now_s() - t0;
 		ri->nstages++;
 	}
+	status_note(st, 1, "%s: %.2f s, peak memory %.0f MiB", name, now_s() - t0, peak_mib());
 }
 
 static void summarise(const inputs *in, const reach *r, const site_table *sites, const plan *p,
@@ -114,14 +131,14 @@ status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const
 	t0 = now_s();
 	if ((rc = inputs_read(sc, &full_in, st)) != STATUS_OK)
 		goto out;
-	stage_done(ri, "read", t0);
+	stage_done(ri, st, "read", t0);
 	status_note(st, 1, "read: %zu units in %s", full_in.nunits, full_in.crs);
 
 	progress_start(st, "sites");
 	t0 = now_s();
 	if ((rc = sites_build(&full_in, sc, &full_sites, st)) != STATUS_OK)
 		goto out;
-	stage_done(ri, "sites", t0);
+	stage_done(ri, st, "sites", t0);
 	status_note(st, 1, "sites: %zu candidates (%zu excluded, %zu merged)", full_sites.n,
 	            full_sites.nexcluded, full_sites.nmerged);
 
@@ -129,7 +146,7 @@ status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const
 	t0 = now_s();
 	if ((rc = reach_build(&full_in, &full_sites, sc, &full_r, st)) != STATUS_OK)
 		goto out;
-	stage_done(ri, "reach", t0);
+	stage_done(ri, st, "reach", t0);
 	status_note(st, 1, "reach: %zu pairs within %.0f m", full_r.npairs, sc->walk_distance_m);
 
 	/* The tables the rest works on: the whole problem, or one shard of it. */
@@ -158,7 +175,7 @@ status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const
 	t0 = now_s();
 	if ((rc = solver_solve(inp, sitesp, rp, sc, &p, st)) != STATUS_OK)
 		goto out;
-	stage_done(ri, "solve", t0);
+	stage_done(ri, st, "solve", t0);
 	if (st->verbose) {
 		char msg[512];
 		int bad = verify_plan(inp, sitesp, rp, sc, &p, msg, sizeof(msg));
@@ -174,7 +191,7 @@ status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const
 	if ((rc = plan_output_write(out_path, overwrite, sc, inp, sitesp, rp, &p, ri, st)) !=
 	    STATUS_OK)
 		goto out;
-	stage_done(ri, "write", t0);
+	stage_done(ri, st, "write", t0);
 	ri->total_seconds = now_s() - t_start;
 
 	if (p.nuncovered > 0)
