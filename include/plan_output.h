@@ -2,9 +2,11 @@
  * plan_output.h: where a plan goes, chosen by the target's name.
  *
  * One dispatch for every writer: `PG:...` (or postgresql://) is PostGIS
- * (io/pg_write.c, schema output.schema); anything else is a GeoPackage
- * (io/gpkg_write.c). Further formats chosen by extension or -of belong in
- * plan_output_write() and plan_output_check() only.
+ * (io/pg_write.c, schema output.schema); a name ending in a one-layer
+ * format (.fgb, .geojson, .json, .shp, .csv, .kml) is refused with a
+ * message saying so; anything else is a GeoPackage (io/gpkg_write.c).
+ * Further formats chosen by extension or -of belong in plan_output_write()
+ * and plan_output_check() only.
  */
 #ifndef STATIONPLAN_PLAN_OUTPUT_H
 #define STATIONPLAN_PLAN_OUTPUT_H

@@ -225,6 +225,20 @@ static void test_shard_arguments(void)
 	free(err);
 }
 
+/* One-layer formats are refused before any work, naming the format. */
+static void test_output_one_layer_refused(void)
+{
+	char *err = NULL;
+	CU_ASSERT_EQUAL(run(&err, "%s run %s -o %s", cu_bin(), PROV_INI, outpath("plan.fgb")), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "FlatGeobuf holds one layer and a plan has several"));
+	free(err);
+	CU_ASSERT_EQUAL(run(&err, "%s run %s -o %s", cu_bin(), PROV_INI, outpath("plan.geojson")),
+	                1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "GeoJSON holds one layer and a plan has several"));
+	free(err);
+	CU_ASSERT_EQUAL(run(NULL, "test -e %s", outpath("plan.geojson")), 1);
+}
+
 /* Three districts, three shards by GNU parallel (2 at a time), merged. */
 static void test_shards_parallel_districts(void)
 {
@@ -624,6 +638,7 @@ static void test_slurm_job_array(void)
 void province_suite_setup(void)
 {
 	CU_SUITE_ADD("province", NULL, NULL, CU_TEST_ENTRY(test_shard_arguments),
+	             CU_TEST_ENTRY(test_output_one_layer_refused),
 	             CU_TEST_ENTRY(test_shards_parallel_districts),
 	             CU_TEST_ENTRY(test_shards_components_existing),
 	             CU_TEST_ENTRY(test_merge_refusals), CU_TEST_ENTRY(test_slurm_command_lines));
