@@ -306,7 +306,7 @@ static status_code number_subs(merger *m, subrec *v, size_t n)
 	}
 	size_t nk = 0;
 	for (size_t j = 0; j < n; j++)
-		if (v[j].comp >= 0 && (nk == 0 || 1))
+		if (v[j].comp >= 0)
 			keys[nk++] = v[j].comp_key;
 	qsort(keys, nk, sizeof(long long), cmp_ll);
 	size_t nd = 0;

@@ -83,7 +83,6 @@ status_code plan_merge_summary(gpkg_writer *w, OGRLayerH out, const GDALDatasetH
 	int by_street = OGR_FD_GetFieldIndex(od, "street") >= 0;
 	size_t cap = 64, n = 0;
 	sgroup *g = malloc(cap * sizeof(sgroup));
-	long long *sums = NULL;
 	if (!g)
 		return status_fail(w->st, STATUS_INTERNAL, "out of memory");
 	/* every shard row, then sort and fold rows of one group */
@@ -101,6 +100,8 @@ status_code plan_merge_summary(gpkg_writer *w, OGRLayerH out, const GDALDatasetH
 				sgroup *ng = realloc(g, 2 * cap * sizeof(sgroup));
 				if (!ng) {
 					OGR_F_Destroy(f);
+					for (size_t j = 0; j < n; j++)
+						free(g[j].sum);
 					free(g);
 					return status_fail(w->st, STATUS_INTERNAL, "out of memory");
 				}
@@ -117,8 +118,10 @@ status_code plan_merge_summary(gpkg_writer *w, OGRLayerH out, const GDALDatasetH
 			x->sum = malloc((size_t)(nf ? nf : 1) * sizeof(long long));
 			if (!x->sum) {
 				OGR_F_Destroy(f);
-				n--;
-				break;
+				for (size_t j = 0; j + 1 < n; j++)
+					free(g[j].sum);
+				free(g);
+				return status_fail(w->st, STATUS_INTERNAL, "out of memory");
 			}
 			for (int k = 0; k < nf; k++) {
 				const char *fname = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(od, k));
@@ -175,7 +178,6 @@ status_code plan_merge_summary(gpkg_writer *w, OGRLayerH out, const GDALDatasetH
 	for (size_t i = 0; i < m; i++)
 		free(g[i].sum);
 	free(g);
-	free(sums);
 	return rc == STATUS_OK ? gpkg_table_commit(w, name) : rc;
 }
 
