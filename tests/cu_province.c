@@ -16,6 +16,8 @@
  * no TCP, no service) and stopped at the end. The province is loaded into
  * it with ogr2ogr, planned from it and into it (-o PG:, output.schema), and
  * every layer of the schema must equal the GeoPackage of the same plan;
+ * units (table or SQL), existing stations, candidates and exclusion zones
+ * read from database tables give the same plans as from the files;
  * styles must be in public.layer_styles; an existing schema is refused; a
  * failing write leaves no schema behind. Where the PostgreSQL packages are
  * missing these tests print SKIPPED (and pass nothing else).
@@ -413,8 +415,10 @@ static void pg_load(void)
 	        "ogr2ogr -f PostgreSQL '%s' %s units -nln province -lco SCHEMA=city && "
 	        "ogr2ogr -f PostgreSQL '%s' fixtures/demo/units.gpkg units -nln demo "
 	        "-lco SCHEMA=city && ogr2ogr -f PostgreSQL '%s' fixtures/e2e/existing.geojson "
-	        "-nln existing -lco SCHEMA=city",
-	        pg_conn, pg_conn, PROV_UNITS, pg_conn, pg_conn),
+	        "-nln existing -lco SCHEMA=city && ogr2ogr -f PostgreSQL '%s' "
+	        "fixtures/e2e/candidates.geojson -nln candidates -lco SCHEMA=city && ogr2ogr -f "
+	        "PostgreSQL '%s' fixtures/e2e/exclude.geojson -nln exclude -lco SCHEMA=city",
+	        pg_conn, pg_conn, PROV_UNITS, pg_conn, pg_conn, pg_conn, pg_conn),
 	    0);
 	loaded = 1;
 }
@@ -635,6 +639,32 @@ static void test_slurm_job_array(void)
 	assert_plans_equal(single, out);
 }
 
+/* Candidates and exclusion zones from database tables: the same plans as
+ * from the files (both leave demand uncovered: exit 3). */
+static void test_pg_candidates_and_exclusions(void)
+{
+	if (pg_skip())
+		return;
+	pg_load();
+	static const char *const cases[][3] = {
+	    {"fixtures/e2e/scenario_candidates.ini", "input.candidates", "city.candidates"},
+	    {"fixtures/e2e/scenario_exclude.ini", "input.exclude", "city.exclude"},
+	};
+	for (size_t i = 0; i < 2; i++) {
+		const char *file = outpath("pg-c-file.gpkg"), *db = outpath("pg-c-db.gpkg");
+		CU_ASSERT_EQUAL(
+		    run(NULL, "%s -q run %s -o %s --overwrite", cu_bin(), cases[i][0], file), 3);
+		CU_ASSERT_EQUAL(run(NULL,
+		                    "%s -q run %s --set 'input.units=%s' --set "
+		                    "'input.units_layer=SELECT * FROM city.demo ORDER BY fid' "
+		                    "--set '%s=%s tables=%s' -o %s --overwrite",
+		                    cu_bin(), cases[i][0], pg_conn, cases[i][1], pg_conn,
+		                    cases[i][2], db),
+		                3);
+		assert_plans_equal(file, db);
+	}
+}
+
 void province_suite_setup(void)
 {
 	CU_SUITE_ADD("province", NULL, NULL, CU_TEST_ENTRY(test_shard_arguments),
@@ -646,5 +676,6 @@ void province_suite_setup(void)
 	CU_SUITE_ADD("postgis", pg_start, pg_stop, CU_TEST_ENTRY(test_pg_plan_from_and_into),
 	             CU_TEST_ENTRY(test_pg_existing_schema),
 	             CU_TEST_ENTRY(test_pg_failure_leaves_nothing),
-	             CU_TEST_ENTRY(test_pg_sql_and_tables));
+	             CU_TEST_ENTRY(test_pg_sql_and_tables),
+	             CU_TEST_ENTRY(test_pg_candidates_and_exclusions));
 }
