@@ -639,6 +639,41 @@ static void test_slurm_job_array(void)
 	assert_plans_equal(single, out);
 }
 
+/* Shard files merged straight into a schema: the single run's layers. */
+static void test_pg_merge_into(void)
+{
+	if (pg_skip())
+		return;
+	const char *single = outpath("pgm-single.gpkg");
+	const char *s1 = outpath("pgm-1.gpkg"), *s2 = outpath("pgm-2.gpkg");
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "%s -q run %s -o %s --overwrite", cu_bin(), PROV_INI, single), 0);
+	for (int k = 1; k <= 2; k++)
+		CU_ASSERT_EQUAL_FATAL(run(NULL, "%s -q run %s --shard %d/2 -o %s --overwrite",
+		                          cu_bin(), PROV_INI, k, k == 1 ? s1 : s2),
+		                      0);
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "%s -q merge '%s' --schema plan_m %s %s", cu_bin(), pg_conn, s2, s1), 0);
+	char *err = NULL;
+	CU_ASSERT_EQUAL(
+	    run(&err, "%s -q merge '%s' --schema plan_m %s %s", cu_bin(), pg_conn, s1, s2), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "schema 'plan_m' exists"));
+	free(err);
+	GDALDatasetH a = open_ro(single), b = pg_open_schema("plan_m");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	for (size_t i = 0; i < NPLAN; i++) {
+		char why[512] = "";
+		int eq = layer_equal(a, b, plan_layers[i], why, sizeof(why));
+		if (!eq)
+			fprintf(stderr, "\n    merged into PostGIS vs single: %s\n", why);
+		CU_ASSERT_TRUE(eq);
+	}
+	CU_ASSERT_EQUAL(sql_int(b, "SELECT COUNT(*) FROM plan_m.run_shards"), 2);
+	GDALClose(a);
+	GDALClose(b);
+}
+
 /* Candidates and exclusion zones from database tables: the same plans as
  * from the files (both leave demand uncovered: exit 3). */
 static void test_pg_candidates_and_exclusions(void)
@@ -673,9 +708,9 @@ void province_suite_setup(void)
 	             CU_TEST_ENTRY(test_shards_components_existing),
 	             CU_TEST_ENTRY(test_merge_refusals), CU_TEST_ENTRY(test_slurm_command_lines));
 	CU_SUITE_ADD("slurm", slurm_start, slurm_stop, CU_TEST_ENTRY(test_slurm_job_array));
-	CU_SUITE_ADD("postgis", pg_start, pg_stop, CU_TEST_ENTRY(test_pg_plan_from_and_into),
-	             CU_TEST_ENTRY(test_pg_existing_schema),
-	             CU_TEST_ENTRY(test_pg_failure_leaves_nothing),
-	             CU_TEST_ENTRY(test_pg_sql_and_tables),
-	             CU_TEST_ENTRY(test_pg_candidates_and_exclusions));
+	CU_SUITE_ADD(
+	    "postgis", pg_start, pg_stop, CU_TEST_ENTRY(test_pg_plan_from_and_into),
+	    CU_TEST_ENTRY(test_pg_existing_schema), CU_TEST_ENTRY(test_pg_failure_leaves_nothing),
+	    CU_TEST_ENTRY(test_pg_sql_and_tables), CU_TEST_ENTRY(test_pg_candidates_and_exclusions),
+	    CU_TEST_ENTRY(test_pg_merge_into));
 }
