@@ -8,6 +8,8 @@
 #   make valgrind   the unit tests under valgrind (--error-exitcode)
 #   make bench      build the bench cities and time every stage against glpsol
 #   make bench-phases  a two-phase plan and a station budget on a dense city
+#   make bench-national  a simulated nation (tools/mknation) as shards with GNU
+#                   parallel; NATION_SCALE=1 NATION_SHARDS=8 NATION_JOBS=2
 #   make format     apply .clang-format to every C file
 #   make fuzz       libFuzzer harnesses (clang, ASan+UBSan) for the scenario
 #                   parser, the unit reader and the plan reader, each run for
@@ -43,7 +45,7 @@ Q := @
 endif
 
 .PHONY: all deps demo demo-only check check-only sanitize valgrind valgrind-only bench bench-only bench-phases \
-	format clean fixtures tools cities fuzz fuzz-bins
+	bench-national format clean fixtures tools cities fuzz fuzz-bins
 
 all: $(BIN)
 
@@ -129,6 +131,12 @@ bench-only: $(BIN) $(TOOLS)
 
 bench-phases: $(BIN) $(TOOLS)
 	$(Q)scripts/bench_phases.sh ./$(BIN) $(BUILD)
+
+NATION_SCALE  ?= 1
+NATION_SHARDS ?= 8
+NATION_JOBS   ?= 2
+bench-national: $(BIN) $(TOOLS)
+	$(Q)scripts/bench_national.sh ./$(BIN) $(BUILD) $(NATION_SCALE) $(NATION_SHARDS) $(NATION_JOBS)
 
 fixtures: $(TOOLS)
 	$(Q)scripts/mkfixtures.sh $(BUILD)

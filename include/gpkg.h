@@ -36,6 +36,7 @@
 #include "sites.h"
 #include "compare.h"
 #include "status.h"
+#include "shard.h"
 
 #define RUN_MAX_STAGES 16
 
@@ -49,6 +50,9 @@ typedef struct run_info {
 	const char *set_overrides; /* the --set values, ";"-separated */
 	int timings; /* 1: record wall-clock seconds (the file is then not reproducible) */
 	const struct levels_result *levels; /* upper levels (levels.h), NULL for none */
+	/* run --shard K/N: the shard's tables and keys, written as the shard_*
+	 * tables that `stationplan merge` reads (io/gpkg_shard.c); NULL otherwise */
+	const shard_part *shard;
 } run_info;
 
 /* Write the plan to `path` (a .gpkg), replacing an existing file only when

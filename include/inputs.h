@@ -25,6 +25,7 @@ typedef struct unit {
 	unit_kind kind;
 	long households;    /* >= 0 */
 	long long fid;      /* feature id in the source, for messages */
+	long order;         /* 1-based position in the units source (kept by shards) */
 	unsigned char *wkb; /* Polygon, MultiPolygon or Point, valid, working CRS */
 	size_t wkb_size;
 	double area_m2; /* 0 for points */

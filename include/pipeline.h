@@ -54,6 +54,14 @@ struct json_t;
 struct json_t *pipeline_result_json(const pipeline_result *res, const char *out_path);
 
 /* Print a one-screen summary of a result. */
+/* pipeline_run() for shard spec->k of spec->n (include/shard.h): the
+ * inputs, sites and reach of the whole problem are built, then only the
+ * shard's units and sites are solved and written, with the shard_* tables
+ * `stationplan merge` needs. spec = NULL or spec->n = 0: the whole plan. */
+status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const char *out_path,
+                               int overwrite, const char *command_line, const char *set_overrides,
+                               pipeline_result *res, status *st);
+
 void pipeline_print_summary(const pipeline_result *res, const char *out_path, FILE *out);
 
 #endif

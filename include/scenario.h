@@ -154,6 +154,7 @@ typedef struct scenario {
 	char *output_crs;   /* "" = working CRS */
 	int timings;        /* 0: no wall-clock seconds in the file, so it is reproducible */
 	scenario_lang lang; /* en: words of the styles, legend and QGIS project */
+	char *schema;       /* "": PostGIS output (-o PG:...) writes into this schema */
 
 	/* [input] edits kept from a previous plan (see README "Editing a plan") */
 	char *keep;       /* "" = none: a plan's `stations` layer as edited in QGIS */

@@ -120,6 +120,10 @@ int gpkg_run_timings_wanted(const scenario *sc, const run_info *ri);
  * flows, unplaced, run_levels) when w->ri->levels has any. */
 status_code gpkg_write_levels(gpkg_writer *w);
 
+/* gpkg_shard.c: the shard_* tables of a sharded run (ri->shard), which
+ * `stationplan merge` reads; nothing without a shard. */
+status_code gpkg_write_shard(gpkg_writer *w);
+
 /* gpkg_styles.c: layer_styles with one default QML style per map layer. */
 status_code gpkg_write_styles(gpkg_writer *w);
 

@@ -230,6 +230,13 @@ static const gpkg_field assign_fields[] = {
     {"reason", OFTString, OFSTNone},           {"unit_order", OFTInteger, OFSTNone},
 };
 
+/* unit_order: the unit's position in its source (inputs_read sets it, and a
+ * shard keeps it); tables built without a reader count their own order. */
+static int unit_order(const gpkg_writer *w, size_t u)
+{
+	return (int)(w->in->units[u].order > 0 ? w->in->units[u].order : (long)u + 1);
+}
+
 static void set_unit_fields(OGRFeatureH f, const unit *un)
 {
 	OGR_F_SetFieldString(f, 0, un->id);
@@ -284,7 +291,7 @@ status_code gpkg_write_assignments(gpkg_writer *w)
 			             : "");
 		OGR_F_SetFieldInteger(f, 11, beyond);
 		OGR_F_SetFieldString(f, 12, why);
-		OGR_F_SetFieldInteger(f, 13, pa->unit + 1);
+		OGR_F_SetFieldInteger(f, 13, unit_order(w, (size_t)pa->unit));
 		OGR_F_SetGeometryDirectly(f, g);
 		rc = gpkg_table_write(w, l, f, (long long)a + 1);
 		OGR_F_Destroy(f);
@@ -403,7 +410,7 @@ status_code gpkg_write_uncovered(gpkg_writer *w)
 			OGR_F_SetFieldNull(f, 6);
 		OGR_F_SetFieldString(f, 7, pu->reason ? pu->reason : "");
 		OGR_F_SetFieldInteger(f, 8, gpkg_unit_is_point(w, (size_t)pu->unit));
-		OGR_F_SetFieldInteger(f, 9, pu->unit + 1);
+		OGR_F_SetFieldInteger(f, 9, unit_order(w, (size_t)pu->unit));
 		OGR_F_SetGeometryDirectly(f, g);
 		rc = gpkg_table_write(w, l, f, (long long)i + 1);
 		OGR_F_Destroy(f);
@@ -429,6 +436,7 @@ status_code gpkg_write_uncovered(gpkg_writer *w)
 		OGR_F_SetFieldNull(f, 6);
 		OGR_F_SetFieldString(f, 7, "empty");
 		OGR_F_SetFieldInteger(f, 8, gpkg_unit_is_point(w, u));
+		OGR_F_SetFieldInteger(f, 9, unit_order(w, u));
 		OGR_F_SetGeometryDirectly(f, g);
 		rc = gpkg_table_write(w, l, f, ++row);
 		OGR_F_Destroy(f);

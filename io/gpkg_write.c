@@ -110,7 +110,8 @@ static status_code write_layers(gpkg_writer *w)
 	    gpkg_write_stations,  gpkg_write_service_areas, gpkg_write_assignments,
 	    gpkg_write_links,     gpkg_write_uncovered,     gpkg_write_districts,
 	    gpkg_write_summaries, gpkg_write_phases,        gpkg_write_run,
-	    gpkg_write_levels,    gpkg_write_styles,        gpkg_write_project,
+	    gpkg_write_shard,     gpkg_write_levels,        gpkg_write_styles,
+	    gpkg_write_project,
 	};
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		status_code rc = steps[i](w);

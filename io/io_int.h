@@ -23,9 +23,13 @@
 /* read_source.c: open `path` as a vector source with "K=V,K=V" open
  * options and pick `layer` ("" = the only one). `key` names the scenario key
  * for messages ("input.units"). Records a "file" problem and returns -1 on
- * failure; on success the caller closes *ds (GDALClose). */
+ * failure; on success the caller closes *ds with read_source_close(). */
 int read_source_open(const char *key, const char *path, const char *layer, const char *open_options,
                      GDALDatasetH *ds, OGRLayerH *lyr, status *st);
+
+/* Close a source opened by read_source_open(), releasing its SQL result
+ * layer first when it has one. Safe with ds = NULL. */
+void read_source_close(GDALDatasetH ds, OGRLayerH lyr);
 
 /* Index of field `name` in `lyr`, or -1. */
 int read_source_field(OGRLayerH lyr, const char *name);

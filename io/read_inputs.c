@@ -118,6 +118,8 @@ status_code inputs_read(const scenario *sc, inputs *in, status *st)
 	size_t errors = st->nerrors;
 	gdal_bridge_push();
 	OGRSpatialReferenceH work = read_units(sc, in, st);
+	for (size_t u = 0; u < in->nunits; u++)
+		in->units[u].order = (long)u + 1;
 	if (in->nunits && *sc->households_table)
 		read_households_join(sc, in, st);
 	if (in->nunits) {

@@ -31,7 +31,7 @@ int read_points_open(const char *key, const char *path, const char *layer, const
 	if (src)
 		OSRDestroySpatialReference(src);
 	if (!src || fail || !work) {
-		GDALClose(*ds);
+		read_source_close(*ds, *lyr);
 		return -1;
 	}
 	return 0;
@@ -99,7 +99,7 @@ void read_points(const char *role, const char *path, const char *layer, const sc
 	}
 	if (ct)
 		OCTDestroyCoordinateTransformation(ct);
-	GDALClose(ds);
+	read_source_close(ds, lyr);
 }
 
 /* Append one polygonal geometry's WKB to ps. */
@@ -169,7 +169,7 @@ static void exclude_one(const char *path, const scenario *sc, OGRSpatialReferenc
 	}
 	if (ct)
 		OCTDestroyCoordinateTransformation(ct);
-	GDALClose(ds);
+	read_source_close(ds, lyr);
 }
 
 void read_exclude(const scenario *sc, OGRSpatialReferenceH work, poly_set *ps, status *st)

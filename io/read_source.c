@@ -6,11 +6,18 @@
  * Any source GDAL opens is accepted: GeoPackage, Shapefile, GeoJSON,
  * FlatGeobuf, PG:... connection strings. Open options ("ENCODING=CP936")
  * are passed through to GDALOpenEx.
+ *
+ * A layer name that starts with SELECT or WITH (any case) is SQL run on the
+ * source (GDALDatasetExecuteSQL: the database's own SQL for PG:, OGR SQL or
+ * SQLite SQL for files), e.g. `units_layer = SELECT * FROM city.units WHERE
+ * district = 'A'`. Such a result layer must be handed back with
+ * read_source_close(), which every reader uses instead of GDALClose.
  */
 #include "io_int.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <cpl_string.h>
@@ -22,6 +29,53 @@ static void layer_names(GDALDatasetH ds, char *buf, size_t bufsize)
 	for (int i = 0; i < GDALDatasetGetLayerCount(ds) && n < bufsize; i++)
 		n += (size_t)snprintf(buf + n, bufsize - n, "%s%s", i ? ", " : "",
 		                      OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
+}
+
+/* The SQL result layers handed out and not yet closed (reading is
+ * single-threaded; a few sources are open at once at most). */
+#define SQL_OPEN_MAX 8
+static struct {
+	GDALDatasetH ds;
+	OGRLayerH lyr;
+} sql_open[SQL_OPEN_MAX];
+
+static int is_sql(const char *layer)
+{
+	while (*layer == ' ' || *layer == '\t' || *layer == '\n')
+		layer++;
+	return !strncasecmp(layer, "select", 6) || !strncasecmp(layer, "with", 4);
+}
+
+static OGRLayerH run_sql(const char *key, const char *path, const char *sql, GDALDatasetH ds,
+                         status *st)
+{
+	size_t i = 0;
+	while (i < SQL_OPEN_MAX && sql_open[i].ds)
+		i++;
+	CPLErrorReset();
+	OGRLayerH lyr = i < SQL_OPEN_MAX ? GDALDatasetExecuteSQL(ds, sql, NULL, NULL) : NULL;
+	if (!lyr) {
+		const char *why = gdal_last_msg();
+		status_problem_add(st, SEV_ERROR, "file", "%s = %s: the SQL layer failed%s%s", key,
+		                   path, *why ? ": " : "", why);
+		return NULL;
+	}
+	sql_open[i].ds = ds;
+	sql_open[i].lyr = lyr;
+	return lyr;
+}
+
+void read_source_close(GDALDatasetH ds, OGRLayerH lyr)
+{
+	if (!ds)
+		return;
+	for (size_t i = 0; i < SQL_OPEN_MAX; i++)
+		if (sql_open[i].ds == ds && (!lyr || sql_open[i].lyr == lyr)) {
+			GDALDatasetReleaseResultSet(ds, sql_open[i].lyr);
+			sql_open[i].ds = NULL;
+			sql_open[i].lyr = NULL;
+		}
+	GDALClose(ds);
 }
 
 int read_source_open(const char *key, const char *path, const char *layer, const char *open_options,
@@ -51,7 +105,9 @@ int read_source_open(const char *key, const char *path, const char *layer, const
 		return -1;
 	}
 	int nlayers = GDALDatasetGetLayerCount(*ds);
-	if (layer && *layer) {
+	if (layer && *layer && is_sql(layer)) {
+		*lyr = run_sql(key, path, layer, *ds, st);
+	} else if (layer && *layer) {
 		*lyr = GDALDatasetGetLayerByName(*ds, layer);
 		if (!*lyr) {
 			layer_names(*ds, names, sizeof(names));

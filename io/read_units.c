@@ -272,6 +272,6 @@ out:
 		OCTDestroyCoordinateTransformation(ct);
 	if (src)
 		OSRDestroySpatialReference(src);
-	GDALClose(ds);
+	read_source_close(ds, lyr);
 	return work;
 }

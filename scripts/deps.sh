@@ -11,7 +11,7 @@ libglpk-dev glpk-utils libcunit1-dev libinih-dev sqlite3 valgrind clang-format \
 python3-qgis qgis-providers xauth time \
 libigraph-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk libjansson-dev libxlsxwriter-dev \
 python3-openpyxl poppler-utils parallel postgresql-15-postgis-3 postgresql-15 \
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev slurm-wlm"
 missing=""
 for p in $pkgs; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

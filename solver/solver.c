@@ -383,6 +383,11 @@ int sp_world_init(sp_world *w, const inputs *in, const site_table *sites, const 
 		w->dscale = 1000.0;
 		w->penalty = (double)htot * sc->walk_distance_m / 1000.0 + 1.0;
 	}
+	const solver_scale *fix = solver_scale_fixed(); /* a shard: the whole problem's */
+	if (fix) {
+		w->dscale = fix->dscale;
+		w->penalty = fix->penalty;
+	}
 	return 0;
 }
 

@@ -176,8 +176,8 @@ static void test_output_format(void)
 	              "name a .gpkg file or add -of GPKG\n"},
 	    {"-", "stationplan: error: '-': a GeoPackage cannot be written to standard output; "
 	          "name a .gpkg file\n"},
-	    {"PG:dbname=x", "stationplan: error: 'PG:dbname=x': writing the plan to a database "
-	                    "or connection string is not supported; name a .gpkg file\n"},
+	    {"PG:dbname=x", "stationplan: error: 'PG:dbname=x': PostGIS output needs "
+	                    "output.schema (e.g. --set output.schema=plan_2025)\n"},
 	    {"/vsizip/x.zip/p.gpkg",
 	     "stationplan: error: '/vsizip/x.zip/p.gpkg': GDAL virtual file systems cannot be "
 	     "written atomically; write a plain .gpkg file (and zip it afterwards)\n"},

@@ -19,6 +19,7 @@ typedef struct cmd_entry {
 } cmd_entry;
 
 int cmd_run(int argc, char **argv, status *st);
+int cmd_merge(int argc, char **argv, status *st);
 int cmd_check(int argc, char **argv, status *st);
 int cmd_compare(int argc, char **argv, status *st);
 int cmd_help(int argc, char **argv, status *st);
@@ -26,6 +27,7 @@ int cmd_tables(int argc, char **argv, status *st);
 int cmd_report(int argc, char **argv, status *st);
 
 extern const char cmd_run_usage[];
+extern const char cmd_merge_usage[];
 extern const char cmd_check_usage[];
 extern const char cmd_compare_usage[];
 extern const char cmd_help_usage[];

@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "gpkg.h"
 #include "pipeline.h"
+#include "plan_output.h"
 #include "progress.h"
 #include "scenario.h"
 #include "table.h"
@@ -22,9 +23,11 @@
 #include <jansson.h>
 
 const char cmd_run_usage[] =
-    "usage: stationplan run SCENARIO.ini [-o OUT.gpkg] [-of GPKG] [--set section.key=value]...\n"
+    "usage: stationplan run SCENARIO.ini [-o OUT.gpkg|PG:...] [-of GPKG] [--set "
+    "section.key=value]...\n"
     "                       [--sweep section.key=v1,v2,...] [--format text|csv|md|json]\n"
-    "                       [--overwrite] [--threads N] [--progress] [-q | -v...]\n\n"
+    "                       [--overwrite] [--threads N] [--progress] [-q | -v...]\n"
+    "                       [--shard K/N [--shard-by district|component]]\n\n"
     "Read the scenario's inputs, validate them (as `check` does), place the\n"
     "stations and write the plan as a GeoPackage (default: output.path).\n\n"
     "  -o, --output FILE   write the plan to FILE instead of output.path; the format\n"
@@ -41,6 +44,9 @@ const char cmd_run_usage[] =
     "                      even with -q), or with --sweep an array of them\n"
     "  --overwrite         replace an existing output file\n"
     "  --threads N         worker threads for the solver (default: cores)\n"
+    "  --shard K/N         plan only the K-th of N shards (whole districts, or whole\n"
+    "                      reach components with --shard-by component); join the\n"
+    "                      shard files with 'stationplan merge'\n"
     "  --progress          show progress on stderr even when it is not a terminal\n"
     "                      (a bar is shown on a terminal anyway, unless -q)\n"
     "  -q, -v              quieter; more verbose (-vv: each solver sub-problem)\n\n"
@@ -66,8 +72,9 @@ static int append_list(char **buf, const char *s, char sep)
 
 typedef struct run_args {
 	const char *file, *out, *threads, *sweep;
-	const char *of; /* -of FORMAT, or NULL */
-	char *sets;     /* the --set values, ";"-separated, or NULL */
+	const char *of;               /* -of FORMAT, or NULL */
+	const char *shard, *shard_by; /* --shard K/N, --shard-by district|component */
+	char *sets;                   /* the --set values, ";"-separated, or NULL */
 	int overwrite;
 	int format_given, progress;
 	table_format fmt;
@@ -109,6 +116,10 @@ static status_code parse_args(int argc, char **argv, run_args *ra, status *st)
 				    "run: --format '%s' (must be text, csv, md or json)", argv[i]);
 			else
 				ra->format_given = 1; /* a table format: only with --sweep */
+		} else if (!strcmp(a, "--shard") && i + 1 < argc) {
+			ra->shard = argv[++i];
+		} else if (!strcmp(a, "--shard-by") && i + 1 < argc) {
+			ra->shard_by = argv[++i];
 		} else if (!strcmp(a, "--threads") && i + 1 < argc) {
 			ra->threads = argv[++i];
 		} else if (!strcmp(a, "--overwrite")) {
@@ -143,6 +154,10 @@ static status_code parse_args(int argc, char **argv, run_args *ra, status *st)
 	if (ra->format_given && !ra->sweep)
 		return status_fail(st, STATUS_USAGE,
 		                   "run: --format applies to the table of a --sweep only");
+	if (ra->shard_by && !ra->shard)
+		return status_fail(st, STATUS_USAGE, "run: --shard-by needs --shard K/N");
+	if (ra->shard && ra->sweep)
+		return status_fail(st, STATUS_USAGE, "run: --shard and --sweep do not go together");
 	if (ra->progress)
 		progress_set_mode(PROGRESS_ALWAYS);
 	return STATUS_OK;
@@ -188,14 +203,17 @@ static void print_json(json_t *j, status *st)
 static status_code run_one(const run_args *ra, status *st)
 {
 	scenario sc;
+	shard_spec spec = {0};
+	if (ra->shard && shard_parse(ra->shard, ra->shard_by, &spec, st) != STATUS_OK)
+		return STATUS_USAGE;
 	status_code rc = load_scenario(ra, NULL, &sc, st);
 	if (rc == STATUS_OK) {
 		pipeline_result res;
 		const char *path = ra->out ? ra->out : sc.path;
-		rc = gpkg_target_format(path, ra->of, st);
+		rc = pg_target_is_pg(path) ? STATUS_OK : gpkg_target_format(path, ra->of, st);
 		if (rc == STATUS_OK)
-			rc = pipeline_run(&sc, path, ra->overwrite, ra->cmdline,
-			                  ra->sets ? ra->sets : "", &res, st);
+			rc = pipeline_run_shard(&sc, &spec, path, ra->overwrite, ra->cmdline,
+			                        ra->sets ? ra->sets : "", &res, st);
 		if ((rc == STATUS_OK || rc == STATUS_INCOMPLETE) && ra->json)
 			print_json(pipeline_result_json(&res, path), st);
 		else if ((rc == STATUS_OK || rc == STATUS_INCOMPLETE) && !st->quiet)

@@ -18,6 +18,7 @@ const cmd_entry cmd_table[] = {
      cmd_tables_usage},
     {"report", cmd_report, "draw a plan as a PDF (city map, a page per district, run record)",
      cmd_report_usage},
+    {"merge", cmd_merge, "join the shard files of run --shard K/N into one plan", cmd_merge_usage},
     {"help", cmd_help, "show help for a command", cmd_help_usage},
     {NULL, NULL, NULL, NULL},
 };

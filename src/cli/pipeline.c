@@ -7,6 +7,7 @@
 #include "verify.h"
 #include "reach.h"
 #include "pipeline.h"
+#include "plan_output.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -21,7 +22,22 @@
 #include "rules.h"
 #include "sources.h"
 
-static void stage_done(run_info *ri, const char *name, double t0)
+/* Peak resident memory of this process so far (VmHWM), in MiB; 0 when
+ * /proc is not there. */
+static double peak_mib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	double kb = 0;
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmHWM:", 6))
+			kb = atof(line + 6);
+	if (f)
+		fclose(f);
+	return kb / 1024.0;
+}
+
+static void stage_done(run_info *ri, const status *st, const char *name, double t0)
 {
 	progress_end();
 	if (ri->nstages < RUN_MAX_STAGES) {
@@ -29,6 +45,8 @@ static void stage_done(run_info *ri, const char *name, double t0)
 		ri->stage_seconds[ri->nstages] = clock_now_s() - t0;
 		ri->nstages++;
 	}
+	status_note(st, 1, "%s: %.2f s, peak memory %.0f MiB", name, clock_now_s() - t0,
+	            peak_mib());
 }
 
 static void summarise(const inputs *in, const reach *r, const site_table *sites, const plan *p,
@@ -196,10 +214,19 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
                          const char *command_line, const char *set_overrides, pipeline_result *res,
                          status *st)
 {
-	inputs in = {0};
+	return pipeline_run_shard(sc, NULL, out_path, overwrite, command_line, set_overrides, res,
+	                          st);
+}
+
+status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const char *out_path,
+                               int overwrite, const char *command_line, const char *set_overrides,
+                               pipeline_result *res, status *st)
+{
+	inputs full_in = {0};
 	unit_geom *ug = NULL;
-	site_table sites = {0};
-	reach r = {0};
+	site_table full_sites = {0};
+	reach full_r = {0};
+	shard_part part = {0};
 	plan p = {0};
 	levels_result lv = {0};
 	memset(res, 0, sizeof(*res));
@@ -211,7 +238,7 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 
 	progress_start(st, "read");
 	/* Refuse an existing or open target now, not after a long solve. */
-	if ((rc = gpkg_check_target(out_path, overwrite, st)) != STATUS_OK)
+	if ((rc = plan_output_check(out_path, sc, overwrite, st)) != STATUS_OK)
 		goto out;
 	/* ... nor one of the run's own inputs, whatever --overwrite says */
 	if ((rc = pipeline_check_not_input(sc, out_path, st)) != STATUS_OK)
@@ -219,41 +246,63 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 	ri->timings = sc->timings;
 
 	t0 = clock_now_s();
-	if ((rc = inputs_read(sc, &in, st)) != STATUS_OK)
+	if ((rc = inputs_read(sc, &full_in, st)) != STATUS_OK)
 		goto out;
-	if (sc->nlevels && (rc = levels_places_prepare(&in, sc, st)) != STATUS_OK)
+	if (sc->nlevels && (rc = levels_places_prepare(&full_in, sc, st)) != STATUS_OK)
 		goto out;
-	stage_done(ri, "read", t0);
-	split_large_villages(sc, &in, st);
-	status_note(st, 1, "read: %zu units in %s", in.nunits, in.crs);
+	stage_done(ri, st, "read", t0);
+	split_large_villages(sc, &full_in, st);
+	status_note(st, 1, "read: %zu units in %s", full_in.nunits, full_in.crs);
 
 	progress_start(st, "sites");
 	t0 = clock_now_s();
-	if ((rc = unit_geom_prepare(&in, sc, &ug, st)) != STATUS_OK ||
-	    (rc = sites_build(&in, sc, ug, &sites, st)) != STATUS_OK)
+	if ((rc = unit_geom_prepare(&full_in, sc, &ug, st)) != STATUS_OK ||
+	    (rc = sites_build(&full_in, sc, ug, &full_sites, st)) != STATUS_OK)
 		goto out;
-	stage_done(ri, "sites", t0);
-	status_note(st, 1, "sites: %zu candidates (%zu excluded, %zu merged)", sites.n,
-	            sites.nexcluded, sites.nmerged);
+	stage_done(ri, st, "sites", t0);
+	status_note(st, 1, "sites: %zu candidates (%zu excluded, %zu merged)", full_sites.n,
+	            full_sites.nexcluded, full_sites.nmerged);
 
 	progress_start(st, "reach");
 	t0 = clock_now_s();
-	if ((rc = reach_build(&in, &sites, sc, ug, &r, st)) != STATUS_OK)
+	if ((rc = reach_build(&full_in, &full_sites, sc, ug, &full_r, st)) != STATUS_OK)
 		goto out;
-	stage_done(ri, "reach", t0);
+	stage_done(ri, st, "reach", t0);
 	unit_geom_free(ug); /* the geometry stages are done: free it before the solve */
 	ug = NULL;
-	status_note(st, 1, "reach: %zu pairs within %.0f m%s", r.npairs, sc->walk_distance_m,
-	            r.network ? " along the streets" : "");
+	status_note(st, 1, "reach: %zu pairs within %.0f m%s", full_r.npairs, sc->walk_distance_m,
+	            full_r.network ? " along the streets" : "");
 
-	if (solver_budgeted(sc) && (rc = solver_check_budget(sc, &in, &sites, st)) != STATUS_OK)
+	/* The tables the rest works on: the whole problem, or one shard of it. */
+	const inputs *inp = &full_in;
+	const site_table *sitesp = &full_sites;
+	reach *rp = &full_r;
+	if (spec && spec->n > 0) {
+		solver_scale scale;
+		if ((rc = solver_scale_of(&full_in, &full_sites, &full_r, sc, &scale, st)) !=
+		    STATUS_OK)
+			goto out;
+		if ((rc = shard_restrict(&full_in, &full_sites, &full_r, sc, spec, &part, st)) !=
+		    STATUS_OK)
+			goto out;
+		solver_scale_set(&scale);
+		inp = &part.in;
+		sitesp = &part.sites;
+		rp = &part.r;
+		ri->shard = &part;
+		status_note(st, 1, "shard %d/%d by %s: %zu of %zu units, %zu groups", spec->k,
+		            spec->n, shard_by_name(spec->by), part.in.nunits, full_in.nunits,
+		            part.ngroups);
+	}
+
+	if (solver_budgeted(sc) && (rc = solver_check_budget(sc, inp, sitesp, st)) != STATUS_OK)
 		goto out;
 	progress_start(st, "solve");
 	t0 = clock_now_s();
-	if ((rc = solve_stations(&in, &sites, &r, sc, &p, st)) != STATUS_OK)
+	if ((rc = solve_stations(inp, sitesp, rp, sc, &p, st)) != STATUS_OK)
 		goto out;
-	stage_done(ri, "solve", t0);
-	warn_exceptions(sc, &in, &p, st);
+	stage_done(ri, st, "solve", t0);
+	warn_exceptions(sc, inp, &p, st);
 	status_note(st, 1,
 	            "solve: %zu stations, %zu sub-problem(s), status %s, objective %g, "
 	            "bound %g, gap %.4f",
@@ -265,18 +314,20 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 		            p.subs[i].status, p.subs[i].gap);
 	if (st->verbose) {
 		char msg[512];
-		int bad = verify_plan(&in, &sites, &r, sc, &p, msg, sizeof(msg));
+		int bad = verify_plan(inp, sitesp, rp, sc, &p, msg, sizeof(msg));
 		if (bad)
 			status_problem_add(st, SEV_WARNING, "verify", "%d rule violation(s): %s",
 			                   bad, msg);
 	}
 
-	if (sc->nlevels) {
+	/* A shard plans the stations only: the upper levels span shards and are
+	 * planned by `stationplan merge` on the merged stations. */
+	if (sc->nlevels && !ri->shard) {
 		progress_start(st, "levels");
 		t0 = clock_now_s();
-		if ((rc = levels_solve(&in, &sites, &p, sc, NULL, &lv, st)) != STATUS_OK)
+		if ((rc = levels_solve(inp, sitesp, &p, sc, NULL, &lv, st)) != STATUS_OK)
 			goto out;
-		stage_done(ri, "levels", t0);
+		stage_done(ri, st, "levels", t0);
 		ri->levels = &lv;
 		for (size_t l = 0; l < lv.n; l++)
 			status_note(st, 0, "level %s: %zu facilities, %s, gap %.4f", lv.lv[l].name,
@@ -285,15 +336,15 @@ status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite
 
 	progress_start(st, "write");
 	t0 = clock_now_s();
-	if ((rc = plan_routes(&r, &p, &sites, st)) != STATUS_OK)
+	if ((rc = plan_routes(rp, &p, sitesp, st)) != STATUS_OK)
 		goto out;
 	ri->total_seconds = clock_now_s() - t_start;
-	summarise(&in, &r, &sites, &p, res);
+	summarise(inp, rp, sitesp, &p, res);
 	res->min_distance = sc->objective == OBJECTIVE_MIN_DISTANCE;
-	if ((rc = gpkg_write_plan(out_path, overwrite, sc, &in, &sites, &r, &p, ri, st)) !=
+	if ((rc = plan_output_write(out_path, overwrite, sc, inp, sitesp, rp, &p, ri, st)) !=
 	    STATUS_OK)
 		goto out;
-	stage_done(ri, "write", t0);
+	stage_done(ri, st, "write", t0);
 	ri->total_seconds = clock_now_s() - t_start;
 
 	if (p.nuncovered > 0 && solver_budgeted(sc))
@@ -328,10 +379,13 @@ out:
 	ri->levels = NULL;
 	levels_result_free(&lv);
 	plan_free(&p);
+	shard_free(&part);
+	ri->shard = NULL;
+	solver_scale_set(NULL);
 	unit_geom_free(ug);
-	reach_free(&r);
-	sites_free(&sites);
-	inputs_free(&in);
+	reach_free(&full_r);
+	sites_free(&full_sites);
+	inputs_free(&full_in);
 	return rc;
 }
 

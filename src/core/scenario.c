@@ -133,6 +133,7 @@ static const key_def keys[] = {
     KEYE("output", lang, "en", lang_names),
     KEY("input", keep, K_PATH, ""),
     KEY("input", keep_layer, K_STR, "stations"),
+    KEY("output", schema, K_STR, ""),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -1,0 +1,74 @@
+/*
+ * shard.h: cutting one plan into N independent shards (`run --shard K/N`).
+ *
+ * A shard is a union of groups no rule can connect: two units are in the
+ * same group when a site reaches both (a reach pair; for a village under
+ * rural = one_per_village only its sites inside and its first pair), when one's nearest
+ * site is the other's (so an uncovered unit's reason is the same), or when
+ * a site lies inside a unit; with `by district` (the default) all units of
+ * one district are also one group, so a shard holds whole districts (and
+ * whatever a station could serve across a district line joins them);
+ * with `by component` groups are the bare reach components, finer, so the
+ * shards are better balanced but a district may be split. No station can
+ * serve units of two shards, so each shard's plan is exactly the part of
+ * the single-run plan over its units (the solver works per reach component
+ * and orders stations by site, units by input order, both kept).
+ *
+ * Groups go to shards largest first (units + pairs), each to the lightest
+ * shard so far (lowest shard on ties); ties between groups by lowest unit
+ * or site index: the same inputs give the same cut in every process.
+ *
+ * shard_restrict() gives the shard's own tables: units and sites in their
+ * original relative order, reach with the same pairs re-indexed, and the
+ * global index of every kept unit and site (unit_key, site_key), which the
+ * writer records in the shard's file so `stationplan merge` can put rows
+ * back in the single run's order.
+ */
+#ifndef STATIONPLAN_SHARD_H
+#define STATIONPLAN_SHARD_H
+
+#include <stddef.h>
+
+#include "inputs.h"
+#include "reach.h"
+#include "sites.h"
+#include "scenario.h"
+#include "status.h"
+
+typedef enum shard_by { SHARD_BY_DISTRICT = 0, SHARD_BY_COMPONENT = 1 } shard_by;
+
+typedef struct shard_spec {
+	int k, n; /* 1 <= k <= n; n = 0: no sharding */
+	shard_by by;
+} shard_spec;
+
+/* The tables of one shard. `in` borrows everything from the full inputs but
+ * owns its `units` array (shallow copies); sites and reach are owned. */
+typedef struct shard_part {
+	shard_spec spec;
+	inputs in;
+	site_table sites;
+	reach r;
+	long *unit_key; /* per shard unit: its index in the full inputs */
+	long *site_key; /* per shard site: its index in the full site table */
+	size_t ngroups; /* groups in the whole problem */
+} shard_part;
+
+/* Parse "K/N" (1 <= K <= N <= 100000) and "district" / "component".
+ * `by` may be NULL (district). Returns STATUS_OK or STATUS_USAGE with a
+ * message naming the value: "run: --shard '0/4' (must be K/N with 1 <= K <=
+ * N)", "run: --shard-by 'x' (must be district or component)". */
+status_code shard_parse(const char *kn, const char *by, shard_spec *out, status *st);
+
+/* "district" or "component". */
+const char *shard_by_name(shard_by by);
+
+/* Cut the full tables and keep shard spec->k. Returns STATUS_OK or
+ * STATUS_INTERNAL (out of memory). Free with shard_free(). An empty shard
+ * (more shards than groups) is valid and yields an empty plan. */
+status_code shard_restrict(const inputs *in, const site_table *sites, const reach *r,
+                           const scenario *sc, const shard_spec *spec, shard_part *out, status *st);
+
+void shard_free(shard_part *sp);
+
+#endif
