@@ -261,6 +261,10 @@ static char *qgz_hex(const char *xml)
 
 status_code gpkg_write_project(gpkg_writer *w)
 {
+	/* only QGIS's GeoPackage project storage reads qgis_projects */
+	GDALDriverH drv = GDALGetDatasetDriver(w->ds);
+	if (!drv || strcmp(GDALGetDriverShortName(drv), "GPKG"))
+		return STATUS_OK;
 	const char *slash = strrchr(w->path, '/');
 	const char *base = slash ? slash + 1 : w->path;
 	char *xml = project_xml(w, base);

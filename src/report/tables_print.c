@@ -4,9 +4,9 @@
  * include/tables.h.
  *
  * Text and Markdown print each district's table under its name, with the
- * totals row and a note on the household total; CSV is one flat table (a
- * district column first, a totals row after each district) so that it
- * loads in a spreadsheet. The names under a street are joined with "、" in
+ * totals row and a note on the household total; CSV is one flat table (by
+ * street: a district column first, a totals row after each district) so
+ * that it loads in a spreadsheet. The names under a street are joined with "、" in
  * Chinese and ", " in English.
  */
 #include "tables.h"
@@ -147,14 +147,15 @@ static int fill(table *tb, const tables *t, const tables_district *d, const tabl
 
 static int print_csv(const tables *t, const tables_options *opt, FILE *out)
 {
+	int by_street = opt->by == TABLES_BY_STREET;
 	table tb;
-	if (table_init(&tb, 6))
+	if (table_init(&tb, by_street ? 6 : 5))
 		return -1;
-	columns(&tb, opt->lang, opt->by, 1);
+	columns(&tb, opt->lang, opt->by, by_street);
 	int rc = 0;
-	if (opt->by == TABLES_BY_DISTRICT)
-		rc = fill(&tb, t, NULL, opt, tables_title(opt->lang, 5, opt->by));
-	for (size_t i = 0; opt->by == TABLES_BY_STREET && i < t->ndistricts && !rc; i++)
+	if (!by_street)
+		rc = fill(&tb, t, NULL, opt, NULL);
+	for (size_t i = 0; by_street && i < t->ndistricts && !rc; i++)
 		rc = fill(&tb, t, &t->districts[i], opt, t->districts[i].district);
 	rc = rc ? rc : table_print(&tb, TABLE_CSV, out);
 	table_free(&tb);
