@@ -132,10 +132,8 @@ double fx_rand(unsigned long long *state, double lo, double hi)
 
 /* ---- tests ---- */
 
-/* Prepare the units once, then build the sites, as the pipeline does. */
-static status_code build(const inputs *in, const scenario *sc, site_table *t, status *st)
+status_code fx_sites(const inputs *in, const scenario *sc, site_table *t, status *st)
 {
-	status_init(st);
 	unit_geom *ug;
 	status_code rc = unit_geom_prepare(in, sc, &ug, st);
 	if (rc != STATUS_OK) {
@@ -145,6 +143,13 @@ static status_code build(const inputs *in, const scenario *sc, site_table *t, st
 	rc = sites_build(in, sc, ug, t, st);
 	unit_geom_free(ug);
 	return rc;
+}
+
+/* Prepare the units once, then build the sites, as the pipeline does. */
+static status_code build(const inputs *in, const scenario *sc, site_table *t, status *st)
+{
+	status_init(st);
+	return fx_sites(in, sc, t, st);
 }
 
 status_code fx_reach(const inputs *in, const site_table *t, const scenario *sc, reach *r,

@@ -28,6 +28,10 @@ void fx_scenario(scenario *sc);
 /* Index of the site at (x, y) within 1e-6, -1 if none. */
 int fx_find_site(const site_table *t, double x, double y);
 
+/* Prepare the units of `in` (unit_geom_prepare) and build their candidate
+ * sites, as the pipeline does; the status of the first failure. */
+status_code fx_sites(const inputs *in, const scenario *sc, site_table *t, status *st);
+
 /* Prepare the units of `in` (unit_geom_prepare) and build their reach to
  * the sites `t`, as the pipeline does; the status of the first failure. */
 status_code fx_reach(const inputs *in, const site_table *t, const scenario *sc, reach *r,

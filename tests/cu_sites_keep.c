@@ -54,7 +54,7 @@ static void test_kept_and_deleted(void)
 	/* unlocked: replaces the representative (260,260) and grid (250,250) */
 	keep_point(&in, &in.keep, 270, 270, 0);
 	status_init(&st);
-	CU_ASSERT_EQUAL_FATAL(sites_build(&in, &sc, &t, &st), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(fx_sites(&in, &sc, &t, &st), STATUS_OK);
 	CU_ASSERT_EQUAL(t.n, 4);
 	int k = fx_find_site(&t, 270, 270);
 	CU_ASSERT_TRUE_FATAL(k >= 0);
@@ -71,7 +71,7 @@ static void test_kept_and_deleted(void)
 	/* locked: fixed open, listed first like an existing station */
 	in.keep_locked[0] = 1;
 	status_init(&st);
-	CU_ASSERT_EQUAL_FATAL(sites_build(&in, &sc, &t, &st), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(fx_sites(&in, &sc, &t, &st), STATUS_OK);
 	CU_ASSERT_EQUAL(t.n, 4);
 	CU_ASSERT_EQUAL(fx_find_site(&t, 270, 270), 0);
 	CU_ASSERT_EQUAL(t.sites[0].source, SITE_EXISTING);
@@ -84,7 +84,7 @@ static void test_kept_and_deleted(void)
 	/* deleted at a grid point: that site goes, the others stay */
 	keep_point(&in, &in.keep_deleted, 510, 490, 0);
 	status_init(&st);
-	CU_ASSERT_EQUAL_FATAL(sites_build(&in, &sc, &t, &st), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(fx_sites(&in, &sc, &t, &st), STATUS_OK);
 	CU_ASSERT_EQUAL(t.n, 4);
 	CU_ASSERT_EQUAL(fx_find_site(&t, 500, 500), -1);
 	CU_ASSERT_EQUAL(t.navoided, 1);
@@ -97,7 +97,7 @@ static void test_kept_and_deleted(void)
 	/* deleted at a village's only site: put back, and said */
 	fx_unit(&in, "v", UNIT_RURAL, 80, VILLAGE);
 	status_init(&st);
-	CU_ASSERT_EQUAL_FATAL(sites_build(&in, &sc, &t, &st), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(fx_sites(&in, &sc, &t, &st), STATUS_OK);
 	size_t nbefore = t.n;
 	int v = -1;
 	for (size_t i = 0; i < t.n; i++)
@@ -109,7 +109,7 @@ static void test_kept_and_deleted(void)
 	status_free(&st);
 	keep_point(&in, &in.keep_deleted, vx + 10, vy, 0);
 	status_init(&st);
-	CU_ASSERT_EQUAL_FATAL(sites_build(&in, &sc, &t, &st), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(fx_sites(&in, &sc, &t, &st), STATUS_OK);
 	CU_ASSERT_EQUAL(t.n, nbefore);
 	CU_ASSERT_TRUE(fx_find_site(&t, vx, vy) >= 0);
 	CU_ASSERT_EQUAL(t.nreproposed, 1);
