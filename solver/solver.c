@@ -183,7 +183,9 @@ static int cmp_int_s(const void *a, const void *b)
 
 /* The columns column generation found, as sets of the model (a share of a
  * split unit stands for one of its parts), at every site reaching them.
- * Returns 0, -1 on ENOMEM. */
+ * With millions of sites this listing alone can outlast the run: it stops
+ * at the run's deadline (the wall-clock safety net), keeping the columns
+ * listed so far. Returns 0, -1 on ENOMEM. */
 static int cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg, sp_cols *c)
 {
 	if (cluster_begin(s, p, c) < 0)
@@ -191,7 +193,7 @@ static int cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg
 	int *u = malloc((size_t)(s->nu + 1) * sizeof(int));
 	if (!u)
 		return -1;
-	for (size_t q = 0; q < cg->n; q++) {
+	for (size_t q = 0; q < cg->n && !(p->deadline > 0 && now_s() > p->deadline); q++) {
 		int n = 0;
 		for (size_t e = cg->start[q]; e < cg->start[q + 1]; e++)
 			u[n++] = cg->unit[e];
