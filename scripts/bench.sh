@@ -60,6 +60,13 @@ mkdir -p "$work"
 # field after a label on the line that contains it: val FILE PATTERN FIELD#
 val() { grep -m1 -- "$2" "$1" | awk -v f="$3" '{ print $f }'; }
 # runfield PLAN FIELD: the field of the plan's run row, or n/a
+# pct X: a fraction as a percentage with two decimals, n/a and - as they are
+pct() {
+	case "$1" in
+	n/a | - | "") echo "${1:-n/a}" ;;
+	*) awk -v v="$1" 'BEGIN { printf "%.2f", 100 * v }' ;;
+	esac
+}
 runfield() {
 	if sqlite3 "$1" "SELECT name FROM pragma_table_info('run')" 2>/dev/null | grep -qx "$2"; then
 		v=$(sqlite3 "$1" "SELECT $2 FROM run LIMIT 1" 2>/dev/null)
@@ -151,11 +158,11 @@ for scen in "$build"/cities/*/scenario.ini; do
 		[ "$ust" != n/a ] || ust=$(grep -m1 "  stations " "$log" | sed -n 's/.*(\([0-9]*\) urban.*/\1*/p')
 		ust=${ust:-n/a}
 		ubd=$(runfield "$out" urban_bound)
-		ugap=$(runfield "$out" urban_gap)
+		ugap=$(pct "$(runfield "$out" urban_gap)")
 		wgap=n/a
 		wbd=n/a
 		if [ $obj = min_distance ]; then
-			wgap=$(runfield "$out" urban_walk_gap)
+			wgap=$(pct "$(runfield "$out" urban_walk_gap)")
 			wbd=$(runfield "$out" urban_walk_bound)
 		fi
 
