@@ -126,8 +126,11 @@ demo-only: $(BIN)
 bench: deps
 	$(Q)$(MAKE) --no-print-directory bench-only
 
+# make bench: the cities against the baseline, then the phased plan on the
+# densest city (bench-phases); SP_BENCH_PHASES=0 leaves the phases out.
 bench-only: $(BIN) $(TOOLS)
 	$(Q)scripts/bench.sh ./$(BIN) $(BUILD)
+	$(Q)[ "$${SP_BENCH_PHASES:-1}" = 0 ] || scripts/bench_phases.sh ./$(BIN) $(BUILD)
 
 bench-phases: $(BIN) $(TOOLS)
 	$(Q)scripts/bench_phases.sh ./$(BIN) $(BUILD)
