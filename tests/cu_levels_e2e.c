@@ -270,6 +270,36 @@ static void test_compare(void)
 	free(out), free(err);
 }
 
+/* The run record's parameters list every key of every level, so compare
+ * shows two plans that differ only in a level key. */
+static void test_compare_level_keys(void)
+{
+	char a[1024], b[1024], cmd[4096], buf[256], *out = NULL, *err = NULL;
+	CU_ASSERT_EQUAL(run_plan("liaocheng", "keys-a", NULL, a, sizeof(a), &err), 0);
+	free(err);
+	CU_ASSERT_EQUAL(run_plan("liaocheng", "keys-b",
+	                         "--set level.sorting_centres.max_distance_m=90000", b, sizeof(b),
+	                         &err),
+	                0);
+	free(err);
+	GDALDatasetH ds = ds_open(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+	CU_ASSERT_STRING_EQUAL(qs(ds, buf, sizeof(buf),
+	                          "SELECT instr(parameters, 'level.sorting_centres.per = district"
+	                          "\nlevel.sorting_centres.count = -1\n') > 0 FROM run"),
+	                       "1");
+	CU_ASSERT_STRING_EQUAL(qs(ds, buf, sizeof(buf), "SELECT substr(parameters, -42) FROM run"),
+	                       "level.sorting_centres.cross_groups = false");
+	GDALClose(ds);
+	snprintf(cmd, sizeof(cmd), "%s compare %s %s", cu_bin(), a, b);
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "parameters that differ:\n"
+	                                   "parameter                             A  B\n"
+	                                   "----------------------------------------------\n"
+	                                   "level.sorting_centres.max_distance_m  0  90000\n\n"));
+	free(out), free(err);
+}
+
 /* Bad input: exit 2, the named error, no file. */
 static void bad(const char *extra, const char *want)
 {
@@ -307,5 +337,5 @@ void levels_e2e_suite_setup(void)
 	CU_SUITE_ADD("levels_e2e", NULL, NULL, CU_TEST_ENTRY(test_lianyungang),
 	             CU_TEST_ENTRY(test_dalian), CU_TEST_ENTRY(test_liaocheng),
 	             CU_TEST_ENTRY(test_yinchuan), CU_TEST_ENTRY(test_compare),
-	             CU_TEST_ENTRY(test_bad_input));
+	             CU_TEST_ENTRY(test_compare_level_keys), CU_TEST_ENTRY(test_bad_input));
 }

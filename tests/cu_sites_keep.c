@@ -11,6 +11,7 @@
 
 #include "cu_sites.h"
 #include "cu_tester.h"
+#include "unit_geom.h"
 
 #define SQUARE  "POLYGON((10 10,510 10,510 510,10 510,10 10))"
 #define VILLAGE "POLYGON((600 0,700 0,700 100,600 100,600 0))"
@@ -27,6 +28,20 @@ static void keep_free(inputs *in)
 	}
 	free(in->keep_locked);
 	in->keep_locked = NULL;
+}
+
+/* Prepare the units, then build the sites, as the pipeline does. */
+static status_code keep_build(const inputs *in, const scenario *sc, site_table *t, status *st)
+{
+	unit_geom *ug;
+	status_code rc = unit_geom_prepare(in, sc, &ug, st);
+	if (rc != STATUS_OK) {
+		memset(t, 0, sizeof(*t));
+		return rc;
+	}
+	rc = sites_build(in, sc, ug, t, st);
+	unit_geom_free(ug);
+	return rc;
 }
 
 /* One point into a keep set (id "7"), with its locked flag for in->keep. */
@@ -54,7 +69,7 @@ static void test_kept_and_deleted(void)
 	/* unlocked: replaces the representative (260,260) and grid (250,250) */
 	keep_point(&in, &in.keep, 270, 270, 0);
 	status_init(&st);
-	CU_ASSERT_EQUAL_FATAL(sites_build(&in, &sc, &t, &st), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(keep_build(&in, &sc, &t, &st), STATUS_OK);
 	CU_ASSERT_EQUAL(t.n, 4);
 	int k = fx_find_site(&t, 270, 270);
 	CU_ASSERT_TRUE_FATAL(k >= 0);
@@ -71,7 +86,7 @@ static void test_kept_and_deleted(void)
 	/* locked: fixed open, listed first like an existing station */
 	in.keep_locked[0] = 1;
 	status_init(&st);
-	CU_ASSERT_EQUAL_FATAL(sites_build(&in, &sc, &t, &st), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(keep_build(&in, &sc, &t, &st), STATUS_OK);
 	CU_ASSERT_EQUAL(t.n, 4);
 	CU_ASSERT_EQUAL(fx_find_site(&t, 270, 270), 0);
 	CU_ASSERT_EQUAL(t.sites[0].source, SITE_EXISTING);
@@ -84,7 +99,7 @@ static void test_kept_and_deleted(void)
 	/* deleted at a grid point: that site goes, the others stay */
 	keep_point(&in, &in.keep_deleted, 510, 490, 0);
 	status_init(&st);
-	CU_ASSERT_EQUAL_FATAL(sites_build(&in, &sc, &t, &st), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(keep_build(&in, &sc, &t, &st), STATUS_OK);
 	CU_ASSERT_EQUAL(t.n, 4);
 	CU_ASSERT_EQUAL(fx_find_site(&t, 500, 500), -1);
 	CU_ASSERT_EQUAL(t.navoided, 1);
@@ -97,7 +112,7 @@ static void test_kept_and_deleted(void)
 	/* deleted at a village's only site: put back, and said */
 	fx_unit(&in, "v", UNIT_RURAL, 80, VILLAGE);
 	status_init(&st);
-	CU_ASSERT_EQUAL_FATAL(sites_build(&in, &sc, &t, &st), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(keep_build(&in, &sc, &t, &st), STATUS_OK);
 	size_t nbefore = t.n;
 	int v = -1;
 	for (size_t i = 0; i < t.n; i++)
@@ -109,7 +124,7 @@ static void test_kept_and_deleted(void)
 	status_free(&st);
 	keep_point(&in, &in.keep_deleted, vx + 10, vy, 0);
 	status_init(&st);
-	CU_ASSERT_EQUAL_FATAL(sites_build(&in, &sc, &t, &st), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(keep_build(&in, &sc, &t, &st), STATUS_OK);
 	CU_ASSERT_EQUAL(t.n, nbefore);
 	CU_ASSERT_TRUE(fx_find_site(&t, vx, vy) >= 0);
 	CU_ASSERT_EQUAL(t.nreproposed, 1);

@@ -390,6 +390,48 @@ void scenario_levels_validate(const scenario *sc, status *st)
 		level_validate(sc, i, st);
 }
 
+void scenario_levels_text(const scenario *sc, char *buf, size_t size)
+{
+	if (!size)
+		return;
+	buf[0] = '\0';
+	size_t n = 0;
+	for (size_t i = 0; i < sc->nlevels && n < size; i++) {
+		const scenario_level *lv = &sc->levels[i];
+		for (size_t k = 0; k < NLKEYS && n < size; k++) {
+			const lkey_def *d = &level_keys[k];
+			const void *f = (const char *)lv + d->off;
+			char v[1024];
+			switch (d->type) {
+			case LK_STR:
+			case LK_PATH:
+				snprintf(v, sizeof(v), "%s", *(char *const *)f);
+				break;
+			case LK_BOOL:
+				snprintf(v, sizeof(v), "%s", *(const int *)f ? "true" : "false");
+				break;
+			case LK_LONG:
+				snprintf(v, sizeof(v), "%ld", *(const long *)f);
+				break;
+			case LK_DOUBLE:
+				snprintf(v, sizeof(v), "%.15g", *(const double *)f);
+				break;
+			case LK_CAPACITY:
+				snprintf(v, sizeof(v), "%.15g%s", lv->capacity,
+				         lv->capacity_tonnes ? " t/day" : "");
+				break;
+			case LK_ENUM:
+				snprintf(v, sizeof(v), "%s", d->names[*(const int *)f]);
+				break;
+			}
+			n += (size_t)snprintf(buf + n, size - n, "%slevel.%s.%s = %s",
+			                      n ? "\n" : "", lv->name, d->name, v);
+		}
+	}
+	if (n >= size)
+		buf[size - 1] = '\0';
+}
+
 void scenario_levels_free(scenario *sc)
 {
 	for (size_t i = 0; i < sc->nlevels; i++) {
