@@ -5,7 +5,9 @@
  *                 street, households (load), lower (facilities routed to
  *                 it), existing (0/1), load_t_day (NULL without
  *                 rules.kg_per_household_day), mean_distance_m (load-
- *                 weighted), place_id, area_m2 (parcel, NULL for points)
+ *                 weighted), place_id, area_m2 (parcel, NULL for points),
+ *                 and with [phases] phase (the year it opens, 0 existing,
+ *                 NULL over the last year's budget; solver/levels_phases.c)
  *   parcels_used  the parcels the facilities stand on (level, id, place_id,
  *                 area_m2)
  *   flows         a line from each lower facility to its upper one: level
@@ -15,7 +17,8 @@
  *   unplaced      groups without (all) their facilities and lower
  *                 facilities that could not be routed, with the reason
  *   run_levels    one row per level: its keys, counts, objective, bound,
- *                 gap and status
+ *                 gap and status, and with [phases] `phases`: each year's
+ *                 facilities, households routed and solve status
  *   summary_district, summary_street: one more integer column per level,
  *                 named as the level, counting its facilities in the row's
  *                 district (street); added to the tables gpkg_summary.c
@@ -40,8 +43,11 @@ static const gpkg_field level_fields[] = {
     {"households", OFTInteger, OFSTNone},   {"lower", OFTInteger, OFSTNone},
     {"existing", OFTInteger, OFSTBoolean},  {"load_t_day", OFTReal, OFSTNone},
     {"mean_distance_m", OFTReal, OFSTNone}, {"place_id", OFTString, OFSTNone},
-    {"area_m2", OFTReal, OFSTNone},
+    {"area_m2", OFTReal, OFSTNone},         {"phase", OFTInteger, OFSTNone},
 };
+/* phase, the last field, only with [phases] */
+#define LEVEL_NFIELDS(sc)                                                                          \
+	(sizeof(level_fields) / sizeof(level_fields[0]) - ((sc)->phases.n > 0 ? 0 : 1))
 
 static status_code write_point(gpkg_writer *w, OGRLayerH l, OGRFeatureH f, double x, double y,
                                const char *name, long long row)
@@ -65,7 +71,7 @@ static status_code write_level(gpkg_writer *w, const level_result *r)
 	         "lower the number of lower facilities routed to it (see flows).",
 	         r->name, r->name);
 	OGRLayerH l = gpkg_table_create(w, r->name, wkbPoint, r->name, desc, level_fields,
-	                                sizeof(level_fields) / sizeof(level_fields[0]));
+	                                LEVEL_NFIELDS(w->sc));
 	if (!l)
 		return w->st->code;
 	status_code rc = gpkg_table_begin(w, r->name);
@@ -90,6 +96,10 @@ static status_code write_level(gpkg_writer *w, const level_result *r)
 			OGR_F_SetFieldDouble(f, 10, fa->area_m2);
 		else
 			OGR_F_SetFieldNull(f, 10);
+		if (w->sc->phases.n > 0 && fa->phase >= 0)
+			OGR_F_SetFieldInteger(f, 11, fa->phase);
+		else if (w->sc->phases.n > 0)
+			OGR_F_SetFieldNull(f, 11); /* open in no phase: over the last budget */
 		rc = write_point(w, l, f, fa->x, fa->y, r->name, (long long)i + 1);
 		OGR_F_Destroy(f);
 	}
@@ -222,6 +232,7 @@ static const gpkg_field run_fields[] = {
     {"subproblems", OFTInteger, OFSTNone}, {"objective", OFTReal, OFSTNone},
     {"bound", OFTReal, OFSTNone},          {"gap", OFTReal, OFSTNone},
     {"status", OFTString, OFSTNone},       {"unplaced", OFTInteger, OFSTNone},
+    {"phases", OFTString, OFSTNone}, /* only with [phases] */
 };
 
 static status_code write_run_levels(gpkg_writer *w, const levels_result *lr)
@@ -230,7 +241,7 @@ static status_code write_run_levels(gpkg_writer *w, const levels_result *lr)
 	    w, "run_levels", wkbNone, "Run record of the levels",
 	    "One row per upper level, bottom to top: its scenario keys, facilities, load, and "
 	    "the solve (objective = load-weighted metres, a proven bound, gap, status).",
-	    run_fields, sizeof(run_fields) / sizeof(run_fields[0]));
+	    run_fields, sizeof(run_fields) / sizeof(run_fields[0]) - (w->sc->phases.n > 0 ? 0 : 1));
 	if (!l)
 		return w->st->code;
 	status_code rc = gpkg_table_begin(w, "run_levels");
@@ -257,6 +268,8 @@ static status_code write_run_levels(gpkg_writer *w, const levels_result *lr)
 		OGR_F_SetFieldDouble(f, 9, r->gap);
 		OGR_F_SetFieldString(f, 10, r->status);
 		OGR_F_SetFieldInteger(f, 11, nun);
+		if (w->sc->phases.n > 0)
+			OGR_F_SetFieldString(f, 12, r->phases);
 		rc = gpkg_table_write(w, l, f, (long long)v + 1);
 		OGR_F_Destroy(f);
 	}

@@ -300,6 +300,46 @@ static void test_compare_level_keys(void)
 	free(out), free(err);
 }
 
+/* The Lianyungang chain in two phases (50 stations by 2025, all 97 by
+ * 2030) with level budgets: 4 collection points and 1 sorting centre by
+ * 2025. Every facility has its phase; the budgets hold; the households the
+ * 2025 collection points take from the 2025 stations in the written flows
+ * are the figure run_levels.phases reports for 2025. */
+static void test_phases(void)
+{
+	char out[1024], buf[1024], *err = NULL;
+	CU_ASSERT_EQUAL_FATAL(
+	    run_plan("lianyungang", "phases",
+	             "--set phases.2025=50 --set phases.2030=97 --set "
+	             "phases.collection_points.2025=4 --set phases.collection_points.2030=16 "
+	             "--set phases.sorting_centres.2025=1",
+	             out, sizeof(out), &err),
+	    0);
+	free(err);
+	GDALDatasetH ds = ds_open(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM collection_points WHERE phase = 2025"), 4);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM collection_points WHERE phase = 2030"), 12);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM sorting_centres WHERE phase = 2025"), 1);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM sorting_centres WHERE phase = 2030"), 1);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM markets WHERE phase = 2025"), 1);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM stations WHERE phase = 2025"), 50);
+	CU_ASSERT_EQUAL(q(ds, "SELECT sum(f.households) FROM flows f JOIN stations s ON "
+	                      "s.station_id = f.from_id JOIN collection_points c ON c.id = "
+	                      "f.to_id WHERE f.level = 'collection_points' AND s.phase = 2025 AND "
+	                      "c.phase = 2025"),
+	                112013);
+	CU_ASSERT_STRING_EQUAL(qs(ds, buf, sizeof(buf),
+	                          "SELECT substr(phases, 1, 65) FROM run_levels WHERE level = "
+	                          "'collection_points'"),
+	                       "2025: 4 facilities (budget 4), 112013 of 231314 households routed");
+	CU_ASSERT_STRING_EQUAL(
+	    qs(ds, buf, sizeof(buf), "SELECT phases FROM run_levels WHERE level = 'markets'"),
+	    "2025: 1 facilities, those receiving a lower facility open that "
+	    "year; 2030: 1 facilities, the full placement");
+	GDALClose(ds);
+}
+
 /* Bad input: exit 2, the named error, no file. */
 static void bad(const char *extra, const char *want)
 {
@@ -337,5 +377,6 @@ void levels_e2e_suite_setup(void)
 	CU_SUITE_ADD("levels_e2e", NULL, NULL, CU_TEST_ENTRY(test_lianyungang),
 	             CU_TEST_ENTRY(test_dalian), CU_TEST_ENTRY(test_liaocheng),
 	             CU_TEST_ENTRY(test_yinchuan), CU_TEST_ENTRY(test_compare),
-	             CU_TEST_ENTRY(test_compare_level_keys), CU_TEST_ENTRY(test_bad_input));
+	             CU_TEST_ENTRY(test_compare_level_keys), CU_TEST_ENTRY(test_phases),
+	             CU_TEST_ENTRY(test_bad_input));
 }
