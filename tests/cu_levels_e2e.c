@@ -338,6 +338,18 @@ static void test_phases(void)
 	    "2025: 1 facilities, those receiving a lower facility open that "
 	    "year; 2030: 1 facilities, the full placement");
 	GDALClose(ds);
+
+	/* Liaocheng's built centre is open from phase 0: a budget of 0 is an error */
+	CU_ASSERT_EQUAL(run_plan("liaocheng", "phases-bad",
+	                         "--set phases.2025=50 --set phases.2030=97 --set "
+	                         "phases.sorting_centres.2025=0",
+	                         out, sizeof(out), &err),
+	                2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err ? err : "",
+	                              "phases: sorting_centres.2025 = 0 is below the 1 existing "
+	                              "facilities of level 'sorting_centres'"));
+	CU_ASSERT_EQUAL(access(out, F_OK), -1);
+	free(err);
 }
 
 /* Bad input: exit 2, the named error, no file. */
@@ -364,6 +376,9 @@ static void test_bad_input(void)
 	bad("--set level.sorting_centres.required=兴庆区,金凤区",
 	    "level.sorting_centres: required = 兴庆区,金凤区: no district '金凤区' among the "
 	    "units");
+	bad("--set phases.2025=50 --set phases.nope.2025=1",
+	    "phases: nope.2025 = 1: no [level.nope] (levels: collection_points, sorting_centres, "
+	    "markets)");
 	bad("--set level.markets.count=0", "[level.markets]: count = 0, must be >= 1");
 	bad("--set level.markets.candidates=candidates.geojson",
 	    "[level.markets]: candidates, parcels and at contradict: give only one of them");

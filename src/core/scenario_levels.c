@@ -388,6 +388,24 @@ void scenario_levels_validate(const scenario *sc, status *st)
 		                   sc->kg_per_household_day);
 	for (size_t i = 0; i < sc->nlevels; i++)
 		level_validate(sc, i, st);
+	/* a [phases] budget LEVEL.YEAR names a level (solver/levels_phases.c) */
+	for (size_t b = 0; b < sc->phases.nlevel; b++) {
+		const phases_level *pl = &sc->phases.level[b];
+		size_t i = 0;
+		while (i < sc->nlevels && strcmp(sc->levels[i].name, pl->level))
+			i++;
+		if (i < sc->nlevels)
+			continue;
+		char names[1024] = "";
+		size_t n = 0;
+		for (size_t k = 0; k < sc->nlevels && n < sizeof(names); k++)
+			n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", k ? ", " : "",
+			                      sc->levels[k].name);
+		status_problem_add(st, SEV_ERROR, "scenario",
+		                   "phases: %s.%d = %ld: no [level.%s] (%s%s)", pl->level, pl->year,
+		                   pl->budget, pl->level, sc->nlevels ? "levels: " : "no levels",
+		                   names);
+	}
 }
 
 void scenario_levels_text(const scenario *sc, char *buf, size_t size)
