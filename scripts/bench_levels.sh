@@ -8,8 +8,8 @@
 #   sorting    per = district, at = below (one sorting centre per district,
 #              chosen among its transfer points)
 # and output.timings = true, so run.stages holds the seconds of each stage.
-# Prints per city: the stations, the seconds of the station solve and of the
-# levels stage, then per level its facilities, objective, bound, gap and
+# Prints per city: the stations, the seconds of the run, of the station
+# solve and of the levels stage, every stage (run.stages), then per level its facilities, objective, bound, gap and
 # status (from run_levels); the run's messages go to BENCH/<city>.log (a
 # street with one station cannot hold two transfer points: a warning and an
 # `unplaced` row, exit 3). SP_BENCH_CITIES="a b" limits the cities. Timings
@@ -41,9 +41,12 @@ for c in $cities; do
 		sed -n 's/.*n (Integer) = //p')
 	solve=$(echo "$stages" | tr ';' '\n' | sed -n 's/^solve=//p')
 	levels=$(echo "$stages" | tr ';' '\n' | sed -n 's/^levels=//p')
+	total=$(ogrinfo -q -sql "SELECT round(seconds, 3) AS s FROM run" "$gpkg" |
+		sed -n 's/.*s (Real) = //p')
 	warn=$(grep -c 'warning' "$out/$c.log" || true)
-	echo "$c: exit $rc, $stations stations, solve ${solve:-?} s, levels ${levels:-?} s," \
-		"$warn warning line(s) in $out/$c.log"
+	echo "$c: exit $rc, $stations stations, run ${total:-?} s, solve ${solve:-?} s," \
+		"levels ${levels:-?} s, $warn warning line(s) in $out/$c.log"
+	echo "  stages: $stages"
 	ogrinfo -q -sql "SELECT level, facilities, round(objective) AS objective,
 		round(bound) AS bound, round(gap, 5) AS gap, status FROM run_levels" "$gpkg" |
 		sed -n 's/^  \([a-z]*\) ([A-Za-z()]*) = /\1 = /p' | paste -d' ' - - - - - - |
