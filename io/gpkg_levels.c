@@ -24,7 +24,8 @@
  *                 district (street); added to the tables gpkg_summary.c
  *                 wrote, so that writer needs not know the levels
  *
- * and their QGIS styles (points sized by level, flows graduated by load),
+ * and their QGIS styles (points sized by level, categorised by phase with
+ * [phases]; flows graduated by load),
  * added to layer_styles by gpkg_styles.c through gpkg_levels_styles().
  * Written only when the scenario has levels (run_info.levels).
  */
@@ -389,6 +390,56 @@ static char *qml_level(size_t v)
 	return buf;
 }
 
+/* With [phases]: the level's markers (its shape and size) categorised by
+ * `phase`, existing (0) darkest, each year lighter, none (NULL) grey. */
+static char *qml_level_phases(size_t v, const phases_spec *ps)
+{
+	static const char *const colors[] = {"106,61,154,255", "8,48,107,255",    "33,113,181,255",
+	                                     "66,146,198,255", "107,174,214,255", "158,202,225,255",
+	                                     "198,219,239,255"};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fputs("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+	      "<qgis version=\"3.22.16\" styleCategories=\"Symbology\">\n"
+	      "  <renderer-v2 type=\"categorizedSymbol\" attr=\"phase\" symbollevels=\"0\" "
+	      "forceraster=\"0\" enableorderby=\"0\">\n    <categories>\n"
+	      "      <category render=\"true\" symbol=\"0\" value=\"0\" label=\"existing\"/>\n",
+	      f);
+	for (size_t i = 0; i < ps->n; i++)
+		fprintf(f,
+		        "      <category render=\"true\" symbol=\"%zu\" value=\"%d\" "
+		        "label=\"by %d\"/>\n",
+		        i + 1, ps->years[i].year, ps->years[i].year);
+	fprintf(f,
+	        "      <category render=\"true\" symbol=\"%zu\" value=\"\" label=\"in no "
+	        "phase\"/>\n    </categories>\n    <symbols>\n",
+	        ps->n + 1);
+	for (size_t i = 0; i <= ps->n + 1; i++)
+		fprintf(f,
+		        "      <symbol type=\"marker\" name=\"%zu\" alpha=\"1\" "
+		        "clip_to_extent=\"1\" force_rhr=\"0\">\n"
+		        "        <layer class=\"SimpleMarker\" enabled=\"1\" locked=\"0\" "
+		        "pass=\"%zu\">\n"
+		        "          <prop k=\"name\" v=\"%s\"/>\n"
+		        "          <prop k=\"color\" v=\"%s\"/>\n"
+		        "          <prop k=\"outline_color\" v=\"255,255,255,255\"/>\n"
+		        "          <prop k=\"outline_width\" v=\"0.5\"/>\n"
+		        "          <prop k=\"size\" v=\"%.1f\"/>\n"
+		        "          <prop k=\"size_unit\" v=\"MM\"/>\n"
+		        "        </layer>\n      </symbol>\n",
+		        i, v + 1, v % 2 ? "diamond" : "square",
+		        i == ps->n + 1 ? "150,150,150,255" : colors[i < 7 ? i : 6],
+		        4.0 + 2.0 * (double)v);
+	fputs("    </symbols>\n  </renderer-v2>\n"
+	      "  <layerGeometryType>0</layerGeometryType>\n</qgis>\n",
+	      f);
+	fclose(f);
+	return buf;
+}
+
 static char *qml_flows(const levels_result *lr)
 {
 	long max = 1;
@@ -440,8 +491,13 @@ size_t gpkg_levels_styles(const gpkg_writer *w, gpkg_style *rows, size_t max)
 	if (!lr || !lr->n)
 		return 0;
 	for (size_t v = 0; v < lr->n && n + 1 < max; v++)
-		rows[n++] = (gpkg_style){lr->lv[v].name, "stationplan: upper level, sized by level",
-		                         qml_level(v)};
+		rows[n++] =
+		    w->sc->phases.n > 0
+		        ? (gpkg_style){lr->lv[v].name,
+		                       "stationplan: upper level, sized by level, by phase",
+		                       qml_level_phases(v, &w->sc->phases)}
+		        : (gpkg_style){lr->lv[v].name, "stationplan: upper level, sized by level",
+		                       qml_level(v)};
 	rows[n++] = (gpkg_style){"flows", "stationplan: flows graduated by load", qml_flows(lr)};
 	int bad = 0;
 	for (size_t i = 0; i < n; i++)

@@ -27,6 +27,7 @@ for c in $cities; do
 	[ -f "$ini" ] || { echo "$c: no $ini" >&2; continue; }
 	gpkg=$out/$c.gpkg
 	rc=0
+	rm -f "$gpkg"
 	"$bin" run "$ini" -o "$gpkg" --overwrite -q --set output.timings=true \
 		--set level.transfer.per=street --set level.transfer.count=2 \
 		--set level.transfer.at=stations \

@@ -337,6 +337,16 @@ static void test_phases(void)
 	    qs(ds, buf, sizeof(buf), "SELECT phases FROM run_levels WHERE level = 'markets'"),
 	    "2025: 1 facilities, those receiving a lower facility open that "
 	    "year; 2030: 1 facilities, the full placement");
+	/* the level's QGIS style: categorised by phase */
+	CU_ASSERT_STRING_EQUAL(qs(ds, buf, sizeof(buf),
+	                          "SELECT description FROM layer_styles WHERE f_table_name = "
+	                          "'collection_points'"),
+	                       "stationplan: upper level, sized by level, by phase");
+	CU_ASSERT_EQUAL(q(ds, "SELECT instr(styleQML, '<renderer-v2 type=\"categorizedSymbol\" "
+	                      "attr=\"phase\"') > 0 AND instr(styleQML, '<category render=\"true\" "
+	                      "symbol=\"1\" value=\"2025\" label=\"by 2025\"/>') > 0 FROM "
+	                      "layer_styles WHERE f_table_name = 'sorting_centres'"),
+	                1);
 	GDALClose(ds);
 
 	/* Liaocheng's built centre is open from phase 0: a budget of 0 is an error */
