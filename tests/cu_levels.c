@@ -579,6 +579,43 @@ static void test_phases_over_budget(void)
 	lfx_free(&f);
 }
 
+/* Required districts of a phase on a per = district level: A (100
+ * households at (0,0), a place at (10,0)) and B (300 at (1000,0), a place at
+ * (1010,0)), both open in 2025, one facility by 2025. Without required
+ * groups B's centre opens first (300 households); with required.2025 = A,
+ * A's does (100, 10 m each: 1000). */
+static void test_phases_required(void)
+{
+	for (int req = 0; req < 2; req++) {
+		lfx f;
+		lfx_init(&f);
+		lfx_station(&f, 0, 0, 0, 100);
+		lfx_station(&f, 1000, 0, 1, 300);
+		f.ps[0].phase = f.ps[1].phase = 2025;
+		lfx_place(&f, 0, 10, 0, 0, 0);
+		lfx_place(&f, 0, 1010, 0, 1, 0);
+		lfx_set(&f, (const char *const[]){
+		                "level.centres.per=district", "level.centres.candidates=c.geojson",
+		                "phases.2025=2", "phases.2030=2", "phases.centres.2025=1",
+		                req ? "phases.required.2025=A" : "phases.2030=2", NULL});
+		CU_ASSERT_EQUAL_FATAL(lfx_solve(&f), STATUS_OK);
+		level_result *r = &f.out.lv[0];
+		CU_ASSERT_EQUAL_FATAL(r->nfac, 2); /* district C has no place: unplaced */
+		CU_ASSERT_STRING_EQUAL(r->fac[0].group, "A");
+		CU_ASSERT_EQUAL(r->fac[0].phase, req ? 2025 : 2030);
+		CU_ASSERT_STRING_EQUAL(r->fac[1].group, "B");
+		CU_ASSERT_EQUAL(r->fac[1].phase, req ? 2030 : 2025);
+		CU_ASSERT_STRING_EQUAL(r->phases,
+		                       req ? "2025: 1 facilities (budget 1), 100 of 400 households "
+		                             "routed, 1000 load-weighted m, optimal; 2030: 2 "
+		                             "facilities, the full placement"
+		                           : "2025: 1 facilities (budget 1), 300 of 400 households "
+		                             "routed, 3000 load-weighted m, optimal; 2030: 2 "
+		                             "facilities, the full placement");
+		lfx_free(&f);
+	}
+}
+
 void levels_suite_setup(void)
 {
 	CU_SUITE_ADD("levels", NULL, NULL, CU_TEST_ENTRY(test_one_per_district),
@@ -587,5 +624,6 @@ void levels_suite_setup(void)
 	             CU_TEST_ENTRY(test_capacity_errors), CU_TEST_ENTRY(test_existing_kept),
 	             CU_TEST_ENTRY(test_district_without_place), CU_TEST_ENTRY(test_required),
 	             CU_TEST_ENTRY(test_parcel_filter), CU_TEST_ENTRY(test_syntax),
-	             CU_TEST_ENTRY(test_phases), CU_TEST_ENTRY(test_phases_over_budget));
+	             CU_TEST_ENTRY(test_phases), CU_TEST_ENTRY(test_phases_over_budget),
+	             CU_TEST_ENTRY(test_phases_required));
 }
