@@ -12,7 +12,11 @@
  *                           (district and street of the unit holding it)
  *   solver/levels.c         assigns each level from the level below with
  *                           loads (capacitated p-median in GLPK) and fills
- *                           a levels_result, which io writes as layers
+ *                           a levels_result, which io writes as layers;
+ *                           with [phases], solver/levels_phases.c then
+ *                           gives each facility the year it opens (nested
+ *                           subsets of that placement under the level
+ *                           budgets of include/phases.h)
  */
 #ifndef STATIONPLAN_LEVELS_H
 #define STATIONPLAN_LEVELS_H
