@@ -127,7 +127,7 @@ static int run_phase(void *arg)
 		return -1;
 	}
 	size_t nz = 0;
-	int row0 = glp_add_rows(P, (int)pin->nn) - 1; /* node i: row0 + i + 1 */
+	int row0 = pin->nn ? glp_add_rows(P, (int)pin->nn) - 1 : 0; /* node i: row0 + i + 1 */
 	for (size_t i = 0; i < pin->nn; i++)
 		glp_set_row_bnds(P, row0 + (int)i + 1, GLP_UP, 0, 1);
 	for (size_t a = 0; a < na; a++)
@@ -159,7 +159,7 @@ static int run_phase(void *arg)
 				if (!strcmp(j->r->fac[j->cand[e]].district, d))
 					ia[++nz] = row, ja[nz] = e + 1, ar[nz] = 1;
 		}
-	if (pin->cap > 0) {
+	if (pin->cap > 0 && nc > 0) {
 		int cap0 = glp_add_rows(P, nc) - 1;
 		for (int c = 0; c < nc; c++) {
 			glp_set_row_bnds(P, cap0 + c + 1, GLP_UP, 0, 0);
@@ -261,7 +261,9 @@ static status_code solve_year(const lv_phase_in *pin, level_result *r, int year,
 	              .arc_dist = ad,
 	              .keep = keep};
 	status_code rc = STATUS_OK;
-	if (glpk_bridge_call(run_phase, out, out->err, sizeof(out->err)) != 0)
+	if (nc == 0) /* nothing to open: an empty set */
+		snprintf(out->status, sizeof(out->status), "optimal");
+	else if (glpk_bridge_call(run_phase, out, out->err, sizeof(out->err)) != 0)
 		rc = status_fail(st, STATUS_INTERNAL, "level '%s', phase %d: %s", r->name, year,
 		                 out->err);
 	else if (out->infeasible)

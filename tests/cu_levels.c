@@ -616,6 +616,32 @@ static void test_phases_required(void)
 	}
 }
 
+/* No load at all (no stations): the level still places its count (the
+ * first places), no facility is needed before the last year, so 2025 opens
+ * none and both open in 2030. */
+static void test_phases_no_load(void)
+{
+	lfx f;
+	lfx_init(&f);
+	lfx_place(&f, 0, 0, 0, 0, 0);
+	lfx_place(&f, 0, 10, 0, 0, 0);
+	lfx_place(&f, 0, 20, 0, 0, 0);
+	lfx_set(&f,
+	        (const char *const[]){"level.centres.count=2", "level.centres.candidates=c.geojson",
+	                              "phases.2025=0", "phases.2030=0", "phases.centres.2025=1",
+	                              "phases.centres.2030=2", NULL});
+	CU_ASSERT_EQUAL_FATAL(lfx_solve(&f), STATUS_OK);
+	level_result *r = &f.out.lv[0];
+	CU_ASSERT_EQUAL_FATAL(r->nfac, 2);
+	CU_ASSERT_EQUAL(r->fac[0].phase, 2030);
+	CU_ASSERT_EQUAL(r->fac[1].phase, 2030);
+	CU_ASSERT_STRING_EQUAL(r->phases,
+	                       "2025: 0 facilities (budget 1), 0 of 0 households routed, 0 "
+	                       "load-weighted m, optimal; 2030: 2 facilities, the full "
+	                       "placement (within the budget)");
+	lfx_free(&f);
+}
+
 void levels_suite_setup(void)
 {
 	CU_SUITE_ADD("levels", NULL, NULL, CU_TEST_ENTRY(test_one_per_district),
@@ -625,5 +651,5 @@ void levels_suite_setup(void)
 	             CU_TEST_ENTRY(test_district_without_place), CU_TEST_ENTRY(test_required),
 	             CU_TEST_ENTRY(test_parcel_filter), CU_TEST_ENTRY(test_syntax),
 	             CU_TEST_ENTRY(test_phases), CU_TEST_ENTRY(test_phases_over_budget),
-	             CU_TEST_ENTRY(test_phases_required));
+	             CU_TEST_ENTRY(test_phases_required), CU_TEST_ENTRY(test_phases_no_load));
 }
