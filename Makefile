@@ -8,6 +8,7 @@
 #   make valgrind   the unit tests under valgrind (--error-exitcode)
 #   make bench      build the bench cities and time every stage against glpsol
 #   make bench-phases  a two-phase plan and a station budget on a dense city
+#   make bench-levels  the seconds and gaps two upper levels add on each bench city
 #   make bench-national  a simulated nation (tools/mknation) as shards with GNU
 #                   parallel; NATION_SCALE=1 NATION_SHARDS=8 NATION_JOBS=2
 #   make format     apply .clang-format to every C file
@@ -44,7 +45,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps demo demo-only check check-only sanitize valgrind valgrind-only bench bench-only bench-phases \
+.PHONY: all deps demo demo-only check check-only sanitize valgrind valgrind-only bench bench-only bench-phases bench-levels \
 	bench-national format clean fixtures tools cities fuzz fuzz-bins
 
 all: $(BIN)
@@ -134,6 +135,9 @@ bench-only: $(BIN) $(TOOLS)
 
 bench-phases: $(BIN) $(TOOLS)
 	$(Q)scripts/bench_phases.sh ./$(BIN) $(BUILD)
+
+bench-levels: $(BIN) cities
+	$(Q)scripts/bench_levels.sh ./$(BIN) $(BUILD)
 
 NATION_SCALE  ?= 1
 NATION_SHARDS ?= 8

@@ -12,7 +12,11 @@
  *                           (district and street of the unit holding it)
  *   solver/levels.c         assigns each level from the level below with
  *                           loads (capacitated p-median in GLPK) and fills
- *                           a levels_result, which io writes as layers
+ *                           a levels_result, which io writes as layers;
+ *                           with [phases], solver/levels_phases.c then
+ *                           gives each facility the year it opens (nested
+ *                           subsets of that placement under the level
+ *                           budgets of include/phases.h)
  */
 #ifndef STATIONPLAN_LEVELS_H
 #define STATIONPLAN_LEVELS_H
@@ -67,6 +71,8 @@ typedef struct level_facility {
 	double area_m2;           /* parcel area, 0 for a point */
 	const unsigned char *wkb; /* parcel, borrowed; NULL */
 	size_t wkb_size;
+	int phase; /* [phases]: year it opens, 0 existing, -1 in no phase (solver/levels_phases.c)
+	            */
 } level_facility;
 
 /* One lower facility routed to an upper one. `from` indexes plan.stations
@@ -97,6 +103,7 @@ typedef struct level_result {
 	double objective, bound, gap, seconds; /* load-weighted metres; sums over the problems */
 	char status[16];                       /* "optimal", "feasible", "empty" */
 	int proven;                            /* gap <= mip_gap */
+	char phases[1024]; /* [phases]: each year's set and solve, "; "-separated; "" none */
 } level_result;
 
 typedef struct levels_result {

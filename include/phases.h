@@ -24,9 +24,9 @@
  * Budgets count every station open in the phase: existing ones (phase 0),
  * urban and village stations. Per-level budgets are parsed, validated
  * (non-decreasing per level, years among the phase years) and exposed in
- * `level`; the level placement ([level.NAME], solver/levels*.c) should read
- * phases_level_budget() for its count per phase and keep the facilities of
- * an earlier year open in later ones, as the station phases do.
+ * `level`; the level placement reads phases_level_budget() for its count
+ * per phase, nested: the facilities of an earlier year stay open in later
+ * ones (solver/levels_phases.c).
  */
 #ifndef STATIONPLAN_PHASES_H
 #define STATIONPLAN_PHASES_H

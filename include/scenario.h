@@ -204,6 +204,12 @@ void scenario_free(scenario *sc);
  * per line, into buf ("" for a level out of range). For the run record. */
 void scenario_level_describe(const scenario *sc, size_t i, char *buf, size_t size);
 
+/* Every key of every level, set or default, one "level.NAME.key = value"
+ * per line: levels bottom to top, keys in the order of the level key table
+ * (src/core/scenario_levels.c). Into buf ("" without levels; cut at size).
+ * For the run record's parameters, so `compare` lists level settings. */
+void scenario_levels_text(const scenario *sc, char *buf, size_t size);
+
 /* 1 for a connection string or GDAL virtual path ("PG:...", "GPKG:...",
  * "/vsizip/..."), which is neither checked for existence nor joined to the
  * scenario's folder; 0 for a plain file path (a drive letter is not a

@@ -5,7 +5,9 @@
  *                 street, households (load), lower (facilities routed to
  *                 it), existing (0/1), load_t_day (NULL without
  *                 rules.kg_per_household_day), mean_distance_m (load-
- *                 weighted), place_id, area_m2 (parcel, NULL for points)
+ *                 weighted), place_id, area_m2 (parcel, NULL for points),
+ *                 and with [phases] phase (the year it opens, 0 existing,
+ *                 NULL over the last year's budget; solver/levels_phases.c)
  *   parcels_used  the parcels the facilities stand on (level, id, place_id,
  *                 area_m2)
  *   flows         a line from each lower facility to its upper one: level
@@ -15,13 +17,15 @@
  *   unplaced      groups without (all) their facilities and lower
  *                 facilities that could not be routed, with the reason
  *   run_levels    one row per level: its keys, counts, objective, bound,
- *                 gap and status
+ *                 gap and status, and with [phases] `phases`: each year's
+ *                 facilities, households routed and solve status
  *   summary_district, summary_street: one more integer column per level,
  *                 named as the level, counting its facilities in the row's
  *                 district (street); added to the tables gpkg_summary.c
  *                 wrote, so that writer needs not know the levels
  *
- * and their QGIS styles (points sized by level, flows graduated by load),
+ * and their QGIS styles (points sized by level, categorised by phase with
+ * [phases]; flows graduated by load),
  * added to layer_styles by gpkg_styles.c through gpkg_levels_styles().
  * Written only when the scenario has levels (run_info.levels).
  */
@@ -40,8 +44,11 @@ static const gpkg_field level_fields[] = {
     {"households", OFTInteger, OFSTNone},   {"lower", OFTInteger, OFSTNone},
     {"existing", OFTInteger, OFSTBoolean},  {"load_t_day", OFTReal, OFSTNone},
     {"mean_distance_m", OFTReal, OFSTNone}, {"place_id", OFTString, OFSTNone},
-    {"area_m2", OFTReal, OFSTNone},
+    {"area_m2", OFTReal, OFSTNone},         {"phase", OFTInteger, OFSTNone},
 };
+/* phase, the last field, only with [phases] */
+#define LEVEL_NFIELDS(sc)                                                                          \
+	(sizeof(level_fields) / sizeof(level_fields[0]) - ((sc)->phases.n > 0 ? 0 : 1))
 
 static status_code write_point(gpkg_writer *w, OGRLayerH l, OGRFeatureH f, double x, double y,
                                const char *name, long long row)
@@ -65,7 +72,7 @@ static status_code write_level(gpkg_writer *w, const level_result *r)
 	         "lower the number of lower facilities routed to it (see flows).",
 	         r->name, r->name);
 	OGRLayerH l = gpkg_table_create(w, r->name, wkbPoint, r->name, desc, level_fields,
-	                                sizeof(level_fields) / sizeof(level_fields[0]));
+	                                LEVEL_NFIELDS(w->sc));
 	if (!l)
 		return w->st->code;
 	status_code rc = gpkg_table_begin(w, r->name);
@@ -90,6 +97,10 @@ static status_code write_level(gpkg_writer *w, const level_result *r)
 			OGR_F_SetFieldDouble(f, 10, fa->area_m2);
 		else
 			OGR_F_SetFieldNull(f, 10);
+		if (w->sc->phases.n > 0 && fa->phase >= 0)
+			OGR_F_SetFieldInteger(f, 11, fa->phase);
+		else if (w->sc->phases.n > 0)
+			OGR_F_SetFieldNull(f, 11); /* open in no phase: over the last budget */
 		rc = write_point(w, l, f, fa->x, fa->y, r->name, (long long)i + 1);
 		OGR_F_Destroy(f);
 	}
@@ -222,6 +233,7 @@ static const gpkg_field run_fields[] = {
     {"subproblems", OFTInteger, OFSTNone}, {"objective", OFTReal, OFSTNone},
     {"bound", OFTReal, OFSTNone},          {"gap", OFTReal, OFSTNone},
     {"status", OFTString, OFSTNone},       {"unplaced", OFTInteger, OFSTNone},
+    {"phases", OFTString, OFSTNone}, /* only with [phases] */
 };
 
 static status_code write_run_levels(gpkg_writer *w, const levels_result *lr)
@@ -230,7 +242,7 @@ static status_code write_run_levels(gpkg_writer *w, const levels_result *lr)
 	    w, "run_levels", wkbNone, "Run record of the levels",
 	    "One row per upper level, bottom to top: its scenario keys, facilities, load, and "
 	    "the solve (objective = load-weighted metres, a proven bound, gap, status).",
-	    run_fields, sizeof(run_fields) / sizeof(run_fields[0]));
+	    run_fields, sizeof(run_fields) / sizeof(run_fields[0]) - (w->sc->phases.n > 0 ? 0 : 1));
 	if (!l)
 		return w->st->code;
 	status_code rc = gpkg_table_begin(w, "run_levels");
@@ -257,6 +269,8 @@ static status_code write_run_levels(gpkg_writer *w, const levels_result *lr)
 		OGR_F_SetFieldDouble(f, 9, r->gap);
 		OGR_F_SetFieldString(f, 10, r->status);
 		OGR_F_SetFieldInteger(f, 11, nun);
+		if (w->sc->phases.n > 0)
+			OGR_F_SetFieldString(f, 12, r->phases);
 		rc = gpkg_table_write(w, l, f, (long long)v + 1);
 		OGR_F_Destroy(f);
 	}
@@ -376,6 +390,56 @@ static char *qml_level(size_t v)
 	return buf;
 }
 
+/* With [phases]: the level's markers (its shape and size) categorised by
+ * `phase`, existing (0) darkest, each year lighter, none (NULL) grey. */
+static char *qml_level_phases(size_t v, const phases_spec *ps)
+{
+	static const char *const colors[] = {"106,61,154,255", "8,48,107,255",    "33,113,181,255",
+	                                     "66,146,198,255", "107,174,214,255", "158,202,225,255",
+	                                     "198,219,239,255"};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fputs("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+	      "<qgis version=\"3.22.16\" styleCategories=\"Symbology\">\n"
+	      "  <renderer-v2 type=\"categorizedSymbol\" attr=\"phase\" symbollevels=\"0\" "
+	      "forceraster=\"0\" enableorderby=\"0\">\n    <categories>\n"
+	      "      <category render=\"true\" symbol=\"0\" value=\"0\" label=\"existing\"/>\n",
+	      f);
+	for (size_t i = 0; i < ps->n; i++)
+		fprintf(f,
+		        "      <category render=\"true\" symbol=\"%zu\" value=\"%d\" "
+		        "label=\"by %d\"/>\n",
+		        i + 1, ps->years[i].year, ps->years[i].year);
+	fprintf(f,
+	        "      <category render=\"true\" symbol=\"%zu\" value=\"\" label=\"in no "
+	        "phase\"/>\n    </categories>\n    <symbols>\n",
+	        ps->n + 1);
+	for (size_t i = 0; i <= ps->n + 1; i++)
+		fprintf(f,
+		        "      <symbol type=\"marker\" name=\"%zu\" alpha=\"1\" "
+		        "clip_to_extent=\"1\" force_rhr=\"0\">\n"
+		        "        <layer class=\"SimpleMarker\" enabled=\"1\" locked=\"0\" "
+		        "pass=\"%zu\">\n"
+		        "          <prop k=\"name\" v=\"%s\"/>\n"
+		        "          <prop k=\"color\" v=\"%s\"/>\n"
+		        "          <prop k=\"outline_color\" v=\"255,255,255,255\"/>\n"
+		        "          <prop k=\"outline_width\" v=\"0.5\"/>\n"
+		        "          <prop k=\"size\" v=\"%.1f\"/>\n"
+		        "          <prop k=\"size_unit\" v=\"MM\"/>\n"
+		        "        </layer>\n      </symbol>\n",
+		        i, v + 1, v % 2 ? "diamond" : "square",
+		        i == ps->n + 1 ? "150,150,150,255" : colors[i < 7 ? i : 6],
+		        4.0 + 2.0 * (double)v);
+	fputs("    </symbols>\n  </renderer-v2>\n"
+	      "  <layerGeometryType>0</layerGeometryType>\n</qgis>\n",
+	      f);
+	fclose(f);
+	return buf;
+}
+
 static char *qml_flows(const levels_result *lr)
 {
 	long max = 1;
@@ -427,8 +491,13 @@ size_t gpkg_levels_styles(const gpkg_writer *w, gpkg_style *rows, size_t max)
 	if (!lr || !lr->n)
 		return 0;
 	for (size_t v = 0; v < lr->n && n + 1 < max; v++)
-		rows[n++] = (gpkg_style){lr->lv[v].name, "stationplan: upper level, sized by level",
-		                         qml_level(v)};
+		rows[n++] =
+		    w->sc->phases.n > 0
+		        ? (gpkg_style){lr->lv[v].name,
+		                       "stationplan: upper level, sized by level, by phase",
+		                       qml_level_phases(v, &w->sc->phases)}
+		        : (gpkg_style){lr->lv[v].name, "stationplan: upper level, sized by level",
+		                       qml_level(v)};
 	rows[n++] = (gpkg_style){"flows", "stationplan: flows graduated by load", qml_flows(lr)};
 	int bad = 0;
 	for (size_t i = 0; i < n; i++)

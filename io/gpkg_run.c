@@ -3,7 +3,8 @@
  * and one `run_subproblems` row per independent sub-problem solved.
  *
  * `parameters` holds every scenario key after defaults and --set, one
- * "section.key = value" line each, in key-table order; `inputs` one
+ * "section.key = value" line each, in key-table order, then every key of
+ * every level ("level.NAME.key = value") and the [phases] entries; `inputs` one
  * "role path size sha256" line per input file ("-" for a value not
  * known; no modification time, which a copy of the same file changes); `command` the command that
  * reproduces the plan. Wall-clock seconds (`seconds`, `stages`, run_subproblems.seconds) are
@@ -92,6 +93,12 @@ static int run_text_build(const gpkg_writer *w, run_text *t)
 	for (size_t i = 0, n = scenario_key_count(); i < n; i++) {
 		scenario_key_value(w->sc, i, v, sizeof(v));
 		fprintf(f, "%s%s = %s", i ? "\n" : "", scenario_key_name(i), v);
+	}
+	{ /* [level.NAME]: every key of every level (src/core/scenario_levels.c) */
+		char lv[16384];
+		scenario_levels_text(w->sc, lv, sizeof(lv));
+		if (*lv)
+			fprintf(f, "\n%s", lv);
 	}
 	{ /* [phases]: years chosen by the planner, not in the key table */
 		char ph[4096];

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "levels.h"
+#include "phases.h"
 
 /* One problem: nodes (lower facilities) 0..nn-1, places 0..np-1, and the
  * allowed arcs node -> place (within the group, within max_distance_m)
@@ -38,5 +39,36 @@ typedef struct lv_problem {
  * (solver/levels.c) */
 status_code levels_mip_solve(const lv_problem *pb, int *chosen, unsigned char *open, double *obj,
                              double *bound, int *proven, status *st);
+
+/* A lower facility as the phases see it: its load, group under the
+ * level's `per`, and the year it opens (0 existing, -1 in no phase). */
+typedef struct lv_node {
+	double x, y;
+	long load;
+	const char *group;
+	int phase;
+} lv_node;
+
+/* What levels_phases_assign() needs of a level placed without phases. */
+typedef struct lv_phase_in {
+	const phases_spec *ps; /* the scenario's [phases] */
+	size_t nn;
+	const lv_node *nodes; /* the level's lower facilities; flows[].from index them */
+	level_per per;
+	int cross;
+	double max_distance_m;
+	long cap; /* households per facility, 0 = none */
+	levels_distance dist;
+	double mip_gap, time_limit_s;
+} lv_phase_in;
+
+/* Give every facility of `r` (placed, flows filled) its phase: 0 existing,
+ * the first year whose nested set holds it, -1 none; and the per-year
+ * figures in r->phases. Without phases every facility gets 0 (existing)
+ * or -1 and r->phases is "". STATUS_INPUT when a level budget is below its
+ * existing facilities or no set fits the budget and the required
+ * districts; STATUS_INTERNAL on GLPK or memory failure.
+ * (solver/levels_phases.c, where the method and what it proves are told) */
+status_code levels_phases_assign(const lv_phase_in *pin, level_result *r, status *st);
 
 #endif

@@ -24,6 +24,7 @@ typedef struct lnode {
 	double x, y;
 	long load;
 	const char *district, *street;
+	int phase; /* the year it opens ([phases]), 0 existing or none, -1 in no phase */
 } lnode;
 
 typedef struct lplace {
@@ -121,6 +122,7 @@ static lnode *station_nodes(const inputs *in, const site_table *sites, const pla
 		const site *si = &sites->sites[p->stations[s].site];
 		n[s].x = si->x, n[s].y = si->y;
 		n[s].load = p->stations[s].households;
+		n[s].phase = p->stations[s].phase;
 		n[s].district = n[s].street = "";
 		best[s] = -1;
 		if (si->unit >= 0) {
@@ -609,6 +611,31 @@ out:
 	return rc;
 }
 
+/* The phase of each facility of level c->l (solver/levels_phases.c). */
+static status_code level_phases(lctx *c, const lnode *nodes, size_t nn)
+{
+	lv_node *ln = calloc(nn + 1, sizeof(*ln));
+	if (!ln)
+		return status_fail(c->st, STATUS_INTERNAL, "out of memory");
+	for (size_t i = 0; i < nn; i++)
+		ln[i] = (lv_node){nodes[i].x, nodes[i].y, nodes[i].load,
+		                  rules_level_group(c->per, nodes[i].district, nodes[i].street),
+		                  nodes[i].phase};
+	lv_phase_in pin = {.ps = &c->sc->phases,
+	                   .nn = nn,
+	                   .nodes = ln,
+	                   .per = c->per,
+	                   .cross = c->lv->cross_groups,
+	                   .max_distance_m = c->lv->max_distance_m,
+	                   .cap = c->cap,
+	                   .dist = c->dist,
+	                   .mip_gap = c->sc->mip_gap,
+	                   .time_limit_s = c->sc->time_limit_s};
+	status_code rc = levels_phases_assign(&pin, c->res, c->st);
+	free(ln);
+	return rc;
+}
+
 status_code levels_solve(const inputs *in, const site_table *sites, const plan *p,
                          const scenario *sc, const levels_distance *dist, levels_result *out,
                          status *st)
@@ -643,6 +670,8 @@ status_code levels_solve(const inputs *in, const site_table *sites, const plan *
 		          .out = out,
 		          .res = r};
 		rc = level_one(&c, nodes, nn);
+		if (rc == STATUS_OK)
+			rc = level_phases(&c, nodes, nn);
 		free(nodes);
 		nodes = NULL;
 		if (rc != STATUS_OK)
@@ -655,8 +684,9 @@ status_code levels_solve(const inputs *in, const site_table *sites, const plan *
 			break;
 		}
 		for (size_t f = 0; f < nn; f++)
-			nodes[f] = (lnode){r->fac[f].x, r->fac[f].y, r->fac[f].households,
-			                   r->fac[f].district, r->fac[f].street};
+			nodes[f] =
+			    (lnode){r->fac[f].x,        r->fac[f].y,      r->fac[f].households,
+			            r->fac[f].district, r->fac[f].street, r->fac[f].phase};
 	}
 	free(nodes);
 	return rc;

@@ -499,6 +499,149 @@ static void test_syntax(void)
 	status_free(&st);
 }
 
+/* Phases on a level (solver/levels_phases.c), all in district A, count = 2
+ * over the city, max_distance_m = 600. Stations: s0 (0,0) 100 households
+ * and s2 (1000,0) 300 open in 2025; s1 (10,0) 50 and s3 (1010,0) 100 in
+ * 2030. Places p0 (5,0), p1 (1005,0), p2 (500,0). The full placement is
+ * {p0, p1} (every station 5 m away: 2750; p2 costs >= 150000 more).
+ * Budgets 1 (2025) and 2 (2030): 2030 keeps the full placement; 2025 opens
+ * one of them for s0 and s2: p0 reaches only s0 (s2 is 995 m away), p1
+ * only s2, so maximum covering takes p1 (300 households, 1500 m) although
+ * p0 would be nearer its one station (500). */
+static void phases_fixture(lfx *f, const char *budget2030)
+{
+	lfx_init(f);
+	lfx_station(f, 0, 0, 0, 100);
+	lfx_station(f, 10, 0, 0, 50);
+	lfx_station(f, 1000, 0, 0, 300);
+	lfx_station(f, 1010, 0, 0, 100);
+	f->ps[0].phase = f->ps[2].phase = 2025;
+	f->ps[1].phase = f->ps[3].phase = 2030;
+	lfx_place(f, 0, 5, 0, 0, 0);
+	lfx_place(f, 0, 1005, 0, 0, 0);
+	lfx_place(f, 0, 500, 0, 0, 0);
+	lfx_set(f,
+	        (const char *const[]){"level.centres.count=2", "level.centres.candidates=c.geojson",
+	                              "level.centres.max_distance_m=600", "phases.2025=2",
+	                              "phases.2030=4", "phases.centres.2025=1", budget2030, NULL});
+}
+
+static void test_phases(void)
+{
+	lfx f;
+	phases_fixture(&f, "phases.centres.2030=2");
+	CU_ASSERT_EQUAL_FATAL(lfx_solve(&f), STATUS_OK);
+	level_result *r = &f.out.lv[0];
+	CU_ASSERT_EQUAL_FATAL(r->nfac, 2);
+	CU_ASSERT_DOUBLE_EQUAL(r->fac[0].x, 5, 1e-9);
+	CU_ASSERT_EQUAL(r->fac[0].phase, 2030);
+	CU_ASSERT_DOUBLE_EQUAL(r->fac[1].x, 1005, 1e-9);
+	CU_ASSERT_EQUAL(r->fac[1].phase, 2025);
+	CU_ASSERT_DOUBLE_EQUAL(r->objective, 2750, 1e-6);
+	CU_ASSERT_STRING_EQUAL(r->phases,
+	                       "2025: 1 facilities (budget 1), 300 of 400 households routed, 1500 "
+	                       "load-weighted m, optimal; 2030: 2 facilities, the full placement "
+	                       "(within the budget)");
+	lfx_free(&f);
+}
+
+/* The same with 2030 = 1, below the full placement: 2030 takes the one of
+ * p0, p1 covering most (p0 reaches s0 and s1: 150 households; p1 s2 and s3:
+ * 400, 5 m each, 2000): p1; 2025 keeps it (s2: 300, 1500); p0 opens in
+ * no phase, and a warning says so. An existing facility above a budget is
+ * an input error. */
+static void test_phases_over_budget(void)
+{
+	lfx f;
+	phases_fixture(&f, "phases.centres.2030=1");
+	CU_ASSERT_EQUAL_FATAL(lfx_solve(&f), STATUS_OK);
+	level_result *r = &f.out.lv[0];
+	CU_ASSERT_EQUAL_FATAL(r->nfac, 2);
+	CU_ASSERT_EQUAL(r->fac[0].phase, -1);
+	CU_ASSERT_EQUAL(r->fac[1].phase, 2025);
+	CU_ASSERT_STRING_EQUAL(
+	    r->phases, "2025: 1 facilities (budget 1), 300 of 400 households routed, 1500 "
+	               "load-weighted m, optimal; 2030: 1 facilities (budget 1), 400 of 550 "
+	               "households routed, 2000 load-weighted m, optimal");
+	CU_ASSERT_EQUAL_FATAL(f.st.nproblems, 1);
+	CU_ASSERT_STRING_EQUAL(f.st.problems[0].msg,
+	                       "level 'centres': the budget centres.2030 = 1 is below the 2 "
+	                       "facilities of the full placement: 1 open by 2030, the others in no "
+	                       "phase (phase NULL)");
+	lfx_free(&f);
+
+	phases_fixture(&f, "phases.centres.2030=1");
+	f.pl[0][0].existing = f.pl[0][1].existing = 1;
+	CU_ASSERT_EQUAL(lfx_solve(&f), STATUS_INPUT);
+	CU_ASSERT_STRING_EQUAL(f.st.msg,
+	                       "phases: centres.2030 = 1 is below the 2 existing facilities of "
+	                       "level 'centres'");
+	lfx_free(&f);
+}
+
+/* Required districts of a phase on a per = district level: A (100
+ * households at (0,0), a place at (10,0)) and B (300 at (1000,0), a place at
+ * (1010,0)), both open in 2025, one facility by 2025. Without required
+ * groups B's centre opens first (300 households); with required.2025 = A,
+ * A's does (100, 10 m each: 1000). */
+static void test_phases_required(void)
+{
+	for (int req = 0; req < 2; req++) {
+		lfx f;
+		lfx_init(&f);
+		lfx_station(&f, 0, 0, 0, 100);
+		lfx_station(&f, 1000, 0, 1, 300);
+		f.ps[0].phase = f.ps[1].phase = 2025;
+		lfx_place(&f, 0, 10, 0, 0, 0);
+		lfx_place(&f, 0, 1010, 0, 1, 0);
+		lfx_set(&f, (const char *const[]){
+		                "level.centres.per=district", "level.centres.candidates=c.geojson",
+		                "phases.2025=2", "phases.2030=2", "phases.centres.2025=1",
+		                req ? "phases.required.2025=A" : "phases.2030=2", NULL});
+		CU_ASSERT_EQUAL_FATAL(lfx_solve(&f), STATUS_OK);
+		level_result *r = &f.out.lv[0];
+		CU_ASSERT_EQUAL_FATAL(r->nfac, 2); /* district C has no place: unplaced */
+		CU_ASSERT_STRING_EQUAL(r->fac[0].group, "A");
+		CU_ASSERT_EQUAL(r->fac[0].phase, req ? 2025 : 2030);
+		CU_ASSERT_STRING_EQUAL(r->fac[1].group, "B");
+		CU_ASSERT_EQUAL(r->fac[1].phase, req ? 2030 : 2025);
+		CU_ASSERT_STRING_EQUAL(r->phases,
+		                       req ? "2025: 1 facilities (budget 1), 100 of 400 households "
+		                             "routed, 1000 load-weighted m, optimal; 2030: 2 "
+		                             "facilities, the full placement"
+		                           : "2025: 1 facilities (budget 1), 300 of 400 households "
+		                             "routed, 3000 load-weighted m, optimal; 2030: 2 "
+		                             "facilities, the full placement");
+		lfx_free(&f);
+	}
+}
+
+/* No load at all (no stations): the level still places its count (the
+ * first places), no facility is needed before the last year, so 2025 opens
+ * none and both open in 2030. */
+static void test_phases_no_load(void)
+{
+	lfx f;
+	lfx_init(&f);
+	lfx_place(&f, 0, 0, 0, 0, 0);
+	lfx_place(&f, 0, 10, 0, 0, 0);
+	lfx_place(&f, 0, 20, 0, 0, 0);
+	lfx_set(&f,
+	        (const char *const[]){"level.centres.count=2", "level.centres.candidates=c.geojson",
+	                              "phases.2025=0", "phases.2030=0", "phases.centres.2025=1",
+	                              "phases.centres.2030=2", NULL});
+	CU_ASSERT_EQUAL_FATAL(lfx_solve(&f), STATUS_OK);
+	level_result *r = &f.out.lv[0];
+	CU_ASSERT_EQUAL_FATAL(r->nfac, 2);
+	CU_ASSERT_EQUAL(r->fac[0].phase, 2030);
+	CU_ASSERT_EQUAL(r->fac[1].phase, 2030);
+	CU_ASSERT_STRING_EQUAL(r->phases,
+	                       "2025: 0 facilities (budget 1), 0 of 0 households routed, 0 "
+	                       "load-weighted m, optimal; 2030: 2 facilities, the full "
+	                       "placement (within the budget)");
+	lfx_free(&f);
+}
+
 void levels_suite_setup(void)
 {
 	CU_SUITE_ADD("levels", NULL, NULL, CU_TEST_ENTRY(test_one_per_district),
@@ -506,5 +649,7 @@ void levels_suite_setup(void)
 	             CU_TEST_ENTRY(test_capacity_second_choice),
 	             CU_TEST_ENTRY(test_capacity_errors), CU_TEST_ENTRY(test_existing_kept),
 	             CU_TEST_ENTRY(test_district_without_place), CU_TEST_ENTRY(test_required),
-	             CU_TEST_ENTRY(test_parcel_filter), CU_TEST_ENTRY(test_syntax));
+	             CU_TEST_ENTRY(test_parcel_filter), CU_TEST_ENTRY(test_syntax),
+	             CU_TEST_ENTRY(test_phases), CU_TEST_ENTRY(test_phases_over_budget),
+	             CU_TEST_ENTRY(test_phases_required), CU_TEST_ENTRY(test_phases_no_load));
 }

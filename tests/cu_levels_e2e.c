@@ -270,6 +270,98 @@ static void test_compare(void)
 	free(out), free(err);
 }
 
+/* The run record's parameters list every key of every level, so compare
+ * shows two plans that differ only in a level key. */
+static void test_compare_level_keys(void)
+{
+	char a[1024], b[1024], cmd[4096], buf[256], *out = NULL, *err = NULL;
+	CU_ASSERT_EQUAL(run_plan("liaocheng", "keys-a", NULL, a, sizeof(a), &err), 0);
+	free(err);
+	CU_ASSERT_EQUAL(run_plan("liaocheng", "keys-b",
+	                         "--set level.sorting_centres.max_distance_m=90000", b, sizeof(b),
+	                         &err),
+	                0);
+	free(err);
+	GDALDatasetH ds = ds_open(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+	CU_ASSERT_STRING_EQUAL(qs(ds, buf, sizeof(buf),
+	                          "SELECT instr(parameters, 'level.sorting_centres.per = district"
+	                          "\nlevel.sorting_centres.count = -1\n') > 0 FROM run"),
+	                       "1");
+	CU_ASSERT_STRING_EQUAL(qs(ds, buf, sizeof(buf), "SELECT substr(parameters, -42) FROM run"),
+	                       "level.sorting_centres.cross_groups = false");
+	GDALClose(ds);
+	snprintf(cmd, sizeof(cmd), "%s compare %s %s", cu_bin(), a, b);
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "parameters that differ:\n"
+	                                   "parameter                             A  B\n"
+	                                   "----------------------------------------------\n"
+	                                   "level.sorting_centres.max_distance_m  0  90000\n\n"));
+	free(out), free(err);
+}
+
+/* The Lianyungang chain in two phases (50 stations by 2025, all 97 by
+ * 2030) with level budgets: 4 collection points and 1 sorting centre by
+ * 2025. Every facility has its phase; the budgets hold; the households the
+ * 2025 collection points take from the 2025 stations in the written flows
+ * are the figure run_levels.phases reports for 2025. */
+static void test_phases(void)
+{
+	char out[1024], buf[1024], *err = NULL;
+	CU_ASSERT_EQUAL_FATAL(
+	    run_plan("lianyungang", "phases",
+	             "--set phases.2025=50 --set phases.2030=97 --set "
+	             "phases.collection_points.2025=4 --set phases.collection_points.2030=16 "
+	             "--set phases.sorting_centres.2025=1",
+	             out, sizeof(out), &err),
+	    0);
+	free(err);
+	GDALDatasetH ds = ds_open(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM collection_points WHERE phase = 2025"), 4);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM collection_points WHERE phase = 2030"), 12);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM sorting_centres WHERE phase = 2025"), 1);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM sorting_centres WHERE phase = 2030"), 1);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM markets WHERE phase = 2025"), 1);
+	CU_ASSERT_EQUAL(q(ds, "SELECT count(*) FROM stations WHERE phase = 2025"), 50);
+	CU_ASSERT_EQUAL(q(ds, "SELECT sum(f.households) FROM flows f JOIN stations s ON "
+	                      "s.station_id = f.from_id JOIN collection_points c ON c.id = "
+	                      "f.to_id WHERE f.level = 'collection_points' AND s.phase = 2025 AND "
+	                      "c.phase = 2025"),
+	                112013);
+	CU_ASSERT_STRING_EQUAL(qs(ds, buf, sizeof(buf),
+	                          "SELECT substr(phases, 1, 65) FROM run_levels WHERE level = "
+	                          "'collection_points'"),
+	                       "2025: 4 facilities (budget 4), 112013 of 231314 households routed");
+	CU_ASSERT_STRING_EQUAL(
+	    qs(ds, buf, sizeof(buf), "SELECT phases FROM run_levels WHERE level = 'markets'"),
+	    "2025: 1 facilities, those receiving a lower facility open that "
+	    "year; 2030: 1 facilities, the full placement");
+	/* the level's QGIS style: categorised by phase */
+	CU_ASSERT_STRING_EQUAL(qs(ds, buf, sizeof(buf),
+	                          "SELECT description FROM layer_styles WHERE f_table_name = "
+	                          "'collection_points'"),
+	                       "stationplan: upper level, sized by level, by phase");
+	CU_ASSERT_EQUAL(q(ds, "SELECT instr(styleQML, '<renderer-v2 type=\"categorizedSymbol\" "
+	                      "attr=\"phase\"') > 0 AND instr(styleQML, '<category render=\"true\" "
+	                      "symbol=\"1\" value=\"2025\" label=\"by 2025\"/>') > 0 FROM "
+	                      "layer_styles WHERE f_table_name = 'sorting_centres'"),
+	                1);
+	GDALClose(ds);
+
+	/* Liaocheng's built centre is open from phase 0: a budget of 0 is an error */
+	CU_ASSERT_EQUAL(run_plan("liaocheng", "phases-bad",
+	                         "--set phases.2025=50 --set phases.2030=97 --set "
+	                         "phases.sorting_centres.2025=0",
+	                         out, sizeof(out), &err),
+	                2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err ? err : "",
+	                              "phases: sorting_centres.2025 = 0 is below the 1 existing "
+	                              "facilities of level 'sorting_centres'"));
+	CU_ASSERT_EQUAL(access(out, F_OK), -1);
+	free(err);
+}
+
 /* Bad input: exit 2, the named error, no file. */
 static void bad(const char *extra, const char *want)
 {
@@ -294,6 +386,9 @@ static void test_bad_input(void)
 	bad("--set level.sorting_centres.required=兴庆区,金凤区",
 	    "level.sorting_centres: required = 兴庆区,金凤区: no district '金凤区' among the "
 	    "units");
+	bad("--set phases.2025=50 --set phases.nope.2025=1",
+	    "phases: nope.2025 = 1: no [level.nope] (levels: collection_points, sorting_centres, "
+	    "markets)");
 	bad("--set level.markets.count=0", "[level.markets]: count = 0, must be >= 1");
 	bad("--set level.markets.candidates=candidates.geojson",
 	    "[level.markets]: candidates, parcels and at contradict: give only one of them");
@@ -307,5 +402,6 @@ void levels_e2e_suite_setup(void)
 	CU_SUITE_ADD("levels_e2e", NULL, NULL, CU_TEST_ENTRY(test_lianyungang),
 	             CU_TEST_ENTRY(test_dalian), CU_TEST_ENTRY(test_liaocheng),
 	             CU_TEST_ENTRY(test_yinchuan), CU_TEST_ENTRY(test_compare),
+	             CU_TEST_ENTRY(test_compare_level_keys), CU_TEST_ENTRY(test_phases),
 	             CU_TEST_ENTRY(test_bad_input));
 }

@@ -388,6 +388,66 @@ void scenario_levels_validate(const scenario *sc, status *st)
 		                   sc->kg_per_household_day);
 	for (size_t i = 0; i < sc->nlevels; i++)
 		level_validate(sc, i, st);
+	/* a [phases] budget LEVEL.YEAR names a level (solver/levels_phases.c) */
+	for (size_t b = 0; b < sc->phases.nlevel; b++) {
+		const phases_level *pl = &sc->phases.level[b];
+		size_t i = 0;
+		while (i < sc->nlevels && strcmp(sc->levels[i].name, pl->level))
+			i++;
+		if (i < sc->nlevels)
+			continue;
+		char names[1024] = "";
+		size_t n = 0;
+		for (size_t k = 0; k < sc->nlevels && n < sizeof(names); k++)
+			n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", k ? ", " : "",
+			                      sc->levels[k].name);
+		status_problem_add(st, SEV_ERROR, "scenario",
+		                   "phases: %s.%d = %ld: no [level.%s] (%s%s)", pl->level, pl->year,
+		                   pl->budget, pl->level, sc->nlevels ? "levels: " : "no levels",
+		                   names);
+	}
+}
+
+void scenario_levels_text(const scenario *sc, char *buf, size_t size)
+{
+	if (!size)
+		return;
+	buf[0] = '\0';
+	size_t n = 0;
+	for (size_t i = 0; i < sc->nlevels && n < size; i++) {
+		const scenario_level *lv = &sc->levels[i];
+		for (size_t k = 0; k < NLKEYS && n < size; k++) {
+			const lkey_def *d = &level_keys[k];
+			const void *f = (const char *)lv + d->off;
+			char v[1024];
+			switch (d->type) {
+			case LK_STR:
+			case LK_PATH:
+				snprintf(v, sizeof(v), "%s", *(char *const *)f);
+				break;
+			case LK_BOOL:
+				snprintf(v, sizeof(v), "%s", *(const int *)f ? "true" : "false");
+				break;
+			case LK_LONG:
+				snprintf(v, sizeof(v), "%ld", *(const long *)f);
+				break;
+			case LK_DOUBLE:
+				snprintf(v, sizeof(v), "%.15g", *(const double *)f);
+				break;
+			case LK_CAPACITY:
+				snprintf(v, sizeof(v), "%.15g%s", lv->capacity,
+				         lv->capacity_tonnes ? " t/day" : "");
+				break;
+			case LK_ENUM:
+				snprintf(v, sizeof(v), "%s", d->names[*(const int *)f]);
+				break;
+			}
+			n += (size_t)snprintf(buf + n, size - n, "%slevel.%s.%s = %s",
+			                      n ? "\n" : "", lv->name, d->name, v);
+		}
+	}
+	if (n >= size)
+		buf[size - 1] = '\0';
 }
 
 void scenario_levels_free(scenario *sc)
