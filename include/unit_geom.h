@@ -28,6 +28,12 @@ typedef struct unit_geom unit_geom;
  * unit_geom_free(). */
 status_code unit_geom_prepare(const inputs *in, const scenario *sc, unit_geom **out, status *st);
 
+/* The time the geometry stages (sites_build, reach_build) must end by, in
+ * clock_now_s() seconds (0: none): past it they stop with STATUS_INPUT and
+ * a message naming solver.time_limit_s and the parameter that makes the
+ * work large (a candidate grid too fine, a walking radius too wide). */
+void unit_geom_set_deadline(unit_geom *ug, double deadline_s);
+
 /* Free the handle and everything it owns; NULL is a no-op. */
 void unit_geom_free(unit_geom *ug);
 

@@ -41,7 +41,32 @@ static void test_absurd_band_ends(void)
 	free(err);
 }
 
+/* A candidate grid of 1 m (about 50 million grid points on the demo, a
+ * minute or more of candidate sites): the geometry stages stop at
+ * solver.time_limit_s with a clear error naming the limit and the
+ * parameter, and nothing is written. `timeout 300` only turns a hang into
+ * a failure. */
+static void test_fine_grid_ends(void)
+{
+	char out[600], cmd[1400], *err = NULL;
+	snprintf(out, sizeof(out), "%s/limits-grid1.gpkg", cu_outdir());
+	unlink(out);
+	snprintf(cmd, sizeof(cmd),
+	         "timeout 300 %s run fixtures/demo/scenario.ini -q -o '%s' --set "
+	         "rules.candidate_spacing_m=1 --set solver.time_limit_s=2",
+	         cu_bin(), out);
+	int rc = cu_run(cmd, NULL, &err);
+	CU_ASSERT_EQUAL(rc, 2);
+	CU_ASSERT_PTR_NOT_NULL(err &&
+	                       strstr(err, "stationplan: error: sites: solver.time_limit_s = 2 s "
+	                                   "reached after "));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "rules.candidate_spacing_m = 1"));
+	CU_ASSERT_NOT_EQUAL(access(out, F_OK), 0);
+	free(err);
+}
+
 void limits_suite_setup(void)
 {
-	CU_SUITE_ADD("limits", NULL, NULL, CU_TEST_ENTRY(test_absurd_band_ends));
+	CU_SUITE_ADD("limits", NULL, NULL, CU_TEST_ENTRY(test_absurd_band_ends),
+	             CU_TEST_ENTRY(test_fine_grid_ends));
 }

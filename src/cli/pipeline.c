@@ -256,8 +256,12 @@ status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const
 
 	progress_start(st, "sites");
 	t0 = clock_now_s();
-	if ((rc = unit_geom_prepare(&full_in, sc, &ug, st)) != STATUS_OK ||
-	    (rc = sites_build(&full_in, sc, ug, &full_sites, st)) != STATUS_OK)
+	if ((rc = unit_geom_prepare(&full_in, sc, &ug, st)) != STATUS_OK)
+		goto out;
+	/* the geometry stages (sites, reach) within the time limit too, counted
+	 * from the end of reading (the solve has its own) */
+	unit_geom_set_deadline(ug, t0 + sc->time_limit_s);
+	if ((rc = sites_build(&full_in, sc, ug, &full_sites, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, st, "sites", t0);
 	status_note(st, 1, "sites: %zu candidates (%zu excluded, %zu merged)", full_sites.n,

@@ -100,6 +100,13 @@ struct unit_geom {
 	geos_ctx g;
 	geom_index units;
 	demand d;
+	double deadline; /* clock_now_s() seconds the geometry stages must end by, 0: none */
 };
+
+/* STATUS_INPUT with "<stage>: time_limit_s reached after <done> of <total>
+ * units ..." when ug's deadline has passed, STATUS_OK otherwise. The stages
+ * call it once per unit, so they overrun by at most one unit's work. */
+status_code geom_deadline_check(const unit_geom *ug, const char *stage, size_t done, size_t total,
+                                const scenario *sc, status *st);
 
 #endif

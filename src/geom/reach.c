@@ -166,7 +166,7 @@ static status_code alloc_units(reach *r, size_t n, status *st)
 
 /* Pairs of every unit, appended to `all` in unit order. */
 static status_code collect_pairs(const inputs *in, const site_table *sites, const scenario *sc,
-                                 const demand *d, const cellgrid *cg, reach *r, pair_vec *all,
+                                 const unit_geom *ug, const cellgrid *cg, reach *r, pair_vec *all,
                                  status *st)
 {
 	size_t *istart = NULL;
@@ -177,9 +177,12 @@ static status_code collect_pairs(const inputs *in, const site_table *sites, cons
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 		goto out;
 	}
+	const demand *d = &ug->d;
 	double walk = sc->walk_distance_m;
 	double m = walk * (1 + 1e-9) + 1e-6; /* box margin against rounding */
 	for (size_t u = 0; u < in->nunits; u++) {
+		if ((rc = geom_deadline_check(ug, "reach", u, in->nunits, sc, st)) != STATUS_OK)
+			goto out;
 		tmp.n = 0;
 		unit_query q = {d, sites, u, walk, &tmp, 0};
 		cellgrid_query(cg, d->cx[u] - m, d->cy[u] - m, d->cx[u] + m, d->cy[u] + m,
@@ -256,7 +259,7 @@ status_code reach_build(const inputs *in, const site_table *sites, const scenari
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 		goto out;
 	}
-	if ((rc = collect_pairs(in, sites, sc, d, &cg, out, &all, st)) != STATUS_OK)
+	if ((rc = collect_pairs(in, sites, sc, ug, &cg, out, &all, st)) != STATUS_OK)
 		goto out;
 	memcpy(out->ux, d->rx, in->nunits * sizeof(double));
 	memcpy(out->uy, d->ry, in->nunits * sizeof(double));

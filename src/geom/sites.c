@@ -511,8 +511,11 @@ status_code sites_build(const inputs *in, const scenario *sc, const unit_geom *u
 		rc = add_points(&b, &in->candidates, SITE_CANDIDATE);
 	if (rc == STATUS_OK)
 		rc = add_kept(&b);
-	for (size_t u = 0; u < in->nunits && rc == STATUS_OK && !sc->candidates_only; u++)
+	for (size_t u = 0; u < in->nunits && rc == STATUS_OK && !sc->candidates_only; u++) {
 		rc = add_unit(&b, u);
+		if (rc == STATUS_OK)
+			rc = geom_deadline_check(ug, "sites", u + 1, in->nunits, sc, st);
+	}
 	if (rc == STATUS_OK)
 		rc = merge_close(&b);
 	if (rc == STATUS_OK)

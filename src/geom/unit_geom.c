@@ -8,6 +8,8 @@
  */
 #include "geom_int.h"
 
+#include "clock.h"
+
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
@@ -265,4 +267,23 @@ void unit_geom_free(unit_geom *ug)
 	geom_index_free(&ug->g, &ug->units);
 	geos_ctx_free(&ug->g);
 	free(ug);
+}
+
+void unit_geom_set_deadline(unit_geom *ug, double deadline_s)
+{
+	ug->deadline = deadline_s;
+}
+
+status_code geom_deadline_check(const unit_geom *ug, const char *stage, size_t done, size_t total,
+                                const scenario *sc, status *st)
+{
+	if (!(ug->deadline > 0) || clock_now_s() <= ug->deadline)
+		return STATUS_OK;
+	return status_fail(st, STATUS_INPUT,
+	                   "%s: solver.time_limit_s = %g s reached after %zu of %zu units: the "
+	                   "work grows with the candidate grid (rules.candidate_spacing_m = %g) "
+	                   "and the walking radius (rules.walk_distance_m = %g); raise the "
+	                   "spacing or the time limit",
+	                   stage, sc->time_limit_s, done, total, sc->candidate_spacing_m,
+	                   sc->walk_distance_m);
 }
