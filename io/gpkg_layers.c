@@ -158,19 +158,7 @@ static OGRGeometryH service_area(gpkg_writer *w, const size_t *rows, size_t nrow
 			OGR_G_AddGeometry(all, OGR_G_GetGeometryRef(g, k));
 		OGR_G_DestroyGeometry(g);
 	}
-	OGRGeometryH u = OGR_G_UnionCascaded(all);
-	OGR_G_DestroyGeometry(all);
-	if (!u) {
-		gdal_fail(w->st, STATUS_INTERNAL, "'%s': layer 'service_areas': union failed",
-		          w->path);
-		return NULL;
-	}
-	u = OGR_G_ForceToMultiPolygon(u);
-	if (gpkg_to_output_crs(w, u, "service_areas") != STATUS_OK) {
-		OGR_G_DestroyGeometry(u);
-		return NULL;
-	}
-	return u;
+	return gpkg_union_output(w, all, "service_areas", "union");
 }
 
 static const gpkg_field area_fields[] = {

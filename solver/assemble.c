@@ -146,6 +146,24 @@ static int urban_stations(const sp_world *w, sp_job *jobs, size_t njobs, builder
 	return 0;
 }
 
+long assemble_village_pair(const sp_world *w, size_t v)
+{
+	const reach *r = w->r;
+	long best = -1;
+	for (size_t q = r->start[v]; q < r->start[v + 1]; q++) {
+		const site *s = &w->sites->sites[r->site[q]];
+		if (s->unit != (int)v)
+			continue;
+		if (s->source == SITE_EXISTING &&
+		    (best < 0 || w->sites->sites[r->site[best]].source != SITE_EXISTING ||
+		     r->site[q] < r->site[best]))
+			best = (long)q;
+		else if (best < 0)
+			best = (long)q;
+	}
+	return best;
+}
+
 static int village_stations(const sp_world *w, builder *b, unsigned char *used,
                             unsigned char *served)
 {
@@ -155,18 +173,7 @@ static int village_stations(const sp_world *w, builder *b, unsigned char *used,
 		if (in->units[v].kind != UNIT_RURAL || in->units[v].households <= 0 ||
 		    w->urban[v] || (w->left_out && w->left_out[v]))
 			continue;
-		long best = -1;
-		for (size_t q = r->start[v]; q < r->start[v + 1]; q++) {
-			const site *s = &w->sites->sites[r->site[q]];
-			if (s->unit != (int)v)
-				continue;
-			if (s->source == SITE_EXISTING &&
-			    (best < 0 || w->sites->sites[r->site[best]].source != SITE_EXISTING ||
-			     r->site[q] < r->site[best]))
-				best = (long)q;
-			else if (best < 0)
-				best = (long)q;
-		}
+		long best = assemble_village_pair(w, v);
 		if (best < 0)
 			continue;
 		int site = r->site[best];

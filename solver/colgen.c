@@ -40,6 +40,7 @@
  * reproducible; the wall-clock deadline is the safety net.
  */
 #include "solver_int.h"
+#include "clock.h"
 
 #include <assert.h>
 #include <glpk.h>
@@ -49,13 +50,6 @@
 #include <time.h>
 
 #define CG_EPS 1e-7
-
-static double cg_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 typedef struct cg_item {
 	int u;         /* local unit */
@@ -89,12 +83,6 @@ typedef struct cg_state {
 	char *err;
 	size_t errsize;
 } cg_state;
-
-static int cmp_int_cg(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
-}
 
 static int cmp_pair(const void *a, const void *b)
 {
@@ -142,7 +130,7 @@ static int classes_build(cg_state *c)
 		if (!dup)
 			c->cls[c->ncls++] = j;
 	}
-	qsort(c->cls, (size_t)c->ncls, sizeof(int), cmp_int_cg);
+	qsort(c->cls, (size_t)c->ncls, sizeof(int), sp_cmp_int);
 	free(key);
 	return 0;
 }
@@ -463,7 +451,7 @@ static int master_solve(cg_state *c, glp_prob *P, double *z)
 		sm.it_lim = left < 1000000000L ? (int)left : 1000000000;
 	}
 	if (lim->deadline > 0) {
-		double left = lim->deadline - cg_now();
+		double left = lim->deadline - clock_now_s();
 		if (left <= 0)
 			return 2;
 		sm.tm_lim = (int)(left * 1000.0) + 1;
@@ -497,7 +485,7 @@ static int price(cg_state *c, glp_prob *P, int exact_pass, double *theta, double
 	*theta = 1;
 	*rmin = 0;
 	for (int k = 0; k < c->ncls; k++) {
-		if ((k & 63) == 63 && c->lim->deadline > 0 && cg_now() >= c->lim->deadline)
+		if ((k & 63) == 63 && c->lim->deadline > 0 && clock_now_s() >= c->lim->deadline)
 			return -3; /* the pass is cut: no bound from it */
 		int j = c->cls[k], n = items_fill(c, j), gn;
 		long gload;
@@ -605,7 +593,7 @@ static int run_cg(void *arg)
 			r->stopped = 1;
 			break;
 		}
-		if (c->lim->deadline > 0 && cg_now() >= c->lim->deadline) {
+		if (c->lim->deadline > 0 && clock_now_s() >= c->lim->deadline) {
 			r->stopped = 2;
 			break;
 		}

@@ -26,18 +26,12 @@
  */
 #define _GNU_SOURCE /* qsort_r */
 #include "solver_int.h"
+#include "clock.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double flex_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Index of member u in st, -1 if absent. */
 static int member_at(const sp_station *st, int u)
@@ -258,12 +252,12 @@ int flex_improve(const sp_sub *s, const sp_params *p, sp_sol *sol, double t_end)
 	if (shares_make(s, &cur) < 0)
 		goto nomem;
 	int dropped = 0;
-	for (int improved = 1; improved && flex_now() < t_end;) {
+	for (int improved = 1; improved && clock_now_s() < t_end;) {
 		improved = 0;
 		for (int i = 0; i < cur.n; i++)
 			ord[i] = i;
 		qsort_r(ord, (size_t)cur.n, sizeof(int), cmp_load, &cur);
-		for (int k = 0; k < cur.n && !improved && flex_now() < t_end; k++) {
+		for (int k = 0; k < cur.n && !improved && clock_now_s() < t_end; k++) {
 			int d = ord[k];
 			if (s->fixed[cur.st[d].site])
 				continue;

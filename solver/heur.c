@@ -24,18 +24,12 @@
  * orders, ties broken by index.
  */
 #include "solver_int.h"
+#include "clock.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double clock_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static int has_member(const sp_station *st, int u)
 {
@@ -404,7 +398,7 @@ static int reassign_pass(const sp_sub *s, const sp_params *p, sp_sol *sol, doubl
 	int moves = 0;
 	if (index_build(s, sol, &ix) < 0)
 		return -1;
-	for (int i = 0; i < sol->n && clock_s() < t_end; i++) {
+	for (int i = 0; i < sol->n && clock_now_s() < t_end; i++) {
 		sp_station *st = &sol->st[i];
 		for (int m = 0; m < st->n; m++) {
 			int u = st->u[m];
@@ -439,7 +433,7 @@ static int resite_pass(const sp_sub *s, const sp_params *p, sp_sol *sol, double 
 	for (int i = 0; i < sol->n; i++)
 		busy[sol->st[i].site] += busy[sol->st[i].site] < 255;
 	int moves = 0;
-	for (int i = 0; i < sol->n && ((i & 63) || clock_s() < t_end); i++) {
+	for (int i = 0; i < sol->n && ((i & 63) || clock_now_s() < t_end); i++) {
 		sp_station *st = &sol->st[i];
 		if (s->fixed[st->site])
 			continue;
@@ -507,7 +501,7 @@ static int fill_chain(const sp_sub *s, const sp_params *p, sp_sol *sol, const si
 static int repair_pass(const sp_sub *s, const sp_params *p, sp_sol *sol, double t_end)
 {
 	int fixed = 0;
-	for (int i = 0; i < sol->n && clock_s() < t_end; i++) {
+	for (int i = 0; i < sol->n && clock_now_s() < t_end; i++) {
 		if (sol->st[i].lo >= p->hmin || sp_isolated(s, p, sol->st[i].site))
 			continue;
 		sp_sol trial;
@@ -565,7 +559,7 @@ int heur_solve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *out)
 
 int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *out)
 {
-	double t_end = clock_s() + seconds;
+	double t_end = clock_now_s() + seconds;
 	if (construct(s, p, out) < 0)
 		goto fail;
 	for (int round = 0; round < 50; round++) {
@@ -575,7 +569,7 @@ int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *ou
 			goto fail;
 		/* drop, smallest stations first */
 		qsort(out->st, (size_t)out->n, sizeof(sp_station), cmp_small_first);
-		for (int i = 0; i < out->n && clock_s() < t_end; i++) {
+		for (int i = 0; i < out->n && clock_now_s() < t_end; i++) {
 			if (s->fixed[out->st[i].site])
 				continue;
 			sp_sol trial;
@@ -597,7 +591,7 @@ int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *ou
 		}
 		if (resite_pass(s, p, out, t_end) < 0)
 			goto fail;
-		if (sp_sol_cost(s, p, out) > before - 1e-9 || clock_s() >= t_end)
+		if (sp_sol_cost(s, p, out) > before - 1e-9 || clock_now_s() >= t_end)
 			break;
 	}
 	sp_sol_sort(out);

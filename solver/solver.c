@@ -66,6 +66,7 @@
 #include "rules.h"
 #include "solver_int.h"
 #include "progress.h"
+#include "clock.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -89,13 +90,6 @@
  * ended at 793 stations after 10 s, price-and-branch at 789 with the bound
  * 787 (urban gap 0.25 %). */
 #define SOLVER_CG_UNITS 300
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* ---- a minimal parallel for over job indices ---- */
 
@@ -175,12 +169,6 @@ static void job_enumerate(void *ctx, size_t i)
 
 static int sub_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *sol);
 
-static int cmp_int_s(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
-}
-
 /* The columns column generation found, as sets of the model (a share of a
  * split unit stands for one of its parts), at every site reaching them.
  * Returns 0, -1 on ENOMEM. */
@@ -195,7 +183,7 @@ static int cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg
 		int n = 0;
 		for (size_t e = cg->start[q]; e < cg->start[q + 1]; e++)
 			u[n++] = cg->unit[e];
-		qsort(u, (size_t)n, sizeof(int), cmp_int_s);
+		qsort(u, (size_t)n, sizeof(int), sp_cmp_int);
 		if (cluster_offer(s, p, c, u, n) < 0) {
 			free(u);
 			return -1;
@@ -212,7 +200,7 @@ static int cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg
 static int job_solve_cg(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 {
 	const sp_params *p = &rc->w->p;
-	double t0 = now_s();
+	double t0 = clock_now_s();
 	/* a share of the time for the bound, unless work decides (then only
 	 * the run's deadline, the safety net) */
 	double end = p->work_limit > 0 ? p->deadline : fmin(t0 + 0.6 * budget, p->deadline);
@@ -231,7 +219,7 @@ static int job_solve_cg(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 	j->cg = cg; /* the honest figures' run starts from these columns */
 	if (r < 0)
 		return -2;
-	double left = budget - (now_s() - t0);
+	double left = budget - (clock_now_s() - t0);
 	r = model_solve(&j->sub, p, &j->cols, inc, left > 0.05 ? left : 0.05, &j->res);
 	if (r < 0)
 		return -1;
@@ -270,7 +258,7 @@ static void job_solve(void *ctx, size_t i)
 	run_ctx *rc = ctx;
 	sp_job *j = &rc->jobs[i];
 	const sp_params *p = &rc->w->p;
-	double t0 = now_s();
+	double t0 = clock_now_s();
 	double left = rc->deadline - t0;
 	double budget = j->budget < left ? j->budget : left;
 	if (budget < 0.05)
@@ -282,7 +270,7 @@ static void job_solve(void *ctx, size_t i)
 		return;
 	}
 	/* the last fifth of the share is the honest figures' bound's */
-	double hleft = 0.8 * budget - (now_s() - t0);
+	double hleft = 0.8 * budget - (clock_now_s() - t0);
 	int r = j->too_big
 	            ? job_solve_cg(rc, j, hleft, &inc)
 	            : model_solve(&j->sub, p, &j->cols, &inc, hleft > 0.05 ? hleft : 0.05, &j->res);
@@ -323,7 +311,7 @@ static void job_solve(void *ctx, size_t i)
 		colgen_free(&cg);
 	}
 	colgen_free(&j->cg);
-	j->res.seconds = now_s() - t0;
+	j->res.seconds = clock_now_s() - t0;
 	cluster_free(&j->cols);
 }
 
@@ -463,21 +451,26 @@ static double sub_walk_max(const sp_sub *s)
 	return w;
 }
 
+void sp_job_sub_row(const sp_job *j, int id, plan_sub *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+	ps->id = id;
+	snprintf(ps->key, sizeof(ps->key), "%s", j->sub.key);
+	ps->nunits = (size_t)j->sub.nu;
+	ps->nsites = (size_t)j->sub.ns;
+	ps->ncols = j->res.ncols;
+	ps->nrows = j->res.nrows;
+	ps->nstations = j->res.sol.n;
+	ps->objective = j->res.objective;
+	ps->bound = j->res.bound;
+}
+
 static void fill_subs(const sp_world *w, sp_job *jobs, size_t njobs, plan *out)
 {
 	for (size_t i = 0; i < njobs; i++) {
 		sp_job *j = &jobs[i];
 		plan_sub *ps = &out->subs[i];
-		memset(ps, 0, sizeof(*ps));
-		ps->id = (int)i;
-		snprintf(ps->key, sizeof(ps->key), "%s", j->sub.key);
-		ps->nunits = (size_t)j->sub.nu;
-		ps->nsites = (size_t)j->sub.ns;
-		ps->ncols = j->res.ncols;
-		ps->nrows = j->res.nrows;
-		ps->nstations = j->res.sol.n;
-		ps->objective = j->res.objective;
-		ps->bound = j->res.bound;
+		sp_job_sub_row(j, (int)i, ps);
 		ps->seconds = j->res.seconds;
 		ps->restricted = 0;
 		ps->underfilled = sub_underfilled(&j->sub, &w->p, &j->res.sol);
@@ -614,7 +607,7 @@ status_code solver_solve_cols(const inputs *in, const site_table *sites, const r
                               const scenario *sc, size_t max_cols, const solver_budget *budget,
                               plan *out, status *st)
 {
-	double t0 = now_s();
+	double t0 = clock_now_s();
 	memset(out, 0, sizeof(*out));
 	sp_world w;
 	sp_job *jobs = NULL;
@@ -676,8 +669,8 @@ status_code solver_solve_cols(const inputs *in, const site_table *sites, const r
 	if (!order)
 		goto nomem;
 	if (budget) { /* one model over every sub-problem's columns (budget.c) */
-		code = budget_plan(&w, jobs, njobs, budget, deadline - now_s(), out, st);
-		out->seconds = now_s() - t0;
+		code = budget_plan(&w, jobs, njobs, budget, deadline - clock_now_s(), out, st);
+		out->seconds = clock_now_s() - t0;
 		goto done;
 	}
 
@@ -687,7 +680,7 @@ status_code solver_solve_cols(const inputs *in, const site_table *sites, const r
 		order[i] = i;
 		weight += job_weight(&jobs[i], &w.p);
 	}
-	double avail = (deadline - now_s()) * nthreads;
+	double avail = (deadline - clock_now_s()) * nthreads;
 	for (size_t i = 0; i < njobs; i++)
 		jobs[i].budget = avail * job_weight(&jobs[i], &w.p) / (weight > 0 ? weight : 1);
 	qsort_r(order, njobs, sizeof(size_t), cmp_job_size, jobs);
@@ -743,7 +736,7 @@ status_code solver_solve_cols(const inputs *in, const site_table *sites, const r
 	         out->proven ? "optimal"
 	         : timed     ? "time_limit"
 	                     : "feasible");
-	out->seconds = now_s() - t0;
+	out->seconds = clock_now_s() - t0;
 	goto done;
 nomem:
 	plan_free(out);

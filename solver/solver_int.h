@@ -120,6 +120,8 @@ double sp_station_cost(const sp_sub *s, const sp_params *p, const sp_station *st
  * gaps are relative to it. */
 double sp_measure(const sp_sub *s, double obj);
 double sp_sol_cost(const sp_sub *s, const sp_params *p, const sp_sol *sol);
+/* qsort comparator of ints, ascending. */
+int sp_cmp_int(const void *a, const void *b);
 int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s); /* -1 on ENOMEM */
 void sp_station_refresh(const sp_sub *s, sp_station *st); /* recompute lo, hi, wd */
 void sp_sol_sort(sp_sol *sol);
@@ -274,10 +276,20 @@ typedef struct sp_job {
 	                        stations (colgen budget mode), -INFINITY if none */
 } sp_job;
 
+/* The row of the sub-problems table a solved job shares by every path:
+ * *ps zeroed, then its id, key, sizes, columns, rows, stations, objective
+ * and bound (solver.c; the caller adds the rest). */
+void sp_job_sub_row(const sp_job *j, int id, plan_sub *ps);
+
 /* assemble.c: the plan tables from the solved jobs, the villages, kept
  * existing stations and uncovered units. Subs and bounds are solver.c's.
  * Returns 0, -1 on ENOMEM. */
 int assemble_plan(const sp_world *w, sp_job *jobs, size_t njobs, plan *out);
+
+/* The pair (index into w->r) of the site a village v's station stands on:
+ * an existing station inside it (the lowest site index), else the first site
+ * inside it; -1 if none (assemble.c, also used by budget.c). */
+long assemble_village_pair(const sp_world *w, size_t v);
 
 /* budget.c: the plan under a station budget (see the file's comment).
  * budget_solve() fills every job's res.sol and `res` (village_on: per unit,
@@ -303,6 +315,10 @@ status_code budget_plan(sp_world *w, sp_job *jobs, size_t njobs, const sp_budget
 /* model.c: the set-partitioning MIP through the GLPK C API, with `inc` as
  * incumbent. Fills res (objective, bound, gap, status, solution). Returns 0,
  * or -1 with res->err set when GLPK failed. */
+/* The stations of the columns c taken val[q] times each (rounded), sorted,
+ * into *out (zeroed first, caller frees with sp_sol_free). Returns 0, -1 on
+ * ENOMEM. */
+int model_sol_from_values(const sp_sub *s, const sp_cols *c, const double *val, sp_sol *out);
 int model_solve(sp_sub *s, const sp_params *p, sp_cols *c, const sp_sol *inc, double seconds,
                 sp_result *res);
 

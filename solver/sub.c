@@ -91,7 +91,7 @@ void sp_station_refresh(const sp_sub *s, sp_station *st)
 	}
 }
 
-static int cmp_int(const void *a, const void *b)
+int sp_cmp_int(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
 	return (x > y) - (x < y);
@@ -113,7 +113,7 @@ int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s)
 		return -1;
 	if (n > 0)
 		memcpy(st->u, u, (size_t)n * sizeof(int));
-	qsort(st->u, (size_t)n, sizeof(int), cmp_int);
+	qsort(st->u, (size_t)n, sizeof(int), sp_cmp_int);
 	st->n = n;
 	st->sh = NULL;
 	st->site = site;

@@ -40,6 +40,7 @@
 #include "mkcity_rng.h"
 #include "mkcity_roads.h"
 #include "mkcity_rules.h"
+#include "clock.h"
 
 #define MKCITY_MAX_SELECT  64
 #define MKCITY_MAX_HOST    16
@@ -139,13 +140,6 @@ static const char usage_text[] =
     "  -h, --help         this text\n"
     "\n"
     "Exit status: 0 done, 1 usage, 2 bad input, 4 library error.\n";
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* Parse argv into o. Returns 0, -1 for --help, or 1 on a usage error. */
 static int options_parse(options *o, int argc, char **argv, status *st)
@@ -914,7 +908,7 @@ static status_code roads_write(const roads_out *r, const char *path, OGRSpatialR
 static status_code city_roads(const city *c, const options *o, OGRSpatialReferenceH wgs84,
                               geos_ctx *g, roads_tally *t, status *st)
 {
-	double t0 = now_s();
+	double t0 = clock_now_s();
 	status_code rc = STATUS_OK;
 	OGREnvelope all = {0}, e;
 	size_t n = 0;
@@ -1007,7 +1001,7 @@ static status_code city_roads(const city *c, const options *o, OGRSpatialReferen
 		t->bridges += r.r[i].bridge;
 		t->total++;
 	}
-	t->seconds = now_s() - t0;
+	t->seconds = clock_now_s() - t0;
 done:
 	roads_out_free(g->h, &r);
 	for (size_t i = 0; cells && i < k; i++)
@@ -1463,7 +1457,7 @@ int main(int argc, char **argv)
 	rc = geos_ctx_init(&g, &st);
 	if (rc == STATUS_OK && !(wgs84 = wgs84_new(&st)))
 		rc = st.code;
-	double t0 = now_s();
+	double t0 = clock_now_s();
 	if (rc == STATUS_OK && o.synthetic)
 		rc = city_synthesize(&c, &o, wgs84, &st);
 	if (rc == STATUS_OK && !o.synthetic)
@@ -1479,11 +1473,11 @@ int main(int argc, char **argv)
 	for (size_t di = 0; rc == STATUS_OK && di < c.nd; di++) {
 		if (!c.d[di].selected)
 			continue;
-		double t1 = now_s();
+		double t1 = clock_now_s();
 		rc = city_layout_district(&c, di, o.seed, o.dense, wgs84, &g, &st);
 		if (rc == STATUS_OK && !o.quiet)
 			fprintf(stderr, "mkcity: laid out %s in %.2f s\n", c.d[di].name,
-			        now_s() - t1);
+			        clock_now_s() - t1);
 	}
 	roads_tally rt = {0};
 	if (rc == STATUS_OK && o.roads)
@@ -1503,7 +1497,7 @@ int main(int argc, char **argv)
 		rc = city_write_scenario(&o, o.scenario_join, o.csv, &st);
 	if (rc == STATUS_OK && !o.quiet) {
 		city_report(&c);
-		fprintf(stderr, "mkcity: wrote %s in %.2f s\n", o.out, now_s() - t0);
+		fprintf(stderr, "mkcity: wrote %s in %.2f s\n", o.out, clock_now_s() - t0);
 	}
 	/* The status holds one fatal error at most: mkcity records no problems.
 	 * status_print would name it "stationplan:", so print it as ours. */
