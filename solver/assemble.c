@@ -125,7 +125,7 @@ static int urban_stations(const sp_world *w, sp_job *jobs, size_t njobs, builder
 					return -1;
 			}
 			plan_station *ps = &b->p->stations[idx];
-			rules_band band = {w->p.hmin, w->p.hmax};
+			rules_band band = sp_band(&w->p);
 			if (rules_band_under(band, ps->households)) {
 				ps->underfilled = 1;
 				if (rules_site_isolated(band, w->sreach[site]))

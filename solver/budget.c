@@ -114,7 +114,8 @@ static int repair(const sp_world *w, sp_job *j)
 			sp_station_refresh(s, st);
 		}
 		for (int i = sol->n - 1; i >= 0; i--)
-			if (!s->fixed[sol->st[i].site] && sol->st[i].lo < w->p.hmin &&
+			if (!s->fixed[sol->st[i].site] &&
+			    rules_band_under(sp_band(&w->p), sol->st[i].lo) &&
 			    (sol->st[i].n == 0 || !sp_isolated(s, &w->p, sol->st[i].site))) {
 				station_drop(sol, i);
 				dropped++;

@@ -138,7 +138,7 @@ static int classes_build(cg_state *c)
 /* 1 when a column of `load` households at site j is avoidably underfilled. */
 static int col_under(const cg_state *c, int j, long load)
 {
-	return load < c->p->hmin && !sp_isolated(c->s, c->p, j);
+	return rules_band_under(sp_band(c->p), load) && !sp_isolated(c->s, c->p, j);
 }
 
 /* Cost of a column of `load` households at site j in the LP (see the top);
@@ -171,7 +171,7 @@ static int items_fill(cg_state *c, int j)
 		double d = c->md ? s->sdist[q] / s->dscale : 0.0;
 		cg_item *it = &c->items[n++];
 		it->u = u;
-		if (s->h[u] > c->p->hmax) {
+		if (rules_band_over(sp_band(c->p), s->h[u])) {
 			it->big = 1;
 			it->w = c->p->hmax;
 			it->profit = c->pi[u] / (double)s->h[u] - d;
@@ -394,7 +394,7 @@ static int seed_add(cg_state *c, glp_prob *P, const sp_sol *seed)
 			load += c->csh[m];
 			wd += (double)c->csh[m] * sp_dist(s, st->site, u);
 		}
-		if (st->n == 0 || load > c->p->hmax)
+		if (st->n == 0 || rules_band_over(sp_band(c->p), load))
 			continue;
 		if (col_add(c, P, st->site, st->n, load, col_cost(c, st->site, load, wd)) < 0)
 			return -1;

@@ -44,7 +44,7 @@ static int sub_build(const sp_world *w, const int *units, int nu, const unsigned
 		s->unit[a] = u;
 		sc->uloc[u] = a;
 		long h = w->in->units[u].households;
-		int k = (int)rules_unit_parts((rules_band){w->p.hmin, w->p.hmax}, h);
+		int k = (int)rules_unit_parts(sp_band(&w->p), h);
 		s->h[a] = h;
 		s->k[a] = k;
 		s->plo[a] = h / k;

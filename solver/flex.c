@@ -136,12 +136,14 @@ static long spread(const sp_sub *s, const sp_params *p, sp_sol *sol, int d, int 
 	for (int pass = 0; pass < 2 && left > 0; pass++)
 		for (int t = 0; t < sol->n && left > 0; t++) {
 			sp_station *r = &sol->st[t];
-			if (t == d || t == keep || r->hi >= p->hmax || stacked(sol, t))
+			if (t == d || t == keep || rules_band_room(sp_band(p), r->hi) <= 0 ||
+			    stacked(sol, t))
 				continue;
 			int has = member_at(r, u) >= 0;
 			if ((pass == 0) != has || (!has && sp_dist(s, r->site, u) < 0))
 				continue;
-			long a = p->hmax - r->hi < left ? p->hmax - r->hi : left;
+			long room = rules_band_room(sp_band(p), r->hi);
+			long a = room < left ? room : left;
 			if (share_put(r, u, a) < 0)
 				return -1;
 			left -= a;
@@ -156,7 +158,7 @@ static long spread(const sp_sub *s, const sp_params *p, sp_sol *sol, int d, int 
 static int take_whole(const sp_sub *s, const sp_params *p, sp_sol *sol, int d, int t, int u)
 {
 	sp_station *r = &sol->st[t];
-	long need = r->hi + s->h[u] - p->hmax;
+	long need = -rules_band_room(sp_band(p), r->hi + s->h[u]);
 	if (need > 0) { /* how much the split members could hand on */
 		long can = 0;
 		for (int i = 0; i < r->n && can < need; i++)

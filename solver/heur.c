@@ -176,8 +176,8 @@ static int best_receiver(const sp_sub *s, const sp_params *p, const sp_sol *sol,
 	for (size_t q = s->us[u]; q < s->us[u + 1]; q++) {
 		for (int t = ix->head[s->usite[q]]; t >= 0; t = ix->nxt[t]) {
 			const sp_station *st = &sol->st[t];
-			if (t == skip || st->n < 0 || st->hi + s->phi[u] > p->hmax ||
-			    has_member(st, u))
+			if (t == skip || st->n < 0 ||
+			    rules_band_over(sp_band(p), st->hi + s->phi[u]) || has_member(st, u))
 				continue;
 			double d = cost_with(s, p, st, u, +1) - sp_station_cost(s, p, st);
 			if (best < 0 || d < bd - 1e-12) {
@@ -204,7 +204,7 @@ static int greedy_fill(const sp_sub *s, const sp_params *p, const int *rem, int 
 		double pd = 0;
 		for (size_t q = a; q < b; q++) {
 			int v = s->sunit[q];
-			if (rem[v] <= 0 || v == u || hi + s->phi[v] > p->hmax)
+			if (rem[v] <= 0 || v == u || rules_band_over(sp_band(p), hi + s->phi[v]))
 				continue;
 			int dup = 0;
 			for (int i = 0; i < n; i++)
@@ -284,7 +284,7 @@ static int construct(const sp_sub *s, const sp_params *p, sp_sol *sol)
 			double d;
 			int t = best_receiver(s, p, sol, &ix, u, -1, &d);
 			/* join an open station only if it still has a deficit or fits well */
-			if (t >= 0 && (sol->st[t].lo < p->hmin || d < 1.0)) {
+			if (t >= 0 && (rules_band_under(sp_band(p), sol->st[t].lo) || d < 1.0)) {
 				if (member_add(s, &sol->st[t], u) < 0)
 					goto out;
 				rem[u]--;
@@ -359,7 +359,8 @@ static int try_drop(const sp_sub *s, const sp_params *p, sp_sol *trial, int i)
 						continue;
 					for (int m = 0; m < rt->n && !done; m++) {
 						int w = rt->u[m];
-						if (rt->hi - s->phi[w] + s->phi[u] > p->hmax)
+						if (rules_band_over(sp_band(p),
+						                    rt->hi - s->phi[w] + s->phi[u]))
 							continue;
 						double d2;
 						int r = best_receiver(s, p, trial, &ix, w, t2, &d2);
@@ -463,7 +464,7 @@ static int fill_chain(const sp_sub *s, const sp_params *p, sp_sol *sol, const si
 	busy[t] = 1;
 	for (size_t q = s->ss[st->site]; q < s->ss[st->site + 1] && tries < 40; q++) {
 		int v = s->sunit[q];
-		if (has_member(st, v) || st->hi + s->phi[v] > p->hmax)
+		if (has_member(st, v) || rules_band_over(sp_band(p), st->hi + s->phi[v]))
 			continue;
 		for (size_t e = s->us[v]; e < s->us[v + 1]; e++) {
 			for (int r = ix->head[s->usite[e]]; r >= 0; r = ix->nxt[r]) {
@@ -475,7 +476,8 @@ static int fill_chain(const sp_sub *s, const sp_params *p, sp_sol *sol, const si
 					return -1;
 				member_remove(s, rs, v);
 				int closes = rs->n == 0 && !s->fixed[rs->site];
-				if (closes || rs->lo >= p->hmin || sp_isolated(s, p, rs->site)) {
+				if (closes || !rules_band_under(sp_band(p), rs->lo) ||
+				    sp_isolated(s, p, rs->site)) {
 					busy[t] = 0;
 					return 1;
 				}
@@ -502,7 +504,8 @@ static int repair_pass(const sp_sub *s, const sp_params *p, sp_sol *sol, double 
 {
 	int fixed = 0;
 	for (int i = 0; i < sol->n && clock_now_s() < t_end; i++) {
-		if (sol->st[i].lo >= p->hmin || sp_isolated(s, p, sol->st[i].site))
+		if (!rules_band_under(sp_band(p), sol->st[i].lo) ||
+		    sp_isolated(s, p, sol->st[i].site))
 			continue;
 		sp_sol trial;
 		site_index ix = {0};
@@ -517,7 +520,7 @@ static int repair_pass(const sp_sub *s, const sp_params *p, sp_sol *sol, double 
 			return -1;
 		}
 		int rc = 0;
-		while (rc >= 0 && trial.st[i].lo < p->hmin) {
+		while (rc >= 0 && rules_band_under(sp_band(p), trial.st[i].lo)) {
 			rc = fill_chain(s, p, &trial, &ix, i, 3, busy);
 			if (rc <= 0)
 				break;

@@ -436,7 +436,8 @@ static int sub_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *so
 {
 	int n = 0;
 	for (int t = 0; t < sol->n; t++)
-		n += sol->st[t].lo < p->hmin && !sp_isolated(s, p, sol->st[t].site);
+		n += rules_band_under(sp_band(p), sol->st[t].lo) &&
+		     !sp_isolated(s, p, sol->st[t].site);
 	return n;
 }
 
@@ -520,7 +521,9 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 		for (int t = 0; t < j->res.sol.n; t++)
 			wd += j->res.sol.st[t].wd;
 		walk += wd / 1000.0;
-		double hcount = ceil((double)j->sub.htotal / (double)p->hmax);
+		/* the least stations holding every household: ceil(total / max) */
+		double hcount =
+		    j->sub.htotal > 0 ? (double)rules_unit_parts(sp_band(p), j->sub.htotal) : 0.0;
 		double bb = j->budget_bound;
 		double near = 0; /* every household at its nearest site at least */
 		for (int u = 0; u < j->sub.nu; u++)

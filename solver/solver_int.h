@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "plan.h"
+#include "rules.h"
 #include "solver.h"
 
 /* Rules and limits shared by every sub-problem of a run. */
@@ -32,6 +33,12 @@ typedef struct sp_params {
 	long work_limit; /* solver.work_limit: pricing rounds, nodes per search; 0 none */
 	double deadline; /* the run's end (monotonic seconds, CLOCK_MONOTONIC), 0 none */
 } sp_params;
+
+/* The households band of the run's stations, for the predicates of rules.h. */
+static inline rules_band sp_band(const sp_params *p)
+{
+	return (rules_band){p->hmin, p->hmax};
+}
 
 typedef struct sp_sub {
 	int id;

@@ -40,13 +40,13 @@ double sp_part(const sp_sub *s, int u)
 
 int sp_isolated(const sp_sub *s, const sp_params *p, int site)
 {
-	return rules_site_isolated((rules_band){p->hmin, p->hmax}, s->sreach[site]);
+	return rules_site_isolated(sp_band(p), s->sreach[site]);
 }
 
 double sp_cost(const sp_sub *s, const sp_params *p, int site, long lo, double wd)
 {
 	double c = p->objective == OBJECTIVE_MIN_STATIONS ? 1.0 : 0.0;
-	if (lo < p->hmin && !sp_isolated(s, p, site))
+	if (rules_band_under(sp_band(p), lo) && !sp_isolated(s, p, site))
 		c += s->penalty;
 	return c + wd / s->dscale;
 }
