@@ -34,14 +34,10 @@ static OGRGeometryH dissolve(gpkg_writer *w, const char *name, int *units, long 
 	for (size_t u = 0; u < w->in->nunits; u++) {
 		if (strcmp(nz(w->in->units[u].district), name))
 			continue;
-		OGRGeometryH g = gpkg_unit_geometry(w, u, 0);
-		if (!g) {
+		if (gpkg_collect_unit(w, all, u) != STATUS_OK) {
 			OGR_G_DestroyGeometry(all);
 			return NULL;
 		}
-		for (int k = 0; k < OGR_G_GetGeometryCount(g); k++)
-			OGR_G_AddGeometry(all, OGR_G_GetGeometryRef(g, k));
-		OGR_G_DestroyGeometry(g);
 		(*units)++;
 		*households += w->in->units[u].households;
 	}

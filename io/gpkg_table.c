@@ -88,6 +88,17 @@ status_code gpkg_to_output_crs(gpkg_writer *w, OGRGeometryH g, const char *layer
 	return STATUS_OK;
 }
 
+status_code gpkg_collect_unit(gpkg_writer *w, OGRGeometryH all, size_t u)
+{
+	OGRGeometryH g = gpkg_unit_geometry(w, u, 0);
+	if (!g)
+		return w->st->code != STATUS_OK ? w->st->code : STATUS_INTERNAL;
+	for (int k = 0; k < OGR_G_GetGeometryCount(g); k++)
+		OGR_G_AddGeometry(all, OGR_G_GetGeometryRef(g, k));
+	OGR_G_DestroyGeometry(g);
+	return STATUS_OK;
+}
+
 OGRGeometryH gpkg_union_output(gpkg_writer *w, OGRGeometryH all, const char *layer,
                                const char *what)
 {

@@ -57,11 +57,15 @@ typedef struct cmd_output {
  * returned; 0 for any other argument (src/cli/cmd_opts.c). */
 int cmd_output_opt(int argc, char **argv, int *i, cmd_output *o, status *st);
 
-/* --by district|street: 1 for "street", 0 for "district", -1 otherwise. */
-int cmd_by_street(const char *v);
+/* --by district|street of command `cmd`: 1 for "street", 0 for "district";
+ * otherwise -1 with `usage` printed to stderr and st failed with
+ * STATUS_USAGE "<cmd>: --by '<v>' (must be district or street)". */
+int cmd_by_street(const char *cmd, const char *usage, const char *v, status *st);
 
-/* --lang zh|en: TABLES_ZH or TABLES_EN (include/tables.h), -1 otherwise. */
-int cmd_lang(const char *v);
+/* --lang zh|en of command `cmd`: TABLES_ZH or TABLES_EN (include/tables.h);
+ * otherwise -1 with `usage` printed and st failed with STATUS_USAGE
+ * "<cmd>: --lang '<v>' (must be zh or en)". */
+int cmd_lang(const char *cmd, const char *usage, const char *v, status *st);
 
 /* Print `usage` to stderr and fail with STATUS_USAGE and the message
  * `fmt` (one %s: `arg`). Returns STATUS_USAGE. */

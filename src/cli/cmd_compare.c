@@ -53,10 +53,9 @@ int cmd_compare(int argc, char **argv, status *st)
 		const char *a = argv[i];
 		int has_value = i + 1 < argc;
 		if (!strcmp(a, "--by") && has_value) {
-			int street = cmd_by_street(argv[++i]);
+			int street = cmd_by_street("compare", cmd_compare_usage, argv[++i], st);
 			if (street < 0)
-				return usage_error(
-				    st, "compare: --by '%s' (must be district or street)", argv[i]);
+				return STATUS_USAGE;
 			opt.by = street ? COMPARE_BY_STREET : COMPARE_BY_DISTRICT;
 		} else if (!strcmp(a, "--format") && has_value) {
 			json = !strcmp(argv[++i], "json");

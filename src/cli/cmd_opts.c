@@ -50,14 +50,26 @@ int cmd_output_opt(int argc, char **argv, int *i, cmd_output *o, status *st)
 	return 0;
 }
 
-int cmd_by_street(const char *v)
+int cmd_by_street(const char *cmd, const char *usage, const char *v, status *st)
 {
-	return !strcmp(v, "street") ? 1 : !strcmp(v, "district") ? 0 : -1;
+	if (!strcmp(v, "street"))
+		return 1;
+	if (!strcmp(v, "district"))
+		return 0;
+	fputs(usage, stderr);
+	status_fail(st, STATUS_USAGE, "%s: --by '%s' (must be district or street)", cmd, v);
+	return -1;
 }
 
-int cmd_lang(const char *v)
+int cmd_lang(const char *cmd, const char *usage, const char *v, status *st)
 {
-	return !strcmp(v, "zh") ? TABLES_ZH : !strcmp(v, "en") ? TABLES_EN : -1;
+	if (!strcmp(v, "zh"))
+		return TABLES_ZH;
+	if (!strcmp(v, "en"))
+		return TABLES_EN;
+	fputs(usage, stderr);
+	status_fail(st, STATUS_USAGE, "%s: --lang '%s' (must be zh or en)", cmd, v);
+	return -1;
 }
 
 int cmd_usage_error(const char *usage, status *st, const char *fmt, const char *arg)

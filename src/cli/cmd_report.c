@@ -72,9 +72,8 @@ int cmd_report(int argc, char **argv, status *st)
 				return usage_error(st, "report: --paper '%s' (must be A4 or A3)",
 				                   v);
 		} else if (!strcmp(a, "--lang") && has_value) {
-			if ((lang = cmd_lang(argv[++i])) < 0)
-				return usage_error(st, "report: --lang '%s' (must be zh or en)",
-				                   argv[i]);
+			if ((lang = cmd_lang("report", cmd_report_usage, argv[++i], st)) < 0)
+				return STATUS_USAGE;
 		} else if (!strcmp(a, "--page") && has_value) {
 			long v = parse_int(argv[++i], 1, 100000);
 			if (v < 0)

@@ -66,10 +66,9 @@ int cmd_tables(int argc, char **argv, status *st)
 		const char *a = argv[i];
 		int has_value = i + 1 < argc;
 		if (!strcmp(a, "--by") && has_value) {
-			int street = cmd_by_street(argv[++i]);
+			int street = cmd_by_street("tables", cmd_tables_usage, argv[++i], st);
 			if (street < 0)
-				return usage_error(
-				    st, "tables: --by '%s' (must be district or street)", argv[i]);
+				return STATUS_USAGE;
 			opt.by = street ? TABLES_BY_STREET : TABLES_BY_DISTRICT;
 		} else if (!strcmp(a, "--format") && has_value) {
 			if (tables_format_parse(argv[++i], &opt.format))
@@ -79,9 +78,8 @@ int cmd_tables(int argc, char **argv, status *st)
 				    argv[i]);
 			fmt_set = 1;
 		} else if (!strcmp(a, "--lang") && has_value) {
-			if ((lang = cmd_lang(argv[++i])) < 0)
-				return usage_error(st, "tables: --lang '%s' (must be zh or en)",
-				                   argv[i]);
+			if ((lang = cmd_lang("tables", cmd_tables_usage, argv[++i], st)) < 0)
+				return STATUS_USAGE;
 		} else if (!strcmp(a, "--bom")) {
 			bom = 1;
 		} else if (!strcmp(a, "--no-bom")) {
