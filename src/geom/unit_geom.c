@@ -62,8 +62,12 @@ static status_code index_put(geos_ctx *g, geom_index *gi, size_t i, const unsign
 	return STATUS_OK;
 }
 
-static status_code index_tree(geos_ctx *g, geom_index *gi, status *st)
+/* The arrays for n geometries (index_alloc) and the empty STRtree. */
+static status_code index_begin(geos_ctx *g, geom_index *gi, size_t n, status *st)
 {
+	status_code rc = index_alloc(gi, n, st);
+	if (rc != STATUS_OK)
+		return rc;
 	geos_ctx_clear(g);
 	gi->tree = GEOSSTRtree_create_r(geos_ctx_handle(g), 10);
 	if (!gi->tree)
@@ -73,9 +77,7 @@ static status_code index_tree(geos_ctx *g, geom_index *gi, status *st)
 
 status_code geom_index_units(geos_ctx *g, const inputs *in, geom_index *gi, status *st)
 {
-	status_code rc = index_alloc(gi, in->nunits, st);
-	if (rc == STATUS_OK)
-		rc = index_tree(g, gi, st);
+	status_code rc = index_begin(g, gi, in->nunits, st);
 	char label[256];
 	for (size_t i = 0; i < in->nunits && rc == STATUS_OK; i++) {
 		const unit *u = &in->units[i];
@@ -87,9 +89,7 @@ status_code geom_index_units(geos_ctx *g, const inputs *in, geom_index *gi, stat
 
 status_code geom_index_polys(geos_ctx *g, const poly_set *ps, geom_index *gi, status *st)
 {
-	status_code rc = index_alloc(gi, ps->n, st);
-	if (rc == STATUS_OK)
-		rc = index_tree(g, gi, st);
+	status_code rc = index_begin(g, gi, ps->n, st);
 	char label[64];
 	for (size_t i = 0; i < ps->n && rc == STATUS_OK; i++) {
 		snprintf(label, sizeof(label), "exclusion %zu", i);
