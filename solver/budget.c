@@ -51,7 +51,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* The stations of job i from the solution. -1 on ENOMEM. */
 static int job_solution(const bmodel *m, size_t i, sp_sol *out)

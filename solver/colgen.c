@@ -47,7 +47,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define CG_EPS 1e-7
 

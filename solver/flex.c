@@ -31,7 +31,6 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* Index of member u in st, -1 if absent. */
 static int member_at(const sp_station *st, int u)

@@ -29,7 +29,6 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static int has_member(const sp_station *st, int u)
 {

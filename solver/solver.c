@@ -73,7 +73,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 /* Stations one unit may need at most (ceil(h / households_max)): beyond it

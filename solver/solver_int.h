@@ -219,7 +219,7 @@ void cluster_free(sp_cols *c);
 /* colgen.c: the LP bound of a whole sub-problem by column generation (see
  * the file's top for the LP) and the columns it generated. Limits: pricing
  * rounds and simplex iterations (0: none; deterministic), a wall-clock
- * deadline (monotonic seconds as from clock_gettime, 0: none). */
+ * deadline (monotonic seconds as from clock_now_s(), 0: none). */
 typedef struct cg_result cg_result;
 typedef struct cg_limits {
 	long rounds, iters;
