@@ -170,8 +170,8 @@ static int village_stations(const sp_world *w, builder *b, unsigned char *used,
 	const inputs *in = w->in;
 	const reach *r = w->r;
 	for (size_t v = 0; v < in->nunits; v++) {
-		if (in->units[v].kind != UNIT_RURAL || in->units[v].households <= 0 ||
-		    w->urban[v] || (w->left_out && w->left_out[v]))
+		if (!rules_unit_is_village(w->sc, in->units[v].kind) ||
+		    in->units[v].households <= 0 || w->urban[v] || (w->left_out && w->left_out[v]))
 			continue;
 		long best = assemble_village_pair(w, v);
 		if (best < 0)
@@ -237,7 +237,7 @@ static int uncovered_units(const sp_world *w, const unsigned char *served, plan 
 				    p, &cap, (int)u, r->nearest[u], r->nearest_dist[u],
 				    fmt("no candidate site within %.0f m (nearest %.0f m)",
 				        w->p.walk_m, r->nearest_dist[u]));
-		} else if (in->units[u].kind == UNIT_RURAL) {
+		} else if (rules_unit_is_village(w->sc, in->units[u].kind)) {
 			rc = add_uncovered(p, &cap, (int)u, r->site[r->start[u]],
 			                   r->dist[r->start[u]],
 			                   fmt("no candidate site inside the village"));

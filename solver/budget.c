@@ -138,8 +138,8 @@ static int villages_init(bmodel *m)
 	if (!m->vunit || !m->vdist || !m->vfix)
 		return -1;
 	for (size_t v = 0; v < n; v++) {
-		if (w->in->units[v].kind != UNIT_RURAL || w->in->units[v].households <= 0 ||
-		    w->urban[v])
+		if (!rules_unit_is_village(w->sc, w->in->units[v].kind) ||
+		    w->in->units[v].households <= 0 || w->urban[v])
 			continue;
 		long q = assemble_village_pair(w, v);
 		if (q < 0 || (w->site_off && w->site_off[w->r->site[q]] &&
@@ -388,8 +388,9 @@ static int left_units(const sp_world *w, const sp_job *jobs, size_t njobs,
 		free(parts);
 	}
 	for (size_t v = 0; v < w->in->nunits; v++)
-		if (w->in->units[v].kind == UNIT_RURAL && w->in->units[v].households > 0 &&
-		    !w->urban[v] && assemble_village_pair(w, v) >= 0 && !village_on[v])
+		if (rules_unit_is_village(w->sc, w->in->units[v].kind) &&
+		    w->in->units[v].households > 0 && !w->urban[v] &&
+		    assemble_village_pair(w, v) >= 0 && !village_on[v])
 			left[v] = 1; /* not chosen, or its site is off */
 	return 0;
 }

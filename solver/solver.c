@@ -323,6 +323,7 @@ int sp_world_init(sp_world *w, const inputs *in, const site_table *sites, const 
 	w->in = in;
 	w->sites = sites;
 	w->r = r;
+	w->sc = sc;
 	w->p.hmin = sc->households_min;
 	w->p.hmax = sc->households_max;
 	w->p.walk_m = sc->walk_distance_m;

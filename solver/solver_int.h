@@ -94,6 +94,7 @@ typedef struct sp_world {
 	const inputs *in;
 	const site_table *sites;
 	const reach *r;
+	const scenario *sc; /* the rules (rules.h), borrowed */
 	sp_params p;
 	unsigned char *urban;          /* per unit: served by the urban model */
 	unsigned char *allowed;        /* per site: may hold an urban station */
