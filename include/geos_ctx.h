@@ -2,8 +2,10 @@
  * geos_ctx.h: the one place GEOS messages enter stationplan's status.
  *
  * GEOS is used through its reentrant API only. Each thread that calls GEOS
- * owns one geos_ctx: a GEOS context handle whose error handler writes into
- * the struct's own buffer (never to stderr), plus a WKB reader and writer.
+ * owns one geos_ctx, an opaque handle (GLPK-style: created by
+ * geos_ctx_new(), released by geos_ctx_free()): a GEOS context handle whose
+ * error handler writes into the context's own buffer (never to stderr),
+ * plus a WKB reader and writer.
  * When a GEOS call fails, geos_ctx_fail() records "<what>: <GEOS message>"
  * in a status. Geometry code includes this header instead of <geos_c.h>.
  */
@@ -19,22 +21,25 @@
 
 #include "status.h"
 
-/* One per thread. The struct must not be copied or moved after
- * geos_ctx_init(): GEOS keeps a pointer to it for the error handler. */
-typedef struct geos_ctx {
-	GEOSContextHandle_t h;
-	GEOSWKBReader *wkb_reader;
-	GEOSWKBWriter *wkb_writer;
-	char msg[512]; /* last GEOS error message, "" if none since the last clear */
-} geos_ctx;
+/* One per thread; GEOS keeps a pointer to it for the error handler, which
+ * is why it lives behind a pointer and is never copied. */
+typedef struct geos_ctx geos_ctx;
 
-/* Create the context, its error/notice handlers and the WKB reader/writer.
- * Returns STATUS_OK, or STATUS_INTERNAL with `st` set (then nothing to free,
- * though geos_ctx_free() is safe). */
-status_code geos_ctx_init(geos_ctx *g, status *st);
+/* A new context with its error/notice handlers and WKB reader/writer; the
+ * caller frees it with geos_ctx_free(). Returns NULL with STATUS_INTERNAL
+ * in `st` when GEOS or memory fails (nothing to free then). */
+geos_ctx *geos_ctx_new(status *st);
 
-/* Release everything; safe on a zeroed or failed context. */
+/* Release the context and everything it holds; NULL is a no-op. */
 void geos_ctx_free(geos_ctx *g);
+
+/* The GEOS handle for the _r calls; borrowed, valid until geos_ctx_free(). */
+GEOSContextHandle_t geos_ctx_handle(geos_ctx *g);
+
+/* The context's WKB reader and writer (2D ISO, no SRID), for callers that
+ * report their own failures; borrowed, valid until geos_ctx_free(). */
+GEOSWKBReader *geos_ctx_wkb_reader(geos_ctx *g);
+GEOSWKBWriter *geos_ctx_wkb_writer(geos_ctx *g);
 
 /* Forget the last GEOS message (call before a GEOS call whose failure you
  * will report, so an old message is not blamed). */
@@ -47,7 +52,7 @@ status_code geos_ctx_fail(geos_ctx *g, status *st, status_code code, const char 
     __attribute__((format(printf, 4, 5)));
 
 /* Parse ISO or extended WKB. Returns a new geometry the caller destroys with
- * GEOSGeom_destroy_r(g->h, ...), or NULL with "<what>: invalid WKB: <GEOS
+ * GEOSGeom_destroy_r(geos_ctx_handle(g), ...), or NULL with "<what>: invalid WKB: <GEOS
  * message>" recorded in `st` as STATUS_INPUT. */
 GEOSGeometry *geos_ctx_read_wkb(geos_ctx *g, const unsigned char *wkb, size_t size,
                                 const char *what, status *st);

@@ -37,6 +37,11 @@ int rules_band_over(rules_band b, long load);
 /* 1 when a station serving `load` households is below the band's minimum. */
 int rules_band_under(rules_band b, long load);
 
+/* How many more households a station serving `load` can take before it
+ * exceeds the band's maximum: max - load (0 when full, negative when over;
+ * -rules_band_room() is then how much it must shed). */
+long rules_band_room(rules_band b, long load);
+
 /* 1 when a site with `reachable` households of demand within its reach
  * cannot fill a station to the minimum: an underfilled station there is
  * allowed (flagged, not penalised). */

@@ -5,6 +5,7 @@
  * district's units, households and stations. Districts in order of their
  * first unit in the input.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,30 +34,16 @@ static OGRGeometryH dissolve(gpkg_writer *w, const char *name, int *units, long 
 	for (size_t u = 0; u < w->in->nunits; u++) {
 		if (strcmp(nz(w->in->units[u].district), name))
 			continue;
-		OGRGeometryH g = gpkg_unit_geometry(w, u, 0);
-		if (!g) {
+		if (gpkg_collect_unit(w, all, u) != STATUS_OK) {
 			OGR_G_DestroyGeometry(all);
 			return NULL;
 		}
-		for (int k = 0; k < OGR_G_GetGeometryCount(g); k++)
-			OGR_G_AddGeometry(all, OGR_G_GetGeometryRef(g, k));
-		OGR_G_DestroyGeometry(g);
 		(*units)++;
 		*households += w->in->units[u].households;
 	}
-	OGRGeometryH d = OGR_G_UnionCascaded(all);
-	OGR_G_DestroyGeometry(all);
-	if (!d) {
-		gdal_fail(w->st, STATUS_INTERNAL, "'%s': layer 'districts': union of '%s' failed",
-		          w->path, name);
-		return NULL;
-	}
-	d = OGR_G_ForceToMultiPolygon(d);
-	if (gpkg_to_output_crs(w, d, "districts") != STATUS_OK) {
-		OGR_G_DestroyGeometry(d);
-		return NULL;
-	}
-	return d;
+	char what[300];
+	snprintf(what, sizeof(what), "union of '%s'", name);
+	return gpkg_union_output(w, all, "districts", what);
 }
 
 status_code gpkg_write_districts(gpkg_writer *w)

@@ -92,6 +92,17 @@ int gpkg_unit_is_point(const gpkg_writer *w, size_t u);
  * place. Returns STATUS_OK or STATUS_INTERNAL with w->st set. */
 status_code gpkg_to_output_crs(gpkg_writer *w, OGRGeometryH g, const char *layer);
 
+/* Add the parts of unit u's geometry (working CRS) to the collection `all`.
+ * Returns STATUS_OK, or the failure of gpkg_unit_geometry() with w->st set
+ * (`all` unchanged, still the caller's). */
+status_code gpkg_collect_unit(gpkg_writer *w, OGRGeometryH all, size_t u);
+
+/* The union of the collection `all` (taken and destroyed) as a multipolygon
+ * in the output CRS, owned by the caller; NULL with w->st set when the union
+ * fails ("'<path>': layer '<layer>': <what> failed") or the transform does. */
+OGRGeometryH gpkg_union_output(gpkg_writer *w, OGRGeometryH all, const char *layer,
+                               const char *what);
+
 /* gpkg_layers.c: each returns STATUS_OK or the first failure with w->st set. */
 status_code gpkg_write_stations(gpkg_writer *w);
 status_code gpkg_write_service_areas(gpkg_writer *w);

@@ -149,28 +149,12 @@ static OGRGeometryH service_area(gpkg_writer *w, const size_t *rows, size_t nrow
 {
 	OGRGeometryH all = OGR_G_CreateGeometry(wkbMultiPolygon);
 	for (size_t i = 0; i < nrows; i++) {
-		OGRGeometryH g = gpkg_unit_geometry(w, (size_t)w->p->assign[rows[i]].unit, 0);
-		if (!g) {
+		if (gpkg_collect_unit(w, all, (size_t)w->p->assign[rows[i]].unit) != STATUS_OK) {
 			OGR_G_DestroyGeometry(all);
 			return NULL;
 		}
-		for (int k = 0; k < OGR_G_GetGeometryCount(g); k++)
-			OGR_G_AddGeometry(all, OGR_G_GetGeometryRef(g, k));
-		OGR_G_DestroyGeometry(g);
 	}
-	OGRGeometryH u = OGR_G_UnionCascaded(all);
-	OGR_G_DestroyGeometry(all);
-	if (!u) {
-		gdal_fail(w->st, STATUS_INTERNAL, "'%s': layer 'service_areas': union failed",
-		          w->path);
-		return NULL;
-	}
-	u = OGR_G_ForceToMultiPolygon(u);
-	if (gpkg_to_output_crs(w, u, "service_areas") != STATUS_OK) {
-		OGR_G_DestroyGeometry(u);
-		return NULL;
-	}
-	return u;
+	return gpkg_union_output(w, all, "service_areas", "union");
 }
 
 static const gpkg_field area_fields[] = {

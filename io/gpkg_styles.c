@@ -220,6 +220,24 @@ static void fill(FILE *f, int name, const char *color, const char *outline)
 	symbol_end(f);
 }
 
+/* A layer drawn with one symbol of `type` ("fill", "line"): the style's
+ * opening, the renderer and the symbol's start; single_symbol_end() closes
+ * the symbol and the renderer. */
+static void single_symbol_begin(FILE *f, const char *type)
+{
+	qml_begin(f);
+	fputs("  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" "
+	      "enableorderby=\"0\">\n    <symbols>\n",
+	      f);
+	symbol_begin(f, type, 0);
+}
+
+static void single_symbol_end(FILE *f)
+{
+	symbol_end(f);
+	fputs("    </symbols>\n  </renderer-v2>\n", f);
+}
+
 static void style_stations(FILE *f)
 {
 	static const alias al[] = {
@@ -312,16 +330,11 @@ static void style_service_areas(FILE *f)
 	    {"households", "Households served", "服务户数"},
 	    {"units", "Units served", "服务社区（村）数"},
 	};
-	qml_begin(f);
-	fputs("  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" "
-	      "enableorderby=\"0\">\n    <symbols>\n",
-	      f);
-	symbol_begin(f, "fill", 0);
+	single_symbol_begin(f, "fill");
 	fill_layer(f, "solid", "166,206,227,90", "31,120,180,255", "0.7",
 	           "color_hsla((\"station_id\" * 137) % 360, 70, 60, 90)",
 	           "color_hsla((\"station_id\" * 137) % 360, 80, 35, 255)");
-	symbol_end(f);
-	fputs("    </symbols>\n  </renderer-v2>\n", f);
+	single_symbol_end(f);
 	qml_end(
 	    f, 2, al, sizeof(al) / sizeof(al[0]),
 	    L("'area of station ' || \"station_id\"", "'站点 ' || \"station_id\" || ' 服务范围'"),
@@ -384,11 +397,7 @@ static void style_links(FILE *f)
 	    {"households", "Households", "户数"},
 	    {"distance_m", "Walking distance (m)", "步行距离（米）"},
 	};
-	qml_begin(f);
-	fputs("  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" "
-	      "enableorderby=\"0\">\n    <symbols>\n",
-	      f);
-	symbol_begin(f, "line", 0);
+	single_symbol_begin(f, "line");
 	fputs("        <layer class=\"SimpleLine\" enabled=\"1\" locked=\"0\" pass=\"0\">\n", f);
 	prop(f, "line_color", "60,60,60,230");
 	prop(f, "line_style", "solid");
@@ -396,8 +405,7 @@ static void style_links(FILE *f)
 	prop(f, "line_width_unit", "MM");
 	prop(f, "capstyle", "round");
 	fputs("        </layer>\n", f);
-	symbol_end(f);
-	fputs("    </symbols>\n  </renderer-v2>\n", f);
+	single_symbol_end(f);
 	qml_end(f, 1, al, sizeof(al) / sizeof(al[0]),
 	        "\"unit_id\" || ' -> station ' || \"station_id\"",
 	        "[% round(\"distance_m\") || ' m' %]");
@@ -416,15 +424,10 @@ static void style_uncovered(FILE *f)
 	    {"reason", "Why not served", "未覆盖原因"},
 	    {"point_unit", "Point unit (drawn as circle)", "点状单元（以圆表示）"},
 	};
-	qml_begin(f);
-	fputs("  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" "
-	      "enableorderby=\"0\">\n    <symbols>\n",
-	      f);
-	symbol_begin(f, "fill", 0);
+	single_symbol_begin(f, "fill");
 	fill_layer(f, "solid", "227,26,28,50", "", "0", NULL, NULL);
 	fill_layer(f, "b_diagonal", "227,26,28,255", "227,26,28,255", "0.6", NULL, NULL);
-	symbol_end(f);
-	fputs("    </symbols>\n  </renderer-v2>\n", f);
+	single_symbol_end(f);
 	qml_end(f, 2, al, sizeof(al) / sizeof(al[0]), "\"name\" || ' (' || \"unit_id\" || ')'",
 	        "[% \"name\" || ': ' || \"reason\" %]");
 }
@@ -437,14 +440,9 @@ static void style_districts(FILE *f)
 	    {"households", "Households", "户数"},
 	    {"stations", "Stations", "站点数"},
 	};
-	qml_begin(f);
-	fputs("  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" "
-	      "enableorderby=\"0\">\n    <symbols>\n",
-	      f);
-	symbol_begin(f, "fill", 0);
+	single_symbol_begin(f, "fill");
 	fill_layer(f, "no", "0,0,0,0", "40,40,40,255", "0.9", NULL, NULL);
-	symbol_end(f);
-	fputs("    </symbols>\n  </renderer-v2>\n", f);
+	single_symbol_end(f);
 	labels(f, "\"district\"", 11, "20,20,20,255", 0);
 	qml_end(f, 2, al, sizeof(al) / sizeof(al[0]), "\"district\"",
 	        L("[% \"district\" || ': ' || \"stations\" || ' stations, ' || \"households\" || "

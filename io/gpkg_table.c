@@ -88,6 +88,35 @@ status_code gpkg_to_output_crs(gpkg_writer *w, OGRGeometryH g, const char *layer
 	return STATUS_OK;
 }
 
+status_code gpkg_collect_unit(gpkg_writer *w, OGRGeometryH all, size_t u)
+{
+	OGRGeometryH g = gpkg_unit_geometry(w, u, 0);
+	if (!g)
+		return w->st->code != STATUS_OK ? w->st->code : STATUS_INTERNAL;
+	for (int k = 0; k < OGR_G_GetGeometryCount(g); k++)
+		OGR_G_AddGeometry(all, OGR_G_GetGeometryRef(g, k));
+	OGR_G_DestroyGeometry(g);
+	return STATUS_OK;
+}
+
+OGRGeometryH gpkg_union_output(gpkg_writer *w, OGRGeometryH all, const char *layer,
+                               const char *what)
+{
+	OGRGeometryH u = OGR_G_UnionCascaded(all);
+	OGR_G_DestroyGeometry(all);
+	if (!u) {
+		gdal_fail(w->st, STATUS_INTERNAL, "'%s': layer '%s': %s failed", w->path, layer,
+		          what);
+		return NULL;
+	}
+	u = OGR_G_ForceToMultiPolygon(u);
+	if (gpkg_to_output_crs(w, u, layer) != STATUS_OK) {
+		OGR_G_DestroyGeometry(u);
+		return NULL;
+	}
+	return u;
+}
+
 OGRGeometryH gpkg_unit_geometry(gpkg_writer *w, size_t u, int to_output)
 {
 	const unit *un = &w->in->units[u];

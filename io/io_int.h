@@ -100,6 +100,11 @@ void read_households_join(const scenario *sc, inputs *in, status *st);
  * comma-separated lists (case-insensitive), or -1. */
 int read_kind_map(const char *value, const char *urban_values, const char *rural_values);
 
+/* 1 when the first `len` bytes of `item` equal an item of the
+ * comma-separated `list` (items trimmed of blanks, case-insensitive; NULL
+ * list: none) (read_kind.c, also read_roads.c). */
+int read_list_has(const char *list, const char *item, size_t len);
+
 /* From a name: 社区/居委会 -> urban, 村 -> rural, else -1. */
 int read_kind_infer(const char *name);
 

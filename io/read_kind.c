@@ -13,16 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
-/* 1 when `value` (trimmed) equals an item of the comma-separated list. */
-static int in_list(const char *value, const char *list)
+int read_list_has(const char *list, const char *item, size_t len)
 {
-	while (*value == ' ' || *value == '\t')
-		value++;
-	size_t vlen = strlen(value);
-	while (vlen && (value[vlen - 1] == ' ' || value[vlen - 1] == '\t'))
-		vlen--;
-	if (!vlen)
-		return 0;
 	for (const char *s = list; s && *s;) {
 		const char *e = strchr(s, ',');
 		size_t n = e ? (size_t)(e - s) : strlen(s);
@@ -31,11 +23,22 @@ static int in_list(const char *value, const char *list)
 			a++, n--;
 		while (n && (a[n - 1] == ' ' || a[n - 1] == '\t'))
 			n--;
-		if (n == vlen && !strncasecmp(a, value, n))
+		if (n == len && !strncasecmp(a, item, n))
 			return 1;
 		s = e ? e + 1 : s + strlen(s);
 	}
 	return 0;
+}
+
+/* 1 when `value` (trimmed) equals an item of the comma-separated list. */
+static int in_list(const char *value, const char *list)
+{
+	while (*value == ' ' || *value == '\t')
+		value++;
+	size_t vlen = strlen(value);
+	while (vlen && (value[vlen - 1] == ' ' || value[vlen - 1] == '\t'))
+		vlen--;
+	return vlen && read_list_has(list, value, vlen);
 }
 
 int read_kind_map(const char *value, const char *urban_values, const char *rural_values)

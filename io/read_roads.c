@@ -115,26 +115,6 @@ static int oneway_value(const char *v)
 	return 2;
 }
 
-/* 1 when `v` is an item of the comma-separated list (case-insensitive,
- * items trimmed). */
-static int in_list(const char *v, const char *list)
-{
-	size_t lv = strlen(v);
-	for (const char *s = list; *s;) {
-		const char *e = strchr(s, ',');
-		size_t n = e ? (size_t)(e - s) : strlen(s);
-		const char *a = s;
-		while (n && (*a == ' ' || *a == '\t'))
-			a++, n--;
-		while (n && (a[n - 1] == ' ' || a[n - 1] == '\t'))
-			n--;
-		if (n == lv && !strncasecmp(a, v, n))
-			return 1;
-		s = e ? e + 1 : s + strlen(s);
-	}
-	return 0;
-}
-
 /* Walkability of a feature: 1, 0, or -1 (bad 0/1 value, problem recorded). */
 static int walkable_value(const scenario *sc, OGRFeatureH feat, int field, const char *label,
                           long long fid, status *st)
@@ -144,7 +124,7 @@ static int walkable_value(const scenario *sc, OGRFeatureH feat, int field, const
 	const char *v =
 	    OGR_F_IsFieldSetAndNotNull(feat, field) ? OGR_F_GetFieldAsString(feat, field) : "";
 	if (*sc->roads_exclude)
-		return !in_list(v, sc->roads_exclude);
+		return !read_list_has(sc->roads_exclude, v, strlen(v));
 	if (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes"))
 		return 1;
 	if (!strcmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no"))

@@ -125,7 +125,7 @@ static int urban_stations(const sp_world *w, sp_job *jobs, size_t njobs, builder
 					return -1;
 			}
 			plan_station *ps = &b->p->stations[idx];
-			rules_band band = {w->p.hmin, w->p.hmax};
+			rules_band band = sp_band(&w->p);
 			if (rules_band_under(band, ps->households)) {
 				ps->underfilled = 1;
 				if (rules_site_isolated(band, w->sreach[site]))
@@ -146,27 +146,34 @@ static int urban_stations(const sp_world *w, sp_job *jobs, size_t njobs, builder
 	return 0;
 }
 
+long assemble_village_pair(const sp_world *w, size_t v)
+{
+	const reach *r = w->r;
+	long best = -1;
+	for (size_t q = r->start[v]; q < r->start[v + 1]; q++) {
+		const site *s = &w->sites->sites[r->site[q]];
+		if (s->unit != (int)v)
+			continue;
+		if (s->source == SITE_EXISTING &&
+		    (best < 0 || w->sites->sites[r->site[best]].source != SITE_EXISTING ||
+		     r->site[q] < r->site[best]))
+			best = (long)q;
+		else if (best < 0)
+			best = (long)q;
+	}
+	return best;
+}
+
 static int village_stations(const sp_world *w, builder *b, unsigned char *used,
                             unsigned char *served)
 {
 	const inputs *in = w->in;
 	const reach *r = w->r;
 	for (size_t v = 0; v < in->nunits; v++) {
-		if (in->units[v].kind != UNIT_RURAL || in->units[v].households <= 0 ||
-		    w->urban[v] || (w->left_out && w->left_out[v]))
+		if (!rules_unit_is_village(w->sc, in->units[v].kind) ||
+		    in->units[v].households <= 0 || w->urban[v] || (w->left_out && w->left_out[v]))
 			continue;
-		long best = -1;
-		for (size_t q = r->start[v]; q < r->start[v + 1]; q++) {
-			const site *s = &w->sites->sites[r->site[q]];
-			if (s->unit != (int)v)
-				continue;
-			if (s->source == SITE_EXISTING &&
-			    (best < 0 || w->sites->sites[r->site[best]].source != SITE_EXISTING ||
-			     r->site[q] < r->site[best]))
-				best = (long)q;
-			else if (best < 0)
-				best = (long)q;
-		}
+		long best = assemble_village_pair(w, v);
 		if (best < 0)
 			continue;
 		int site = r->site[best];
@@ -230,7 +237,7 @@ static int uncovered_units(const sp_world *w, const unsigned char *served, plan 
 				    p, &cap, (int)u, r->nearest[u], r->nearest_dist[u],
 				    fmt("no candidate site within %.0f m (nearest %.0f m)",
 				        w->p.walk_m, r->nearest_dist[u]));
-		} else if (in->units[u].kind == UNIT_RURAL) {
+		} else if (rules_unit_is_village(w->sc, in->units[u].kind)) {
 			rc = add_uncovered(p, &cap, (int)u, r->site[r->start[u]],
 			                   r->dist[r->start[u]],
 			                   fmt("no candidate site inside the village"));

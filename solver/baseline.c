@@ -93,7 +93,7 @@ static int write_model(void *arg)
 		if (!b->col_of[j])
 			continue;
 		cap_row[j] = base + ++nsite_rows;
-		if (w->sreach[j] >= w->p.hmin)
+		if (!rules_site_isolated(sp_band(&w->p), w->sreach[j]))
 			band_row[j] = base + ++nsite_rows;
 	}
 	glp_add_rows(P, nsite_rows);

@@ -45,55 +45,19 @@
  */
 #include "budget_int.h"
 #include "rules.h"
+#include "clock.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double since(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) * 1e-9;
-}
-
-/* The site a village's station stands on (assemble.c's rule: an existing
- * station inside it, else the first site inside it), -1 if none. */
-static long village_pair(const sp_world *w, size_t v)
-{
-	const reach *r = w->r;
-	long best = -1;
-	for (size_t q = r->start[v]; q < r->start[v + 1]; q++) {
-		const site *s = &w->sites->sites[r->site[q]];
-		if (s->unit != (int)v)
-			continue;
-		if (s->source == SITE_EXISTING &&
-		    (best < 0 || w->sites->sites[r->site[best]].source != SITE_EXISTING ||
-		     r->site[q] < r->site[best]))
-			best = (long)q;
-		else if (best < 0)
-			best = (long)q;
-	}
-	return best;
-}
 
 /* The stations of job i from the solution. -1 on ENOMEM. */
 static int job_solution(const bmodel *m, size_t i, sp_sol *out)
 {
 	const sp_sub *s = &m->jobs[i].sub;
 	const sp_cols *c = &m->jobs[i].cols;
-	memset(out, 0, sizeof(*out));
-	for (size_t q = 0; q < c->n; q++) {
-		long v = lround(m->xval[m->colbase[i] + q]);
-		for (long t = 0; t < v; t++)
-			if (sp_sol_add(out, c->site[q], c->unit + c->start[q],
-			               (int)(c->start[q + 1] - c->start[q]), s) < 0)
-				return -1;
-	}
-	sp_sol_sort(out);
-	return 0;
+	return model_sol_from_values(s, c, m->xval + m->colbase[i], out);
 }
 
 static void station_drop(sp_sol *sol, int i)
@@ -149,7 +113,8 @@ static int repair(const sp_world *w, sp_job *j)
 			sp_station_refresh(s, st);
 		}
 		for (int i = sol->n - 1; i >= 0; i--)
-			if (!s->fixed[sol->st[i].site] && sol->st[i].lo < w->p.hmin &&
+			if (!s->fixed[sol->st[i].site] &&
+			    rules_band_under(sp_band(&w->p), sol->st[i].lo) &&
 			    (sol->st[i].n == 0 || !sp_isolated(s, &w->p, sol->st[i].site))) {
 				station_drop(sol, i);
 				dropped++;
@@ -173,10 +138,10 @@ static int villages_init(bmodel *m)
 	if (!m->vunit || !m->vdist || !m->vfix)
 		return -1;
 	for (size_t v = 0; v < n; v++) {
-		if (w->in->units[v].kind != UNIT_RURAL || w->in->units[v].households <= 0 ||
-		    w->urban[v])
+		if (!rules_unit_is_village(w->sc, w->in->units[v].kind) ||
+		    w->in->units[v].households <= 0 || w->urban[v])
 			continue;
-		long q = village_pair(w, v);
+		long q = assemble_village_pair(w, v);
 		if (q < 0 || (w->site_off && w->site_off[w->r->site[q]] &&
 		              w->sites->sites[w->r->site[q]].source != SITE_EXISTING))
 			continue;
@@ -223,8 +188,7 @@ static double walk_scale(const sp_world *w)
 int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget *b, double seconds,
                  sp_budget_result *res)
 {
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = clock_now_s();
 	int rc = -1;
 	bmodel m = {.w = w,
 	            .jobs = jobs,
@@ -269,7 +233,7 @@ int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget 
 			         "out of memory building the budget model");
 			goto out;
 		}
-		double left = seconds - since(&t0);
+		double left = seconds - (clock_now_s() - t0);
 		m.seconds = left > 0.1 ? left : 0.1;
 		m.bound = bound;
 		m.have_sol = m.optimal = m.timed = 0;
@@ -315,7 +279,7 @@ int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget 
 			}
 			packed += added; /* 0: nothing new to forbid, the plan stands */
 		}
-		if (packed == 0 || since(&t0) > seconds)
+		if (packed == 0 || (clock_now_s() - t0) > seconds)
 			break;
 	}
 	int repaired = 0;
@@ -424,8 +388,9 @@ static int left_units(const sp_world *w, const sp_job *jobs, size_t njobs,
 		free(parts);
 	}
 	for (size_t v = 0; v < w->in->nunits; v++)
-		if (w->in->units[v].kind == UNIT_RURAL && w->in->units[v].households > 0 &&
-		    !w->urban[v] && village_pair(w, v) >= 0 && !village_on[v])
+		if (rules_unit_is_village(w->sc, w->in->units[v].kind) &&
+		    w->in->units[v].households > 0 && !w->urban[v] &&
+		    assemble_village_pair(w, v) >= 0 && !village_on[v])
 			left[v] = 1; /* not chosen, or its site is off */
 	return 0;
 }
@@ -493,15 +458,7 @@ status_code budget_plan(sp_world *w, sp_job *jobs, size_t njobs, const sp_budget
 	for (size_t i = 0; i < njobs; i++) {
 		plan_sub *ps = &out->subs[i];
 		const sp_job *j = &jobs[i];
-		ps->id = (int)i;
-		snprintf(ps->key, sizeof(ps->key), "%s", j->sub.key);
-		ps->nunits = (size_t)j->sub.nu;
-		ps->nsites = (size_t)j->sub.ns;
-		ps->ncols = j->res.ncols;
-		ps->nrows = j->res.nrows;
-		ps->nstations = j->res.sol.n;
-		ps->objective = j->res.objective;
-		ps->bound = j->res.bound;
+		sp_job_sub_row(j, (int)i, ps);
 		ps->restricted = j->part;
 		snprintf(ps->status, sizeof(ps->status), "%s", j->res.status);
 	}

@@ -210,7 +210,7 @@ static int dfs(enum_state *e, size_t depth, size_t from, long lo, long hi, doubl
 		return rc;
 	for (size_t i = from; i < e->ncand; i++) {
 		int u = e->cand[i];
-		if (hi + e->s->phi[u] > e->p->hmax)
+		if (rules_band_over(sp_band(e->p), hi + e->s->phi[u]))
 			continue;
 		e->cur[depth] = u;
 		rc = dfs(e, depth + 1, i + 1, lo + e->s->plo[u], hi + e->s->phi[u],
@@ -380,7 +380,7 @@ int cluster_offer(const sp_sub *s, const sp_params *p, sp_cols *c, const int *u,
 		assert(i == 0 || u[i - 1] < u[i]);
 		hi += s->phi[u[i]];
 	}
-	if (n == 0 || hi > p->hmax)
+	if (n == 0 || rules_band_over(sp_band(p), hi))
 		return 0;
 	int pivot = sp_pivot(s, u, n, &lo);
 	for (size_t e = s->us[pivot]; e < s->us[pivot + 1]; e++) {

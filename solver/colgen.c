@@ -40,22 +40,15 @@
  * reproducible; the wall-clock deadline is the safety net.
  */
 #include "solver_int.h"
+#include "clock.h"
 
 #include <assert.h>
 #include <glpk.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define CG_EPS 1e-7
-
-static double cg_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 typedef struct cg_item {
 	int u;         /* local unit */
@@ -89,12 +82,6 @@ typedef struct cg_state {
 	char *err;
 	size_t errsize;
 } cg_state;
-
-static int cmp_int_cg(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
-}
 
 static int cmp_pair(const void *a, const void *b)
 {
@@ -142,7 +129,7 @@ static int classes_build(cg_state *c)
 		if (!dup)
 			c->cls[c->ncls++] = j;
 	}
-	qsort(c->cls, (size_t)c->ncls, sizeof(int), cmp_int_cg);
+	qsort(c->cls, (size_t)c->ncls, sizeof(int), sp_cmp_int);
 	free(key);
 	return 0;
 }
@@ -150,7 +137,7 @@ static int classes_build(cg_state *c)
 /* 1 when a column of `load` households at site j is avoidably underfilled. */
 static int col_under(const cg_state *c, int j, long load)
 {
-	return load < c->p->hmin && !sp_isolated(c->s, c->p, j);
+	return rules_band_under(sp_band(c->p), load) && !sp_isolated(c->s, c->p, j);
 }
 
 /* Cost of a column of `load` households at site j in the LP (see the top);
@@ -183,7 +170,7 @@ static int items_fill(cg_state *c, int j)
 		double d = c->md ? s->sdist[q] / s->dscale : 0.0;
 		cg_item *it = &c->items[n++];
 		it->u = u;
-		if (s->h[u] > c->p->hmax) {
+		if (rules_band_over(sp_band(c->p), s->h[u])) {
 			it->big = 1;
 			it->w = c->p->hmax;
 			it->profit = c->pi[u] / (double)s->h[u] - d;
@@ -406,7 +393,7 @@ static int seed_add(cg_state *c, glp_prob *P, const sp_sol *seed)
 			load += c->csh[m];
 			wd += (double)c->csh[m] * sp_dist(s, st->site, u);
 		}
-		if (st->n == 0 || load > c->p->hmax)
+		if (st->n == 0 || rules_band_over(sp_band(c->p), load))
 			continue;
 		if (col_add(c, P, st->site, st->n, load, col_cost(c, st->site, load, wd)) < 0)
 			return -1;
@@ -463,7 +450,7 @@ static int master_solve(cg_state *c, glp_prob *P, double *z)
 		sm.it_lim = left < 1000000000L ? (int)left : 1000000000;
 	}
 	if (lim->deadline > 0) {
-		double left = lim->deadline - cg_now();
+		double left = lim->deadline - clock_now_s();
 		if (left <= 0)
 			return 2;
 		sm.tm_lim = (int)(left * 1000.0) + 1;
@@ -497,7 +484,7 @@ static int price(cg_state *c, glp_prob *P, int exact_pass, double *theta, double
 	*theta = 1;
 	*rmin = 0;
 	for (int k = 0; k < c->ncls; k++) {
-		if ((k & 63) == 63 && c->lim->deadline > 0 && cg_now() >= c->lim->deadline)
+		if ((k & 63) == 63 && c->lim->deadline > 0 && clock_now_s() >= c->lim->deadline)
 			return -3; /* the pass is cut: no bound from it */
 		int j = c->cls[k], n = items_fill(c, j), gn;
 		long gload;
@@ -605,7 +592,7 @@ static int run_cg(void *arg)
 			r->stopped = 1;
 			break;
 		}
-		if (c->lim->deadline > 0 && cg_now() >= c->lim->deadline) {
+		if (c->lim->deadline > 0 && clock_now_s() >= c->lim->deadline) {
 			r->stopped = 2;
 			break;
 		}

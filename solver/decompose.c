@@ -18,12 +18,6 @@ typedef struct scratch {
 	int *sloc; /* global site -> local, -1 */
 } scratch;
 
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
-}
-
 /* Build the sub of the given global units (ascending), over allowed sites
  * not denied. */
 static int sub_build(const sp_world *w, const int *units, int nu, const unsigned char *deny,
@@ -50,7 +44,7 @@ static int sub_build(const sp_world *w, const int *units, int nu, const unsigned
 		s->unit[a] = u;
 		sc->uloc[u] = a;
 		long h = w->in->units[u].households;
-		int k = (int)rules_unit_parts((rules_band){w->p.hmin, w->p.hmax}, h);
+		int k = (int)rules_unit_parts(sp_band(&w->p), h);
 		s->h[a] = h;
 		s->k[a] = k;
 		s->plo[a] = h / k;
@@ -75,7 +69,7 @@ static int sub_build(const sp_world *w, const int *units, int nu, const unsigned
 			}
 		}
 	}
-	qsort(sl, (size_t)ns, sizeof(int), cmp_int);
+	qsort(sl, (size_t)ns, sizeof(int), sp_cmp_int);
 	s->site = sl;
 	s->ns = ns;
 	for (int j = 0; j < ns; j++)

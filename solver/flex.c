@@ -26,18 +26,11 @@
  */
 #define _GNU_SOURCE /* qsort_r */
 #include "solver_int.h"
+#include "clock.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double flex_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Index of member u in st, -1 if absent. */
 static int member_at(const sp_station *st, int u)
@@ -142,12 +135,14 @@ static long spread(const sp_sub *s, const sp_params *p, sp_sol *sol, int d, int 
 	for (int pass = 0; pass < 2 && left > 0; pass++)
 		for (int t = 0; t < sol->n && left > 0; t++) {
 			sp_station *r = &sol->st[t];
-			if (t == d || t == keep || r->hi >= p->hmax || stacked(sol, t))
+			if (t == d || t == keep || rules_band_room(sp_band(p), r->hi) <= 0 ||
+			    stacked(sol, t))
 				continue;
 			int has = member_at(r, u) >= 0;
 			if ((pass == 0) != has || (!has && sp_dist(s, r->site, u) < 0))
 				continue;
-			long a = p->hmax - r->hi < left ? p->hmax - r->hi : left;
+			long room = rules_band_room(sp_band(p), r->hi);
+			long a = room < left ? room : left;
 			if (share_put(r, u, a) < 0)
 				return -1;
 			left -= a;
@@ -162,7 +157,7 @@ static long spread(const sp_sub *s, const sp_params *p, sp_sol *sol, int d, int 
 static int take_whole(const sp_sub *s, const sp_params *p, sp_sol *sol, int d, int t, int u)
 {
 	sp_station *r = &sol->st[t];
-	long need = r->hi + s->h[u] - p->hmax;
+	long need = -rules_band_room(sp_band(p), r->hi + s->h[u]);
 	if (need > 0) { /* how much the split members could hand on */
 		long can = 0;
 		for (int i = 0; i < r->n && can < need; i++)
@@ -258,12 +253,12 @@ int flex_improve(const sp_sub *s, const sp_params *p, sp_sol *sol, double t_end)
 	if (shares_make(s, &cur) < 0)
 		goto nomem;
 	int dropped = 0;
-	for (int improved = 1; improved && flex_now() < t_end;) {
+	for (int improved = 1; improved && clock_now_s() < t_end;) {
 		improved = 0;
 		for (int i = 0; i < cur.n; i++)
 			ord[i] = i;
 		qsort_r(ord, (size_t)cur.n, sizeof(int), cmp_load, &cur);
-		for (int k = 0; k < cur.n && !improved && flex_now() < t_end; k++) {
+		for (int k = 0; k < cur.n && !improved && clock_now_s() < t_end; k++) {
 			int d = ord[k];
 			if (s->fixed[cur.st[d].site])
 				continue;

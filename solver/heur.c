@@ -24,18 +24,11 @@
  * orders, ties broken by index.
  */
 #include "solver_int.h"
+#include "clock.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double clock_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static int has_member(const sp_station *st, int u)
 {
@@ -182,8 +175,8 @@ static int best_receiver(const sp_sub *s, const sp_params *p, const sp_sol *sol,
 	for (size_t q = s->us[u]; q < s->us[u + 1]; q++) {
 		for (int t = ix->head[s->usite[q]]; t >= 0; t = ix->nxt[t]) {
 			const sp_station *st = &sol->st[t];
-			if (t == skip || st->n < 0 || st->hi + s->phi[u] > p->hmax ||
-			    has_member(st, u))
+			if (t == skip || st->n < 0 ||
+			    rules_band_over(sp_band(p), st->hi + s->phi[u]) || has_member(st, u))
 				continue;
 			double d = cost_with(s, p, st, u, +1) - sp_station_cost(s, p, st);
 			if (best < 0 || d < bd - 1e-12) {
@@ -210,7 +203,7 @@ static int greedy_fill(const sp_sub *s, const sp_params *p, const int *rem, int 
 		double pd = 0;
 		for (size_t q = a; q < b; q++) {
 			int v = s->sunit[q];
-			if (rem[v] <= 0 || v == u || hi + s->phi[v] > p->hmax)
+			if (rem[v] <= 0 || v == u || rules_band_over(sp_band(p), hi + s->phi[v]))
 				continue;
 			int dup = 0;
 			for (int i = 0; i < n; i++)
@@ -290,7 +283,7 @@ static int construct(const sp_sub *s, const sp_params *p, sp_sol *sol)
 			double d;
 			int t = best_receiver(s, p, sol, &ix, u, -1, &d);
 			/* join an open station only if it still has a deficit or fits well */
-			if (t >= 0 && (sol->st[t].lo < p->hmin || d < 1.0)) {
+			if (t >= 0 && (rules_band_under(sp_band(p), sol->st[t].lo) || d < 1.0)) {
 				if (member_add(s, &sol->st[t], u) < 0)
 					goto out;
 				rem[u]--;
@@ -365,7 +358,8 @@ static int try_drop(const sp_sub *s, const sp_params *p, sp_sol *trial, int i)
 						continue;
 					for (int m = 0; m < rt->n && !done; m++) {
 						int w = rt->u[m];
-						if (rt->hi - s->phi[w] + s->phi[u] > p->hmax)
+						if (rules_band_over(sp_band(p),
+						                    rt->hi - s->phi[w] + s->phi[u]))
 							continue;
 						double d2;
 						int r = best_receiver(s, p, trial, &ix, w, t2, &d2);
@@ -404,7 +398,7 @@ static int reassign_pass(const sp_sub *s, const sp_params *p, sp_sol *sol, doubl
 	int moves = 0;
 	if (index_build(s, sol, &ix) < 0)
 		return -1;
-	for (int i = 0; i < sol->n && clock_s() < t_end; i++) {
+	for (int i = 0; i < sol->n && clock_now_s() < t_end; i++) {
 		sp_station *st = &sol->st[i];
 		for (int m = 0; m < st->n; m++) {
 			int u = st->u[m];
@@ -439,7 +433,7 @@ static int resite_pass(const sp_sub *s, const sp_params *p, sp_sol *sol, double 
 	for (int i = 0; i < sol->n; i++)
 		busy[sol->st[i].site] += busy[sol->st[i].site] < 255;
 	int moves = 0;
-	for (int i = 0; i < sol->n && ((i & 63) || clock_s() < t_end); i++) {
+	for (int i = 0; i < sol->n && ((i & 63) || clock_now_s() < t_end); i++) {
 		sp_station *st = &sol->st[i];
 		if (s->fixed[st->site])
 			continue;
@@ -469,7 +463,7 @@ static int fill_chain(const sp_sub *s, const sp_params *p, sp_sol *sol, const si
 	busy[t] = 1;
 	for (size_t q = s->ss[st->site]; q < s->ss[st->site + 1] && tries < 40; q++) {
 		int v = s->sunit[q];
-		if (has_member(st, v) || st->hi + s->phi[v] > p->hmax)
+		if (has_member(st, v) || rules_band_over(sp_band(p), st->hi + s->phi[v]))
 			continue;
 		for (size_t e = s->us[v]; e < s->us[v + 1]; e++) {
 			for (int r = ix->head[s->usite[e]]; r >= 0; r = ix->nxt[r]) {
@@ -481,7 +475,8 @@ static int fill_chain(const sp_sub *s, const sp_params *p, sp_sol *sol, const si
 					return -1;
 				member_remove(s, rs, v);
 				int closes = rs->n == 0 && !s->fixed[rs->site];
-				if (closes || rs->lo >= p->hmin || sp_isolated(s, p, rs->site)) {
+				if (closes || !rules_band_under(sp_band(p), rs->lo) ||
+				    sp_isolated(s, p, rs->site)) {
 					busy[t] = 0;
 					return 1;
 				}
@@ -507,8 +502,9 @@ static int fill_chain(const sp_sub *s, const sp_params *p, sp_sol *sol, const si
 static int repair_pass(const sp_sub *s, const sp_params *p, sp_sol *sol, double t_end)
 {
 	int fixed = 0;
-	for (int i = 0; i < sol->n && clock_s() < t_end; i++) {
-		if (sol->st[i].lo >= p->hmin || sp_isolated(s, p, sol->st[i].site))
+	for (int i = 0; i < sol->n && clock_now_s() < t_end; i++) {
+		if (!rules_band_under(sp_band(p), sol->st[i].lo) ||
+		    sp_isolated(s, p, sol->st[i].site))
 			continue;
 		sp_sol trial;
 		site_index ix = {0};
@@ -523,7 +519,7 @@ static int repair_pass(const sp_sub *s, const sp_params *p, sp_sol *sol, double 
 			return -1;
 		}
 		int rc = 0;
-		while (rc >= 0 && trial.st[i].lo < p->hmin) {
+		while (rc >= 0 && rules_band_under(sp_band(p), trial.st[i].lo)) {
 			rc = fill_chain(s, p, &trial, &ix, i, 3, busy);
 			if (rc <= 0)
 				break;
@@ -565,7 +561,7 @@ int heur_solve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *out)
 
 int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *out)
 {
-	double t_end = clock_s() + seconds;
+	double t_end = clock_now_s() + seconds;
 	if (construct(s, p, out) < 0)
 		goto fail;
 	for (int round = 0; round < 50; round++) {
@@ -575,7 +571,7 @@ int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *ou
 			goto fail;
 		/* drop, smallest stations first */
 		qsort(out->st, (size_t)out->n, sizeof(sp_station), cmp_small_first);
-		for (int i = 0; i < out->n && clock_s() < t_end; i++) {
+		for (int i = 0; i < out->n && clock_now_s() < t_end; i++) {
 			if (s->fixed[out->st[i].site])
 				continue;
 			sp_sol trial;
@@ -597,7 +593,7 @@ int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *ou
 		}
 		if (resite_pass(s, p, out, t_end) < 0)
 			goto fail;
-		if (sp_sol_cost(s, p, out) > before - 1e-9 || clock_s() >= t_end)
+		if (sp_sol_cost(s, p, out) > before - 1e-9 || clock_now_s() >= t_end)
 			break;
 	}
 	sp_sol_sort(out);

@@ -60,6 +60,7 @@
  * Results depend on nothing but the input and the time limit.
  */
 #include "solver_int.h"
+#include "clock.h"
 
 #include <glpk.h>
 #include <float.h>
@@ -67,7 +68,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct model_job {
 	const sp_sub *s;
@@ -99,24 +99,10 @@ typedef struct model_job {
 	size_t errsize;
 } model_job;
 
-static double since(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) * 1e-9;
-}
-
-static double mono_now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 /* Seconds left before the run's deadline (p->deadline, 0: none). */
 static double to_deadline(const sp_params *p)
 {
-	return p->deadline > 0 ? p->deadline - mono_now() : 1e9;
+	return p->deadline > 0 ? p->deadline - clock_now_s() : 1e9;
 }
 
 /* Work and time in the callback: a node past solver.work_limit, or the
@@ -301,11 +287,11 @@ out:
 static int lp_dive(model_job *j, glp_prob *P, const glp_smcp *sm)
 {
 	const sp_cols *c = j->c;
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = clock_now_s();
 	int found = 0, rc = 0;
 	for (int iter = 0; iter < 4 * (int)j->s->nu + 20; iter++) {
-		if ((j->p->work_limit == 0 && since(&t0) > j->heur_s) || to_deadline(j->p) <= 0)
+		if ((j->p->work_limit == 0 && (clock_now_s() - t0) > j->heur_s) ||
+		    to_deadline(j->p) <= 0)
 			break;
 		int pick = 0;
 		double px = 0;
@@ -516,8 +502,7 @@ static int run_model(void *arg)
 	}
 	glp_load_matrix(P, (int)nz, j->ia, j->ja, j->ar);
 
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = clock_now_s();
 	glp_smcp sm;
 	glp_init_smcp(&sm);
 	sm.msg_lev = GLP_MSG_OFF;
@@ -571,7 +556,7 @@ static int run_model(void *arg)
 		glp_delete_prob(P);
 		return j->timed = 1, 0;
 	}
-	double left = j->seconds - since(&t0);
+	double left = j->seconds - (clock_now_s() - t0);
 	if (j->integral) {
 		int r1 = stations_first(j, P, &sm, 0.5 * left);
 		if (r1 < 0) {
@@ -585,7 +570,7 @@ static int run_model(void *arg)
 			glp_delete_prob(P);
 			return 0;
 		}
-		left = j->seconds - since(&t0);
+		left = j->seconds - (clock_now_s() - t0);
 	}
 	glp_iocp io;
 	iocp_set(&io, j, left);
@@ -618,7 +603,7 @@ static int run_model(void *arg)
 	return 0;
 }
 
-static int sol_from_values(const sp_sub *s, const sp_cols *c, const double *val, sp_sol *out)
+int model_sol_from_values(const sp_sub *s, const sp_cols *c, const double *val, sp_sol *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (size_t q = 0; q < c->n; q++) {
@@ -711,10 +696,10 @@ static int round_plans(const sp_sub *s, const sp_params *p, const sp_cols *c, mo
 	for (int k = 0; k < 3; k++) {
 		sp_sol got = {0};
 		if (k == 0 && j->have_sol) {
-			if (sol_from_values(s, c, j->val, &got) < 0)
+			if (model_sol_from_values(s, c, j->val, &got) < 0)
 				goto nomem;
 		} else if (k == 1 && (j->dived || (!j->no_inject && j->inc_obj < DBL_MAX))) {
-			if (sol_from_values(s, c, j->x + 1, &got) < 0)
+			if (model_sol_from_values(s, c, j->x + 1, &got) < 0)
 				goto nomem;
 		} else if (k == 2 && j->have_lpinc) {
 			got = j->lpinc;
@@ -753,8 +738,7 @@ int model_solve(sp_sub *s, const sp_params *p, sp_cols *c, const sp_sol *inc, do
                 sp_result *res)
 {
 	int rc = -1;
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = clock_now_s();
 	sp_sol best = {0};
 	int *pack = malloc((size_t)(3 * s->ns + 1) * sizeof(int));
 	int *shared = malloc((size_t)(s->ns + 1) * sizeof(int));
@@ -775,7 +759,7 @@ int model_solve(sp_sub *s, const sp_params *p, sp_cols *c, const sp_sol *inc, do
 	}
 	const char *status = "feasible";
 	for (int round = 0;; round++) {
-		double left = seconds - since(&t0);
+		double left = seconds - (clock_now_s() - t0);
 		if (round > 0 && (to_deadline(p) <= 0 || (p->work_limit == 0 && left < 0.05)))
 			break; /* out of time: the best plan with one station per site */
 		if (left < 0.05)

@@ -66,13 +66,13 @@
 #include "rules.h"
 #include "solver_int.h"
 #include "progress.h"
+#include "clock.h"
 
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 /* Stations one unit may need at most (ceil(h / households_max)): beyond it
@@ -89,13 +89,6 @@
  * ended at 793 stations after 10 s, price-and-branch at 789 with the bound
  * 787 (urban gap 0.25 %). */
 #define SOLVER_CG_UNITS 300
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* ---- a minimal parallel for over job indices ---- */
 
@@ -175,12 +168,6 @@ static void job_enumerate(void *ctx, size_t i)
 
 static int sub_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *sol);
 
-static int cmp_int_s(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
-}
-
 /* The columns column generation found, as sets of the model (a share of a
  * split unit stands for one of its parts), at every site reaching them.
  * With millions of sites this listing alone can outlast the run: it stops
@@ -193,11 +180,11 @@ static int cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg
 	int *u = malloc((size_t)(s->nu + 1) * sizeof(int));
 	if (!u)
 		return -1;
-	for (size_t q = 0; q < cg->n && !(p->deadline > 0 && now_s() > p->deadline); q++) {
+	for (size_t q = 0; q < cg->n && !(p->deadline > 0 && clock_now_s() > p->deadline); q++) {
 		int n = 0;
 		for (size_t e = cg->start[q]; e < cg->start[q + 1]; e++)
 			u[n++] = cg->unit[e];
-		qsort(u, (size_t)n, sizeof(int), cmp_int_s);
+		qsort(u, (size_t)n, sizeof(int), sp_cmp_int);
 		if (cluster_offer(s, p, c, u, n) < 0) {
 			free(u);
 			return -1;
@@ -214,7 +201,7 @@ static int cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg
 static int job_solve_cg(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 {
 	const sp_params *p = &rc->w->p;
-	double t0 = now_s();
+	double t0 = clock_now_s();
 	/* a share of the time for the bound, unless work decides (then only
 	 * the run's deadline, the safety net) */
 	double end = p->work_limit > 0 ? p->deadline : fmin(t0 + 0.6 * budget, p->deadline);
@@ -233,7 +220,7 @@ static int job_solve_cg(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 	j->cg = cg; /* the honest figures' run starts from these columns */
 	if (r < 0)
 		return -2;
-	double left = budget - (now_s() - t0);
+	double left = budget - (clock_now_s() - t0);
 	r = model_solve(&j->sub, p, &j->cols, inc, left > 0.05 ? left : 0.05, &j->res);
 	if (r < 0)
 		return -1;
@@ -272,7 +259,7 @@ static void job_solve(void *ctx, size_t i)
 	run_ctx *rc = ctx;
 	sp_job *j = &rc->jobs[i];
 	const sp_params *p = &rc->w->p;
-	double t0 = now_s();
+	double t0 = clock_now_s();
 	double left = rc->deadline - t0;
 	double budget = j->budget < left ? j->budget : left;
 	if (budget < 0.05)
@@ -284,7 +271,7 @@ static void job_solve(void *ctx, size_t i)
 		return;
 	}
 	/* the last fifth of the share is the honest figures' bound's */
-	double hleft = 0.8 * budget - (now_s() - t0);
+	double hleft = 0.8 * budget - (clock_now_s() - t0);
 	int r = j->too_big
 	            ? job_solve_cg(rc, j, hleft, &inc)
 	            : model_solve(&j->sub, p, &j->cols, &inc, hleft > 0.05 ? hleft : 0.05, &j->res);
@@ -325,7 +312,7 @@ static void job_solve(void *ctx, size_t i)
 		colgen_free(&cg);
 	}
 	colgen_free(&j->cg);
-	j->res.seconds = now_s() - t0;
+	j->res.seconds = clock_now_s() - t0;
 	cluster_free(&j->cols);
 }
 
@@ -338,6 +325,7 @@ int sp_world_init(sp_world *w, const inputs *in, const site_table *sites, const 
 	w->in = in;
 	w->sites = sites;
 	w->r = r;
+	w->sc = sc;
 	w->p.hmin = sc->households_min;
 	w->p.hmax = sc->households_max;
 	w->p.walk_m = sc->walk_distance_m;
@@ -450,7 +438,8 @@ static int sub_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *so
 {
 	int n = 0;
 	for (int t = 0; t < sol->n; t++)
-		n += sol->st[t].lo < p->hmin && !sp_isolated(s, p, sol->st[t].site);
+		n += rules_band_under(sp_band(p), sol->st[t].lo) &&
+		     !sp_isolated(s, p, sol->st[t].site);
 	return n;
 }
 
@@ -465,21 +454,26 @@ static double sub_walk_max(const sp_sub *s)
 	return w;
 }
 
+void sp_job_sub_row(const sp_job *j, int id, plan_sub *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+	ps->id = id;
+	snprintf(ps->key, sizeof(ps->key), "%s", j->sub.key);
+	ps->nunits = (size_t)j->sub.nu;
+	ps->nsites = (size_t)j->sub.ns;
+	ps->ncols = j->res.ncols;
+	ps->nrows = j->res.nrows;
+	ps->nstations = j->res.sol.n;
+	ps->objective = j->res.objective;
+	ps->bound = j->res.bound;
+}
+
 static void fill_subs(const sp_world *w, sp_job *jobs, size_t njobs, plan *out)
 {
 	for (size_t i = 0; i < njobs; i++) {
 		sp_job *j = &jobs[i];
 		plan_sub *ps = &out->subs[i];
-		memset(ps, 0, sizeof(*ps));
-		ps->id = (int)i;
-		snprintf(ps->key, sizeof(ps->key), "%s", j->sub.key);
-		ps->nunits = (size_t)j->sub.nu;
-		ps->nsites = (size_t)j->sub.ns;
-		ps->ncols = j->res.ncols;
-		ps->nrows = j->res.nrows;
-		ps->nstations = j->res.sol.n;
-		ps->objective = j->res.objective;
-		ps->bound = j->res.bound;
+		sp_job_sub_row(j, (int)i, ps);
 		ps->seconds = j->res.seconds;
 		ps->restricted = 0;
 		ps->underfilled = sub_underfilled(&j->sub, &w->p, &j->res.sol);
@@ -529,7 +523,9 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 		for (int t = 0; t < j->res.sol.n; t++)
 			wd += j->res.sol.st[t].wd;
 		walk += wd / 1000.0;
-		double hcount = ceil((double)j->sub.htotal / (double)p->hmax);
+		/* the least stations holding every household: ceil(total / max) */
+		double hcount =
+		    j->sub.htotal > 0 ? (double)rules_unit_parts(sp_band(p), j->sub.htotal) : 0.0;
 		double bb = j->budget_bound;
 		double near = 0; /* every household at its nearest site at least */
 		for (int u = 0; u < j->sub.nu; u++)
@@ -616,7 +612,7 @@ status_code solver_solve_cols(const inputs *in, const site_table *sites, const r
                               const scenario *sc, size_t max_cols, const solver_budget *budget,
                               plan *out, status *st)
 {
-	double t0 = now_s();
+	double t0 = clock_now_s();
 	memset(out, 0, sizeof(*out));
 	sp_world w;
 	sp_job *jobs = NULL;
@@ -678,8 +674,8 @@ status_code solver_solve_cols(const inputs *in, const site_table *sites, const r
 	if (!order)
 		goto nomem;
 	if (budget) { /* one model over every sub-problem's columns (budget.c) */
-		code = budget_plan(&w, jobs, njobs, budget, deadline - now_s(), out, st);
-		out->seconds = now_s() - t0;
+		code = budget_plan(&w, jobs, njobs, budget, deadline - clock_now_s(), out, st);
+		out->seconds = clock_now_s() - t0;
 		goto done;
 	}
 
@@ -689,7 +685,7 @@ status_code solver_solve_cols(const inputs *in, const site_table *sites, const r
 		order[i] = i;
 		weight += job_weight(&jobs[i], &w.p);
 	}
-	double avail = (deadline - now_s()) * nthreads;
+	double avail = (deadline - clock_now_s()) * nthreads;
 	for (size_t i = 0; i < njobs; i++)
 		jobs[i].budget = avail * job_weight(&jobs[i], &w.p) / (weight > 0 ? weight : 1);
 	qsort_r(order, njobs, sizeof(size_t), cmp_job_size, jobs);
@@ -745,7 +741,7 @@ status_code solver_solve_cols(const inputs *in, const site_table *sites, const r
 	         out->proven ? "optimal"
 	         : timed     ? "time_limit"
 	                     : "feasible");
-	out->seconds = now_s() - t0;
+	out->seconds = clock_now_s() - t0;
 	goto done;
 nomem:
 	plan_free(out);

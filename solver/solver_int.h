@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "plan.h"
+#include "rules.h"
 #include "solver.h"
 
 /* Rules and limits shared by every sub-problem of a run. */
@@ -32,6 +33,12 @@ typedef struct sp_params {
 	long work_limit; /* solver.work_limit: pricing rounds, nodes per search; 0 none */
 	double deadline; /* the run's end (monotonic seconds, CLOCK_MONOTONIC), 0 none */
 } sp_params;
+
+/* The households band of the run's stations, for the predicates of rules.h. */
+static inline rules_band sp_band(const sp_params *p)
+{
+	return (rules_band){p->hmin, p->hmax};
+}
 
 typedef struct sp_sub {
 	int id;
@@ -87,6 +94,7 @@ typedef struct sp_world {
 	const inputs *in;
 	const site_table *sites;
 	const reach *r;
+	const scenario *sc; /* the rules (rules.h), borrowed */
 	sp_params p;
 	unsigned char *urban;          /* per unit: served by the urban model */
 	unsigned char *allowed;        /* per site: may hold an urban station */
@@ -120,6 +128,8 @@ double sp_station_cost(const sp_sub *s, const sp_params *p, const sp_station *st
  * gaps are relative to it. */
 double sp_measure(const sp_sub *s, double obj);
 double sp_sol_cost(const sp_sub *s, const sp_params *p, const sp_sol *sol);
+/* qsort comparator of ints, ascending. */
+int sp_cmp_int(const void *a, const void *b);
 int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s); /* -1 on ENOMEM */
 void sp_station_refresh(const sp_sub *s, sp_station *st); /* recompute lo, hi, wd */
 void sp_sol_sort(sp_sol *sol);
@@ -210,7 +220,7 @@ void cluster_free(sp_cols *c);
 /* colgen.c: the LP bound of a whole sub-problem by column generation (see
  * the file's top for the LP) and the columns it generated. Limits: pricing
  * rounds and simplex iterations (0: none; deterministic), a wall-clock
- * deadline (monotonic seconds as from clock_gettime, 0: none). */
+ * deadline (monotonic seconds as from clock_now_s(), 0: none). */
 typedef struct cg_result cg_result;
 typedef struct cg_limits {
 	long rounds, iters;
@@ -274,10 +284,20 @@ typedef struct sp_job {
 	                        stations (colgen budget mode), -INFINITY if none */
 } sp_job;
 
+/* The row of the sub-problems table a solved job shares by every path:
+ * *ps zeroed, then its id, key, sizes, columns, rows, stations, objective
+ * and bound (solver.c; the caller adds the rest). */
+void sp_job_sub_row(const sp_job *j, int id, plan_sub *ps);
+
 /* assemble.c: the plan tables from the solved jobs, the villages, kept
  * existing stations and uncovered units. Subs and bounds are solver.c's.
  * Returns 0, -1 on ENOMEM. */
 int assemble_plan(const sp_world *w, sp_job *jobs, size_t njobs, plan *out);
+
+/* The pair (index into w->r) of the site a village v's station stands on:
+ * an existing station inside it (the lowest site index), else the first site
+ * inside it; -1 if none (assemble.c, also used by budget.c). */
+long assemble_village_pair(const sp_world *w, size_t v);
 
 /* budget.c: the plan under a station budget (see the file's comment).
  * budget_solve() fills every job's res.sol and `res` (village_on: per unit,
@@ -303,6 +323,10 @@ status_code budget_plan(sp_world *w, sp_job *jobs, size_t njobs, const sp_budget
 /* model.c: the set-partitioning MIP through the GLPK C API, with `inc` as
  * incumbent. Fills res (objective, bound, gap, status, solution). Returns 0,
  * or -1 with res->err set when GLPK failed. */
+/* The stations of the columns c taken val[q] times each (rounded), sorted,
+ * into *out (zeroed first, caller frees with sp_sol_free). Returns 0, -1 on
+ * ENOMEM. */
+int model_sol_from_values(const sp_sub *s, const sp_cols *c, const double *val, sp_sol *out);
 int model_solve(sp_sub *s, const sp_params *p, sp_cols *c, const sp_sol *inc, double seconds,
                 sp_result *res);
 

@@ -40,13 +40,13 @@ double sp_part(const sp_sub *s, int u)
 
 int sp_isolated(const sp_sub *s, const sp_params *p, int site)
 {
-	return rules_site_isolated((rules_band){p->hmin, p->hmax}, s->sreach[site]);
+	return rules_site_isolated(sp_band(p), s->sreach[site]);
 }
 
 double sp_cost(const sp_sub *s, const sp_params *p, int site, long lo, double wd)
 {
 	double c = p->objective == OBJECTIVE_MIN_STATIONS ? 1.0 : 0.0;
-	if (lo < p->hmin && !sp_isolated(s, p, site))
+	if (rules_band_under(sp_band(p), lo) && !sp_isolated(s, p, site))
 		c += s->penalty;
 	return c + wd / s->dscale;
 }
@@ -91,7 +91,7 @@ void sp_station_refresh(const sp_sub *s, sp_station *st)
 	}
 }
 
-static int cmp_int(const void *a, const void *b)
+int sp_cmp_int(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
 	return (x > y) - (x < y);
@@ -113,7 +113,7 @@ int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s)
 		return -1;
 	if (n > 0)
 		memcpy(st->u, u, (size_t)n * sizeof(int));
-	qsort(st->u, (size_t)n, sizeof(int), cmp_int);
+	qsort(st->u, (size_t)n, sizeof(int), sp_cmp_int);
 	st->n = n;
 	st->sh = NULL;
 	st->site = site;

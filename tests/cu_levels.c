@@ -343,12 +343,12 @@ static void test_required(void)
 /* WKB of `wkt` (malloc'd, caller frees) through GEOS. */
 static unsigned char *wkb_of(geos_ctx *g, const char *wkt, size_t *size)
 {
-	GEOSWKTReader *r = GEOSWKTReader_create_r(g->h);
-	GEOSGeometry *geom = GEOSWKTReader_read_r(g->h, r, wkt);
-	GEOSWKTReader_destroy_r(g->h, r);
+	GEOSWKTReader *r = GEOSWKTReader_create_r(geos_ctx_handle(g));
+	GEOSGeometry *geom = GEOSWKTReader_read_r(geos_ctx_handle(g), r, wkt);
+	GEOSWKTReader_destroy_r(geos_ctx_handle(g), r);
 	unsigned char *w = geom ? geos_ctx_write_wkb(g, geom, size, "test", NULL) : NULL;
 	if (geom)
-		GEOSGeom_destroy_r(g->h, geom);
+		GEOSGeom_destroy_r(geos_ctx_handle(g), geom);
 	return w;
 }
 
@@ -359,23 +359,23 @@ static unsigned char *wkb_of(geos_ctx *g, const char *wkt, size_t *size)
 static void test_parcel_filter(void)
 {
 	lfx f;
-	geos_ctx g = {0};
 	status gst;
 	status_init(&gst);
-	CU_ASSERT_EQUAL_FATAL(geos_ctx_init(&g, &gst), STATUS_OK);
+	geos_ctx *g = geos_ctx_new(&gst);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
 	lfx_init(&f);
 	const char *unit_wkt[] = {"POLYGON((0 0,1000 0,1000 1000,0 1000,0 0))",
 	                          "POLYGON((1000 0,2000 0,2000 1000,1000 1000,1000 0))",
 	                          "POLYGON((2000 0,3000 0,3000 1000,2000 1000,2000 0))"};
 	for (int u = 0; u < 3; u++)
-		f.units[u].wkb = wkb_of(&g, unit_wkt[u], &f.units[u].wkb_size);
+		f.units[u].wkb = wkb_of(g, unit_wkt[u], &f.units[u].wkb_size);
 	const char *parcel_wkt[] = {"POLYGON((100 100,200 100,200 200,100 200,100 100))",
 	                            "POLYGON((1100 100,1150 100,1150 150,1100 150,1100 100))",
 	                            "POLYGON((2100 100,2200 200,2200 100,2100 200,2100 100))"};
 	for (int i = 0; i < 3; i++) {
 		lfx_place(&f, 0, 0, 0, 0, 0);
 		f.pl[0][i].district = f.pl[0][i].street = "";
-		f.pl[0][i].wkb = wkb_of(&g, parcel_wkt[i], &f.pl[0][i].wkb_size);
+		f.pl[0][i].wkb = wkb_of(g, parcel_wkt[i], &f.pl[0][i].wkb_size);
 	}
 	f.li[0].label = "parcels.gpkg:parcels";
 	lfx_set(&f, (const char *const[]){"level.s.per=district", "level.s.parcels=p",
@@ -406,7 +406,7 @@ static void test_parcel_filter(void)
 	for (int i = 0; i < 3; i++)
 		free(f.pl[0][i].wkb);
 	lfx_free(&f);
-	geos_ctx_free(&g);
+	geos_ctx_free(g);
 	status_free(&gst);
 }
 

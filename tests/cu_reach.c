@@ -288,12 +288,12 @@ static void check_brute_force(const inputs *in, const site_table *t, const scena
 	status st;
 	CU_ASSERT_EQUAL_FATAL(build(in, t, sc, &r, &st), STATUS_OK);
 	status_free(&st);
-	geos_ctx g;
+	geos_ctx *g = geos_ctx_new(&st);
 	geom_index ug;
 	demand d;
-	CU_ASSERT_EQUAL_FATAL(geos_ctx_init(&g, &st), STATUS_OK);
-	CU_ASSERT_EQUAL_FATAL(geom_index_units(&g, in, &ug, &st), STATUS_OK);
-	CU_ASSERT_EQUAL_FATAL(demand_build(&g, in, &ug, sc, &d, &st), STATUS_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+	CU_ASSERT_EQUAL_FATAL(geom_index_units(g, in, &ug, &st), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(demand_build(g, in, &ug, sc, &d, &st), STATUS_OK);
 	bf_pair *buf = malloc((t->n ? t->n : 1) * sizeof(*buf));
 	size_t missing = 0, extra = 0, wrong_dist = 0, beyond = 0, bad_inside = 0, bad_near = 0;
 	size_t total = 0;
@@ -346,8 +346,8 @@ static void check_brute_force(const inputs *in, const site_table *t, const scena
 	CU_ASSERT_EQUAL(bad_near, 0);
 	free(buf);
 	demand_free(&d);
-	geom_index_free(&g, &ug);
-	geos_ctx_free(&g);
+	geom_index_free(g, &ug);
+	geos_ctx_free(g);
 	status_free(&st);
 	reach_free(&r);
 }

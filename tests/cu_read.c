@@ -372,6 +372,14 @@ static void test_helpers(void)
 	CU_ASSERT_EQUAL(read_kind_map("社区", urban, rural), UNIT_URBAN);
 	CU_ASSERT_EQUAL(read_kind_map("other", urban, rural), -1);
 	CU_ASSERT_EQUAL(read_kind_map("", urban, rural), -1);
+	/* the list test both share (read_kind.c, read_roads.c): items trimmed,
+	 * case-insensitive, the first `len` bytes of the item compared */
+	CU_ASSERT_TRUE(read_list_has(" footway ,Steps", "steps", 5));
+	CU_ASSERT_TRUE(read_list_has(" footway ,Steps", "footway_x", 7));
+	CU_ASSERT_FALSE(read_list_has(" footway ,Steps", "foot", 4));
+	CU_ASSERT_FALSE(read_list_has(" footway ,Steps", " footway", 8));
+	CU_ASSERT_FALSE(read_list_has(NULL, "steps", 5));
+	CU_ASSERT_FALSE(read_list_has("", "", 0));
 	CU_ASSERT_EQUAL(read_kind_infer("新村社区居委会"), UNIT_URBAN);
 	CU_ASSERT_EQUAL(read_kind_infer("王庄村"), UNIT_RURAL);
 	CU_ASSERT_EQUAL(read_kind_infer("侯营农场"), -1);

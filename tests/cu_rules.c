@@ -24,6 +24,18 @@ static void test_band(void)
 	CU_ASSERT_FALSE(rules_site_isolated(zero, 0));
 }
 
+static void test_room(void)
+{
+	rules_band b = {3000, 5000};
+	CU_ASSERT_EQUAL(rules_band_room(b, 0), 5000);
+	CU_ASSERT_EQUAL(rules_band_room(b, 4999), 1);
+	CU_ASSERT_EQUAL(rules_band_room(b, 5000), 0);
+	CU_ASSERT_EQUAL(rules_band_room(b, 5300), -300);
+	/* room > 0 exactly when one more household is not over the band */
+	for (long load = 4990; load <= 5010; load++)
+		CU_ASSERT_EQUAL(rules_band_room(b, load) > 0, !rules_band_over(b, load + 1));
+}
+
 static void test_isolated(void)
 {
 	rules_band b = {3000, 5000};
@@ -64,6 +76,7 @@ static void test_village(void)
 
 void rules_suite_setup(void)
 {
-	CU_SUITE_ADD("rules", NULL, NULL, CU_TEST_ENTRY(test_band), CU_TEST_ENTRY(test_isolated),
-	             CU_TEST_ENTRY(test_parts), CU_TEST_ENTRY(test_village));
+	CU_SUITE_ADD("rules", NULL, NULL, CU_TEST_ENTRY(test_band), CU_TEST_ENTRY(test_room),
+	             CU_TEST_ENTRY(test_isolated), CU_TEST_ENTRY(test_parts),
+	             CU_TEST_ENTRY(test_village));
 }

@@ -22,18 +22,18 @@ static unsigned char *wkt_to_wkb(const char *wkt, size_t *size)
 {
 	status st;
 	status_init(&st);
-	geos_ctx g;
+	geos_ctx *g = geos_ctx_new(&st);
 	unsigned char *wkb = NULL;
-	if (geos_ctx_init(&g, &st) == STATUS_OK) {
-		GEOSWKTReader *r = GEOSWKTReader_create_r(g.h);
-		GEOSGeometry *geom = GEOSWKTReader_read_r(g.h, r, wkt);
+	if (g) {
+		GEOSWKTReader *r = GEOSWKTReader_create_r(geos_ctx_handle(g));
+		GEOSGeometry *geom = GEOSWKTReader_read_r(geos_ctx_handle(g), r, wkt);
 		if (geom) {
-			wkb = geos_ctx_write_wkb(&g, geom, size, "fixture", &st);
-			GEOSGeom_destroy_r(g.h, geom);
+			wkb = geos_ctx_write_wkb(g, geom, size, "fixture", &st);
+			GEOSGeom_destroy_r(geos_ctx_handle(g), geom);
 		}
-		GEOSWKTReader_destroy_r(g.h, r);
+		GEOSWKTReader_destroy_r(geos_ctx_handle(g), r);
 	}
-	geos_ctx_free(&g);
+	geos_ctx_free(g);
 	status_free(&st);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(wkb);
 	return wkb;
@@ -247,17 +247,17 @@ static void test_u_shape(void)
 	int in_arm = y >= 1100 && y < 1300 && ((x > 1000 && x < 1100) || (x > 1200 && x < 1300));
 	CU_ASSERT_TRUE(in_bar || in_arm);
 	/* and the centroid really is outside, so the test means something */
-	geos_ctx g;
-	CU_ASSERT_EQUAL_FATAL(geos_ctx_init(&g, &st), STATUS_OK);
-	GEOSGeometry *geom = geos_ctx_read_wkb(&g, in.units[0].wkb, in.units[0].wkb_size, "u", &st);
-	GEOSGeometry *cen = GEOSGetCentroid_r(g.h, geom);
-	CU_ASSERT_EQUAL(GEOSContains_r(g.h, geom, cen), 0);
-	GEOSGeometry *rep = geos_ctx_point(&g, x, y, &st);
-	CU_ASSERT_EQUAL(GEOSContains_r(g.h, geom, rep), 1);
-	GEOSGeom_destroy_r(g.h, rep);
-	GEOSGeom_destroy_r(g.h, cen);
-	GEOSGeom_destroy_r(g.h, geom);
-	geos_ctx_free(&g);
+	geos_ctx *g = geos_ctx_new(&st);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+	GEOSGeometry *geom = geos_ctx_read_wkb(g, in.units[0].wkb, in.units[0].wkb_size, "u", &st);
+	GEOSGeometry *cen = GEOSGetCentroid_r(geos_ctx_handle(g), geom);
+	CU_ASSERT_EQUAL(GEOSContains_r(geos_ctx_handle(g), geom, cen), 0);
+	GEOSGeometry *rep = geos_ctx_point(g, x, y, &st);
+	CU_ASSERT_EQUAL(GEOSContains_r(geos_ctx_handle(g), geom, rep), 1);
+	GEOSGeom_destroy_r(geos_ctx_handle(g), rep);
+	GEOSGeom_destroy_r(geos_ctx_handle(g), cen);
+	GEOSGeom_destroy_r(geos_ctx_handle(g), geom);
+	geos_ctx_free(g);
 	sites_free(&t);
 	status_free(&st);
 	fx_free(&in);
@@ -537,24 +537,25 @@ static void test_property_random(void)
 	CU_ASSERT_EQUAL(order_mismatch, 0);
 	CU_ASSERT_EQUAL(unit_mismatch, 0);
 
-	geos_ctx g;
-	CU_ASSERT_EQUAL_FATAL(geos_ctx_init(&g, &st), STATUS_OK);
+	geos_ctx *g = geos_ctx_new(&st);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
 	GEOSGeometry **ex = calloc(in.exclude.n, sizeof(*ex));
 	GEOSGeometry **ug = calloc(in.nunits, sizeof(*ug));
 	for (size_t k = 0; k < in.exclude.n; k++)
-		ex[k] = geos_ctx_read_wkb(&g, in.exclude.wkb[k], in.exclude.wkb_size[k], "x", &st);
+		ex[k] = geos_ctx_read_wkb(g, in.exclude.wkb[k], in.exclude.wkb_size[k], "x", &st);
 	for (size_t k = 0; k < in.nunits; k++)
-		ug[k] = geos_ctx_read_wkb(&g, in.units[k].wkb, in.units[k].wkb_size, "u", &st);
+		ug[k] = geos_ctx_read_wkb(g, in.units[k].wkb, in.units[k].wkb_size, "u", &st);
 	size_t bad_excl = 0, bad_close = 0, bad_unit = 0;
 	for (size_t i = 0; i < t.n; i++) {
 		const site *s = &t.sites[i];
-		GEOSGeometry *pt = geos_ctx_point(&g, s->x, s->y, &st);
+		GEOSGeometry *pt = geos_ctx_point(g, s->x, s->y, &st);
 		if (s->source != SITE_EXISTING)
 			for (size_t k = 0; k < in.exclude.n; k++)
-				bad_excl += GEOSIntersects_r(g.h, ex[k], pt) == 1;
+				bad_excl += GEOSIntersects_r(geos_ctx_handle(g), ex[k], pt) == 1;
 		if (s->source == SITE_GRID || s->source == SITE_REPRESENTATIVE)
-			bad_unit += s->unit < 0 || GEOSIntersects_r(g.h, ug[s->unit], pt) != 1;
-		GEOSGeom_destroy_r(g.h, pt);
+			bad_unit += s->unit < 0 ||
+			            GEOSIntersects_r(geos_ctx_handle(g), ug[s->unit], pt) != 1;
+		GEOSGeom_destroy_r(geos_ctx_handle(g), pt);
 		for (size_t j = i + 1; j < t.n; j++)
 			if (t.sites[j].source != SITE_EXISTING &&
 			    hypot(s->x - t.sites[j].x, s->y - t.sites[j].y) <= 1.0)
@@ -564,12 +565,12 @@ static void test_property_random(void)
 	CU_ASSERT_EQUAL(bad_close, 0);
 	CU_ASSERT_EQUAL(bad_unit, 0);
 	for (size_t k = 0; k < in.exclude.n; k++)
-		GEOSGeom_destroy_r(g.h, ex[k]);
+		GEOSGeom_destroy_r(geos_ctx_handle(g), ex[k]);
 	for (size_t k = 0; k < in.nunits; k++)
-		GEOSGeom_destroy_r(g.h, ug[k]);
+		GEOSGeom_destroy_r(geos_ctx_handle(g), ug[k]);
 	free(ex);
 	free(ug);
-	geos_ctx_free(&g);
+	geos_ctx_free(g);
 	free(units);
 	sites_free(&t);
 	sites_free(&tr);

@@ -28,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "gdal_bridge.h"
@@ -40,6 +39,7 @@
 #include "mkcity_rng.h"
 #include "mkcity_roads.h"
 #include "mkcity_rules.h"
+#include "clock.h"
 
 #define MKCITY_MAX_SELECT  64
 #define MKCITY_MAX_HOST    16
@@ -139,13 +139,6 @@ static const char usage_text[] =
     "  -h, --help         this text\n"
     "\n"
     "Exit status: 0 done, 1 usage, 2 bad input, 4 library error.\n";
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* Parse argv into o. Returns 0, -1 for --help, or 1 on a usage error. */
 static int options_parse(options *o, int argc, char **argv, status *st)
@@ -640,14 +633,14 @@ static OGRGeometryH ogr_multipolygon(OGRGeometryH g)
 }
 
 /* OGR geometry to GEOS through WKB, read with the context's reader. NULL on
- * failure (GEOS's reason, if any, waits in g->msg for geos_ctx_fail). */
+ * failure (GEOS's reason, if any, waits in the context for geos_ctx_fail). */
 static GEOSGeometry *ogr_to_geos(geos_ctx *g, OGRGeometryH geom)
 {
 	size_t n = (size_t)OGR_G_WkbSize(geom);
 	unsigned char *buf = malloc(n);
 	GEOSGeometry *out = NULL;
 	if (buf && OGR_G_ExportToWkb(geom, wkbNDR, buf) == OGRERR_NONE)
-		out = GEOSWKBReader_read_r(g->h, g->wkb_reader, buf, n);
+		out = GEOSWKBReader_read_r(geos_ctx_handle(g), geos_ctx_wkb_reader(g), buf, n);
 	free(buf);
 	return out;
 }
@@ -657,11 +650,12 @@ static GEOSGeometry *ogr_to_geos(geos_ctx *g, OGRGeometryH geom)
 static OGRGeometryH geos_to_ogr(geos_ctx *g, const GEOSGeometry *geom)
 {
 	size_t n = 0;
-	unsigned char *buf = GEOSWKBWriter_write_r(g->h, g->wkb_writer, geom, &n);
+	unsigned char *buf =
+	    GEOSWKBWriter_write_r(geos_ctx_handle(g), geos_ctx_wkb_writer(g), geom, &n);
 	OGRGeometryH out = NULL;
 	if (buf && OGR_G_CreateFromWkb(buf, NULL, &out, (int)n) != OGRERR_NONE)
 		out = NULL;
-	GEOSFree_r(g->h, buf);
+	GEOSFree_r(geos_ctx_handle(g), buf);
 	return out;
 }
 
@@ -672,10 +666,11 @@ static OGRGeometryH geos_to_ogr(geos_ctx *g, const GEOSGeometry *geom)
 static OGRGeometryH ogr_snap(geos_ctx *g, OGRGeometryH geom)
 {
 	GEOSGeometry *in = ogr_to_geos(g, geom);
-	GEOSGeometry *snapped = in ? GEOSGeom_setPrecision_r(g->h, in, MKCITY_GRID_DEG, 0) : NULL;
+	GEOSGeometry *snapped =
+	    in ? GEOSGeom_setPrecision_r(geos_ctx_handle(g), in, MKCITY_GRID_DEG, 0) : NULL;
 	OGRGeometryH out = snapped ? geos_to_ogr(g, snapped) : NULL;
-	GEOSGeom_destroy_r(g->h, in);
-	GEOSGeom_destroy_r(g->h, snapped);
+	GEOSGeom_destroy_r(geos_ctx_handle(g), in);
+	GEOSGeom_destroy_r(geos_ctx_handle(g), snapped);
 	OGR_G_DestroyGeometry(geom);
 	return out;
 }
@@ -773,8 +768,8 @@ static status_code city_layout_district(city *c, size_t di, uint64_t seed, int d
 		                   "%s: cannot read the projected district polygon", d->name);
 		goto done;
 	}
-	if (!GEOSisValid_r(g->h, poly)) {
-		poly = layout_polygonal(g->h, poly);
+	if (!GEOSisValid_r(geos_ctx_handle(g), poly)) {
+		poly = layout_polygonal(geos_ctx_handle(g), poly);
 		if (!poly) {
 			rc = geos_ctx_fail(g, st, STATUS_INPUT,
 			                   "%s: district polygon cannot be repaired", d->name);
@@ -784,7 +779,7 @@ static status_code city_layout_district(city *c, size_t di, uint64_t seed, int d
 	mkcity_rng rng;
 	mkcity_rng_init(&rng, seed, d->code);
 	geos_ctx_clear(g);
-	if (layout_district(g->h, poly, &rng, lu, n, nstreets, urban,
+	if (layout_district(geos_ctx_handle(g), poly, &rng, lu, n, nstreets, urban,
 	                    dense ? MKCITY_DENSE_SPACING_M : 0.0, cells, err, sizeof err) != 0) {
 		rc = geos_ctx_fail(g, st, STATUS_INTERNAL, "%s: %s", d->name, err);
 		goto done;
@@ -793,8 +788,8 @@ static status_code city_layout_district(city *c, size_t di, uint64_t seed, int d
 		rc = city_unit_set_geometry(&c->u[members[k]], d, g, cells[k], back, st);
 done:
 	for (size_t k = 0; cells && k < n; k++)
-		GEOSGeom_destroy_r(g->h, cells[k]);
-	GEOSGeom_destroy_r(g->h, poly);
+		GEOSGeom_destroy_r(geos_ctx_handle(g), cells[k]);
+	GEOSGeom_destroy_r(geos_ctx_handle(g), poly);
 	if (metric)
 		OGR_G_DestroyGeometry(metric);
 	if (centroid)
@@ -826,11 +821,13 @@ static OGRGeometryH roads_to_lonlat(geos_ctx *g, const GEOSGeometry *line,
 	}
 	GEOSGeometry *in = ogr_to_geos(g, geom);
 	GEOSGeometry *snapped =
-	    in ? GEOSGeom_setPrecision_r(g->h, in, MKCITY_GRID_DEG, GEOS_PREC_NO_TOPO) : NULL;
+	    in ? GEOSGeom_setPrecision_r(geos_ctx_handle(g), in, MKCITY_GRID_DEG, GEOS_PREC_NO_TOPO)
+	       : NULL;
 	OGR_G_DestroyGeometry(geom);
-	geom = snapped && GEOSisEmpty_r(g->h, snapped) == 0 ? geos_to_ogr(g, snapped) : NULL;
-	GEOSGeom_destroy_r(g->h, in);
-	GEOSGeom_destroy_r(g->h, snapped);
+	geom = snapped && GEOSisEmpty_r(geos_ctx_handle(g), snapped) == 0 ? geos_to_ogr(g, snapped)
+	                                                                  : NULL;
+	GEOSGeom_destroy_r(geos_ctx_handle(g), in);
+	GEOSGeom_destroy_r(geos_ctx_handle(g), snapped);
 	return geom;
 }
 
@@ -893,7 +890,7 @@ static status_code roads_write(const roads_out *r, const char *path, OGRSpatialR
 	}
 	if (rc == STATUS_OK && OGR_L_CommitTransaction(lyr) != OGRERR_NONE)
 		rc = gdal_fail(st, STATUS_INTERNAL, "'%s': cannot commit", path);
-	if (rc == STATUS_OK && r->river && GEOSisEmpty_r(g->h, r->river) == 0) {
+	if (rc == STATUS_OK && r->river && GEOSisEmpty_r(geos_ctx_handle(g), r->river) == 0) {
 		OGRGeometryH geom = roads_to_lonlat(g, r->river, back);
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(riv));
 		OGR_F_SetFieldInteger(f, 0, (int)(2 * ROADS_RIVER_HW_M));
@@ -914,7 +911,7 @@ static status_code roads_write(const roads_out *r, const char *path, OGRSpatialR
 static status_code city_roads(const city *c, const options *o, OGRSpatialReferenceH wgs84,
                               geos_ctx *g, roads_tally *t, status *st)
 {
-	double t0 = now_s();
+	double t0 = clock_now_s();
 	status_code rc = STATUS_OK;
 	OGREnvelope all = {0}, e;
 	size_t n = 0;
@@ -959,12 +956,13 @@ static status_code city_roads(const city *c, const options *o, OGRSpatialReferen
 		OGRGeometryH m = OGR_G_Clone(u->geom);
 		GEOSGeometry *pt = NULL;
 		if (OGR_G_Transform(m, fwd) != OGRERR_NONE || !(cells[k] = ogr_to_geos(g, m)) ||
-		    !(pt = GEOSPointOnSurface_r(g->h, cells[k])) ||
-		    GEOSGeomGetX_r(g->h, pt, &sx[k]) != 1 || GEOSGeomGetY_r(g->h, pt, &sy[k]) != 1)
+		    !(pt = GEOSPointOnSurface_r(geos_ctx_handle(g), cells[k])) ||
+		    GEOSGeomGetX_r(geos_ctx_handle(g), pt, &sx[k]) != 1 ||
+		    GEOSGeomGetY_r(geos_ctx_handle(g), pt, &sy[k]) != 1)
 			rc = geos_ctx_fail(g, st, STATUS_INTERNAL,
 			                   "streets: unit '%s': cannot project", u->code);
 		kind[k++] = u->kind;
-		GEOSGeom_destroy_r(g->h, pt);
+		GEOSGeom_destroy_r(geos_ctx_handle(g), pt);
 		OGR_G_DestroyGeometry(m);
 	}
 	for (size_t di = 0; di < c->nd && rc == STATUS_OK; di++) {
@@ -973,7 +971,7 @@ static status_code city_roads(const city *c, const options *o, OGRSpatialReferen
 		OGRGeometryH m = OGR_G_Clone(c->d[di].geom);
 		OGR_G_Segmentize(m, MKCITY_SEGMENT_DEG);
 		if (OGR_G_Transform(m, fwd) != OGRERR_NONE || !(polys[np] = ogr_to_geos(g, m)) ||
-		    !(polys[np] = layout_polygonal(g->h, polys[np])))
+		    !(polys[np] = layout_polygonal(geos_ctx_handle(g), polys[np])))
 			rc = geos_ctx_fail(g, st, STATUS_INTERNAL, "streets: %s: cannot project",
 			                   c->d[di].name);
 		else
@@ -981,40 +979,40 @@ static status_code city_roads(const city *c, const options *o, OGRSpatialReferen
 		OGR_G_DestroyGeometry(m);
 	}
 	if (rc == STATUS_OK) {
-		GEOSGeometry *coll =
-		    GEOSGeom_createCollection_r(g->h, GEOS_GEOMETRYCOLLECTION, polys, (unsigned)np);
+		GEOSGeometry *coll = GEOSGeom_createCollection_r(
+		    geos_ctx_handle(g), GEOS_GEOMETRYCOLLECTION, polys, (unsigned)np);
 		np = 0; /* the collection owns them */
-		land = coll ? GEOSUnaryUnion_r(g->h, coll) : NULL;
-		GEOSGeom_destroy_r(g->h, coll);
+		land = coll ? GEOSUnaryUnion_r(geos_ctx_handle(g), coll) : NULL;
+		GEOSGeom_destroy_r(geos_ctx_handle(g), coll);
 		if (!land)
 			rc = geos_ctx_fail(g, st, STATUS_INTERNAL,
 			                   "streets: cannot join the districts");
 	}
 	mkcity_rng rng;
 	mkcity_rng_init(&rng, o->seed, "roads");
-	if (rc == STATUS_OK &&
-	    roads_build(g->h, land, cells, kind, sx, sy, k, o->block_m, &rng, &r, err, sizeof err))
+	if (rc == STATUS_OK && roads_build(geos_ctx_handle(g), land, cells, kind, sx, sy, k,
+	                                   o->block_m, &rng, &r, err, sizeof err))
 		rc = geos_ctx_fail(g, st, STATUS_INTERNAL, "streets: %s", err);
 	if (rc == STATUS_OK)
 		rc = roads_write(&r, o->roads, wgs84, back, g, st);
 	memset(t, 0, sizeof *t);
 	for (size_t i = 0; rc == STATUS_OK && i < r.n; i++) {
 		double len = 0;
-		GEOSLength_r(g->h, r.r[i].line, &len);
+		GEOSLength_r(geos_ctx_handle(g), r.r[i].line, &len);
 		t->lines[r.r[i].cls]++;
 		t->km[r.r[i].cls] += len / 1000.0;
 		t->oneway += r.r[i].oneway;
 		t->bridges += r.r[i].bridge;
 		t->total++;
 	}
-	t->seconds = now_s() - t0;
+	t->seconds = clock_now_s() - t0;
 done:
-	roads_out_free(g->h, &r);
+	roads_out_free(geos_ctx_handle(g), &r);
 	for (size_t i = 0; cells && i < k; i++)
-		GEOSGeom_destroy_r(g->h, cells[i]);
+		GEOSGeom_destroy_r(geos_ctx_handle(g), cells[i]);
 	for (size_t i = 0; polys && i < np; i++)
-		GEOSGeom_destroy_r(g->h, polys[i]);
-	GEOSGeom_destroy_r(g->h, land);
+		GEOSGeom_destroy_r(geos_ctx_handle(g), polys[i]);
+	GEOSGeom_destroy_r(geos_ctx_handle(g), land);
 	if (fwd)
 		OCTDestroyCoordinateTransformation(fwd);
 	if (back)
@@ -1458,12 +1456,12 @@ int main(int argc, char **argv)
 	 * not depend on the clock. */
 	gdal_bridge_init();
 	city c = {0};
-	geos_ctx g;
 	OGRSpatialReferenceH wgs84 = NULL;
-	rc = geos_ctx_init(&g, &st);
+	geos_ctx *g = geos_ctx_new(&st);
+	rc = g ? STATUS_OK : STATUS_INTERNAL;
 	if (rc == STATUS_OK && !(wgs84 = wgs84_new(&st)))
 		rc = st.code;
-	double t0 = now_s();
+	double t0 = clock_now_s();
 	if (rc == STATUS_OK && o.synthetic)
 		rc = city_synthesize(&c, &o, wgs84, &st);
 	if (rc == STATUS_OK && !o.synthetic)
@@ -1479,15 +1477,15 @@ int main(int argc, char **argv)
 	for (size_t di = 0; rc == STATUS_OK && di < c.nd; di++) {
 		if (!c.d[di].selected)
 			continue;
-		double t1 = now_s();
-		rc = city_layout_district(&c, di, o.seed, o.dense, wgs84, &g, &st);
+		double t1 = clock_now_s();
+		rc = city_layout_district(&c, di, o.seed, o.dense, wgs84, g, &st);
 		if (rc == STATUS_OK && !o.quiet)
 			fprintf(stderr, "mkcity: laid out %s in %.2f s\n", c.d[di].name,
-			        now_s() - t1);
+			        clock_now_s() - t1);
 	}
 	roads_tally rt = {0};
 	if (rc == STATUS_OK && o.roads)
-		rc = city_roads(&c, &o, wgs84, &g, &rt, &st);
+		rc = city_roads(&c, &o, wgs84, g, &rt, &st);
 	if (rc == STATUS_OK && o.roads && !o.quiet)
 		fprintf(stderr, "mkcity: streets: %zu lines (%zu bridges, %zu oneway) in %.2f s\n",
 		        rt.total, rt.bridges, rt.oneway, rt.seconds);
@@ -1503,7 +1501,7 @@ int main(int argc, char **argv)
 		rc = city_write_scenario(&o, o.scenario_join, o.csv, &st);
 	if (rc == STATUS_OK && !o.quiet) {
 		city_report(&c);
-		fprintf(stderr, "mkcity: wrote %s in %.2f s\n", o.out, now_s() - t0);
+		fprintf(stderr, "mkcity: wrote %s in %.2f s\n", o.out, clock_now_s() - t0);
 	}
 	/* The status holds one fatal error at most: mkcity records no problems.
 	 * status_print would name it "stationplan:", so print it as ours. */
@@ -1512,7 +1510,7 @@ int main(int argc, char **argv)
 	city_free(&c);
 	if (wgs84)
 		OSRDestroySpatialReference(wgs84);
-	geos_ctx_free(&g);
+	geos_ctx_free(g);
 	for (int h = 0; h < o.nhost; h++)
 		free((char *)o.host_from[h]);
 	status_free(&st);

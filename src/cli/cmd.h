@@ -45,6 +45,32 @@ int cmd_verbosity(const char *arg, status *st);
  * both were given (globally or to the command), else STATUS_OK. */
 status_code cmd_quiet_verbose(const char *cmd, status *st);
 
+/* The options of a command that writes one file beside its printout:
+ * -o/--output FILE and --overwrite. */
+typedef struct cmd_output {
+	const char *path; /* NULL: none given */
+	int overwrite;
+} cmd_output;
+
+/* argv[*i] when it is -o/--output FILE (with its value: *i advanced past
+ * it), --overwrite or -q/--quiet: recorded into `o` or st->quiet and 1
+ * returned; 0 for any other argument (src/cli/cmd_opts.c). */
+int cmd_output_opt(int argc, char **argv, int *i, cmd_output *o, status *st);
+
+/* --by district|street of command `cmd`: 1 for "street", 0 for "district";
+ * otherwise -1 with `usage` printed to stderr and st failed with
+ * STATUS_USAGE "<cmd>: --by '<v>' (must be district or street)". */
+int cmd_by_street(const char *cmd, const char *usage, const char *v, status *st);
+
+/* --lang zh|en of command `cmd`: TABLES_ZH or TABLES_EN (include/tables.h);
+ * otherwise -1 with `usage` printed and st failed with STATUS_USAGE
+ * "<cmd>: --lang '<v>' (must be zh or en)". */
+int cmd_lang(const char *cmd, const char *usage, const char *v, status *st);
+
+/* Print `usage` to stderr and fail with STATUS_USAGE and the message
+ * `fmt` (one %s: `arg`). Returns STATUS_USAGE. */
+int cmd_usage_error(const char *usage, status *st, const char *fmt, const char *arg);
+
 /* Print the top-level usage to `out`. */
 void cmd_print_usage(FILE *out);
 

@@ -36,14 +36,14 @@ const char cmd_compare_usage[] =
 
 static int usage_error(status *st, const char *fmt, const char *arg)
 {
-	fputs(cmd_compare_usage, stderr);
-	return status_fail(st, STATUS_USAGE, fmt, arg);
+	return cmd_usage_error(cmd_compare_usage, st, fmt, arg);
 }
 
 int cmd_compare(int argc, char **argv, status *st)
 {
-	const char *files[2] = {NULL, NULL}, *out = NULL;
-	int nfiles = 0, overwrite = 0;
+	const char *files[2] = {NULL, NULL};
+	int nfiles = 0;
+	cmd_output o = {0};
 	table_format fmt = TABLE_TEXT;
 	int json = 0;
 	compare_options opt;
@@ -53,14 +53,10 @@ int cmd_compare(int argc, char **argv, status *st)
 		const char *a = argv[i];
 		int has_value = i + 1 < argc;
 		if (!strcmp(a, "--by") && has_value) {
-			const char *v = argv[++i];
-			if (!strcmp(v, "district"))
-				opt.by = COMPARE_BY_DISTRICT;
-			else if (!strcmp(v, "street"))
-				opt.by = COMPARE_BY_STREET;
-			else
-				return usage_error(
-				    st, "compare: --by '%s' (must be district or street)", v);
+			int street = cmd_by_street("compare", cmd_compare_usage, argv[++i], st);
+			if (street < 0)
+				return STATUS_USAGE;
+			opt.by = street ? COMPARE_BY_STREET : COMPARE_BY_DISTRICT;
 		} else if (!strcmp(a, "--format") && has_value) {
 			json = !strcmp(argv[++i], "json");
 			if (!json && table_format_parse(argv[i], &fmt))
@@ -74,12 +70,8 @@ int cmd_compare(int argc, char **argv, status *st)
 				return usage_error(
 				    st, "compare: --tolerance-m '%s' (must be a distance >= 0)",
 				    argv[i]);
-		} else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_value) {
-			out = argv[++i];
-		} else if (!strcmp(a, "--overwrite")) {
-			overwrite = 1;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			st->quiet = 1;
+		} else if (cmd_output_opt(argc, argv, &i, &o, st)) {
+			/* -o FILE, --overwrite, -q */
 		} else if (cmd_verbosity(a, st)) {
 			/* -v, -vv, ..., --verbose */
 		} else if (a[0] == '-' && a[1]) {
@@ -90,6 +82,8 @@ int cmd_compare(int argc, char **argv, status *st)
 			return usage_error(st, "compare: more than two plans ('%s')", a);
 		}
 	}
+	const char *out = o.path;
+	int overwrite = o.overwrite;
 	if (nfiles < 2)
 		return usage_error(st, "compare: two plans are needed, A and B%s", "");
 	if (cmd_quiet_verbose("compare", st) != STATUS_OK)

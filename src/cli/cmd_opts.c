@@ -1,10 +1,13 @@
 /*
- * cmd_opts.c: the options every command shares (-q, -v, -vv, ...), parsed
- * the same way everywhere, and their contradictions refused.
+ * cmd_opts.c: the options every command shares (-q, -v, -vv, ..., -o,
+ * --overwrite, --by, --lang), parsed the same way everywhere, and their
+ * contradictions refused.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "tables.h"
 
 int cmd_verbosity(const char *arg, status *st)
 {
@@ -27,4 +30,50 @@ status_code cmd_quiet_verbose(const char *cmd, status *st)
 		return status_fail(st, STATUS_USAGE,
 		                   "%s: --quiet and --verbose contradict each other", cmd);
 	return STATUS_OK;
+}
+
+int cmd_output_opt(int argc, char **argv, int *i, cmd_output *o, status *st)
+{
+	const char *a = argv[*i];
+	if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && *i + 1 < argc) {
+		o->path = argv[++*i];
+		return 1;
+	}
+	if (!strcmp(a, "--overwrite")) {
+		o->overwrite = 1;
+		return 1;
+	}
+	if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+		st->quiet = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int cmd_by_street(const char *cmd, const char *usage, const char *v, status *st)
+{
+	if (!strcmp(v, "street"))
+		return 1;
+	if (!strcmp(v, "district"))
+		return 0;
+	fputs(usage, stderr);
+	status_fail(st, STATUS_USAGE, "%s: --by '%s' (must be district or street)", cmd, v);
+	return -1;
+}
+
+int cmd_lang(const char *cmd, const char *usage, const char *v, status *st)
+{
+	if (!strcmp(v, "zh"))
+		return TABLES_ZH;
+	if (!strcmp(v, "en"))
+		return TABLES_EN;
+	fputs(usage, stderr);
+	status_fail(st, STATUS_USAGE, "%s: --lang '%s' (must be zh or en)", cmd, v);
+	return -1;
+}
+
+int cmd_usage_error(const char *usage, status *st, const char *fmt, const char *arg)
+{
+	fputs(usage, stderr);
+	return status_fail(st, STATUS_USAGE, fmt, arg);
 }

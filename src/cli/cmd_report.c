@@ -40,8 +40,7 @@ const char cmd_report_usage[] =
 
 static int usage_error(status *st, const char *fmt, const char *arg)
 {
-	fputs(cmd_report_usage, stderr);
-	return status_fail(st, STATUS_USAGE, fmt, arg);
+	return cmd_usage_error(cmd_report_usage, st, fmt, arg);
 }
 
 /* A whole number in [lo, hi] from `s`, or -1. */
@@ -54,8 +53,9 @@ static long parse_int(const char *s, long lo, long hi)
 
 int cmd_report(int argc, char **argv, status *st)
 {
-	const char *file = NULL, *out = NULL;
-	int overwrite = 0, lang = -1;
+	const char *file = NULL;
+	int lang = -1;
+	cmd_output o = {0};
 	report_options opt;
 	report_options_init(&opt);
 
@@ -72,13 +72,8 @@ int cmd_report(int argc, char **argv, status *st)
 				return usage_error(st, "report: --paper '%s' (must be A4 or A3)",
 				                   v);
 		} else if (!strcmp(a, "--lang") && has_value) {
-			const char *v = argv[++i];
-			if (!strcmp(v, "zh"))
-				lang = TABLES_ZH;
-			else if (!strcmp(v, "en"))
-				lang = TABLES_EN;
-			else
-				return usage_error(st, "report: --lang '%s' (must be zh or en)", v);
+			if ((lang = cmd_lang("report", cmd_report_usage, argv[++i], st)) < 0)
+				return STATUS_USAGE;
 		} else if (!strcmp(a, "--page") && has_value) {
 			long v = parse_int(argv[++i], 1, 100000);
 			if (v < 0)
@@ -96,12 +91,8 @@ int cmd_report(int argc, char **argv, status *st)
 			opt.title = argv[++i];
 		} else if (!strcmp(a, "--date") && has_value) {
 			opt.date = argv[++i];
-		} else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_value) {
-			out = argv[++i];
-		} else if (!strcmp(a, "--overwrite")) {
-			overwrite = 1;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			st->quiet = 1;
+		} else if (cmd_output_opt(argc, argv, &i, &o, st)) {
+			/* -o FILE, --overwrite, -q */
 		} else if (a[0] == '-' && a[1]) {
 			return usage_error(st, "report: unknown or incomplete option '%s'", a);
 		} else if (!file) {
@@ -110,6 +101,8 @@ int cmd_report(int argc, char **argv, status *st)
 			return usage_error(st, "report: one plan only ('%s')", a);
 		}
 	}
+	const char *out = o.path;
+	int overwrite = o.overwrite;
 	if (!file)
 		return usage_error(st, "report: a plan is needed%s", "");
 	if (!out)

@@ -38,8 +38,7 @@ const char cmd_tables_usage[] =
 
 static int usage_error(status *st, const char *fmt, const char *arg)
 {
-	fputs(cmd_tables_usage, stderr);
-	return status_fail(st, STATUS_USAGE, fmt, arg);
+	return cmd_usage_error(cmd_tables_usage, st, fmt, arg);
 }
 
 /* Write the tables to the temporary file of `of`. */
@@ -58,22 +57,19 @@ static status_code write_file(const tables *t, const tables_options *opt, outfil
 
 int cmd_tables(int argc, char **argv, status *st)
 {
-	const char *file = NULL, *out = NULL;
-	int overwrite = 0, bom = -1, lang = -1, fmt_set = 0;
+	const char *file = NULL;
+	int bom = -1, lang = -1, fmt_set = 0;
+	cmd_output o = {0};
 	tables_options opt = {TABLES_BY_STREET, TABLES_TEXT, TABLES_ZH, 0};
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		int has_value = i + 1 < argc;
 		if (!strcmp(a, "--by") && has_value) {
-			const char *v = argv[++i];
-			if (!strcmp(v, "district"))
-				opt.by = TABLES_BY_DISTRICT;
-			else if (!strcmp(v, "street"))
-				opt.by = TABLES_BY_STREET;
-			else
-				return usage_error(
-				    st, "tables: --by '%s' (must be district or street)", v);
+			int street = cmd_by_street("tables", cmd_tables_usage, argv[++i], st);
+			if (street < 0)
+				return STATUS_USAGE;
+			opt.by = street ? TABLES_BY_STREET : TABLES_BY_DISTRICT;
 		} else if (!strcmp(a, "--format") && has_value) {
 			if (tables_format_parse(argv[++i], &opt.format))
 				return usage_error(
@@ -82,23 +78,14 @@ int cmd_tables(int argc, char **argv, status *st)
 				    argv[i]);
 			fmt_set = 1;
 		} else if (!strcmp(a, "--lang") && has_value) {
-			const char *v = argv[++i];
-			if (!strcmp(v, "zh"))
-				lang = TABLES_ZH;
-			else if (!strcmp(v, "en"))
-				lang = TABLES_EN;
-			else
-				return usage_error(st, "tables: --lang '%s' (must be zh or en)", v);
+			if ((lang = cmd_lang("tables", cmd_tables_usage, argv[++i], st)) < 0)
+				return STATUS_USAGE;
 		} else if (!strcmp(a, "--bom")) {
 			bom = 1;
 		} else if (!strcmp(a, "--no-bom")) {
 			bom = 0;
-		} else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_value) {
-			out = argv[++i];
-		} else if (!strcmp(a, "--overwrite")) {
-			overwrite = 1;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			st->quiet = 1;
+		} else if (cmd_output_opt(argc, argv, &i, &o, st)) {
+			/* -o FILE, --overwrite, -q */
 		} else if (a[0] == '-' && a[1]) {
 			return usage_error(st, "tables: unknown or incomplete option '%s'", a);
 		} else if (!file) {
@@ -107,6 +94,8 @@ int cmd_tables(int argc, char **argv, status *st)
 			return usage_error(st, "tables: one plan only ('%s')", a);
 		}
 	}
+	const char *out = o.path;
+	int overwrite = o.overwrite;
 	if (!file)
 		return usage_error(st, "tables: a plan is needed%s", "");
 	if (!fmt_set && out && tables_format_from_path(out, &opt.format))

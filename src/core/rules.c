@@ -28,6 +28,11 @@ int rules_band_under(rules_band b, long load)
 	return load < b.min;
 }
 
+long rules_band_room(rules_band b, long load)
+{
+	return b.max - load;
+}
+
 int rules_site_isolated(rules_band b, long reachable)
 {
 	return reachable < b.min;

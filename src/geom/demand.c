@@ -59,20 +59,20 @@ static status_code cut_samples(geos_ctx *g, const GEOSGeometry *geom, double spa
 		for (double i = r.i0; i <= r.i1; i++) {
 			geos_ctx_clear(g);
 			GEOSGeometry *piece =
-			    GEOSClipByRect_r(g->h, geom, i * spacing, j * spacing,
+			    GEOSClipByRect_r(geos_ctx_handle(g), geom, i * spacing, j * spacing,
 			                     (i + 1) * spacing, (j + 1) * spacing);
 			if (!piece)
 				return geos_ctx_fail(g, st, STATUS_INTERNAL,
 				                     "%s: cannot cut demand cell", what);
 			double area = 0, x, y;
 			status_code rc = STATUS_OK;
-			if (!GEOSisEmpty_r(g->h, piece) && GEOSArea_r(g->h, piece, &area) &&
-			    area > 0) {
+			if (!GEOSisEmpty_r(geos_ctx_handle(g), piece) &&
+			    GEOSArea_r(geos_ctx_handle(g), piece, &area) && area > 0) {
 				rc = geom_representative(g, piece, what, &x, &y, st);
 				if (rc == STATUS_OK)
 					rc = push_sample(b, x, y, area, st);
 			}
-			GEOSGeom_destroy_r(g->h, piece);
+			GEOSGeom_destroy_r(geos_ctx_handle(g), piece);
 			if (rc != STATUS_OK)
 				return rc;
 		}
@@ -105,9 +105,9 @@ status_code demand_build(geos_ctx *g, const inputs *in, const geom_index *ug, co
 		if (rc != STATUS_OK)
 			break;
 		double area = 0;
-		int type = GEOSGeomTypeId_r(g->h, ug->geom[u]);
-		if (samples && type != GEOS_POINT && GEOSArea_r(g->h, ug->geom[u], &area) &&
-		    area > spacing * spacing)
+		int type = GEOSGeomTypeId_r(geos_ctx_handle(g), ug->geom[u]);
+		if (samples && type != GEOS_POINT &&
+		    GEOSArea_r(geos_ctx_handle(g), ug->geom[u], &area) && area > spacing * spacing)
 			rc = cut_samples(g, ug->geom[u], spacing, label, &b, st);
 		if (rc != STATUS_OK)
 			break;

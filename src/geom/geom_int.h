@@ -97,7 +97,7 @@ const char *unit_label(const unit *u, char *buf, size_t size);
  * unit polygons parsed, prepared and indexed once, and their demand
  * locations (representative points and samples), shared by every stage. */
 struct unit_geom {
-	geos_ctx g;
+	geos_ctx *g;
 	geom_index units;
 	demand d;
 	double deadline; /* clock_now_s() seconds the geometry stages must end by, 0: none */

@@ -9,10 +9,18 @@
  */
 #include "geos_ctx.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+struct geos_ctx {
+	GEOSContextHandle_t h;
+	GEOSWKBReader *wkb_reader;
+	GEOSWKBWriter *wkb_writer;
+	char msg[512]; /* last GEOS error message, "" if none since the last clear */
+};
 
 static void on_error(const char *message, void *userdata)
 {
@@ -26,30 +34,38 @@ static void on_notice(const char *message, void *userdata)
 	(void)userdata;
 }
 
-status_code geos_ctx_init(geos_ctx *g, status *st)
+geos_ctx *geos_ctx_new(status *st)
 {
-	memset(g, 0, sizeof(*g));
+	geos_ctx *g = calloc(1, sizeof(*g));
+	if (!g) {
+		status_fail(st, STATUS_INTERNAL, "out of memory");
+		return NULL;
+	}
 	g->h = GEOS_init_r();
-	if (!g->h)
-		return status_fail(st, STATUS_INTERNAL, "geos: cannot create a context");
+	if (!g->h) {
+		free(g);
+		status_fail(st, STATUS_INTERNAL, "geos: cannot create a context");
+		return NULL;
+	}
 	GEOSContext_setErrorMessageHandler_r(g->h, on_error, g);
 	GEOSContext_setNoticeMessageHandler_r(g->h, on_notice, g);
 	g->wkb_reader = GEOSWKBReader_create_r(g->h);
 	g->wkb_writer = GEOSWKBWriter_create_r(g->h);
 	if (!g->wkb_reader || !g->wkb_writer) {
-		status_code rc = geos_ctx_fail(g, st, STATUS_INTERNAL,
-		                               "geos: cannot create a WKB reader/writer");
+		geos_ctx_fail(g, st, STATUS_INTERNAL, "geos: cannot create a WKB reader/writer");
 		geos_ctx_free(g);
-		return rc;
+		return NULL;
 	}
 	GEOSWKBWriter_setOutputDimension_r(g->h, g->wkb_writer, 2);
 	GEOSWKBWriter_setFlavor_r(g->h, g->wkb_writer, GEOS_WKB_ISO);
 	GEOSWKBWriter_setIncludeSRID_r(g->h, g->wkb_writer, 0);
-	return STATUS_OK;
+	return g;
 }
 
 void geos_ctx_free(geos_ctx *g)
 {
+	if (!g)
+		return;
 	if (g->h) {
 		if (g->wkb_reader)
 			GEOSWKBReader_destroy_r(g->h, g->wkb_reader);
@@ -57,7 +73,25 @@ void geos_ctx_free(geos_ctx *g)
 			GEOSWKBWriter_destroy_r(g->h, g->wkb_writer);
 		GEOS_finish_r(g->h);
 	}
-	memset(g, 0, sizeof(*g));
+	free(g);
+}
+
+GEOSContextHandle_t geos_ctx_handle(geos_ctx *g)
+{
+	assert(g && g->h);
+	return g->h;
+}
+
+GEOSWKBReader *geos_ctx_wkb_reader(geos_ctx *g)
+{
+	assert(g && g->wkb_reader);
+	return g->wkb_reader;
+}
+
+GEOSWKBWriter *geos_ctx_wkb_writer(geos_ctx *g)
+{
+	assert(g && g->wkb_writer);
+	return g->wkb_writer;
 }
 
 void geos_ctx_clear(geos_ctx *g)

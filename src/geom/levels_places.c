@@ -27,15 +27,15 @@ static status_code parcel_prepare(geos_ctx *g, level_place *p, const char *label
 	if (!raw)
 		return STATUS_INPUT;
 	geos_ctx_clear(g);
-	GEOSGeometry *valid = GEOSMakeValid_r(g->h, raw);
-	GEOSGeom_destroy_r(g->h, raw);
+	GEOSGeometry *valid = GEOSMakeValid_r(geos_ctx_handle(g), raw);
+	GEOSGeom_destroy_r(geos_ctx_handle(g), raw);
 	if (!valid)
 		return geos_ctx_fail(g, st, STATUS_INPUT, "%s: parcel cannot be repaired", what);
 	double area = 0;
 	status_code rc = STATUS_OK;
-	if (!GEOSArea_r(g->h, valid, &area))
+	if (!GEOSArea_r(geos_ctx_handle(g), valid, &area))
 		rc = geos_ctx_fail(g, st, STATUS_INTERNAL, "%s: parcel area", what);
-	else if (area <= 0 || GEOSisEmpty_r(g->h, valid))
+	else if (area <= 0 || GEOSisEmpty_r(geos_ctx_handle(g), valid))
 		p->eligible = 0;
 	else if ((rc = geom_representative(g, valid, what, &p->x, &p->y, st)) == STATUS_OK) {
 		size_t size;
@@ -50,30 +50,31 @@ static status_code parcel_prepare(geos_ctx *g, level_place *p, const char *label
 	}
 	p->area_m2 = area;
 	p->eligible = p->eligible && area >= min_area;
-	GEOSGeom_destroy_r(g->h, valid);
+	GEOSGeom_destroy_r(geos_ctx_handle(g), valid);
 	return rc;
 }
 
 status_code levels_places_prepare(inputs *in, const scenario *sc, status *st)
 {
-	geos_ctx g = {0};
 	geom_index gi = {0};
-	status_code rc = geos_ctx_init(&g, st);
+	geos_ctx *g = geos_ctx_new(st);
+	if (!g)
+		return STATUS_INTERNAL;
+	status_code rc = STATUS_OK;
 	if (rc == STATUS_OK)
-		rc = geom_index_units(&g, in, &gi, st);
+		rc = geom_index_units(g, in, &gi, st);
 	for (size_t l = 0; rc == STATUS_OK && l < in->nlevels && l < sc->nlevels; l++) {
 		level_input *li = &in->levels[l];
 		li->nsmall = 0;
 		for (size_t i = 0; rc == STATUS_OK && i < li->nplaces; i++) {
 			level_place *p = &li->places[i];
 			if (p->wkb) {
-				rc =
-				    parcel_prepare(&g, p, li->label, sc->levels[l].min_area_m2, st);
+				rc = parcel_prepare(g, p, li->label, sc->levels[l].min_area_m2, st);
 				li->nsmall += !p->eligible;
 			}
 			if (rc != STATUS_OK || !p->eligible)
 				continue;
-			int u = geom_index_locate(&g, &gi, p->x, p->y, st);
+			int u = geom_index_locate(g, &gi, p->x, p->y, st);
 			if (u == -2)
 				rc = STATUS_INTERNAL;
 			else if (u >= 0) {
@@ -82,7 +83,7 @@ status_code levels_places_prepare(inputs *in, const scenario *sc, status *st)
 			}
 		}
 	}
-	geom_index_free(&g, &gi);
-	geos_ctx_free(&g);
+	geom_index_free(g, &gi);
+	geos_ctx_free(g);
 	return rc;
 }

@@ -122,13 +122,13 @@ static void trace_visit(void *item, void *arg)
 static GEOSGeometry *line_geom(geos_ctx *g, const line_set *ls, size_t i)
 {
 	size_t n = ls->start[i + 1] - ls->start[i];
-	GEOSCoordSequence *cs = GEOSCoordSeq_create_r(g->h, (unsigned)n, 2);
+	GEOSCoordSequence *cs = GEOSCoordSeq_create_r(geos_ctx_handle(g), (unsigned)n, 2);
 	if (!cs)
 		return NULL;
 	for (size_t k = 0; k < n; k++)
-		GEOSCoordSeq_setXY_r(g->h, cs, (unsigned)k, ls->x[ls->start[i] + k],
+		GEOSCoordSeq_setXY_r(geos_ctx_handle(g), cs, (unsigned)k, ls->x[ls->start[i] + k],
 		                     ls->y[ls->start[i] + k]);
-	return GEOSGeom_createLineString_r(g->h, cs);
+	return GEOSGeom_createLineString_r(geos_ctx_handle(g), cs);
 }
 
 /* Node the walkable lines with GEOS and trace each piece to its line. */
@@ -138,7 +138,7 @@ static status_code node_lines(geos_ctx *g, const line_set *ls, piece_buf *b, sta
 	size_t nw = 0;
 	GEOSGeometry **parts = malloc((ls->n ? ls->n : 1) * sizeof(*parts));
 	int *ids = malloc((ls->n ? ls->n : 1) * sizeof(int));
-	GEOSSTRtree *tree = GEOSSTRtree_create_r(g->h, 10);
+	GEOSSTRtree *tree = GEOSSTRtree_create_r(geos_ctx_handle(g), 10);
 	GEOSGeometry *all = NULL, *noded = NULL;
 	double *cx = NULL, *cy = NULL;
 	if (!parts || !ids || !tree) {
@@ -155,24 +155,25 @@ static status_code node_lines(geos_ctx *g, const line_set *ls, piece_buf *b, sta
 			goto out;
 		}
 		ids[i] = (int)i;
-		GEOSSTRtree_insert_r(g->h, tree, parts[nw], &ids[i]);
+		GEOSSTRtree_insert_r(geos_ctx_handle(g), tree, parts[nw], &ids[i]);
 		nw++;
 	}
 	geos_ctx_clear(g);
 	/* the collection takes the parts over (the tree keeps only envelopes) */
-	all = GEOSGeom_createCollection_r(g->h, GEOS_MULTILINESTRING, parts, (unsigned)nw);
+	all = GEOSGeom_createCollection_r(geos_ctx_handle(g), GEOS_MULTILINESTRING, parts,
+	                                  (unsigned)nw);
 	if (all)
 		nw = 0;
-	if (!all || !(noded = GEOSUnaryUnion_r(g->h, all))) {
+	if (!all || !(noded = GEOSUnaryUnion_r(geos_ctx_handle(g), all))) {
 		rc = geos_ctx_fail(g, st, STATUS_INTERNAL, "roads: noding the streets");
 		goto out;
 	}
-	int np = GEOSGetNumGeometries_r(g->h, noded);
+	int np = GEOSGetNumGeometries_r(geos_ctx_handle(g), noded);
 	for (int k = 0; k < np && rc == STATUS_OK; k++) {
-		const GEOSGeometry *pc = GEOSGetGeometryN_r(g->h, noded, k);
-		const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(g->h, pc);
+		const GEOSGeometry *pc = GEOSGetGeometryN_r(geos_ctx_handle(g), noded, k);
+		const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(geos_ctx_handle(g), pc);
 		unsigned n = 0;
-		GEOSCoordSeq_getSize_r(g->h, cs, &n);
+		GEOSCoordSeq_getSize_r(geos_ctx_handle(g), cs, &n);
 		if (n < 2)
 			continue;
 		double *qx = realloc(cx, n * sizeof(double)), *qy;
@@ -186,15 +187,15 @@ static status_code node_lines(geos_ctx *g, const line_set *ls, piece_buf *b, sta
 			break;
 		}
 		for (unsigned v = 0; v < n; v++)
-			GEOSCoordSeq_getXY_r(g->h, cs, v, &cx[v], &cy[v]);
+			GEOSCoordSeq_getXY_r(geos_ctx_handle(g), cs, v, &cx[v], &cy[v]);
 		trace_q q = {ls, (cx[0] + cx[1]) / 2, (cy[0] + cy[1]) / 2, -1, -1, INFINITY};
 		GEOSGeometry *pt = geos_ctx_point(g, q.x, q.y, st);
 		if (!pt) {
 			rc = st->code;
 			break;
 		}
-		GEOSSTRtree_query_r(g->h, tree, pt, trace_visit, &q);
-		GEOSGeom_destroy_r(g->h, pt);
+		GEOSSTRtree_query_r(geos_ctx_handle(g), tree, pt, trace_visit, &q);
+		GEOSGeom_destroy_r(geos_ctx_handle(g), pt);
 		if (q.best < 0)
 			continue; /* cannot happen: the piece lies on some line */
 		size_t s = (size_t)q.seg;
@@ -207,13 +208,13 @@ out:
 	free(cx);
 	free(cy);
 	if (noded)
-		GEOSGeom_destroy_r(g->h, noded);
+		GEOSGeom_destroy_r(geos_ctx_handle(g), noded);
 	if (tree)
-		GEOSSTRtree_destroy_r(g->h, tree);
+		GEOSSTRtree_destroy_r(geos_ctx_handle(g), tree);
 	if (all)
-		GEOSGeom_destroy_r(g->h, all);
+		GEOSGeom_destroy_r(geos_ctx_handle(g), all);
 	for (size_t i = 0; parts && i < nw; i++)
-		GEOSGeom_destroy_r(g->h, parts[i]);
+		GEOSGeom_destroy_r(geos_ctx_handle(g), parts[i]);
 	free(parts);
 	free(ids);
 	return rc;
@@ -390,7 +391,7 @@ status_code network_build(const line_set *ls, const scenario *sc, network **out,
 	*out = NULL;
 	network *net = calloc(1, sizeof(*net));
 	piece_buf b = {0};
-	geos_ctx g;
+	geos_ctx *g;
 	status_code rc;
 	if (!net)
 		return status_fail(st, STATUS_INTERNAL, "out of memory");
@@ -404,9 +405,11 @@ status_code network_build(const line_set *ls, const scenario *sc, network **out,
 	}
 	if (sc->roads_noded) {
 		rc = noded_lines(ls, &b, st);
-	} else if ((rc = geos_ctx_init(&g, st)) == STATUS_OK) {
-		rc = node_lines(&g, ls, &b, st);
-		geos_ctx_free(&g);
+	} else if (!(g = geos_ctx_new(st))) {
+		rc = STATUS_INTERNAL;
+	} else {
+		rc = node_lines(g, ls, &b, st);
+		geos_ctx_free(g);
 	}
 	if (rc == STATUS_OK)
 		rc = make_edges(net, ls, &b, sc->roads_merge_m, sc->roads_walk_oneway, st);

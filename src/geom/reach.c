@@ -40,34 +40,23 @@
 #include "network.h"
 #include "reach_net.h"
 
-typedef struct pair {
-	double d;
-	int site;
-	unsigned char inside;
-} pair;
-
-typedef struct pair_vec {
-	pair *v;
-	size_t n, cap;
-} pair_vec;
-
-static int push_pair(pair_vec *p, double d, int s, unsigned char inside)
+int reach_pair_push(reach_pair_vec *p, double d, int s, unsigned char inside)
 {
 	if (p->n == p->cap) {
 		size_t c = p->cap ? p->cap * 2 : 256;
-		pair *q = realloc(p->v, c * sizeof(*q));
+		reach_pair *q = realloc(p->v, c * sizeof(*q));
 		if (!q)
 			return -1;
 		p->v = q;
 		p->cap = c;
 	}
-	p->v[p->n++] = (pair){d, s, inside};
+	p->v[p->n++] = (reach_pair){d, s, inside};
 	return 0;
 }
 
-static int pair_cmp(const void *pa, const void *pb)
+int reach_pair_cmp(const void *pa, const void *pb)
 {
-	const pair *a = pa, *b = pb;
+	const reach_pair *a = pa, *b = pb;
 	if (a->d != b->d)
 		return a->d < b->d ? -1 : 1;
 	return (a->site > b->site) - (a->site < b->site);
@@ -78,7 +67,7 @@ typedef struct unit_query {
 	const site_table *sites;
 	size_t u;
 	double walk;
-	pair_vec *tmp;
+	reach_pair_vec *tmp;
 	int oom;
 } unit_query;
 
@@ -87,7 +76,7 @@ static int within_visit(int s, void *arg)
 	unit_query *q = arg;
 	const site *si = &q->sites->sites[s];
 	double d = demand_distance(q->d, q->u, si->x, si->y);
-	if (d <= q->walk && push_pair(q->tmp, d, s, si->unit == (int)q->u) != 0) {
+	if (d <= q->walk && reach_pair_push(q->tmp, d, s, si->unit == (int)q->u) != 0) {
 		q->oom = 1;
 		return 1;
 	}
@@ -166,12 +155,12 @@ static status_code alloc_units(reach *r, size_t n, status *st)
 
 /* Pairs of every unit, appended to `all` in unit order. */
 static status_code collect_pairs(const inputs *in, const site_table *sites, const scenario *sc,
-                                 const unit_geom *ug, const cellgrid *cg, reach *r, pair_vec *all,
-                                 status *st)
+                                 const unit_geom *ug, const cellgrid *cg, reach *r,
+                                 reach_pair_vec *all, status *st)
 {
 	size_t *istart = NULL;
 	int *ilist = NULL;
-	pair_vec tmp = {0};
+	reach_pair_vec tmp = {0};
 	status_code rc = STATUS_OK;
 	if (inside_lists(sites, in->nunits, &istart, &ilist) != 0) {
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
@@ -191,7 +180,7 @@ static status_code collect_pairs(const inputs *in, const site_table *sites, cons
 			for (size_t k = istart[u]; k < istart[u + 1] && !q.oom; k++) {
 				const site *si = &sites->sites[ilist[k]];
 				double dist = demand_distance(d, u, si->x, si->y);
-				if (dist > walk && push_pair(&tmp, dist, ilist[k], 1) != 0)
+				if (dist > walk && reach_pair_push(&tmp, dist, ilist[k], 1) != 0)
 					q.oom = 1;
 			}
 		if (q.oom) {
@@ -199,10 +188,10 @@ static status_code collect_pairs(const inputs *in, const site_table *sites, cons
 			goto out;
 		}
 		if (tmp.n > 1)
-			qsort(tmp.v, tmp.n, sizeof(*tmp.v), pair_cmp);
+			qsort(tmp.v, tmp.n, sizeof(*tmp.v), reach_pair_cmp);
 		r->start[u] = all->n;
 		for (size_t k = 0; k < tmp.n; k++)
-			if (push_pair(all, tmp.v[k].d, tmp.v[k].site, tmp.v[k].inside) != 0) {
+			if (reach_pair_push(all, tmp.v[k].d, tmp.v[k].site, tmp.v[k].inside) != 0) {
 				rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 				goto out;
 			}
@@ -242,7 +231,7 @@ status_code reach_build(const inputs *in, const site_table *sites, const scenari
 	status_code rc = STATUS_OK;
 	const demand *d = &ug->d;
 	cellgrid cg = {0};
-	pair_vec all = {0};
+	reach_pair_vec all = {0};
 	double *x = malloc((sites->n ? sites->n : 1) * sizeof(double));
 	double *y = malloc((sites->n ? sites->n : 1) * sizeof(double));
 	if (!x || !y) {

@@ -41,12 +41,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "network_int.h"
 #include "reach_net.h"
 #include "rules.h"
+#include "clock.h"
 
 typedef struct hit {
 	int unit;
@@ -153,38 +153,6 @@ static int search_sites(const network *net, size_t nunits, size_t nsites, double
 	}
 	free(vunit), free(jobs), free(th);
 	return oom ? -1 : 0;
-}
-
-typedef struct npair {
-	double d;
-	int site;
-	unsigned char inside;
-} npair;
-
-static int npair_cmp(const void *pa, const void *pb)
-{
-	const npair *a = pa, *b = pb;
-	if (a->d != b->d)
-		return a->d < b->d ? -1 : 1;
-	return (a->site > b->site) - (a->site < b->site);
-}
-
-typedef struct npair_vec {
-	npair *v;
-	size_t n, cap;
-} npair_vec;
-
-static int npush(npair_vec *p, double d, int s, unsigned char inside)
-{
-	if (p->n == p->cap) {
-		size_t c = p->cap ? 2 * p->cap : 256;
-		npair *q = realloc(p->v, c * sizeof(*q));
-		if (!q)
-			return -1;
-		p->v = q, p->cap = c;
-	}
-	p->v[p->n++] = (npair){d, s, inside};
-	return 0;
 }
 
 static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
@@ -314,12 +282,12 @@ static char *no_pair_reason(const network *net, const reach *r, const scenario *
 /* Each unit's pairs: network hits, fallback and inside pairs (rule 3). */
 static int combine(const inputs *in, const site_table *sites, const network *net,
                    const scenario *sc, const site_hits *hits, size_t nsites, reach *r,
-                   npair_vec *all, size_t *start)
+                   reach_pair_vec *all, size_t *start)
 {
 	size_t nu = r->nunits;
 	size_t *cnt = calloc(nu + 1, sizeof(size_t));
 	int *stamp = malloc((nsites ? nsites : 1) * sizeof(int));
-	npair_vec tmp = {0};
+	reach_pair_vec tmp = {0};
 	hit *byu = NULL;
 	int *bys = NULL, rc = -1;
 	if (!cnt || !stamp)
@@ -348,7 +316,7 @@ static int combine(const inputs *in, const site_table *sites, const network *net
 	for (size_t u = 0; u < nu; u++) {
 		tmp.n = 0;
 		for (size_t m = cnt[u]; m < cnt[u + 1]; m++) {
-			if (npush(&tmp, byu[m].d, bys[m], 0) != 0)
+			if (reach_pair_push(&tmp, byu[m].d, bys[m], 0) != 0)
 				goto out;
 			stamp[bys[m]] = (int)u;
 		}
@@ -371,7 +339,8 @@ static int combine(const inputs *in, const site_table *sites, const network *net
 				continue;
 			}
 			if (direct || (fallback && (!u_on || !s_on)) || (village && r->inside[k])) {
-				if (npush(&tmp, direct ? sd : r->dist[k], s, r->inside[k]) != 0)
+				if (reach_pair_push(&tmp, direct ? sd : r->dist[k], s,
+				                    r->inside[k]) != 0)
 					goto out;
 				stamp[s] = (int)u;
 			} else {
@@ -386,10 +355,10 @@ static int combine(const inputs *in, const site_table *sites, const network *net
 					break;
 				}
 		if (tmp.n > 1)
-			qsort(tmp.v, tmp.n, sizeof(*tmp.v), npair_cmp);
+			qsort(tmp.v, tmp.n, sizeof(*tmp.v), reach_pair_cmp);
 		start[u] = all->n;
 		for (size_t i = 0; i < tmp.n; i++)
-			if (npush(all, tmp.v[i].d, tmp.v[i].site, tmp.v[i].inside) != 0)
+			if (reach_pair_push(all, tmp.v[i].d, tmp.v[i].site, tmp.v[i].inside) != 0)
 				goto out;
 	}
 	start[nu] = all->n;
@@ -397,13 +366,6 @@ static int combine(const inputs *in, const site_table *sites, const network *net
 out:
 	free(cnt), free(stamp), free(tmp.v), free(byu), free(bys);
 	return rc;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static int thread_count(const scenario *sc, size_t nsites)
@@ -443,7 +405,7 @@ static int fill_reasons(const network *net, const scenario *sc, size_t nsites, r
 status_code reach_net_apply(const inputs *in, const site_table *sites, const scenario *sc, reach *r,
                             status *st)
 {
-	double t0 = now_s();
+	double t0 = clock_now_s();
 	size_t nu = r->nunits, ns = sites->n;
 	network *net = NULL;
 	status_code rc = network_build(&in->roads, sc, &net, st);
@@ -454,7 +416,7 @@ status_code reach_net_apply(const inputs *in, const site_table *sites, const sce
 	double *x = malloc((nu + ns + 1) * sizeof(double)),
 	       *y = malloc((nu + ns + 1) * sizeof(double));
 	site_hits *hits = calloc(ns ? ns : 1, sizeof(*hits));
-	npair_vec all = {0};
+	reach_pair_vec all = {0};
 	size_t *start = malloc((nu + 1) * sizeof(size_t));
 	if (!x || !y || !hits || !start) {
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
@@ -467,7 +429,7 @@ status_code reach_net_apply(const inputs *in, const site_table *sites, const sce
 	if ((rc = network_attach(net, nu + ns, x, y, sc->roads_snap_m, st)) != STATUS_OK)
 		goto out;
 	warn_unattached(in, sites, sc, net, r, st);
-	double t1 = now_s();
+	double t1 = clock_now_s();
 	r->npairs_straight = r->npairs;
 	if (search_sites(net, nu, ns, sc->walk_distance_m, thread_count(sc, ns), hits) != 0 ||
 	    combine(in, sites, net, sc, hits, ns, r, &all, start) != 0) {
@@ -491,7 +453,7 @@ status_code reach_net_apply(const inputs *in, const site_table *sites, const sce
 	start = NULL;
 	if (fill_reasons(net, sc, ns, r) != 0)
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
-	r->net_seconds = now_s() - t0;
+	r->net_seconds = clock_now_s() - t0;
 	status_note(
 	    st, 1,
 	    "streets: %zu junctions (%zu from noding, %zu ends joined to a line), %zu edges, "

@@ -162,7 +162,8 @@ static status_code village_fallback(builder *b, size_t u, double rx, double ry, 
 	double xmin, ymin, xmax, ymax;
 	*found = 0;
 	geos_ctx_clear(b->g);
-	if (!GEOSGeom_getExtent_r(b->g->h, b->units->geom[u], &xmin, &ymin, &xmax, &ymax))
+	if (!GEOSGeom_getExtent_r(geos_ctx_handle(b->g), b->units->geom[u], &xmin, &ymin, &xmax,
+	                          &ymax))
 		return geos_ctx_fail(b->g, b->st, STATUS_INTERNAL, "%s: no extent", label);
 	double s = b->sc->candidate_spacing_m;
 	for (int level = 0; level < FALLBACK_LEVELS && !*found; level++, s /= 2) {
@@ -225,7 +226,7 @@ static status_code add_unit(builder *b, size_t u)
 		b->out->nexcluded++;
 	}
 	if (rc != STATUS_OK || village ||
-	    GEOSGeomTypeId_r(b->g->h, b->units->geom[u]) == GEOS_POINT)
+	    GEOSGeomTypeId_r(geos_ctx_handle(b->g), b->units->geom[u]) == GEOS_POINT)
 		return rc;
 	b->nxy = 0;
 	rc = grid_points(b->g, b->units->geom[u], b->units->prep[u], b->sc->candidate_spacing_m,
@@ -501,7 +502,7 @@ status_code sites_build(const inputs *in, const scenario *sc, const unit_geom *u
 	assert(ug->units.n == in->nunits);
 	status_code rc = STATUS_OK;
 	builder b = {.in = in, .sc = sc, .st = st, .out = out};
-	b.g = (geos_ctx *)&ug->g; /* one thread at a time: see unit_geom.h */
+	b.g = ug->g; /* one thread at a time: see unit_geom.h */
 	b.units = &ug->units;
 	b.d = &ug->d;
 	rc = geom_index_polys(b.g, &in->exclude, &b.excl, st);

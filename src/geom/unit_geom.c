@@ -42,32 +42,36 @@ static status_code index_put(geos_ctx *g, geom_index *gi, size_t i, const unsign
 	gi->geom[i] = geos_ctx_read_wkb(g, wkb, size, label, st);
 	if (!gi->geom[i])
 		return STATUS_INPUT;
-	if (GEOSisEmpty_r(g->h, gi->geom[i]))
+	if (GEOSisEmpty_r(geos_ctx_handle(g), gi->geom[i]))
 		return status_fail(st, STATUS_INPUT, "%s: empty geometry", label);
-	int type = GEOSGeomTypeId_r(g->h, gi->geom[i]);
+	int type = GEOSGeomTypeId_r(geos_ctx_handle(g), gi->geom[i]);
 	if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON &&
 	    !(points_ok && type == GEOS_POINT)) {
-		char *name = GEOSGeomType_r(g->h, gi->geom[i]);
+		char *name = GEOSGeomType_r(geos_ctx_handle(g), gi->geom[i]);
 		status_fail(st, STATUS_INPUT, "%s: geometry type %s (must be %s)", label,
 		            name ? name : "unknown",
 		            points_ok ? "Polygon, MultiPolygon or Point"
 		                      : "Polygon or MultiPolygon");
-		GEOSFree_r(g->h, name);
+		GEOSFree_r(geos_ctx_handle(g), name);
 		return STATUS_INPUT;
 	}
 	geos_ctx_clear(g);
-	gi->prep[i] = GEOSPrepare_r(g->h, gi->geom[i]);
+	gi->prep[i] = GEOSPrepare_r(geos_ctx_handle(g), gi->geom[i]);
 	if (!gi->prep[i])
 		return geos_ctx_fail(g, st, STATUS_INTERNAL, "%s: cannot prepare geometry", label);
 	if (type != GEOS_POINT)
-		GEOSSTRtree_insert_r(g->h, gi->tree, gi->geom[i], &gi->index[i]);
+		GEOSSTRtree_insert_r(geos_ctx_handle(g), gi->tree, gi->geom[i], &gi->index[i]);
 	return STATUS_OK;
 }
 
-static status_code index_tree(geos_ctx *g, geom_index *gi, status *st)
+/* The arrays for n geometries (index_alloc) and the empty STRtree. */
+static status_code index_begin(geos_ctx *g, geom_index *gi, size_t n, status *st)
 {
+	status_code rc = index_alloc(gi, n, st);
+	if (rc != STATUS_OK)
+		return rc;
 	geos_ctx_clear(g);
-	gi->tree = GEOSSTRtree_create_r(g->h, 10);
+	gi->tree = GEOSSTRtree_create_r(geos_ctx_handle(g), 10);
 	if (!gi->tree)
 		return geos_ctx_fail(g, st, STATUS_INTERNAL, "geos: cannot create an STRtree");
 	return STATUS_OK;
@@ -75,9 +79,7 @@ static status_code index_tree(geos_ctx *g, geom_index *gi, status *st)
 
 status_code geom_index_units(geos_ctx *g, const inputs *in, geom_index *gi, status *st)
 {
-	status_code rc = index_alloc(gi, in->nunits, st);
-	if (rc == STATUS_OK)
-		rc = index_tree(g, gi, st);
+	status_code rc = index_begin(g, gi, in->nunits, st);
 	char label[256];
 	for (size_t i = 0; i < in->nunits && rc == STATUS_OK; i++) {
 		const unit *u = &in->units[i];
@@ -89,9 +91,7 @@ status_code geom_index_units(geos_ctx *g, const inputs *in, geom_index *gi, stat
 
 status_code geom_index_polys(geos_ctx *g, const poly_set *ps, geom_index *gi, status *st)
 {
-	status_code rc = index_alloc(gi, ps->n, st);
-	if (rc == STATUS_OK)
-		rc = index_tree(g, gi, st);
+	status_code rc = index_begin(g, gi, ps->n, st);
 	char label[64];
 	for (size_t i = 0; i < ps->n && rc == STATUS_OK; i++) {
 		snprintf(label, sizeof(label), "exclusion %zu", i);
@@ -104,12 +104,12 @@ void geom_index_free(geos_ctx *g, geom_index *gi)
 {
 	for (size_t i = 0; i < gi->n; i++) {
 		if (gi->prep[i])
-			GEOSPreparedGeom_destroy_r(g->h, gi->prep[i]);
+			GEOSPreparedGeom_destroy_r(geos_ctx_handle(g), gi->prep[i]);
 		if (gi->geom[i])
-			GEOSGeom_destroy_r(g->h, gi->geom[i]);
+			GEOSGeom_destroy_r(geos_ctx_handle(g), gi->geom[i]);
 	}
 	if (gi->tree)
-		GEOSSTRtree_destroy_r(g->h, gi->tree);
+		GEOSSTRtree_destroy_r(geos_ctx_handle(g), gi->tree);
 	free(gi->geom);
 	free(gi->prep);
 	free(gi->index);
@@ -130,7 +130,7 @@ static void locate_visit(void *item, void *userdata)
 	int i = *(const int *)item;
 	if (a->error || (a->best >= 0 && i >= a->best))
 		return;
-	char r = GEOSPreparedIntersects_r(a->g->h, a->gi->prep[i], a->pt);
+	char r = GEOSPreparedIntersects_r(geos_ctx_handle(a->g), a->gi->prep[i], a->pt);
 	if (r == 2)
 		a->error = 1;
 	else if (r)
@@ -143,13 +143,13 @@ int geom_index_locate(geos_ctx *g, const geom_index *gi, double x, double y, sta
 	if (!pt)
 		return -2;
 	if (gi->n == 0) {
-		GEOSGeom_destroy_r(g->h, pt);
+		GEOSGeom_destroy_r(geos_ctx_handle(g), pt);
 		return -1;
 	}
 	locate_arg a = {g, gi, pt, -1, 0};
 	geos_ctx_clear(g);
-	GEOSSTRtree_query_r(g->h, gi->tree, pt, locate_visit, &a);
-	GEOSGeom_destroy_r(g->h, pt);
+	GEOSSTRtree_query_r(geos_ctx_handle(g), gi->tree, pt, locate_visit, &a);
+	GEOSGeom_destroy_r(geos_ctx_handle(g), pt);
 	if (a.error) {
 		geos_ctx_fail(g, st, STATUS_INTERNAL, "geos: point-in-polygon test at (%.3f %.3f)",
 		              x, y);
@@ -162,12 +162,13 @@ status_code geom_representative(geos_ctx *g, const GEOSGeometry *geom, const cha
                                 double *y, status *st)
 {
 	geos_ctx_clear(g);
-	GEOSGeometry *p = GEOSPointOnSurface_r(g->h, geom);
+	GEOSGeometry *p = GEOSPointOnSurface_r(geos_ctx_handle(g), geom);
 	if (!p)
 		return geos_ctx_fail(g, st, STATUS_INTERNAL, "%s: no representative point", what);
-	int ok =
-	    !GEOSisEmpty_r(g->h, p) && GEOSGeomGetX_r(g->h, p, x) && GEOSGeomGetY_r(g->h, p, y);
-	GEOSGeom_destroy_r(g->h, p);
+	int ok = !GEOSisEmpty_r(geos_ctx_handle(g), p) &&
+	         GEOSGeomGetX_r(geos_ctx_handle(g), p, x) &&
+	         GEOSGeomGetY_r(geos_ctx_handle(g), p, y);
+	GEOSGeom_destroy_r(geos_ctx_handle(g), p);
 	if (!ok)
 		return geos_ctx_fail(g, st, STATUS_INTERNAL, "%s: no representative point", what);
 	return STATUS_OK;
@@ -194,7 +195,7 @@ status_code grid_span(geos_ctx *g, const GEOSGeometry *geom, double spacing, int
 {
 	double xmin, ymin, xmax, ymax;
 	geos_ctx_clear(g);
-	if (!GEOSGeom_getExtent_r(g->h, geom, &xmin, &ymin, &xmax, &ymax))
+	if (!GEOSGeom_getExtent_r(geos_ctx_handle(g), geom, &xmin, &ymin, &xmax, &ymax))
 		return geos_ctx_fail(g, st, STATUS_INTERNAL, "%s: no extent", what);
 	r->i0 = cells ? floor(xmin / spacing) : ceil(xmin / spacing);
 	r->j0 = cells ? floor(ymin / spacing) : ceil(ymin / spacing);
@@ -225,8 +226,8 @@ status_code grid_points(geos_ctx *g, const GEOSGeometry *geom, const GEOSPrepare
 			GEOSGeometry *pt = geos_ctx_point(g, x, y, st);
 			if (!pt)
 				return STATUS_INTERNAL;
-			char in = GEOSPreparedIntersects_r(g->h, prep, pt);
-			GEOSGeom_destroy_r(g->h, pt);
+			char in = GEOSPreparedIntersects_r(geos_ctx_handle(g), prep, pt);
+			GEOSGeom_destroy_r(geos_ctx_handle(g), pt);
 			if (in == 2)
 				return geos_ctx_fail(g, st, STATUS_INTERNAL,
 				                     "%s: point-in-polygon test at (%.3f %.3f)",
@@ -244,13 +245,13 @@ status_code unit_geom_prepare(const inputs *in, const scenario *sc, unit_geom **
 	unit_geom *ug = calloc(1, sizeof(*ug));
 	if (!ug)
 		return status_fail(st, STATUS_INTERNAL, "out of memory");
-	status_code rc = geos_ctx_init(&ug->g, st);
-	if (rc != STATUS_OK) {
+	status_code rc;
+	if (!(ug->g = geos_ctx_new(st))) {
 		free(ug);
-		return rc;
+		return STATUS_INTERNAL;
 	}
-	if ((rc = geom_index_units(&ug->g, in, &ug->units, st)) != STATUS_OK ||
-	    (rc = demand_build(&ug->g, in, &ug->units, sc, &ug->d, st)) != STATUS_OK) {
+	if ((rc = geom_index_units(ug->g, in, &ug->units, st)) != STATUS_OK ||
+	    (rc = demand_build(ug->g, in, &ug->units, sc, &ug->d, st)) != STATUS_OK) {
 		unit_geom_free(ug);
 		return rc;
 	}
@@ -264,8 +265,9 @@ void unit_geom_free(unit_geom *ug)
 	if (!ug)
 		return;
 	demand_free(&ug->d);
-	geom_index_free(&ug->g, &ug->units);
-	geos_ctx_free(&ug->g);
+	if (ug->g)
+		geom_index_free(ug->g, &ug->units);
+	geos_ctx_free(ug->g);
 	free(ug);
 }
 

@@ -34,7 +34,7 @@ static status_code parse(rdata *d, const planmap_shape *s, size_t n, rgeoms *out
 	for (size_t i = 0; i < n; i++) {
 		char what[96];
 		snprintf(what, sizeof(what), "'%s' row %zu", layer, i + 1);
-		out->g[i] = geos_ctx_read_wkb(&d->gc, s[i].wkb, s[i].size, what, st);
+		out->g[i] = geos_ctx_read_wkb(d->gc, s[i].wkb, s[i].size, what, st);
 		if (!out->g[i])
 			return st->code;
 		out->district[i] = s[i].district;
@@ -47,7 +47,7 @@ static status_code parse(rdata *d, const planmap_shape *s, size_t n, rgeoms *out
 static void geoms_free(rdata *d, rgeoms *r)
 {
 	for (size_t i = 0; i < r->n; i++)
-		GEOSGeom_destroy_r(d->gc.h, r->g[i]);
+		GEOSGeom_destroy_r(geos_ctx_handle(d->gc), r->g[i]);
 	free(r->g);
 	free(r->district);
 	free(r->station);
@@ -63,21 +63,21 @@ static status_code dissolve(rdata *d, const char *name, GEOSGeometry **out, stat
 		return status_fail(st, STATUS_INTERNAL, "report: out of memory");
 	for (size_t i = 0; i < d->units.n; i++)
 		if (!strcmp(d->units.district[i], name))
-			parts[n++] = GEOSGeom_clone_r(d->gc.h, d->units.g[i]);
+			parts[n++] = GEOSGeom_clone_r(geos_ctx_handle(d->gc), d->units.g[i]);
 	*out = NULL;
 	if (n == 0) {
 		free(parts);
 		return STATUS_OK;
 	}
-	geos_ctx_clear(&d->gc);
-	GEOSGeometry *all =
-	    GEOSGeom_createCollection_r(d->gc.h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
+	geos_ctx_clear(d->gc);
+	GEOSGeometry *all = GEOSGeom_createCollection_r(
+	    geos_ctx_handle(d->gc), GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
 	free(parts);
-	GEOSGeometry *u = all ? GEOSUnaryUnion_r(d->gc.h, all) : NULL;
+	GEOSGeometry *u = all ? GEOSUnaryUnion_r(geos_ctx_handle(d->gc), all) : NULL;
 	if (all)
-		GEOSGeom_destroy_r(d->gc.h, all);
+		GEOSGeom_destroy_r(geos_ctx_handle(d->gc), all);
 	if (!u)
-		return geos_ctx_fail(&d->gc, st, STATUS_INTERNAL,
+		return geos_ctx_fail(d->gc, st, STATUS_INTERNAL,
 		                     "report: district '%s': dissolving the units", name);
 	*out = u;
 	return STATUS_OK;
@@ -90,7 +90,8 @@ status_code rdata_build(rdata *d, const planfile *p, const planmap *m, const tab
 	d->p = p;
 	d->t = t;
 	d->opt = opt;
-	status_code rc = geos_ctx_init(&d->gc, st);
+	d->gc = geos_ctx_new(st);
+	status_code rc = d->gc ? STATUS_OK : STATUS_INTERNAL;
 	if (rc == STATUS_OK)
 		rc = parse(d, m->units, m->nunits, &d->units, "assignments", st);
 	if (rc == STATUS_OK)
@@ -111,7 +112,7 @@ status_code rdata_build(rdata *d, const planfile *p, const planmap *m, const tab
 		rc = dissolve(d, name, &d->boundary[i], st);
 		d->dbox[i] = empty_box;
 		if (d->boundary[i])
-			box_add(&d->dbox[i], d->boundary[i], d->gc.h);
+			box_add(&d->dbox[i], d->boundary[i], geos_ctx_handle(d->gc));
 		for (size_t s = 0; s < p->nstations; s++)
 			if (!strcmp(p->stations[s].district, name)) {
 				rbox *b = &d->dbox[i];
@@ -128,7 +129,7 @@ status_code rdata_build(rdata *d, const planfile *p, const planmap *m, const tab
 		}
 	}
 	for (size_t i = 0; i < d->uncovered.n; i++)
-		box_add(&d->city, d->uncovered.g[i], d->gc.h);
+		box_add(&d->city, d->uncovered.g[i], geos_ctx_handle(d->gc));
 	if (!(d->city.minx <= d->city.maxx))
 		d->city = (rbox){0, 0, 1, 1};
 	/* metres per CRS unit, for the scale bar and the aspect */
@@ -155,7 +156,7 @@ status_code rdata_build(rdata *d, const planfile *p, const planmap *m, const tab
 
 void rdata_free(rdata *d)
 {
-	if (!d->gc.h)
+	if (!geos_ctx_handle(d->gc))
 		return;
 	geoms_free(d, &d->units);
 	geoms_free(d, &d->areas);
@@ -163,8 +164,8 @@ void rdata_free(rdata *d)
 	geoms_free(d, &d->links);
 	for (size_t i = 0; d->boundary && i < d->t->ndistricts; i++)
 		if (d->boundary[i])
-			GEOSGeom_destroy_r(d->gc.h, d->boundary[i]);
+			GEOSGeom_destroy_r(geos_ctx_handle(d->gc), d->boundary[i]);
 	free(d->boundary);
 	free(d->dbox);
-	geos_ctx_free(&d->gc);
+	geos_ctx_free(d->gc);
 }

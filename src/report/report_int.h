@@ -25,7 +25,7 @@ typedef struct rbox {
 
 /* Everything the pages draw from. */
 typedef struct rdata {
-	geos_ctx gc;
+	geos_ctx *gc;
 	const planfile *p;
 	const tables *t;
 	const report_options *opt;

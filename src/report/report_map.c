@@ -226,7 +226,7 @@ static void north_arrow(cairo_t *cr, const rdata *d, double x, double y)
 void rmap_draw(cairo_t *cr, const rdata *d, rbox box, double x, double y, double w, double h,
                int district)
 {
-	GEOSContextHandle_t gh = d->gc.h;
+	GEOSContextHandle_t gh = geos_ctx_handle(d->gc);
 	double bw = fmax((box.maxx - box.minx) * d->kx, 1),
 	       bh = fmax((box.maxy - box.miny) * d->ky, 1);
 	view v = {0, 0, fmin((w - 8) / bw, (h - 8) / bh), d->kx, d->ky, box};
