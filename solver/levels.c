@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "levels.h"
+#include "clock.h"
 #include "levels_int.h"
 #include "solver_int.h"
 
@@ -61,6 +62,10 @@ typedef struct mip_job {
 static void track_bound(glp_tree *tree, void *info)
 {
 	mip_job *j = info;
+	if (j->pb->deadline > 0 && clock_now_s() > j->pb->deadline) {
+		glp_ios_terminate(tree); /* the stage's deadline: GLPK's own limit is not */
+		return;                  /* checked in every phase of its search */
+	}
 	(void)glp_ios_reason(tree); /* every reason: the bound only grows */
 	{
 		int best = glp_ios_best_node(tree);
@@ -185,12 +190,12 @@ static int run_mip(void *arg)
 	/* GLPK stops on its own bound, which the callback saw a little earlier:
 	 * search to a quarter of the gap so the tracked bound proves mip_gap */
 	io.mip_gap = pb->mip_gap / 4;
-	io.tm_lim = pb->time_limit_s > 0.1 ? (int)(pb->time_limit_s * 1000.0) : 100;
+	io.tm_lim = (int)(levels_seconds_left(pb->deadline, pb->time_limit_s) * 1000.0);
 	io.cb_func = track_bound;
 	io.cb_info = j;
 	ret = glp_intopt(P, &io);
 	int mst = glp_mip_status(P);
-	if ((ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP) ||
+	if ((ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP && ret != GLP_ESTOP) ||
 	    (mst != GLP_OPT && mst != GLP_FEAS && mst != GLP_NOFEAS)) {
 		snprintf(j->err, sizeof(j->err), "glp_intopt: return %d, status %d", ret, mst);
 		glp_delete_prob(P);
@@ -240,4 +245,10 @@ status_code levels_mip_solve(const lv_problem *pb, int *chosen, unsigned char *o
 	*bound = j.bound;
 	*proven = j.proven;
 	return STATUS_OK;
+}
+
+double levels_seconds_left(double deadline, double limit)
+{
+	double left = deadline > 0 ? deadline - clock_now_s() : limit;
+	return left > 0.1 ? left : 0.1;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "levels.h"
+#include "clock.h"
 #include "phases.h"
 
 /* One problem: nodes (lower facilities) 0..nn-1, places 0..np-1, and the
@@ -30,6 +31,7 @@ typedef struct lv_problem {
 	const int *req_of;       /* np: required row, -1 none */
 	long cap;                /* households per facility, 0 = none */
 	double mip_gap, time_limit_s;
+	double deadline; /* clock_now_s() the levels stage ends by (0: none): the search stops */
 } lv_problem;
 
 /* Solve `pb` with GLPK. Fills chosen[nn] (the place of each node, -1 for a
@@ -60,6 +62,7 @@ typedef struct lv_phase_in {
 	long cap; /* households per facility, 0 = none */
 	levels_distance dist;
 	double mip_gap, time_limit_s;
+	double deadline; /* as lv_problem.deadline */
 } lv_phase_in;
 
 /* Give every facility of `r` (placed, flows filled) its phase: 0 existing,
@@ -70,5 +73,9 @@ typedef struct lv_phase_in {
  * districts; STATUS_INTERNAL on GLPK or memory failure.
  * (solver/levels_phases.c, where the method and what it proves are told) */
 status_code levels_phases_assign(const lv_phase_in *pin, level_result *r, status *st);
+
+/* Seconds a search may take: to `deadline` (clock_now_s(); 0: the whole
+ * `limit`), at least 0.1. (solver/levels.c) */
+double levels_seconds_left(double deadline, double limit);
 
 #endif

@@ -49,12 +49,22 @@
 #include <string.h>
 
 #include "levels.h"
+#include "clock.h"
 #include "levels_int.h"
 #include "rules.h"
 #include "solver_int.h"
 
 /* One budgeted year's model: nodes (open lower facilities), the candidate
  * facilities `cand` (indices into r->fac), arcs between them. */
+/* The stage's deadline, from the search's callback (GLPK's own limit is
+ * not checked in every phase of its search). */
+static void phase_deadline(glp_tree *tree, void *info)
+{
+	const lv_phase_in *pin = info;
+	if (pin->deadline > 0 && clock_now_s() > pin->deadline)
+		glp_ios_terminate(tree);
+}
+
 typedef struct pjob {
 	const level_result *r;
 	const lv_phase_in *pin;
@@ -87,10 +97,12 @@ static int mip(glp_prob *P, const pjob *j, int *ret, int *mst)
 	glp_init_iocp(&io);
 	io.msg_lev = GLP_MSG_OFF;
 	io.mip_gap = j->pin->mip_gap;
-	io.tm_lim = j->pin->time_limit_s > 0.1 ? (int)(j->pin->time_limit_s * 1000.0) : 100;
+	io.tm_lim = (int)(levels_seconds_left(j->pin->deadline, j->pin->time_limit_s) * 1000.0);
+	io.cb_func = phase_deadline;
+	io.cb_info = (void *)j->pin;
 	*ret = glp_intopt(P, &io);
 	*mst = glp_mip_status(P);
-	if ((*ret != 0 && *ret != GLP_ETMLIM && *ret != GLP_EMIPGAP) ||
+	if ((*ret != 0 && *ret != GLP_ETMLIM && *ret != GLP_EMIPGAP && *ret != GLP_ESTOP) ||
 	    (*mst != GLP_OPT && *mst != GLP_FEAS && *mst != GLP_NOFEAS))
 		return -1;
 	return *mst == GLP_NOFEAS ? 1 : 0;
@@ -209,9 +221,9 @@ static int run_phase(void *arg)
 	}
 	j->distance = glp_mip_obj_val(P);
 	snprintf(j->status, sizeof(j->status), "%s",
-	         ret == 0 && mst == GLP_OPT ? "optimal"
-	         : ret == GLP_ETMLIM        ? "time_limit"
-	                                    : "feasible");
+	         ret == 0 && mst == GLP_OPT              ? "optimal"
+	         : ret == GLP_ETMLIM || ret == GLP_ESTOP ? "time_limit"
+	                                                 : "feasible");
 	for (int c = 0; c < nc; c++)
 		j->keep[c] = j->r->fac[j->cand[c]].existing;
 	for (size_t a = 0; a < na; a++)

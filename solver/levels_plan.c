@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "levels.h"
+#include "clock.h"
 #include "levels_int.h"
 #include "rules.h"
 
@@ -47,6 +48,7 @@ typedef struct lctx {
 	status *st;
 	levels_result *out;
 	level_result *res;
+	double deadline; /* the levels stage ends by (clock_now_s()) */
 } lctx;
 
 static int str_cmp(const void *a, const void *b)
@@ -380,7 +382,8 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 		                 .req_of = req_of,
 		                 .cap = c->cap,
 		                 .mip_gap = c->sc->mip_gap,
-		                 .time_limit_s = c->sc->time_limit_s};
+		                 .time_limit_s = c->sc->time_limit_s,
+		                 .deadline = c->deadline};
 		rc = levels_mip_solve(&pb, chosen, open, &obj, &bound, &proven, c->st);
 		if (rc != STATUS_OK)
 			goto out;
@@ -630,7 +633,8 @@ static status_code level_phases(lctx *c, const lnode *nodes, size_t nn)
 	                   .cap = c->cap,
 	                   .dist = c->dist,
 	                   .mip_gap = c->sc->mip_gap,
-	                   .time_limit_s = c->sc->time_limit_s};
+	                   .time_limit_s = c->sc->time_limit_s,
+	                   .deadline = c->deadline};
 	status_code rc = levels_phases_assign(&pin, c->res, c->st);
 	free(ln);
 	return rc;
@@ -652,6 +656,8 @@ status_code levels_solve(const inputs *in, const site_table *sites, const plan *
 	}
 	out->n = sc->nlevels;
 	status_code rc = STATUS_OK;
+	/* every level's searches share solver.time_limit_s: a limit is a limit */
+	double deadline = clock_now_s() + sc->time_limit_s;
 	for (size_t l = 0; rc == STATUS_OK && l < sc->nlevels; l++) {
 		const scenario_level *lv = &sc->levels[l];
 		level_result *r = &out->lv[l];
@@ -668,7 +674,8 @@ status_code levels_solve(const inputs *in, const site_table *sites, const plan *
 		          .cap = rules_level_capacity(sc, lv),
 		          .st = st,
 		          .out = out,
-		          .res = r};
+		          .res = r,
+		          .deadline = deadline};
 		rc = level_one(&c, nodes, nn);
 		if (rc == STATUS_OK)
 			rc = level_phases(&c, nodes, nn);

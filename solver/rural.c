@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "rules.h"
+#include "clock.h"
 #include "rural.h"
 #include "solver_int.h"
 
@@ -154,7 +155,8 @@ typedef struct shared_job {
 	const double *ad;
 	double weight; /* W */
 	double mip_gap, time_limit_s;
-	int *chosen; /* out, nv: site */
+	double deadline; /* clock_now_s() the rural pre-pass ends by (0: none) */
+	int *chosen;     /* out, nv: site */
 	double obj, bound;
 	int feasible, proven;
 	char err[256];
@@ -163,6 +165,10 @@ typedef struct shared_job {
 static void shared_bound(glp_tree *tree, void *info)
 {
 	shared_job *j = info;
+	if (j->deadline > 0 && clock_now_s() > j->deadline) {
+		glp_ios_terminate(tree); /* GLPK's own limit is not checked everywhere */
+		return;
+	}
 	int best = glp_ios_best_node(tree);
 	if (best) {
 		double b = glp_ios_node_bound(tree, best);
@@ -250,12 +256,13 @@ static int shared_run(void *arg)
 	glp_init_iocp(&io);
 	io.msg_lev = GLP_MSG_OFF;
 	io.mip_gap = j->mip_gap / 4;
-	io.tm_lim = j->time_limit_s > 0.1 ? (int)(j->time_limit_s * 1000.0) : 100;
+	double left = j->deadline > 0 ? j->deadline - clock_now_s() : j->time_limit_s;
+	io.tm_lim = left > 0.1 ? (int)(left * 1000.0) : 100;
 	io.cb_func = shared_bound;
 	io.cb_info = j;
 	ret = glp_intopt(P, &io);
 	int mst = glp_mip_status(P);
-	if ((ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP) ||
+	if ((ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP && ret != GLP_ESTOP) ||
 	    (mst != GLP_OPT && mst != GLP_FEAS && mst != GLP_NOFEAS)) {
 		snprintf(j->err, sizeof(j->err), "glp_intopt: return %d, status %d", ret, mst);
 		glp_delete_prob(P);
@@ -278,7 +285,7 @@ static int shared_run(void *arg)
 /* The villages v[a..b) of one street. */
 static status_code shared_street(const inputs *in, const site_table *sites, const reach *r,
                                  const scenario *sc, rural_plan *rp, const int *v, size_t nv,
-                                 status *st)
+                                 double deadline, status *st)
 {
 	rules_band band = rules_rural_band(sc);
 	status_code rc = STATUS_OK;
@@ -336,6 +343,7 @@ static status_code shared_street(const inputs *in, const site_table *sites, cons
 	                .weight = wsum + 1,
 	                .mip_gap = sc->mip_gap,
 	                .time_limit_s = sc->time_limit_s,
+	                .deadline = deadline,
 	                .chosen = chosen};
 	int any = 0;
 	for (size_t k = 0; k < nv; k++)
@@ -398,6 +406,8 @@ status_code rural_solve(const inputs *in, const site_table *sites, const reach *
 		return STATUS_OK;
 	size_t n;
 	int by_street = sc->rural == RURAL_SHARED;
+	/* every street's search within one solver.time_limit_s */
+	double deadline = clock_now_s() + sc->time_limit_s;
 	int *v = villages_sorted(in, sc, by_street, &n);
 	if (!v || !(out->taken = calloc(sites->n + 1, 1))) {
 		free(v);
@@ -411,7 +421,7 @@ status_code rural_solve(const inputs *in, const site_table *sites, const reach *
 		while (b < n && !strcmp(in->units[v[a]].street, in->units[v[b]].street))
 			b++;
 		out->ngroups++;
-		rc = shared_street(in, sites, r, sc, out, v + a, b - a, st);
+		rc = shared_street(in, sites, r, sc, out, v + a, b - a, deadline, st);
 		a = b;
 	}
 	free(v);

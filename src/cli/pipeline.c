@@ -176,12 +176,16 @@ static status_code solve_stations(const inputs *in, const site_table *sites, con
 	rural_plan rp;
 	inputs in_view;
 	reach r_view;
+	double t0 = clock_now_s();
 	status_code rc = rural_solve(in, sites, r, sc, &rp, st);
 	if (rc == STATUS_OK && !rp.taken)
 		rc = solve_plan(in, sites, r, sc, p, st);
 	else if (rc == STATUS_OK &&
 	         (rc = rural_views(in, r, &rp, &in_view, &r_view, st)) == STATUS_OK) {
-		rc = solve_plan(&in_view, sites, &r_view, sc, p, st);
+		/* the stations get what the rural pre-pass left of the time limit */
+		scenario rest = *sc; /* read only: a shallow copy */
+		rest.time_limit_s = fmax(0.1, sc->time_limit_s - (clock_now_s() - t0));
+		rc = solve_plan(&in_view, sites, &r_view, &rest, p, st);
 		rural_views_free(&in_view, &r_view);
 		if (rc == STATUS_OK)
 			rc = rural_merge(&rp, sc, p, st);
