@@ -66,6 +66,8 @@ typedef struct search_job {
 	site_hits *out; /* nsites */
 	int thread, nthreads;
 	int oom;
+	double deadline; /* clock_now_s() the searches end by (0: none) */
+	int late;        /* 1: stopped at the deadline */
 	/* the site being searched */
 	hit *buf;
 	size_t n, cap;
@@ -98,6 +100,10 @@ static void *search_thread(void *arg)
 		return NULL;
 	}
 	for (size_t k = (size_t)j->thread; k < j->nsites && !j->oom; k += (size_t)j->nthreads) {
+		if (j->deadline > 0 && clock_now_s() > j->deadline) {
+			j->late = 1;
+			break;
+		}
 		int v = j->net->pvert[j->nunits + k];
 		if (v < 0)
 			continue;
@@ -120,8 +126,10 @@ static void *search_thread(void *arg)
 }
 
 /* Network hits of every site, searched on `nthreads` threads. */
+/* Returns 0, -1 out of memory, 1 stopped at `deadline` (clock_now_s(), 0:
+ * none). */
 static int search_sites(const network *net, size_t nunits, size_t nsites, double walk, int nthreads,
-                        site_hits *out)
+                        double deadline, site_hits *out)
 {
 	int *vunit = malloc((net->nv ? net->nv : 1) * sizeof(int));
 	search_job *jobs = calloc((size_t)nthreads, sizeof(*jobs));
@@ -134,8 +142,8 @@ static int search_sites(const network *net, size_t nunits, size_t nsites, double
 			vunit[net->pvert[u]] = (int)u;
 	int started = 1;
 	for (int t = 0; !oom && t < nthreads; t++)
-		jobs[t] =
-		    (search_job){net, vunit, nunits, nsites, walk, out, t, nthreads, 0, NULL, 0, 0};
+		jobs[t] = (search_job){net,      vunit, nunits,   nsites, walk, out, t,
+		                       nthreads, 0,     deadline, 0,      NULL, 0,   0};
 	for (int t = 1; !oom && t < nthreads; t++) {
 		if (pthread_create(&th[t], NULL, search_thread, &jobs[t]) != 0)
 			break;
@@ -151,8 +159,11 @@ static int search_sites(const network *net, size_t nunits, size_t nsites, double
 		for (int t = 0; t < nthreads; t++)
 			oom |= jobs[t].oom;
 	}
+	int late = 0;
+	for (int t = 0; !oom && t < nthreads; t++)
+		late |= jobs[t].late;
 	free(vunit), free(jobs), free(th);
-	return oom ? -1 : 0;
+	return oom ? -1 : late;
 }
 
 static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
@@ -431,8 +442,19 @@ status_code reach_net_apply(const inputs *in, const site_table *sites, const sce
 	warn_unattached(in, sites, sc, net, r, st);
 	double t1 = clock_now_s();
 	r->npairs_straight = r->npairs;
-	if (search_sites(net, nu, ns, sc->walk_distance_m, thread_count(sc, ns), hits) != 0 ||
-	    combine(in, sites, net, sc, hits, ns, r, &all, start) != 0) {
+	/* the searches within solver.time_limit_s, as the other geometry stages */
+	int sr = search_sites(net, nu, ns, sc->walk_distance_m, thread_count(sc, ns),
+	                      t0 + sc->time_limit_s, hits);
+	if (sr == 1) {
+		rc = status_fail(
+		    st, STATUS_INPUT,
+		    "reach: solver.time_limit_s = %g s reached while searching the "
+		    "streets from %zu sites (rules.walk_distance_m = %g); raise the time "
+		    "limit or lower the walking distance",
+		    sc->time_limit_s, ns, sc->walk_distance_m);
+		goto out;
+	}
+	if (sr != 0 || combine(in, sites, net, sc, hits, ns, r, &all, start) != 0) {
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 		goto out;
 	}
