@@ -2,7 +2,8 @@
 # slurmtmp.sh: a throwaway one-node Slurm (Debian slurm-wlm) for the tests.
 #
 #   scripts/slurmtmp.sh start DIR   write DIR/slurm.conf (this host as the only
-#                                   node, 2 CPUs, auth/none, no accounting, no
+#                                   node at 127.0.0.1, so the host name need
+#                                   not resolve; auth/none, no accounting, no
 #                                   cgroups, ports from 16817), start slurmctld
 #                                   and slurmd with it, wait until the node is
 #                                   idle; prints "SLURM_CONF=DIR/slurm.conf"
@@ -27,7 +28,7 @@ start)
 	port=${SLURMTMP_PORT:-16817}
 	cat >"$dir/slurm.conf" <<CONF
 ClusterName=sptest
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=$port
 SlurmdPort=$((port + 1))
 SlurmUser=root
@@ -52,7 +53,7 @@ MpiDefault=none
 ReturnToService=2
 SlurmctldTimeout=30
 SlurmdTimeout=30
-NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 NodeHostname=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 	export SLURM_CONF="$dir/slurm.conf"
@@ -60,7 +61,7 @@ CONF
 	slurmd >"$dir/slurmd.out" 2>&1 || { cat "$dir/slurmd.out" "$dir/slurmd.log" >&2 2>/dev/null; exit 77; }
 	i=0
 	while [ $i -lt 60 ]; do
-		state=$(sinfo -h -o %t 2>/dev/null | head -1)
+		state=$(timeout 5 sinfo -h -o %t 2>/dev/null | head -1 || true)
 		case $state in idle | mix | alloc) echo "SLURM_CONF=$dir/slurm.conf"; exit 0 ;; esac
 		sleep 0.5
 		i=$((i + 1))
