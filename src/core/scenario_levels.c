@@ -408,6 +408,33 @@ void scenario_levels_validate(const scenario *sc, status *st)
 	}
 }
 
+/* The canonical text of level key `d` in `lv` ("150 t/day", "true", ...). */
+static void level_key_value(const scenario_level *lv, const lkey_def *d, char *v, size_t size)
+{
+	const void *f = (const char *)lv + d->off;
+	switch (d->type) {
+	case LK_STR:
+	case LK_PATH:
+		snprintf(v, size, "%s", *(char *const *)f);
+		break;
+	case LK_BOOL:
+		snprintf(v, size, "%s", *(const int *)f ? "true" : "false");
+		break;
+	case LK_LONG:
+		snprintf(v, size, "%ld", *(const long *)f);
+		break;
+	case LK_DOUBLE:
+		snprintf(v, size, "%.15g", *(const double *)f);
+		break;
+	case LK_CAPACITY:
+		snprintf(v, size, "%.15g%s", lv->capacity, lv->capacity_tonnes ? " t/day" : "");
+		break;
+	case LK_ENUM:
+		snprintf(v, size, "%s", d->names[*(const int *)f]);
+		break;
+	}
+}
+
 void scenario_levels_text(const scenario *sc, char *buf, size_t size)
 {
 	if (!size)
@@ -418,30 +445,8 @@ void scenario_levels_text(const scenario *sc, char *buf, size_t size)
 		const scenario_level *lv = &sc->levels[i];
 		for (size_t k = 0; k < NLKEYS && n < size; k++) {
 			const lkey_def *d = &level_keys[k];
-			const void *f = (const char *)lv + d->off;
 			char v[1024];
-			switch (d->type) {
-			case LK_STR:
-			case LK_PATH:
-				snprintf(v, sizeof(v), "%s", *(char *const *)f);
-				break;
-			case LK_BOOL:
-				snprintf(v, sizeof(v), "%s", *(const int *)f ? "true" : "false");
-				break;
-			case LK_LONG:
-				snprintf(v, sizeof(v), "%ld", *(const long *)f);
-				break;
-			case LK_DOUBLE:
-				snprintf(v, sizeof(v), "%.15g", *(const double *)f);
-				break;
-			case LK_CAPACITY:
-				snprintf(v, sizeof(v), "%.15g%s", lv->capacity,
-				         lv->capacity_tonnes ? " t/day" : "");
-				break;
-			case LK_ENUM:
-				snprintf(v, sizeof(v), "%s", d->names[*(const int *)f]);
-				break;
-			}
+			level_key_value(lv, d, v, sizeof(v));
 			n += (size_t)snprintf(buf + n, size - n, "%slevel.%s.%s = %s",
 			                      n ? "\n" : "", lv->name, d->name, v);
 		}
@@ -475,30 +480,8 @@ void scenario_level_describe(const scenario *sc, size_t i, char *buf, size_t siz
 	size_t n = 0;
 	for (size_t k = 0; k < NLKEYS && n < size; k++) {
 		const lkey_def *d = &level_keys[k];
-		const void *f = (const char *)lv + d->off;
 		char v[1024];
-		switch (d->type) {
-		case LK_STR:
-		case LK_PATH:
-			snprintf(v, sizeof(v), "%s", *(char *const *)f);
-			break;
-		case LK_BOOL:
-			snprintf(v, sizeof(v), "%s", *(const int *)f ? "true" : "false");
-			break;
-		case LK_LONG:
-			snprintf(v, sizeof(v), "%ld", *(const long *)f);
-			break;
-		case LK_DOUBLE:
-			snprintf(v, sizeof(v), "%.15g", *(const double *)f);
-			break;
-		case LK_CAPACITY:
-			snprintf(v, sizeof(v), "%.15g%s", lv->capacity,
-			         lv->capacity_tonnes ? " t/day" : "");
-			break;
-		case LK_ENUM:
-			snprintf(v, sizeof(v), "%s", d->names[*(const int *)f]);
-			break;
-		}
+		level_key_value(lv, d, v, sizeof(v));
 		if (!strcmp(v, d->def) || (d->type == LK_CAPACITY && lv->capacity == 0))
 			continue;
 		n += (size_t)snprintf(buf + n, size - n, "%s%s = %s", n ? "\n" : "", d->name, v);
