@@ -18,7 +18,9 @@
 #define STATIONPLAN_RULES_H
 
 #include "inputs.h"
+#include "plan.h"
 #include "scenario.h"
+#include "sites.h"
 
 /* The households band of one urban station: [min, max], min <= max. */
 typedef struct rules_band {
@@ -108,5 +110,13 @@ long rules_level_capacity(const scenario *sc, const scenario_level *lv);
 /* Tonnes per day of `households` at rules.kg_per_household_day; 0 when
  * the rate is not given. */
 double rules_tonnes_per_day(const scenario *sc, long households);
+
+/* The district and street a station is counted in (the plans' appendix
+ * tables, the upper levels' groups): those of the unit its site lies in,
+ * else of the unit it serves most households of (lowest index on ties),
+ * else "". Fills district[s] and street[s] for every station of `p`
+ * (strings borrowed from `in`). Returns 0, -1 out of memory. */
+int rules_station_places(const inputs *in, const site_table *sites, const plan *p,
+                         const char **district, const char **street);
 
 #endif

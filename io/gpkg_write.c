@@ -16,6 +16,7 @@
 #include <cpl_error.h>
 
 #include "gpkg_int.h"
+#include "rules.h"
 #include "io_int.h"
 #include "sources.h"
 
@@ -65,43 +66,16 @@ static status_code setup_crs(gpkg_writer *w)
 	return STATUS_OK;
 }
 
-/* District and street of each station: those of the unit its site lies in,
- * else of the unit it serves most households of (lowest index on ties),
- * else "". Returns 0, or -1 out of memory. */
+/* District and street of each station (rules_station_places). Returns 0, or
+ * -1 out of memory. */
 static int station_places(gpkg_writer *w)
 {
-	const plan *p = w->p;
-	size_t n = p->nstations ? p->nstations : 1;
-	long *best = malloc(n * sizeof(*best));
+	size_t n = w->p->nstations ? w->p->nstations : 1;
 	w->station_district = calloc(n, sizeof(char *));
 	w->station_street = calloc(n, sizeof(char *));
-	if (!best || !w->station_district || !w->station_street) {
-		free(best);
+	if (!w->station_district || !w->station_street)
 		return -1;
-	}
-	for (size_t s = 0; s < p->nstations; s++) {
-		int u = w->sites->sites[p->stations[s].site].unit;
-		best[s] = u >= 0 ? -2 : -1; /* -2: placed by its site */
-		w->station_district[s] = u >= 0 ? w->in->units[u].district : "";
-		w->station_street[s] = u >= 0 ? w->in->units[u].street : "";
-	}
-	for (size_t a = 0; a < p->nassign; a++) {
-		const plan_assign *pa = &p->assign[a];
-		size_t s = (size_t)pa->station;
-		if (best[s] == -2 || pa->households <= best[s])
-			continue;
-		best[s] = pa->households;
-		w->station_district[s] = w->in->units[pa->unit].district;
-		w->station_street[s] = w->in->units[pa->unit].street;
-	}
-	for (size_t s = 0; s < p->nstations; s++) {
-		if (!w->station_district[s])
-			w->station_district[s] = "";
-		if (!w->station_street[s])
-			w->station_street[s] = "";
-	}
-	free(best);
-	return 0;
+	return rules_station_places(w->in, w->sites, w->p, w->station_district, w->station_street);
 }
 
 static status_code write_layers(gpkg_writer *w)

@@ -114,10 +114,13 @@ static int unplaced_add(lctx *c, const char *group, long households, int missing
 /* District and street of each station (see the file comment). */
 static lnode *station_nodes(const inputs *in, const site_table *sites, const plan *p)
 {
-	lnode *n = calloc(p->nstations + 1, sizeof(*n));
-	long *best = calloc(p->nstations + 1, sizeof(*best));
-	if (!n || !best) {
-		free(n), free(best);
+	size_t n1 = p->nstations + 1;
+	lnode *n = calloc(n1, sizeof(*n));
+	const char **district = calloc(n1, sizeof(*district));
+	const char **street = calloc(n1, sizeof(*street));
+	if (!n || !district || !street ||
+	    rules_station_places(in, sites, p, district, street) != 0) {
+		free(n), free(district), free(street);
 		return NULL;
 	}
 	for (size_t s = 0; s < p->nstations; s++) {
@@ -125,28 +128,10 @@ static lnode *station_nodes(const inputs *in, const site_table *sites, const pla
 		n[s].x = si->x, n[s].y = si->y;
 		n[s].load = p->stations[s].households;
 		n[s].phase = p->stations[s].phase;
-		n[s].district = n[s].street = "";
-		best[s] = -1;
-		if (si->unit >= 0) {
-			n[s].district = in->units[si->unit].district;
-			n[s].street = in->units[si->unit].street;
-			best[s] = -2;
-		}
+		n[s].district = district[s];
+		n[s].street = street[s];
 	}
-	for (size_t a = 0; a < p->nassign; a++) {
-		const plan_assign *pa = &p->assign[a];
-		size_t s = (size_t)pa->station;
-		if (best[s] == -2 || pa->households <= best[s])
-			continue;
-		best[s] = pa->households;
-		n[s].district = in->units[pa->unit].district;
-		n[s].street = in->units[pa->unit].street;
-	}
-	for (size_t s = 0; s < p->nstations; s++) {
-		n[s].district = n[s].district ? n[s].district : "";
-		n[s].street = n[s].street ? n[s].street : "";
-	}
-	free(best);
+	free(district), free(street);
 	return n;
 }
 

@@ -74,9 +74,34 @@ static void test_village(void)
 	status_free(&st);
 }
 
+/* A station is counted where its site lies, else where it serves the most
+ * households (the lower unit on ties), else nowhere (""). */
+static void test_station_places(void)
+{
+	unit units[3] = {{.id = "a", .district = "D1", .street = "S1"},
+	                 {.id = "b", .district = "D2", .street = "S2"},
+	                 {.id = "c", .district = "D3", .street = NULL}};
+	inputs in = {.units = units, .nunits = 3};
+	site sv[3] = {{.unit = 0}, {.unit = -1}, {.unit = -1}};
+	site_table sites = {.n = 3, .sites = sv};
+	plan_station st[3] = {{.site = 0}, {.site = 1}, {.site = 2}};
+	plan_assign as[4] = {{.unit = 1, .station = 0, .households = 900},
+	                     {.unit = 1, .station = 1, .households = 500},
+	                     {.unit = 2, .station = 1, .households = 800},
+	                     {.unit = 0, .station = 1, .households = 800}};
+	plan p = {.nstations = 3, .stations = st, .nassign = 4, .assign = as};
+	const char *d[3], *t[3];
+	CU_ASSERT_EQUAL_FATAL(rules_station_places(&in, &sites, &p, d, t), 0);
+	CU_ASSERT_STRING_EQUAL(d[0], "D1"); /* its site, whatever it serves */
+	CU_ASSERT_STRING_EQUAL(t[0], "S1");
+	CU_ASSERT_STRING_EQUAL(d[1], "D3"); /* 800 of 'c' first, then a tie: kept */
+	CU_ASSERT_STRING_EQUAL(t[1], "");   /* a NULL street reads "" */
+	CU_ASSERT_STRING_EQUAL(d[2], "");   /* serves nothing, in no unit */
+}
+
 void rules_suite_setup(void)
 {
 	CU_SUITE_ADD("rules", NULL, NULL, CU_TEST_ENTRY(test_band), CU_TEST_ENTRY(test_room),
 	             CU_TEST_ENTRY(test_isolated), CU_TEST_ENTRY(test_parts),
-	             CU_TEST_ENTRY(test_village));
+	             CU_TEST_ENTRY(test_village), CU_TEST_ENTRY(test_station_places));
 }

@@ -4,6 +4,7 @@
 #include "rules.h"
 
 #include <assert.h>
+#include <stdlib.h>
 #include <math.h>
 
 rules_band rules_urban_band(const scenario *sc)
@@ -124,4 +125,35 @@ rules_band rules_rural_band(const scenario *sc)
 int rules_rural_reaches(const scenario *sc, double d, int inside)
 {
 	return inside || d <= sc->rural_walk_distance_m;
+}
+
+int rules_station_places(const inputs *in, const site_table *sites, const plan *p,
+                         const char **district, const char **street)
+{
+	long *best = malloc((p->nstations ? p->nstations : 1) * sizeof(*best));
+	if (!best)
+		return -1;
+	for (size_t s = 0; s < p->nstations; s++) {
+		int u = sites->sites[p->stations[s].site].unit;
+		best[s] = u >= 0 ? -2 : -1; /* -2: placed by its site */
+		district[s] = u >= 0 ? in->units[u].district : "";
+		street[s] = u >= 0 ? in->units[u].street : "";
+	}
+	for (size_t a = 0; a < p->nassign; a++) {
+		const plan_assign *pa = &p->assign[a];
+		size_t s = (size_t)pa->station;
+		if (best[s] == -2 || pa->households <= best[s])
+			continue;
+		best[s] = pa->households;
+		district[s] = in->units[pa->unit].district;
+		street[s] = in->units[pa->unit].street;
+	}
+	for (size_t s = 0; s < p->nstations; s++) {
+		if (!district[s])
+			district[s] = "";
+		if (!street[s])
+			street[s] = "";
+	}
+	free(best);
+	return 0;
 }
