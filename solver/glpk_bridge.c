@@ -15,6 +15,8 @@
  */
 #include "solver_int.h"
 
+#include "clock.h"
+
 #include <glpk.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -73,4 +75,60 @@ int glpk_bridge_call(int (*fn)(void *), void *arg, char *err, size_t errsize)
 void glpk_bridge_thread_end(void)
 {
 	glp_free_env();
+}
+
+typedef struct mip_track {
+	double bound, deadline;
+} mip_track;
+
+static void mip_track_cb(glp_tree *tree, void *info)
+{
+	mip_track *t = info;
+	if (t->deadline > 0 && clock_now_s() > t->deadline) {
+		glp_ios_terminate(tree); /* GLPK's own limit is not checked everywhere */
+		return;
+	}
+	int best = glp_ios_best_node(tree); /* every reason: the bound only grows */
+	if (best) {
+		double b = glp_ios_node_bound(tree, best);
+		if (b > t->bound)
+			t->bound = b;
+	}
+}
+
+int glpk_bridge_mip(glp_prob *P, int meth, double mip_gap, double deadline, double limit,
+                    double *obj, double *bound, int *ret, int *mst, char *err, size_t errsize)
+{
+	glp_smcp sm;
+	glp_init_smcp(&sm);
+	sm.msg_lev = GLP_MSG_OFF;
+	sm.meth = meth;
+	int r = glp_simplex(P, &sm), lst = glp_get_status(P);
+	if (r != 0 || lst != GLP_OPT) {
+		if (lst == GLP_NOFEAS || r == GLP_ENOPFS)
+			return 0;
+		snprintf(err, errsize, "glp_simplex: return %d, status %d", r, lst);
+		return -1;
+	}
+	mip_track t = {glp_get_obj_val(P), deadline};
+	double left = deadline > 0 ? deadline - clock_now_s() : limit;
+	glp_iocp io;
+	glp_init_iocp(&io);
+	io.msg_lev = GLP_MSG_OFF;
+	io.mip_gap = mip_gap / 4;
+	io.tm_lim = left > 0.1 ? (int)(left * 1000.0) : 100;
+	io.cb_func = mip_track_cb;
+	io.cb_info = &t;
+	*ret = glp_intopt(P, &io);
+	*mst = glp_mip_status(P);
+	if ((*ret != 0 && *ret != GLP_ETMLIM && *ret != GLP_EMIPGAP && *ret != GLP_ESTOP) ||
+	    (*mst != GLP_OPT && *mst != GLP_FEAS && *mst != GLP_NOFEAS)) {
+		snprintf(err, errsize, "glp_intopt: return %d, status %d", *ret, *mst);
+		return -1;
+	}
+	if (*mst == GLP_NOFEAS)
+		return 0;
+	*obj = glp_mip_obj_val(P);
+	*bound = t.bound > *obj ? *obj : t.bound;
+	return 1;
 }

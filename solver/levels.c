@@ -59,24 +59,6 @@ typedef struct mip_job {
 	char err[256];
 } mip_job;
 
-static void track_bound(glp_tree *tree, void *info)
-{
-	mip_job *j = info;
-	if (j->pb->deadline > 0 && clock_now_s() > j->pb->deadline) {
-		glp_ios_terminate(tree); /* the stage's deadline: GLPK's own limit is not */
-		return;                  /* checked in every phase of its search */
-	}
-	(void)glp_ios_reason(tree); /* every reason: the bound only grows */
-	{
-		int best = glp_ios_best_node(tree);
-		if (best) {
-			double b = glp_ios_node_bound(tree, best);
-			if (b > j->bound)
-				j->bound = b;
-		}
-	}
-}
-
 static int run_mip(void *arg)
 {
 	mip_job *j = arg;
@@ -168,50 +150,18 @@ static int run_mip(void *arg)
 	}
 	free(ci), free(cv);
 
-	glp_smcp sm;
-	glp_init_smcp(&sm);
-	sm.msg_lev = GLP_MSG_OFF;
-	sm.meth = GLP_DUALP; /* the p-median LP is very degenerate for the primal */
-	int ret = glp_simplex(P, &sm);
-	if (ret != 0 || glp_get_status(P) != GLP_OPT) {
-		int st = glp_get_status(P);
+	/* the dual simplex: the p-median LP is very degenerate for the primal */
+	int ret, mst;
+	int r = glpk_bridge_mip(P, GLP_DUALP, pb->mip_gap, pb->deadline, pb->time_limit_s, &j->obj,
+	                        &j->bound, &ret, &mst, j->err, sizeof(j->err));
+	if (r <= 0) {
 		glp_delete_prob(P);
-		if (st == GLP_NOFEAS || ret == GLP_ENOPFS) {
-			j->feasible = 0;
-			return 0;
-		}
-		snprintf(j->err, sizeof(j->err), "glp_simplex: return %d, status %d", ret, st);
-		return -1;
-	}
-	j->bound = glp_get_obj_val(P);
-	glp_iocp io;
-	glp_init_iocp(&io);
-	io.msg_lev = GLP_MSG_OFF;
-	/* GLPK stops on its own bound, which the callback saw a little earlier:
-	 * search to a quarter of the gap so the tracked bound proves mip_gap */
-	io.mip_gap = pb->mip_gap / 4;
-	io.tm_lim = (int)(levels_seconds_left(pb->deadline, pb->time_limit_s) * 1000.0);
-	io.cb_func = track_bound;
-	io.cb_info = j;
-	ret = glp_intopt(P, &io);
-	int mst = glp_mip_status(P);
-	if ((ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP && ret != GLP_ESTOP) ||
-	    (mst != GLP_OPT && mst != GLP_FEAS && mst != GLP_NOFEAS)) {
-		snprintf(j->err, sizeof(j->err), "glp_intopt: return %d, status %d", ret, mst);
-		glp_delete_prob(P);
-		return -1;
-	}
-	if (mst == GLP_NOFEAS) {
 		j->feasible = 0;
-		glp_delete_prob(P);
-		return 0;
+		return r;
 	}
 	j->feasible = 1;
-	j->obj = glp_mip_obj_val(P);
 	/* search finished with mip_gap = 0: optimal; else the tracked bound */
 	if (ret == 0 && mst == GLP_OPT && pb->mip_gap == 0)
-		j->bound = j->obj;
-	if (j->bound > j->obj)
 		j->bound = j->obj;
 	j->proven = mst == GLP_OPT || j->obj - j->bound <= pb->mip_gap * fabs(j->obj) + 1e-6;
 	for (int p = 0; p < pb->np; p++)

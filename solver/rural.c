@@ -162,21 +162,6 @@ typedef struct shared_job {
 	char err[256];
 } shared_job;
 
-static void shared_bound(glp_tree *tree, void *info)
-{
-	shared_job *j = info;
-	if (j->deadline > 0 && clock_now_s() > j->deadline) {
-		glp_ios_terminate(tree); /* GLPK's own limit is not checked everywhere */
-		return;
-	}
-	int best = glp_ios_best_node(tree);
-	if (best) {
-		double b = glp_ios_node_bound(tree, best);
-		if (b > j->bound)
-			j->bound = b;
-	}
-}
-
 static int shared_run(void *arg)
 {
 	shared_job *j = arg;
@@ -238,41 +223,15 @@ static int shared_run(void *arg)
 			glp_set_mat_row(P, row, n, ind, val);
 		}
 	free(ind), free(val);
-	glp_smcp sm;
-	glp_init_smcp(&sm);
-	sm.msg_lev = GLP_MSG_OFF;
-	int ret = glp_simplex(P, &sm), lst = glp_get_status(P);
-	if (ret != 0 || lst != GLP_OPT) {
-		glp_delete_prob(P);
-		if (lst == GLP_NOFEAS || ret == GLP_ENOPFS) {
-			j->feasible = 0;
-			return 0;
-		}
-		snprintf(j->err, sizeof(j->err), "glp_simplex: return %d, status %d", ret, lst);
-		return -1;
-	}
-	j->bound = glp_get_obj_val(P);
-	glp_iocp io;
-	glp_init_iocp(&io);
-	io.msg_lev = GLP_MSG_OFF;
-	io.mip_gap = j->mip_gap / 4;
-	double left = j->deadline > 0 ? j->deadline - clock_now_s() : j->time_limit_s;
-	io.tm_lim = left > 0.1 ? (int)(left * 1000.0) : 100;
-	io.cb_func = shared_bound;
-	io.cb_info = j;
-	ret = glp_intopt(P, &io);
-	int mst = glp_mip_status(P);
-	if ((ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP && ret != GLP_ESTOP) ||
-	    (mst != GLP_OPT && mst != GLP_FEAS && mst != GLP_NOFEAS)) {
-		snprintf(j->err, sizeof(j->err), "glp_intopt: return %d, status %d", ret, mst);
+	int ret, mst;
+	int r = glpk_bridge_mip(P, GLP_PRIMAL, j->mip_gap, j->deadline, j->time_limit_s, &j->obj,
+	                        &j->bound, &ret, &mst, j->err, sizeof(j->err));
+	if (r < 0) {
 		glp_delete_prob(P);
 		return -1;
 	}
-	j->feasible = mst != GLP_NOFEAS;
+	j->feasible = r == 1;
 	if (j->feasible) {
-		j->obj = glp_mip_obj_val(P);
-		if (j->bound > j->obj)
-			j->bound = j->obj;
 		j->proven = j->obj - j->bound <= j->mip_gap * fabs(j->obj) + 1e-6;
 		for (size_t a = 0; a < j->narcs; a++)
 			if (glp_mip_col_val(P, j->ns + (int)a + 1) > 0.5)

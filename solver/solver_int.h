@@ -347,4 +347,20 @@ int glpk_bridge_threads_ok(void); /* glp_config("TLS") is set */
 int glpk_bridge_call(int (*fn)(void *), void *arg, char *err, size_t errsize);
 void glpk_bridge_thread_end(void); /* glp_free_env() for this thread */
 
+struct glp_prob;
+
+/* A small MIP solved with its best bound tracked (the upper levels, the
+ * shared rural stations): the LP by simplex (`meth`, GLP_PRIMAL or
+ * GLP_DUALP), its value the first bound; then branch and bound searching to
+ * a quarter of `mip_gap` (GLPK stops on its own bound, which the callback
+ * saw a little earlier, so the tracked bound proves mip_gap), stopped from
+ * the callback at `deadline` (clock_now_s(), 0: none) and by GLPK after
+ * what is left of it (`limit` seconds without a deadline), at least 0.1 s.
+ * `P` must be a minimisation. Returns 1 with *obj and *bound (<= *obj) and
+ * the intopt return code in *ret, glp_mip_status in *mst; 0 when the LP or
+ * the MIP has no feasible solution; -1 on a GLPK failure with `err` set.
+ * `P` stays the caller's. */
+int glpk_bridge_mip(struct glp_prob *P, int meth, double mip_gap, double deadline, double limit,
+                    double *obj, double *bound, int *ret, int *mst, char *err, size_t errsize);
+
 #endif
