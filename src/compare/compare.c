@@ -20,6 +20,7 @@
  *            number of nearby pairs, not with |A| * |B|.
  */
 #include "compare.h"
+#include "grow.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -94,13 +95,8 @@ static long parse_params(const char *text, char **buf, kv **out)
 		size_t l = strlen(eq + 3);
 		if (l && eq[3 + l - 1] == '\r')
 			eq[3 + l - 1] = '\0';
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			kv *k = realloc(*out, cap * sizeof(*k));
-			if (!k)
-				return -1;
-			*out = k;
-		}
+		if (grow_reserve(out, &cap, n + 1, sizeof(**out)) != 0)
+			return -1;
 		(*out)[n++] = (kv){line, eq + 3};
 	}
 	return (long)n;
@@ -116,11 +112,9 @@ static const char *kv_find(const kv *list, long n, const char *key)
 
 static int param_add(compare_result *r, const char *key, const char *a, const char *b)
 {
-	compare_param *p = realloc(r->params, (r->nparams + 1) * sizeof(*p));
-	if (!p)
+	if (grow_to(&r->params, r->nparams + 1, sizeof(*r->params)) != 0)
 		return -1;
-	r->params = p;
-	p += r->nparams;
+	compare_param *p = &r->params[r->nparams];
 	p->key = strdup(key);
 	p->a = a ? strdup(a) : NULL;
 	p->b = b ? strdup(b) : NULL;
@@ -172,14 +166,8 @@ typedef struct gkeys {
 
 static int gkeys_add(gkeys *g, const char *district, const char *street)
 {
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 256;
-		gkey *k = realloc(g->k, cap * sizeof(*k));
-		if (!k)
-			return -1;
-		g->k = k;
-		g->cap = cap;
-	}
+	if (grow_reserve(&g->k, &g->cap, g->n + 1, sizeof(*g->k)) != 0)
+		return -1;
 	g->k[g->n++] =
 	    (gkey){district ? district : "", g->by == COMPARE_BY_STREET && street ? street : ""};
 	return 0;
@@ -323,14 +311,8 @@ typedef struct pairs {
 
 static int pairs_add(pairs *ps, pair p)
 {
-	if (ps->n == ps->cap) {
-		size_t cap = ps->cap ? ps->cap * 2 : 1024;
-		pair *n = realloc(ps->p, cap * sizeof(*n));
-		if (!n)
-			return -1;
-		ps->p = n;
-		ps->cap = cap;
-	}
+	if (grow_reserve(&ps->p, &ps->cap, ps->n + 1, sizeof(*ps->p)) != 0)
+		return -1;
 	ps->p[ps->n++] = p;
 	return 0;
 }
@@ -396,14 +378,8 @@ static int near_pairs(const planfile *a, const planfile *b, const unsigned char 
 
 static int change_add(compare_result *r, size_t *cap, compare_change c)
 {
-	if (r->nchanges == *cap) {
-		size_t n = *cap ? *cap * 2 : 256;
-		compare_change *p = realloc(r->changes, n * sizeof(*p));
-		if (!p)
-			return -1;
-		r->changes = p;
-		*cap = n;
-	}
+	if (grow_reserve(&r->changes, cap, r->nchanges + 1, sizeof(*r->changes)) != 0)
+		return -1;
 	r->changes[r->nchanges++] = c;
 	return 0;
 }

@@ -7,6 +7,7 @@
  * moved into place (gpkg_write_plan).
  */
 #include "sources.h"
+#include "grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +17,8 @@ int sources_add(sources *s, const char *role, const char *path)
 {
 	if (!path || !*path)
 		return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 8;
-		source_entry *g = realloc(s->e, cap * sizeof(*g));
-		if (!g)
-			return -1;
-		s->e = g;
-		s->cap = cap;
-	}
+	if (grow_reserve(&s->e, &s->cap, s->n + 1, sizeof(*s->e)) != 0)
+		return -1;
 	source_entry *e = &s->e[s->n];
 	e->role = strdup(role);
 	e->path = strdup(path);

@@ -3,6 +3,7 @@
  * See include/status.h for the contract.
  */
 #include "status.h"
+#include "grow.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -55,15 +56,9 @@ status_code status_problem_add(status *st, status_severity sev, const char *kind
 		vsnprintf(msg, (size_t)len + 1, fmt, ap);
 		va_end(ap);
 	}
-	if (st->nproblems == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 16;
-		status_problem *p = realloc(st->problems, cap * sizeof(*p));
-		if (!p) {
-			free(msg);
-			return status_fail(st, STATUS_INTERNAL, "out of memory");
-		}
-		st->problems = p;
-		st->cap = cap;
+	if (grow_reserve(&st->problems, &st->cap, st->nproblems + 1, sizeof(*st->problems)) != 0) {
+		free(msg);
+		return status_fail(st, STATUS_INTERNAL, "out of memory");
 	}
 	st->problems[st->nproblems++] = (status_problem){sev, kind, msg};
 	if (sev == SEV_ERROR) {

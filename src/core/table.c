@@ -9,6 +9,7 @@
  * output is the same under LANG=C and in tests.
  */
 #include "table.h"
+#include "grow.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -53,19 +54,12 @@ static void add_row(table *t, int rule)
 	if (t->oom)
 		return;
 	if (t->nrows == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		char **cells = realloc(t->cells, cap * t->ncols * sizeof(*cells));
-		if (!cells) {
+		size_t cap = grow_cap(t->cap, t->nrows + 1);
+		if (grow_to(&t->cells, cap * t->ncols, sizeof(*t->cells)) ||
+		    grow_to(&t->is_rule, cap, 1)) {
 			t->oom = 1;
 			return;
 		}
-		t->cells = cells;
-		unsigned char *r = realloc(t->is_rule, cap);
-		if (!r) {
-			t->oom = 1;
-			return;
-		}
-		t->is_rule = r;
 		t->cap = cap;
 	}
 	memset(t->cells + t->nrows * t->ncols, 0, t->ncols * sizeof(*t->cells));

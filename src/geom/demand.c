@@ -12,6 +12,7 @@
  * is not measured from one spot. See src/geom/geom_int.h.
  */
 #include "geom_int.h"
+#include "grow.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -25,17 +26,9 @@ typedef struct sample_buf {
 static status_code push_sample(sample_buf *b, double x, double y, double w, status *st)
 {
 	if (b->n == b->cap) {
-		size_t c = b->cap ? b->cap * 2 : 256;
-		double *px = realloc(b->x, c * sizeof(double));
-		if (px)
-			b->x = px;
-		double *py = realloc(b->y, c * sizeof(double));
-		if (py)
-			b->y = py;
-		double *pw = realloc(b->w, c * sizeof(double));
-		if (pw)
-			b->w = pw;
-		if (!px || !py || !pw)
+		size_t c = grow_cap(b->cap, b->n + 1);
+		if (grow_to(&b->x, c, sizeof(double)) || grow_to(&b->y, c, sizeof(double)) ||
+		    grow_to(&b->w, c, sizeof(double)))
 			return status_fail(st, STATUS_INTERNAL, "out of memory");
 		b->cap = c;
 	}

@@ -30,6 +30,7 @@
  * Everything is in input order, so the same lines give the same network.
  */
 #include "network_int.h"
+#include "grow.h"
 
 #include <assert.h>
 #include <math.h>
@@ -69,24 +70,11 @@ typedef struct piece_buf {
 
 static int piece_add(piece_buf *b, const double *x, const double *y, size_t n, int line, int along)
 {
-	if (b->n == b->cap) {
-		size_t c = b->cap ? 2 * b->cap : 256;
-		piece *q = realloc(b->p, c * sizeof(*q));
-		if (!q)
-			return -1;
-		b->p = q, b->cap = c;
-	}
+	if (grow_reserve(&b->p, &b->cap, b->n + 1, sizeof(*b->p)) != 0)
+		return -1;
 	if (b->npts + n > b->pcap) {
-		size_t c = b->pcap ? b->pcap : 1024;
-		while (c < b->npts + n)
-			c *= 2;
-		double *qx = realloc(b->x, c * sizeof(double));
-		if (qx)
-			b->x = qx;
-		double *qy = realloc(b->y, c * sizeof(double));
-		if (qy)
-			b->y = qy;
-		if (!qx || !qy)
+		size_t c = grow_cap(b->pcap, b->npts + n);
+		if (grow_to(&b->x, c, sizeof(double)) || grow_to(&b->y, c, sizeof(double)))
 			return -1;
 		b->pcap = c;
 	}
@@ -176,13 +164,7 @@ static status_code node_lines(geos_ctx *g, const line_set *ls, piece_buf *b, sta
 		GEOSCoordSeq_getSize_r(geos_ctx_handle(g), cs, &n);
 		if (n < 2)
 			continue;
-		double *qx = realloc(cx, n * sizeof(double)), *qy;
-		if (qx)
-			cx = qx;
-		qy = realloc(cy, n * sizeof(double));
-		if (qy)
-			cy = qy;
-		if (!qx || !qy) {
+		if (grow_to(&cx, n, sizeof(double)) || grow_to(&cy, n, sizeof(double))) {
 			rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 			break;
 		}

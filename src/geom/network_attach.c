@@ -18,6 +18,7 @@
  * tail (stable), forward and reverse CSR; connected parts by union-find.
  */
 #include "network_int.h"
+#include "grow.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -178,13 +179,8 @@ typedef struct arc_buf {
 
 static int arc_add(arc_buf *b, int from, int to, double w, int edge, double s0, double s1)
 {
-	if (b->n == b->cap) {
-		size_t c = b->cap ? 2 * b->cap : 1024;
-		arc *q = realloc(b->a, c * sizeof(*q));
-		if (!q)
-			return -1;
-		b->a = q, b->cap = c;
-	}
+	if (grow_reserve(&b->a, &b->cap, b->n + 1, sizeof(*b->a)) != 0)
+		return -1;
 	b->a[b->n++] = (arc){from, to, edge, w, s0, s1};
 	return 0;
 }

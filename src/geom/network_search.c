@@ -19,6 +19,7 @@
  * on random graphs.
  */
 #include "network_int.h"
+#include "grow.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -36,13 +37,8 @@ static int item_less(const heap_item *a, const heap_item *b)
 
 static int heap_push(net_search *s, double d, int v)
 {
-	if (s->nheap == s->heapcap) {
-		size_t c = s->heapcap ? 2 * s->heapcap : 256;
-		heap_item *h = realloc(s->heap, c * sizeof(*h));
-		if (!h)
-			return -1;
-		s->heap = h, s->heapcap = c;
-	}
+	if (grow_reserve(&s->heap, &s->heapcap, s->nheap + 1, sizeof(*s->heap)) != 0)
+		return -1;
 	size_t i = s->nheap++;
 	heap_item it = {d, v};
 	while (i > 0 && item_less(&it, &s->heap[(i - 1) / 2])) {
@@ -191,13 +187,8 @@ static int poly_add(poly *p, double x, double y)
 {
 	if (p->n && p->xy[2 * p->n - 2] == x && p->xy[2 * p->n - 1] == y)
 		return 0;
-	if (p->n == p->cap) {
-		size_t c = p->cap ? 2 * p->cap : 64;
-		double *q = realloc(p->xy, 2 * c * sizeof(double));
-		if (!q)
-			return -1;
-		p->xy = q, p->cap = c;
-	}
+	if (grow_reserve(&p->xy, &p->cap, p->n + 1, 2 * sizeof(double)) != 0)
+		return -1;
 	p->xy[2 * p->n] = x, p->xy[2 * p->n + 1] = y;
 	p->n++;
 	return 0;

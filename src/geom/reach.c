@@ -27,6 +27,7 @@
  * along the streets (src/geom/reach_net.c).
  */
 #include "reach.h"
+#include "grow.h"
 #include "rules.h"
 #include "sites.h"
 
@@ -42,14 +43,8 @@
 
 int reach_pair_push(reach_pair_vec *p, double d, int s, unsigned char inside)
 {
-	if (p->n == p->cap) {
-		size_t c = p->cap ? p->cap * 2 : 256;
-		reach_pair *q = realloc(p->v, c * sizeof(*q));
-		if (!q)
-			return -1;
-		p->v = q;
-		p->cap = c;
-	}
+	if (grow_reserve(&p->v, &p->cap, p->n + 1, sizeof(*p->v)) != 0)
+		return -1;
 	p->v[p->n++] = (reach_pair){d, s, inside};
 	return 0;
 }

@@ -34,6 +34,7 @@
  * the chosen pairs are drawn by src/geom/reach_routes.c.
  */
 #include "reach.h"
+#include "grow.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -79,13 +80,8 @@ static int hit_visit(int v, double d, void *arg)
 	int u = j->vunit[v];
 	if (u < 0)
 		return 0;
-	if (j->n == j->cap) {
-		size_t c = j->cap ? 2 * j->cap : 64;
-		hit *q = realloc(j->buf, c * sizeof(*q));
-		if (!q)
-			return j->oom = 1;
-		j->buf = q, j->cap = c;
-	}
+	if (grow_reserve(&j->buf, &j->cap, j->n + 1, sizeof(*j->buf)) != 0)
+		return j->oom = 1;
 	j->buf[j->n++] = (hit){u, d};
 	return 0;
 }

@@ -10,6 +10,7 @@
  * longer than the distance it is labelled with.
  */
 #include "reach.h"
+#include "grow.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -56,16 +57,10 @@ status_code reach_routes(reach *r, size_t n, const int *unit, const int *site,
 			two[2] = sites->sites[site[k]].x, two[3] = sites->sites[site[k]].y;
 			m = 2;
 		}
-		if (len + m > cap) {
-			while (len + m > cap)
-				cap *= 2;
-			double *q = realloc(r->route_xy, 2 * cap * sizeof(double));
-			if (!q) {
-				free(xy);
-				rc = status_fail(st, STATUS_INTERNAL, "out of memory");
-				break;
-			}
-			r->route_xy = q;
+		if (grow_reserve(&r->route_xy, &cap, len + m, 2 * sizeof(double)) != 0) {
+			free(xy);
+			rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+			break;
 		}
 		memcpy(r->route_xy + 2 * len, xy ? xy : two, 2 * m * sizeof(double));
 		free(xy);

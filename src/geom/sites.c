@@ -29,6 +29,7 @@
  * then the rest sorted by (x, y), so it does not depend on unit order.
  */
 #include "sites.h"
+#include "grow.h"
 #include "rules.h"
 
 #include <assert.h>
@@ -97,14 +98,8 @@ static status_code push_raw(builder *b, double x, double y, site_source src, int
                             long long fid, size_t order)
 {
 	raw_vec *r = &b->raw;
-	if (r->n == r->cap) {
-		size_t c = r->cap ? r->cap * 2 : 1024;
-		raw_site *p = realloc(r->v, c * sizeof(*p));
-		if (!p)
-			return status_fail(b->st, STATUS_INTERNAL, "out of memory");
-		r->v = p;
-		r->cap = c;
-	}
+	if (grow_reserve(&r->v, &r->cap, r->n + 1, sizeof(*r->v)) != 0)
+		return status_fail(b->st, STATUS_INTERNAL, "out of memory");
 	r->v[r->n++] = (raw_site){x, y, src, hint, fid, order, SITE_KEPT_NONE};
 	return STATUS_OK;
 }

@@ -7,6 +7,7 @@
  * GEOS failures through geos_ctx_fail(). See src/geom/geom_int.h.
  */
 #include "geom_int.h"
+#include "grow.h"
 
 #include "clock.h"
 
@@ -176,14 +177,8 @@ status_code geom_representative(geos_ctx *g, const GEOSGeometry *geom, const cha
 
 static status_code push_xy(double **xy, size_t *n, size_t *cap, double x, double y, status *st)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-		double *p = realloc(*xy, c * 2 * sizeof(*p));
-		if (!p)
-			return status_fail(st, STATUS_INTERNAL, "out of memory");
-		*xy = p;
-		*cap = c;
-	}
+	if (grow_reserve(xy, cap, *n + 1, 2 * sizeof(**xy)) != 0)
+		return status_fail(st, STATUS_INTERNAL, "out of memory");
 	(*xy)[2 * *n] = x;
 	(*xy)[2 * *n + 1] = y;
 	(*n)++;

@@ -1,0 +1,33 @@
+/*
+ * grow.h: growing a malloc'd array (src/core/grow.c), the one way every
+ * table, buffer and vector of the program makes room for more elements.
+ *
+ * An array is a pointer (NULL when empty) and, where it grows by doubling,
+ * a capacity counted in elements. The pointer is passed by address, as
+ * `&v->items`, so the functions work on any element type; on failure the
+ * array is left as it was (still owned by the caller, contents intact).
+ */
+#ifndef STATIONPLAN_GROW_H
+#define STATIONPLAN_GROW_H
+
+#include <stddef.h>
+
+/* The capacity an array of capacity `cap` grows to so that it holds `need`
+ * elements: `cap` doubled (from 16 when 0) until it is at least `need`;
+ * `cap` itself when it already holds them. Never fails (saturates at
+ * SIZE_MAX, which grow_to then refuses). */
+size_t grow_cap(size_t cap, size_t need);
+
+/* Resize the array whose pointer is at `pp` (a `T **` given as void *) to
+ * `n` elements of `elem` bytes (realloc). Returns 0, or -1 when out
+ * of memory or n * elem overflows: then *pp is unchanged and still owned
+ * by the caller. Parallel arrays that share one capacity grow one by one
+ * to the same grow_cap, and the capacity is updated when all succeeded. */
+int grow_to(void *pp, size_t n, size_t elem);
+
+/* Make room for `need` elements in the array at `pp` of capacity *cap:
+ * nothing when need <= *cap, else grow_to(grow_cap(*cap, need)) and *cap
+ * updated. Returns 0, or -1 out of memory (array and *cap unchanged). */
+int grow_reserve(void *pp, size_t *cap, size_t need, size_t elem);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * grow.c: growing a malloc'd array (include/grow.h).
+ *
+ * The pointer to grow arrives as the address of a `T *` of any object type;
+ * it is read and written with memcpy, so no `T *` is ever accessed through
+ * a `void *` lvalue (object pointers share one representation on every
+ * platform GDAL and GEOS run on, which POSIX requires).
+ */
+#include "grow.h"
+
+#include <assert.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t grow_cap(size_t cap, size_t need)
+{
+	if (need <= cap)
+		return cap;
+	size_t c = cap ? cap : 16;
+	while (c < need)
+		c = c > SIZE_MAX / 2 ? SIZE_MAX : 2 * c;
+	return c;
+}
+
+int grow_to(void *pp, size_t n, size_t elem)
+{
+	assert(pp && elem > 0);
+	if (n > SIZE_MAX / elem)
+		return -1;
+	void *p;
+	memcpy(&p, pp, sizeof(p));
+	void *q = realloc(p, n * elem);
+	if (!q)
+		return -1;
+	memcpy(pp, &q, sizeof(q));
+	return 0;
+}
+
+int grow_reserve(void *pp, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = grow_cap(*cap, need);
+	if (grow_to(pp, c, elem) != 0)
+		return -1;
+	*cap = c;
+	return 0;
+}
