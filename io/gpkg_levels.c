@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "gdal_bridge.h"
+#include "grow.h"
 #include "gpkg_int.h"
 #include "levels.h"
 #include "rules.h"
@@ -302,13 +303,9 @@ static status_code summary_columns(gpkg_writer *w, const levels_result *lr, cons
 	size_t nrows = 0, cap = 16;
 	OGRFeatureH *rows = malloc(cap * sizeof(*rows));
 	while (rows && (f = OGR_L_GetNextFeature(l))) {
-		if (nrows == cap) {
-			OGRFeatureH *g = realloc(rows, (cap *= 2) * sizeof(*rows));
-			if (!g) {
-				OGR_F_Destroy(f);
-				break;
-			}
-			rows = g;
+		if (grow_reserve(&rows, &cap, nrows + 1, sizeof(*rows)) != 0) {
+			OGR_F_Destroy(f);
+			break;
 		}
 		rows[nrows++] = f;
 	}

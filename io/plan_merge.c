@@ -45,6 +45,7 @@
 #include <cpl_error.h>
 
 #include "gpkg_int.h"
+#include "grow.h"
 #include "io_int.h"
 #include "plan_merge.h"
 #include "plan_merge_int.h"
@@ -242,15 +243,10 @@ static status_code read_subs(merger *m, subrec **out, size_t *nout)
 		OGRFeatureH f;
 		OGR_L_ResetReading(l);
 		while ((f = OGR_L_GetNextFeature(l))) {
-			if (n == cap) {
-				subrec *g = realloc(v, 2 * cap * sizeof(subrec));
-				if (!g) {
-					OGR_F_Destroy(f);
-					free(v);
-					return status_fail(m->st, STATUS_INTERNAL, "out of memory");
-				}
-				v = g;
-				cap *= 2;
+			if (grow_reserve(&v, &cap, n + 1, sizeof(subrec)) != 0) {
+				OGR_F_Destroy(f);
+				free(v);
+				return status_fail(m->st, STATUS_INTERNAL, "out of memory");
 			}
 			subrec *x = &v[n++];
 			memset(x, 0, sizeof(*x));
@@ -412,17 +408,12 @@ static status_code gather(merger *m, const char *name, row **out, size_t *nout)
 		OGR_L_ResetReading(l);
 		long long seq = 0;
 		while ((f = OGR_L_GetNextFeature(l))) {
-			if (n == cap) {
-				row *g = realloc(r, 2 * cap * sizeof(row));
-				if (!g) {
-					OGR_F_Destroy(f);
-					for (size_t j = 0; j < n; j++)
-						OGR_F_Destroy(r[j].f);
-					free(r);
-					return status_fail(m->st, STATUS_INTERNAL, "out of memory");
-				}
-				r = g;
-				cap *= 2;
+			if (grow_reserve(&r, &cap, n + 1, sizeof(row)) != 0) {
+				OGR_F_Destroy(f);
+				for (size_t j = 0; j < n; j++)
+					OGR_F_Destroy(r[j].f);
+				free(r);
+				return status_fail(m->st, STATUS_INTERNAL, "out of memory");
 			}
 			long long k1 = (long long)i, k2 = seq++;
 			if (fst >= 0 && k != K_OTHER) {

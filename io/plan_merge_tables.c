@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "gpkg_int.h"
+#include "grow.h"
 #include "plan_merge_int.h"
 
 typedef struct sgroup {
@@ -96,17 +97,12 @@ status_code plan_merge_summary(gpkg_writer *w, OGRLayerH out, const GDALDatasetH
 		OGRFeatureH f;
 		OGR_L_ResetReading(l);
 		while ((f = OGR_L_GetNextFeature(l))) {
-			if (n == cap) {
-				sgroup *ng = realloc(g, 2 * cap * sizeof(sgroup));
-				if (!ng) {
-					OGR_F_Destroy(f);
-					for (size_t j = 0; j < n; j++)
-						free(g[j].sum);
-					free(g);
-					return status_fail(w->st, STATUS_INTERNAL, "out of memory");
-				}
-				g = ng;
-				cap *= 2;
+			if (grow_reserve(&g, &cap, n + 1, sizeof(sgroup)) != 0) {
+				OGR_F_Destroy(f);
+				for (size_t j = 0; j < n; j++)
+					free(g[j].sum);
+				free(g);
+				return status_fail(w->st, STATUS_INTERNAL, "out of memory");
 			}
 			sgroup *x = &g[n++];
 			memset(x, 0, sizeof(*x));

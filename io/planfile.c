@@ -19,6 +19,7 @@
 #include <ogr_srs_api.h>
 
 #include "planfile.h"
+#include "grow.h"
 #include "io_int.h"
 
 typedef struct reader {
@@ -288,13 +289,9 @@ static status_code read_rows(reader *rd, planfile *p, const char *layer, const c
 
 static int add_assign(planfile *p, row *r)
 {
-	if ((p->nassign & (p->nassign - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
-		planfile_assign *a =
-		    realloc(p->assign, (p->nassign ? p->nassign * 2 : 1) * sizeof(*a));
-		if (!a)
-			return -1;
-		p->assign = a;
-	}
+	size_t n = p->nassign; /* doubled: full when n is 0, 1, 2, 4, ... */
+	if ((n & (n - 1)) == 0 && grow_to(&p->assign, n ? 2 * n : 1, sizeof(*p->assign)) != 0)
+		return -1;
 	p->assign[p->nassign++] = (planfile_assign){
 	    r->district, r->street,     r->households, r->distance_m,     r->unit_id,
 	    r->name,     r->station_id, r->unit_order, r->unit_households};
@@ -303,13 +300,9 @@ static int add_assign(planfile *p, row *r)
 
 static int add_uncovered(planfile *p, row *r)
 {
-	if ((p->nuncovered & (p->nuncovered - 1)) == 0) {
-		size_t cap = p->nuncovered ? p->nuncovered * 2 : 1;
-		planfile_uncovered *u = realloc(p->uncovered, cap * sizeof(*u));
-		if (!u)
-			return -1;
-		p->uncovered = u;
-	}
+	size_t n = p->nuncovered; /* as add_assign */
+	if ((n & (n - 1)) == 0 && grow_to(&p->uncovered, n ? 2 * n : 1, sizeof(*p->uncovered)) != 0)
+		return -1;
 	p->uncovered[p->nuncovered++] = (planfile_uncovered){r->district, r->street, r->households,
 	                                                     r->unit_id,  r->name,   r->unit_order};
 	return 0;

@@ -8,6 +8,7 @@
  * strings get size -1 and no digest.
  */
 #include "io_int.h"
+#include "grow.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -124,10 +125,8 @@ static int sha256_file(const char *path, char hex[65])
 int read_fingerprint_add(inputs *in, const char *role, const char *path)
 {
 	struct stat sb;
-	input_file *g = realloc(in->files, (in->nfiles + 1) * sizeof(*g));
-	if (!g)
+	if (grow_to(&in->files, in->nfiles + 1, sizeof(*in->files)) != 0)
 		return -1;
-	in->files = g;
 	input_file *f = &in->files[in->nfiles];
 	memset(f, 0, sizeof(*f));
 	f->role = strdup(role);

@@ -9,6 +9,7 @@
  * dropped silently.
  */
 #include "io_int.h"
+#include "grow.h"
 
 #include <errno.h>
 #include <math.h>
@@ -200,12 +201,8 @@ void read_households_join(const scenario *sc, inputs *in, status *st)
 			status_problem_add(
 			    st, SEV_ERROR, "households", "%s line %d (%s %s): %s = '%s', %s", path,
 			    line, sc->households_key, f[kcol], sc->households_field, f[vcol], why);
-		if (nrows == cap) {
-			csv_row *g = realloc(rows, (cap = cap ? cap * 2 : 256) * sizeof(*g));
-			if (!g)
-				break;
-			rows = g;
-		}
+		if (grow_reserve(&rows, &cap, nrows + 1, sizeof(*rows)) != 0)
+			break;
 		rows[nrows++] = (csv_row){f[kcol], r == 0 ? hh : 0, line, r != 0};
 	}
 	if (nrows) /* qsort and bsearch take no NULL array, even empty (fuzzing) */

@@ -10,6 +10,7 @@
  * "id" when the layer has it, else the feature id as text.
  */
 #include "io_int.h"
+#include "grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,11 +79,9 @@ static void layer_close(layer_ctx *c)
 /* A new place at the end of li->places; NULL out of memory. */
 static level_place *place_add(level_input *li, OGRFeatureH feat, int idf)
 {
-	level_place *g = realloc(li->places, (li->nplaces + 1) * sizeof(*g));
-	if (!g)
+	if (grow_to(&li->places, li->nplaces + 1, sizeof(*li->places)) != 0)
 		return NULL;
-	li->places = g;
-	level_place *p = &g[li->nplaces];
+	level_place *p = &li->places[li->nplaces];
 	memset(p, 0, sizeof(*p));
 	char buf[32];
 	p->fid = (long long)OGR_F_GetFID(feat);

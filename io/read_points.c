@@ -8,6 +8,7 @@
  * the feature id as text.
  */
 #include "io_int.h"
+#include "grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,13 +106,9 @@ void read_points(const char *role, const char *path, const char *layer, const sc
 /* Append one polygonal geometry's WKB to ps. */
 static void poly_add(poly_set *ps, OGRGeometryH g)
 {
-	unsigned char **w = realloc(ps->wkb, (ps->n + 1) * sizeof(*w));
-	if (w)
-		ps->wkb = w;
-	size_t *s = realloc(ps->wkb_size, (ps->n + 1) * sizeof(*s));
-	if (s)
-		ps->wkb_size = s;
-	if (w && s && (ps->wkb[ps->n] = read_geometry_wkb(g, &ps->wkb_size[ps->n])))
+	if (grow_to(&ps->wkb, ps->n + 1, sizeof(*ps->wkb)) == 0 &&
+	    grow_to(&ps->wkb_size, ps->n + 1, sizeof(*ps->wkb_size)) == 0 &&
+	    (ps->wkb[ps->n] = read_geometry_wkb(g, &ps->wkb_size[ps->n])))
 		ps->n++;
 }
 

@@ -21,6 +21,7 @@
  * drops them). Every problem names the file, layer, fid and field.
  */
 #include "io_int.h"
+#include "grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,37 +33,21 @@ typedef struct road_buf {
 	int oom;
 } road_buf;
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 64;
-	while (c < need)
-		c *= 2;
-	void *q = realloc(*p, c * size);
-	if (!q)
-		return -1;
-	*p = q;
-	return 0;
-}
-
 /* Room for one more line and `npts` more points. */
 static int reserve(line_set *ls, road_buf *b, size_t npts)
 {
-	size_t lc = b->lcap, pc = b->pcap;
-	if (b->nlines + 2 > lc) {
-		size_t c = lc;
-		if (grow((void **)&ls->start, &c, b->nlines + 2, sizeof(size_t)) ||
-		    grow((void **)&ls->walkable, &(size_t){lc}, b->nlines + 2, 1) ||
-		    grow((void **)&ls->oneway, &(size_t){lc}, b->nlines + 2, 1) ||
-		    grow((void **)&ls->fid, &(size_t){lc}, b->nlines + 2, sizeof(long long)))
+	if (b->nlines + 2 > b->lcap) {
+		size_t c = grow_cap(b->lcap, b->nlines + 2);
+		if (grow_to(&ls->start, c, sizeof(*ls->start)) ||
+		    grow_to(&ls->walkable, c, sizeof(*ls->walkable)) ||
+		    grow_to(&ls->oneway, c, sizeof(*ls->oneway)) ||
+		    grow_to(&ls->fid, c, sizeof(*ls->fid)))
 			return -1;
 		b->lcap = c;
 	}
-	if (b->npts + npts > pc) {
-		size_t c = pc;
-		if (grow((void **)&ls->x, &c, b->npts + npts, sizeof(double)) ||
-		    grow((void **)&ls->y, &(size_t){pc}, b->npts + npts, sizeof(double)))
+	if (b->npts + npts > b->pcap) {
+		size_t c = grow_cap(b->pcap, b->npts + npts);
+		if (grow_to(&ls->x, c, sizeof(double)) || grow_to(&ls->y, c, sizeof(double)))
 			return -1;
 		b->pcap = c;
 	}

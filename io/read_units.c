@@ -10,6 +10,7 @@
  * reports everything wrong with the layer.
  */
 #include "io_int.h"
+#include "grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,15 +253,14 @@ OGRSpatialReferenceH read_units(const scenario *sc, inputs *in, status *st)
 	OGRFeatureH feat;
 	while ((feat = OGR_L_GetNextFeature(lyr))) {
 		if (in->nunits == cap) {
-			unit *g = realloc(in->units, 2 * cap * sizeof(unit));
-			if (!g) {
+			size_t c = grow_cap(cap, cap + 1);
+			if (grow_to(&in->units, c, sizeof(unit)) != 0) {
 				OGR_F_Destroy(feat);
 				status_fail(st, STATUS_INTERNAL, "out of memory");
 				goto out;
 			}
-			memset(g + cap, 0, cap * sizeof(unit));
-			in->units = g;
-			cap *= 2;
+			memset(in->units + cap, 0, (c - cap) * sizeof(unit));
+			cap = c;
 		}
 		read_one(sc, in, feat, &f, ct, &in->units[in->nunits++], st);
 		OGR_F_Destroy(feat);

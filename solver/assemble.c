@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE /* qsort_r */
 #include "solver_int.h"
+#include "grow.h"
 #include "rules.h"
 
 #include <stdarg.h>
@@ -44,14 +45,9 @@ static plan_station *add_station(builder *b, int site, station_kind kind, int su
 {
 	plan *p = b->p;
 	if (p->nstations == b->scap) {
-		size_t cap = b->scap ? 2 * b->scap : 64;
-		plan_station *s = realloc(p->stations, cap * sizeof(*s));
-		int *f = realloc(b->first, cap * sizeof(int));
-		if (s)
-			p->stations = s;
-		if (f)
-			b->first = f;
-		if (!s || !f)
+		size_t cap = grow_cap(b->scap, p->nstations + 1);
+		if (grow_to(&p->stations, cap, sizeof(*p->stations)) ||
+		    grow_to(&b->first, cap, sizeof(int)))
 			return NULL;
 		b->scap = cap;
 	}
@@ -68,14 +64,8 @@ static plan_station *add_station(builder *b, int site, station_kind kind, int su
 static int add_assign(builder *b, int unit, size_t station, long h, double d)
 {
 	plan *p = b->p;
-	if (p->nassign == b->acap) {
-		size_t cap = b->acap ? 2 * b->acap : 64;
-		plan_assign *a = realloc(p->assign, cap * sizeof(*a));
-		if (!a)
-			return -1;
-		p->assign = a;
-		b->acap = cap;
-	}
+	if (grow_reserve(&p->assign, &b->acap, p->nassign + 1, sizeof(*p->assign)) != 0)
+		return -1;
 	p->assign[p->nassign++] = (plan_assign){unit, (int)station, h, d};
 	p->stations[station].households += h;
 	p->stations[station].nunits++;
@@ -86,15 +76,9 @@ static int add_uncovered(plan *p, size_t *cap, int unit, int site, double d, cha
 {
 	if (!reason)
 		return -1;
-	if (p->nuncovered == *cap) {
-		size_t c = *cap ? 2 * *cap : 16;
-		plan_uncovered *u = realloc(p->uncovered, c * sizeof(*u));
-		if (!u) {
-			free(reason);
-			return -1;
-		}
-		p->uncovered = u;
-		*cap = c;
+	if (grow_reserve(&p->uncovered, cap, p->nuncovered + 1, sizeof(*p->uncovered)) != 0) {
+		free(reason);
+		return -1;
 	}
 	p->uncovered[p->nuncovered++] = (plan_uncovered){unit, site, d, reason};
 	return 0;

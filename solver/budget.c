@@ -44,6 +44,7 @@
  * the households would otherwise absorb, applies to the walking too.
  */
 #include "budget_int.h"
+#include "grow.h"
 #include "rules.h"
 #include "clock.h"
 
@@ -402,10 +403,8 @@ static int add_left(const sp_world *w, const sp_budget *b, const unsigned char *
 		n += left[u];
 	if (n == 0)
 		return 0;
-	plan_uncovered *g = realloc(out->uncovered, (out->nuncovered + n) * sizeof(*g));
-	if (!g)
+	if (grow_to(&out->uncovered, out->nuncovered + n, sizeof(*out->uncovered)) != 0)
 		return -1;
-	out->uncovered = g;
 	const reach *r = w->r;
 	for (size_t u = 0; u < w->in->nunits; u++) {
 		if (!left[u])

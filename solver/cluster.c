@@ -27,6 +27,7 @@
  * that many subsets visited), and the driver then cuts the sub-problem.
  */
 #include "solver_int.h"
+#include "grow.h"
 
 #include <assert.h>
 #include <stdint.h>
@@ -105,47 +106,16 @@ static int col_push(const sp_sub *s, sp_cols *c, const int *u, size_t n, int sit
                     long lo, int own, size_t slot)
 {
 	if (c->n + 1 >= c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 1024;
-		size_t *start = realloc(c->start, (cap + 1) * sizeof(size_t));
-		if (!start)
+		size_t cap = grow_cap(c->cap, c->n + 2);
+		if (grow_to(&c->start, cap + 1, sizeof(size_t)) ||
+		    grow_to(&c->site, cap, sizeof(int)) || grow_to(&c->ub, cap, sizeof(int)) ||
+		    grow_to(&c->cost, cap, sizeof(double)) || grow_to(&c->lo, cap, sizeof(long)) ||
+		    grow_to(&c->own, cap, 1) || grow_to(&c->tail, cap, 1))
 			return -1;
-		c->start = start;
-		int *site_ = realloc(c->site, cap * sizeof(int));
-		if (!site_)
-			return -1;
-		c->site = site_;
-		int *ub = realloc(c->ub, cap * sizeof(int));
-		if (!ub)
-			return -1;
-		c->ub = ub;
-		double *cost_ = realloc(c->cost, cap * sizeof(double));
-		if (!cost_)
-			return -1;
-		c->cost = cost_;
-		long *lo_ = realloc(c->lo, cap * sizeof(long));
-		if (!lo_)
-			return -1;
-		c->lo = lo_;
-		unsigned char *own_ = realloc(c->own, cap);
-		if (!own_)
-			return -1;
-		c->own = own_;
-		unsigned char *tail = realloc(c->tail, cap);
-		if (!tail)
-			return -1;
-		c->tail = tail;
 		c->cap = cap;
 	}
-	if (c->nnz + n > c->nzcap) {
-		size_t cap = c->nzcap ? 2 * c->nzcap : 4096;
-		while (cap < c->nnz + n)
-			cap *= 2;
-		int *unit = realloc(c->unit, cap * sizeof(int));
-		if (!unit)
-			return -1;
-		c->unit = unit;
-		c->nzcap = cap;
-	}
+	if (grow_reserve(&c->unit, &c->nzcap, c->nnz + n, sizeof(int)) != 0)
+		return -1;
 	if (c->n == 0)
 		c->start[0] = 0;
 	if (n)

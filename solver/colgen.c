@@ -40,6 +40,7 @@
  * reproducible; the wall-clock deadline is the safety net.
  */
 #include "solver_int.h"
+#include "grow.h"
 #include "clock.h"
 
 #include <assert.h>
@@ -325,31 +326,15 @@ static int col_add(cg_state *c, glp_prob *P, int j, int n, long load, double cos
 {
 	cg_result *r = c->res;
 	if (r->n + 1 >= r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 256;
-		size_t *st = realloc(r->start, (cap + 1) * sizeof(size_t));
-		if (st)
-			r->start = st;
-		int *site = realloc(r->site, cap * sizeof(int));
-		if (site)
-			r->site = site;
-		double *co = realloc(r->cost, cap * sizeof(double));
-		if (co)
-			r->cost = co;
-		if (!st || !site || !co)
+		size_t cap = grow_cap(r->cap, r->n + 2);
+		if (grow_to(&r->start, cap + 1, sizeof(size_t)) ||
+		    grow_to(&r->site, cap, sizeof(int)) || grow_to(&r->cost, cap, sizeof(double)))
 			return -1;
 		r->cap = cap;
 	}
 	if (r->nnz + (size_t)n > r->nzcap) {
-		size_t cap = r->nzcap ? 2 * r->nzcap : 1024;
-		while (cap < r->nnz + (size_t)n)
-			cap *= 2;
-		int *u = realloc(r->unit, cap * sizeof(int));
-		if (u)
-			r->unit = u;
-		long *sh = realloc(r->share, cap * sizeof(long));
-		if (sh)
-			r->share = sh;
-		if (!u || !sh)
+		size_t cap = grow_cap(r->nzcap, r->nnz + (size_t)n);
+		if (grow_to(&r->unit, cap, sizeof(int)) || grow_to(&r->share, cap, sizeof(long)))
 			return -1;
 		r->nzcap = cap;
 	}

@@ -8,6 +8,7 @@
  * solved whole by column generation (colgen.c).
  */
 #include "solver_int.h"
+#include "grow.h"
 #include "rules.h"
 
 #include <stdlib.h>
@@ -56,13 +57,10 @@ static int sub_build(const sp_world *w, const int *units, int nu, const unsigned
 				continue;
 			npairs++;
 			if (sc->sloc[j] < 0) {
-				if (ns == scap) {
-					int *n2 = realloc(sl, (size_t)(scap *= 2) * sizeof(int));
-					if (!n2) {
-						free(sl);
-						goto fail;
-					}
-					sl = n2;
+				if (ns == scap &&
+				    grow_to(&sl, (size_t)(scap *= 2), sizeof(int)) != 0) {
+					free(sl);
+					goto fail;
 				}
 				sc->sloc[j] = ns;
 				sl[ns++] = j;

@@ -26,6 +26,7 @@
  */
 #define _GNU_SOURCE /* qsort_r */
 #include "solver_int.h"
+#include "grow.h"
 #include "clock.h"
 
 #include <assert.h>
@@ -52,14 +53,9 @@ static int share_put(sp_station *st, int u, long share)
 		st->hi += share;
 		return 0;
 	}
-	int *nu = realloc(st->u, (size_t)(st->n + 1) * sizeof(int));
-	if (!nu)
+	if (grow_to(&st->u, (size_t)st->n + 1, sizeof(int)) ||
+	    grow_to(&st->sh, (size_t)st->n + 1, sizeof(long)))
 		return -1;
-	st->u = nu;
-	long *ns = realloc(st->sh, (size_t)(st->n + 1) * sizeof(long));
-	if (!ns)
-		return -1;
-	st->sh = ns;
 	i = st->n;
 	while (i > 0 && st->u[i - 1] > u) {
 		st->u[i] = st->u[i - 1];

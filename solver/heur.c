@@ -24,6 +24,7 @@
  * orders, ties broken by index.
  */
 #include "solver_int.h"
+#include "grow.h"
 #include "clock.h"
 
 #include <assert.h>
@@ -46,10 +47,8 @@ static int has_member(const sp_station *st, int u)
 static int member_add(const sp_sub *s, sp_station *st, int u)
 {
 	assert(!st->sh); /* the heuristic works on equal parts (flex.c comes after) */
-	int *nu = realloc(st->u, (size_t)(st->n + 1) * sizeof(int));
-	if (!nu)
+	if (grow_to(&st->u, (size_t)st->n + 1, sizeof(int)) != 0)
 		return -1;
-	st->u = nu;
 	int i = st->n;
 	while (i > 0 && st->u[i - 1] > u) {
 		st->u[i] = st->u[i - 1];
@@ -101,10 +100,8 @@ static int index_build(const sp_sub *s, const sp_sol *sol, site_index *ix)
 	if (!ix->head && !(ix->head = malloc((size_t)s->ns * sizeof(int))))
 		return -1;
 	if (sol->n > ix->cap) {
-		int *n = realloc(ix->nxt, (size_t)sol->n * sizeof(int));
-		if (!n)
+		if (grow_to(&ix->nxt, (size_t)sol->n, sizeof(int)) != 0)
 			return -1;
-		ix->nxt = n;
 		ix->cap = sol->n;
 	}
 	if (!ix->last && !(ix->last = malloc((size_t)s->ns * sizeof(int))))
@@ -126,14 +123,10 @@ static int index_push(const sp_sol *sol, site_index *ix)
 {
 	int i = sol->n - 1, j = sol->st[i].site;
 	if (sol->n > ix->cap) {
-		int cap = ix->cap ? 2 * ix->cap : 64;
-		while (cap < sol->n)
-			cap *= 2;
-		int *n = realloc(ix->nxt, (size_t)cap * sizeof(int));
-		if (!n)
+		size_t cap = grow_cap((size_t)ix->cap, (size_t)sol->n);
+		if (grow_to(&ix->nxt, cap, sizeof(int)) != 0)
 			return -1;
-		ix->nxt = n;
-		ix->cap = cap;
+		ix->cap = (int)cap;
 	}
 	ix->nxt[i] = -1;
 	if (ix->last[j] >= 0)

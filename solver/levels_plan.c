@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "levels.h"
+#include "grow.h"
 #include "clock.h"
 #include "levels_int.h"
 #include "rules.h"
@@ -83,13 +84,11 @@ static int unplaced_add(lctx *c, const char *group, long households, int missing
                         ...)
 {
 	levels_result *o = c->out;
-	level_unplaced *g = realloc(o->unplaced, (o->nunplaced + 1) * sizeof(*g));
-	if (!g) {
+	if (grow_to(&o->unplaced, o->nunplaced + 1, sizeof(*o->unplaced)) != 0) {
 		status_fail(c->st, STATUS_INTERNAL, "out of memory");
 		return -1;
 	}
-	o->unplaced = g;
-	level_unplaced *u = &g[o->nunplaced];
+	level_unplaced *u = &o->unplaced[o->nunplaced];
 	char buf[512];
 	va_list ap;
 	va_start(ap, fmt);
@@ -164,10 +163,9 @@ static lplace *level_places(lctx *c, const lnode *nodes, size_t nn, size_t *np)
 static int facility_add(lctx *c, const lplace *p, const char *group)
 {
 	level_result *r = c->res;
-	level_facility *g = realloc(r->fac, (r->nfac + 1) * sizeof(*g));
-	if (!g)
+	if (grow_to(&r->fac, r->nfac + 1, sizeof(*r->fac)) != 0)
 		return -1;
-	r->fac = g;
+	level_facility *g = r->fac;
 	g[r->nfac] = (level_facility){.x = p->x,
 	                              .y = p->y,
 	                              .place = p->src,

@@ -31,6 +31,7 @@
  * Each solve gets an equal share of solver.time_limit_s.
  */
 #include "solver.h"
+#include "grow.h"
 #include "rules.h"
 
 #include <math.h>
@@ -146,15 +147,10 @@ static int add_districts(phase_run *pr, const plan *p, int year)
 	for (size_t i = 0; i < n; i++)
 		if (m == 0 || strcmp(names[m - 1], names[i]))
 			names[m++] = names[i];
-	if (out->nphase_districts + m > pr->dcap) {
-		size_t cap = (out->nphase_districts + m) * 2;
-		plan_phase_district *g = realloc(out->phase_districts, cap * sizeof(*g));
-		if (!g) {
-			free(names);
-			return -1;
-		}
-		out->phase_districts = g;
-		pr->dcap = cap;
+	if (grow_reserve(&out->phase_districts, &pr->dcap, out->nphase_districts + m,
+	                 sizeof(*out->phase_districts)) != 0) {
+		free(names);
+		return -1;
 	}
 	for (size_t d = 0; d < m; d++) {
 		plan_phase_district row = {.year = year, .district = strdup(names[d])};
@@ -241,11 +237,9 @@ static status_code phase_row(phase_run *pr, const plan *p, int year, long budget
                              int full, size_t before)
 {
 	plan *out = pr->out;
-	plan_phase *g = realloc(out->phases, (out->nphases + 1) * sizeof(*g));
-	if (!g)
+	if (grow_to(&out->phases, out->nphases + 1, sizeof(*out->phases)) != 0)
 		return STATUS_INTERNAL;
-	out->phases = g;
-	plan_phase *row = &g[out->nphases++];
+	plan_phase *row = &out->phases[out->nphases++];
 	memset(row, 0, sizeof(*row));
 	row->year = year;
 	row->budget = budget;

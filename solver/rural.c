@@ -26,28 +26,25 @@
 #include <string.h>
 
 #include "rules.h"
+#include "grow.h"
 #include "clock.h"
 #include "rural.h"
 #include "solver_int.h"
 
 static int add_station(rural_plan *rp, int site)
 {
-	rural_station *g = realloc(rp->stations, (rp->nstations + 1) * sizeof(*g));
-	if (!g)
+	if (grow_to(&rp->stations, rp->nstations + 1, sizeof(*rp->stations)) != 0)
 		return -1;
-	rp->stations = g;
-	g[rp->nstations] = (rural_station){site, 0, 0};
+	rp->stations[rp->nstations] = (rural_station){site, 0, 0};
 	rp->taken[site] = 1;
 	return (int)rp->nstations++;
 }
 
 static int add_assign(rural_plan *rp, const inputs *in, int u, int s, double d)
 {
-	plan_assign *g = realloc(rp->assign, (rp->nassign + 1) * sizeof(*g));
-	if (!g)
+	if (grow_to(&rp->assign, rp->nassign + 1, sizeof(*rp->assign)) != 0)
 		return -1;
-	rp->assign = g;
-	g[rp->nassign++] = (plan_assign){u, s, in->units[u].households, d};
+	rp->assign[rp->nassign++] = (plan_assign){u, s, in->units[u].households, d};
 	rp->stations[s].households += in->units[u].households;
 	rp->stations[s].nunits++;
 	return 0;
@@ -55,12 +52,11 @@ static int add_assign(rural_plan *rp, const inputs *in, int u, int s, double d)
 
 static int add_uncovered(rural_plan *rp, int u, const char *why)
 {
-	plan_uncovered *g = realloc(rp->uncovered, (rp->nuncovered + 1) * sizeof(*g));
-	if (!g)
+	if (grow_to(&rp->uncovered, rp->nuncovered + 1, sizeof(*rp->uncovered)) != 0)
 		return -1;
-	rp->uncovered = g;
-	g[rp->nuncovered] = (plan_uncovered){u, -1, -1, strdup(why)};
-	return g[rp->nuncovered++].reason ? 0 : -1;
+	plan_uncovered *g = &rp->uncovered[rp->nuncovered++];
+	*g = (plan_uncovered){u, -1, -1, strdup(why)};
+	return g->reason ? 0 : -1;
 }
 
 static double dist_to(const reach *r, int u, const site *s)

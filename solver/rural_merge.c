@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "rural.h"
+#include "grow.h"
 
 status_code rural_views(const inputs *in, const reach *r, const rural_plan *rp, inputs *in_view,
                         reach *r_view, status *st)
@@ -88,18 +89,12 @@ status_code rural_merge(const rural_plan *rp, const scenario *sc, plan *p, statu
 		return STATUS_OK;
 	size_t ns = p->nstations + rp->nstations, na = p->nassign + rp->nassign;
 	size_t nu = p->nuncovered + rp->nuncovered;
-	plan_station *sts = realloc(p->stations, (ns + 1) * sizeof(*sts));
-	if (sts)
-		p->stations = sts;
-	plan_assign *as = realloc(p->assign, (na + 1) * sizeof(*as));
-	if (as)
-		p->assign = as;
-	plan_uncovered *us = realloc(p->uncovered, (nu + 1) * sizeof(*us));
-	if (us)
-		p->uncovered = us;
+	int grown = grow_to(&p->stations, ns + 1, sizeof(*p->stations)) |
+	            grow_to(&p->assign, na + 1, sizeof(*p->assign)) |
+	            grow_to(&p->uncovered, nu + 1, sizeof(*p->uncovered));
 	int *perm = malloc((ns + 1) * sizeof(int)), *inv = malloc((ns + 1) * sizeof(int));
 	plan_station *sorted = malloc((ns + 1) * sizeof(*sorted));
-	if (!sts || !as || !us || !perm || !inv || !sorted) {
+	if (grown != 0 || !perm || !inv || !sorted) {
 		free(perm), free(inv), free(sorted);
 		return status_fail(st, STATUS_INTERNAL, "out of memory");
 	}

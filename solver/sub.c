@@ -11,6 +11,7 @@
  * always win, then less walking.
  */
 #include "solver_int.h"
+#include "grow.h"
 #include "rules.h"
 
 #include <assert.h>
@@ -100,12 +101,10 @@ int sp_cmp_int(const void *a, const void *b)
 int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s)
 {
 	if (sol->n == sol->cap) {
-		int cap = sol->cap ? 2 * sol->cap : 16;
-		sp_station *st = realloc(sol->st, (size_t)cap * sizeof(*st));
-		if (!st)
+		size_t cap = grow_cap((size_t)sol->cap, (size_t)sol->n + 1);
+		if (grow_to(&sol->st, cap, sizeof(*sol->st)) != 0)
 			return -1;
-		sol->st = st;
-		sol->cap = cap;
+		sol->cap = (int)cap;
 	}
 	sp_station *st = &sol->st[sol->n];
 	st->u = malloc((size_t)(n > 0 ? n : 1) * sizeof(int));
@@ -155,12 +154,10 @@ int sp_sol_copy(sp_sol *dst, const sp_sol *src)
 	memset(dst, 0, sizeof(*dst));
 	for (int i = 0; i < src->n; i++) {
 		if (dst->n == dst->cap) {
-			int cap = dst->cap ? 2 * dst->cap : 16;
-			sp_station *st = realloc(dst->st, (size_t)cap * sizeof(*st));
-			if (!st)
+			size_t cap = grow_cap((size_t)dst->cap, (size_t)dst->n + 1);
+			if (grow_to(&dst->st, cap, sizeof(*dst->st)) != 0)
 				goto fail;
-			dst->st = st;
-			dst->cap = cap;
+			dst->cap = (int)cap;
 		}
 		sp_station *d = &dst->st[dst->n];
 		*d = src->st[i];

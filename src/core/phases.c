@@ -14,6 +14,7 @@
  * see them in order whatever order the file gives.
  */
 #include "phases.h"
+#include "grow.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -51,10 +52,9 @@ static int set_year(phases_spec *ps, int year, long budget, int line)
 		ps->years[i].line = line;
 		return 0;
 	}
-	phases_year *g = realloc(ps->years, (ps->n + 1) * sizeof(*g));
-	if (!g)
+	if (grow_to(&ps->years, ps->n + 1, sizeof(*ps->years)) != 0)
 		return -2;
-	ps->years = g;
+	phases_year *g = ps->years;
 	memmove(g + i + 1, g + i, (ps->n - i) * sizeof(*g));
 	g[i] = (phases_year){year, budget, line};
 	ps->n++;
@@ -69,14 +69,12 @@ static int set_level(phases_spec *ps, const char *level, size_t len, int year, l
 			ps->level[i].budget = budget;
 			return 0;
 		}
-	phases_level *g = realloc(ps->level, (ps->nlevel + 1) * sizeof(*g));
-	if (!g)
+	if (grow_to(&ps->level, ps->nlevel + 1, sizeof(*ps->level)) != 0)
 		return -2;
-	ps->level = g;
 	char *name = strndup(level, len);
 	if (!name)
 		return -2;
-	g[ps->nlevel++] = (phases_level){name, year, budget};
+	ps->level[ps->nlevel++] = (phases_level){name, year, budget};
 	return 0;
 }
 
@@ -91,13 +89,11 @@ static int set_required(phases_spec *ps, int year, const char *groups)
 			ps->required[i].groups = copy;
 			return 0;
 		}
-	phases_required *g = realloc(ps->required, (ps->nrequired + 1) * sizeof(*g));
-	if (!g) {
+	if (grow_to(&ps->required, ps->nrequired + 1, sizeof(*ps->required)) != 0) {
 		free(copy);
 		return -2;
 	}
-	ps->required = g;
-	g[ps->nrequired++] = (phases_required){year, copy};
+	ps->required[ps->nrequired++] = (phases_required){year, copy};
 	return 0;
 }
 

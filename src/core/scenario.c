@@ -19,6 +19,7 @@
  * the delivery of lines and the byte checks are ours.
  */
 #include "scenario.h"
+#include "grow.h"
 #include "scenario_int.h"
 
 #include <errno.h>
@@ -201,13 +202,11 @@ static char *paths_resolve(const char *dir, const char *value)
 		if (*one) {
 			size_t need = len + strlen(one) + 2;
 			if (need > cap) {
-				char *g = realloc(out, need);
-				if (!g) {
+				if (grow_to(&out, need, 1) != 0) {
 					free(one);
 					free(out);
 					return NULL;
 				}
-				out = g;
 				cap = need;
 			}
 			len += (size_t)sprintf(out + len, "%s%s", len ? "," : "", one);
@@ -707,12 +706,10 @@ status_code scenario_load_text(scenario *sc, const char *name, const char *dir, 
 			                   "%s:%d: the INI parser reported a line it was not given",
 			                   file, r);
 		}
-		int *g = realloc(c.skip, (c.nskip + 1) * sizeof(*g));
-		if (!g) {
+		if (grow_to(&c.skip, c.nskip + 1, sizeof(*c.skip)) != 0) {
 			r = -2;
 			break;
 		}
-		c.skip = g;
 		c.skip[c.nskip++] = r;
 	}
 	for (size_t i = 0; r == 0 && i < c.nskip; i++) {

@@ -13,6 +13,7 @@
  * in the levels solver.
  */
 #include "scenario_int.h"
+#include "grow.h"
 
 #include <errno.h>
 #include <math.h>
@@ -205,11 +206,9 @@ static scenario_level *level_get(scenario *sc, const char *name, int line)
 	for (size_t i = 0; i < sc->nlevels; i++)
 		if (!strcmp(sc->levels[i].name, name))
 			return &sc->levels[i];
-	scenario_level *g = realloc(sc->levels, (sc->nlevels + 1) * sizeof(*g));
-	if (!g)
+	if (grow_to(&sc->levels, sc->nlevels + 1, sizeof(*sc->levels)) != 0)
 		return NULL;
-	sc->levels = g;
-	scenario_level *lv = &g[sc->nlevels];
+	scenario_level *lv = &sc->levels[sc->nlevels];
 	memset(lv, 0, sizeof(*lv));
 	lv->line = line;
 	if (!(lv->name = strdup(name)))

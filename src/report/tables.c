@@ -10,6 +10,7 @@
  * own, after the others).
  */
 #include "tables.h"
+#include "grow.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -45,11 +46,9 @@ static tables_district *district_get(tables *t, const char *name, long order)
 	for (size_t i = 0; i < t->ndistricts; i++)
 		if (!strcmp(t->districts[i].district, name))
 			return &t->districts[i];
-	tables_district *d = realloc(t->districts, (t->ndistricts + 1) * sizeof(*d));
-	if (!d)
+	if (grow_to(&t->districts, t->ndistricts + 1, sizeof(*t->districts)) != 0)
 		return NULL;
-	t->districts = d;
-	d = &t->districts[t->ndistricts];
+	tables_district *d = &t->districts[t->ndistricts];
 	memset(d, 0, sizeof(*d));
 	if (!(d->district = strdup(name)))
 		return NULL;
@@ -63,11 +62,9 @@ static tables_row *row_get(tables_district *d, const char *street, long order)
 	for (size_t i = 0; i < d->nrows; i++)
 		if (!strcmp(d->rows[i].street, street))
 			return &d->rows[i];
-	tables_row *r = realloc(d->rows, (d->nrows + 1) * sizeof(*r));
-	if (!r)
+	if (grow_to(&d->rows, d->nrows + 1, sizeof(*d->rows)) != 0)
 		return NULL;
-	d->rows = r;
-	r = &d->rows[d->nrows];
+	tables_row *r = &d->rows[d->nrows];
 	memset(r, 0, sizeof(*r));
 	if (!(r->street = strdup(street)))
 		return NULL;
@@ -78,11 +75,8 @@ static tables_row *row_get(tables_district *d, const char *street, long order)
 
 static int row_add_unit(tables_row *r, const char *name)
 {
-	char **u = realloc(r->units, (r->nunits + 1) * sizeof(*u));
-	if (!u)
-		return -1;
-	r->units = u;
-	if (!(u[r->nunits] = strdup(name)))
+	if (grow_to(&r->units, r->nunits + 1, sizeof(*r->units)) != 0 ||
+	    !(r->units[r->nunits] = strdup(name)))
 		return -1;
 	r->nunits++;
 	return 0;
