@@ -20,6 +20,7 @@
 #define STATIONPLAN_GPKG_INT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <gdal.h>
 #include <ogr_api.h>
@@ -78,6 +79,13 @@ status_code gpkg_table_commit(gpkg_writer *w, const char *layer);
 /* Write feature `f` (owned by the caller) into `layer`. Returns STATUS_OK,
  * or STATUS_INTERNAL with w->st set naming the layer and row. */
 status_code gpkg_table_write(gpkg_writer *w, OGRLayerH layer, OGRFeatureH f, long long row);
+
+/* gpkg_table_write() with geometry `g` (working CRS; taken, destroyed on
+ * failure; NULL: a row without geometry) moved into the output CRS and set
+ * on `f` first. Returns STATUS_OK, or STATUS_INTERNAL with w->st set
+ * naming the layer. */
+status_code gpkg_table_write_geometry(gpkg_writer *w, OGRLayerH layer, OGRFeatureH f,
+                                      OGRGeometryH g, long long row);
 
 /* Unit `u`'s geometry as a MultiPolygon (a point unit is buffered by
  * GPKG_POINT_UNIT_RADIUS_M first), in the output CRS when `to_output`, else
@@ -141,6 +149,14 @@ status_code gpkg_write_styles(gpkg_writer *w);
 /* The QML of the plan's style for `layer` (malloc'd), or NULL when the
  * layer has no style or out of memory. For the QGIS project. */
 char *gpkg_styles_qml(const gpkg_writer *w, const char *layer);
+
+/* The first line of every QGIS document the writer makes (QML, project). */
+#define GPKG_QGIS_DOCTYPE "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+
+/* A stream into memory that starts a QGIS document: GPKG_QGIS_DOCTYPE
+ * written. As open_memstream(buf, len): after fclose the caller owns *buf.
+ * NULL out of memory. */
+FILE *gpkg_qgis_open(char **buf, size_t *len);
 
 /* gpkg_project.c: the QGIS project stored in the GeoPackage (qgis_projects). */
 status_code gpkg_write_project(gpkg_writer *w);

@@ -104,13 +104,7 @@ status_code gpkg_write_stations(gpkg_writer *w)
 		OGR_F_SetFieldInteger(f, 13, ps->phase);
 		OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
 		OGR_G_SetPoint_2D(g, 0, si->x, si->y);
-		rc = gpkg_to_output_crs(w, g, "stations");
-		if (rc == STATUS_OK) {
-			OGR_F_SetGeometryDirectly(f, g);
-			rc = gpkg_table_write(w, l, f, (long long)s + 1);
-		} else {
-			OGR_G_DestroyGeometry(g);
-		}
+		rc = gpkg_table_write_geometry(w, l, f, g, (long long)s + 1);
 		OGR_F_Destroy(f);
 	}
 	free(village);
@@ -327,19 +321,12 @@ status_code gpkg_write_links(gpkg_writer *w)
 			OGR_G_AddPoint_2D(g, ux, uy);
 			OGR_G_AddPoint_2D(g, si->x, si->y);
 		}
-		if (g) {
-			if ((rc = gpkg_to_output_crs(w, g, "links")) != STATUS_OK) {
-				OGR_G_DestroyGeometry(g);
-				break;
-			}
-		}
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
 		OGR_F_SetFieldString(f, 0, w->in->units[pa->unit].id);
 		OGR_F_SetFieldInteger(f, 1, pa->station + 1);
 		OGR_F_SetFieldInteger(f, 2, (int)pa->households);
 		OGR_F_SetFieldDouble(f, 3, pa->distance_m);
-		OGR_F_SetGeometryDirectly(f, g);
-		rc = gpkg_table_write(w, l, f, (long long)a + 1);
+		rc = gpkg_table_write_geometry(w, l, f, g, (long long)a + 1);
 		OGR_F_Destroy(f);
 	}
 	return rc == STATUS_OK ? gpkg_table_commit(w, "links") : rc;

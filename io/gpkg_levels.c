@@ -51,20 +51,6 @@ static const gpkg_field level_fields[] = {
 #define LEVEL_NFIELDS(sc)                                                                          \
 	(sizeof(level_fields) / sizeof(level_fields[0]) - ((sc)->phases.n > 0 ? 0 : 1))
 
-static status_code write_point(gpkg_writer *w, OGRLayerH l, OGRFeatureH f, double x, double y,
-                               const char *name, long long row)
-{
-	OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
-	OGR_G_SetPoint_2D(g, 0, x, y);
-	status_code rc = gpkg_to_output_crs(w, g, name);
-	if (rc != STATUS_OK) {
-		OGR_G_DestroyGeometry(g);
-		return rc;
-	}
-	OGR_F_SetGeometryDirectly(f, g);
-	return gpkg_table_write(w, l, f, row);
-}
-
 static status_code write_level(gpkg_writer *w, const level_result *r)
 {
 	char desc[512];
@@ -102,7 +88,9 @@ static status_code write_level(gpkg_writer *w, const level_result *r)
 			OGR_F_SetFieldInteger(f, 11, fa->phase);
 		else if (w->sc->phases.n > 0)
 			OGR_F_SetFieldNull(f, 11); /* open in no phase: over the last budget */
-		rc = write_point(w, l, f, fa->x, fa->y, r->name, (long long)i + 1);
+		OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+		OGR_G_SetPoint_2D(g, 0, fa->x, fa->y);
+		rc = gpkg_table_write_geometry(w, l, f, g, (long long)i + 1);
 		OGR_F_Destroy(f);
 	}
 	return rc == STATUS_OK ? gpkg_table_commit(w, r->name) : rc;
@@ -136,18 +124,13 @@ static status_code write_parcels(gpkg_writer *w, const levels_result *lr)
 			    OGRERR_NONE)
 				return gdal_fail(w->st, STATUS_INTERNAL,
 				                 "'%s': parcels_used: bad parcel WKB", w->path);
-			g = OGR_G_ForceToMultiPolygon(g);
-			if ((rc = gpkg_to_output_crs(w, g, "parcels_used")) != STATUS_OK) {
-				OGR_G_DestroyGeometry(g);
-				break;
-			}
 			OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
 			OGR_F_SetFieldString(f, 0, lr->lv[v].name);
 			OGR_F_SetFieldInteger(f, 1, (int)i + 1);
 			OGR_F_SetFieldString(f, 2, fa->place_id);
 			OGR_F_SetFieldDouble(f, 3, fa->area_m2);
-			OGR_F_SetGeometryDirectly(f, g);
-			rc = gpkg_table_write(w, l, f, ++row);
+			rc =
+			    gpkg_table_write_geometry(w, l, f, OGR_G_ForceToMultiPolygon(g), ++row);
 			OGR_F_Destroy(f);
 		}
 	return rc == STATUS_OK ? gpkg_table_commit(w, "parcels_used") : rc;
@@ -361,13 +344,12 @@ static const char *const level_colour[] = {"31,120,180,255", "227,26,28,255", "1
 
 static char *qml_level(size_t v)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char *buf;
+	size_t len;
+	FILE *f = gpkg_qgis_open(&buf, &len);
 	if (!f)
 		return NULL;
 	fprintf(f,
-	        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
 	        "<qgis version=\"3.22.16\" styleCategories=\"Symbology\">\n"
 	        "  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" "
 	        "enableorderby=\"0\">\n    <symbols>\n"
@@ -394,13 +376,12 @@ static char *qml_level_phases(size_t v, const phases_spec *ps)
 	static const char *const colors[] = {"106,61,154,255", "8,48,107,255",    "33,113,181,255",
 	                                     "66,146,198,255", "107,174,214,255", "158,202,225,255",
 	                                     "198,219,239,255"};
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char *buf;
+	size_t len;
+	FILE *f = gpkg_qgis_open(&buf, &len);
 	if (!f)
 		return NULL;
-	fputs("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-	      "<qgis version=\"3.22.16\" styleCategories=\"Symbology\">\n"
+	fputs("<qgis version=\"3.22.16\" styleCategories=\"Symbology\">\n"
 	      "  <renderer-v2 type=\"categorizedSymbol\" attr=\"phase\" symbollevels=\"0\" "
 	      "forceraster=\"0\" enableorderby=\"0\">\n    <categories>\n"
 	      "      <category render=\"true\" symbol=\"0\" value=\"0\" label=\"existing\"/>\n",
@@ -444,13 +425,12 @@ static char *qml_flows(const levels_result *lr)
 		for (size_t i = 0; i < lr->lv[v].nflows; i++)
 			if (lr->lv[v].flows[i].households > max)
 				max = lr->lv[v].flows[i].households;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char *buf;
+	size_t len;
+	FILE *f = gpkg_qgis_open(&buf, &len);
 	if (!f)
 		return NULL;
-	fputs("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-	      "<qgis version=\"3.22.16\" styleCategories=\"Symbology\">\n"
+	fputs("<qgis version=\"3.22.16\" styleCategories=\"Symbology\">\n"
 	      "  <renderer-v2 type=\"graduatedSymbol\" attr=\"households\" "
 	      "graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" forceraster=\"0\" "
 	      "enableorderby=\"0\">\n    <ranges>\n",

@@ -157,14 +157,12 @@ static char *project_xml(gpkg_writer *w, const char *base)
 		have = 1;
 	}
 	double padx = (all.MaxX - all.MinX) * 0.05, pady = (all.MaxY - all.MinY) * 0.05;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char *buf;
+	size_t len;
+	FILE *f = gpkg_qgis_open(&buf, &len);
 	if (!f)
 		return NULL;
-	fprintf(f,
-	        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-	        "<qgis projectname=\"%s\" version=\"3.22.16-Białowieża\">\n  <title>",
+	fprintf(f, "<qgis projectname=\"%s\" version=\"3.22.16-Białowieża\">\n  <title>",
 	        zh ? "再生资源回收站点布局规划" : "Recycling station plan");
 	put_xml(f, base);
 	fputs("</title>\n  <projectCrs>", f);

@@ -66,9 +66,19 @@ static void put_xml(FILE *f, const char *s)
 	}
 }
 
+FILE *gpkg_qgis_open(char **buf, size_t *len)
+{
+	*buf = NULL;
+	*len = 0;
+	FILE *f = open_memstream(buf, len);
+	if (f)
+		fputs(GPKG_QGIS_DOCTYPE, f);
+	return f;
+}
+
 static void qml_begin(FILE *f)
 {
-	fputs("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+	fputs(GPKG_QGIS_DOCTYPE
 	      "<qgis version=\"3.22.16-Białowieża\" "
 	      "styleCategories=\"Symbology|Fields|MapTips|Labeling\" labelsEnabled=\"1\">\n",
 	      f);

@@ -79,6 +79,20 @@ status_code gpkg_table_write(gpkg_writer *w, OGRLayerH layer, OGRFeatureH f, lon
 	return STATUS_OK;
 }
 
+status_code gpkg_table_write_geometry(gpkg_writer *w, OGRLayerH layer, OGRFeatureH f,
+                                      OGRGeometryH g, long long row)
+{
+	if (g) {
+		status_code rc = gpkg_to_output_crs(w, g, OGR_L_GetName(layer));
+		if (rc != STATUS_OK) {
+			OGR_G_DestroyGeometry(g);
+			return rc;
+		}
+		OGR_F_SetGeometryDirectly(f, g);
+	}
+	return gpkg_table_write(w, layer, f, row);
+}
+
 status_code gpkg_to_output_crs(gpkg_writer *w, OGRGeometryH g, const char *layer)
 {
 	if (w->ct && OGR_G_Transform(g, w->ct) != OGRERR_NONE)

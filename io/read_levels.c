@@ -97,6 +97,36 @@ static level_place *place_add(level_input *li, OGRFeatureH feat, int idf)
 	return p;
 }
 
+/* The geometry of `feat` when it is what layer `what` must hold: a point
+ * (or a multipoint of one), or with `polygons` a (multi)polygon. Else NULL,
+ * the problem recorded. The geometry belongs to the feature. */
+static OGRGeometryH place_geometry(const layer_ctx *c, const scenario_level *lv, const char *what,
+                                   OGRFeatureH feat, int polygons, status *st)
+{
+	OGRGeometryH g = OGR_F_GetGeometryRef(feat);
+	OGRwkbGeometryType t = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbNone;
+	if (!polygons && t == wkbMultiPoint && OGR_G_GetGeometryCount(g) == 1)
+		g = OGR_G_GetGeometryRef(g, 0), t = wkbPoint;
+	int fits = polygons ? t == wkbPolygon || t == wkbMultiPolygon : t == wkbPoint;
+	if (g && !OGR_G_IsEmpty(g) && fits)
+		return g;
+	status_problem_add(st, SEV_ERROR, "geometry",
+	                   "%s fid %lld (level.%s.%s): %s, expected a %s", c->label,
+	                   (long long)OGR_F_GetFID(feat), lv->name, what,
+	                   !g                 ? "no geometry"
+	                   : OGR_G_IsEmpty(g) ? "empty geometry"
+	                                      : OGRGeometryTypeToName(t),
+	                   polygons ? "polygon" : "point");
+	return NULL;
+}
+
+static void not_transformed(const layer_ctx *c, OGRFeatureH feat, status *st)
+{
+	status_problem_add(st, SEV_ERROR, "geometry",
+	                   "%s fid %lld: cannot be transformed to the working CRS", c->label,
+	                   (long long)OGR_F_GetFID(feat));
+}
+
 /* Points of `path` as places (existing = 1 for the existing layer). */
 static void read_point_places(const scenario *sc, const scenario_level *lv, const char *what,
                               const char *path, const char *layer, int existing,
@@ -108,32 +138,17 @@ static void read_point_places(const scenario *sc, const scenario_level *lv, cons
 	OGRFeatureH feat;
 	OGR_L_ResetReading(c.lyr);
 	while ((feat = OGR_L_GetNextFeature(c.lyr))) {
-		OGRGeometryH g = OGR_F_GetGeometryRef(feat);
-		OGRwkbGeometryType t = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbNone;
-		if (t == wkbMultiPoint && OGR_G_GetGeometryCount(g) == 1)
-			g = OGR_G_GetGeometryRef(g, 0), t = wkbPoint;
-		double x, y;
-		if (!g || OGR_G_IsEmpty(g) || t != wkbPoint) {
-			status_problem_add(st, SEV_ERROR, "geometry",
-			                   "%s fid %lld (level.%s.%s): %s, expected a point",
-			                   c.label, (long long)OGR_F_GetFID(feat), lv->name, what,
-			                   !g                 ? "no geometry"
-			                   : OGR_G_IsEmpty(g) ? "empty geometry"
-			                                      : OGRGeometryTypeToName(t));
-		} else if (x = OGR_G_GetX(g, 0), y = OGR_G_GetY(g, 0),
-		           c.ct && !OCTTransform(c.ct, 1, &x, &y, NULL)) {
-			status_problem_add(st, SEV_ERROR, "geometry",
-			                   "%s fid %lld: cannot be transformed to the working CRS",
-			                   c.label, (long long)OGR_F_GetFID(feat));
-		} else {
-			level_place *p = place_add(li, feat, c.idf);
-			if (!p) {
-				OGR_F_Destroy(feat);
-				status_fail(st, STATUS_INTERNAL, "out of memory");
-				break;
-			}
+		OGRGeometryH g = place_geometry(&c, lv, what, feat, 0, st);
+		double x = g ? OGR_G_GetX(g, 0) : 0, y = g ? OGR_G_GetY(g, 0) : 0;
+		level_place *p = NULL;
+		if (g && c.ct && !OCTTransform(c.ct, 1, &x, &y, NULL))
+			not_transformed(&c, feat, st);
+		else if (g && !(p = place_add(li, feat, c.idf))) {
+			OGR_F_Destroy(feat);
+			status_fail(st, STATUS_INTERNAL, "out of memory");
+			break;
+		} else if (p)
 			p->x = x, p->y = y, p->existing = existing;
-		}
 		OGR_F_Destroy(feat);
 	}
 	layer_close(&c);
@@ -149,23 +164,14 @@ static void read_parcels(const scenario *sc, const scenario_level *lv, OGRSpatia
 	OGRFeatureH feat;
 	OGR_L_ResetReading(c.lyr);
 	while ((feat = OGR_L_GetNextFeature(c.lyr))) {
-		OGRGeometryH g = OGR_F_GetGeometryRef(feat);
-		OGRwkbGeometryType t = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbNone;
-		if (!g || OGR_G_IsEmpty(g) || (t != wkbPolygon && t != wkbMultiPolygon)) {
-			status_problem_add(st, SEV_ERROR, "geometry",
-			                   "%s fid %lld (level.%s.parcels): %s, expected a polygon",
-			                   c.label, (long long)OGR_F_GetFID(feat), lv->name,
-			                   !g                 ? "no geometry"
-			                   : OGR_G_IsEmpty(g) ? "empty geometry"
-			                                      : OGRGeometryTypeToName(t));
+		OGRGeometryH g = place_geometry(&c, lv, "parcels", feat, 1, st);
+		if (!g) {
 			OGR_F_Destroy(feat);
 			continue;
 		}
 		OGRGeometryH w = OGR_G_Clone(g);
 		if (c.ct && OGR_G_Transform(w, c.ct) != OGRERR_NONE) {
-			status_problem_add(st, SEV_ERROR, "geometry",
-			                   "%s fid %lld: cannot be transformed to the working CRS",
-			                   c.label, (long long)OGR_F_GetFID(feat));
+			not_transformed(&c, feat, st);
 		} else {
 			level_place *p = place_add(li, feat, c.idf);
 			if (!p || !(p->wkb = read_geometry_wkb(w, &p->wkb_size))) {
