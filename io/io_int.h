@@ -37,6 +37,11 @@ int read_source_field(OGRLayerH lyr, const char *name);
 /* "a, b, c": the layer's field names, into buf. */
 void read_source_fields(OGRLayerH lyr, char *buf, size_t bufsize);
 
+/* Room to read every feature of `lyr`: its count into *n (0 when GDAL
+ * cannot tell) and a zeroed array of *n + 1 elements of `size` bytes
+ * (caller frees); reading reset to the first feature. NULL out of memory. */
+void *read_source_rows(OGRLayerH lyr, size_t size, GIntBig *n);
+
 /* 1 when `s` is valid UTF-8 (NULL counts as valid). */
 int read_utf8_valid(const char *s);
 

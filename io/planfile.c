@@ -171,11 +171,9 @@ static status_code read_stations(reader *rd, planfile *p)
 	int ilocked = OGR_FD_GetFieldIndex(defn, "locked");
 	if (srs_describe(OGR_L_GetSpatialRef(l), p))
 		return status_fail(rd->st, STATUS_INTERNAL, "out of memory");
-	GIntBig n = OGR_L_GetFeatureCount(l, TRUE);
-	p->stations = calloc(n > 0 ? (size_t)n : 1, sizeof(*p->stations));
-	if (!p->stations)
+	GIntBig n;
+	if (!(p->stations = read_source_rows(l, sizeof(*p->stations), &n)))
 		return status_fail(rd->st, STATUS_INTERNAL, "out of memory");
-	OGR_L_ResetReading(l);
 	for (OGRFeatureH f; (f = OGR_L_GetNextFeature(l)) != NULL; OGR_F_Destroy(f)) {
 		OGRGeometryH g = OGR_F_GetGeometryRef(f);
 		if ((GIntBig)p->nstations >= n || !g ||
@@ -319,11 +317,9 @@ static status_code read_phases(reader *rd, planfile *p)
 		return STATUS_OK;
 	if (need_fields(rd, l, names, 5, idx) != STATUS_OK)
 		return STATUS_INPUT;
-	GIntBig n = OGR_L_GetFeatureCount(l, TRUE);
-	p->phases = calloc(n > 0 ? (size_t)n : 1, sizeof(*p->phases));
-	if (!p->phases)
+	GIntBig n;
+	if (!(p->phases = read_source_rows(l, sizeof(*p->phases), &n)))
 		return status_fail(rd->st, STATUS_INTERNAL, "out of memory");
-	OGR_L_ResetReading(l);
 	for (OGRFeatureH f; (f = OGR_L_GetNextFeature(l)) != NULL; OGR_F_Destroy(f)) {
 		if ((GIntBig)p->nphases >= n)
 			continue;

@@ -44,13 +44,12 @@ static status_code read_level_layer(GDALDatasetH ds, const char *path, planfile_
 		return status_fail(st, STATUS_INPUT,
 		                   "'%s' is not a stationplan plan (layer '%s' has no field '%s')",
 		                   path, lv->name, ih < 0 ? "households" : "existing");
-	GIntBig n = OGR_L_GetFeatureCount(l, TRUE);
-	lv->x = calloc((size_t)(n > 0 ? n : 0) + 1, sizeof(double));
-	lv->y = calloc((size_t)(n > 0 ? n : 0) + 1, sizeof(double));
+	GIntBig n;
+	lv->x = read_source_rows(l, sizeof(double), &n);
+	lv->y = read_source_rows(l, sizeof(double), &n);
 	if (!lv->x || !lv->y)
 		return status_fail(st, STATUS_INTERNAL, "out of memory");
 	OGRFeatureH f;
-	OGR_L_ResetReading(l);
 	while ((f = OGR_L_GetNextFeature(l)) && lv->facilities < n) {
 		OGRGeometryH g = OGR_F_GetGeometryRef(f);
 		if (g && !OGR_G_IsEmpty(g)) {
@@ -92,13 +91,11 @@ status_code planfile_levels_read(GDALDatasetH ds, const char *path, struct planf
 		    in < 0   ? "level"
 		    : is < 0 ? "status"
 		             : "gap");
-	GIntBig n = OGR_L_GetFeatureCount(l, TRUE);
-	p->levels = calloc((size_t)(n > 0 ? n : 0) + 1, sizeof(*p->levels));
-	if (!p->levels)
+	GIntBig n; /* rows are written bottom to top */
+	if (!(p->levels = read_source_rows(l, sizeof(*p->levels), &n)))
 		return status_fail(st, STATUS_INTERNAL, "out of memory");
 	OGRFeatureH f;
 	status_code rc = STATUS_OK;
-	OGR_L_ResetReading(l); /* rows are written bottom to top */
 	while (rc == STATUS_OK && (f = OGR_L_GetNextFeature(l))) {
 		if ((GIntBig)p->nlevels >= n) {
 			OGR_F_Destroy(f);

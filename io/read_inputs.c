@@ -112,6 +112,12 @@ static void warn_empty(const inputs *in, status *st)
 		                   in->units_source, n, ids, n > 5 ? ", ..." : "");
 }
 
+/* read_fingerprint_add() for a source the scenario sets; nothing for "". */
+static int fingerprint_set(inputs *in, const char *role, const char *path)
+{
+	return *path ? read_fingerprint_add(in, role, path) : 0;
+}
+
 status_code inputs_read(const scenario *sc, inputs *in, status *st)
 {
 	double t0 = clock_now_s();
@@ -145,25 +151,17 @@ status_code inputs_read(const scenario *sc, inputs *in, status *st)
 	gdal_bridge_pop();
 
 	int oom = read_fingerprint_add(in, "units", sc->units);
-	if (*sc->households_table)
-		oom |= read_fingerprint_add(in, "households_table", sc->households_table);
-	if (*sc->existing)
-		oom |= read_fingerprint_add(in, "existing", sc->existing);
-	if (*sc->candidates)
-		oom |= read_fingerprint_add(in, "candidates", sc->candidates);
+	oom |= fingerprint_set(in, "households_table", sc->households_table);
+	oom |= fingerprint_set(in, "existing", sc->existing);
+	oom |= fingerprint_set(in, "candidates", sc->candidates);
 	for (size_t i = 0; i < sc->nlevels; i++) {
 		const scenario_level *lv = &sc->levels[i];
-		if (*lv->candidates)
-			oom |= read_fingerprint_add(in, "level_candidates", lv->candidates);
-		if (*lv->parcels)
-			oom |= read_fingerprint_add(in, "level_parcels", lv->parcels);
-		if (*lv->existing)
-			oom |= read_fingerprint_add(in, "level_existing", lv->existing);
+		oom |= fingerprint_set(in, "level_candidates", lv->candidates);
+		oom |= fingerprint_set(in, "level_parcels", lv->parcels);
+		oom |= fingerprint_set(in, "level_existing", lv->existing);
 	}
-	if (*sc->keep)
-		oom |= read_fingerprint_add(in, "keep", sc->keep);
-	if (*sc->roads)
-		oom |= read_fingerprint_add(in, "roads", sc->roads);
+	oom |= fingerprint_set(in, "keep", sc->keep);
+	oom |= fingerprint_set(in, "roads", sc->roads);
 	for (const char *s = sc->exclude; *s;) {
 		const char *e = strchr(s, ',');
 		char *one = strndup(s, e ? (size_t)(e - s) : strlen(s));

@@ -130,6 +130,15 @@ int read_source_open(const char *key, const char *path, const char *layer, const
 	return 0;
 }
 
+void *read_source_rows(OGRLayerH lyr, size_t size, GIntBig *n)
+{
+	*n = OGR_L_GetFeatureCount(lyr, TRUE);
+	if (*n < 0)
+		*n = 0;
+	OGR_L_ResetReading(lyr);
+	return calloc((size_t)*n + 1, size);
+}
+
 int read_source_field(OGRLayerH lyr, const char *name)
 {
 	if (!name || !*name)
