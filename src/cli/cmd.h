@@ -71,6 +71,14 @@ int cmd_lang(const char *cmd, const char *usage, const char *v, status *st);
  * `fmt` (one %s: `arg`). Returns STATUS_USAGE. */
 int cmd_usage_error(const char *usage, status *st, const char *fmt, const char *arg);
 
+/* The last branch of the option loop of a command reading plans, for an
+ * argument no option took: an option ("-x"; "-" is a file) refused with
+ * "<cmd>: unknown or incomplete option '<a>'", else a plan kept in
+ * files[*n] while *n < max, else refused with `extra` (one %s: `a`).
+ * Returns 0, or STATUS_USAGE with `usage` printed (src/cli/cmd_opts.c). */
+int cmd_plan_arg(const char *cmd, const char *usage, const char *a, const char **files, int *n,
+                 int max, const char *extra, status *st);
+
 /* Print the top-level usage to `out`. */
 void cmd_print_usage(FILE *out);
 

@@ -74,12 +74,9 @@ int cmd_compare(int argc, char **argv, status *st)
 			/* -o FILE, --overwrite, -q */
 		} else if (cmd_verbosity(a, st)) {
 			/* -v, -vv, ..., --verbose */
-		} else if (a[0] == '-' && a[1]) {
-			return usage_error(st, "compare: unknown or incomplete option '%s'", a);
-		} else if (nfiles < 2) {
-			files[nfiles++] = a;
-		} else {
-			return usage_error(st, "compare: more than two plans ('%s')", a);
+		} else if (cmd_plan_arg("compare", cmd_compare_usage, a, files, &nfiles, 2,
+		                        "compare: more than two plans ('%s')", st)) {
+			return STATUS_USAGE;
 		}
 	}
 	const char *out = o.path;

@@ -54,7 +54,7 @@ static long parse_int(const char *s, long lo, long hi)
 int cmd_report(int argc, char **argv, status *st)
 {
 	const char *file = NULL;
-	int lang = -1;
+	int nfiles = 0, lang = -1;
 	cmd_output o = {0};
 	report_options opt;
 	report_options_init(&opt);
@@ -93,12 +93,9 @@ int cmd_report(int argc, char **argv, status *st)
 			opt.date = argv[++i];
 		} else if (cmd_output_opt(argc, argv, &i, &o, st)) {
 			/* -o FILE, --overwrite, -q */
-		} else if (a[0] == '-' && a[1]) {
-			return usage_error(st, "report: unknown or incomplete option '%s'", a);
-		} else if (!file) {
-			file = a;
-		} else {
-			return usage_error(st, "report: one plan only ('%s')", a);
+		} else if (cmd_plan_arg("report", cmd_report_usage, a, &file, &nfiles, 1,
+		                        "report: one plan only ('%s')", st)) {
+			return STATUS_USAGE;
 		}
 	}
 	const char *out = o.path;

@@ -58,7 +58,7 @@ static status_code write_file(const tables *t, const tables_options *opt, outfil
 int cmd_tables(int argc, char **argv, status *st)
 {
 	const char *file = NULL;
-	int bom = -1, lang = -1, fmt_set = 0;
+	int nfiles = 0, bom = -1, lang = -1, fmt_set = 0;
 	cmd_output o = {0};
 	tables_options opt = {TABLES_BY_STREET, TABLES_TEXT, TABLES_ZH, 0};
 
@@ -86,12 +86,9 @@ int cmd_tables(int argc, char **argv, status *st)
 			bom = 0;
 		} else if (cmd_output_opt(argc, argv, &i, &o, st)) {
 			/* -o FILE, --overwrite, -q */
-		} else if (a[0] == '-' && a[1]) {
-			return usage_error(st, "tables: unknown or incomplete option '%s'", a);
-		} else if (!file) {
-			file = a;
-		} else {
-			return usage_error(st, "tables: one plan only ('%s')", a);
+		} else if (cmd_plan_arg("tables", cmd_tables_usage, a, &file, &nfiles, 1,
+		                        "tables: one plan only ('%s')", st)) {
+			return STATUS_USAGE;
 		}
 	}
 	const char *out = o.path;
