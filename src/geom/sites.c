@@ -111,6 +111,29 @@ static int excluded(builder *b, double x, double y)
 	return e == -2 ? -1 : e >= 0;
 }
 
+/* Whether point i of `ps` (layer `name`, feature `fid`) may stand as a
+ * site: *ok = 1, or 0 when `exclusions` and it lies inside one (counted and
+ * warned "<name> fid <fid>: <what> inside an exclusion, dropped"). Returns
+ * STATUS_INPUT for coordinates not finite (b->st set), STATUS_INTERNAL when
+ * the exclusion test failed. */
+static status_code admit_point(builder *b, const point_set *ps, size_t i, const char *name,
+                               long long fid, int exclusions, const char *what, int *ok)
+{
+	if (!isfinite(ps->x[i]) || !isfinite(ps->y[i]))
+		return status_fail(b->st, STATUS_INPUT, "%s fid %lld: coordinates not finite", name,
+		                   fid);
+	int e = exclusions ? excluded(b, ps->x[i], ps->y[i]) : 0;
+	if (e < 0)
+		return STATUS_INTERNAL;
+	if (e) {
+		b->out->nexcluded++;
+		status_problem_add(b->st, SEV_WARNING, "sites",
+		                   "%s fid %lld: %s inside an exclusion, dropped", name, fid, what);
+	}
+	*ok = !e;
+	return STATUS_OK;
+}
+
 static const char *layer_name(const point_set *ps, const char *role, char *buf, size_t size)
 {
 	if (ps->source && ps->source[0])
@@ -127,22 +150,13 @@ static status_code add_points(builder *b, const point_set *ps, site_source src)
 	layer_name(ps, src == SITE_EXISTING ? "existing" : "candidates", name, sizeof(name));
 	for (size_t i = 0; i < ps->n; i++) {
 		long long fid = ps->fid ? ps->fid[i] : (long long)i;
-		if (!isfinite(ps->x[i]) || !isfinite(ps->y[i]))
-			return status_fail(b->st, STATUS_INPUT,
-			                   "%s fid %lld: coordinates not finite", name, fid);
-		if (src != SITE_EXISTING) {
-			int e = excluded(b, ps->x[i], ps->y[i]);
-			if (e < 0)
-				return STATUS_INTERNAL;
-			if (e) {
-				b->out->nexcluded++;
-				status_problem_add(b->st, SEV_WARNING, "sites",
-				                   "%s fid %lld: candidate site inside an "
-				                   "exclusion, dropped",
-				                   name, fid);
-				continue;
-			}
-		}
+		int ok;
+		status_code rc =
+		    admit_point(b, ps, i, name, fid, src != SITE_EXISTING, "candidate site", &ok);
+		if (rc != STATUS_OK)
+			return rc;
+		if (!ok)
+			continue;
 		if (push_raw(b, ps->x[i], ps->y[i], src, -1, fid, i) != STATUS_OK)
 			return STATUS_INTERNAL;
 	}
@@ -356,21 +370,13 @@ static status_code add_kept(builder *b)
 	char name[512];
 	layer_name(ps, "keep", name, sizeof(name));
 	for (size_t i = 0; i < ps->n; i++) {
-		int locked = b->in->keep_locked[i] != 0;
-		if (!isfinite(ps->x[i]) || !isfinite(ps->y[i]))
-			return status_fail(b->st, STATUS_INPUT,
-			                   "%s fid %lld: coordinates not finite", name, ps->fid[i]);
-		int e = locked ? 0 : excluded(b, ps->x[i], ps->y[i]);
-		if (e < 0)
-			return STATUS_INTERNAL;
-		if (e) {
-			b->out->nexcluded++;
-			status_problem_add(b->st, SEV_WARNING, "sites",
-			                   "%s fid %lld: kept station (not locked) inside an "
-			                   "exclusion, dropped",
-			                   name, ps->fid[i]);
+		int locked = b->in->keep_locked[i] != 0, ok;
+		status_code rc = admit_point(b, ps, i, name, ps->fid[i], !locked,
+		                             "kept station (not locked)", &ok);
+		if (rc != STATUS_OK)
+			return rc;
+		if (!ok)
 			continue;
-		}
 		site_source src = locked ? SITE_EXISTING : SITE_CANDIDATE;
 		size_t order = locked ? b->in->existing.n + i : i;
 		if (push_raw(b, ps->x[i], ps->y[i], src, -1, ps->fid[i], order) != STATUS_OK)
