@@ -255,12 +255,18 @@ static int cmp_station_idx(const void *a, const void *b, void *arg)
 	return (x > y) - (x < y);
 }
 
-static int cmp_assign(const void *a, const void *b)
+int assemble_assign_cmp(const void *a, const void *b)
 {
 	const plan_assign *x = a, *y = b;
 	if (x->unit != y->unit)
 		return (x->unit > y->unit) - (x->unit < y->unit);
 	return (x->station > y->station) - (x->station < y->station);
+}
+
+int assemble_uncovered_cmp(const void *a, const void *b)
+{
+	const plan_uncovered *x = a, *y = b;
+	return (x->unit > y->unit) - (x->unit < y->unit);
 }
 
 static int sort_plan(builder *b)
@@ -289,7 +295,7 @@ static int sort_plan(builder *b)
 	for (size_t a = 0; a < p->nassign; a++)
 		p->assign[a].station = inv[p->assign[a].station];
 	if (p->nassign > 1)
-		qsort(p->assign, p->nassign, sizeof(plan_assign), cmp_assign);
+		qsort(p->assign, p->nassign, sizeof(plan_assign), assemble_assign_cmp);
 	free(perm);
 	free(inv);
 	return 0;

@@ -366,12 +366,6 @@ out:
 	return rc;
 }
 
-static int cmp_uncovered(const void *a, const void *b)
-{
-	const plan_uncovered *x = a, *y = b;
-	return (x->unit > y->unit) - (x->unit < y->unit);
-}
-
 /* Units the plan leaves out, per unit. -1 on ENOMEM. */
 static int left_units(const sp_world *w, const sp_job *jobs, size_t njobs,
                       const unsigned char *village_on, unsigned char *left)
@@ -421,7 +415,7 @@ static int add_left(const sp_world *w, const sp_budget *b, const unsigned char *
 		    (plan_uncovered){(int)u, has ? r->site[r->start[u]] : -1,
 		                     has ? r->dist[r->start[u]] : -1, reason};
 	}
-	qsort(out->uncovered, out->nuncovered, sizeof(plan_uncovered), cmp_uncovered);
+	qsort(out->uncovered, out->nuncovered, sizeof(plan_uncovered), assemble_uncovered_cmp);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 
 #include "rural.h"
 #include "grow.h"
+#include "solver_int.h"
 
 status_code rural_views(const inputs *in, const reach *r, const rural_plan *rp, inputs *in_view,
                         reach *r_view, status *st)
@@ -67,20 +68,6 @@ static int station_cmp(const void *a, const void *b)
 {
 	int x = cmp_stations[*(const int *)a].site, y = cmp_stations[*(const int *)b].site;
 	return (x > y) - (x < y);
-}
-
-static int assign_cmp(const void *a, const void *b)
-{
-	const plan_assign *x = a, *y = b;
-	if (x->unit != y->unit)
-		return (x->unit > y->unit) - (x->unit < y->unit);
-	return (x->station > y->station) - (x->station < y->station);
-}
-
-static int uncovered_cmp(const void *a, const void *b)
-{
-	const plan_uncovered *x = a, *y = b;
-	return (x->unit > y->unit) - (x->unit < y->unit);
 }
 
 status_code rural_merge(const rural_plan *rp, const scenario *sc, plan *p, status *st)
@@ -137,8 +124,8 @@ status_code rural_merge(const rural_plan *rp, const scenario *sc, plan *p, statu
 	memcpy(p->stations, sorted, ns * sizeof(*sorted));
 	for (size_t a = 0; a < na; a++)
 		p->assign[a].station = inv[p->assign[a].station];
-	qsort(p->assign, na, sizeof(*p->assign), assign_cmp);
-	qsort(p->uncovered, nu, sizeof(*p->uncovered), uncovered_cmp);
+	qsort(p->assign, na, sizeof(*p->assign), assemble_assign_cmp);
+	qsort(p->uncovered, nu, sizeof(*p->uncovered), assemble_uncovered_cmp);
 	free(perm), free(inv), free(sorted);
 
 	/* the rural stations count in the plan's objective under min_stations */

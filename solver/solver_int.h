@@ -299,6 +299,12 @@ int assemble_plan(const sp_world *w, sp_job *jobs, size_t njobs, plan *out);
  * inside it; -1 if none (assemble.c, also used by budget.c). */
 long assemble_village_pair(const sp_world *w, size_t v);
 
+/* The order of the plan's rows, as qsort comparators (assemble.c; also
+ * budget.c and rural_merge.c): plan_assign by unit, then station;
+ * plan_uncovered by unit. */
+int assemble_assign_cmp(const void *a, const void *b);
+int assemble_uncovered_cmp(const void *a, const void *b);
+
 /* budget.c: the plan under a station budget (see the file's comment).
  * budget_solve() fills every job's res.sol and `res` (village_on: per unit,
  * 1 for a village given its station; the caller frees it); returns 0, 1 when
