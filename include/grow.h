@@ -19,7 +19,7 @@
 size_t grow_cap(size_t cap, size_t need);
 
 /* Resize the array whose pointer is at `pp` (a `T **` given as void *) to
- * `n` elements of `elem` bytes (realloc). Returns 0, or -1 when out
+ * `n` elements of `elem` bytes (realloc; room for one when n = 0). Returns 0, or -1 when out
  * of memory or n * elem overflows: then *pp is unchanged and still owned
  * by the caller. Parallel arrays that share one capacity grow one by one
  * to the same grow_cap, and the capacity is updated when all succeeded. */

@@ -1,7 +1,7 @@
 /*
  * cu_grow.c: the grow module: capacities doubled from 16 up to what is
  * needed, arrays resized with their contents kept, overflow refused with
- * the array untouched.
+ * the array untouched, n = 0 never a free.
  */
 #include <CUnit/CUnit.h>
 #include <stdint.h>
@@ -46,6 +46,10 @@ static void test_to_exact(void)
 	v[2] = 9;
 	CU_ASSERT_EQUAL(v[0], 7);
 	CU_ASSERT_EQUAL(v[2], 9);
+	/* n = 0 keeps room for one: realloc(p, 0) would free p */
+	CU_ASSERT_EQUAL_FATAL(grow_to(&v, 0, sizeof(*v)), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_EQUAL(v[0], 7);
 	free(v);
 }
 

@@ -30,7 +30,7 @@ int grow_to(void *pp, size_t n, size_t elem)
 		return -1;
 	void *p;
 	memcpy(&p, pp, sizeof(p));
-	void *q = realloc(p, n * elem);
+	void *q = realloc(p, (n ? n : 1) * elem); /* never realloc(p, 0), which frees p */
 	if (!q)
 		return -1;
 	memcpy(pp, &q, sizeof(q));
