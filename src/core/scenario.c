@@ -22,6 +22,7 @@
 #include "grow.h"
 #include "scenario_int.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <ini.h>
@@ -230,6 +231,58 @@ static int parse_bool(const char *v, int *out)
 	return -1;
 }
 
+int scenario_int_parse(scenario_int_type t, const char *v, void *f, const char **must)
+{
+	char *end = NULL;
+	errno = 0;
+	switch (t) {
+	case SCENARIO_INT_BOOL:
+		*must = "true or false";
+		return parse_bool(v, (int *)f);
+	case SCENARIO_INT_LONG: {
+		*must = "a whole number";
+		long x = strtol(v, &end, 10);
+		if (!*v || *end || errno)
+			return -1;
+		*(long *)f = x;
+		return 0;
+	}
+	case SCENARIO_INT_DOUBLE: {
+		*must = "a number";
+		double x = strtod(v, &end);
+		if (!*v || *end || errno || !isfinite(x))
+			return -1;
+		*(double *)f = x;
+		return 0;
+	}
+	}
+	return -1;
+}
+
+void scenario_int_text(scenario_int_type t, const void *f, char *buf, size_t size)
+{
+	switch (t) {
+	case SCENARIO_INT_BOOL:
+		snprintf(buf, size, "%s", *(const int *)f ? "true" : "false");
+		break;
+	case SCENARIO_INT_LONG:
+		snprintf(buf, size, "%ld", *(const long *)f);
+		break;
+	case SCENARIO_INT_DOUBLE:
+		snprintf(buf, size, "%.15g", *(const double *)f);
+		break;
+	}
+}
+
+/* The shared value syntax of a fixed key of type K_BOOL, K_LONG or K_DOUBLE. */
+static scenario_int_type scalar_type(key_type t)
+{
+	assert(t == K_BOOL || t == K_LONG || t == K_DOUBLE);
+	return t == K_BOOL   ? SCENARIO_INT_BOOL
+	       : t == K_LONG ? SCENARIO_INT_LONG
+	                     : SCENARIO_INT_DOUBLE;
+}
+
 /* Set key `k` from text. On a bad value, writes "section.key = 'v', must
  * be ..." into err and returns -1; -2 when out of memory. */
 static int key_set(scenario *sc, const key_def *k, const char *v, const char *dir, char *err,
@@ -252,24 +305,23 @@ static int key_set(scenario *sc, const key_def *k, const char *v, const char *di
 		return 0;
 	}
 	case K_BOOL:
-		if (parse_bool(v, (int *)f) == 0)
+	case K_LONG:
+	case K_DOUBLE: {
+		const char *must;
+		if (scenario_int_parse(scalar_type(k->type), v, f, &must) == 0)
 			return 0;
-		snprintf(err, errsize, "%s.%s = '%s', must be true or false", k->section, k->name,
-		         v);
+		snprintf(err, errsize, "%s.%s = '%s', must be %s", k->section, k->name, v, must);
 		return -1;
-	case K_INT:
-	case K_LONG: {
-		long x = strtol(v, &end, 10);
-		if (*v && !*end && !errno &&
-		    (k->type == K_LONG || (x >= -2147483647 && x <= 2147483647))) {
-			if (k->type == K_LONG)
-				*(long *)f = x;
-			else
-				*(int *)f = (int)x;
+	}
+	case K_INT: {
+		long x;
+		const char *must;
+		if (scenario_int_parse(SCENARIO_INT_LONG, v, &x, &must) == 0 && x >= -2147483647 &&
+		    x <= 2147483647) {
+			*(int *)f = (int)x;
 			return 0;
 		}
-		snprintf(err, errsize, "%s.%s = '%s', must be a whole number", k->section, k->name,
-		         v);
+		snprintf(err, errsize, "%s.%s = '%s', must be %s", k->section, k->name, v, must);
 		return -1;
 	}
 	case K_ULONG: {
@@ -280,15 +332,6 @@ static int key_set(scenario *sc, const key_def *k, const char *v, const char *di
 		}
 		snprintf(err, errsize, "%s.%s = '%s', must be a whole number >= 0", k->section,
 		         k->name, v);
-		return -1;
-	}
-	case K_DOUBLE: {
-		double x = strtod(v, &end);
-		if (*v && !*end && !errno && isfinite(x)) {
-			*(double *)f = x;
-			return 0;
-		}
-		snprintf(err, errsize, "%s.%s = '%s', must be a number", k->section, k->name, v);
 		return -1;
 	}
 	case K_ENUM:
@@ -903,19 +946,15 @@ void scenario_key_value(const scenario *sc, size_t i, char *buf, size_t bufsize)
 		snprintf(buf, bufsize, "%s", *(char *const *)f ? *(char *const *)f : "");
 		break;
 	case K_BOOL:
-		snprintf(buf, bufsize, "%s", *(const int *)f ? "true" : "false");
+	case K_LONG:
+	case K_DOUBLE:
+		scenario_int_text(scalar_type(k->type), f, buf, bufsize);
 		break;
 	case K_INT:
 		snprintf(buf, bufsize, "%d", *(const int *)f);
 		break;
-	case K_LONG:
-		snprintf(buf, bufsize, "%ld", *(const long *)f);
-		break;
 	case K_ULONG:
 		snprintf(buf, bufsize, "%lu", *(const unsigned long *)f);
-		break;
-	case K_DOUBLE:
-		snprintf(buf, bufsize, "%.15g", *(const double *)f);
 		break;
 	case K_ENUM: {
 		int v = *(const int *)f, n = 0;
@@ -961,11 +1000,6 @@ int scenario_path_is_connection(const char *path)
 char *scenario_int_path_resolve(const char *dir, const char *value)
 {
 	return path_resolve(dir, value, strlen(value));
-}
-
-int scenario_int_parse_bool(const char *v, int *out)
-{
-	return parse_bool(v, out);
 }
 
 size_t scenario_int_edit_distance(const char *a, const char *b)

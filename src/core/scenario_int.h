@@ -17,8 +17,21 @@
  * (trimmed) otherwise; NULL out of memory. Caller frees. */
 char *scenario_int_path_resolve(const char *dir, const char *value);
 
-/* scenario.c: true/yes/1/on and false/no/0/off into *out; -1 otherwise. */
-int scenario_int_parse_bool(const char *v, int *out);
+/* The value syntax every key shares, fixed or of a level (scenario.c). */
+typedef enum scenario_int_type {
+	SCENARIO_INT_BOOL,  /* int: true/yes/1/on, false/no/0/off */
+	SCENARIO_INT_LONG,  /* long: a whole number */
+	SCENARIO_INT_DOUBLE /* double: a finite number */
+} scenario_int_type;
+
+/* Parse `v` as a value of type `t` into *f (an int, long or double).
+ * Returns 0, or -1 with *f untouched and *must set to what the value must
+ * be ("true or false", "a whole number", "a number"). */
+int scenario_int_parse(scenario_int_type t, const char *v, void *f, const char **must);
+
+/* The canonical text of the value of type `t` at `f` ("true", "3000",
+ * "0.005") into buf. */
+void scenario_int_text(scenario_int_type t, const void *f, char *buf, size_t size);
 
 /* scenario.c: Levenshtein distance of two short strings ((size_t)-1 when
  * either is 64 bytes or longer). */

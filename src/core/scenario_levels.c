@@ -15,6 +15,7 @@
 #include "scenario_int.h"
 #include "grow.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
@@ -133,13 +134,20 @@ static int capacity_parse(const char *v, double *x, int *tonnes)
 	return -1;
 }
 
+/* The shared value syntax of a level key of type LK_BOOL, LK_LONG or LK_DOUBLE. */
+static scenario_int_type scalar_type(lkey_type t)
+{
+	assert(t == LK_BOOL || t == LK_LONG || t == LK_DOUBLE);
+	return t == LK_BOOL   ? SCENARIO_INT_BOOL
+	       : t == LK_LONG ? SCENARIO_INT_LONG
+	                      : SCENARIO_INT_DOUBLE;
+}
+
 /* Set key `k` of `lv` from text; -1 with `err` on a bad value, -2 out of memory. */
 static int lkey_set(scenario_level *lv, const lkey_def *k, const char *v, const char *dir,
                     char *err, size_t errsize)
 {
 	void *f = (char *)lv + k->off;
-	char *end;
-	errno = 0;
 	switch (k->type) {
 	case LK_STR:
 	case LK_PATH: {
@@ -151,26 +159,12 @@ static int lkey_set(scenario_level *lv, const lkey_def *k, const char *v, const 
 		return 0;
 	}
 	case LK_BOOL:
-		if (scenario_int_parse_bool(v, (int *)f) == 0)
-			return 0;
-		snprintf(err, errsize, "%s = '%s', must be true or false", k->name, v);
-		return -1;
-	case LK_LONG: {
-		long x = strtol(v, &end, 10);
-		if (*v && !*end && !errno) {
-			*(long *)f = x;
-			return 0;
-		}
-		snprintf(err, errsize, "%s = '%s', must be a whole number", k->name, v);
-		return -1;
-	}
+	case LK_LONG:
 	case LK_DOUBLE: {
-		double x = strtod(v, &end);
-		if (*v && !*end && !errno && isfinite(x)) {
-			*(double *)f = x;
+		const char *must;
+		if (scenario_int_parse(scalar_type(k->type), v, f, &must) == 0)
 			return 0;
-		}
-		snprintf(err, errsize, "%s = '%s', must be a number", k->name, v);
+		snprintf(err, errsize, "%s = '%s', must be %s", k->name, v, must);
 		return -1;
 	}
 	case LK_CAPACITY:
@@ -417,13 +411,9 @@ static void level_key_value(const scenario_level *lv, const lkey_def *d, char *v
 		snprintf(v, size, "%s", *(char *const *)f);
 		break;
 	case LK_BOOL:
-		snprintf(v, size, "%s", *(const int *)f ? "true" : "false");
-		break;
 	case LK_LONG:
-		snprintf(v, size, "%ld", *(const long *)f);
-		break;
 	case LK_DOUBLE:
-		snprintf(v, size, "%.15g", *(const double *)f);
+		scenario_int_text(scalar_type(d->type), f, v, size);
 		break;
 	case LK_CAPACITY:
 		snprintf(v, size, "%.15g%s", lv->capacity, lv->capacity_tonnes ? " t/day" : "");
