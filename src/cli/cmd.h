@@ -57,6 +57,14 @@ typedef struct cmd_output {
  * returned; 0 for any other argument (src/cli/cmd_opts.c). */
 int cmd_output_opt(int argc, char **argv, int *i, cmd_output *o, status *st);
 
+/* The last branch of the option loop of a command reading plans, for an
+ * argument no option took: an option ("-x"; "-" is a file) refused with
+ * "<cmd>: unknown or incomplete option '<a>'", else a plan kept in
+ * files[*n] while *n < max, else refused with `extra` (one %s: `a`).
+ * Returns 0, or STATUS_USAGE with `usage` printed (src/cli/cmd_opts.c). */
+int cmd_plan_arg(const char *cmd, const char *usage, const char *a, const char **files, int *n,
+                 int max, const char *extra, status *st);
+
 /* --by district|street of command `cmd`: 1 for "street", 0 for "district";
  * otherwise -1 with `usage` printed to stderr and st failed with
  * STATUS_USAGE "<cmd>: --by '<v>' (must be district or street)". */
@@ -70,14 +78,6 @@ int cmd_lang(const char *cmd, const char *usage, const char *v, status *st);
 /* Print `usage` to stderr and fail with STATUS_USAGE and the message
  * `fmt` (one %s: `arg`). Returns STATUS_USAGE. */
 int cmd_usage_error(const char *usage, status *st, const char *fmt, const char *arg);
-
-/* The last branch of the option loop of a command reading plans, for an
- * argument no option took: an option ("-x"; "-" is a file) refused with
- * "<cmd>: unknown or incomplete option '<a>'", else a plan kept in
- * files[*n] while *n < max, else refused with `extra` (one %s: `a`).
- * Returns 0, or STATUS_USAGE with `usage` printed (src/cli/cmd_opts.c). */
-int cmd_plan_arg(const char *cmd, const char *usage, const char *a, const char **files, int *n,
-                 int max, const char *extra, status *st);
 
 /* Print the top-level usage to `out`. */
 void cmd_print_usage(FILE *out);

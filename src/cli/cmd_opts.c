@@ -50,6 +50,21 @@ int cmd_output_opt(int argc, char **argv, int *i, cmd_output *o, status *st)
 	return 0;
 }
 
+int cmd_plan_arg(const char *cmd, const char *usage, const char *a, const char **files, int *n,
+                 int max, const char *extra, status *st)
+{
+	if (a[0] == '-' && a[1]) {
+		char fmt[96];
+		snprintf(fmt, sizeof(fmt), "%s: unknown or incomplete option '%%s'", cmd);
+		return cmd_usage_error(usage, st, fmt, a);
+	}
+	if (*n < max) {
+		files[(*n)++] = a;
+		return 0;
+	}
+	return cmd_usage_error(usage, st, extra, a);
+}
+
 int cmd_by_street(const char *cmd, const char *usage, const char *v, status *st)
 {
 	if (!strcmp(v, "street"))
@@ -76,19 +91,4 @@ int cmd_usage_error(const char *usage, status *st, const char *fmt, const char *
 {
 	fputs(usage, stderr);
 	return status_fail(st, STATUS_USAGE, fmt, arg);
-}
-
-int cmd_plan_arg(const char *cmd, const char *usage, const char *a, const char **files, int *n,
-                 int max, const char *extra, status *st)
-{
-	if (a[0] == '-' && a[1]) {
-		char fmt[96];
-		snprintf(fmt, sizeof(fmt), "%s: unknown or incomplete option '%%s'", cmd);
-		return cmd_usage_error(usage, st, fmt, a);
-	}
-	if (*n < max) {
-		files[(*n)++] = a;
-		return 0;
-	}
-	return cmd_usage_error(usage, st, extra, a);
 }
