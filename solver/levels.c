@@ -48,6 +48,19 @@ double levels_distance_straight(void *ctx, double x1, double y1, double x2, doub
 	return hypot(x2 - x1, y2 - y1);
 }
 
+status_code levels_distance_fill(const levels_distance *dist, size_t nfrom,
+                                 const levels_point *from, size_t nto, const levels_point *to,
+                                 double cutoff, double deadline, double *d, status *st)
+{
+	if (dist->table)
+		return dist->table(dist->ctx, nfrom, from, nto, to, cutoff, deadline, d, st);
+	for (size_t i = 0; i < nfrom; i++)
+		for (size_t j = 0; j < nto; j++)
+			d[i * nto + j] =
+			    dist->fn(dist->ctx, from[i].x, from[i].y, to[j].x, to[j].y);
+	return STATUS_OK;
+}
+
 /* ---- one GLPK problem ---------------------------------------------------- */
 
 typedef struct mip_job {

@@ -49,6 +49,7 @@ typedef struct lv_node {
 	long load;
 	const char *group;
 	int phase;
+	levels_ref ref;
 } lv_node;
 
 /* What levels_phases_assign() needs of a level placed without phases. */

@@ -11,6 +11,8 @@
  * must be one of them. Order is deterministic: groups by name (strcmp),
  * places and nodes by index.
  */
+#include <assert.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@ typedef struct lnode {
 	long load;
 	const char *district, *street;
 	int phase; /* the year it opens ([phases]), 0 existing or none, -1 in no phase */
+	levels_ref ref;
 } lnode;
 
 typedef struct lplace {
@@ -35,6 +38,7 @@ typedef struct lplace {
 	double area_m2;
 	const unsigned char *wkb;
 	size_t wkb_size;
+	levels_ref ref;
 } lplace;
 
 typedef struct lctx {
@@ -130,6 +134,7 @@ static lnode *station_nodes(const inputs *in, const site_table *sites, const pla
 		n[s].phase = p->stations[s].phase;
 		n[s].district = district[s];
 		n[s].street = street[s];
+		n[s].ref = (levels_ref){-1, p->stations[s].site};
 	}
 	free(district), free(street);
 	return n;
@@ -148,14 +153,24 @@ static lplace *level_places(lctx *c, const lnode *nodes, size_t nn, size_t *np)
 		for (size_t i = 0; i < nn; i++)
 			pl[(*np)++] =
 			    (lplace){nodes[i].x,      nodes[i].y, 0, (int)i, nodes[i].district,
-			             nodes[i].street, "",         0, NULL,   0};
+			             nodes[i].street, "",         0, NULL,   0,
+			             nodes[i].ref};
 		return pl;
 	}
 	for (size_t i = 0; li && i < li->nplaces; i++) {
 		const level_place *p = &li->places[i];
 		if (p->eligible)
-			pl[(*np)++] = (lplace){p->x,      p->y,  p->existing, (int)i, p->district,
-			                       p->street, p->id, p->area_m2,  p->wkb, p->wkb_size};
+			pl[(*np)++] = (lplace){p->x,
+			                       p->y,
+			                       p->existing,
+			                       (int)i,
+			                       p->district,
+			                       p->street,
+			                       p->id,
+			                       p->area_m2,
+			                       p->wkb,
+			                       p->wkb_size,
+			                       (levels_ref){c->l, (int)i}};
 	}
 	return pl;
 }
@@ -177,7 +192,8 @@ static int facility_add(lctx *c, const lplace *p, const char *group)
 	                              .existing = p->existing,
 	                              .area_m2 = p->area_m2,
 	                              .wkb = p->wkb,
-	                              .wkb_size = p->wkb_size};
+	                              .wkb_size = p->wkb_size,
+	                              .ref = p->ref};
 	if (c->lv->at != LEVEL_AT_UNSET)
 		snprintf(g[r->nfac].place_id, sizeof(g[r->nfac].place_id), "%d", p->src + 1);
 	else
@@ -228,6 +244,57 @@ static int median_1(int nr, int np, const long *load, const size_t *na, const in
 	return best;
 }
 
+/* A place's name in messages: its id, else its index + 1. */
+static const char *place_name(const lplace *q, char *buf, size_t size)
+{
+	if (q->id && *q->id)
+		return q->id;
+	snprintf(buf, size, "%d", q->src + 1);
+	return buf;
+}
+
+/* The distances of the problem's nodes to its places into a new *dm
+ * (nn x np, -1: not reached, caller frees), cut at max_distance_m; reached[p]
+ * = 1 when some node may be routed to place p. */
+static status_code subset_distances(lctx *c, const lnode *nodes, const lplace *pl, const subset *s,
+                                    double **dm, unsigned char *reached)
+{
+	int cross = c->lv->cross_groups || c->per == LEVEL_PER_CITY;
+	size_t nn = (size_t)s->nn, np = (size_t)s->np;
+	levels_point *from = malloc((nn + 1) * sizeof(*from));
+	levels_point *to = malloc((np + 1) * sizeof(*to));
+	*dm = malloc((nn * np + 1) * sizeof(double));
+	if (!from || !to || !*dm) {
+		free(from), free(to);
+		return status_fail(c->st, STATUS_INTERNAL, "out of memory");
+	}
+	for (size_t i = 0; i < nn; i++) {
+		const lnode *n = &nodes[s->ni[i]];
+		from[i] = (levels_point){n->x, n->y, n->ref};
+	}
+	for (size_t p = 0; p < np; p++) {
+		const lplace *q = &pl[s->pi[p]];
+		to[p] = (levels_point){q->x, q->y, q->ref};
+	}
+	double max = c->lv->max_distance_m;
+	status_code rc = levels_distance_fill(&c->dist, nn, from, np, to, max > 0 ? max : INFINITY,
+	                                      c->deadline, *dm, c->st);
+	for (size_t i = 0; rc == STATUS_OK && i < nn; i++) {
+		const lnode *n = &nodes[s->ni[i]];
+		const char *gn = rules_level_group(c->per, n->district, n->street);
+		for (size_t p = 0; p < np; p++) {
+			const lplace *q = &pl[s->pi[p]];
+			double d = (*dm)[i * np + p];
+			if (d >= 0 && (max <= 0 || d <= max) &&
+			    (cross ||
+			     !strcmp(gn, rules_level_group(c->per, q->district, q->street))))
+				reached[p] = 1;
+		}
+	}
+	free(from), free(to);
+	return rc;
+}
+
 static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, const subset *s,
                                 int *flow_to, double *flow_d)
 {
@@ -244,11 +311,17 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 	int *req_of = malloc(((size_t)s->np + 1) * sizeof(int));
 	int *row_k = calloc((size_t)s->ncg + 1, sizeof(int)), *chosen = NULL;
 	int *nodeix = calloc((size_t)s->nn + 1, sizeof(int));
+	int *far = calloc((size_t)s->ncg + 1, sizeof(int));
+	double *dm = NULL;
+	unsigned char *reached = calloc((size_t)s->np + 1, 1);
 	if (!load || !fixed || !open || !na || !an || !ap || !ad || !row_of || !req_of || !row_k ||
-	    !nodeix) {
+	    !nodeix || !far || !reached) {
 		rc = status_fail(c->st, STATUS_INTERNAL, "out of memory");
 		goto out;
 	}
+	/* every node's distance to every place of the problem */
+	if ((rc = subset_distances(c, nodes, pl, s, &dm, reached)) != STATUS_OK)
+		goto out;
 	/* count and required rows */
 	for (int p = 0; p < s->np; p++) {
 		const lplace *q = &pl[s->pi[p]];
@@ -262,6 +335,19 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 			if (!strcmp(q->district, s->rq[r]) ||
 			    (c->per == LEVEL_PER_STREET && !strcmp(q->street, s->rq[r])))
 				req_of[p] = r;
+		/* along the streets: a place no node reaches is not a place */
+		if (c->dist.table && s->nn > 0 && !reached[p] && !q->existing) {
+			char idbuf[32];
+			status_problem_add(c->st, SEV_WARNING, "levels",
+			                   "level '%s', group '%s': place '%s' is off the streets "
+			                   "or on a part of the street network that no lower "
+			                   "facility reaches%s; not used",
+			                   lv->name, s->label, place_name(q, idbuf, sizeof(idbuf)),
+			                   lv->max_distance_m > 0 ? " within max_distance_m" : "");
+			if (row_of[p] >= 0)
+				far[row_of[p]]++;
+			row_of[p] = req_of[p] = -1;
+		}
 	}
 	long ktotal = 0;
 	for (int r = 0; r < s->ncg; r++) {
@@ -270,16 +356,23 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 			if (row_of[p] == r)
 				nplace++, nexist += fixed[p];
 		long k = s->k < nexist ? nexist : s->k;
+		char more[160] = "";
+		if (far[r])
+			snprintf(more, sizeof(more),
+			         " (%d more on parts of the street network no lower facility "
+			         "reaches)",
+			         far[r]);
 		if (nplace < k && *lv->parcels)
-			unplaced_add(c, s->cg[r], 0, (int)(k - nplace),
-			             "%d parcel(s) of at least min_area_m2 = %g for %ld facilities",
-			             nplace, lv->min_area_m2, k);
+			unplaced_add(
+			    c, s->cg[r], 0, (int)(k - nplace),
+			    "%d parcel(s) of at least min_area_m2 = %g for %ld facilities%s",
+			    nplace, lv->min_area_m2, k, more);
 		else if (nplace < k && nplace)
 			unplaced_add(c, s->cg[r], 0, (int)(k - nplace),
-			             "%d eligible place(s) for %ld facilities", nplace, k);
+			             "%d eligible place(s) for %ld facilities%s", nplace, k, more);
 		else if (nplace < k)
-			unplaced_add(c, s->cg[r], 0, (int)k, "no eligible place for %ld facilities",
-			             k);
+			unplaced_add(c, s->cg[r], 0, (int)k,
+			             "no eligible place for %ld facilities%s", k, more);
 		row_k[r] = (int)(k < nplace ? k : nplace);
 		ktotal += row_k[r];
 	}
@@ -298,8 +391,8 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 				continue;
 			if (!cross && strcmp(gn, rules_level_group(c->per, q->district, q->street)))
 				continue;
-			double d = c->dist.fn(c->dist.ctx, n->x, n->y, q->x, q->y);
-			if (lv->max_distance_m > 0 && d > lv->max_distance_m)
+			double d = dm[(size_t)i * (size_t)s->np + (size_t)p];
+			if (d < 0 || (lv->max_distance_m > 0 && d > lv->max_distance_m))
 				continue;
 			an[narcs] = nr, ap[narcs] = p, ad[narcs] = d;
 			narcs++;
@@ -322,7 +415,13 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 		routable_load += n->load;
 		nr++;
 	}
-	if (lost)
+	if (lost && c->dist.table)
+		unplaced_add(c, s->label, lost_load, 0,
+		             "%d lower facilit%s with no place reached along the street network%s "
+		             "(off the streets, or on a part of it with no place)",
+		             lost, lost == 1 ? "y" : "ies",
+		             lv->max_distance_m > 0 ? " within max_distance_m" : "");
+	else if (lost)
 		unplaced_add(c, s->label, lost_load, 0, "%d lower facilit%s with no place %s", lost,
 		             lost == 1 ? "y" : "ies",
 		             lv->max_distance_m > 0 ? "within max_distance_m" : "in the group");
@@ -425,7 +524,12 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 		const lnode *n = &nodes[nodeix[i]];
 		const lplace *q = &pl[s->pi[chosen[i]]];
 		flow_to[nodeix[i]] = fac_of[chosen[i]];
-		flow_d[nodeix[i]] = c->dist.fn(c->dist.ctx, n->x, n->y, q->x, q->y);
+		flow_d[nodeix[i]] = -1;
+		for (size_t a = na[i]; a < na[i + 1]; a++)
+			if (ap[a] == chosen[i])
+				flow_d[nodeix[i]] = ad[a];
+		assert(flow_d[nodeix[i]] >= 0);
+		(void)n, (void)q;
 	}
 	free(fac_of);
 	if (c->st->code == STATUS_INTERNAL) /* an unplaced row out of memory */
@@ -433,6 +537,7 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 out:
 	free(load), free(fixed), free(open), free(na), free(an), free(ap), free(ad);
 	free(row_of), free(req_of), free(row_k), free(chosen), free(nodeix);
+	free(far), free(dm), free(reached);
 	return rc;
 }
 
@@ -575,8 +680,8 @@ static status_code level_one(lctx *c, const lnode *nodes, size_t nn)
 			continue;
 		level_facility *f = &r->fac[flow_to[i]];
 		r->flows[r->nflows++] =
-		    (level_flow){(int)i,     flow_to[i], nodes[i].load, flow_d[i],
-		                 nodes[i].x, nodes[i].y, f->x,          f->y};
+		    (level_flow){(int)i,     flow_to[i], nodes[i].load, flow_d[i],    nodes[i].x,
+		                 nodes[i].y, f->x,       f->y,          nodes[i].ref, f->ref};
 		f->households += nodes[i].load;
 		f->lower++;
 		wsum[flow_to[i]] += (double)nodes[i].load * flow_d[i];
@@ -606,9 +711,10 @@ static status_code level_phases(lctx *c, const lnode *nodes, size_t nn)
 	if (!ln)
 		return status_fail(c->st, STATUS_INTERNAL, "out of memory");
 	for (size_t i = 0; i < nn; i++)
-		ln[i] = (lv_node){nodes[i].x, nodes[i].y, nodes[i].load,
-		                  rules_level_group(c->per, nodes[i].district, nodes[i].street),
-		                  nodes[i].phase};
+		ln[i] = (lv_node){
+		    nodes[i].x,     nodes[i].y,
+		    nodes[i].load,  rules_level_group(c->per, nodes[i].district, nodes[i].street),
+		    nodes[i].phase, nodes[i].ref};
 	lv_phase_in pin = {.ps = &c->sc->phases,
 	                   .nn = nn,
 	                   .nodes = ln,
@@ -648,13 +754,14 @@ status_code levels_solve(const inputs *in, const site_table *sites, const plan *
 		level_result *r = &out->lv[l];
 		r->name = lv->name;
 		r->proven = 1;
+		r->network = dist && dist->table;
 		lctx c = {.in = in,
 		          .sc = sc,
 		          .lv = lv,
 		          .l = (int)l,
-		          .dist = dist && dist->fn
-		                      ? *dist
-		                      : (levels_distance){levels_distance_straight, NULL},
+		          .dist = dist && dist->fn ? *dist
+		                                   : (levels_distance){levels_distance_straight,
+		                                                       NULL, NULL, NULL},
 		          .per = lv->per == LEVEL_PER_UNSET ? LEVEL_PER_CITY : lv->per,
 		          .cap = rules_level_capacity(sc, lv),
 		          .st = st,
@@ -678,7 +785,8 @@ status_code levels_solve(const inputs *in, const site_table *sites, const plan *
 		for (size_t f = 0; f < nn; f++)
 			nodes[f] =
 			    (lnode){r->fac[f].x,        r->fac[f].y,      r->fac[f].households,
-			            r->fac[f].district, r->fac[f].street, r->fac[f].phase};
+			            r->fac[f].district, r->fac[f].street, r->fac[f].phase,
+			            r->fac[f].ref};
 	}
 	free(nodes);
 	return rc;
@@ -689,7 +797,8 @@ void levels_result_free(levels_result *r)
 	if (!r)
 		return;
 	for (size_t l = 0; r->lv && l < r->n; l++)
-		free(r->lv[l].fac), free(r->lv[l].flows);
+		free(r->lv[l].fac), free(r->lv[l].flows), free(r->lv[l].route_start),
+		    free(r->lv[l].route_xy);
 	for (size_t u = 0; u < r->nunplaced; u++)
 		free(r->unplaced[u].group), free(r->unplaced[u].reason);
 	free(r->lv), free(r->unplaced);
