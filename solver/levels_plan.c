@@ -586,7 +586,8 @@ static status_code facilities_order(level_result *r, int *flow_to, size_t nn, st
 	qsort(perm, r->nfac, sizeof(int), fac_cmp);
 	for (size_t f = 0; f < r->nfac; f++)
 		sorted[f] = r->fac[perm[f]], inv[perm[f]] = (int)f;
-	memcpy(r->fac, sorted, r->nfac * sizeof(*sorted));
+	if (r->nfac) /* r->fac is NULL for a level with no facility */
+		memcpy(r->fac, sorted, r->nfac * sizeof(*sorted));
 	for (size_t i = 0; i < nn; i++)
 		if (flow_to[i] >= 0)
 			flow_to[i] = inv[flow_to[i]];
