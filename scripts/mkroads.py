@@ -30,7 +30,9 @@ site in each, 10 m off the south street, at x = 1000 and 1400; layer
 the nearest in a straight line (1,980 m from the first site) but 6,020 m
 away on foot over the bridge; B on the south bank (3500, 10), 2,520 m and
 2,120 m from the sites along the street; C on the island; D 2,600 m south
-of every street (off the streets); layer `island`, C alone.
+of every street (off the streets); layer `island`, C alone; layers `units3`
+and `sites3`, the same plus a third community on the island (x 1800..2200,
+y 4800..5200) with its site at (2000, 5010).
 """
 import math
 import sys
@@ -88,6 +90,14 @@ def river_town(out):
     layer("transfer", ogr.wkbPoint, [("id", ogr.OFTString)],
           [((n,), pt(x, y)) for n, x, y in places])
     layer("island", ogr.wkbPoint, [("id", ogr.OFTString)], [(("C",), pt(2000, 5000))])
+    # a third community on the island, with its own site 10 m off its street
+    layer("units3", ogr.wkbPolygon, ufields, [
+        (("U1", "west", "community", 4000, "south", "bank"), box(700, -300, 1200, 300)),
+        (("U2", "east", "community", 4000, "south", "bank"), box(1200, -300, 1700, 300)),
+        (("U3", "island", "community", 4000, "south", "bank"), box(1800, 4800, 2200, 5200)),
+    ])
+    layer("sites3", ogr.wkbPoint, [("id", ogr.OFTString)],
+          [(("S1",), pt(1000, 10)), (("S2",), pt(1400, 10)), (("S3",), pt(2000, 5010))])
     ds = None
 
 

@@ -32,6 +32,13 @@ typedef struct lv_problem {
 	long cap;                /* households per facility, 0 = none */
 	double mip_gap, time_limit_s;
 	double deadline; /* clock_now_s() the levels stage ends by (0: none): the search stops */
+	/* Along the streets (solver/levels_plan.c): > 0, a node may stay
+	 * unrouted (chosen -1) at this price, so nodes on parts of the network
+	 * the k facilities cannot all reach are left out rather than making the
+	 * problem infeasible; quiet: an infeasible problem returns STATUS_INPUT
+	 * without a message. */
+	double lost_penalty;
+	int quiet;
 } lv_problem;
 
 /* Solve `pb` with GLPK. Fills chosen[nn] (the place of each node, -1 for a

@@ -217,9 +217,12 @@ typedef struct subset {
  * group (the existing one when there is one) that every routable node
  * reaches, of least load-weighted distance, lowest index on ties; its cost
  * in *obj. -1 when no place is reached by every node (GLPK then proves the
- * infeasibility). O(arcs + places). */
+ * infeasibility). With `most` (along the streets), the place reached by
+ * the most nodes, then of least cost over them: the exact answer when the
+ * nodes it does not reach are left out (leave_out). O(arcs + places). */
 static int median_1(int nr, int np, const long *load, const size_t *na, const int *ap,
-                    const double *ad, const int *row_of, const unsigned char *fixed, double *obj)
+                    const double *ad, const int *row_of, const unsigned char *fixed, int most,
+                    double *obj)
 {
 	double *cost = calloc((size_t)np + 1, sizeof(double));
 	int *hits = calloc((size_t)np + 1, sizeof(int)), best = -1, forced = -1;
@@ -234,9 +237,11 @@ static int median_1(int nr, int np, const long *load, const size_t *na, const in
 		if (row_of[p] == 0 && fixed[p])
 			forced = p;
 	for (int p = 0; p < np; p++) {
-		if (row_of[p] != 0 || hits[p] < nr || (forced >= 0 && p != forced))
+		if (row_of[p] != 0 || hits[p] == 0 || (!most && hits[p] < nr) ||
+		    (forced >= 0 && p != forced))
 			continue;
-		if (best < 0 || cost[p] < cost[best])
+		if (best < 0 || hits[p] > hits[best] ||
+		    (hits[p] == hits[best] && cost[p] < cost[best]))
 			best = p;
 	}
 	*obj = best >= 0 ? cost[best] : 0;
@@ -293,6 +298,60 @@ static status_code subset_distances(lctx *c, const lnode *nodes, const lplace *p
 	}
 	free(from), free(to);
 	return rc;
+}
+
+#define LEFT_OUT_REASON                                                                            \
+	"%d lower facilit%s on parts of the street network that the group's facilities cannot "    \
+	"all reach (left out, the fewest possible)"
+
+/* A problem along the streets with no feasible placement: some nodes are
+ * on parts of the network that the group's facilities cannot all reach.
+ * Solve it once more with each node allowed to stay unrouted at a price
+ * above any routing cost (1 + sum of load x farthest arc), so the fewest
+ * nodes are left out; record them (an `unplaced` row naming the street
+ * network) and drop them, with their arcs, from the problem (pb and its
+ * arrays, compacted in place). Returns STATUS_OK, or the error of a
+ * problem still infeasible (count, capacity, required groups). */
+static status_code leave_out(lctx *c, const subset *s, lv_problem *pb, int *chosen,
+                             unsigned char *open, size_t *na, int *an, int *ap, double *ad,
+                             long *load, int *nodeix, int *left)
+{
+	double penalty = 1;
+	for (int i = 0; i < pb->nn; i++) {
+		double far = 0;
+		for (size_t a = na[i]; a < na[i + 1]; a++)
+			far = fmax(far, ad[a]);
+		penalty += (double)load[i] * far;
+	}
+	pb->lost_penalty = penalty;
+	pb->quiet = 0;
+	double obj, bound;
+	int proven;
+	status_code rc = levels_mip_solve(pb, chosen, open, &obj, &bound, &proven, c->st);
+	pb->lost_penalty = 0;
+	if (rc != STATUS_OK)
+		return rc;
+	int k = 0;
+	size_t m = 0;
+	long lost = 0;
+	*left = 0;
+	for (int i = 0; i < pb->nn; i++) {
+		if (chosen[i] < 0) {
+			(*left)++, lost += load[i];
+			continue;
+		}
+		for (size_t a = na[i]; a < na[i + 1]; a++, m++)
+			an[m] = k, ap[m] = ap[a], ad[m] = ad[a];
+		na[k + 1] = m;
+		load[k] = load[i], nodeix[k] = nodeix[i];
+		k++;
+	}
+	pb->nn = k;
+	pb->narcs = m;
+	if (*left && unplaced_add(c, s->label, lost, 0, LEFT_OUT_REASON, *left,
+	                          *left == 1 ? "y" : "ies") != 0)
+		return STATUS_INTERNAL;
+	return STATUS_OK;
 }
 
 static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, const subset *s,
@@ -440,7 +499,24 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 	}
 	int single = -2; /* one facility, no capacity: the exact 1-median, -1 none fits */
 	if (nr > 0 && s->np > 0 && c->cap == 0 && s->ncg == 1 && row_k[0] == 1 && s->nrq == 0)
-		single = median_1(nr, s->np, load, na, ap, ad, row_of, fixed, &obj);
+		single = median_1(nr, s->np, load, na, ap, ad, row_of, fixed, c->dist.table != NULL,
+		                  &obj);
+	if (single >= 0 && c->dist.table) { /* nodes the place does not reach are left out */
+		int left = 0;
+		long lost = 0;
+		for (int i = 0; i < nr; i++) {
+			int hit = 0;
+			for (size_t a = na[i]; a < na[i + 1]; a++)
+				hit |= ap[a] == single;
+			if (!hit)
+				left++, lost += load[i];
+		}
+		if (left && unplaced_add(c, s->label, lost, 0, LEFT_OUT_REASON, left,
+		                         left == 1 ? "y" : "ies") != 0) {
+			rc = STATUS_INTERNAL;
+			goto out;
+		}
+	}
 	if (single >= 0) {
 		open[single] = 1;
 		bound = obj; /* exhaustive: every place was costed */
@@ -468,7 +544,19 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 		                 .mip_gap = c->sc->mip_gap,
 		                 .time_limit_s = c->sc->time_limit_s,
 		                 .deadline = c->deadline};
+		pb.quiet = c->dist.table != NULL;
 		rc = levels_mip_solve(&pb, chosen, open, &obj, &bound, &proven, c->st);
+		if (rc == STATUS_INPUT && pb.quiet) {
+			/* along the streets: leave out the fewest nodes, then place the rest */
+			int left = 0;
+			rc =
+			    leave_out(c, s, &pb, chosen, open, na, an, ap, ad, load, nodeix, &left);
+			nr = pb.nn;
+			pb.quiet = 0;
+			if (rc == STATUS_OK)
+				rc = levels_mip_solve(&pb, chosen, open, &obj, &bound, &proven,
+				                      c->st);
+		}
 		if (rc != STATUS_OK)
 			goto out;
 	} else {

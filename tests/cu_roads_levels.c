@@ -13,7 +13,9 @@
  * D are warned about by name; a candidate layer holding only C leaves the
  * level unplaced with reasons naming the street network; roads_fallback =
  * straight gives D its straight line; max_distance_m cuts along the
- * streets; one thread or four give the same flows.
+ * streets; a station on the island is left out (the fewest nodes, by the
+ * 1-median and by the MIP) with a reason naming the street network; one
+ * thread or four give the same flows.
  */
 #include <CUnit/CUnit.h>
 #include <math.h>
@@ -221,6 +223,39 @@ static void test_river_max_distance(void)
 	GDALClose(ds);
 }
 
+/* A third community on the island (layers units3, sites3): its station
+ * reaches only C, the other two only B (and A). One facility: B, and the
+ * island station left out with a reason naming the street network, by the
+ * exact 1-median and, with a capacity, by the MIP leaving out the fewest
+ * nodes; two facilities: B and C, nothing left out. */
+static void test_river_left_out(void)
+{
+	const char *three = "--set input.units_layer=units3 --set input.candidates_layer=sites3";
+	const char *runs[3][2] = {{"river_left1.gpkg", ""},
+	                          {"river_left2.gpkg", "--set level.transfer.capacity=12000"},
+	                          {"river_left3.gpkg", "--set level.transfer.count=2"}};
+	for (int k = 0; k < 3; k++) {
+		char extra[512], *err = NULL;
+		snprintf(extra, sizeof(extra), "%s %s", three, runs[k][1]);
+		CU_ASSERT_EQUAL(run_river(runs[k][0], extra, &err), k < 2 ? 3 : 0);
+		free(err);
+		GDALDatasetH ds = open_out(runs[k][0]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+		expect(ds, "SELECT group_concat(place_id) FROM transfer", k < 2 ? "B" : "B,C");
+		expect(
+		    ds,
+		    "SELECT group_concat(from_id || ':' || to_id || ':' || distance_m) FROM flows",
+		    k < 2 ? "1:1:2520.0,2:1:2120.0" : "1:1:2520.0,2:1:2120.0,3:2:10.0");
+		expect(ds, "SELECT group_concat(households || ': ' || reason, ' | ') FROM unplaced",
+		       k < 2 ? "4000: 1 lower facility on parts of the street network that the "
+		               "group's facilities cannot all reach (left out, the fewest possible)"
+		             : "");
+		expect(ds, "SELECT objective || '/' || status FROM run_levels",
+		       k < 2 ? "18560000.0/optimal" : "18600000.0/optimal");
+		GDALClose(ds);
+	}
+}
+
 /* One search thread or four: the same flows. */
 static void test_river_threads(void)
 {
@@ -247,5 +282,5 @@ void roads_levels_suite_setup(void)
 	CU_SUITE_ADD("roads_levels", NULL, NULL, CU_TEST_ENTRY(test_river_network),
 	             CU_TEST_ENTRY(test_river_straight), CU_TEST_ENTRY(test_river_island),
 	             CU_TEST_ENTRY(test_river_fallback), CU_TEST_ENTRY(test_river_max_distance),
-	             CU_TEST_ENTRY(test_river_threads));
+	             CU_TEST_ENTRY(test_river_left_out), CU_TEST_ENTRY(test_river_threads));
 }

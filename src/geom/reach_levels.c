@@ -14,7 +14,8 @@
  *    lower facility, or towards each place (reverse, so a oneway street
  *    counts in the direction of travel under roads_walk_oneway), cut at
  *    the level's max_distance_m (no bound without one) and stopped as soon
- *    as every point of the other side is settled. Sources are shared out
+ *    as every point of the other side on its connected part of the network
+ *    is settled (a source with none there is not searched). Sources are shared out
  *    over the threads (solver.threads, 0 = one per core) by index, each
  *    thread writing its own rows or columns, so the table does not depend
  *    on the number of threads. Past the levels' deadline the searches stop
@@ -67,7 +68,8 @@ typedef struct table_job {
 	size_t nsrc, ntgt;
 	const int *svert;       /* nsrc */
 	const int *head, *next; /* targets at a vertex: head[v], next[j], -1 ends */
-	size_t nattached;       /* targets with a vertex */
+	const size_t *per_part; /* targets on each connected part of the network */
+	size_t nattached;       /* targets on the part of the search under way */
 	double cutoff, deadline;
 	double *d;         /* table */
 	size_t srow, scol; /* d[i * srow + j * scol] for source i, target j */
@@ -102,7 +104,11 @@ static void *table_thread(void *arg)
 			j->late = 1;
 			break;
 		}
+		/* the search ends once the targets on its part are settled */
 		j->src = i, j->settled = 0;
+		j->nattached = j->per_part[j->c->r->net->comp[j->svert[i]]];
+		if (!j->nattached)
+			continue;
 		if (net_search_run(&s, j->c->r->net, j->svert[i], j->cutoff, j->reverse,
 		                   table_visit, j) != 0) {
 			j->oom = 1;
@@ -167,8 +173,9 @@ static status_code table(void *ctx, size_t nfrom, const levels_point *from, size
 	int *fv = malloc((nfrom + 1) * sizeof(int)), *tv = malloc((nto + 1) * sizeof(int));
 	int *head = malloc((net->nv + 1) * sizeof(int));
 	int *next = malloc(((nfrom > nto ? nfrom : nto) + 1) * sizeof(int));
+	size_t *per_part = calloc(net->nv + 1, sizeof(size_t));
 	status_code rc = STATUS_OK;
-	if (!fv || !tv || !head || !next) {
+	if (!fv || !tv || !head || !next || !per_part) {
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 		goto out;
 	}
@@ -185,15 +192,17 @@ static status_code table(void *ctx, size_t nfrom, const levels_point *from, size
 	for (size_t v = 0; v < net->nv; v++)
 		head[v] = -1;
 	for (size_t t = ng; t-- > 0;)
-		if (gv[t] >= 0)
+		if (gv[t] >= 0) {
 			next[t] = head[gv[t]], head[gv[t]] = (int)t, nat++;
+			per_part[net->comp[gv[t]]]++;
+		}
 	table_job proto = {.c = c,
 	                   .nsrc = ns,
 	                   .ntgt = ng,
 	                   .svert = sv,
 	                   .head = head,
 	                   .next = next,
-	                   .nattached = nat,
+	                   .per_part = per_part,
 	                   .cutoff = cutoff,
 	                   .deadline = deadline,
 	                   .d = d,
@@ -229,7 +238,7 @@ static status_code table(void *ctx, size_t nfrom, const levels_point *from, size
 				*x = sd;
 		}
 out:
-	free(fv), free(tv), free(head), free(next);
+	free(fv), free(tv), free(head), free(next), free(per_part);
 	return rc;
 }
 
