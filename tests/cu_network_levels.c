@@ -7,7 +7,8 @@
  * (-1 beyond the cutoff or on another part), whichever side the searches
  * start from (fewer stations or fewer places), on one thread or three; a
  * point off the streets has no distance, or its straight line under
- * roads_fallback = straight.
+ * roads_fallback = straight, except from a point at the same place (0 m);
+ * past the deadline the searches stop with a named error.
  */
 #include <CUnit/CUnit.h>
 #include <math.h>
@@ -191,8 +192,50 @@ static void test_table_deadline(void)
 	scenario_free(&sc);
 }
 
+/* A facility at a lower one's point (at = stations) is 0 m away even off
+ * the streets; another point off the streets has no distance without
+ * roads_fallback = straight. */
+static void test_table_same_point(void)
+{
+	line_set ls = {0};
+	scenario sc;
+	fx_scenario(&sc);
+	sc.roads_snap_m = 1;
+	seg_add(&ls, 0, 0, 1000, 0, 0);
+	double x[2] = {500, 600}, y[2] = {300, 300}; /* both 300 m off the street */
+	status st;
+	status_init(&st);
+	network *net = NULL;
+	CU_ASSERT_EQUAL_FATAL(network_build(&ls, &sc, &net, &st), STATUS_OK);
+	CU_ASSERT_EQUAL_FATAL(network_attach(net, 2, x, y, 1, &st), STATUS_OK);
+	CU_ASSERT(network_point_gap(net, 0) < 0 && network_point_gap(net, 1) < 0);
+	reach r = {0};
+	size_t lv_start[2] = {0, 1};
+	int lv_point[1] = {1};
+	r.network = 1, r.net = net, r.nlevels = 1, r.lv_start = lv_start, r.lv_point = lv_point;
+	site s0 = {500, 300, SITE_CANDIDATE, -1, 1};
+	site_table sites = {.n = 1, .sites = &s0};
+	reach_levels ctx;
+	levels_distance ld;
+	reach_levels_distance(&r, &sites, &sc, &ctx, &ld);
+	levels_point from = {500, 300, {-1, 0}};
+	levels_point to[2] = {{500, 300, {-1, 0}}, {600, 300, {0, 0}}};
+	double d[2] = {-5, -5};
+	CU_ASSERT_EQUAL(ld.table(ld.ctx, 1, &from, 2, to, INFINITY, 0, d, &st), STATUS_OK);
+	CU_ASSERT_DOUBLE_EQUAL(d[0], 0, 0);
+	CU_ASSERT_DOUBLE_EQUAL(d[1], -1, 0);
+	sc.roads_fallback = ROADS_FALLBACK_STRAIGHT;
+	reach_levels_distance(&r, &sites, &sc, &ctx, &ld);
+	CU_ASSERT_EQUAL(ld.table(ld.ctx, 1, &from, 2, to, INFINITY, 0, d, &st), STATUS_OK);
+	CU_ASSERT_DOUBLE_EQUAL(d[1], 100, 1e-9);
+	network_free(net);
+	free(ls.start), free(ls.x), free(ls.y), free(ls.walkable), free(ls.oneway), free(ls.fid);
+	status_free(&st);
+	scenario_free(&sc);
+}
+
 void network_levels_suite_setup(void)
 {
 	CU_SUITE_ADD("network_levels", NULL, NULL, CU_TEST_ENTRY(test_table_random),
-	             CU_TEST_ENTRY(test_table_deadline));
+	             CU_TEST_ENTRY(test_table_deadline), CU_TEST_ENTRY(test_table_same_point));
 }

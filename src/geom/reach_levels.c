@@ -21,7 +21,9 @@
  *    on the number of threads. Past the levels' deadline the searches stop
  *    with a named error.
  * 3. As for the stations, two points nearer to each other in a straight
- *    line than either is to its street are that straight line apart.
+ *    line than either is to its street are that straight line apart; two
+ *    points at the same place (a facility at a lower one's point, with
+ *    at = stations / below) are 0 m apart, on the streets or not.
  *
  * Pairs on different parts of the network get no distance: the levels then
  * report the place as not reached and the lower facility as unplaced,
@@ -227,6 +229,10 @@ static status_code table(void *ctx, size_t nfrom, const levels_point *from, size
 		for (size_t j = 0; j < nto; j++) {
 			double sd = hypot(to[j].x - from[i].x, to[j].y - from[i].y);
 			double *x = &d[i * nto + j];
+			if (sd == 0) { /* the same point (at = stations / below): no walk */
+				*x = 0;
+				continue;
+			}
 			if (fv[i] < 0 || tv[j] < 0) {
 				if (c->fallback && sd <= cutoff)
 					*x = sd;
