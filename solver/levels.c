@@ -220,6 +220,46 @@ status_code levels_mip_solve(const lv_problem *pb, int *chosen, unsigned char *o
 	return STATUS_OK;
 }
 
+status_code levels_mip_leave_out(lv_problem *pb, size_t *na, int *an, int *ap, double *ad,
+                                 long *load, int *nodeix, int *chosen, unsigned char *open,
+                                 int *left, long *lost, status *st)
+{
+	/* a price above any routing cost: the fewest nodes are left out */
+	double penalty = 1;
+	for (int i = 0; i < pb->nn; i++) {
+		double far = 0;
+		for (size_t a = na[i]; a < na[i + 1]; a++)
+			far = fmax(far, ad[a]);
+		penalty += (double)load[i] * far;
+	}
+	pb->lost_penalty = penalty;
+	pb->quiet = 0;
+	double obj, bound;
+	int proven;
+	status_code rc = levels_mip_solve(pb, chosen, open, &obj, &bound, &proven, st);
+	pb->lost_penalty = 0;
+	if (rc != STATUS_OK)
+		return rc;
+	/* compact the nodes kept, with their arcs, in place */
+	int k = 0;
+	size_t m = 0;
+	*left = 0, *lost = 0;
+	for (int i = 0; i < pb->nn; i++) {
+		if (chosen[i] < 0) {
+			(*left)++, *lost += load[i];
+			continue;
+		}
+		for (size_t a = na[i]; a < na[i + 1]; a++, m++)
+			an[m] = k, ap[m] = ap[a], ad[m] = ad[a];
+		na[k + 1] = m;
+		load[k] = load[i], nodeix[k] = nodeix[i];
+		k++;
+	}
+	pb->nn = k;
+	pb->narcs = m;
+	return STATUS_OK;
+}
+
 double levels_seconds_left(double deadline, double limit)
 {
 	double left = deadline > 0 ? deadline - clock_now_s() : limit;

@@ -49,6 +49,19 @@ typedef struct lv_problem {
 status_code levels_mip_solve(const lv_problem *pb, int *chosen, unsigned char *open, double *obj,
                              double *bound, int *proven, status *st);
 
+/* Along the streets, `pb` (arrays na, an, ap, ad, load, nodeix: the ones
+ * it points to) has no feasible placement: solve it again with each node
+ * allowed to stay unrouted at a price above any routing cost (1 + the sum
+ * of load x farthest arc), so the fewest nodes are left out, then drop
+ * those nodes and their arcs from pb and the arrays (compacted in place;
+ * nodeix maps the kept nodes back). *left and *lost: nodes and households
+ * left out. Returns STATUS_OK, or the error of a problem still infeasible
+ * (count, capacity, required groups), STATUS_INTERNAL on a GLPK failure.
+ * (solver/levels.c) */
+status_code levels_mip_leave_out(lv_problem *pb, size_t *na, int *an, int *ap, double *ad,
+                                 long *load, int *nodeix, int *chosen, unsigned char *open,
+                                 int *left, long *lost, status *st);
+
 /* A lower facility as the phases see it: its load, group under the
  * level's `per`, and the year it opens (0 existing, -1 in no phase). */
 typedef struct lv_node {

@@ -10,6 +10,14 @@
  * groups are the districts (or streets) of the units: a required group
  * must be one of them. Order is deterministic: groups by name (strcmp),
  * places and nodes by index.
+ *
+ * Distances come as one table per problem (levels_distance_fill): straight
+ * lines, or along the streets (src/geom/reach_levels.c, a node and a place
+ * on different parts of the network having none). Along the streets a
+ * place no node of the problem reaches is warned about and not used, and
+ * when the group's facilities cannot reach every node, the fewest nodes are
+ * left out (leave_out, or the 1-median by most nodes reached), each case
+ * with an `unplaced` row naming the street network.
  */
 #include <assert.h>
 #include <math.h>
@@ -304,54 +312,20 @@ static status_code subset_distances(lctx *c, const lnode *nodes, const lplace *p
 	"%d lower facilit%s on parts of the street network that the group's facilities cannot "    \
 	"all reach (left out, the fewest possible)"
 
-/* A problem along the streets with no feasible placement: some nodes are
- * on parts of the network that the group's facilities cannot all reach.
- * Solve it once more with each node allowed to stay unrouted at a price
- * above any routing cost (1 + sum of load x farthest arc), so the fewest
- * nodes are left out; record them (an `unplaced` row naming the street
- * network) and drop them, with their arcs, from the problem (pb and its
- * arrays, compacted in place). Returns STATUS_OK, or the error of a
- * problem still infeasible (count, capacity, required groups). */
+/* A problem along the streets with no feasible placement: leave out the
+ * fewest nodes (levels_mip_leave_out) and record them. */
 static status_code leave_out(lctx *c, const subset *s, lv_problem *pb, int *chosen,
                              unsigned char *open, size_t *na, int *an, int *ap, double *ad,
                              long *load, int *nodeix, int *left)
 {
-	double penalty = 1;
-	for (int i = 0; i < pb->nn; i++) {
-		double far = 0;
-		for (size_t a = na[i]; a < na[i + 1]; a++)
-			far = fmax(far, ad[a]);
-		penalty += (double)load[i] * far;
-	}
-	pb->lost_penalty = penalty;
-	pb->quiet = 0;
-	double obj, bound;
-	int proven;
-	status_code rc = levels_mip_solve(pb, chosen, open, &obj, &bound, &proven, c->st);
-	pb->lost_penalty = 0;
-	if (rc != STATUS_OK)
-		return rc;
-	int k = 0;
-	size_t m = 0;
 	long lost = 0;
-	*left = 0;
-	for (int i = 0; i < pb->nn; i++) {
-		if (chosen[i] < 0) {
-			(*left)++, lost += load[i];
-			continue;
-		}
-		for (size_t a = na[i]; a < na[i + 1]; a++, m++)
-			an[m] = k, ap[m] = ap[a], ad[m] = ad[a];
-		na[k + 1] = m;
-		load[k] = load[i], nodeix[k] = nodeix[i];
-		k++;
-	}
-	pb->nn = k;
-	pb->narcs = m;
-	if (*left && unplaced_add(c, s->label, lost, 0, LEFT_OUT_REASON, *left,
-	                          *left == 1 ? "y" : "ies") != 0)
-		return STATUS_INTERNAL;
-	return STATUS_OK;
+	status_code rc = levels_mip_leave_out(pb, na, an, ap, ad, load, nodeix, chosen, open, left,
+	                                      &lost, c->st);
+	if (rc == STATUS_OK && *left &&
+	    unplaced_add(c, s->label, lost, 0, LEFT_OUT_REASON, *left, *left == 1 ? "y" : "ies") !=
+	        0)
+		rc = STATUS_INTERNAL;
+	return rc;
 }
 
 static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, const subset *s,
