@@ -5,7 +5,8 @@
  * so), stations on some junctions and level places on others, every entry
  * of the table equals Floyd-Warshall's walk from the station to the place
  * (-1 beyond the cutoff or on another part), whichever side the searches
- * start from (fewer stations or fewer places), on one thread or three; a
+ * start from (fewer stations or fewer places, or the same points on both
+ * sides: the symmetric table), on one thread or three; a
  * point off the streets has no distance, or its straight line under
  * roads_fallback = straight, except from a point at the same place (0 m);
  * past the deadline the searches stop with a named error.
@@ -43,7 +44,7 @@ static void seg_add(line_set *ls, double x0, double y0, double x1, double y1, in
 static void test_table_random(void)
 {
 	unsigned long long seed = 23;
-	size_t checked = 0, reached = 0;
+	size_t checked = 0, reached = 0, nsym = 0;
 	for (int trial = 0; trial < 40; trial++) {
 		line_set ls = {0};
 		scenario sc;
@@ -141,6 +142,36 @@ static void test_table_random(void)
 				checked++;
 				reached += got >= 0;
 			}
+		/* the same points on both sides, walked both ways: the symmetric table */
+		for (int threads = 1; !sc.roads_walk_oneway && threads <= 3; threads += 2) {
+			sc.threads = threads;
+			reach_levels ctx;
+			levels_distance ld;
+			reach_levels_distance(&r, &sites, &sc, &ctx, &ld);
+			double *e = threads == 1 ? d1 : d3;
+			CU_ASSERT_EQUAL(
+			    ld.table(ld.ctx, (size_t)ns, from, (size_t)ns, from, cutoff, 0, e, &st),
+			    STATUS_OK);
+			for (int a = 0; a < ns; a++)
+				for (int b = 0; b < ns; b++) {
+					double want = fw[a][b];
+					if (a == b)
+						want = 0;
+					else if (!used[a] || !used[b])
+						want = sc.roads_fallback == ROADS_FALLBACK_STRAIGHT
+						           ? hypot(px[b] - px[a], py[b] - py[a])
+						           : -1;
+					if (!isfinite(want) || want > cutoff)
+						want = -1;
+					CU_ASSERT_DOUBLE_EQUAL(e[a * ns + b], want, 1e-6);
+					if (threads == 3)
+						CU_ASSERT_EQUAL(memcmp(&d1[a * ns + b],
+						                       &d3[a * ns + b],
+						                       sizeof(double)),
+						                0);
+					nsym += threads == 1;
+				}
+		}
 		free(sites.sites);
 		network_free(net);
 		free(ls.start), free(ls.x), free(ls.y), free(ls.walkable), free(ls.oneway);
@@ -151,6 +182,7 @@ static void test_table_random(void)
 	/* the trials hold both reached and unreached pairs */
 	CU_ASSERT_EQUAL(checked, 931); /* the seed fixes the trials */
 	CU_ASSERT(reached > checked / 4 && reached < checked);
+	CU_ASSERT_EQUAL(nsym, 969); /* the seed fixes the trials */
 }
 
 /* Past the deadline the searches stop with a named error. */

@@ -20,6 +20,9 @@
  *    thread writing its own rows or columns, so the table does not depend
  *    on the number of threads. Past the levels' deadline the searches stop
  *    with a named error.
+ *    With the same points on both sides (at = stations / below) and no
+ *    oneway walked, the search from point i fills the pairs (i, j >= i)
+ *    both ways round, so each pair is searched once, from its lower index.
  * 3. As for the stations, two points nearer to each other in a straight
  *    line than either is to its street are that straight line apart; two
  *    points at the same place (a facility at a lower one's point, with
@@ -72,6 +75,7 @@ typedef struct table_job {
 	const int *head, *next; /* targets at a vertex: head[v], next[j], -1 ends */
 	const size_t *per_part; /* targets on each connected part of the network */
 	size_t nattached;       /* targets on the part of the search under way */
+	const size_t *need;     /* symmetric table: per source i, targets >= i on its part */
 	double cutoff, deadline;
 	double *d;         /* table */
 	size_t srow, scol; /* d[i * srow + j * scol] for source i, target j */
@@ -84,7 +88,11 @@ static int table_visit(int v, double dist, void *arg)
 {
 	table_job *j = arg;
 	for (int t = j->head[v]; t >= 0; t = j->next[t]) {
+		if (j->need && (size_t)t < j->src)
+			continue; /* symmetric: that pair is the search from t's */
 		j->d[j->src * j->srow + (size_t)t * j->scol] = dist;
+		if (j->need)
+			j->d[(size_t)t * j->srow + j->src * j->scol] = dist;
 		j->settled++;
 	}
 	return j->settled == j->nattached; /* every target settled: stop */
@@ -108,7 +116,7 @@ static void *table_thread(void *arg)
 		}
 		/* the search ends once the targets on its part are settled */
 		j->src = i, j->settled = 0;
-		j->nattached = j->per_part[j->c->r->net->comp[j->svert[i]]];
+		j->nattached = j->need ? j->need[i] : j->per_part[j->c->r->net->comp[j->svert[i]]];
 		if (!j->nattached)
 			continue;
 		if (net_search_run(&s, j->c->r->net, j->svert[i], j->cutoff, j->reverse,
@@ -175,7 +183,7 @@ static status_code table(void *ctx, size_t nfrom, const levels_point *from, size
 	int *fv = malloc((nfrom + 1) * sizeof(int)), *tv = malloc((nto + 1) * sizeof(int));
 	int *head = malloc((net->nv + 1) * sizeof(int));
 	int *next = malloc(((nfrom > nto ? nfrom : nto) + 1) * sizeof(int));
-	size_t *per_part = calloc(net->nv + 1, sizeof(size_t));
+	size_t *per_part = calloc(net->nv + 1, sizeof(size_t)), *need = NULL;
 	status_code rc = STATUS_OK;
 	if (!fv || !tv || !head || !next || !per_part) {
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
@@ -189,6 +197,18 @@ static status_code table(void *ctx, size_t nfrom, const levels_point *from, size
 		d[k] = -1;
 	/* the smaller side searches; the other is the targets */
 	int reverse = nto < nfrom;
+	/* the same points on both sides of streets walked both ways (at =
+	 * stations / below): the search from i gives the pairs (i, j >= i) both
+	 * ways round */
+	int sym = nfrom == nto;
+	for (size_t i = 0; sym && i < nfrom; i++)
+		sym = from[i].ref.level == to[i].ref.level && from[i].ref.index == to[i].ref.index;
+	for (size_t e = 0; sym && e < net->nedges; e++)
+		sym = net->edir[e] == 0;
+	if (sym && !(need = calloc(nfrom + 1, sizeof(size_t)))) {
+		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+		goto out;
+	}
 	const int *sv = reverse ? tv : fv, *gv = reverse ? fv : tv;
 	size_t ns = reverse ? nto : nfrom, ng = reverse ? nfrom : nto, nat = 0;
 	for (size_t v = 0; v < net->nv; v++)
@@ -198,6 +218,8 @@ static status_code table(void *ctx, size_t nfrom, const levels_point *from, size
 			next[t] = head[gv[t]], head[gv[t]] = (int)t, nat++;
 			per_part[net->comp[gv[t]]]++;
 		}
+	for (size_t i = 0; sym && i < nfrom; i++) /* per_part: the targets >= i left */
+		need[i] = fv[i] >= 0 ? per_part[net->comp[fv[i]]]-- : 0;
 	table_job proto = {.c = c,
 	                   .nsrc = ns,
 	                   .ntgt = ng,
@@ -205,6 +227,7 @@ static status_code table(void *ctx, size_t nfrom, const levels_point *from, size
 	                   .head = head,
 	                   .next = next,
 	                   .per_part = per_part,
+	                   .need = need,
 	                   .cutoff = cutoff,
 	                   .deadline = deadline,
 	                   .d = d,
@@ -244,7 +267,7 @@ static status_code table(void *ctx, size_t nfrom, const levels_point *from, size
 				*x = sd;
 		}
 out:
-	free(fv), free(tv), free(head), free(next), free(per_part);
+	free(fv), free(tv), free(head), free(next), free(per_part), free(need);
 	return rc;
 }
 
