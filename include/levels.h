@@ -51,11 +51,35 @@ typedef struct level_input {
 	char *label;         /* "path:layer" of the candidates/parcels, "" for at = ... */
 } level_input;
 
-/* Straight-line distance by default; the roads feature replaces it with a
- * network distance. Must be symmetric, >= 0 and deterministic. */
+/* Which point a node or place of a level stands on, for a network
+ * distance: site `index` (a station's) when level = -1, else place `index`
+ * of level `level` (inputs.levels[level].places). */
+typedef struct levels_ref {
+	int level, index;
+} levels_ref;
+
+/* A point the distances run between. */
+typedef struct levels_point {
+	double x, y;
+	levels_ref ref;
+} levels_point;
+
+/* Straight-line distance by default (fn); the roads feature adds `table`,
+ * distances along the streets (src/geom/levels_net.c). fn must be
+ * symmetric, >= 0 and deterministic. table, when set, replaces fn: it
+ * fills d[i * nto + j] with the distance from from[i] to to[j] (the lower
+ * facility to the upper place), -1 when to[j] cannot be reached within
+ * `cutoff` (INFINITY: no bound), deterministic whatever the threads; it
+ * returns STATUS_OK, STATUS_INPUT when `deadline` (clock_now_s(), 0: none)
+ * passed (a named error), STATUS_INTERNAL out of memory. `what` names the
+ * distance in reasons: NULL straight lines, "street network" along it. */
 typedef struct levels_distance {
 	double (*fn)(void *ctx, double x1, double y1, double x2, double y2);
 	void *ctx;
+	status_code (*table)(void *ctx, size_t nfrom, const levels_point *from, size_t nto,
+	                     const levels_point *to, double cutoff, double deadline, double *d,
+	                     status *st);
+	const char *what;
 } levels_distance;
 
 /* One facility of a level. */
@@ -73,6 +97,7 @@ typedef struct level_facility {
 	size_t wkb_size;
 	int phase; /* [phases]: year it opens, 0 existing, -1 in no phase (solver/levels_phases.c)
 	            */
+	levels_ref ref; /* the point it stands on (a site or a level place) */
 } level_facility;
 
 /* One lower facility routed to an upper one. `from` indexes plan.stations
@@ -82,6 +107,7 @@ typedef struct level_flow {
 	long households;
 	double distance_m;
 	double x0, y0, x1, y1;
+	levels_ref ref0, ref1; /* the points it runs between */
 } level_flow;
 
 /* A group of a level that did not get all its facilities, or lower
@@ -104,6 +130,11 @@ typedef struct level_result {
 	char status[16];                       /* "optimal", "feasible", "empty" */
 	int proven;                            /* gap <= mip_gap */
 	char phases[1024]; /* [phases]: each year's set and solve, "; "-separated; "" none */
+	/* With streets (levels_net_routes), else NULL: the walk of flow k is the
+	 * vertices [route_start[k], route_start[k+1]) of route_xy (x, y). */
+	size_t *route_start;
+	double *route_xy;
+	int network; /* 1: distances along the streets */
 } level_result;
 
 typedef struct levels_result {
@@ -136,5 +167,13 @@ void levels_result_free(levels_result *r);
 
 /* Straight-line distance, the default `levels_distance`. */
 double levels_distance_straight(void *ctx, double x1, double y1, double x2, double y2);
+
+/* Distances from `from` to `to` into d[i * nto + j] through dist->table
+ * when set (-1: not reached within cutoff), else dist->fn for every pair
+ * (cutoff not applied). Same returns as levels_distance.table.
+ * (solver/levels.c) */
+status_code levels_distance_fill(const levels_distance *dist, size_t nfrom,
+                                 const levels_point *from, size_t nto, const levels_point *to,
+                                 double cutoff, double deadline, double *d, status *st);
 
 #endif

@@ -48,6 +48,13 @@ typedef struct reach {
 	size_t ngained, nlost;         /* pairs only along the streets / only straight */
 	size_t nunits_off, nsites_off; /* points farther than roads_snap_m from a street */
 	double net_seconds;            /* building the streets and searching them */
+	/* The upper levels' places on the same streets: place i of level l is
+	 * network point lv_point[lv_start[l] + i], -1 for a place not eligible
+	 * (points 0.. are the units, then the sites). NULL without levels. */
+	size_t nlevels;
+	size_t *lv_start; /* nlevels + 1 */
+	int *lv_point;
+	size_t nplaces_off; /* eligible level places farther than roads_snap_m */
 
 	/* Walking routes of chosen pairs (reach_routes), NULL without streets:
 	 * route k has the vertices [route_start[k], route_start[k+1]) of
@@ -76,5 +83,28 @@ void reach_free(reach *r);
  * (out of memory). */
 status_code reach_routes(reach *r, size_t n, const int *unit, const int *site,
                          const site_table *sites, status *st);
+
+/* The distance of the upper levels along the streets of `r` (src/geom/
+ * reach_levels.c): what levels_solve() takes as `dist`. The caller keeps
+ * `ctx` (filled here) alive while `out` is in use. Without streets
+ * (r->network == 0) *out is the straight line. */
+struct levels_distance; /* levels.h */
+struct levels_result;
+typedef struct reach_levels {
+	const reach *r;
+	const site_table *sites;
+	int fallback; /* roads_fallback = straight */
+	int threads;  /* solver.threads, 0 = one per core */
+	double time_limit_s;
+} reach_levels;
+void reach_levels_distance(const reach *r, const site_table *sites, const scenario *sc,
+                           reach_levels *ctx, struct levels_distance *out);
+
+/* The walk of every flow of every level in `lv` (placed with
+ * reach_levels_distance()) into lv->lv[l].route_start / route_xy: the
+ * shortest walk from the lower facility to the upper one, or a straight
+ * segment for a flow whose distance is a straight line's. Nothing without
+ * streets. Returns STATUS_OK or STATUS_INTERNAL (out of memory). */
+status_code reach_levels_routes(const reach_levels *ctx, struct levels_result *lv, status *st);
 
 #endif

@@ -144,11 +144,17 @@ static const gpkg_field flow_fields[] = {
 
 static status_code write_flows(gpkg_writer *w, const levels_result *lr)
 {
+	int network = lr->n > 0 && lr->lv[0].network;
 	OGRLayerH l = gpkg_table_create(
 	    w, "flows", wkbLineString, "Flows between levels",
-	    "A line from each lower facility to the upper one it is routed to: level is the "
-	    "upper layer, from_id a station_id (first level) or the lower level's id, to_id the "
-	    "upper id; households the load, distance_m the straight-line distance.",
+	    network ? "A line from each lower facility to the upper one it is routed to, along the "
+	              "streets (input.roads): level is the upper layer, from_id a station_id "
+	              "(first level) or the lower level's id, to_id the upper id; households the "
+	              "load, distance_m the distance along the streets (the line's length)."
+	            : "A line from each lower facility to the upper one it is routed to: level is "
+	              "the upper layer, from_id a station_id (first level) or the lower level's "
+	              "id, to_id the upper id; households the load, distance_m the straight-line "
+	              "distance.",
 	    flow_fields, sizeof(flow_fields) / sizeof(flow_fields[0]));
 	if (!l)
 		return w->st->code;
@@ -158,10 +164,18 @@ static status_code write_flows(gpkg_writer *w, const levels_result *lr)
 		for (size_t i = 0; i < lr->lv[v].nflows && rc == STATUS_OK; i++) {
 			const level_flow *fl = &lr->lv[v].flows[i];
 			OGRGeometryH g = NULL;
+			const level_result *r = &lr->lv[v];
 			if (fl->distance_m >= 0.01) {
 				g = OGR_G_CreateGeometry(wkbLineString);
-				OGR_G_AddPoint_2D(g, fl->x0, fl->y0);
-				OGR_G_AddPoint_2D(g, fl->x1, fl->y1);
+				if (r->route_start) /* the walk along the streets */
+					for (size_t k = r->route_start[i];
+					     k < r->route_start[i + 1]; k++)
+						OGR_G_AddPoint_2D(g, r->route_xy[2 * k],
+						                  r->route_xy[2 * k + 1]);
+				else {
+					OGR_G_AddPoint_2D(g, fl->x0, fl->y0);
+					OGR_G_AddPoint_2D(g, fl->x1, fl->y1);
+				}
 				if ((rc = gpkg_to_output_crs(w, g, "flows")) != STATUS_OK) {
 					OGR_G_DestroyGeometry(g);
 					break;
@@ -217,7 +231,7 @@ static const gpkg_field run_fields[] = {
     {"subproblems", OFTInteger, OFSTNone}, {"objective", OFTReal, OFSTNone},
     {"bound", OFTReal, OFSTNone},          {"gap", OFTReal, OFSTNone},
     {"status", OFTString, OFSTNone},       {"unplaced", OFTInteger, OFSTNone},
-    {"phases", OFTString, OFSTNone}, /* only with [phases] */
+    {"distance", OFTString, OFSTNone},     {"phases", OFTString, OFSTNone}, /* only with [phases] */
 };
 
 static status_code write_run_levels(gpkg_writer *w, const levels_result *lr)
@@ -225,7 +239,8 @@ static status_code write_run_levels(gpkg_writer *w, const levels_result *lr)
 	OGRLayerH l = gpkg_table_create(
 	    w, "run_levels", wkbNone, "Run record of the levels",
 	    "One row per upper level, bottom to top: its scenario keys, facilities, load, and "
-	    "the solve (objective = load-weighted metres, a proven bound, gap, status).",
+	    "the solve (objective = load-weighted metres, a proven bound, gap, status); distance "
+	    "straight (as the crow flies) or network (along input.roads).",
 	    run_fields, sizeof(run_fields) / sizeof(run_fields[0]) - (w->sc->phases.n > 0 ? 0 : 1));
 	if (!l)
 		return w->st->code;
@@ -253,8 +268,9 @@ static status_code write_run_levels(gpkg_writer *w, const levels_result *lr)
 		OGR_F_SetFieldDouble(f, 9, r->gap);
 		OGR_F_SetFieldString(f, 10, r->status);
 		OGR_F_SetFieldInteger(f, 11, nun);
+		OGR_F_SetFieldString(f, 12, r->network ? "network" : "straight");
 		if (w->sc->phases.n > 0)
-			OGR_F_SetFieldString(f, 12, r->phases);
+			OGR_F_SetFieldString(f, 13, r->phases);
 		rc = gpkg_table_write(w, l, f, (long long)v + 1);
 		OGR_F_Destroy(f);
 	}

@@ -12,8 +12,12 @@
 # solve and of the levels stage, every stage (run.stages), then per level its facilities, objective, bound, gap and
 # status (from run_levels); the run's messages go to BENCH/<city>.log (a
 # street with one station cannot hold two transfer points: a warning and an
-# `unplaced` row, exit 3). SP_BENCH_CITIES="a b" limits the cities. Timings
-# are wall-clock on a shared machine: read them with the load average.
+# `unplaced` row, exit 3). SP_BENCH_CITIES="a b" limits the cities. With
+# SP_BENCH_ROADS=1 a city with streets (BUILD/cities/<city>/roads.gpkg, made
+# by mkcity --roads) is planned a second time walking along them (input.roads,
+# roads_noded = true, walkable field, 2 threads): the row "<city>+roads",
+# whose levels stage holds the street searches of the levels (issue 17).
+# Timings are wall-clock on a shared machine: read them with the load average.
 set -eu
 bin=${1:-./stationplan}
 build=${2:-build}
@@ -22,17 +26,29 @@ mkdir -p "$out"
 cities=${SP_BENCH_CITIES:-$(for d in "$build"/cities/*/; do [ -f "$d/scenario.ini" ] && basename "$d"; done)}
 [ -n "$cities" ] || { echo "bench_levels: no city in $build/cities (make cities)" >&2; exit 1; }
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+runs=
 for c in $cities; do
-	ini=$build/cities/$c/scenario.ini
+	runs="$runs $c"
+	roads=$build/cities/$c/roads.gpkg
+	[ "${SP_BENCH_ROADS:-0}" = 1 ] && [ -f "$roads" ] && runs="$runs $c+roads"
+done
+for c in $runs; do
+	city=${c%+roads}
+	ini=$build/cities/$city/scenario.ini
 	[ -f "$ini" ] || { echo "$c: no $ini" >&2; continue; }
 	gpkg=$out/$c.gpkg
 	rc=0
 	rm -f "$gpkg"
+	set -- --set solver.threads=2
+	[ "$c" = "$city" ] || set -- "$@" \
+		--set input.roads="$(cd "$build/cities/$city" && pwd)/roads.gpkg" \
+		--set input.roads_layer=roads --set input.roads_walkable_field=walkable \
+		--set input.roads_noded=true
 	"$bin" run "$ini" -o "$gpkg" --overwrite -q --set output.timings=true \
 		--set level.transfer.per=street --set level.transfer.count=2 \
 		--set level.transfer.at=stations \
 		--set level.sorting.per=district --set level.sorting.at=below \
-		2>"$out/$c.log" || rc=$?
+		"$@" 2>"$out/$c.log" || rc=$?
 	if [ ! -f "$gpkg" ]; then
 		echo "$c: no plan written (exit $rc)"
 		continue

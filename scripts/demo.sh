@@ -23,3 +23,14 @@ case $rc in
 0 | 3) echo "demo: plan along the streets written to $out" ;;
 *) echo "demo: failed with exit status $rc" >&2; exit $rc ;;
 esac
+
+# The same streets carrying the upper levels too (fixtures/roads/levels.ini):
+# a transfer station per street, three sorting centres, flows along the walk.
+out=demo/plan_streets_levels.gpkg
+echo "stationplan demo: fixtures/roads/levels.ini -> $out (levels along the streets)"
+rc=0
+"$bin" run fixtures/roads/levels.ini -o "$out" --overwrite || rc=$?
+case $rc in
+0 | 3) echo "demo: plan with its upper levels along the streets written to $out" ;;
+*) echo "demo: failed with exit status $rc" >&2; exit $rc ;;
+esac

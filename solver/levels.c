@@ -48,6 +48,19 @@ double levels_distance_straight(void *ctx, double x1, double y1, double x2, doub
 	return hypot(x2 - x1, y2 - y1);
 }
 
+status_code levels_distance_fill(const levels_distance *dist, size_t nfrom,
+                                 const levels_point *from, size_t nto, const levels_point *to,
+                                 double cutoff, double deadline, double *d, status *st)
+{
+	if (dist->table)
+		return dist->table(dist->ctx, nfrom, from, nto, to, cutoff, deadline, d, st);
+	for (size_t i = 0; i < nfrom; i++)
+		for (size_t j = 0; j < nto; j++)
+			d[i * nto + j] =
+			    dist->fn(dist->ctx, from[i].x, from[i].y, to[j].x, to[j].y);
+	return STATUS_OK;
+}
+
 /* ---- one GLPK problem ---------------------------------------------------- */
 
 typedef struct mip_job {
@@ -66,7 +79,7 @@ static int run_mip(void *arg)
 	glp_prob *P = glp_create_prob();
 	glp_set_obj_dir(P, GLP_MIN);
 	/* columns: y_j (1..np), then x of each arc */
-	glp_add_cols(P, pb->np + (int)pb->narcs);
+	glp_add_cols(P, pb->np + (int)pb->narcs + (pb->lost_penalty > 0 ? pb->nn : 0));
 	for (int p = 0; p < pb->np; p++) {
 		glp_set_col_kind(P, p + 1, GLP_BV);
 		if (pb->fixed[p])
@@ -80,6 +93,12 @@ static int run_mip(void *arg)
 			glp_set_col_bnds(P, c, GLP_DB, 0, 1);
 		glp_set_obj_coef(P, c, (double)pb->load[pb->arc_node[a]] * pb->arc_dist[a]);
 	}
+	/* with lost_penalty: u_i, node i left unrouted at that price */
+	int ucol = pb->np + (int)pb->narcs + 1;
+	for (int i = 0; pb->lost_penalty > 0 && i < pb->nn; i++) {
+		glp_set_col_kind(P, ucol + i, GLP_BV);
+		glp_set_obj_coef(P, ucol + i, pb->lost_penalty);
+	}
 	int ind[3];
 	double val[3];
 	/* every node routed once */
@@ -87,8 +106,8 @@ static int run_mip(void *arg)
 		int row = glp_add_rows(P, 1);
 		glp_set_row_bnds(P, row, GLP_FX, 1, 1);
 		int n = (int)(pb->node_arcs[i + 1] - pb->node_arcs[i]);
-		int *ci = malloc((size_t)(n + 1) * sizeof(int));
-		double *cv = malloc((size_t)(n + 1) * sizeof(double));
+		int *ci = malloc((size_t)(n + 2) * sizeof(int));
+		double *cv = malloc((size_t)(n + 2) * sizeof(double));
 		if (!ci || !cv) {
 			free(ci), free(cv);
 			glp_delete_prob(P);
@@ -97,6 +116,8 @@ static int run_mip(void *arg)
 		}
 		for (int k = 0; k < n; k++)
 			ci[k + 1] = pb->np + (int)(pb->node_arcs[i] + (size_t)k) + 1, cv[k + 1] = 1;
+		if (pb->lost_penalty > 0)
+			n++, ci[n] = ucol + i, cv[n] = 1;
 		glp_set_mat_row(P, row, n, ci, cv);
 		free(ci), free(cv);
 	}
@@ -186,6 +207,8 @@ status_code levels_mip_solve(const lv_problem *pb, int *chosen, unsigned char *o
 	if (glpk_bridge_call(run_mip, &j, j.err, sizeof(j.err)) != 0)
 		return status_fail(st, STATUS_INTERNAL, "level '%s' group '%s': %s", pb->level,
 		                   pb->group, j.err);
+	if (!j.feasible && pb->quiet)
+		return STATUS_INPUT;
 	if (!j.feasible)
 		return status_fail(st, STATUS_INPUT,
 		                   "level.%s: group '%s': no placement fits count, capacity and "
@@ -194,6 +217,46 @@ status_code levels_mip_solve(const lv_problem *pb, int *chosen, unsigned char *o
 	*obj = j.obj;
 	*bound = j.bound;
 	*proven = j.proven;
+	return STATUS_OK;
+}
+
+status_code levels_mip_leave_out(lv_problem *pb, size_t *na, int *an, int *ap, double *ad,
+                                 long *load, int *nodeix, int *chosen, unsigned char *open,
+                                 int *left, long *lost, status *st)
+{
+	/* a price above any routing cost: the fewest nodes are left out */
+	double penalty = 1;
+	for (int i = 0; i < pb->nn; i++) {
+		double far = 0;
+		for (size_t a = na[i]; a < na[i + 1]; a++)
+			far = fmax(far, ad[a]);
+		penalty += (double)load[i] * far;
+	}
+	pb->lost_penalty = penalty;
+	pb->quiet = 0;
+	double obj, bound;
+	int proven;
+	status_code rc = levels_mip_solve(pb, chosen, open, &obj, &bound, &proven, st);
+	pb->lost_penalty = 0;
+	if (rc != STATUS_OK)
+		return rc;
+	/* compact the nodes kept, with their arcs, in place */
+	int k = 0;
+	size_t m = 0;
+	*left = 0, *lost = 0;
+	for (int i = 0; i < pb->nn; i++) {
+		if (chosen[i] < 0) {
+			(*left)++, *lost += load[i];
+			continue;
+		}
+		for (size_t a = na[i]; a < na[i + 1]; a++, m++)
+			an[m] = k, ap[m] = ap[a], ad[m] = ad[a];
+		na[k + 1] = m;
+		load[k] = load[i], nodeix[k] = nodeix[i];
+		k++;
+	}
+	pb->nn = k;
+	pb->narcs = m;
 	return STATUS_OK;
 }
 

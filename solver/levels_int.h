@@ -32,6 +32,13 @@ typedef struct lv_problem {
 	long cap;                /* households per facility, 0 = none */
 	double mip_gap, time_limit_s;
 	double deadline; /* clock_now_s() the levels stage ends by (0: none): the search stops */
+	/* Along the streets (solver/levels_plan.c): > 0, a node may stay
+	 * unrouted (chosen -1) at this price, so nodes on parts of the network
+	 * the k facilities cannot all reach are left out rather than making the
+	 * problem infeasible; quiet: an infeasible problem returns STATUS_INPUT
+	 * without a message. */
+	double lost_penalty;
+	int quiet;
 } lv_problem;
 
 /* Solve `pb` with GLPK. Fills chosen[nn] (the place of each node, -1 for a
@@ -42,6 +49,19 @@ typedef struct lv_problem {
 status_code levels_mip_solve(const lv_problem *pb, int *chosen, unsigned char *open, double *obj,
                              double *bound, int *proven, status *st);
 
+/* Along the streets, `pb` (arrays na, an, ap, ad, load, nodeix: the ones
+ * it points to) has no feasible placement: solve it again with each node
+ * allowed to stay unrouted at a price above any routing cost (1 + the sum
+ * of load x farthest arc), so the fewest nodes are left out, then drop
+ * those nodes and their arcs from pb and the arrays (compacted in place;
+ * nodeix maps the kept nodes back). *left and *lost: nodes and households
+ * left out. Returns STATUS_OK, or the error of a problem still infeasible
+ * (count, capacity, required groups), STATUS_INTERNAL on a GLPK failure.
+ * (solver/levels.c) */
+status_code levels_mip_leave_out(lv_problem *pb, size_t *na, int *an, int *ap, double *ad,
+                                 long *load, int *nodeix, int *chosen, unsigned char *open,
+                                 int *left, long *lost, status *st);
+
 /* A lower facility as the phases see it: its load, group under the
  * level's `per`, and the year it opens (0 existing, -1 in no phase). */
 typedef struct lv_node {
@@ -49,6 +69,7 @@ typedef struct lv_node {
 	long load;
 	const char *group;
 	int phase;
+	levels_ref ref;
 } lv_node;
 
 /* What levels_phases_assign() needs of a level placed without phases. */

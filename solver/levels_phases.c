@@ -240,10 +240,25 @@ static status_code solve_year(const lv_phase_in *pin, level_result *r, int year,
 {
 	size_t cap = pin->nn * (size_t)(nc ? nc : 1) + 1;
 	int *an = malloc(cap * sizeof(int)), *ac = malloc(cap * sizeof(int));
-	double *ad = malloc(cap * sizeof(double));
-	if (!an || !ac || !ad) {
-		free(an), free(ac), free(ad);
+	double *ad = malloc(cap * sizeof(double)), *dm = malloc(cap * sizeof(double));
+	levels_point *from = malloc((pin->nn + 1) * sizeof(*from));
+	levels_point *to = malloc(((size_t)nc + 1) * sizeof(*to));
+	if (!an || !ac || !ad || !dm || !from || !to) {
+		free(an), free(ac), free(ad), free(dm), free(from), free(to);
 		return status_fail(st, STATUS_INTERNAL, "out of memory");
+	}
+	/* every node's distance to every candidate (along the streets with roads) */
+	for (size_t i = 0; i < pin->nn; i++)
+		from[i] = (levels_point){pin->nodes[i].x, pin->nodes[i].y, pin->nodes[i].ref};
+	for (int c = 0; c < nc; c++)
+		to[c] = (levels_point){r->fac[cand[c]].x, r->fac[cand[c]].y, r->fac[cand[c]].ref};
+	status_code drc = levels_distance_fill(
+	    &pin->dist, pin->nn, from, (size_t)nc, to,
+	    pin->max_distance_m > 0 ? pin->max_distance_m : INFINITY, pin->deadline, dm, st);
+	free(from), free(to);
+	if (drc != STATUS_OK) {
+		free(an), free(ac), free(ad), free(dm);
+		return drc;
 	}
 	size_t na = 0;
 	int cross = pin->cross || pin->per == LEVEL_PER_CITY;
@@ -255,8 +270,8 @@ static status_code solve_year(const lv_phase_in *pin, level_result *r, int year,
 			const level_facility *f = &r->fac[cand[c]];
 			if (!cross && strcmp(n->group, f->group))
 				continue;
-			double d = pin->dist.fn(pin->dist.ctx, n->x, n->y, f->x, f->y);
-			if (pin->max_distance_m > 0 && d > pin->max_distance_m)
+			double d = dm[i * (size_t)nc + (size_t)c];
+			if (d < 0 || (pin->max_distance_m > 0 && d > pin->max_distance_m))
 				continue;
 			an[na] = (int)i, ac[na] = c, ad[na] = d, na++;
 		}
@@ -285,7 +300,7 @@ static status_code solve_year(const lv_phase_in *pin, level_result *r, int year,
 		                "holds its existing facilities and a facility in every required "
 		                "district",
 		                r->name, year, budget, r->name);
-	free(an), free(ac), free(ad);
+	free(an), free(ac), free(ad), free(dm);
 	return rc;
 }
 

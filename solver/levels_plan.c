@@ -10,7 +10,17 @@
  * groups are the districts (or streets) of the units: a required group
  * must be one of them. Order is deterministic: groups by name (strcmp),
  * places and nodes by index.
+ *
+ * Distances come as one table per problem (levels_distance_fill): straight
+ * lines, or along the streets (src/geom/reach_levels.c, a node and a place
+ * on different parts of the network having none). Along the streets a
+ * place no node of the problem reaches is warned about and not used, and
+ * when the group's facilities cannot reach every node, the fewest nodes are
+ * left out (leave_out, or the 1-median by most nodes reached), each case
+ * with an `unplaced` row naming the street network.
  */
+#include <assert.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +37,7 @@ typedef struct lnode {
 	long load;
 	const char *district, *street;
 	int phase; /* the year it opens ([phases]), 0 existing or none, -1 in no phase */
+	levels_ref ref;
 } lnode;
 
 typedef struct lplace {
@@ -36,6 +47,7 @@ typedef struct lplace {
 	double area_m2;
 	const unsigned char *wkb;
 	size_t wkb_size;
+	levels_ref ref;
 } lplace;
 
 typedef struct lctx {
@@ -129,6 +141,7 @@ static lnode *station_nodes(const inputs *in, const site_table *sites, const pla
 		n[s].phase = p->stations[s].phase;
 		n[s].district = district[s];
 		n[s].street = street[s];
+		n[s].ref = (levels_ref){-1, p->stations[s].site};
 	}
 	free(district), free(street);
 	return n;
@@ -147,14 +160,24 @@ static lplace *level_places(lctx *c, const lnode *nodes, size_t nn, size_t *np)
 		for (size_t i = 0; i < nn; i++)
 			pl[(*np)++] =
 			    (lplace){nodes[i].x,      nodes[i].y, 0, (int)i, nodes[i].district,
-			             nodes[i].street, "",         0, NULL,   0};
+			             nodes[i].street, "",         0, NULL,   0,
+			             nodes[i].ref};
 		return pl;
 	}
 	for (size_t i = 0; li && i < li->nplaces; i++) {
 		const level_place *p = &li->places[i];
 		if (p->eligible)
-			pl[(*np)++] = (lplace){p->x,      p->y,  p->existing, (int)i, p->district,
-			                       p->street, p->id, p->area_m2,  p->wkb, p->wkb_size};
+			pl[(*np)++] = (lplace){p->x,
+			                       p->y,
+			                       p->existing,
+			                       (int)i,
+			                       p->district,
+			                       p->street,
+			                       p->id,
+			                       p->area_m2,
+			                       p->wkb,
+			                       p->wkb_size,
+			                       (levels_ref){c->l, (int)i}};
 	}
 	return pl;
 }
@@ -175,7 +198,8 @@ static int facility_add(lctx *c, const lplace *p, const char *group)
 	                              .existing = p->existing,
 	                              .area_m2 = p->area_m2,
 	                              .wkb = p->wkb,
-	                              .wkb_size = p->wkb_size};
+	                              .wkb_size = p->wkb_size,
+	                              .ref = p->ref};
 	if (c->lv->at != LEVEL_AT_UNSET)
 		snprintf(g[r->nfac].place_id, sizeof(g[r->nfac].place_id), "%d", p->src + 1);
 	else
@@ -199,9 +223,12 @@ typedef struct subset {
  * group (the existing one when there is one) that every routable node
  * reaches, of least load-weighted distance, lowest index on ties; its cost
  * in *obj. -1 when no place is reached by every node (GLPK then proves the
- * infeasibility). O(arcs + places). */
+ * infeasibility). With `most` (along the streets), the place reached by
+ * the most nodes, then of least cost over them: the exact answer when the
+ * nodes it does not reach are left out (leave_out). O(arcs + places). */
 static int median_1(int nr, int np, const long *load, const size_t *na, const int *ap,
-                    const double *ad, const int *row_of, const unsigned char *fixed, double *obj)
+                    const double *ad, const int *row_of, const unsigned char *fixed, int most,
+                    double *obj)
 {
 	double *cost = calloc((size_t)np + 1, sizeof(double));
 	int *hits = calloc((size_t)np + 1, sizeof(int)), best = -1, forced = -1;
@@ -216,14 +243,87 @@ static int median_1(int nr, int np, const long *load, const size_t *na, const in
 		if (row_of[p] == 0 && fixed[p])
 			forced = p;
 	for (int p = 0; p < np; p++) {
-		if (row_of[p] != 0 || hits[p] < nr || (forced >= 0 && p != forced))
+		if (row_of[p] != 0 || hits[p] == 0 || (!most && hits[p] < nr) ||
+		    (forced >= 0 && p != forced))
 			continue;
-		if (best < 0 || cost[p] < cost[best])
+		if (best < 0 || hits[p] > hits[best] ||
+		    (hits[p] == hits[best] && cost[p] < cost[best]))
 			best = p;
 	}
 	*obj = best >= 0 ? cost[best] : 0;
 	free(cost), free(hits);
 	return best;
+}
+
+/* A place's name in messages: its id, else its index + 1. */
+static const char *place_name(const lplace *q, char *buf, size_t size)
+{
+	if (q->id && *q->id)
+		return q->id;
+	snprintf(buf, size, "%d", q->src + 1);
+	return buf;
+}
+
+/* The distances of the problem's nodes to its places into a new *dm
+ * (nn x np, -1: not reached, caller frees), cut at max_distance_m; reached[p]
+ * = 1 when some node may be routed to place p. */
+static status_code subset_distances(lctx *c, const lnode *nodes, const lplace *pl, const subset *s,
+                                    double **dm, unsigned char *reached)
+{
+	int cross = c->lv->cross_groups || c->per == LEVEL_PER_CITY;
+	size_t nn = (size_t)s->nn, np = (size_t)s->np;
+	levels_point *from = malloc((nn + 1) * sizeof(*from));
+	levels_point *to = malloc((np + 1) * sizeof(*to));
+	*dm = malloc((nn * np + 1) * sizeof(double));
+	if (!from || !to || !*dm) {
+		free(from), free(to);
+		return status_fail(c->st, STATUS_INTERNAL, "out of memory");
+	}
+	for (size_t i = 0; i < nn; i++) {
+		const lnode *n = &nodes[s->ni[i]];
+		from[i] = (levels_point){n->x, n->y, n->ref};
+	}
+	for (size_t p = 0; p < np; p++) {
+		const lplace *q = &pl[s->pi[p]];
+		to[p] = (levels_point){q->x, q->y, q->ref};
+	}
+	double max = c->lv->max_distance_m;
+	status_code rc = levels_distance_fill(&c->dist, nn, from, np, to, max > 0 ? max : INFINITY,
+	                                      c->deadline, *dm, c->st);
+	for (size_t i = 0; rc == STATUS_OK && i < nn; i++) {
+		const lnode *n = &nodes[s->ni[i]];
+		const char *gn = rules_level_group(c->per, n->district, n->street);
+		for (size_t p = 0; p < np; p++) {
+			const lplace *q = &pl[s->pi[p]];
+			double d = (*dm)[i * np + p];
+			if (d >= 0 && (max <= 0 || d <= max) &&
+			    (cross ||
+			     !strcmp(gn, rules_level_group(c->per, q->district, q->street))))
+				reached[p] = 1;
+		}
+	}
+	free(from), free(to);
+	return rc;
+}
+
+#define LEFT_OUT_REASON                                                                            \
+	"%d lower facilit%s on parts of the street network that the group's facilities cannot "    \
+	"all reach (left out, the fewest possible)"
+
+/* A problem along the streets with no feasible placement: leave out the
+ * fewest nodes (levels_mip_leave_out) and record them. */
+static status_code leave_out(lctx *c, const subset *s, lv_problem *pb, int *chosen,
+                             unsigned char *open, size_t *na, int *an, int *ap, double *ad,
+                             long *load, int *nodeix, int *left)
+{
+	long lost = 0;
+	status_code rc = levels_mip_leave_out(pb, na, an, ap, ad, load, nodeix, chosen, open, left,
+	                                      &lost, c->st);
+	if (rc == STATUS_OK && *left &&
+	    unplaced_add(c, s->label, lost, 0, LEFT_OUT_REASON, *left, *left == 1 ? "y" : "ies") !=
+	        0)
+		rc = STATUS_INTERNAL;
+	return rc;
 }
 
 static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, const subset *s,
@@ -242,11 +342,17 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 	int *req_of = malloc(((size_t)s->np + 1) * sizeof(int));
 	int *row_k = calloc((size_t)s->ncg + 1, sizeof(int)), *chosen = NULL;
 	int *nodeix = calloc((size_t)s->nn + 1, sizeof(int));
+	int *far = calloc((size_t)s->ncg + 1, sizeof(int));
+	double *dm = NULL;
+	unsigned char *reached = calloc((size_t)s->np + 1, 1);
 	if (!load || !fixed || !open || !na || !an || !ap || !ad || !row_of || !req_of || !row_k ||
-	    !nodeix) {
+	    !nodeix || !far || !reached) {
 		rc = status_fail(c->st, STATUS_INTERNAL, "out of memory");
 		goto out;
 	}
+	/* every node's distance to every place of the problem */
+	if ((rc = subset_distances(c, nodes, pl, s, &dm, reached)) != STATUS_OK)
+		goto out;
 	/* count and required rows */
 	for (int p = 0; p < s->np; p++) {
 		const lplace *q = &pl[s->pi[p]];
@@ -260,6 +366,19 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 			if (!strcmp(q->district, s->rq[r]) ||
 			    (c->per == LEVEL_PER_STREET && !strcmp(q->street, s->rq[r])))
 				req_of[p] = r;
+		/* along the streets: a place no node reaches is not a place */
+		if (c->dist.table && s->nn > 0 && !reached[p] && !q->existing) {
+			char idbuf[32];
+			status_problem_add(c->st, SEV_WARNING, "levels",
+			                   "level '%s', group '%s': place '%s' is off the streets "
+			                   "or on a part of the street network that no lower "
+			                   "facility reaches%s; not used",
+			                   lv->name, s->label, place_name(q, idbuf, sizeof(idbuf)),
+			                   lv->max_distance_m > 0 ? " within max_distance_m" : "");
+			if (row_of[p] >= 0)
+				far[row_of[p]]++;
+			row_of[p] = req_of[p] = -1;
+		}
 	}
 	long ktotal = 0;
 	for (int r = 0; r < s->ncg; r++) {
@@ -268,16 +387,23 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 			if (row_of[p] == r)
 				nplace++, nexist += fixed[p];
 		long k = s->k < nexist ? nexist : s->k;
+		char more[160] = "";
+		if (far[r])
+			snprintf(more, sizeof(more),
+			         " (%d more on parts of the street network no lower facility "
+			         "reaches)",
+			         far[r]);
 		if (nplace < k && *lv->parcels)
-			unplaced_add(c, s->cg[r], 0, (int)(k - nplace),
-			             "%d parcel(s) of at least min_area_m2 = %g for %ld facilities",
-			             nplace, lv->min_area_m2, k);
+			unplaced_add(
+			    c, s->cg[r], 0, (int)(k - nplace),
+			    "%d parcel(s) of at least min_area_m2 = %g for %ld facilities%s",
+			    nplace, lv->min_area_m2, k, more);
 		else if (nplace < k && nplace)
 			unplaced_add(c, s->cg[r], 0, (int)(k - nplace),
-			             "%d eligible place(s) for %ld facilities", nplace, k);
+			             "%d eligible place(s) for %ld facilities%s", nplace, k, more);
 		else if (nplace < k)
-			unplaced_add(c, s->cg[r], 0, (int)k, "no eligible place for %ld facilities",
-			             k);
+			unplaced_add(c, s->cg[r], 0, (int)k,
+			             "no eligible place for %ld facilities%s", k, more);
 		row_k[r] = (int)(k < nplace ? k : nplace);
 		ktotal += row_k[r];
 	}
@@ -296,8 +422,8 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 				continue;
 			if (!cross && strcmp(gn, rules_level_group(c->per, q->district, q->street)))
 				continue;
-			double d = c->dist.fn(c->dist.ctx, n->x, n->y, q->x, q->y);
-			if (lv->max_distance_m > 0 && d > lv->max_distance_m)
+			double d = dm[(size_t)i * (size_t)s->np + (size_t)p];
+			if (d < 0 || (lv->max_distance_m > 0 && d > lv->max_distance_m))
 				continue;
 			an[narcs] = nr, ap[narcs] = p, ad[narcs] = d;
 			narcs++;
@@ -320,7 +446,13 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 		routable_load += n->load;
 		nr++;
 	}
-	if (lost)
+	if (lost && c->dist.table)
+		unplaced_add(c, s->label, lost_load, 0,
+		             "%d lower facilit%s with no place reached along the street network%s "
+		             "(off the streets, or on a part of it with no place)",
+		             lost, lost == 1 ? "y" : "ies",
+		             lv->max_distance_m > 0 ? " within max_distance_m" : "");
+	else if (lost)
 		unplaced_add(c, s->label, lost_load, 0, "%d lower facilit%s with no place %s", lost,
 		             lost == 1 ? "y" : "ies",
 		             lv->max_distance_m > 0 ? "within max_distance_m" : "in the group");
@@ -339,7 +471,24 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 	}
 	int single = -2; /* one facility, no capacity: the exact 1-median, -1 none fits */
 	if (nr > 0 && s->np > 0 && c->cap == 0 && s->ncg == 1 && row_k[0] == 1 && s->nrq == 0)
-		single = median_1(nr, s->np, load, na, ap, ad, row_of, fixed, &obj);
+		single = median_1(nr, s->np, load, na, ap, ad, row_of, fixed, c->dist.table != NULL,
+		                  &obj);
+	if (single >= 0 && c->dist.table) { /* nodes the place does not reach are left out */
+		int left = 0;
+		long lost = 0;
+		for (int i = 0; i < nr; i++) {
+			int hit = 0;
+			for (size_t a = na[i]; a < na[i + 1]; a++)
+				hit |= ap[a] == single;
+			if (!hit)
+				left++, lost += load[i];
+		}
+		if (left && unplaced_add(c, s->label, lost, 0, LEFT_OUT_REASON, left,
+		                         left == 1 ? "y" : "ies") != 0) {
+			rc = STATUS_INTERNAL;
+			goto out;
+		}
+	}
 	if (single >= 0) {
 		open[single] = 1;
 		bound = obj; /* exhaustive: every place was costed */
@@ -367,7 +516,19 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 		                 .mip_gap = c->sc->mip_gap,
 		                 .time_limit_s = c->sc->time_limit_s,
 		                 .deadline = c->deadline};
+		pb.quiet = c->dist.table != NULL;
 		rc = levels_mip_solve(&pb, chosen, open, &obj, &bound, &proven, c->st);
+		if (rc == STATUS_INPUT && pb.quiet) {
+			/* along the streets: leave out the fewest nodes, then place the rest */
+			int left = 0;
+			rc =
+			    leave_out(c, s, &pb, chosen, open, na, an, ap, ad, load, nodeix, &left);
+			nr = pb.nn;
+			pb.quiet = 0;
+			if (rc == STATUS_OK)
+				rc = levels_mip_solve(&pb, chosen, open, &obj, &bound, &proven,
+				                      c->st);
+		}
 		if (rc != STATUS_OK)
 			goto out;
 	} else {
@@ -423,7 +584,12 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 		const lnode *n = &nodes[nodeix[i]];
 		const lplace *q = &pl[s->pi[chosen[i]]];
 		flow_to[nodeix[i]] = fac_of[chosen[i]];
-		flow_d[nodeix[i]] = c->dist.fn(c->dist.ctx, n->x, n->y, q->x, q->y);
+		flow_d[nodeix[i]] = -1;
+		for (size_t a = na[i]; a < na[i + 1]; a++)
+			if (ap[a] == chosen[i])
+				flow_d[nodeix[i]] = ad[a];
+		assert(flow_d[nodeix[i]] >= 0);
+		(void)n, (void)q;
 	}
 	free(fac_of);
 	if (c->st->code == STATUS_INTERNAL) /* an unplaced row out of memory */
@@ -431,6 +597,7 @@ static status_code solve_subset(lctx *c, const lnode *nodes, const lplace *pl, c
 out:
 	free(load), free(fixed), free(open), free(na), free(an), free(ap), free(ad);
 	free(row_of), free(req_of), free(row_k), free(chosen), free(nodeix);
+	free(far), free(dm), free(reached);
 	return rc;
 }
 
@@ -479,7 +646,8 @@ static status_code facilities_order(level_result *r, int *flow_to, size_t nn, st
 	qsort(perm, r->nfac, sizeof(int), fac_cmp);
 	for (size_t f = 0; f < r->nfac; f++)
 		sorted[f] = r->fac[perm[f]], inv[perm[f]] = (int)f;
-	memcpy(r->fac, sorted, r->nfac * sizeof(*sorted));
+	if (r->nfac) /* r->fac is NULL for a level with no facility */
+		memcpy(r->fac, sorted, r->nfac * sizeof(*sorted));
 	for (size_t i = 0; i < nn; i++)
 		if (flow_to[i] >= 0)
 			flow_to[i] = inv[flow_to[i]];
@@ -573,8 +741,8 @@ static status_code level_one(lctx *c, const lnode *nodes, size_t nn)
 			continue;
 		level_facility *f = &r->fac[flow_to[i]];
 		r->flows[r->nflows++] =
-		    (level_flow){(int)i,     flow_to[i], nodes[i].load, flow_d[i],
-		                 nodes[i].x, nodes[i].y, f->x,          f->y};
+		    (level_flow){(int)i,     flow_to[i], nodes[i].load, flow_d[i],    nodes[i].x,
+		                 nodes[i].y, f->x,       f->y,          nodes[i].ref, f->ref};
 		f->households += nodes[i].load;
 		f->lower++;
 		wsum[flow_to[i]] += (double)nodes[i].load * flow_d[i];
@@ -604,9 +772,10 @@ static status_code level_phases(lctx *c, const lnode *nodes, size_t nn)
 	if (!ln)
 		return status_fail(c->st, STATUS_INTERNAL, "out of memory");
 	for (size_t i = 0; i < nn; i++)
-		ln[i] = (lv_node){nodes[i].x, nodes[i].y, nodes[i].load,
-		                  rules_level_group(c->per, nodes[i].district, nodes[i].street),
-		                  nodes[i].phase};
+		ln[i] = (lv_node){
+		    nodes[i].x,     nodes[i].y,
+		    nodes[i].load,  rules_level_group(c->per, nodes[i].district, nodes[i].street),
+		    nodes[i].phase, nodes[i].ref};
 	lv_phase_in pin = {.ps = &c->sc->phases,
 	                   .nn = nn,
 	                   .nodes = ln,
@@ -646,13 +815,14 @@ status_code levels_solve(const inputs *in, const site_table *sites, const plan *
 		level_result *r = &out->lv[l];
 		r->name = lv->name;
 		r->proven = 1;
+		r->network = dist && dist->table;
 		lctx c = {.in = in,
 		          .sc = sc,
 		          .lv = lv,
 		          .l = (int)l,
-		          .dist = dist && dist->fn
-		                      ? *dist
-		                      : (levels_distance){levels_distance_straight, NULL},
+		          .dist = dist && dist->fn ? *dist
+		                                   : (levels_distance){levels_distance_straight,
+		                                                       NULL, NULL, NULL},
 		          .per = lv->per == LEVEL_PER_UNSET ? LEVEL_PER_CITY : lv->per,
 		          .cap = rules_level_capacity(sc, lv),
 		          .st = st,
@@ -676,7 +846,8 @@ status_code levels_solve(const inputs *in, const site_table *sites, const plan *
 		for (size_t f = 0; f < nn; f++)
 			nodes[f] =
 			    (lnode){r->fac[f].x,        r->fac[f].y,      r->fac[f].households,
-			            r->fac[f].district, r->fac[f].street, r->fac[f].phase};
+			            r->fac[f].district, r->fac[f].street, r->fac[f].phase,
+			            r->fac[f].ref};
 	}
 	free(nodes);
 	return rc;
@@ -687,7 +858,8 @@ void levels_result_free(levels_result *r)
 	if (!r)
 		return;
 	for (size_t l = 0; r->lv && l < r->n; l++)
-		free(r->lv[l].fac), free(r->lv[l].flows);
+		free(r->lv[l].fac), free(r->lv[l].flows), free(r->lv[l].route_start),
+		    free(r->lv[l].route_xy);
 	for (size_t u = 0; u < r->nunplaced; u++)
 		free(r->unplaced[u].group), free(r->unplaced[u].reason);
 	free(r->lv), free(r->unplaced);

@@ -333,7 +333,13 @@ status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const
 	if (sc->nlevels && !ri->shard) {
 		progress_start(st, "levels");
 		t0 = clock_now_s();
-		if ((rc = levels_solve(inp, sitesp, &p, sc, NULL, &lv, st)) != STATUS_OK)
+		/* with streets, the levels walk them too (src/geom/reach_levels.c) */
+		reach_levels rl;
+		levels_distance ld;
+		reach_levels_distance(rp, sitesp, sc, &rl, &ld);
+		if ((rc = levels_solve(inp, sitesp, &p, sc, &ld, &lv, st)) != STATUS_OK)
+			goto out;
+		if ((rc = reach_levels_routes(&rl, &lv, st)) != STATUS_OK)
 			goto out;
 		stage_done(ri, st, "levels", t0);
 		ri->levels = &lv;

@@ -82,6 +82,12 @@ int net_search_run(net_search *s, const network *net, int src, double cutoff, in
 double net_search_route(net_search *s, const network *net, size_t from, size_t to, double cutoff,
                         double **xy, size_t *n);
 
+/* The walk from vertex v to the source of the last reverse search
+ * (net_search_run with reverse = 1, which settled v), as a polyline of *n
+ * vertices into a malloc'd *xy (caller frees). Returns 0, -1 out of memory
+ * (then *xy = NULL). */
+int net_search_walk(const net_search *s, const network *net, int v, double **xy, size_t *n);
+
 /* Forget the last search (resets only the touched vertices). */
 void net_search_reset(net_search *s);
 

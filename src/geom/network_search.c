@@ -257,6 +257,29 @@ double net_search_route(net_search *s, const network *net, size_t from, size_t t
 	return d;
 }
 
+int net_search_walk(const net_search *s, const network *net, int v, double **xy, size_t *n)
+{
+	poly p = {0};
+	*xy = NULL, *n = 0;
+	int oom = poly_add(&p, net->vx[v], net->vy[v]);
+	/* reverse search: pred[v] is the arc leaving v towards the source */
+	while (!oom && s->pred[v] >= 0) {
+		int m = s->pred[v];
+		v = net->fto[m];
+		if (net->fedge[m] < 0)
+			oom = poly_add(&p, net->vx[v], net->vy[v]);
+		else
+			oom = add_edge_part(&p, net, net->fedge[m], net->fs0[m], net->fs1[m],
+			                    net->vx[v], net->vy[v]);
+	}
+	if (oom) {
+		free(p.xy);
+		return -1;
+	}
+	*xy = p.xy, *n = p.n;
+	return 0;
+}
+
 double network_route(const network *net, size_t from, size_t to, double cutoff, double **xy,
                      size_t *n)
 {

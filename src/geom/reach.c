@@ -288,6 +288,8 @@ void reach_free(reach *r)
 		free(r->why[u]);
 	free(r->why);
 	network_free(r->net);
+	free(r->lv_start);
+	free(r->lv_point);
 	free(r->route_start);
 	free(r->route_xy);
 	memset(r, 0, sizeof(*r));

@@ -6,8 +6,10 @@
  *
  * 1. The network is built (src/geom/network.c) and every unit's
  *    representative point and every site attached to it
- *    (src/geom/network_attach.c). Points farther than roads_snap_m from a
- *    walkable street are warned about by name. (With demand_points =
+ *    (src/geom/network_attach.c), and with [level.NAME] sections every
+ *    eligible place of the upper levels too, in the same call (their
+ *    distances: src/geom/reach_levels.c). Points farther than roads_snap_m
+ *    from a walkable street are warned about by name. (With demand_points =
  *    samples the straight-line pairs average over samples; along the
  *    streets the walk starts at the representative point.)
  * 2. One bounded search per attached site, walking towards the site (so
@@ -44,6 +46,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "levels.h"
 #include "network_int.h"
 #include "reach_net.h"
 #include "rules.h"
@@ -199,6 +202,32 @@ static const char *site_name(const inputs *in, const site_table *sites, size_t s
 	return buf;
 }
 
+/* Warn, by name, about level places farther than roads_snap_m. */
+static void warn_places(const inputs *in, const scenario *sc, const network *net, reach *r,
+                        const char *then, status *st)
+{
+	size_t shown = 0;
+	for (size_t l = 0; l < r->nlevels; l++) {
+		const level_input *li = &in->levels[l];
+		for (size_t i = 0; i < li->nplaces; i++) {
+			int k = r->lv_point[r->lv_start[l] + i];
+			if (k < 0 || net->pvert[k] >= 0)
+				continue;
+			r->nplaces_off++;
+			if (shown++ < 20)
+				status_problem_add(
+				    st, SEV_WARNING, "roads",
+				    "level '%s': place '%s' (%s fid %lld): no walkable "
+				    "street within roads_snap_m = %g m; %s",
+				    sc->levels[l].name, li->places[i].id, li->label,
+				    li->places[i].fid, sc->roads_snap_m, then);
+		}
+	}
+	if (shown > 20)
+		status_problem_add(st, SEV_WARNING, "roads",
+		                   "... and %zu more level places off the streets", shown - 20);
+}
+
 /* Warn, by name, about points farther than roads_snap_m from any street. */
 static void warn_unattached(const inputs *in, const site_table *sites, const scenario *sc,
                             const network *net, reach *r, status *st)
@@ -208,6 +237,7 @@ static void warn_unattached(const inputs *in, const site_table *sites, const sce
 	                       ? "straight-line distances used (roads_fallback = straight)"
 	                       : "no walking distance (roads_fallback = none)";
 	size_t nu = r->nunits, shown = 0;
+	warn_places(in, sc, net, r, then, st);
 	for (size_t u = 0; u < nu; u++)
 		if (net->pvert[u] < 0) {
 			r->nunits_off++;
@@ -236,6 +266,39 @@ static void warn_unattached(const inputs *in, const site_table *sites, const sce
 	if (shown > 20)
 		status_problem_add(st, SEV_WARNING, "roads",
 		                   "... and %zu more sites off the streets", shown - 20);
+}
+
+/* The points of the upper levels' eligible places, after units and sites
+ * (from point `first`): fills r->lv_start / lv_point and appends to x, y.
+ * Returns the count, (size_t)-1 out of memory. */
+static size_t level_points(const inputs *in, const scenario *sc, reach *r, size_t first, double **x,
+                           double **y)
+{
+	size_t nl = in->nlevels < sc->nlevels ? in->nlevels : sc->nlevels, total = 0, k = 0;
+	for (size_t l = 0; l < nl; l++)
+		total += in->levels[l].nplaces;
+	r->lv_start = calloc(nl + 1, sizeof(size_t));
+	r->lv_point = malloc((total + 1) * sizeof(int));
+	double *nx = realloc(*x, (first + total + 1) * sizeof(double));
+	if (nx)
+		*x = nx;
+	double *ny = realloc(*y, (first + total + 1) * sizeof(double));
+	if (ny)
+		*y = ny;
+	if (!r->lv_start || !r->lv_point || !nx || !ny)
+		return (size_t)-1;
+	r->nlevels = nl;
+	for (size_t l = 0; l < nl; l++) {
+		const level_input *li = &in->levels[l];
+		r->lv_start[l + 1] = r->lv_start[l] + li->nplaces;
+		for (size_t i = 0; i < li->nplaces; i++) {
+			const level_place *p = &li->places[i];
+			r->lv_point[r->lv_start[l] + i] = p->eligible ? (int)(first + k) : -1;
+			if (p->eligible)
+				(*x)[first + k] = p->x, (*y)[first + k] = p->y, k++;
+		}
+	}
+	return k;
 }
 
 /* The first site settled by a search. */
@@ -433,7 +496,12 @@ status_code reach_net_apply(const inputs *in, const site_table *sites, const sce
 	memcpy(y, r->uy, nu * sizeof(double));
 	for (size_t s = 0; s < ns; s++)
 		x[nu + s] = sites->sites[s].x, y[nu + s] = sites->sites[s].y;
-	if ((rc = network_attach(net, nu + ns, x, y, sc->roads_snap_m, st)) != STATUS_OK)
+	size_t nlp = 0;
+	if (sc->nlevels && (nlp = level_points(in, sc, r, nu + ns, &x, &y)) == (size_t)-1) {
+		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
+		goto out;
+	}
+	if ((rc = network_attach(net, nu + ns + nlp, x, y, sc->roads_snap_m, st)) != STATUS_OK)
 		goto out;
 	warn_unattached(in, sites, sc, net, r, st);
 	double t1 = clock_now_s();
