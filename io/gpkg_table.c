@@ -59,6 +59,16 @@ status_code gpkg_table_begin(gpkg_writer *w, const char *layer)
 	return STATUS_OK;
 }
 
+OGRLayerH gpkg_table_open(gpkg_writer *w, const char *name, OGRwkbGeometryType gtype,
+                          const char *title, const char *description, const gpkg_field *fields,
+                          size_t nfields)
+{
+	OGRLayerH l = gpkg_table_create(w, name, gtype, title, description, fields, nfields);
+	if (l && gpkg_table_begin(w, name) != STATUS_OK)
+		return NULL;
+	return l;
+}
+
 status_code gpkg_table_commit(gpkg_writer *w, const char *layer)
 {
 	if (GDALDatasetCommitTransaction(w->ds) != OGRERR_NONE)

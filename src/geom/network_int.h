@@ -69,6 +69,10 @@ typedef struct net_search {
 int net_search_init(net_search *s, const network *net);
 void net_search_free(net_search *s);
 
+/* Threads for `n` searches: `threads` (solver.threads; 0 or less: one per
+ * online core), at least 1, at most 64 and at most n. */
+int net_search_threads(int threads, size_t n);
+
 /* Distances from `src` within `cutoff` (inclusive), walking forward
  * (reverse = 0) or towards src (reverse = 1: dist[v] is the walk v -> src).
  * Stops early when `stop` >= 0 is settled. Calls visit(v, d, arg) for each

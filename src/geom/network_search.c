@@ -23,6 +23,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 typedef struct heap_item {
@@ -292,4 +293,16 @@ double network_route(const network *net, size_t from, size_t to, double cutoff, 
 	double d = net_search_route(&s, net, from, to, cutoff, xy, n);
 	net_search_free(&s);
 	return d;
+}
+
+int net_search_threads(int threads, size_t n)
+{
+	long t = threads > 0 ? threads : sysconf(_SC_NPROCESSORS_ONLN);
+	if (t < 1)
+		t = 1;
+	if (t > 64)
+		t = 64;
+	if ((size_t)t > n)
+		t = n ? (long)n : 1;
+	return (int)t;
 }

@@ -41,7 +41,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "clock.h"
 #include "levels.h"
@@ -129,23 +128,11 @@ static void *table_thread(void *arg)
 	return NULL;
 }
 
-static int thread_count(const reach_levels *c, size_t n)
-{
-	long t = c->threads > 0 ? c->threads : sysconf(_SC_NPROCESSORS_ONLN);
-	if (t < 1)
-		t = 1;
-	if (t > 64)
-		t = 64;
-	if ((size_t)t > n)
-		t = n ? (long)n : 1;
-	return (int)t;
-}
-
 /* Run the searches of `proto` (everything but thread) on the threads.
  * Returns 0, -1 out of memory, 1 late. */
 static int table_run(const table_job *proto)
 {
-	int nt = thread_count(proto->c, proto->nsrc);
+	int nt = net_search_threads(proto->c->threads, proto->nsrc);
 	table_job *jobs = calloc((size_t)nt, sizeof(*jobs));
 	pthread_t *th = calloc((size_t)nt, sizeof(*th));
 	if (!jobs || !th) {

@@ -44,7 +44,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "levels.h"
 #include "network_int.h"
@@ -438,18 +437,6 @@ out:
 	return rc;
 }
 
-static int thread_count(const scenario *sc, size_t nsites)
-{
-	long n = sc->threads > 0 ? sc->threads : sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		n = 1;
-	if (n > 64)
-		n = 64;
-	if ((size_t)n > nsites)
-		n = nsites ? (long)nsites : 1;
-	return (int)n;
-}
-
 /* Reasons of the units left without a pair (rule 4). */
 static int fill_reasons(const network *net, const scenario *sc, size_t nsites, reach *r)
 {
@@ -507,7 +494,7 @@ status_code reach_net_apply(const inputs *in, const site_table *sites, const sce
 	double t1 = clock_now_s();
 	r->npairs_straight = r->npairs;
 	/* the searches within solver.time_limit_s, as the other geometry stages */
-	int sr = search_sites(net, nu, ns, sc->walk_distance_m, thread_count(sc, ns),
+	int sr = search_sites(net, nu, ns, sc->walk_distance_m, net_search_threads(sc->threads, ns),
 	                      t0 + sc->time_limit_s, hits);
 	if (sr == 1) {
 		rc = status_fail(
@@ -548,8 +535,8 @@ status_code reach_net_apply(const inputs *in, const site_table *sites, const sce
 	    "along the streets, %zu only in a straight line); %.2f s building and "
 	    "attaching, %.2f s searching",
 	    net->nnodes, net->ncrossings, net->nsnapped, net->nedges, ns - r->nsites_off,
-	    thread_count(sc, ns), r->npairs, r->npairs_straight, r->ngained, r->nlost, t1 - t0,
-	    r->net_seconds - (t1 - t0));
+	    net_search_threads(sc->threads, ns), r->npairs, r->npairs_straight, r->ngained,
+	    r->nlost, t1 - t0, r->net_seconds - (t1 - t0));
 out:
 	for (size_t s = 0; hits && s < ns; s++)
 		free(hits[s].h);
