@@ -90,6 +90,15 @@
  * 787 (urban gap 0.25 %). */
 #define SOLVER_CG_UNITS 300
 
+/* Units of a component above which its min_stations bound comes from the
+ * LPs of blocks of at most SOLVER_BLOCK_TARGET units joined by column
+ * generation over the whole (job_blocks_bound): measured on the 20,000-
+ * community metropolis, one round over the whole master from scratch took
+ * 10 s; the blocks' LPs took 14 s together and the joined LP then moved
+ * by 0.5 % in 8 rounds. */
+#define SOLVER_BLOCK_UNITS  3000
+#define SOLVER_BLOCK_TARGET 1000
+
 /* ---- a minimal parallel for over job indices ---- */
 
 typedef struct pool {
@@ -147,6 +156,7 @@ typedef struct run_ctx {
 	double grace;  /* after the deadline, for the honest figures' bound alone: a
 	                  quarter of the allowance max(1 s, 5 %) */
 	int keep_cols; /* budget runs: keep every listed column (budget.c uses them) */
+	int nthreads;  /* for the blocks of one very large component */
 } run_ctx;
 
 static void job_enumerate(void *ctx, size_t i)
@@ -173,7 +183,7 @@ static int sub_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *so
  * With millions of sites this listing alone can outlast the run: it stops
  * at the run's deadline (the wall-clock safety net), keeping the columns
  * listed so far. Returns 0, -1 on ENOMEM. */
-static int cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg, sp_cols *c)
+int sp_cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg, sp_cols *c)
 {
 	if (cluster_begin(s, p, c) < 0)
 		return -1;
@@ -194,6 +204,120 @@ static int cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg
 	return 0;
 }
 
+/* 1: the job's stations' bound comes from blocks (job_blocks_bound). */
+static int job_huge(const sp_params *p, const sp_job *j)
+{
+	return j->too_big && j->sub.nu > SOLVER_BLOCK_UNITS &&
+	       p->objective == OBJECTIVE_MIN_STATIONS;
+}
+
+/* Each unit's place for the blocks' cut: its nearest site's. */
+static int sub_coords(const run_ctx *rc, const sp_sub *s, double **ux, double **uy)
+{
+	*ux = malloc(((size_t)s->nu + 1) * sizeof(double));
+	*uy = malloc(((size_t)s->nu + 1) * sizeof(double));
+	if (!*ux || !*uy)
+		return -1;
+	for (int u = 0; u < s->nu; u++) {
+		const site *si = &rc->w->sites->sites[s->site[s->usite[s->us[u]]]];
+		(*ux)[u] = si->x;
+		(*uy)[u] = si->y;
+	}
+	return 0;
+}
+
+/* A component of more than SOLVER_BLOCK_UNITS units (min_stations): the
+ * stations of any plan (the lower band relaxed) by column generation over
+ * the whole component, started from the optimal columns and bases of its
+ * blocks' LPs (blocks.c): the union of the blocks' bases is an optimal basis
+ * of the whole master over their columns, so only the columns across the
+ * seams are left to price. Sets j->budget_bound (-INFINITY when the run
+ * stopped before any bound) and keeps the columns with their basis in j->cg
+ * (job_solve continues from them with the plan's underfilled stations as a
+ * budget).
+ * Returns 0, -1 with j->res.err set. */
+static int job_blocks_bound(run_ctx *rc, sp_job *j, const int *blk, int nb, double end)
+{
+	const sp_params *p = &rc->w->p;
+	const sp_sub *s = &j->sub;
+	cg_result m = {0};
+	j->budget_bound = -INFINITY;
+	long all = (long)s->ns + s->nu + 1; /* a budget that binds nothing */
+	cg_limits lim = {.rounds = p->work_limit, .deadline = end};
+	if (blocks_colgen(s, p, blk, nb, all, &lim, rc->nthreads, &m, j->res.err,
+	                  sizeof(j->res.err)) < 0)
+		return -1;
+	lim.warm = &m;
+	lim.keep_basis = 1;
+	int r = colgen_solve(s, p, NULL, &lim, all, &j->cg);
+	colgen_free(&m);
+	if (r < 0) {
+		snprintf(j->res.err, sizeof(j->res.err), "%s", j->cg.err);
+		colgen_free(&j->cg);
+		return -1;
+	}
+	j->budget_bound = j->cg.bound;
+	j->cg_converged = j->cg.converged;
+	j->cg_stopped = j->cg.stopped;
+	j->cg_rounds = j->cg.rounds;
+	j->blocks = nb;
+	return 0;
+}
+
+/* The plan of a component of more than SOLVER_BLOCK_UNITS units: the plans
+ * of its blocks (blocks_plan.c) joined, completed and improved across the
+ * seams by the heuristic, or the incumbent when that is better. Its bound
+ * (stations and nearest walking) is set by job_solve once the plan's
+ * underfilled stations are known. Returns 0, -1 with j->res.err set, -2 on
+ * ENOMEM. */
+static int job_blocks_plan(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
+{
+	const sp_params *p = &rc->w->p;
+	const sp_sub *s = &j->sub;
+	double t0 = clock_now_s();
+	double *ux = NULL, *uy = NULL;
+	int *blk = malloc(((size_t)s->nu + 1) * sizeof(int)), nb = -1;
+	sp_sol bp = {0};
+	j->cg_bound = -INFINITY;
+	if (blk && sub_coords(rc, s, &ux, &uy) == 0)
+		nb = blocks_partition(s, ux, uy, SOLVER_BLOCK_TARGET, blk);
+	free(ux);
+	free(uy);
+	if (nb < 0) {
+		free(blk);
+		return -2;
+	}
+	/* the bound first: the plan must not starve it */
+	double end = p->work_limit > 0 ? p->deadline : fmin(t0 + 0.5 * budget, p->deadline);
+	if (job_blocks_bound(rc, j, blk, nb, end) < 0) {
+		free(blk);
+		return strstr(j->res.err, "out of memory") ? -2 : -1;
+	}
+	double left = budget - (clock_now_s() - t0);
+	int r = blocks_plan(s, p, blk, nb, 0.7 * left, rc->nthreads, &bp, j->res.err,
+	                    sizeof(j->res.err));
+	free(blk);
+	if (r < 0)
+		return -2;
+	left = budget - (clock_now_s() - t0);
+	double hs = p->work_limit > 0 ? p->deadline - clock_now_s() : fmax(0.05, left);
+	if (heur_improve(s, p, hs, &bp) < 0)
+		return -2;
+	int better = sp_sol_cost(s, p, &bp) < sp_sol_cost(s, p, inc);
+	if (sp_sol_copy(&j->res.sol, better ? &bp : inc) < 0) {
+		sp_sol_free(&bp);
+		return -2;
+	}
+	sp_sol_free(&bp);
+	j->res.bound = -INFINITY; /* job_solve: from the blocks' bound */
+	j->cg_bound = -INFINITY;
+	if (j->cg_stopped == 2)
+		snprintf(j->res.status, sizeof(j->res.status), "time_limit");
+	else
+		snprintf(j->res.status, sizeof(j->res.status), "feasible");
+	return 0;
+}
+
 /* A component whose columns are too many to list: the bound by column
  * generation over the whole component, the plan by price-and-branch (the
  * MIP over the generated columns and the heuristic's stations, whose bound
@@ -205,6 +329,8 @@ static int job_solve_cg(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 	/* a share of the time for the bound, unless work decides (then only
 	 * the run's deadline, the safety net) */
 	double end = p->work_limit > 0 ? p->deadline : fmin(t0 + 0.6 * budget, p->deadline);
+	if (job_huge(p, j))
+		return job_blocks_plan(rc, j, budget, inc);
 	cg_limits lim = {.rounds = p->work_limit, .iters = 0, .deadline = end};
 	cg_result cg;
 	if (colgen_solve(&j->sub, p, inc, &lim, -1, &cg) < 0) {
@@ -216,10 +342,13 @@ static int job_solve_cg(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 	j->cg_converged = cg.converged;
 	j->cg_stopped = cg.stopped;
 	j->cg_rounds = cg.rounds;
-	int r = cols_from_cg(&j->sub, p, &cg, &j->cols);
+	int r = sp_cols_from_cg(&j->sub, p, &cg, &j->cols);
 	j->cg = cg; /* the honest figures' run starts from these columns */
 	if (r < 0)
 		return -2;
+	if (getenv("SP_CG_TRACE"))
+		fprintf(stderr, "cg done %.2f s: bound %.1f, %zu cols, %zu model cols\n",
+		        clock_now_s() - t0, cg.bound, cg.n, j->cols.n);
 	double left = budget - (clock_now_s() - t0);
 	r = model_solve(&j->sub, p, &j->cols, inc, left > 0.05 ? left : 0.05, &j->res);
 	if (r < 0)
@@ -265,11 +394,16 @@ static void job_solve(void *ctx, size_t i)
 	if (budget < 0.05)
 		budget = 0.05;
 	sp_sol inc;
-	double hs = p->work_limit > 0 ? p->deadline - t0 : 0.2 * budget;
+	/* a very large component's plan comes from its blocks: the heuristic
+	 * over the whole is a fallback there */
+	double hs = p->work_limit > 0 ? p->deadline - t0 : (job_huge(p, j) ? 0.05 : 0.2) * budget;
 	if (heur_solve(&j->sub, p, hs, &inc) < 0) {
 		j->failed = 1;
 		return;
 	}
+	if (getenv("SP_CG_TRACE"))
+		fprintf(stderr, "job nu=%d heur %.2f s, %d stations, budget %.1f\n", j->sub.nu,
+		        clock_now_s() - t0, inc.n, budget);
 	/* the last fifth of the share is the honest figures' bound's */
 	double hleft = 0.8 * budget - (clock_now_s() - t0);
 	int r = j->too_big
@@ -297,9 +431,13 @@ static void job_solve(void *ctx, size_t i)
 		j->failed = 1;
 		return;
 	}
+	if (getenv("SP_CG_TRACE"))
+		fprintf(stderr, "job solved+flex at %.2f s: %d stations\n", clock_now_s() - t0,
+		        j->res.sol.n);
 	j->res.objective = sp_sol_cost(&j->sub, p, &j->res.sol);
 	/* the objective's measure alone, among plans with no more underfilled
 	 * stations: the honest figures (urban_figures) */
+	double bb = job_huge(p, j) ? j->budget_bound : -INFINITY; /* over every plan */
 	j->budget_bound = -INFINITY;
 	if (j->sub.nu > 0) {
 		cg_limits lim = {.rounds = p->work_limit,
@@ -309,8 +447,28 @@ static void job_solve(void *ctx, size_t i)
 		long under = sub_underfilled(&j->sub, p, &j->res.sol);
 		if (colgen_solve(&j->sub, p, &j->res.sol, &lim, under, &cg) == 0)
 			j->budget_bound = cg.bound;
+		if (job_huge(p, j) && cg.converged) { /* the blocks' run went on here */
+			j->cg_converged = 1;
+			j->cg_stopped = 0;
+			if (strcmp(j->res.status, "time_limit") == 0)
+				snprintf(j->res.status, sizeof(j->res.status), "feasible");
+		}
 		colgen_free(&cg);
 	}
+	if (job_huge(p, j)) {
+		j->budget_bound = fmax(j->budget_bound, bb);
+		/* any plan costs its stations and at least the nearest walking; a
+		 * plan with more underfilled stations than this one costs more
+		 * than the penalty, itself more than any count of stations */
+		double wlb = 0;
+		for (int u = 0; u < j->sub.nu; u++)
+			wlb += (double)j->sub.h[u] * j->sub.udist[j->sub.us[u]] / j->sub.dscale;
+		if (isfinite(j->budget_bound))
+			j->res.bound = j->cg_bound = j->budget_bound + wlb;
+	}
+	if (getenv("SP_CG_TRACE"))
+		fprintf(stderr, "job budget bound %.1f at %.2f s\n", j->budget_bound,
+		        clock_now_s() - t0);
 	colgen_free(&j->cg);
 	j->res.seconds = clock_now_s() - t0;
 	cluster_free(&j->cols);
@@ -665,6 +823,7 @@ status_code solver_solve_cols(const inputs *in, const site_table *sites, const r
 	double deadline = t0 + sc->time_limit_s;
 	w.p.deadline = deadline;
 	run_ctx rc = {.w = &w,
+	              .nthreads = nthreads,
 	              .deadline = deadline,
 	              .grace = 0.5 * fmax(1.0, 0.05 * sc->time_limit_s),
 	              .keep_cols = budget != NULL};
