@@ -45,7 +45,6 @@
 #include <assert.h>
 #include <glpk.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -616,12 +615,6 @@ static int run_cg(void *arg)
 		if (added < 0)
 			goto nomem;
 		round_bound(c, z, theta, rmin);
-		if (getenv("SP_CG_TRACE"))
-			fprintf(stderr,
-			        "cg round %d mu=%.4f t=%.2f z=%.3f added=%d theta=%.4f rmin=%.4f "
-			        "lb=%.3f iters=%ld cols=%zu\n",
-			        r->rounds, c->mu, clock_now_s(), z, added, theta, rmin, r->lb,
-			        r->iters, r->n);
 		if (added == 0) {
 			r->converged = 1;
 			if (z > r->lb)

@@ -346,9 +346,6 @@ static int job_solve_cg(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 	j->cg = cg; /* the honest figures' run starts from these columns */
 	if (r < 0)
 		return -2;
-	if (getenv("SP_CG_TRACE"))
-		fprintf(stderr, "cg done %.2f s: bound %.1f, %zu cols, %zu model cols\n",
-		        clock_now_s() - t0, cg.bound, cg.n, j->cols.n);
 	double left = budget - (clock_now_s() - t0);
 	r = model_solve(&j->sub, p, &j->cols, inc, left > 0.05 ? left : 0.05, &j->res);
 	if (r < 0)
@@ -401,9 +398,6 @@ static void job_solve(void *ctx, size_t i)
 		j->failed = 1;
 		return;
 	}
-	if (getenv("SP_CG_TRACE"))
-		fprintf(stderr, "job nu=%d heur %.2f s, %d stations, budget %.1f\n", j->sub.nu,
-		        clock_now_s() - t0, inc.n, budget);
 	/* the last fifth of the share is the honest figures' bound's */
 	double hleft = 0.8 * budget - (clock_now_s() - t0);
 	int r = j->too_big
@@ -431,9 +425,6 @@ static void job_solve(void *ctx, size_t i)
 		j->failed = 1;
 		return;
 	}
-	if (getenv("SP_CG_TRACE"))
-		fprintf(stderr, "job solved+flex at %.2f s: %d stations\n", clock_now_s() - t0,
-		        j->res.sol.n);
 	j->res.objective = sp_sol_cost(&j->sub, p, &j->res.sol);
 	/* the objective's measure alone, among plans with no more underfilled
 	 * stations: the honest figures (urban_figures) */
@@ -466,9 +457,6 @@ static void job_solve(void *ctx, size_t i)
 		if (isfinite(j->budget_bound))
 			j->res.bound = j->cg_bound = j->budget_bound + wlb;
 	}
-	if (getenv("SP_CG_TRACE"))
-		fprintf(stderr, "job budget bound %.1f at %.2f s\n", j->budget_bound,
-		        clock_now_s() - t0);
 	colgen_free(&j->cg);
 	j->res.seconds = clock_now_s() - t0;
 	cluster_free(&j->cols);
