@@ -33,8 +33,15 @@
  * z_RMP / theta for min_stations (theta the largest dual value per unit of
  * cost of any column, from the exact DP or from the Dantzig bound), and the
  * Lagrangian z_RMP + K * min reduced cost (K: stations any plan can have at
- * most, one per site plus split parts) for both. When exact pricing finds
- * nothing the bound is the LP value itself.
+ * most, one per site plus split parts) for both. After an exact round of
+ * min_stations also the local Farley bound (farley_local: each unit's dual
+ * divided by the largest ratio of a column covering it only), which any
+ * duals give, e.g. those of smaller LPs over parts (colgen_farley). When
+ * exact pricing finds nothing the bound is the LP value itself.
+ *
+ * A run may start from an earlier run's columns and basis (cg_limits.warm
+ * with cstat: blocks.c joins the optimal bases of a large component's
+ * blocks into one of the whole master) and keep its own (keep_basis).
  *
  * Work is counted (rounds, simplex iterations) so that a stopped run is
  * reproducible; the wall-clock deadline is the safety net.

@@ -37,7 +37,11 @@
  *      SOLVER_CG_UNITS units, is solved whole by column generation
  *      (colgen.c: its LP bound, exact however large) and price-and-branch
  *      (the MIP of model.c over the generated columns, whose own bound is
- *      not used);
+ *      not used); for min_stations one of more than SOLVER_BLOCK_UNITS
+ *      units has its stations' bound from column generation over the whole
+ *      started from its blocks' LPs (blocks.c) and its plan from its
+ *      blocks' price-and-branch, joined and improved by the heuristic
+ *      (blocks_plan.c: a heuristic, never a bound);
  *   4. per sub-problem, in parallel: the heuristic incumbent (heur.c), then
  *      the MIP (model.c) with that incumbent and a time share proportional to
  *      its size; the model holds one station per site (model.c), so the
