@@ -200,7 +200,9 @@ typedef struct blk_run {
 	const int *blk;
 	int nblk;
 	long budget;
-	cg_result *res; /* per part, in the parent's local indices */
+	cg_result *res; /* per part: columns in the parent's local indices, per
+	                   unit arrays in the part's (umap[b] maps them) */
+	int **umap, *nu;
 	pthread_mutex_t mu;
 	int next, failed;
 	char *err;
@@ -236,21 +238,10 @@ static int block_one(blk_run *br, int b)
 		pthread_mutex_unlock(&br->mu);
 		rc = -1;
 	}
-	/* per-unit arrays keep the part's order: umap goes along in pi's place */
-	if (rc == 0) {
-		double *pi = cg->pi;
-		cg->pi = malloc(((size_t)bs.nu + 1) * sizeof(double) * 2);
-		if (!cg->pi) {
-			cg->pi = pi;
-			rc = -1;
-		} else {
-			for (int a = 0; a < bs.nu; a++) {
-				cg->pi[2 * a] = pi[a];
-				cg->pi[2 * a + 1] = umap[a];
-			}
-			cg->nclasses = bs.nu; /* reused: the part's units */
-			free(pi);
-		}
+	if (rc == 0) { /* per-unit arrays stay in the part's order: keep its map */
+		br->umap[b] = umap;
+		br->nu[b] = bs.nu;
+		umap = NULL;
 	}
 	sp_sub_free(&bs);
 	free(umap);
@@ -283,10 +274,11 @@ static void *block_thread(void *arg)
 	return NULL;
 }
 
-/* Append the basic columns of part result x (renumbered) to m: the
+/* Append the basic columns of part result x (renumbered; its units umap[0..
+ * nu)) to m: the
  * nonbasic ones price out again if the whole needs them, and a smaller
  * master makes every simplex iteration cheaper. 0, -1 on ENOMEM. */
-static int merge_one(cg_result *m, const cg_result *x)
+static int merge_one(cg_result *m, const cg_result *x, const int *umap, int nu)
 {
 	size_t n = m->n, nnz = m->nnz;
 	for (size_t q = 0; q < x->n; q++)
@@ -330,9 +322,9 @@ static int merge_one(cg_result *m, const cg_result *x)
 		m->cstat[m->n++] = GLP_BS;
 		m->start[m->n] = m->nnz;
 	}
-	for (int a = 0; a < x->nclasses; a++) {
-		int u = (int)x->pi[2 * a + 1];
-		m->pi[u] = x->pi[2 * a];
+	for (int a = 0; a < nu; a++) {
+		int u = umap[a];
+		m->pi[u] = x->pi[a];
 		m->astat[u] = x->astat[a];
 		m->rstat[u] = x->rstat[a];
 	}
@@ -355,13 +347,17 @@ int blocks_colgen(const sp_sub *s, const sp_params *p, const int *blk, int nblk,
 	              .nblk = nblk,
 	              .budget = budget,
 	              .res = calloc((size_t)nblk + 1, sizeof(cg_result)),
+	              .umap = calloc((size_t)nblk + 1, sizeof(int *)),
+	              .nu = calloc((size_t)nblk + 1, sizeof(int)),
 	              .err = err,
 	              .errsize = errsize};
 	out->pi = calloc((size_t)s->nu + 1, sizeof(double));
 	out->astat = calloc((size_t)s->nu + 1, 1);
 	out->rstat = calloc((size_t)s->nu + 1, 1);
-	if (!br.res || !out->pi || !out->astat || !out->rstat) {
+	if (!br.res || !br.umap || !br.nu || !out->pi || !out->astat || !out->rstat) {
 		free(br.res);
+		free(br.umap);
+		free(br.nu);
 		colgen_free(out);
 		snprintf(err, errsize, "out of memory in the blocks' duals");
 		return -1;
@@ -378,13 +374,16 @@ int blocks_colgen(const sp_sub *s, const sp_params *p, const int *blk, int nblk,
 	pthread_mutex_destroy(&br.mu);
 	int failed = br.failed;
 	for (int b = 0; b < nblk; b++) {
-		if (!failed && merge_one(out, &br.res[b]) < 0) {
+		if (!failed && merge_one(out, &br.res[b], br.umap[b], br.nu[b]) < 0) {
 			snprintf(err, errsize, "out of memory in the blocks' duals");
 			failed = 1;
 		}
 		colgen_free(&br.res[b]);
+		free(br.umap[b]);
 	}
 	free(br.res);
+	free(br.umap);
+	free(br.nu);
 	out->lb = -INFINITY;
 	out->bound = -INFINITY;
 	if (failed)
