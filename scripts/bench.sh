@@ -185,12 +185,16 @@ for scen in "$build"/cities/*/scenario.ini; do
 		fi
 		# plans: method stations walk underfilled (n/a when unknown)
 		plans=$work/$tag.plans.txt
+		# plan METHOD STATIONS WALK UNDERFILLED: one line, - for what is unknown
+		plan() { echo "$1 ${2:--} ${3:--} ${4:--}"; }
 		{
-			echo "own $(num "$ust" | tr -d '*') $(num "$uwalk") $under"
-			[ "$obj" = min_st+roads ] || echo "baseline $(num "$bst") - -"
-			echo "long $(num "$longst") $(num "$longwalk") $lunder"
-		} | awk '{ for (i = 2; i <= 4; i++) if ($i == "") $i = "-"; print }' > "$plans"
-		echo "$obj $(num "$ubd") $(num "$wbd") ${under:--}" > "$work/$tag.bound.txt"
+			plan own "$(num "$ust" | tr -d '*')" "$(num "$uwalk")" "$under"
+			[ "$obj" = min_st+roads ] || plan baseline "$(num "$bst")"
+			plan long "$(num "$longst")" "$(num "$longwalk")" "$lunder"
+		} > "$plans"
+		bnum=$(num "$ubd")
+		wnum=$(num "$wbd")
+		echo "$obj ${bnum:--} ${wnum:--} ${under:--}" > "$work/$tag.bound.txt"
 		valid=VALID
 		# strong: at least the compact model's LP bound (stations)
 		strong=$(awk -v obj=$obj -v b="$(num "$ubd")" -v l="$lpb" 'BEGIN {
