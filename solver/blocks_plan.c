@@ -62,6 +62,8 @@ static int plan_one(plan_run *pr, int b)
 {
 	const sp_params *p = pr->p;
 	double t0 = clock_now_s();
+	if (p->work_limit <= 0 && p->deadline > 0 && t0 >= p->deadline)
+		return 0; /* no search starts after the deadline: its units stay out */
 	size_t n1 = (size_t)pr->s->nu + (size_t)pr->s->ns + 1;
 	int *umap = malloc(n1 * sizeof(int)), *smap = malloc(n1 * sizeof(int));
 	int *u = malloc(n1 * sizeof(int));
