@@ -13,6 +13,7 @@
 
 #include "../solver/solver_int.h"
 #include "verify.h"
+#include "clock.h"
 #include "cu_tester.h"
 #include "solver_fixture.h"
 
@@ -634,7 +635,8 @@ static void test_blocks_join(void)
 
 /* The blocks' plans joined: one station per site, each in the band's
  * maximum and within reach; completed by the heuristic, every household is
- * served and the plan has at least the LP's stations. */
+ * served and the plan has at least the LP's stations. Past the deadline no
+ * part is solved. */
 static void test_blocks_plan(void)
 {
 	fx *f = fx_new();
@@ -672,6 +674,11 @@ static void test_blocks_plan(void)
 	CU_ASSERT_EQUAL_FATAL(colgen_solve(s, &w.p, NULL, &none, (long)s->ns + s->nu + 1, &r), 0);
 	CU_ASSERT_TRUE((double)bp.n >= r.bound);
 	colgen_free(&r);
+	sp_sol_free(&bp);
+	/* past the deadline no part starts: nothing placed, nothing searched */
+	w.p.deadline = clock_now_s() - 1.0;
+	CU_ASSERT_EQUAL_FATAL(blocks_plan(s, &w.p, blk, nb, 2.0, 2, &bp, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(bp.n, 0);
 	sp_sol_free(&bp);
 	subs_free(&w, subs, n);
 	fx_done(f, NULL);
