@@ -454,14 +454,15 @@ static void job_solve(void *ctx, size_t i)
 	}
 	if (job_huge(p, j)) {
 		j->budget_bound = fmax(j->budget_bound, bb);
-		/* any plan costs its stations and at least the nearest walking; a
-		 * plan with more underfilled stations than this one costs more
-		 * than the penalty, itself more than any count of stations */
-		double wlb = 0;
+		/* a plan with at most this one's underfilled stations costs at
+		 * least budget_bound stations, one with more at least one penalty
+		 * more; each at least the nearest walking */
+		double wlb = 0, under = sub_underfilled(&j->sub, p, &j->res.sol);
 		for (int u = 0; u < j->sub.nu; u++)
 			wlb += (double)j->sub.h[u] * j->sub.udist[j->sub.us[u]] / j->sub.dscale;
 		if (isfinite(j->budget_bound))
-			j->res.bound = j->cg_bound = j->budget_bound + wlb;
+			j->res.bound = j->cg_bound =
+			    fmin(j->budget_bound, j->sub.penalty * (under + 1)) + wlb;
 	}
 	colgen_free(&j->cg);
 	j->res.seconds = clock_now_s() - t0;
