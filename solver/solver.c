@@ -266,7 +266,6 @@ static int job_blocks_bound(run_ctx *rc, sp_job *j, const int *blk, int nb, doub
 	j->cg_converged = j->cg.converged;
 	j->cg_stopped = j->cg.stopped;
 	j->cg_rounds = j->cg.rounds;
-	j->blocks = nb;
 	return 0;
 }
 

@@ -328,8 +328,6 @@ typedef struct sp_job {
 	double cg_bound;  /* too_big: column generation's bound on the sub */
 	int cg_converged; /* too_big: that bound is the LP optimum */
 	int cg_stopped, cg_rounds;
-	int blocks;          /* > 0: the stations' bound came from this many blocks
-	                        joined by column generation (solver.c) */
 	cg_result cg;        /* too_big: the columns of column generation, until the
 	                        honest figures' run has used them */
 	double budget_bound; /* the objective's measure alone (stations or walking)
