@@ -33,8 +33,15 @@
  * z_RMP / theta for min_stations (theta the largest dual value per unit of
  * cost of any column, from the exact DP or from the Dantzig bound), and the
  * Lagrangian z_RMP + K * min reduced cost (K: stations any plan can have at
- * most, one per site plus split parts) for both. When exact pricing finds
- * nothing the bound is the LP value itself.
+ * most, one per site plus split parts) for both. After an exact round of
+ * min_stations also the local Farley bound (farley_local: each unit's dual
+ * divided by the largest ratio of a column covering it only), which any
+ * duals give, e.g. those of smaller LPs over parts (colgen_farley). When
+ * exact pricing finds nothing the bound is the LP value itself.
+ *
+ * A run may start from an earlier run's columns and basis (cg_limits.warm
+ * with cstat: blocks.c joins the optimal bases of a large component's
+ * blocks into one of the whole master) and keep its own (keep_basis).
  *
  * Work is counted (rounds, simplex iterations) so that a stopped run is
  * reproducible; the wall-clock deadline is the safety net.
@@ -442,6 +449,10 @@ static int master_solve(cg_state *c, glp_prob *P, double *z)
 	}
 	int it0 = glp_get_it_cnt(P);
 	int ret = glp_simplex(P, &sm);
+	if (ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND) {
+		glp_adv_basis(P, 0); /* a warm basis that does not fit */
+		ret = glp_simplex(P, &sm);
+	}
 	c->res->iters += glp_get_it_cnt(P) - it0;
 	if (ret == GLP_EITLIM)
 		return 1;
@@ -514,6 +525,8 @@ static int price(cg_state *c, glp_prob *P, int exact_pass, double *theta, double
 	return added;
 }
 
+static double farley_local(cg_state *c);
+
 static int run_cg(void *arg)
 {
 	cg_state *c = arg;
@@ -541,9 +554,28 @@ static int run_cg(void *arg)
 		glp_set_mat_col(P, col, 1, row, one);
 	}
 	int rc = -1;
-	if (seed_add(c, P, c->seed) < 0 || warm_add(c, P, c->lim->warm) < 0)
+	int first = glp_get_num_cols(P) + 1;
+	if (seed_add(c, P, c->seed) < 0)
 		goto nomem;
-	glp_adv_basis(P, 0);
+	int wfirst = glp_get_num_cols(P) + 1;
+	if (warm_add(c, P, c->lim->warm) < 0)
+		goto nomem;
+	const cg_result *w = c->lim->warm;
+	if (w && w->cstat && w->astat && w->rstat) {
+		/* the earlier run's basis: seed columns and the budget row as the
+		 * simplex needs them (master_solve falls back when it is invalid) */
+		for (int u = 0; u < s->nu; u++) {
+			glp_set_row_stat(P, u + 1, w->rstat[u]);
+			glp_set_col_stat(P, u + 1, w->astat[u]);
+		}
+		for (int col = first; col < wfirst; col++)
+			glp_set_col_stat(P, col, GLP_NL);
+		for (size_t q = 0; q < w->n; q++)
+			glp_set_col_stat(P, wfirst + (int)q, w->cstat[q]);
+		if (c->budget >= 0)
+			glp_set_row_stat(P, s->nu + 1, GLP_BS);
+	} else
+		glp_adv_basis(P, 0);
 	for (;;) {
 		double z = 0, theta, rmin;
 		int m = master_solve(c, P, &z);
@@ -555,10 +587,18 @@ static int run_cg(void *arg)
 		}
 		r->lp = z;
 		r->rounds++;
-		int added = price(c, P, 0, &theta, &rmin);
+		int added = price(c, P, 0, &theta, &rmin), exact_round = 0;
 		if (added == 0) {
 			added = price(c, P, 1, &theta, &rmin);
 			r->exact_rounds++;
+			exact_round = 1;
+		}
+		if (exact_round && added > 0 && !c->md) { /* a bound at least Farley's */
+			double fl = farley_local(c);
+			if (isnan(fl))
+				goto nomem;
+			if (fl > r->lb)
+				r->lb = fl;
 		}
 		if (added == -3) {
 			r->stopped = 2;
@@ -582,6 +622,20 @@ static int run_cg(void *arg)
 			break;
 		}
 	}
+	if (c->lim->keep_basis) {
+		r->cstat = malloc(r->n + 1);
+		r->astat = malloc((size_t)s->nu + 1);
+		r->rstat = malloc((size_t)s->nu + 1);
+		if (!r->cstat || !r->astat || !r->rstat)
+			goto nomem;
+		int gen0 = glp_get_num_cols(P) - (int)r->n + 1; /* generated columns last */
+		for (int u = 0; u < s->nu; u++) {
+			r->rstat[u] = (unsigned char)glp_get_row_stat(P, u + 1);
+			r->astat[u] = (unsigned char)glp_get_col_stat(P, u + 1);
+		}
+		for (size_t q = 0; q < r->n; q++)
+			r->cstat[q] = (unsigned char)glp_get_col_stat(P, gen0 + (int)q);
+	}
 	rc = 0;
 	goto out;
 nomem:
@@ -599,7 +653,55 @@ void colgen_free(cg_result *r)
 	free(r->share);
 	free(r->site);
 	free(r->cost);
+	free(r->pi);
+	free(r->cstat);
+	free(r->astat);
+	free(r->rstat);
 	memset(r, 0, sizeof(*r));
+}
+
+/* Scratch of a run over s (c->s, c->p set). Returns 0, -1 on ENOMEM (what
+ * was allocated is freed by state_free). */
+static int state_alloc(cg_state *c)
+{
+	const sp_sub *s = c->s;
+	int maxn = 1;
+	for (int j = 0; j < s->ns; j++)
+		if ((int)(s->ss[j + 1] - s->ss[j]) > maxn)
+			maxn = (int)(s->ss[j + 1] - s->ss[j]);
+	size_t H1 = (size_t)c->p->hmax + 1;
+	c->kmax = s->ns;
+	for (int u = 0; u < s->nu; u++)
+		c->kmax += s->k[u];
+	c->pi = calloc((size_t)s->nu + 1, sizeof(double));
+	c->items = malloc((size_t)maxn * sizeof(cg_item));
+	c->f = malloc(H1 * sizeof(double));
+	c->g = malloc(H1 * sizeof(double));
+	c->dq = malloc(H1 * sizeof(int));
+	c->take = malloc((size_t)maxn * H1 * sizeof(int));
+	c->cu = malloc((size_t)(maxn + s->nu + 1) * sizeof(int));
+	c->csh = malloc((size_t)(maxn + s->nu + 1) * sizeof(long));
+	c->rows = malloc((size_t)(maxn + s->nu + 3) * sizeof(int));
+	c->vals = malloc((size_t)(maxn + s->nu + 3) * sizeof(double));
+	if (!c->pi || !c->items || !c->f || !c->g || !c->dq || !c->take || !c->cu || !c->csh ||
+	    !c->rows || !c->vals || classes_build(c) < 0)
+		return -1;
+	return 0;
+}
+
+static void state_free(cg_state *c)
+{
+	free(c->cls);
+	free(c->pi);
+	free(c->items);
+	free(c->f);
+	free(c->g);
+	free(c->dq);
+	free(c->take);
+	free(c->cu);
+	free(c->csh);
+	free(c->rows);
+	free(c->vals);
 }
 
 int colgen_solve(const sp_sub *s, const sp_params *p, const sp_sol *seed, const cg_limits *lim,
@@ -617,27 +719,8 @@ int colgen_solve(const sp_sub *s, const sp_params *p, const sp_sol *seed, const 
 	              .budget = budget,
 	              .err = res->err,
 	              .errsize = sizeof(res->err)};
-	int maxn = 1;
-	for (int j = 0; j < s->ns; j++)
-		if ((int)(s->ss[j + 1] - s->ss[j]) > maxn)
-			maxn = (int)(s->ss[j + 1] - s->ss[j]);
-	size_t H1 = (size_t)p->hmax + 1;
-	c.kmax = s->ns;
-	for (int u = 0; u < s->nu; u++)
-		c.kmax += s->k[u];
-	c.pi = calloc((size_t)s->nu + 1, sizeof(double));
-	c.items = malloc((size_t)maxn * sizeof(cg_item));
-	c.f = malloc(H1 * sizeof(double));
-	c.g = malloc(H1 * sizeof(double));
-	c.dq = malloc(H1 * sizeof(int));
-	c.take = malloc((size_t)maxn * H1 * sizeof(int));
-	c.cu = malloc((size_t)(maxn + s->nu + 1) * sizeof(int));
-	c.csh = malloc((size_t)(maxn + s->nu + 1) * sizeof(long));
-	c.rows = malloc((size_t)(maxn + s->nu + 3) * sizeof(int));
-	c.vals = malloc((size_t)(maxn + s->nu + 3) * sizeof(double));
 	int rc = -1;
-	if (!c.pi || !c.items || !c.f || !c.g || !c.dq || !c.take || !c.cu || !c.csh || !c.rows ||
-	    !c.vals || classes_build(&c) < 0) {
+	if (state_alloc(&c) < 0) {
 		snprintf(res->err, sizeof(res->err), "out of memory in column generation");
 		goto out;
 	}
@@ -660,20 +743,73 @@ int colgen_solve(const sp_sub *s, const sp_params *p, const sp_sol *seed, const 
 		if (c.md && res->bound < wlb)
 			res->bound = wlb;
 		res->nclasses = c.ncls;
+		res->pi = malloc(((size_t)s->nu + 1) * sizeof(double));
+		if (!res->pi) {
+			snprintf(res->err, sizeof(res->err), "out of memory in column generation");
+			rc = -1;
+		} else
+			memcpy(res->pi, c.pi, (size_t)s->nu * sizeof(double));
 	}
 	if (rc < -1)
 		rc = -1;
 out:
-	free(c.cls);
-	free(c.pi);
-	free(c.items);
-	free(c.f);
-	free(c.g);
-	free(c.dq);
-	free(c.take);
-	free(c.cu);
-	free(c.csh);
-	free(c.rows);
-	free(c.vals);
+	state_free(&c);
 	return rc;
+}
+
+/* The local Farley bound under the duals c->pi (min_stations): pi+ =
+ * max(pi, 0), theta_u the largest (profit + mu if underfilled) per unit of
+ * cost of a column covering u, at least 1, and sum_u pi+_u / theta_u + mu *
+ * budget (budget mode) is the value of a feasible dual of the covering LP
+ * (see colgen_farley). c->pi is left as it was. NAN on ENOMEM. */
+static double farley_local(cg_state *c)
+{
+	const sp_sub *s = c->s;
+	size_t n1 = (size_t)s->nu + 1;
+	double *th = malloc(n1 * sizeof(double)), *pi = malloc(n1 * sizeof(double));
+	if (!th || !pi) {
+		free(th);
+		free(pi);
+		return NAN;
+	}
+	memcpy(pi, c->pi, (size_t)s->nu * sizeof(double));
+	for (int u = 0; u < s->nu; u++) {
+		c->pi[u] = pi[u] > 0 ? pi[u] : 0.0; /* the covering LP's duals are >= 0 */
+		th[u] = 1.0;
+	}
+	for (int k = 0; k < c->ncls; k++) {
+		int j = c->cls[k], n = items_fill(c, j), gn, bn;
+		long gload, bl;
+		double gprof, bcost, br;
+		/* every cost is at least 1 (an underfilled column's budget dual
+		 * only lowers the ratio): the fractional bound bounds it */
+		double theta = dantzig(c, c->items, n, &gn, &gload, &gprof);
+		if (theta <= 1.0)
+			continue;
+		exact(c, j, c->items, n, &bn, &bcost, &bl, &br);
+		theta = br * (1.0 + 1e-9) + 1e-12; /* rounding: err on the safe side */
+		for (size_t q = s->ss[j]; q < s->ss[j + 1]; q++)
+			if (theta > th[s->sunit[q]])
+				th[s->sunit[q]] = theta;
+	}
+	double lb = c->budget >= 0 ? c->mu * (double)c->budget : 0.0;
+	for (int u = 0; u < s->nu; u++)
+		lb += c->pi[u] / th[u];
+	memcpy(c->pi, pi, (size_t)s->nu * sizeof(double));
+	free(th);
+	free(pi);
+	return lb;
+}
+
+double colgen_farley(const sp_sub *s, const sp_params *p, const double *pi, long budget)
+{
+	assert(p->objective == OBJECTIVE_MIN_STATIONS);
+	cg_state c = {.s = s, .p = p, .md = 0, .budget = budget, .mu = 0};
+	double lb = NAN;
+	if (state_alloc(&c) == 0) {
+		memcpy(c.pi, pi, (size_t)s->nu * sizeof(double));
+		lb = farley_local(&c);
+	}
+	state_free(&c);
+	return lb;
 }

@@ -37,7 +37,11 @@
  *      SOLVER_CG_UNITS units, is solved whole by column generation
  *      (colgen.c: its LP bound, exact however large) and price-and-branch
  *      (the MIP of model.c over the generated columns, whose own bound is
- *      not used);
+ *      not used); for min_stations one of more than SOLVER_BLOCK_UNITS
+ *      units has its stations' bound from column generation over the whole
+ *      started from its blocks' LPs (blocks.c) and its plan from its
+ *      blocks' price-and-branch, joined and improved by the heuristic
+ *      (blocks_plan.c: a heuristic, never a bound);
  *   4. per sub-problem, in parallel: the heuristic incumbent (heur.c), then
  *      the MIP (model.c) with that incumbent and a time share proportional to
  *      its size; the model holds one station per site (model.c), so the
@@ -89,6 +93,17 @@
  * ended at 793 stations after 10 s, price-and-branch at 789 with the bound
  * 787 (urban gap 0.25 %). */
 #define SOLVER_CG_UNITS 300
+
+/* Units of a component above which its min_stations bound comes from the
+ * LPs of blocks of at most SOLVER_BLOCK_TARGET units joined by column
+ * generation over the whole (job_blocks_bound) and its plan from the
+ * blocks (job_blocks_plan). Measured on the 20,000-community metropolis
+ * (2 cores, load 8-9): one round over the whole master from scratch took
+ * 10 s; from the blocks' bases the whole LP converged in 14 rounds. Blocks
+ * of 625 units gave plans 0.96 % above the bound, of 1,250 0.76 %, of 2,500
+ * 1.44 % (their MIPs too large for their time). */
+#define SOLVER_BLOCK_UNITS  3000
+#define SOLVER_BLOCK_TARGET 2000
 
 /* ---- a minimal parallel for over job indices ---- */
 
@@ -147,6 +162,7 @@ typedef struct run_ctx {
 	double grace;  /* after the deadline, for the honest figures' bound alone: a
 	                  quarter of the allowance max(1 s, 5 %) */
 	int keep_cols; /* budget runs: keep every listed column (budget.c uses them) */
+	int nthreads;  /* for the blocks of one very large component */
 } run_ctx;
 
 static void job_enumerate(void *ctx, size_t i)
@@ -173,7 +189,7 @@ static int sub_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *so
  * With millions of sites this listing alone can outlast the run: it stops
  * at the run's deadline (the wall-clock safety net), keeping the columns
  * listed so far. Returns 0, -1 on ENOMEM. */
-static int cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg, sp_cols *c)
+int sp_cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg, sp_cols *c)
 {
 	if (cluster_begin(s, p, c) < 0)
 		return -1;
@@ -194,6 +210,119 @@ static int cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg
 	return 0;
 }
 
+/* 1: the job's stations' bound comes from blocks (job_blocks_bound). */
+static int job_huge(const sp_params *p, const sp_job *j)
+{
+	return j->too_big && j->sub.nu > SOLVER_BLOCK_UNITS &&
+	       p->objective == OBJECTIVE_MIN_STATIONS;
+}
+
+/* Each unit's place for the blocks' cut: its nearest site's. */
+static int sub_coords(const run_ctx *rc, const sp_sub *s, double **ux, double **uy)
+{
+	*ux = malloc(((size_t)s->nu + 1) * sizeof(double));
+	*uy = malloc(((size_t)s->nu + 1) * sizeof(double));
+	if (!*ux || !*uy)
+		return -1;
+	for (int u = 0; u < s->nu; u++) {
+		const site *si = &rc->w->sites->sites[s->site[s->usite[s->us[u]]]];
+		(*ux)[u] = si->x;
+		(*uy)[u] = si->y;
+	}
+	return 0;
+}
+
+/* A component of more than SOLVER_BLOCK_UNITS units (min_stations): the
+ * stations of any plan (the lower band relaxed) by column generation over
+ * the whole component, started from the optimal columns and bases of its
+ * blocks' LPs (blocks.c): the union of the blocks' bases is an optimal basis
+ * of the whole master over their columns, so only the columns across the
+ * seams are left to price. Sets j->budget_bound (-INFINITY when the run
+ * stopped before any bound) and keeps the columns with their basis in j->cg
+ * (job_solve continues from them with the plan's underfilled stations as a
+ * budget).
+ * Returns 0, -1 with j->res.err set. */
+static int job_blocks_bound(run_ctx *rc, sp_job *j, const int *blk, int nb, double end)
+{
+	const sp_params *p = &rc->w->p;
+	const sp_sub *s = &j->sub;
+	cg_result m = {0};
+	j->budget_bound = -INFINITY;
+	long all = (long)s->ns + s->nu + 1; /* a budget that binds nothing */
+	cg_limits lim = {.rounds = p->work_limit, .deadline = end};
+	if (blocks_colgen(s, p, blk, nb, all, &lim, rc->nthreads, &m, j->res.err,
+	                  sizeof(j->res.err)) < 0)
+		return -1;
+	lim.warm = &m;
+	lim.keep_basis = 1;
+	int r = colgen_solve(s, p, NULL, &lim, all, &j->cg);
+	colgen_free(&m);
+	if (r < 0) {
+		snprintf(j->res.err, sizeof(j->res.err), "%s", j->cg.err);
+		colgen_free(&j->cg);
+		return -1;
+	}
+	j->budget_bound = j->cg.bound;
+	j->cg_converged = j->cg.converged;
+	j->cg_stopped = j->cg.stopped;
+	j->cg_rounds = j->cg.rounds;
+	return 0;
+}
+
+/* The plan of a component of more than SOLVER_BLOCK_UNITS units: the plans
+ * of its blocks (blocks_plan.c) joined, completed and improved across the
+ * seams by the heuristic, or the incumbent when that is better. Its bound
+ * (stations and nearest walking) is set by job_solve once the plan's
+ * underfilled stations are known. Returns 0, -1 with j->res.err set, -2 on
+ * ENOMEM. */
+static int job_blocks_plan(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
+{
+	const sp_params *p = &rc->w->p;
+	const sp_sub *s = &j->sub;
+	double t0 = clock_now_s();
+	double *ux = NULL, *uy = NULL;
+	int *blk = malloc(((size_t)s->nu + 1) * sizeof(int)), nb = -1;
+	sp_sol bp = {0};
+	j->cg_bound = -INFINITY;
+	if (blk && sub_coords(rc, s, &ux, &uy) == 0)
+		nb = blocks_partition(s, ux, uy, SOLVER_BLOCK_TARGET, blk);
+	free(ux);
+	free(uy);
+	if (nb < 0) {
+		free(blk);
+		return -2;
+	}
+	/* the bound first: the plan must not starve it */
+	double end = p->work_limit > 0 ? p->deadline : fmin(t0 + 0.5 * budget, p->deadline);
+	if (job_blocks_bound(rc, j, blk, nb, end) < 0) {
+		free(blk);
+		return strstr(j->res.err, "out of memory") ? -2 : -1;
+	}
+	double left = budget - (clock_now_s() - t0);
+	int r = blocks_plan(s, p, blk, nb, 0.7 * left, rc->nthreads, &bp, j->res.err,
+	                    sizeof(j->res.err));
+	free(blk);
+	if (r < 0)
+		return -2;
+	left = budget - (clock_now_s() - t0);
+	double hs = p->work_limit > 0 ? p->deadline - clock_now_s() : fmax(0.05, left);
+	if (heur_improve(s, p, hs, &bp) < 0)
+		return -2;
+	int better = sp_sol_cost(s, p, &bp) < sp_sol_cost(s, p, inc);
+	if (sp_sol_copy(&j->res.sol, better ? &bp : inc) < 0) {
+		sp_sol_free(&bp);
+		return -2;
+	}
+	sp_sol_free(&bp);
+	j->res.bound = -INFINITY; /* job_solve: from the blocks' bound */
+	j->cg_bound = -INFINITY;
+	if (j->cg_stopped == 2)
+		snprintf(j->res.status, sizeof(j->res.status), "time_limit");
+	else
+		snprintf(j->res.status, sizeof(j->res.status), "feasible");
+	return 0;
+}
+
 /* A component whose columns are too many to list: the bound by column
  * generation over the whole component, the plan by price-and-branch (the
  * MIP over the generated columns and the heuristic's stations, whose bound
@@ -205,6 +334,8 @@ static int job_solve_cg(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 	/* a share of the time for the bound, unless work decides (then only
 	 * the run's deadline, the safety net) */
 	double end = p->work_limit > 0 ? p->deadline : fmin(t0 + 0.6 * budget, p->deadline);
+	if (job_huge(p, j))
+		return job_blocks_plan(rc, j, budget, inc);
 	cg_limits lim = {.rounds = p->work_limit, .iters = 0, .deadline = end};
 	cg_result cg;
 	if (colgen_solve(&j->sub, p, inc, &lim, -1, &cg) < 0) {
@@ -216,7 +347,7 @@ static int job_solve_cg(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 	j->cg_converged = cg.converged;
 	j->cg_stopped = cg.stopped;
 	j->cg_rounds = cg.rounds;
-	int r = cols_from_cg(&j->sub, p, &cg, &j->cols);
+	int r = sp_cols_from_cg(&j->sub, p, &cg, &j->cols);
 	j->cg = cg; /* the honest figures' run starts from these columns */
 	if (r < 0)
 		return -2;
@@ -265,7 +396,9 @@ static void job_solve(void *ctx, size_t i)
 	if (budget < 0.05)
 		budget = 0.05;
 	sp_sol inc;
-	double hs = p->work_limit > 0 ? p->deadline - t0 : 0.2 * budget;
+	/* a very large component's plan comes from its blocks: the heuristic
+	 * over the whole is a fallback there */
+	double hs = p->work_limit > 0 ? p->deadline - t0 : (job_huge(p, j) ? 0.05 : 0.2) * budget;
 	if (heur_solve(&j->sub, p, hs, &inc) < 0) {
 		j->failed = 1;
 		return;
@@ -300,6 +433,7 @@ static void job_solve(void *ctx, size_t i)
 	j->res.objective = sp_sol_cost(&j->sub, p, &j->res.sol);
 	/* the objective's measure alone, among plans with no more underfilled
 	 * stations: the honest figures (urban_figures) */
+	double bb = job_huge(p, j) ? j->budget_bound : -INFINITY; /* over every plan */
 	j->budget_bound = -INFINITY;
 	if (j->sub.nu > 0) {
 		cg_limits lim = {.rounds = p->work_limit,
@@ -309,7 +443,25 @@ static void job_solve(void *ctx, size_t i)
 		long under = sub_underfilled(&j->sub, p, &j->res.sol);
 		if (colgen_solve(&j->sub, p, &j->res.sol, &lim, under, &cg) == 0)
 			j->budget_bound = cg.bound;
+		if (job_huge(p, j) && cg.converged) { /* the blocks' run went on here */
+			j->cg_converged = 1;
+			j->cg_stopped = 0;
+			if (strcmp(j->res.status, "time_limit") == 0)
+				snprintf(j->res.status, sizeof(j->res.status), "feasible");
+		}
 		colgen_free(&cg);
+	}
+	if (job_huge(p, j)) {
+		j->budget_bound = fmax(j->budget_bound, bb);
+		/* a plan with at most this one's underfilled stations costs at
+		 * least budget_bound stations, one with more at least one penalty
+		 * more; each at least the nearest walking */
+		double wlb = 0, under = sub_underfilled(&j->sub, p, &j->res.sol);
+		for (int u = 0; u < j->sub.nu; u++)
+			wlb += (double)j->sub.h[u] * j->sub.udist[j->sub.us[u]] / j->sub.dscale;
+		if (isfinite(j->budget_bound))
+			j->res.bound = j->cg_bound =
+			    fmin(j->budget_bound, j->sub.penalty * (under + 1)) + wlb;
 	}
 	colgen_free(&j->cg);
 	j->res.seconds = clock_now_s() - t0;
@@ -665,6 +817,7 @@ status_code solver_solve_cols(const inputs *in, const site_table *sites, const r
 	double deadline = t0 + sc->time_limit_s;
 	w.p.deadline = deadline;
 	run_ctx rc = {.w = &w,
+	              .nthreads = nthreads,
 	              .deadline = deadline,
 	              .grace = 0.5 * fmax(1.0, 0.05 * sc->time_limit_s),
 	              .keep_cols = budget != NULL};

@@ -226,7 +226,9 @@ typedef struct cg_limits {
 	long rounds, iters;
 	double deadline;
 	const cg_result *warm; /* columns of an earlier run to start from (their
-	                          costs recomputed for this run), or NULL */
+	                          costs recomputed for this run), or NULL; with its
+	                          basis (cstat) that basis is the first one */
+	int keep_basis;        /* 1: fill the result's cstat, astat, rstat */
 } cg_limits;
 
 struct cg_result {
@@ -247,6 +249,11 @@ struct cg_result {
 	long *share;
 	int *site;
 	double *cost;
+	double *pi; /* the master's duals per unit row at the last solve (nu), or
+	               NULL when colgen_solve failed */
+	/* with keep_basis, the last basis (GLP_BS...): of each generated column,
+	 * each unit's artificial column and each unit row; else NULL */
+	unsigned char *cstat, *astat, *rstat;
 	char err[256];
 };
 
@@ -262,6 +269,50 @@ struct cg_result {
 int colgen_solve(const sp_sub *s, const sp_params *p, const sp_sol *seed, const cg_limits *lim,
                  long budget, cg_result *res);
 void colgen_free(cg_result *r);
+
+/* A valid lower bound on the LP of colgen_solve (min_stations only; budget
+ * < 0 the sub's objective with its penalties, budget >= 0 the stations with
+ * no penalty and no budget row, i.e. over every plan) from any duals pi
+ * (nu values, e.g. those of smaller LPs over parts of s): by exact pricing
+ * over every site, theta_u is the largest profit per unit of cost of a
+ * column covering unit u under pi+ = max(pi, 0), at least 1, and
+ * sum_u pi+_u / theta_u is the value of a feasible dual of the covering LP
+ * (a local Farley bound). Returns it, NAN when memory ran out. */
+double colgen_farley(const sp_sub *s, const sp_params *p, const double *pi, long budget);
+
+/* blocks.c: duals of a very large sub from the LPs of its parts. */
+/* Cut the units of s into parts of at most `target` units by recursive
+ * coordinate bisection (ux, uy per local unit): blk[u] the part of unit u.
+ * Deterministic. Returns the number of parts, -1 on ENOMEM. */
+int blocks_partition(const sp_sub *s, const double *ux, const double *uy, int target, int *blk);
+/* The sub of part b: the sites of s reaching one of its units (owner not
+ * NULL: only those with owner[site] == b; smap[t] = the site of s), each
+ * with s's households in reach, and its units reaching one of them (umap[a]
+ * = the unit of s; both arrays of at least nu + ns of s). Free with
+ * sp_sub_free. Returns 0, -1 on ENOMEM (out freed). */
+int blocks_sub(const sp_sub *s, const int *blk, int b, const int *owner, sp_sub *out, int *umap,
+               int *smap);
+/* blocks_plan.c: a plan of s from plans of its parts (a heuristic: never a
+ * bound). Each site goes to the part of its nearest unit; each part is
+ * solved alone over its own sites (heuristic, column generation, the MIP
+ * over the generated columns) within seconds * nthreads / nblk, on up to
+ * nthreads threads; the stations of every part, in s's indices, into *out
+ * (zeroed first): a partial plan (units with no own site in reach are left
+ * out) with one station per site. Returns 0, -1 with err set on ENOMEM. */
+int blocks_plan(const sp_sub *s, const sp_params *p, const int *blk, int nblk, double seconds,
+                int nthreads, sp_sol *out, char *err, size_t errsize);
+/* solver.c: the columns column generation found, as sets of the model, at
+ * every site reaching them (price-and-branch). Returns 0, -1 on ENOMEM. */
+int sp_cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg, sp_cols *c);
+/* Column generation on every part (budget < 0: the sub's objective; >= 0:
+ * no penalty, no binding budget), on up to nthreads threads, merged into
+ * *out in s's local indices, part by part: columns with their basis
+ * statuses, and per unit pi, astat, rstat (a start for colgen_solve over s
+ * through cg_limits.warm). A part stopped by lim keeps what it had. Result
+ * independent of nthreads. Returns 0, -1 with err set (GLPK failed,
+ * ENOMEM); free *out with colgen_free. */
+int blocks_colgen(const sp_sub *s, const sp_params *p, const int *blk, int nblk, long budget,
+                  const cg_limits *lim, int nthreads, cg_result *out, char *err, size_t errsize);
 
 /* One sub-problem through the pipeline (solver.c, assemble.c). */
 typedef struct sp_job {

@@ -5,12 +5,15 @@
  * random small instances the enumerated optimum equals the solver's, and no
  * reported bound is above it; the exact knapsack pricing on hand-computed
  * cases (flexible shares of a split unit, the lower band); a dense instance
- * stopped by solver.work_limit gives a plan that says so, the same twice.
+ * stopped by solver.work_limit gives a plan that says so, the same twice;
+ * the bound of a very large component from its blocks (blocks.c, the local
+ * Farley bound of any duals) and the blocks' joined plan.
  */
 #include <CUnit/CUnit.h>
 
 #include "../solver/solver_int.h"
 #include "verify.h"
+#include "clock.h"
 #include "cu_tester.h"
 #include "solver_fixture.h"
 
@@ -510,6 +513,177 @@ static void test_flexible_random(void)
 	}
 }
 
+/* ---- the bound of a very large component (blocks.c, colgen_farley) ---- */
+
+/* Two units of 3,000 and 2,000 households 100 m apart, a site at each: the
+ * station of both (5,000) is worth the sum of their duals, so duals (1, 1)
+ * are halved, (0.7, 0.2) stand as they are, a negative dual counts as 0. */
+static void test_farley_hand(void)
+{
+	fx *f = fx_new();
+	int a = fx_unit(f, 3000, UNIT_URBAN, 0, 0);
+	int b = fx_unit(f, 2000, UNIT_URBAN, 100, 0);
+	fx_site(f, 0, 0, SITE_REPRESENTATIVE, a);
+	fx_site(f, 100, 0, SITE_REPRESENTATIVE, b);
+	sp_world w;
+	sp_sub *subs;
+	size_t n;
+	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	double one[2] = {1, 1}, low[2] = {0.7, 0.2}, neg[2] = {-3, 1};
+	CU_ASSERT_DOUBLE_EQUAL(colgen_farley(&subs[0], &w.p, one, 0), 1.0, 1e-6);
+	CU_ASSERT_TRUE(colgen_farley(&subs[0], &w.p, one, 0) <= 1.0);
+	CU_ASSERT_DOUBLE_EQUAL(colgen_farley(&subs[0], &w.p, low, 0), 0.9, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(colgen_farley(&subs[0], &w.p, neg, 0), 1.0, 1e-12);
+	/* with the penalty: 2,000 alone is avoidably underfilled, 1 + penalty */
+	CU_ASSERT_DOUBLE_EQUAL(colgen_farley(&subs[0], &w.p, one, -1), 1.0, 1e-6);
+	subs_free(&w, subs, n);
+	fx_done(f, NULL);
+}
+
+/* Any duals give a bound: on random instances, with random duals (some
+ * negative), never above the LP column generation converges to, nor above
+ * the brute-force optimum. */
+static void test_farley_random_valid(void)
+{
+	unsigned long rs = 99;
+	for (unsigned long seed = 1; seed <= 12; seed++) {
+		fx *f = fx_new();
+		small_instance(f, seed + 200, 6);
+		sp_world w;
+		sp_sub *subs;
+		size_t n;
+		CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+		double opt = brute_force(f), sum = 0;
+		for (size_t i = 0; i < n; i++) {
+			const sp_sub *s = &subs[i];
+			long all = (long)s->ns + s->nu + 1;
+			cg_limits none = {0};
+			cg_result r;
+			CU_ASSERT_EQUAL_FATAL(colgen_solve(s, &w.p, NULL, &none, all, &r), 0);
+			CU_ASSERT_EQUAL(r.converged, 1);
+			double pi[16];
+			for (int t = 0; t < 8; t++) {
+				for (int u = 0; u < s->nu; u++)
+					pi[u] = (double)((long)(lcg(&rs) % 1700) - 200) / 1000.0;
+				CU_ASSERT_TRUE(colgen_farley(s, &w.p, pi, all) <= r.lp + 1e-9);
+			}
+			/* the LP's own duals: the LP value, as far as they are >= 0 */
+			CU_ASSERT_TRUE(colgen_farley(s, &w.p, r.pi, all) <= r.lp + 1e-9);
+			for (int u = 0; u < s->nu; u++)
+				pi[u] = (double)(lcg(&rs) % 1500) / 1000.0;
+			sum += colgen_farley(s, &w.p, pi, -1);
+			colgen_free(&r);
+		}
+		CU_ASSERT_TRUE(sum <= opt + 1e-6);
+		subs_free(&w, subs, n);
+		fx_done(f, NULL);
+	}
+}
+
+/* The dense core cut into blocks of at most 60 units: the blocks' columns
+ * and duals do not depend on the threads; column generation over the whole
+ * started from their bases ends at the LP solved from scratch, in fewer
+ * simplex iterations; the blocks' duals alone give a bound below it. */
+static void test_blocks_join(void)
+{
+	fx *f = fx_new();
+	dense_instance(f);
+	sp_world w;
+	sp_sub *subs;
+	size_t n;
+	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	const sp_sub *s = &subs[0];
+	double ux[FX_MAX], uy[FX_MAX];
+	int blk[FX_MAX];
+	for (int u = 0; u < s->nu; u++) {
+		ux[u] = f->ux[s->unit[u]];
+		uy[u] = f->uy[s->unit[u]];
+	}
+	int nb = blocks_partition(s, ux, uy, 60, blk);
+	CU_ASSERT_EQUAL(nb, 8); /* 324 halved three times: 40 or 41 each */
+	long all = (long)s->ns + s->nu + 1;
+	cg_limits none = {0};
+	cg_result r, m[2], g;
+	char err[256];
+	CU_ASSERT_EQUAL_FATAL(colgen_solve(s, &w.p, NULL, &none, all, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.converged, 1);
+	for (int t = 0; t < 2; t++)
+		CU_ASSERT_EQUAL_FATAL(
+		    blocks_colgen(s, &w.p, blk, nb, all, &none, t + 1, &m[t], err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(m[0].n, m[1].n);
+	CU_ASSERT_EQUAL(m[0].nnz, m[1].nnz);
+	CU_ASSERT_EQUAL(memcmp(m[0].unit, m[1].unit, m[0].nnz * sizeof(int)), 0);
+	CU_ASSERT_EQUAL(memcmp(m[0].pi, m[1].pi, (size_t)s->nu * sizeof(double)), 0);
+	double fl = colgen_farley(s, &w.p, m[0].pi, all);
+	CU_ASSERT_TRUE(fl <= r.lp + 1e-9);
+	CU_ASSERT_TRUE(fl > 0.75 * r.lp); /* 190.9 of 249.5: blocks of 40 units lose much */
+	cg_limits warm = {.warm = &m[0]};
+	CU_ASSERT_EQUAL_FATAL(colgen_solve(s, &w.p, NULL, &warm, all, &g), 0);
+	CU_ASSERT_EQUAL(g.converged, 1);
+	CU_ASSERT_DOUBLE_EQUAL(g.lp, r.lp, 1e-6);
+	CU_ASSERT_EQUAL(g.bound, r.bound);
+	CU_ASSERT_TRUE(g.iters < r.iters);
+	colgen_free(&g);
+	colgen_free(&m[0]);
+	colgen_free(&m[1]);
+	colgen_free(&r);
+	subs_free(&w, subs, n);
+	fx_done(f, NULL);
+}
+
+/* The blocks' plans joined: one station per site, each in the band's
+ * maximum and within reach; completed by the heuristic, every household is
+ * served and the plan has at least the LP's stations. Past the deadline no
+ * part is solved. */
+static void test_blocks_plan(void)
+{
+	fx *f = fx_new();
+	dense_instance(f);
+	sp_world w;
+	sp_sub *subs;
+	size_t n;
+	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	sp_sub *s = &subs[0];
+	double ux[FX_MAX], uy[FX_MAX];
+	int blk[FX_MAX], used[4 * FX_MAX] = {0};
+	for (int u = 0; u < s->nu; u++) {
+		ux[u] = f->ux[s->unit[u]];
+		uy[u] = f->uy[s->unit[u]];
+	}
+	int nb = blocks_partition(s, ux, uy, 60, blk);
+	sp_sol bp;
+	char err[256];
+	CU_ASSERT_EQUAL_FATAL(blocks_plan(s, &w.p, blk, nb, 2.0, 2, &bp, err, sizeof(err)), 0);
+	CU_ASSERT_TRUE(bp.n > 0);
+	for (int t = 0; t < bp.n; t++) {
+		const sp_station *st = &bp.st[t];
+		CU_ASSERT_EQUAL(used[st->site]++, 0);
+		CU_ASSERT_TRUE(st->hi <= w.p.hmax);
+		for (int k = 0; k < st->n; k++)
+			CU_ASSERT_TRUE(sp_dist(s, st->site, st->u[k]) >= 0);
+	}
+	CU_ASSERT_EQUAL_FATAL(heur_improve(s, &w.p, 1.0, &bp), 0);
+	long served = 0;
+	for (int t = 0; t < bp.n; t++)
+		served += bp.st[t].lo;
+	CU_ASSERT_EQUAL(served, s->htotal);
+	cg_limits none = {0};
+	cg_result r;
+	CU_ASSERT_EQUAL_FATAL(colgen_solve(s, &w.p, NULL, &none, (long)s->ns + s->nu + 1, &r), 0);
+	CU_ASSERT_TRUE((double)bp.n >= r.bound);
+	colgen_free(&r);
+	sp_sol_free(&bp);
+	/* past the deadline no part starts: nothing placed, nothing searched */
+	w.p.deadline = clock_now_s() - 1.0;
+	CU_ASSERT_EQUAL_FATAL(blocks_plan(s, &w.p, blk, nb, 2.0, 2, &bp, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(bp.n, 0);
+	sp_sol_free(&bp);
+	subs_free(&w, subs, n);
+	fx_done(f, NULL);
+}
+
 void colgen_suite_setup(void)
 {
 	CU_SUITE_ADD("colgen", NULL, NULL, CU_TEST_ENTRY(test_brute_force_random),
@@ -517,5 +691,7 @@ void colgen_suite_setup(void)
 	             CU_TEST_ENTRY(test_flexible_split_bound),
 	             CU_TEST_ENTRY(test_flexible_split_four), CU_TEST_ENTRY(test_band_exact),
 	             CU_TEST_ENTRY(test_dense_work_limit), CU_TEST_ENTRY(test_flexible_two),
-	             CU_TEST_ENTRY(test_flexible_four), CU_TEST_ENTRY(test_flexible_random));
+	             CU_TEST_ENTRY(test_flexible_four), CU_TEST_ENTRY(test_flexible_random),
+	             CU_TEST_ENTRY(test_farley_hand), CU_TEST_ENTRY(test_farley_random_valid),
+	             CU_TEST_ENTRY(test_blocks_join), CU_TEST_ENTRY(test_blocks_plan));
 }
