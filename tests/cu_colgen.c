@@ -403,7 +403,7 @@ static void test_dense_work_limit(void)
 	}
 }
 
-/* ---- flexible splitting (rules.split = flexible, flex.c) ---- */
+/* ---- flexible splitting (rules.split = flexible, flex.c, flex_model.c) ---- */
 
 static fx *flex_fx(void)
 {
@@ -475,17 +475,19 @@ static void test_flexible_four(void)
 
 /* Random instances with units over the maximum and villages under flexible
  * splitting: verified by the independent checker, bounds below the plans,
- * never more stations than with equal parts. */
+ * never more stations than with equal parts. Both stopped by the same work
+ * limit (nodes per search, pricing rounds), so the flexible run starts from
+ * the equal-parts plan and the comparison does not depend on the clock. */
 static void test_flexible_random(void)
 {
-	for (unsigned long seed = 1; seed <= 8; seed++) {
+	for (unsigned long seed = 1; seed <= 3; seed++) {
 		plan pe, pf;
 		fx *fe = fx_new(), *ff = flex_fx();
 		for (int k = 0; k < 2; k++) {
 			fx *f = k ? ff : fe;
 			unsigned long s = seed * 977;
-			for (int i = 0; i < 60; i++) {
-				double x = (double)(lcg(&s) % 5000), y = (double)(lcg(&s) % 5000);
+			for (int i = 0; i < 30; i++) {
+				double x = (double)(lcg(&s) % 3500), y = (double)(lcg(&s) % 3500);
 				long h =
 				    500 + (long)(lcg(&s) % 4500) + (lcg(&s) % 5 == 0 ? 6000 : 0);
 				int u = fx_unit(f, h, UNIT_URBAN, x, y);
@@ -493,6 +495,7 @@ static void test_flexible_random(void)
 				fx_site(f, x + 180, y, SITE_GRID, u);
 			}
 			f->sc.mip_gap = 0.005;
+			f->sc.work_limit = 20;
 		}
 		CU_ASSERT_EQUAL_FATAL(fx_solve(fe, &pe), STATUS_OK);
 		CU_ASSERT_EQUAL_FATAL(fx_solve(ff, &pf), STATUS_OK);
