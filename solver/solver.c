@@ -373,7 +373,12 @@ static int flex_bound(run_ctx *rc, sp_job *j)
 	cg_limits lim = {.rounds = p->work_limit, .deadline = rc->deadline};
 	cg_result cg;
 	int r = colgen_solve(&j->sub, p, &j->res.sol, &lim, -1, &cg);
-	j->res.bound = r == 0 ? cg.bound : -INFINITY;
+	double b = r == 0 ? cg.bound : -INFINITY;
+	/* the exact model's bound (flex_exact) stands unless this one is higher */
+	if (!j->flex_exact || b > j->res.bound) {
+		j->res.bound = b;
+		j->flex_exact = 0;
+	}
 	j->cg_converged = r == 0 && cg.converged;
 	j->cg_stopped = r == 0 ? cg.stopped : 0;
 	if (r == 0 && cg.stopped == 2)
@@ -383,6 +388,35 @@ static int flex_bound(run_ctx *rc, sp_job *j)
 	int oom = r < 0 && strstr(cg.err, "out of memory") != NULL;
 	colgen_free(&cg);
 	return oom ? -1 : 0;
+}
+
+/* A sub-problem with a unit over the maximum whose stations can be listed:
+ * the exact model of flexible splitting (flex_model.c), the plan so far as
+ * its incumbent; its plan and bound replace the equal-parts model's (whose
+ * bound is not one of flexible splitting). Returns 1 when its bound is
+ * proven within mip_gap, 0 when column generation must bound the sub
+ * (too many patterns, no plan in time, a GLPK failure, or not proven: the
+ * higher bound wins, flex_bound), -1 on ENOMEM. */
+static int flex_exact(sp_job *j, const sp_params *p, double seconds)
+{
+	sp_result fr;
+	int r = flexmodel_solve(&j->sub, p, &j->res.sol, seconds, &fr);
+	if (r != 0) {
+		int oom = r < 0 && strstr(fr.err, "out of memory") != NULL;
+		return oom ? -1 : 0;
+	}
+	if (sp_sol_cost(&j->sub, p, &fr.sol) <= sp_sol_cost(&j->sub, p, &j->res.sol) + 1e-9) {
+		sp_sol_free(&j->res.sol);
+		j->res.sol = fr.sol;
+	} else {
+		sp_sol_free(&fr.sol);
+	}
+	j->res.bound = fr.bound;
+	j->res.ncols = fr.ncols;
+	j->res.nrows = fr.nrows;
+	j->flex_exact = 1;
+	snprintf(j->res.status, sizeof(j->res.status), "%s", fr.status);
+	return strcmp(fr.status, "optimal") == 0;
 }
 
 static void job_solve(void *ctx, size_t i)
@@ -426,7 +460,9 @@ static void job_solve(void *ctx, size_t i)
 		j->failed = 1;
 		return;
 	}
-	if (j->split && !j->too_big && flex_bound(rc, j) < 0) {
+	hleft = 0.8 * budget - (clock_now_s() - t0);
+	int exact = j->split && !j->too_big ? flex_exact(j, p, hleft > 0.05 ? hleft : 0.05) : 0;
+	if (exact < 0 || (j->split && !j->too_big && exact == 0 && flex_bound(rc, j) < 0)) {
 		j->failed = 1;
 		return;
 	}
@@ -630,10 +666,10 @@ static void fill_subs(const sp_world *w, sp_job *jobs, size_t njobs, plan *out)
 		ps->restricted = 0;
 		ps->underfilled = sub_underfilled(&j->sub, &w->p, &j->res.sol);
 		snprintf(ps->bound_source, sizeof(ps->bound_source), "%s",
-		         !isfinite(ps->bound)       ? "none"
-		         : !j->too_big && !j->split ? "enumerated"
-		         : j->cg_converged          ? "colgen"
-		                                    : "colgen_stopped");
+		         !isfinite(ps->bound)                          ? "none"
+		         : !j->too_big && (!j->split || j->flex_exact) ? "enumerated"
+		         : j->cg_converged                             ? "colgen"
+		                                                       : "colgen_stopped");
 		ps->gap = isfinite(ps->bound) && ps->objective > 0
 		              ? fmax(0.0, (ps->objective - ps->bound) / ps->objective)
 		              : (ps->objective > 0 ? 1.0 : 0.0);

@@ -29,7 +29,7 @@ typedef struct sp_params {
 	double mip_gap;
 	unsigned long seed;
 	size_t max_cols; /* columns listed before column generation takes over */
-	int flexible;    /* rules.split = flexible (flex.c) */
+	int flexible;    /* rules.split = flexible (flex.c, flex_model.c) */
 	long work_limit; /* solver.work_limit: pricing rounds, nodes per search; 0 none */
 	double deadline; /* the run's end (monotonic seconds, CLOCK_MONOTONIC), 0 none */
 } sp_params;
@@ -171,6 +171,19 @@ int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *so
  * improves, `sol` is left as it was (no shares). Returns the number of
  * stations dropped, -1 on ENOMEM (sol unchanged). */
 int flex_improve(const sp_sub *s, const sp_params *p, sp_sol *sol, double t_end);
+
+/* flex_model.c: the exact model of flexible splitting over every pattern
+ * (site, whole units, units shared) of s, with shares as continuous
+ * variables (a transportation system: integer at its vertices), searched
+ * by GLPK with `inc` (may be NULL; shares or equal parts) injected, for
+ * `seconds` within p->deadline (p->work_limit nodes per search instead when
+ * set). Returns 0 with res->sol (explicit shares), objective, bound (valid
+ * for every plan of s under flexible splitting), status, ncols, nrows; 1
+ * when not run (more than p->max_cols patterns, a unit short of sites, or
+ * no plan found in time: res->sol empty); -1 with res->err set when GLPK
+ * or memory failed. The caller frees res->sol. */
+int flexmodel_solve(const sp_sub *s, const sp_params *p, const sp_sol *inc, double seconds,
+                    sp_result *res);
 
 /* cluster.c: set-partitioning columns. Column c serves units
  * unit[start[c] .. start[c+1]) (ascending) from site[c]; it may be taken at
@@ -325,6 +338,7 @@ typedef struct sp_job {
 	sp_result res;
 	int failed;       /* out of memory */
 	int split;        /* a unit over the maximum: flexible shares (flex.c) */
+	int flex_exact;   /* its bound is the exact flexible model's (flex_model.c) */
 	double cg_bound;  /* too_big: column generation's bound on the sub */
 	int cg_converged; /* too_big: that bound is the LP optimum */
 	int cg_stopped, cg_rounds;
