@@ -265,13 +265,16 @@ static void job_solve(void *ctx, size_t i)
 	if (budget < 0.05)
 		budget = 0.05;
 	sp_sol inc;
-	double hs = p->work_limit > 0 ? p->deadline - t0 : 0.2 * budget;
+	/* min_distance by column generation: walk.c improves the plan at the
+	 * end, so the heuristic and the search take less of the share */
+	int md = p->objective == OBJECTIVE_MIN_DISTANCE && j->too_big;
+	double hs = p->work_limit > 0 ? p->deadline - t0 : (md ? 0.03 : 0.2) * budget;
 	if (heur_solve(&j->sub, p, hs, &inc) < 0) {
 		j->failed = 1;
 		return;
 	}
 	/* the last fifth of the share is the honest figures' bound's */
-	double hleft = 0.8 * budget - (clock_now_s() - t0);
+	double hleft = (md ? 0.15 : 0.8) * budget - (clock_now_s() - t0);
 	int r = j->too_big
 	            ? job_solve_cg(rc, j, hleft, &inc)
 	            : model_solve(&j->sub, p, &j->cols, &inc, hleft > 0.05 ? hleft : 0.05, &j->res);
@@ -307,8 +310,20 @@ static void job_solve(void *ctx, size_t i)
 		                 .warm = j->cg.n ? &j->cg : NULL};
 		cg_result cg;
 		long under = sub_underfilled(&j->sub, p, &j->res.sol);
-		if (colgen_solve(&j->sub, p, &j->res.sol, &lim, under, &cg) == 0)
+		if (colgen_solve(&j->sub, p, &j->res.sol, &lim, under, &cg) == 0) {
 			j->budget_bound = cg.bound;
+			/* min_distance: less walking within that budget (walk.c) */
+			char werr[256] = "";
+			int wr = walk_improve(&j->sub, p, &cg, under, 0, cg.bound, rc->deadline,
+			                      &j->res.sol, werr, sizeof(werr));
+			if (wr < 0 && strstr(werr, "out of memory")) {
+				colgen_free(&cg);
+				j->failed = 1;
+				return;
+			}
+			if (wr == 1)
+				j->res.objective = sp_sol_cost(&j->sub, p, &j->res.sol);
+		}
 		colgen_free(&cg);
 	}
 	colgen_free(&j->cg);

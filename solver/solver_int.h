@@ -263,6 +263,28 @@ int colgen_solve(const sp_sub *s, const sp_params *p, const sp_sol *seed, const 
                  long budget, cg_result *res);
 void colgen_free(cg_result *r);
 
+/* walk.c: min_distance only. Price-and-branch on walking alone over cg's
+ * columns (colgen_solve in budget mode) and the stations of `sol`, with at
+ * most `budget` avoidably underfilled stations and one station per site;
+ * stops within p->mip_gap of `lb` (a valid bound on the walking, in cg's
+ * units), after p->work_limit nodes or at `deadline` (monotonic seconds, 0
+ * none). Replaces *sol by the best plan found when it walks less. Returns
+ * 1 when it did, 0 when not (or the sub needs rows the model lacks:
+ * existing stations, stacked sites, equal parts of split units), -1 with
+ * err set when GLPK failed or memory ran out (sol unchanged). */
+int walk_improve(const sp_sub *s, const sp_params *p, const cg_result *cg, long budget, double pen,
+                 double lb, double deadline, sp_sol *sol, char *err, size_t errsize);
+
+/* walk_lns.c: min_distance only. Less walking for `sol` by re-planning
+ * regions of its stations exactly (every station their free sites can hold,
+ * a small MIP), with at most `budget` avoidably underfilled stations in
+ * all, until within p->mip_gap of `lb`, at `deadline` or after
+ * p->work_limit regions; mu (>= 0) prices an underfilled station in the
+ * regions (walk_lns.c). Returns 1 when sol changed, 0 when not (also when
+ * sol leaves a unit unserved), -1 with err set on failure. */
+int walk_lns(const sp_sub *s, const sp_params *p, long budget, double mu, double lb,
+             double deadline, sp_sol *sol, char *err, size_t errsize);
+
 /* One sub-problem through the pipeline (solver.c, assemble.c). */
 typedef struct sp_job {
 	sp_sub sub;
