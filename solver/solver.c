@@ -314,8 +314,18 @@ static void job_solve(void *ctx, size_t i)
 			j->budget_bound = cg.bound;
 			/* min_distance: less walking within that budget (walk.c) */
 			char werr[256] = "";
-			int wr = walk_improve(&j->sub, p, &cg, under, 0, cg.bound, rc->deadline,
-			                      &j->res.sol, werr, sizeof(werr));
+			double wbnd;
+			int br = walk_bound(&j->sub, p, under, rc->deadline + rc->grace, &wbnd,
+			                    werr, sizeof(werr));
+			if (br < 0 && strstr(werr, "out of memory")) {
+				colgen_free(&cg);
+				j->failed = 1;
+				return;
+			}
+			if (br == 1 && wbnd > j->budget_bound)
+				j->budget_bound = wbnd;
+			int wr = walk_improve(&j->sub, p, &cg, under, 0, j->budget_bound,
+			                      rc->deadline, &j->res.sol, werr, sizeof(werr));
 			if (wr < 0 && strstr(werr, "out of memory")) {
 				colgen_free(&cg);
 				j->failed = 1;

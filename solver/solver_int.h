@@ -285,6 +285,16 @@ int walk_improve(const sp_sub *s, const sp_params *p, const cg_result *cg, long 
 int walk_lns(const sp_sub *s, const sp_params *p, long budget, double mu, double lb,
              double deadline, sp_sol *sol, char *err, size_t errsize);
 
+/* walk_bound.c: min_distance only. A valid bound on the walking (cg's
+ * units) of any plan of s with at most `budget` avoidably underfilled
+ * stations: the set-partitioning LP over every station listed once, with
+ * one station per site and subset-row cuts on triples of units. Returns 1
+ * with *bound set, 0 when not computed (split units, existing stations,
+ * stacked sites, too many stations to list, stopped at `deadline` or
+ * p->work_limit rounds before any bound), -1 with err set on failure. */
+int walk_bound(const sp_sub *s, const sp_params *p, long budget, double deadline, double *bound,
+               char *err, size_t errsize);
+
 /* One sub-problem through the pipeline (solver.c, assemble.c). */
 typedef struct sp_job {
 	sp_sub sub;
