@@ -279,11 +279,10 @@ int walk_improve(const sp_sub *s, const sp_params *p, const cg_result *cg, long 
  * regions of its stations exactly (every station their free sites can hold,
  * a small MIP), with at most `budget` avoidably underfilled stations in
  * all, until within p->mip_gap of `lb`, at `deadline` or after
- * p->work_limit regions; mu (>= 0) prices an underfilled station in the
- * regions (walk_lns.c). Returns 1 when sol changed, 0 when not (also when
+ * p->work_limit regions. Returns 1 when sol changed, 0 when not (also when
  * sol leaves a unit unserved), -1 with err set on failure. */
-int walk_lns(const sp_sub *s, const sp_params *p, long budget, double mu, double lb,
-             double deadline, sp_sol *sol, char *err, size_t errsize);
+int walk_lns(const sp_sub *s, const sp_params *p, long budget, double lb, double deadline,
+             sp_sol *sol, char *err, size_t errsize);
 
 /* walk_bound.c: min_distance only. A valid bound on the walking (cg's
  * units) of any plan of s with at most `budget` avoidably underfilled

@@ -47,7 +47,6 @@ typedef struct walk_job {
 	const cg_result *cg;
 	long budget;
 	double pen; /* > 0: objective penalty * underfilled + walking (no lb) */
-	double mu;  /* the budget row's dual in the LP, as a saving (>= 0) */
 	double lb, deadline;
 	sp_sol *sol;
 	/* the columns: cg's (deduplicated) then the plan's missing ones */
@@ -323,8 +322,7 @@ static void callback(glp_tree *tree, void *info)
 /* The LP, then branch-and-cut (clique and Gomory cuts: the LP of these
  * models is nearly integral but for odd cycles of pairs, which cuts close)
  * with the plan injected; the best solution, when it walks less, becomes
- * the plan. The budget row's dual is kept as the walking an underfilled
- * station saves (w->mu). Returns 0, -1 on failure (err set). */
+ * the plan. Returns 0, -1 on failure (err set). */
 static int mip_run(walk_job *w, glp_prob *P, size_t *sel)
 {
 	glp_smcp sm;
@@ -341,7 +339,6 @@ static int mip_run(walk_job *w, glp_prob *P, size_t *sel)
 		         glp_get_status(P));
 		return -1;
 	}
-	w->mu = fmax(0.0, -glp_get_row_dual(P, glp_get_num_rows(P)));
 	glp_iocp io;
 	glp_init_iocp(&io);
 	io.msg_lev = GLP_MSG_OFF;
@@ -397,8 +394,7 @@ static int run_walk(void *arg)
 	if (rc < 0 || w->pen > 0 || w->inc - w->lb <= w->p->mip_gap * w->inc + 1e-9)
 		goto out;
 	/* what is left: regions of the plan re-planned exactly */
-	int r =
-	    walk_lns(w->s, w->p, w->budget, w->mu, w->lb, w->deadline, w->sol, w->err, w->errsize);
+	int r = walk_lns(w->s, w->p, w->budget, w->lb, w->deadline, w->sol, w->err, w->errsize);
 	if (r < 0)
 		rc = -1;
 	else if (r == 1) {

@@ -12,11 +12,6 @@
  * The region's current stations are one of its solutions and are injected,
  * so the plan never walks more; every new plan satisfies the rules.
  *
- * An underfilled station costs the region's MIP `mu` (the LP's price of
- * the budget of underfilled stations) besides its walking, so a region may
- * pair units to free budget that a later region spends where it saves more
- * walking; the plan's underfilled stations never exceed the budget.
- *
  * Regions are grown over the reach graph (a unit's sites in distance order,
  * the stations standing there) in a fixed order, so the search depends on
  * the inputs only; solver.work_limit caps the regions and each MIP's nodes.
@@ -40,7 +35,6 @@ typedef struct lns {
 	const sp_sub *s;
 	const sp_params *p;
 	long budget;
-	double mu; /* walking an underfilled station saves at the margin (>= 0) */
 	double lb, deadline;
 	sp_sol *sol;
 	int *ust;    /* per unit: its station, -1 none, -2 split (locked) */
@@ -121,8 +115,9 @@ static void region_clear(lns *L)
 }
 
 /* Grow the region from its units, breadth first over the reach graph
- * (each unit's own station, then the stations at its sites in distance
- * order), until it holds `want` units or nothing more is reachable. */
+ * (each unit's own station, then for its sites in distance order the
+ * station there and the stations of the units the site reaches), until it
+ * holds `want` units or nothing more is reachable. */
 static void region_grow(lns *L, int want)
 {
 	const sp_sub *s = L->s;
@@ -130,8 +125,13 @@ static void region_grow(lns *L, int want)
 		int u = L->fu[i];
 		if (L->ust[u] >= 0)
 			station_free(L, L->ust[u]);
-		for (size_t q = s->us[u]; q < s->us[u + 1] && L->nfu < want; q++)
-			station_free(L, L->sst[s->usite[q]]);
+		for (size_t q = s->us[u]; q < s->us[u + 1] && L->nfu < want; q++) {
+			int j = s->usite[q];
+			station_free(L, L->sst[j]);
+			for (size_t e = s->ss[j]; e < s->ss[j + 1] && L->nfu < want; e++)
+				if (L->ust[s->sunit[e]] >= 0)
+					station_free(L, L->ust[s->sunit[e]]);
+		}
 	}
 }
 
@@ -268,7 +268,7 @@ static int region_solve(lns *L, int *cur)
 		if (!L->tfree[t])
 			left -= under_at(L, st->site, st->lo);
 		else
-			now += st->wd / s->dscale + L->mu * under_at(L, st->site, st->lo);
+			now += st->wd / s->dscale;
 	}
 	for (int i = 0; i < L->nfu; i++)
 		covered &= L->ust[L->fu[i]] >= 0;
@@ -304,7 +304,7 @@ static int region_solve(lns *L, int *cur)
 	for (size_t q = 0; q < L->n; q++) {
 		int col = (int)q + 1;
 		glp_set_col_kind(P, col, GLP_BV);
-		glp_set_obj_coef(P, col, L->cost[q] + L->mu * L->under[q]);
+		glp_set_obj_coef(P, col, L->cost[q]);
 		for (size_t e = L->start[q]; e < L->start[q + 1]; e++) {
 			ia[++nz] = urow[L->unit[e]];
 			ja[nz] = col;
@@ -423,16 +423,6 @@ static double plan_walk(const lns *L)
 	return w;
 }
 
-static double plan_value(const lns *L)
-{
-	double w = 0;
-	for (int t = 0; t < L->sol->n; t++) {
-		const sp_station *st = &L->sol->st[t];
-		w += st->wd / L->s->dscale + L->mu * under_at(L, st->site, st->lo);
-	}
-	return w;
-}
-
 static int stop(const lns *L)
 {
 	double w = plan_walk(L);
@@ -491,13 +481,12 @@ static int cmp_seed(const void *a, const void *b)
 	return (x->u > y->u) - (x->u < y->u);
 }
 
-int walk_lns(const sp_sub *s, const sp_params *p, long budget, double mu, double lb,
-             double deadline, sp_sol *sol, char *err, size_t errsize)
+int walk_lns(const sp_sub *s, const sp_params *p, long budget, double lb, double deadline,
+             sp_sol *sol, char *err, size_t errsize)
 {
 	lns L = {.s = s,
 	         .p = p,
 	         .budget = budget,
-	         .mu = mu,
 	         .lb = lb,
 	         .deadline = deadline,
 	         .sol = sol,
@@ -527,7 +516,7 @@ int walk_lns(const sp_sub *s, const sp_params *p, long budget, double mu, double
 			goto out;
 		}
 	for (int sweep = 0; sweep < 4 && !stop(&L); sweep++) {
-		double before = plan_value(&L);
+		double before = plan_walk(&L);
 		for (int u = 0; u < s->nu; u++) {
 			int t = L.ust[u];
 			double d = t >= 0 ? sp_dist(s, sol->st[t].site, u) : 0;
@@ -550,7 +539,7 @@ int walk_lns(const sp_sub *s, const sp_params *p, long budget, double mu, double
 				goto out;
 			improved |= r;
 		}
-		if (plan_value(&L) > before - 1e-9 * (1 + before))
+		if (plan_walk(&L) > before - 1e-9 * (1 + before))
 			break;
 	}
 	rc = improved;
