@@ -312,20 +312,12 @@ static void job_solve(void *ctx, size_t i)
 		long under = sub_underfilled(&j->sub, p, &j->res.sol);
 		if (colgen_solve(&j->sub, p, &j->res.sol, &lim, under, &cg) == 0) {
 			j->budget_bound = cg.bound;
-			/* min_distance: less walking within that budget (walk.c) */
+			/* min_distance: a stronger bound and less walking within that
+			 * budget (walk.c) */
 			char werr[256] = "";
-			double wbnd;
-			int br = walk_bound(&j->sub, p, under, rc->deadline + rc->grace, &wbnd,
-			                    werr, sizeof(werr));
-			if (br < 0 && strstr(werr, "out of memory")) {
-				colgen_free(&cg);
-				j->failed = 1;
-				return;
-			}
-			if (br == 1 && wbnd > j->budget_bound)
-				j->budget_bound = wbnd;
-			int wr = walk_improve(&j->sub, p, &cg, under, 0, j->budget_bound,
-			                      rc->deadline, &j->res.sol, werr, sizeof(werr));
+			int wr = walk_finish(&j->sub, p, &cg, under, rc->deadline + rc->grace,
+			                     rc->deadline, &j->res.sol, &j->budget_bound, werr,
+			                     sizeof(werr));
 			if (wr < 0 && strstr(werr, "out of memory")) {
 				colgen_free(&cg);
 				j->failed = 1;

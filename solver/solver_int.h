@@ -272,8 +272,18 @@ void colgen_free(cg_result *r);
  * 1 when it did, 0 when not (or the sub needs rows the model lacks:
  * existing stations, stacked sites, equal parts of split units), -1 with
  * err set when GLPK failed or memory ran out (sol unchanged). */
-int walk_improve(const sp_sub *s, const sp_params *p, const cg_result *cg, long budget, double pen,
-                 double lb, double deadline, sp_sol *sol, char *err, size_t errsize);
+int walk_improve(const sp_sub *s, const sp_params *p, const cg_result *cg, long budget, double lb,
+                 double deadline, sp_sol *sol, char *err, size_t errsize);
+
+/* walk.c: min_distance only. The end of a sub's solve: *bound (cg's
+ * bound over plans with at most `budget` avoidably underfilled stations,
+ * cg the columns of that run) raised by walk_bound (until bound_deadline),
+ * *sol replaced by walk_bound's plan when that LP is integral and walks
+ * less, then walk_improve until `deadline`. Returns 1 when *sol changed, 0
+ * when not, -1 with err set on failure (sol a valid plan still). */
+int walk_finish(const sp_sub *s, const sp_params *p, const cg_result *cg, long budget,
+                double bound_deadline, double deadline, sp_sol *sol, double *bound, char *err,
+                size_t errsize);
 
 /* walk_lns.c: min_distance only. Less walking for `sol` by re-planning
  * regions of its stations exactly (every station their free sites can hold,
@@ -286,13 +296,15 @@ int walk_lns(const sp_sub *s, const sp_params *p, long budget, double lb, double
 
 /* walk_bound.c: min_distance only. A valid bound on the walking (cg's
  * units) of any plan of s with at most `budget` avoidably underfilled
- * stations: the set-partitioning LP over every station listed once, with
- * one station per site and subset-row cuts on triples of units. Returns 1
- * with *bound set, 0 when not computed (split units, existing stations,
+ * stations: the set-partitioning LP over
+ * every station listed once, with one station per site and subset-row cuts
+ * on odd sets of units. When `plan` is not NULL (empty on entry) and the
+ * last LP is integral, its stations are that plan (then optimal). Returns
+ * 1 with *bound set, 0 when not computed (split units, existing stations,
  * stacked sites, too many stations to list, stopped at `deadline` or
  * p->work_limit rounds before any bound), -1 with err set on failure. */
 int walk_bound(const sp_sub *s, const sp_params *p, long budget, double deadline, double *bound,
-               char *err, size_t errsize);
+               sp_sol *plan, char *err, size_t errsize);
 
 /* One sub-problem through the pipeline (solver.c, assemble.c). */
 typedef struct sp_job {

@@ -46,7 +46,6 @@ typedef struct walk_job {
 	const sp_params *p;
 	const cg_result *cg;
 	long budget;
-	double pen; /* > 0: objective penalty * underfilled + walking (no lb) */
 	double lb, deadline;
 	sp_sol *sol;
 	/* the columns: cg's (deduplicated) then the plan's missing ones */
@@ -58,7 +57,6 @@ typedef struct walk_job {
 	double *cost;
 	unsigned char *under;
 	double *x0; /* the plan, 1-based; NULL when it is not a solution */
-	double *x;  /* the incumbent the running search injects, or NULL */
 	double inc;
 	long nodes;
 	int injected, improved;
@@ -211,17 +209,12 @@ static int plan_of(const walk_job *w, const size_t *sel, size_t n, sp_sol *out)
 	return 0;
 }
 
-/* The model's objective of a plan: walking, plus pen per underfilled. */
-static double sol_value(const walk_job *w, const sp_sol *sol)
+/* The walking of a plan in the model's units. */
+static double sol_walk(const sp_sub *s, const sp_sol *sol)
 {
-	const sp_sub *s = w->s;
 	double v = 0;
-	for (int t = 0; t < sol->n; t++) {
-		const sp_station *st = &sol->st[t];
-		v += st->wd / s->dscale;
-		if (rules_band_under(sp_band(w->p), st->lo) && !sp_isolated(s, w->p, st->site))
-			v += w->pen;
-	}
+	for (int t = 0; t < sol->n; t++)
+		v += sol->st[t].wd / s->dscale;
 	return v;
 }
 
@@ -259,7 +252,7 @@ static glp_prob *model_build(const walk_job *w)
 	for (size_t q = 0; q < w->n; q++) {
 		int col = (int)q + 1;
 		glp_set_col_kind(P, col, GLP_BV);
-		glp_set_obj_coef(P, col, w->cost[q] + w->pen * w->under[q]);
+		glp_set_obj_coef(P, col, w->cost[q]);
 		for (size_t e = w->start[q]; e < w->start[q + 1]; e++) {
 			ia[++nz] = w->unit[e] + 1;
 			ja[nz] = col;
@@ -374,7 +367,7 @@ static int mip_run(walk_job *w, glp_prob *P, size_t *sel)
 	}
 	sp_sol_free(w->sol);
 	*w->sol = out;
-	w->inc = sol_value(w, w->sol);
+	w->inc = sol_walk(w->s, w->sol);
 	w->improved = 1;
 	return 0;
 }
@@ -391,14 +384,14 @@ static int run_walk(void *arg)
 	}
 	rc = mip_run(w, P, sel);
 	glp_delete_prob(P);
-	if (rc < 0 || w->pen > 0 || w->inc - w->lb <= w->p->mip_gap * w->inc + 1e-9)
+	if (rc < 0 || w->inc - w->lb <= w->p->mip_gap * w->inc + 1e-9)
 		goto out;
 	/* what is left: regions of the plan re-planned exactly */
 	int r = walk_lns(w->s, w->p, w->budget, w->lb, w->deadline, w->sol, w->err, w->errsize);
 	if (r < 0)
 		rc = -1;
 	else if (r == 1) {
-		w->inc = sol_value(w, w->sol);
+		w->inc = sol_walk(w->s, w->sol);
 		w->improved = 1;
 	}
 out:
@@ -453,7 +446,7 @@ static int cols_build(walk_job *w)
 		size_t q = col_put(w, &t, pair, st->site, st->u, psh + e, (size_t)st->n);
 		e += (size_t)st->n;
 		w->x0[q + 1] = 1;
-		w->inc += w->cost[q] + w->pen * w->under[q];
+		w->inc += w->cost[q];
 	}
 	rc = 0;
 out:
@@ -466,8 +459,8 @@ out:
 	return rc;
 }
 
-int walk_improve(const sp_sub *s, const sp_params *p, const cg_result *cg, long budget, double pen,
-                 double lb, double deadline, sp_sol *sol, char *err, size_t errsize)
+int walk_improve(const sp_sub *s, const sp_params *p, const cg_result *cg, long budget, double lb,
+                 double deadline, sp_sol *sol, char *err, size_t errsize)
 {
 	if (p->objective != OBJECTIVE_MIN_DISTANCE || !walk_applies(s, p) || cg->n == 0 ||
 	    (deadline > 0 && clock_now_s() >= deadline))
@@ -476,8 +469,7 @@ int walk_improve(const sp_sub *s, const sp_params *p, const cg_result *cg, long 
 	              .p = p,
 	              .cg = cg,
 	              .budget = budget,
-	              .pen = pen,
-	              .lb = pen > 0 ? -INFINITY : lb,
+	              .lb = lb,
 	              .deadline = deadline,
 	              .sol = sol,
 	              .err = err,
@@ -497,4 +489,28 @@ int walk_improve(const sp_sub *s, const sp_params *p, const cg_result *cg, long 
 	free(w.under);
 	free(w.x0);
 	return rc < 0 ? -1 : w.improved;
+}
+
+int walk_finish(const sp_sub *s, const sp_params *p, const cg_result *cg, long budget,
+                double bound_deadline, double deadline, sp_sol *sol, double *bound, char *err,
+                size_t errsize)
+{
+	if (p->objective != OBJECTIVE_MIN_DISTANCE)
+		return 0;
+	sp_sol lp = {0};
+	double b;
+	int improved = 0;
+	int r = walk_bound(s, p, budget, bound_deadline, &b, &lp, err, errsize);
+	if (r < 0)
+		return -1;
+	if (r == 1 && b > *bound)
+		*bound = b;
+	if (lp.n > 0 && sol_walk(s, &lp) < sol_walk(s, sol) - 1e-9) { /* the LP's plan */
+		sp_sol_free(sol);
+		*sol = lp;
+		improved = 1;
+	} else
+		sp_sol_free(&lp);
+	r = walk_improve(s, p, cg, budget, *bound, deadline, sol, err, errsize);
+	return r < 0 ? -1 : improved | r;
 }

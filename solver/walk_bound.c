@@ -54,6 +54,7 @@ typedef struct wb {
 	const sp_params *p;
 	long budget;
 	double deadline;
+	sp_sol *plan; /* the LP's solution when integral, or NULL */
 	/* every station: units unit[start[c]..start[c+1]) ascending at site[c] */
 	size_t n, cap, nnz, nzcap;
 	size_t *start;
@@ -115,8 +116,8 @@ static int push(wb *b, int site, const int *u, int n, long load, double wd)
 	memcpy(b->unit + b->nnz, u, (size_t)n * sizeof(int));
 	b->nnz += (size_t)n;
 	b->site[b->n] = site;
-	b->cost[b->n] = wd / b->s->dscale;
 	b->under[b->n] = rules_band_under(sp_band(b->p), load) && !sp_isolated(b->s, b->p, site);
+	b->cost[b->n] = wd / b->s->dscale;
 	b->n++;
 	b->start[b->n] = b->nnz;
 	return 0;
@@ -483,6 +484,32 @@ out:
 	return added;
 }
 
+/* The master's solution as a plan into b->plan when it is integral and
+ * uses no artificial column. Returns 0, -1 on ENOMEM. */
+static int plan_take(wb *b, glp_prob *P)
+{
+	const sp_sub *s = b->s;
+	for (int u = 0; u < s->nu; u++)
+		if (glp_get_col_prim(P, u + 1) > 1e-6)
+			return 0;
+	for (int q = 0; q < b->nmaster; q++) {
+		double x = glp_get_col_prim(P, b->col[b->master[q]]);
+		if (x > 1e-6 && x < 1 - 1e-6)
+			return 0;
+	}
+	for (int q = 0; q < b->nmaster; q++) {
+		size_t c = (size_t)b->master[q];
+		if (glp_get_col_prim(P, b->col[c]) > 0.5 &&
+		    sp_sol_add(b->plan, b->site[c], b->unit + b->start[c],
+		               (int)(b->start[c + 1] - b->start[c]), s) < 0) {
+			sp_sol_free(b->plan);
+			return -1;
+		}
+	}
+	sp_sol_sort(b->plan);
+	return 0;
+}
+
 static int run_bound(void *arg)
 {
 	wb *b = arg;
@@ -550,6 +577,8 @@ static int run_bound(void *arg)
 			b->bound = keep;
 	}
 	rc = r < 0 ? -1 : 1;
+	if (r == 1 && b->plan && plan_take(b, P) < 0)
+		rc = -2;
 done:
 	if (P)
 		glp_delete_prob(P);
@@ -567,7 +596,7 @@ out:
 }
 
 int walk_bound(const sp_sub *s, const sp_params *p, long budget, double deadline, double *bound,
-               char *err, size_t errsize)
+               sp_sol *plan, char *err, size_t errsize)
 {
 	*bound = -INFINITY;
 	if (p->objective != OBJECTIVE_MIN_DISTANCE || s->stack || s->nu == 0 ||
@@ -584,6 +613,7 @@ int walk_bound(const sp_sub *s, const sp_params *p, long budget, double deadline
 	        .p = p,
 	        .budget = budget,
 	        .deadline = deadline,
+	        .plan = plan,
 	        .bound = -INFINITY,
 	        .err = err,
 	        .errsize = errsize};
