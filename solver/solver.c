@@ -268,13 +268,13 @@ static void job_solve(void *ctx, size_t i)
 	/* min_distance by column generation: walk.c improves the plan at the
 	 * end, so the heuristic and the search take less of the share */
 	int md = p->objective == OBJECTIVE_MIN_DISTANCE && j->too_big;
-	double hs = p->work_limit > 0 ? p->deadline - t0 : (md ? 0.03 : 0.2) * budget;
+	double hs = p->work_limit > 0 ? p->deadline - t0 : (md ? 0.01 : 0.2) * budget;
 	if (heur_solve(&j->sub, p, hs, &inc) < 0) {
 		j->failed = 1;
 		return;
 	}
 	/* the last fifth of the share is the honest figures' bound's */
-	double hleft = (md ? 0.15 : 0.8) * budget - (clock_now_s() - t0);
+	double hleft = (md ? 0.08 : 0.8) * budget - (clock_now_s() - t0);
 	int r = j->too_big
 	            ? job_solve_cg(rc, j, hleft, &inc)
 	            : model_solve(&j->sub, p, &j->cols, &inc, hleft > 0.05 ? hleft : 0.05, &j->res);
@@ -325,6 +325,15 @@ static void job_solve(void *ctx, size_t i)
 			}
 			if (wr == 1)
 				j->res.objective = sp_sol_cost(&j->sub, p, &j->res.sol);
+			if (p->objective == OBJECTIVE_MIN_DISTANCE &&
+			    walk_stations(&j->sub, p, &cg, sub_underfilled(&j->sub, p, &j->res.sol),
+			                  rc->deadline + rc->grace, &j->station_bound, werr,
+			                  sizeof(werr)) < 0 &&
+			    strstr(werr, "out of memory")) {
+				colgen_free(&cg);
+				j->failed = 1;
+				return;
+			}
 		}
 		colgen_free(&cg);
 	}
@@ -548,7 +557,8 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 		for (int u = 0; u < j->sub.nu; u++)
 			near += (double)j->sub.h[u] * j->sub.udist[j->sub.us[u]] / 1000.0;
 		if (!isfinite(b)) {
-			sb += p->objective == OBJECTIVE_MIN_STATIONS ? fmax(hcount, bb) : hcount;
+			sb += fmax(hcount,
+			           p->objective == OBJECTIVE_MIN_STATIONS ? bb : j->station_bound);
 			wb += p->objective == OBJECTIVE_MIN_DISTANCE ? fmax(near, bb) : 0;
 			continue;
 		}
@@ -561,7 +571,7 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 			double n = ceil(b - sub_walk_max(&j->sub) - 1e-7) - pen;
 			sb += fmax(fmax(n, hcount), bb);
 		} else {
-			sb += hcount;
+			sb += fmax(hcount, j->station_bound);
 			wb += fmax(fmax(near, (b - pen) * j->sub.dscale / 1000.0),
 			           bb * j->sub.dscale / 1000.0);
 		}

@@ -285,6 +285,14 @@ int walk_finish(const sp_sub *s, const sp_params *p, const cg_result *cg, long b
                 double bound_deadline, double deadline, sp_sol *sol, double *bound, char *err,
                 size_t errsize);
 
+/* walk.c: min_distance only. The fewest stations of any plan of s with at
+ * most `budget` avoidably underfilled stations: column generation's bound
+ * with the stations as objective (colgen_solve, budget mode, cg's columns
+ * to start from), rounded up; 0 when stopped without one (`deadline`).
+ * Returns 0, -1 with err set on failure. */
+int walk_stations(const sp_sub *s, const sp_params *p, const cg_result *cg, long budget,
+                  double deadline, double *stations, char *err, size_t errsize);
+
 /* walk_lns.c: min_distance only. Less walking for `sol` by re-planning
  * regions of its stations exactly (every station their free sites can hold,
  * a small MIP), with at most `budget` avoidably underfilled stations in
@@ -320,11 +328,13 @@ typedef struct sp_job {
 	double cg_bound;  /* too_big: column generation's bound on the sub */
 	int cg_converged; /* too_big: that bound is the LP optimum */
 	int cg_stopped, cg_rounds;
-	cg_result cg;        /* too_big: the columns of column generation, until the
-	                        honest figures' run has used them */
-	double budget_bound; /* the objective's measure alone (stations or walking)
-	                        over plans with at most the plan's underfilled
-	                        stations (colgen budget mode), -INFINITY if none */
+	cg_result cg;         /* too_big: the columns of column generation, until the
+	                         honest figures' run has used them */
+	double budget_bound;  /* the objective's measure alone (stations or walking)
+	                         over plans with at most the plan's underfilled
+	                         stations (colgen budget mode), -INFINITY if none */
+	double station_bound; /* min_distance: stations of any plan with at most the
+	                         plan's underfilled stations (walk_stations), 0 none */
 } sp_job;
 
 /* The row of the sub-problems table a solved job shares by every path:

@@ -514,3 +514,20 @@ int walk_finish(const sp_sub *s, const sp_params *p, const cg_result *cg, long b
 	r = walk_improve(s, p, cg, budget, *bound, deadline, sol, err, errsize);
 	return r < 0 ? -1 : improved | r;
 }
+
+int walk_stations(const sp_sub *s, const sp_params *p, const cg_result *cg, long budget,
+                  double deadline, double *stations, char *err, size_t errsize)
+{
+	sp_params q = *p;
+	q.objective = OBJECTIVE_MIN_STATIONS;
+	cg_limits lim = {.rounds = p->work_limit, .deadline = deadline, .warm = cg};
+	cg_result r;
+	*stations = 0;
+	int rc = colgen_solve(s, &q, NULL, &lim, budget, &r);
+	if (rc < 0)
+		snprintf(err, errsize, "%s", r.err);
+	else if (isfinite(r.bound) && r.bound > 0)
+		*stations = r.bound;
+	colgen_free(&r);
+	return rc;
+}

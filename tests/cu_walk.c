@@ -1,9 +1,10 @@
 /*
  * cu_walk.c: the min_distance walking modules (solver/walk.c,
  * walk_lns.c, walk_bound.c) against a brute-force enumeration written here
- * independently: the least walking over every plan with at most B avoidably
- * underfilled stations. On random small instances the bound is never above
- * it and at least column generation's; the improved plans are valid, never
+ * independently: the least walking (and the fewest stations) over every
+ * plan with at most B avoidably underfilled stations. On random small
+ * instances the bounds are never above them, the walking bound at least
+ * column generation's; the improved plans are valid, never
  * walk more, and reach it; two hand-computed cases where the odd-cycle cuts
  * decide the bound (three units of 2,000 households that pairwise fit one
  * station).
@@ -43,6 +44,7 @@ typedef struct bf {
 	int n, ns;
 	int grp[16], ngrp;
 	long budget;
+	int count; /* 1: least stations instead of least walking */
 	double best;
 } bf;
 
@@ -87,7 +89,8 @@ static void bf_sites(bf *b, int g, unsigned used, long under, double walk)
 			continue;
 		int un =
 		    load < b->f->sc.households_min && bf_reach(b, j) >= b->f->sc.households_min;
-		bf_sites(b, g + 1, used | (1u << j), under + un, walk + wd / 1000.0);
+		bf_sites(b, g + 1, used | (1u << j), under + un,
+		         b->count ? g + 1 : walk + wd / 1000.0);
 	}
 }
 
@@ -114,6 +117,20 @@ static double brute_walk(const fx *f, long budget)
 	        .n = (int)f->in.nunits,
 	        .ns = (int)f->sites.n,
 	        .budget = budget,
+	        .best = INFINITY};
+	bf_part(&b, 0);
+	return b.best;
+}
+
+/* Least stations over plans with at most `budget` avoidably underfilled
+ * stations; INFINITY when there is none. */
+static double brute_stations(const fx *f, long budget)
+{
+	bf b = {.f = f,
+	        .n = (int)f->in.nunits,
+	        .ns = (int)f->sites.n,
+	        .budget = budget,
+	        .count = 1,
 	        .best = INFINITY};
 	bf_part(&b, 0);
 	return b.best;
@@ -217,6 +234,12 @@ static void test_bound_random(void)
 			CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, B, &cg), 0);
 			CU_ASSERT_EQUAL(cg.converged, 1);
 			CU_ASSERT_TRUE(b >= cg.bound - 1e-6);
+			/* the fewest stations, from the same columns */
+			double nb;
+			CU_ASSERT_EQUAL(
+			    walk_stations(&subs[0], &w.p, &cg, B, 0, &nb, err, sizeof(err)), 0);
+			CU_ASSERT_TRUE(nb >= 1);
+			CU_ASSERT_TRUE(nb <= brute_stations(f, B) + 1e-9);
 			colgen_free(&cg);
 			checked++;
 		}
@@ -300,6 +323,16 @@ static void test_triangle(void)
 	CU_ASSERT_EQUAL(walk_bound(&subs[0], &w.p, 1, 0, &b, NULL, err, sizeof(err)), 1);
 	CU_ASSERT_DOUBLE_EQUAL(b, 1200.0, 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(brute_walk(f, 1), 1200.0, 1e-6);
+	/* fewest stations with one underfilled: a pair and a single, 2 (the LP:
+	 * pairs P and singles S <= 1 with 2 P + S = 3 give P + S >= 1.5) */
+	cg_result cg;
+	cg_limits none = {0};
+	CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, 1, &cg), 0);
+	double nb;
+	CU_ASSERT_EQUAL(walk_stations(&subs[0], &w.p, &cg, 1, 0, &nb, err, sizeof(err)), 0);
+	CU_ASSERT_DOUBLE_EQUAL(nb, 2.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(brute_stations(f, 1), 2.0, 1e-9);
+	colgen_free(&cg);
 	subs_free(&w, subs, n);
 	fx_done(f);
 }
