@@ -12,6 +12,7 @@
 #include <CUnit/CUnit.h>
 
 #include "../solver/solver_int.h"
+#include "verify.h"
 #include "cu_tester.h"
 #include "solver_fixture.h"
 
@@ -387,9 +388,90 @@ static void test_two_triangles(void)
 	fx_done(f);
 }
 
+/* The whole solver on random small instances, by column generation (no
+ * column listed): the plan verified, its walking at least the enumerated
+ * optimum of its underfilled count and the reported walking and station
+ * bounds never above the optima. */
+static void test_solver_random(void)
+{
+	for (unsigned long seed = 1; seed <= 12; seed++) {
+		fx *f = fx_md();
+		small_instance(f, seed + 200, 6);
+		fx_reach(f);
+		plan p;
+		CU_ASSERT_EQUAL_FATAL(
+		    solver_solve_cols(&f->in, &f->sites, &f->r, &f->sc, 0, NULL, &p, &f->st),
+		    STATUS_OK);
+		char msg[256];
+		CU_ASSERT_EQUAL(verify_plan(&f->in, &f->sites, &f->r, &f->sc, &p, msg, sizeof(msg)),
+		                0);
+		double opt = brute_walk(f, (long)p.underfilled);
+		CU_ASSERT_TRUE(p.urban_walk >= opt - 1e-6);
+		CU_ASSERT_TRUE(p.urban_walk_bound <= opt + 1e-6);
+		CU_ASSERT_TRUE(p.urban_bound <= brute_stations(f, (long)p.underfilled) + 1e-9);
+		plan_free(&p);
+		fx_done(f);
+	}
+}
+
+/* A dense grid of 144 communities of 2,000-2,900 households (most pair):
+ * stopped after two nodes, regions and rounds (solver.work_limit), twice the
+ * same plan, verified; without the limit the walking is proven within
+ * mip_gap. */
+static void dense_instance(fx *f)
+{
+	unsigned long s = 11;
+	for (int i = 0; i < 12; i++)
+		for (int k = 0; k < 12; k++) {
+			double x = 450.0 * i + (double)(lcg(&s) % 100),
+			       y = 450.0 * k + (double)(lcg(&s) % 100);
+			int u = fx_unit(f, 2000 + (long)(lcg(&s) % 900), UNIT_URBAN, x, y);
+			fx_site(f, x, y, SITE_REPRESENTATIVE, u);
+			fx_site(f, x + 150, y + 150, SITE_GRID, u);
+		}
+}
+
+static void test_dense_work_limit(void)
+{
+	plan p[3];
+	fx *f[3];
+	for (int k = 0; k < 3; k++) {
+		f[k] = fx_md();
+		dense_instance(f[k]);
+		f[k]->sc.mip_gap = 0.005;
+		f[k]->sc.work_limit = k < 2 ? 2 : 0;
+		f[k]->sc.time_limit_s = 600; /* the safety net never fires here */
+		fx_reach(f[k]);
+		CU_ASSERT_EQUAL_FATAL(solver_solve_cols(&f[k]->in, &f[k]->sites, &f[k]->r,
+		                                        &f[k]->sc, 0, NULL, &p[k], &f[k]->st),
+		                      STATUS_OK);
+		char msg[256];
+		CU_ASSERT_EQUAL(verify_plan(&f[k]->in, &f[k]->sites, &f[k]->r, &f[k]->sc, &p[k],
+		                            msg, sizeof(msg)),
+		                0);
+		CU_ASSERT_TRUE(p[k].urban_walk_bound <= p[k].urban_walk + 1e-6);
+		CU_ASSERT_TRUE(p[k].urban_bound <= (double)p[k].urban_stations);
+	}
+	CU_ASSERT_EQUAL(p[0].nstations, p[1].nstations);
+	CU_ASSERT_EQUAL(p[0].nassign, p[1].nassign);
+	CU_ASSERT_TRUE(memcmp(&p[0].urban_walk, &p[1].urban_walk, sizeof(double)) == 0);
+	CU_ASSERT_TRUE(memcmp(&p[0].urban_walk_bound, &p[1].urban_walk_bound, sizeof(double)) == 0);
+	for (size_t a = 0; a < p[0].nassign && a < p[1].nassign; a++) {
+		CU_ASSERT_EQUAL(p[0].assign[a].unit, p[1].assign[a].unit);
+		CU_ASSERT_EQUAL(p[0].assign[a].station, p[1].assign[a].station);
+	}
+	CU_ASSERT_TRUE(p[2].urban_walk_gap <= 0.005 + 1e-9);
+	CU_ASSERT_EQUAL(p[2].proven, 1);
+	for (int k = 0; k < 3; k++) {
+		plan_free(&p[k]);
+		fx_done(f[k]);
+	}
+}
+
 void walk_suite_setup(void)
 {
 	CU_SUITE_ADD("walk", NULL, NULL, CU_TEST_ENTRY(test_bound_random),
 	             CU_TEST_ENTRY(test_improve_random), CU_TEST_ENTRY(test_triangle),
-	             CU_TEST_ENTRY(test_two_triangles));
+	             CU_TEST_ENTRY(test_two_triangles), CU_TEST_ENTRY(test_solver_random),
+	             CU_TEST_ENTRY(test_dense_work_limit));
 }
