@@ -274,7 +274,7 @@ static void job_solve(void *ctx, size_t i)
 		return;
 	}
 	/* the last fifth of the share is the honest figures' bound's */
-	double hleft = (md ? 0.08 : 0.8) * budget - (clock_now_s() - t0);
+	double hleft = (md ? 0.05 : 0.8) * budget - (clock_now_s() - t0);
 	int r = j->too_big
 	            ? job_solve_cg(rc, j, hleft, &inc)
 	            : model_solve(&j->sub, p, &j->cols, &inc, hleft > 0.05 ? hleft : 0.05, &j->res);

@@ -306,13 +306,14 @@ int walk_lns(const sp_sub *s, const sp_params *p, long budget, double lb, double
  * units) of any plan of s with at most `budget` avoidably underfilled
  * stations: the set-partitioning LP over
  * every station listed once, with one station per site and subset-row cuts
- * on odd sets of units. When `plan` is not NULL (empty on entry) and the
+ * on odd sets of units, the stations of `seed` (may be NULL) in the first
+ * master. When `plan` is not NULL (empty on entry) and the
  * last LP is integral, its stations are that plan (then optimal). Returns
  * 1 with *bound set, 0 when not computed (split units, existing stations,
  * stacked sites, too many stations to list, stopped at `deadline` or
  * p->work_limit rounds before any bound), -1 with err set on failure. */
-int walk_bound(const sp_sub *s, const sp_params *p, long budget, double deadline, double *bound,
-               sp_sol *plan, char *err, size_t errsize);
+int walk_bound(const sp_sub *s, const sp_params *p, const sp_sol *seed, long budget,
+               double deadline, double *bound, sp_sol *plan, char *err, size_t errsize);
 
 /* One sub-problem through the pipeline (solver.c, assemble.c). */
 typedef struct sp_job {

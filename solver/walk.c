@@ -500,7 +500,7 @@ int walk_finish(const sp_sub *s, const sp_params *p, const cg_result *cg, long b
 	sp_sol lp = {0};
 	double b;
 	int improved = 0;
-	int r = walk_bound(s, p, budget, bound_deadline, &b, &lp, err, errsize);
+	int r = walk_bound(s, p, sol, budget, bound_deadline, &b, &lp, err, errsize);
 	if (r < 0)
 		return -1;
 	if (r == 1 && b > *bound)

@@ -54,7 +54,8 @@ typedef struct wb {
 	const sp_params *p;
 	long budget;
 	double deadline;
-	sp_sol *plan; /* the LP's solution when integral, or NULL */
+	sp_sol *plan;       /* the LP's solution when integral, or NULL */
+	const sp_sol *seed; /* stations to start the master with, or NULL */
 	/* every station: units unit[start[c]..start[c+1]) ascending at site[c] */
 	size_t n, cap, nnz, nzcap;
 	size_t *start;
@@ -325,15 +326,15 @@ static int solve_lp(wb *b, glp_prob *P, size_t *ord, int *ind, double *val, int 
 }
 
 /* Add the cut of odd set S[0..m) (ascending) when the master's solution
- * violates it. Returns 1 added, 0 not, -1 on ENOMEM. */
-static int cut_try(wb *b, glp_prob *P, const int *S, int m, int *ind, double *val)
+ * violates it (pos[0..npos): the master columns above 0). Returns 1 added,
+ * 0 not, -1 on ENOMEM. */
+static int cut_try(wb *b, glp_prob *P, const int *S, int m, int *ind, double *val, const int *pos,
+                   int npos)
 {
 	double lhs = 0;
-	for (int q = 0; q < b->nmaster; q++) {
-		size_t c = (size_t)b->master[q];
-		double x = glp_get_col_prim(P, b->col[c]);
-		if (x > 1e-9)
-			lhs += x * set_coef(b, S, m, c);
+	for (int i = 0; i < npos; i++) {
+		size_t c = (size_t)b->master[pos[i]];
+		lhs += glp_get_col_prim(P, b->col[c]) * set_coef(b, S, m, c);
 	}
 	if (lhs <= m / 2 + 1e-4)
 		return 0;
@@ -406,18 +407,24 @@ static int separate(wb *b, glp_prob *P, int *ind, double *val)
 	int *mem = malloc(((size_t)s->nu + 1) * sizeof(int));
 	int *cnt = calloc((size_t)s->nu + 1, sizeof(int));
 	unsigned char *in = calloc((size_t)s->nu + 1, 1);
-	int added = 0;
-	if (!up || !mem || !cnt || !in) {
+	int *pos = malloc(((size_t)b->nmaster + 1) * sizeof(int));
+	int *frac = malloc(((size_t)b->nmaster + 1) * sizeof(int));
+	int added = 0, npos = 0, nfrac = 0;
+	if (!up || !mem || !cnt || !in || !pos || !frac) {
 		added = -1;
 		goto out;
 	}
+	for (int q = 0; q < b->nmaster; q++) {
+		double x = glp_get_col_prim(P, b->col[b->master[q]]);
+		if (x > 1e-9)
+			pos[npos++] = q;
+		if (x >= 1e-6 && x <= 1 - 1e-6)
+			frac[nfrac++] = q;
+	}
 	for (int u = 0; u < s->nu; u++)
 		up[u] = u;
-	for (int q = 0; q < b->nmaster; q++) {
-		size_t c = (size_t)b->master[q];
-		double x = glp_get_col_prim(P, b->col[c]);
-		if (x < 1e-6 || x > 1 - 1e-6)
-			continue;
+	for (int i = 0; i < nfrac; i++) {
+		size_t c = (size_t)b->master[frac[i]];
 		for (size_t e = b->start[c]; e < b->start[c + 1]; e++) {
 			in[b->unit[e]] = 1;
 			if (e > b->start[c])
@@ -435,7 +442,7 @@ static int separate(wb *b, glp_prob *P, int *ind, double *val)
 		for (int u = 0; u < s->nu; u++)
 			if (in[u] && find(up, u) == r)
 				mem[m++] = u;
-		int a = cut_try(b, P, mem, m, ind, val);
+		int a = cut_try(b, P, mem, m, ind, val, pos, npos);
 		if (a < 0) {
 			added = -1;
 			goto out;
@@ -444,18 +451,12 @@ static int separate(wb *b, glp_prob *P, int *ind, double *val)
 	}
 	/* triples within each fractional station pair set: (u, v) of one
 	 * station, w of another with u */
-	for (int q = 0; q < b->nmaster && added < WB_CUTS; q++) {
-		size_t c = (size_t)b->master[q];
-		double x = glp_get_col_prim(P, b->col[c]);
-		if (x < 1e-6 || x > 1 - 1e-6)
-			continue;
+	for (int i = 0; i < nfrac && added < WB_CUTS; i++) {
+		size_t c = (size_t)b->master[frac[i]];
 		for (size_t e = b->start[c]; e < b->start[c + 1]; e++)
 			for (size_t f = e + 1; f < b->start[c + 1]; f++)
-				for (int q2 = q + 1; q2 < b->nmaster && added < WB_CUTS; q2++) {
-					size_t d = (size_t)b->master[q2];
-					double y = glp_get_col_prim(P, b->col[d]);
-					if (y < 1e-6 || y > 1 - 1e-6)
-						continue;
+				for (int i2 = i + 1; i2 < nfrac && added < WB_CUTS; i2++) {
+					size_t d = (size_t)b->master[frac[i2]];
 					int has_u = 0, w = -1;
 					for (size_t g = b->start[d]; g < b->start[d + 1]; g++) {
 						int z = b->unit[g];
@@ -468,7 +469,7 @@ static int separate(wb *b, glp_prob *P, int *ind, double *val)
 						continue;
 					int S[3] = {b->unit[e], b->unit[f], w};
 					qsort(S, 3, sizeof(int), sp_cmp_int);
-					int a = cut_try(b, P, S, 3, ind, val);
+					int a = cut_try(b, P, S, 3, ind, val, pos, npos);
 					if (a < 0) {
 						added = -1;
 						goto out;
@@ -481,6 +482,8 @@ out:
 	free(mem);
 	free(cnt);
 	free(in);
+	free(pos);
+	free(frac);
 	return added;
 }
 
@@ -516,10 +519,15 @@ static int run_bound(void *arg)
 	const sp_sub *s = b->s;
 	size_t nu1 = (size_t)s->nu + 1;
 	int *cur = malloc(nu1 * sizeof(int));
+	size_t *sfirst = NULL;
 	int rc = -2;
 	if (!cur)
 		goto out;
+	sfirst = malloc(((size_t)s->ns + 1) * sizeof(size_t)); /* per site */
+	if (!sfirst)
+		goto out;
 	for (int j = 0; j < s->ns; j++) {
+		sfirst[j] = b->n;
 		int r = list_from(b, j, s->ss[j], cur, 0, 0, 0.0);
 		if (r < 0)
 			goto out;
@@ -528,6 +536,7 @@ static int run_bound(void *arg)
 			goto out;
 		}
 	}
+	sfirst[s->ns] = b->n;
 	size_t room = b->n + nu1 + (size_t)WB_CUTS * WB_CUT_ROUNDS + 8;
 	int *ind = malloc(room * sizeof(int));
 	double *val = malloc(room * sizeof(double));
@@ -564,6 +573,16 @@ static int run_bound(void *arg)
 		glp_set_obj_coef(P, col, big);
 		glp_set_mat_col(P, col, 1, row, one);
 	}
+	for (int i = 0; b->seed && i < b->seed->n; i++) { /* the seed's stations */
+		const sp_station *st = &b->seed->st[i];
+		for (size_t c = sfirst[st->site]; c < sfirst[st->site + 1] && !st->sh; c++)
+			if (b->start[c + 1] - b->start[c] == (size_t)st->n && !b->col[c] &&
+			    memcmp(b->unit + b->start[c], st->u, (size_t)st->n * sizeof(int)) ==
+			        0) {
+				master_add(b, P, c, ind, val, kc, kv);
+				break;
+			}
+	}
 	int r = solve_lp(b, P, ord, ind, val, kc, kv, site_min);
 	for (int round = 0; r == 1 && round < WB_CUT_ROUNDS; round++) {
 		int added = separate(b, P, ind, val);
@@ -592,11 +611,12 @@ out:
 	if (rc == -2)
 		snprintf(b->err, b->errsize, "out of memory in the walking bound");
 	free(cur);
+	free(sfirst);
 	return rc;
 }
 
-int walk_bound(const sp_sub *s, const sp_params *p, long budget, double deadline, double *bound,
-               sp_sol *plan, char *err, size_t errsize)
+int walk_bound(const sp_sub *s, const sp_params *p, const sp_sol *seed, long budget,
+               double deadline, double *bound, sp_sol *plan, char *err, size_t errsize)
 {
 	*bound = -INFINITY;
 	if (p->objective != OBJECTIVE_MIN_DISTANCE || s->stack || s->nu == 0 ||
@@ -614,6 +634,7 @@ int walk_bound(const sp_sub *s, const sp_params *p, long budget, double deadline
 	        .budget = budget,
 	        .deadline = deadline,
 	        .plan = plan,
+	        .seed = seed,
 	        .bound = -INFINITY,
 	        .err = err,
 	        .errsize = errsize};

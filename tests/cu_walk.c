@@ -225,7 +225,7 @@ static void test_bound_random(void)
 		for (long B = 0; B <= 2; B++) {
 			double opt = brute_walk(f, B), b;
 			char err[256];
-			int r = walk_bound(&subs[0], &w.p, B, 0, &b, NULL, err, sizeof(err));
+			int r = walk_bound(&subs[0], &w.p, NULL, B, 0, &b, NULL, err, sizeof(err));
 			CU_ASSERT_EQUAL(r, 1);
 			if (!isfinite(opt))
 				continue;
@@ -287,7 +287,8 @@ static void test_improve_random(void)
 		cg_limits none = {0};
 		CU_ASSERT_EQUAL_FATAL(colgen_solve(s, &w.p, &b, &none, B, &cg), 0);
 		double lb;
-		CU_ASSERT_EQUAL(walk_bound(s, &w.p, B, 0, &lb, NULL, err, sizeof(err)), 1);
+		CU_ASSERT_EQUAL(walk_bound(s, &w.p, &b, B, 0, &lb, NULL, err, sizeof(err)), 1);
+		CU_ASSERT_TRUE(lb <= opt + 1e-6); /* the plan's stations first: a bound still */
 		CU_ASSERT_TRUE(walk_improve(s, &w.p, &cg, B, lb, 0, &b, err, sizeof(err)) >= 0);
 		CU_ASSERT_TRUE(sol_valid(s, &w.p, &b));
 		CU_ASSERT_TRUE(sol_under(s, &w.p, &b) <= B);
@@ -321,7 +322,7 @@ static void test_triangle(void)
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	double b;
 	char err[256];
-	CU_ASSERT_EQUAL(walk_bound(&subs[0], &w.p, 1, 0, &b, NULL, err, sizeof(err)), 1);
+	CU_ASSERT_EQUAL(walk_bound(&subs[0], &w.p, NULL, 1, 0, &b, NULL, err, sizeof(err)), 1);
 	CU_ASSERT_DOUBLE_EQUAL(b, 1200.0, 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(brute_walk(f, 1), 1200.0, 1e-6);
 	/* fewest stations with one underfilled: a pair and a single, 2 (the LP:
@@ -364,7 +365,7 @@ static void test_two_triangles(void)
 	CU_ASSERT_DOUBLE_EQUAL(brute_walk(f, 0), 4200.0, 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(brute_walk(f, 1), 4200.0, 1e-6);
 	sp_sol lp = {0};
-	CU_ASSERT_EQUAL(walk_bound(&subs[0], &w.p, 0, 0, &b0, &lp, err, sizeof(err)), 1);
+	CU_ASSERT_EQUAL(walk_bound(&subs[0], &w.p, NULL, 0, 0, &b0, &lp, err, sizeof(err)), 1);
 	CU_ASSERT_DOUBLE_EQUAL(b0, 4200.0, 1e-6);
 	/* that LP is integral: its plan is A+B, C+D, E+F */
 	CU_ASSERT_EQUAL(lp.n, 3);
@@ -377,12 +378,12 @@ static void test_two_triangles(void)
 	CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, 0, &cg), 0);
 	CU_ASSERT_TRUE(cg.bound < 3700.0);
 	colgen_free(&cg);
-	CU_ASSERT_EQUAL(walk_bound(&subs[0], &w.p, 1, 0, &b1, NULL, err, sizeof(err)), 1);
+	CU_ASSERT_EQUAL(walk_bound(&subs[0], &w.p, NULL, 1, 0, &b1, NULL, err, sizeof(err)), 1);
 	CU_ASSERT_TRUE(b1 > 3000.0 + 1.0);
 	CU_ASSERT_TRUE(b1 <= 4200.0 + 1e-6);
 	/* the same inputs, the same bound to the bit */
 	double again;
-	CU_ASSERT_EQUAL(walk_bound(&subs[0], &w.p, 1, 0, &again, NULL, err, sizeof(err)), 1);
+	CU_ASSERT_EQUAL(walk_bound(&subs[0], &w.p, NULL, 1, 0, &again, NULL, err, sizeof(err)), 1);
 	CU_ASSERT_TRUE(memcmp(&again, &b1, sizeof(double)) == 0);
 	subs_free(&w, subs, n);
 	fx_done(f);
