@@ -221,6 +221,8 @@ static int job_solve_cg(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 	if (r < 0)
 		return -2;
 	double left = budget - (clock_now_s() - t0);
+	if (j->mip_cap > 0 && left > j->mip_cap)
+		left = j->mip_cap; /* min_distance: walk.c takes the plan further */
 	r = model_solve(&j->sub, p, &j->cols, inc, left > 0.05 ? left : 0.05, &j->res);
 	if (r < 0)
 		return -1;
@@ -266,15 +268,17 @@ static void job_solve(void *ctx, size_t i)
 		budget = 0.05;
 	sp_sol inc;
 	/* min_distance by column generation: walk.c improves the plan at the
-	 * end, so the heuristic and the search take less of the share */
+	 * end, so the heuristic and the search take less of the share (column
+	 * generation's bound still the time it needs) */
 	int md = p->objective == OBJECTIVE_MIN_DISTANCE && j->too_big;
 	double hs = p->work_limit > 0 ? p->deadline - t0 : (md ? 0.01 : 0.2) * budget;
+	j->mip_cap = md ? 0.04 * budget : 0;
 	if (heur_solve(&j->sub, p, hs, &inc) < 0) {
 		j->failed = 1;
 		return;
 	}
 	/* the last fifth of the share is the honest figures' bound's */
-	double hleft = (md ? 0.05 : 0.8) * budget - (clock_now_s() - t0);
+	double hleft = 0.8 * budget - (clock_now_s() - t0);
 	int r = j->too_big
 	            ? job_solve_cg(rc, j, hleft, &inc)
 	            : model_solve(&j->sub, p, &j->cols, &inc, hleft > 0.05 ? hleft : 0.05, &j->res);

@@ -334,6 +334,7 @@ typedef struct sp_job {
 	double budget_bound;  /* the objective's measure alone (stations or walking)
 	                         over plans with at most the plan's underfilled
 	                         stations (colgen budget mode), -INFINITY if none */
+	double mip_cap;       /* too_big: seconds of price-and-branch at most, 0 none */
 	double station_bound; /* min_distance: stations of any plan with at most the
 	                         plan's underfilled stations (walk_stations), 0 none */
 } sp_job;
