@@ -463,6 +463,10 @@ static void test_dense_work_limit(void)
 	}
 	CU_ASSERT_TRUE(p[2].urban_walk_gap <= 0.005 + 1e-9);
 	CU_ASSERT_EQUAL(p[2].proven, 1);
+	/* column generation ran to its end (its bound, the underfilled bound) */
+	CU_ASSERT_TRUE(p[2].underfilled_bound <= p[2].underfilled);
+	for (size_t i = 0; i < p[2].nsubs; i++)
+		CU_ASSERT_STRING_EQUAL(p[2].subs[i].bound_source, "colgen");
 	for (int k = 0; k < 3; k++) {
 		plan_free(&p[k]);
 		fx_done(f[k]);
