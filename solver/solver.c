@@ -352,6 +352,8 @@ static int job_solve_cg(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 	if (r < 0)
 		return -2;
 	double left = budget - (clock_now_s() - t0);
+	if (j->mip_cap > 0 && left > j->mip_cap)
+		left = j->mip_cap; /* min_distance: walk.c takes the plan further */
 	r = model_solve(&j->sub, p, &j->cols, inc, left > 0.05 ? left : 0.05, &j->res);
 	if (r < 0)
 		return -1;
@@ -431,8 +433,17 @@ static void job_solve(void *ctx, size_t i)
 		budget = 0.05;
 	sp_sol inc;
 	/* a very large component's plan comes from its blocks: the heuristic
-	 * over the whole is a fallback there */
-	double hs = p->work_limit > 0 ? p->deadline - t0 : (job_huge(p, j) ? 0.05 : 0.2) * budget;
+	 * over the whole is a fallback there; min_distance by column generation:
+	 * walk.c improves the plan at the end, so the heuristic and the search
+	 * take less of the share (column generation's bound still the time it
+	 * needs) */
+	int md = p->objective == OBJECTIVE_MIN_DISTANCE && j->too_big;
+	double hs = p->work_limit > 0 ? p->deadline - t0
+	                              : (md               ? 0.01
+	                                 : job_huge(p, j) ? 0.05
+	                                                  : 0.2) *
+	                                    budget;
+	j->mip_cap = md ? 0.04 * budget : 0;
 	if (heur_solve(&j->sub, p, hs, &inc) < 0) {
 		j->failed = 1;
 		return;
@@ -477,8 +488,31 @@ static void job_solve(void *ctx, size_t i)
 		                 .warm = j->cg.n ? &j->cg : NULL};
 		cg_result cg;
 		long under = sub_underfilled(&j->sub, p, &j->res.sol);
-		if (colgen_solve(&j->sub, p, &j->res.sol, &lim, under, &cg) == 0)
+		if (colgen_solve(&j->sub, p, &j->res.sol, &lim, under, &cg) == 0) {
 			j->budget_bound = cg.bound;
+			/* min_distance: a stronger bound and less walking within that
+			 * budget (walk.c) */
+			char werr[256] = "";
+			int wr = walk_finish(&j->sub, p, &cg, under, rc->deadline + rc->grace,
+			                     rc->deadline, &j->res.sol, &j->budget_bound, werr,
+			                     sizeof(werr));
+			if (wr < 0 && strstr(werr, "out of memory")) {
+				colgen_free(&cg);
+				j->failed = 1;
+				return;
+			}
+			if (wr == 1)
+				j->res.objective = sp_sol_cost(&j->sub, p, &j->res.sol);
+			if (p->objective == OBJECTIVE_MIN_DISTANCE &&
+			    walk_stations(&j->sub, p, &cg, sub_underfilled(&j->sub, p, &j->res.sol),
+			                  rc->deadline + rc->grace, &j->station_bound, werr,
+			                  sizeof(werr)) < 0 &&
+			    strstr(werr, "out of memory")) {
+				colgen_free(&cg);
+				j->failed = 1;
+				return;
+			}
+		}
 		if (job_huge(p, j) && cg.converged) { /* the blocks' run went on here */
 			j->cg_converged = 1;
 			j->cg_stopped = 0;
@@ -719,7 +753,8 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 		for (int u = 0; u < j->sub.nu; u++)
 			near += (double)j->sub.h[u] * j->sub.udist[j->sub.us[u]] / 1000.0;
 		if (!isfinite(b)) {
-			sb += p->objective == OBJECTIVE_MIN_STATIONS ? fmax(hcount, bb) : hcount;
+			sb += fmax(hcount,
+			           p->objective == OBJECTIVE_MIN_STATIONS ? bb : j->station_bound);
 			wb += p->objective == OBJECTIVE_MIN_DISTANCE ? fmax(near, bb) : 0;
 			continue;
 		}
@@ -732,7 +767,7 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 			double n = ceil(b - sub_walk_max(&j->sub) - 1e-7) - pen;
 			sb += fmax(fmax(n, hcount), bb);
 		} else {
-			sb += hcount;
+			sb += fmax(hcount, j->station_bound);
 			wb += fmax(fmax(near, (b - pen) * j->sub.dscale / 1000.0),
 			           bb * j->sub.dscale / 1000.0);
 		}

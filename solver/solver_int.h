@@ -327,6 +327,58 @@ int sp_cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg, sp
 int blocks_colgen(const sp_sub *s, const sp_params *p, const int *blk, int nblk, long budget,
                   const cg_limits *lim, int nthreads, cg_result *out, char *err, size_t errsize);
 
+/* walk.c: min_distance only. Price-and-branch on walking alone over cg's
+ * columns (colgen_solve in budget mode) and the stations of `sol`, with at
+ * most `budget` avoidably underfilled stations and one station per site;
+ * stops within p->mip_gap of `lb` (a valid bound on the walking, in cg's
+ * units), after p->work_limit nodes or at `deadline` (monotonic seconds, 0
+ * none). Replaces *sol by the best plan found when it walks less. Returns
+ * 1 when it did, 0 when not (or the sub needs rows the model lacks:
+ * existing stations, stacked sites, equal parts of split units), -1 with
+ * err set when GLPK failed or memory ran out (sol unchanged). */
+int walk_improve(const sp_sub *s, const sp_params *p, const cg_result *cg, long budget, double lb,
+                 double deadline, sp_sol *sol, char *err, size_t errsize);
+
+/* walk.c: min_distance only. The end of a sub's solve: *bound (cg's
+ * bound over plans with at most `budget` avoidably underfilled stations,
+ * cg the columns of that run) raised by walk_bound (until bound_deadline),
+ * *sol replaced by walk_bound's plan when that LP is integral and walks
+ * less, then walk_improve until `deadline`. Returns 1 when *sol changed, 0
+ * when not, -1 with err set on failure (sol a valid plan still). */
+int walk_finish(const sp_sub *s, const sp_params *p, const cg_result *cg, long budget,
+                double bound_deadline, double deadline, sp_sol *sol, double *bound, char *err,
+                size_t errsize);
+
+/* walk.c: min_distance only. The fewest stations of any plan of s with at
+ * most `budget` avoidably underfilled stations: column generation's bound
+ * with the stations as objective (colgen_solve, budget mode, cg's columns
+ * to start from), rounded up; 0 when stopped without one (`deadline`).
+ * Returns 0, -1 with err set on failure. */
+int walk_stations(const sp_sub *s, const sp_params *p, const cg_result *cg, long budget,
+                  double deadline, double *stations, char *err, size_t errsize);
+
+/* walk_lns.c: min_distance only. Less walking for `sol` by re-planning
+ * regions of its stations exactly (every station their free sites can hold,
+ * a small MIP), with at most `budget` avoidably underfilled stations in
+ * all, until within p->mip_gap of `lb`, at `deadline` or after
+ * p->work_limit regions. Returns 1 when sol changed, 0 when not (also when
+ * sol leaves a unit unserved), -1 with err set on failure. */
+int walk_lns(const sp_sub *s, const sp_params *p, long budget, double lb, double deadline,
+             sp_sol *sol, char *err, size_t errsize);
+
+/* walk_bound.c: min_distance only. A valid bound on the walking (cg's
+ * units) of any plan of s with at most `budget` avoidably underfilled
+ * stations: the set-partitioning LP over
+ * every station listed once, with one station per site and subset-row cuts
+ * on odd sets of units, the stations of `seed` (may be NULL) in the first
+ * master. When `plan` is not NULL (empty on entry) and the
+ * last LP is integral, its stations are that plan (then optimal). Returns
+ * 1 with *bound set, 0 when not computed (split units, existing stations,
+ * stacked sites, too many stations to list, stopped at `deadline` or
+ * p->work_limit rounds before any bound), -1 with err set on failure. */
+int walk_bound(const sp_sub *s, const sp_params *p, const sp_sol *seed, long budget,
+               double deadline, double *bound, sp_sol *plan, char *err, size_t errsize);
+
 /* One sub-problem through the pipeline (solver.c, assemble.c). */
 typedef struct sp_job {
 	sp_sub sub;
@@ -342,11 +394,14 @@ typedef struct sp_job {
 	double cg_bound;  /* too_big: column generation's bound on the sub */
 	int cg_converged; /* too_big: that bound is the LP optimum */
 	int cg_stopped, cg_rounds;
-	cg_result cg;        /* too_big: the columns of column generation, until the
-	                        honest figures' run has used them */
-	double budget_bound; /* the objective's measure alone (stations or walking)
-	                        over plans with at most the plan's underfilled
-	                        stations (colgen budget mode), -INFINITY if none */
+	cg_result cg;         /* too_big: the columns of column generation, until the
+	                         honest figures' run has used them */
+	double budget_bound;  /* the objective's measure alone (stations or walking)
+	                         over plans with at most the plan's underfilled
+	                         stations (colgen budget mode), -INFINITY if none */
+	double mip_cap;       /* too_big: seconds of price-and-branch at most, 0 none */
+	double station_bound; /* min_distance: stations of any plan with at most the
+	                         plan's underfilled stations (walk_stations), 0 none */
 } sp_job;
 
 /* The row of the sub-problems table a solved job shares by every path:

@@ -1,0 +1,482 @@
+/*
+ * cu_walk.c: the min_distance walking modules (solver/walk.c,
+ * walk_lns.c, walk_bound.c) against a brute-force enumeration written here
+ * independently: the least walking (and the fewest stations) over every
+ * plan with at most B avoidably underfilled stations. On random small
+ * instances the bounds are never above them, the walking bound at least
+ * column generation's; the improved plans are valid, never
+ * walk more, and reach it; two hand-computed cases where the odd-cycle cuts
+ * decide the bound (three units of 2,000 households that pairwise fit one
+ * station).
+ */
+#include <CUnit/CUnit.h>
+
+#include "../solver/solver_int.h"
+#include "verify.h"
+#include "cu_tester.h"
+#include "solver_fixture.h"
+
+static fx *fx_md(void)
+{
+	fx *f = calloc(1, sizeof(fx));
+	fx_init(f);
+	f->sc.threads = 1;
+	f->sc.mip_gap = 0;
+	f->sc.objective = OBJECTIVE_MIN_DISTANCE;
+	return f;
+}
+
+static void fx_done(fx *f)
+{
+	fx_free(f);
+	free(f);
+}
+
+static unsigned long lcg(unsigned long *s)
+{
+	*s = *s * 6364136223846793005UL + 1442695040888963407UL;
+	return *s >> 33;
+}
+
+/* ---- brute force: least walking with at most `budget` underfilled ---- */
+
+typedef struct bf {
+	const fx *f;
+	int n, ns;
+	int grp[16], ngrp;
+	long budget;
+	int count; /* 1: least stations instead of least walking */
+	double best;
+} bf;
+
+static double bf_dist(const bf *b, int u, int j)
+{
+	const site *si = &b->f->sites.sites[j];
+	return hypot(si->x - b->f->ux[u], si->y - b->f->uy[u]);
+}
+
+static long bf_reach(const bf *b, int j)
+{
+	long h = 0;
+	for (int u = 0; u < b->n; u++)
+		if (bf_dist(b, u, j) <= b->f->sc.walk_distance_m)
+			h += b->f->units[u].households;
+	return h;
+}
+
+static void bf_sites(bf *b, int g, unsigned used, long under, double walk)
+{
+	if (walk >= b->best - 1e-12 || under > b->budget)
+		return;
+	if (g == b->ngrp) {
+		b->best = walk;
+		return;
+	}
+	for (int j = 0; j < b->ns; j++) {
+		if (used & (1u << j))
+			continue;
+		long load = 0;
+		double wd = 0;
+		int ok = 1;
+		for (int u = 0; u < b->n && ok; u++) {
+			if (b->grp[u] != g)
+				continue;
+			double d = bf_dist(b, u, j);
+			ok = d <= b->f->sc.walk_distance_m;
+			load += b->f->units[u].households;
+			wd += (double)b->f->units[u].households * d;
+		}
+		if (!ok || load > b->f->sc.households_max)
+			continue;
+		int un =
+		    load < b->f->sc.households_min && bf_reach(b, j) >= b->f->sc.households_min;
+		bf_sites(b, g + 1, used | (1u << j), under + un,
+		         b->count ? g + 1 : walk + wd / 1000.0);
+	}
+}
+
+static void bf_part(bf *b, int u)
+{
+	if (u == b->n) {
+		bf_sites(b, 0, 0, 0, 0);
+		return;
+	}
+	for (int g = 0; g <= b->ngrp; g++) {
+		b->grp[u] = g;
+		int grown = g == b->ngrp;
+		b->ngrp += grown;
+		bf_part(b, u + 1);
+		b->ngrp -= grown;
+	}
+}
+
+/* Least household-km over plans with at most `budget` avoidably
+ * underfilled stations; INFINITY when there is none. */
+static double brute_walk(const fx *f, long budget)
+{
+	bf b = {.f = f,
+	        .n = (int)f->in.nunits,
+	        .ns = (int)f->sites.n,
+	        .budget = budget,
+	        .best = INFINITY};
+	bf_part(&b, 0);
+	return b.best;
+}
+
+/* Least stations over plans with at most `budget` avoidably underfilled
+ * stations; INFINITY when there is none. */
+static double brute_stations(const fx *f, long budget)
+{
+	bf b = {.f = f,
+	        .n = (int)f->in.nunits,
+	        .ns = (int)f->sites.n,
+	        .budget = budget,
+	        .count = 1,
+	        .best = INFINITY};
+	bf_part(&b, 0);
+	return b.best;
+}
+
+/* n units of 1,000-2,600 households (pairs fit a station, some triples),
+ * a site at each, two free sites, in a square most reach across. */
+static void small_instance(fx *f, unsigned long seed, int n)
+{
+	unsigned long s = seed;
+	for (int i = 0; i < n; i++) {
+		double x = (double)(lcg(&s) % 1400), y = (double)(lcg(&s) % 1400);
+		long h = 1000 + (long)(lcg(&s) % 1600);
+		int u = fx_unit(f, h, UNIT_URBAN, x, y);
+		fx_site(f, x, y, SITE_REPRESENTATIVE, u);
+	}
+	for (int e = 0; e < 2; e++)
+		fx_site(f, (double)(lcg(&s) % 1400), (double)(lcg(&s) % 1400), SITE_GRID, -1);
+}
+
+/* The one urban sub-problem of a fixture. */
+static int one_sub(fx *f, sp_world *w, sp_sub **subs, size_t *n)
+{
+	fx_reach(f);
+	if (sp_world_init(w, &f->in, &f->sites, &f->r, &f->sc) < 0)
+		return -1;
+	return decompose_components(w, subs, n);
+}
+
+static void subs_free(sp_world *w, sp_sub *subs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sp_sub_free(&subs[i]);
+	free(subs);
+	sp_world_free(w);
+}
+
+static double sol_walk(const sp_sub *s, const sp_sol *sol)
+{
+	double w = 0;
+	for (int t = 0; t < sol->n; t++)
+		w += sol->st[t].wd / s->dscale;
+	return w;
+}
+
+static long sol_under(const sp_sub *s, const sp_params *p, const sp_sol *sol)
+{
+	long n = 0;
+	for (int t = 0; t < sol->n; t++)
+		n += rules_band_under(sp_band(p), sol->st[t].lo) &&
+		     !sp_isolated(s, p, sol->st[t].site);
+	return n;
+}
+
+/* A plan of whole units: each unit once, in reach, within the maximum, one
+ * station per site. */
+static int sol_valid(const sp_sub *s, const sp_params *p, const sp_sol *sol)
+{
+	int seen[16] = {0}, used[32] = {0};
+	for (int t = 0; t < sol->n; t++) {
+		const sp_station *st = &sol->st[t];
+		if (used[st->site]++ || st->hi > p->hmax)
+			return 0;
+		for (int m = 0; m < st->n; m++)
+			if (seen[st->u[m]]++ || sp_dist(s, st->site, st->u[m]) < 0)
+				return 0;
+	}
+	for (int u = 0; u < s->nu; u++)
+		if (seen[u] != 1)
+			return 0;
+	return 1;
+}
+
+/* walk_bound never above the enumerated optimum, and at least column
+ * generation's bound over the same budget. */
+static void test_bound_random(void)
+{
+	int checked = 0;
+	for (unsigned long seed = 1; seed <= 16; seed++) {
+		fx *f = fx_md();
+		small_instance(f, seed, 6);
+		sp_world w;
+		sp_sub *subs;
+		size_t n;
+		CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+		if (n != 1) { /* components add up; keep to one */
+			subs_free(&w, subs, n);
+			fx_done(f);
+			continue;
+		}
+		for (long B = 0; B <= 2; B++) {
+			double opt = brute_walk(f, B), b;
+			char err[256];
+			int r = walk_bound(&subs[0], &w.p, NULL, B, 0, &b, NULL, err, sizeof(err));
+			CU_ASSERT_EQUAL(r, 1);
+			if (!isfinite(opt))
+				continue;
+			CU_ASSERT_TRUE(b <= opt + 1e-6);
+			cg_result cg;
+			cg_limits none = {0};
+			CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, B, &cg), 0);
+			CU_ASSERT_EQUAL(cg.converged, 1);
+			CU_ASSERT_TRUE(b >= cg.bound - 1e-6);
+			/* the fewest stations, from the same columns */
+			double nb;
+			CU_ASSERT_EQUAL(
+			    walk_stations(&subs[0], &w.p, &cg, B, 0, &nb, err, sizeof(err)), 0);
+			CU_ASSERT_TRUE(nb >= 1);
+			CU_ASSERT_TRUE(nb <= brute_stations(f, B) + 1e-9);
+			colgen_free(&cg);
+			checked++;
+		}
+		subs_free(&w, subs, n);
+		fx_done(f);
+	}
+	CU_ASSERT_TRUE(checked >= 20);
+}
+
+/* From the heuristic's plan: walk_lns alone, and walk_improve (the MIP over
+ * the budget columns, then regions), each reach the enumerated optimum of
+ * the plan's budget (six units: one region holds them all), with valid
+ * plans and no more underfilled stations. */
+static void test_improve_random(void)
+{
+	int checked = 0;
+	for (unsigned long seed = 1; seed <= 16; seed++) {
+		fx *f = fx_md();
+		small_instance(f, seed + 50, 6);
+		sp_world w;
+		sp_sub *subs;
+		size_t n;
+		CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+		if (n != 1) {
+			subs_free(&w, subs, n);
+			fx_done(f);
+			continue;
+		}
+		const sp_sub *s = &subs[0];
+		sp_sol a, b;
+		CU_ASSERT_EQUAL_FATAL(heur_solve(s, &w.p, 1.0, &a), 0);
+		CU_ASSERT_EQUAL_FATAL(sp_sol_copy(&b, &a), 0);
+		long B = sol_under(s, &w.p, &a);
+		double opt = brute_walk(f, B), before = sol_walk(s, &a);
+		CU_ASSERT_TRUE_FATAL(isfinite(opt));
+		char err[256];
+		CU_ASSERT_TRUE(walk_lns(s, &w.p, B, -INFINITY, 0, &a, err, sizeof(err)) >= 0);
+		CU_ASSERT_TRUE(sol_valid(s, &w.p, &a));
+		CU_ASSERT_TRUE(sol_under(s, &w.p, &a) <= B);
+		CU_ASSERT_TRUE(sol_walk(s, &a) <= before + 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &a), opt, 1e-6);
+
+		cg_result cg;
+		cg_limits none = {0};
+		CU_ASSERT_EQUAL_FATAL(colgen_solve(s, &w.p, &b, &none, B, &cg), 0);
+		double lb;
+		CU_ASSERT_EQUAL(walk_bound(s, &w.p, &b, B, 0, &lb, NULL, err, sizeof(err)), 1);
+		CU_ASSERT_TRUE(lb <= opt + 1e-6); /* the plan's stations first: a bound still */
+		CU_ASSERT_TRUE(walk_improve(s, &w.p, &cg, B, lb, 0, &b, err, sizeof(err)) >= 0);
+		CU_ASSERT_TRUE(sol_valid(s, &w.p, &b));
+		CU_ASSERT_TRUE(sol_under(s, &w.p, &b) <= B);
+		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &b), opt, 1e-6);
+		colgen_free(&cg);
+		sp_sol_free(&a);
+		sp_sol_free(&b);
+		subs_free(&w, subs, n);
+		fx_done(f);
+		checked++;
+	}
+	CU_ASSERT_TRUE(checked >= 8);
+}
+
+/* Three units of 2,000 households 600 m apart (A-B exactly 600 m), a site
+ * at each, band 3,000-5,000: any two fit a station, all three do not. With
+ * one underfilled station allowed the best plan pairs A and B (2,000
+ * households walk 600 m: 1,200 household-km) and leaves C alone; the bound
+ * is exactly that. */
+static void test_triangle(void)
+{
+	fx *f = fx_md();
+	double x[3] = {0, 600, 300}, y[3] = {0, 0, 520};
+	for (int i = 0; i < 3; i++)
+		fx_site(f, x[i], y[i], SITE_REPRESENTATIVE,
+		        fx_unit(f, 2000, UNIT_URBAN, x[i], y[i]));
+	sp_world w;
+	sp_sub *subs;
+	size_t n;
+	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	double b;
+	char err[256];
+	CU_ASSERT_EQUAL(walk_bound(&subs[0], &w.p, NULL, 1, 0, &b, NULL, err, sizeof(err)), 1);
+	CU_ASSERT_DOUBLE_EQUAL(b, 1200.0, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(brute_walk(f, 1), 1200.0, 1e-6);
+	/* fewest stations with one underfilled: a pair and a single, 2 (the LP:
+	 * pairs P and singles S <= 1 with 2 P + S = 3 give P + S >= 1.5) */
+	cg_result cg;
+	cg_limits none = {0};
+	CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, 1, &cg), 0);
+	double nb;
+	CU_ASSERT_EQUAL(walk_stations(&subs[0], &w.p, &cg, 1, 0, &nb, err, sizeof(err)), 0);
+	CU_ASSERT_DOUBLE_EQUAL(nb, 2.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(brute_stations(f, 1), 2.0, 1e-9);
+	colgen_free(&cg);
+	subs_free(&w, subs, n);
+	fx_done(f);
+}
+
+/* Two such triangles, A B C and D E F, joined only by C-D (900 m). With no
+ * underfilled station the plan must be A+B, C+D, E+F: 1,200 + 1,800 +
+ * 1,200 = 4,200 household-km. The LP without cuts serves each triangle by
+ * halves of its three pairs (about 3,601); the cuts (at most one station
+ * serves two units of a triangle) force C+D, the bound is the optimum and
+ * the LP's solution that plan.
+ * With one underfilled station allowed the optimum is still 4,200 (one
+ * triangle alone cannot leave a unit out twice) and the cut bound lies
+ * above the plain LP's 3,000 and at most 4,200. */
+static void test_two_triangles(void)
+{
+	fx *f = fx_md();
+	double x[6] = {0, 600, 300, 300, 0, 600}, y[6] = {0, 0, 520, 1420, 1940, 1940};
+	for (int i = 0; i < 6; i++)
+		fx_site(f, x[i], y[i], SITE_REPRESENTATIVE,
+		        fx_unit(f, 2000, UNIT_URBAN, x[i], y[i]));
+	sp_world w;
+	sp_sub *subs;
+	size_t n;
+	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	double b0, b1;
+	char err[256];
+	CU_ASSERT_DOUBLE_EQUAL(brute_walk(f, 0), 4200.0, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(brute_walk(f, 1), 4200.0, 1e-6);
+	sp_sol lp = {0};
+	CU_ASSERT_EQUAL(walk_bound(&subs[0], &w.p, NULL, 0, 0, &b0, &lp, err, sizeof(err)), 1);
+	CU_ASSERT_DOUBLE_EQUAL(b0, 4200.0, 1e-6);
+	/* that LP is integral: its plan is A+B, C+D, E+F */
+	CU_ASSERT_EQUAL(lp.n, 3);
+	CU_ASSERT_TRUE(sol_valid(&subs[0], &w.p, &lp));
+	CU_ASSERT_EQUAL(sol_under(&subs[0], &w.p, &lp), 0);
+	CU_ASSERT_DOUBLE_EQUAL(sol_walk(&subs[0], &lp), 4200.0, 1e-6);
+	sp_sol_free(&lp);
+	cg_result cg;
+	cg_limits none = {0};
+	CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, 0, &cg), 0);
+	CU_ASSERT_TRUE(cg.bound < 3700.0);
+	colgen_free(&cg);
+	CU_ASSERT_EQUAL(walk_bound(&subs[0], &w.p, NULL, 1, 0, &b1, NULL, err, sizeof(err)), 1);
+	CU_ASSERT_TRUE(b1 > 3000.0 + 1.0);
+	CU_ASSERT_TRUE(b1 <= 4200.0 + 1e-6);
+	/* the same inputs, the same bound to the bit */
+	double again;
+	CU_ASSERT_EQUAL(walk_bound(&subs[0], &w.p, NULL, 1, 0, &again, NULL, err, sizeof(err)), 1);
+	CU_ASSERT_TRUE(memcmp(&again, &b1, sizeof(double)) == 0);
+	subs_free(&w, subs, n);
+	fx_done(f);
+}
+
+/* The whole solver on random small instances, by column generation (no
+ * column listed): the plan verified, its walking at least the enumerated
+ * optimum of its underfilled count and the reported walking and station
+ * bounds never above the optima. */
+static void test_solver_random(void)
+{
+	for (unsigned long seed = 1; seed <= 12; seed++) {
+		fx *f = fx_md();
+		small_instance(f, seed + 200, 6);
+		fx_reach(f);
+		plan p;
+		CU_ASSERT_EQUAL_FATAL(
+		    solver_solve_cols(&f->in, &f->sites, &f->r, &f->sc, 0, NULL, &p, &f->st),
+		    STATUS_OK);
+		char msg[256];
+		CU_ASSERT_EQUAL(verify_plan(&f->in, &f->sites, &f->r, &f->sc, &p, msg, sizeof(msg)),
+		                0);
+		double opt = brute_walk(f, (long)p.underfilled);
+		CU_ASSERT_TRUE(p.urban_walk >= opt - 1e-6);
+		CU_ASSERT_TRUE(p.urban_walk_bound <= opt + 1e-6);
+		CU_ASSERT_TRUE(p.urban_bound <= brute_stations(f, (long)p.underfilled) + 1e-9);
+		plan_free(&p);
+		fx_done(f);
+	}
+}
+
+/* A dense grid of 144 communities of 2,000-2,900 households (most pair):
+ * stopped after two nodes, regions and rounds (solver.work_limit), twice the
+ * same plan, verified; without the limit the walking is proven within
+ * mip_gap. */
+static void dense_instance(fx *f)
+{
+	unsigned long s = 11;
+	for (int i = 0; i < 12; i++)
+		for (int k = 0; k < 12; k++) {
+			double x = 450.0 * i + (double)(lcg(&s) % 100),
+			       y = 450.0 * k + (double)(lcg(&s) % 100);
+			int u = fx_unit(f, 2000 + (long)(lcg(&s) % 900), UNIT_URBAN, x, y);
+			fx_site(f, x, y, SITE_REPRESENTATIVE, u);
+			fx_site(f, x + 150, y + 150, SITE_GRID, u);
+		}
+}
+
+static void test_dense_work_limit(void)
+{
+	plan p[3];
+	fx *f[3];
+	for (int k = 0; k < 3; k++) {
+		f[k] = fx_md();
+		dense_instance(f[k]);
+		f[k]->sc.mip_gap = 0.005;
+		f[k]->sc.work_limit = k < 2 ? 2 : 0;
+		f[k]->sc.time_limit_s = 600; /* the safety net never fires here */
+		fx_reach(f[k]);
+		CU_ASSERT_EQUAL_FATAL(solver_solve_cols(&f[k]->in, &f[k]->sites, &f[k]->r,
+		                                        &f[k]->sc, 0, NULL, &p[k], &f[k]->st),
+		                      STATUS_OK);
+		char msg[256];
+		CU_ASSERT_EQUAL(verify_plan(&f[k]->in, &f[k]->sites, &f[k]->r, &f[k]->sc, &p[k],
+		                            msg, sizeof(msg)),
+		                0);
+		CU_ASSERT_TRUE(p[k].urban_walk_bound <= p[k].urban_walk + 1e-6);
+		CU_ASSERT_TRUE(p[k].urban_bound <= (double)p[k].urban_stations);
+	}
+	CU_ASSERT_EQUAL(p[0].nstations, p[1].nstations);
+	CU_ASSERT_EQUAL(p[0].nassign, p[1].nassign);
+	CU_ASSERT_TRUE(memcmp(&p[0].urban_walk, &p[1].urban_walk, sizeof(double)) == 0);
+	CU_ASSERT_TRUE(memcmp(&p[0].urban_walk_bound, &p[1].urban_walk_bound, sizeof(double)) == 0);
+	for (size_t a = 0; a < p[0].nassign && a < p[1].nassign; a++) {
+		CU_ASSERT_EQUAL(p[0].assign[a].unit, p[1].assign[a].unit);
+		CU_ASSERT_EQUAL(p[0].assign[a].station, p[1].assign[a].station);
+	}
+	CU_ASSERT_TRUE(p[2].urban_walk_gap <= 0.005 + 1e-9);
+	CU_ASSERT_EQUAL(p[2].proven, 1);
+	/* column generation ran to its end (its bound, the underfilled bound) */
+	CU_ASSERT_TRUE(p[2].underfilled_bound <= p[2].underfilled);
+	for (size_t i = 0; i < p[2].nsubs; i++)
+		CU_ASSERT_STRING_EQUAL(p[2].subs[i].bound_source, "colgen");
+	for (int k = 0; k < 3; k++) {
+		plan_free(&p[k]);
+		fx_done(f[k]);
+	}
+}
+
+void walk_suite_setup(void)
+{
+	CU_SUITE_ADD("walk", NULL, NULL, CU_TEST_ENTRY(test_bound_random),
+	             CU_TEST_ENTRY(test_improve_random), CU_TEST_ENTRY(test_triangle),
+	             CU_TEST_ENTRY(test_two_triangles), CU_TEST_ENTRY(test_solver_random),
+	             CU_TEST_ENTRY(test_dense_work_limit));
+}
