@@ -76,11 +76,11 @@ OGRLayerH gpkg_table_create(gpkg_writer *w, const char *name, OGRwkbGeometryType
 status_code gpkg_table_begin(gpkg_writer *w, const char *layer);
 status_code gpkg_table_commit(gpkg_writer *w, const char *layer);
 
-/* gpkg_table_create() then gpkg_table_begin(): the layer, open for rows,
- * or NULL with w->st set. */
-OGRLayerH gpkg_table_open(gpkg_writer *w, const char *name, OGRwkbGeometryType gtype,
-                          const char *title, const char *description, const gpkg_field *fields,
-                          size_t nfields);
+/* gpkg_table_create() then gpkg_table_begin(): *layer open for rows.
+ * Returns STATUS_OK, or the failure with w->st set (*layer NULL). */
+status_code gpkg_table_open(gpkg_writer *w, OGRLayerH *layer, const char *name,
+                            OGRwkbGeometryType gtype, const char *title, const char *description,
+                            const gpkg_field *fields, size_t nfields);
 
 /* Write feature `f` (owned by the caller) into `layer`. Returns STATUS_OK,
  * or STATUS_INTERNAL with w->st set naming the layer and row. */

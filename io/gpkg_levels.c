@@ -58,11 +58,11 @@ static status_code write_level(gpkg_writer *w, const level_result *r)
 	         "Facilities of level '%s' ([level.%s]): households is the load routed to each, "
 	         "lower the number of lower facilities routed to it (see flows).",
 	         r->name, r->name);
-	OGRLayerH l = gpkg_table_open(w, r->name, wkbPoint, r->name, desc, level_fields,
-	                              LEVEL_NFIELDS(w->sc));
-	if (!l)
-		return w->st->code;
-	status_code rc = STATUS_OK;
+	OGRLayerH l;
+	status_code rc = gpkg_table_open(w, &l, r->name, wkbPoint, r->name, desc, level_fields,
+	                                 LEVEL_NFIELDS(w->sc));
+	if (rc != STATUS_OK)
+		return rc;
 	for (size_t i = 0; i < r->nfac && rc == STATUS_OK; i++) {
 		const level_facility *fa = &r->fac[i];
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
@@ -105,14 +105,14 @@ static const gpkg_field parcel_fields[] = {
 
 static status_code write_parcels(gpkg_writer *w, const levels_result *lr)
 {
-	OGRLayerH l = gpkg_table_open(
-	    w, "parcels_used", wkbMultiPolygon, "Parcels used",
+	OGRLayerH l;
+	status_code rc = gpkg_table_open(
+	    w, &l, "parcels_used", wkbMultiPolygon, "Parcels used",
 	    "The land parcels the upper levels' facilities stand on (after MakeValid); id is the "
 	    "facility's id in its level's layer, area_m2 the parcel's area in the working CRS.",
 	    parcel_fields, sizeof(parcel_fields) / sizeof(parcel_fields[0]));
-	if (!l)
-		return w->st->code;
-	status_code rc = STATUS_OK;
+	if (rc != STATUS_OK)
+		return rc;
 	long long row = 0;
 	for (size_t v = 0; v < lr->n && rc == STATUS_OK; v++)
 		for (size_t i = 0; i < lr->lv[v].nfac && rc == STATUS_OK; i++) {
@@ -145,8 +145,9 @@ static const gpkg_field flow_fields[] = {
 static status_code write_flows(gpkg_writer *w, const levels_result *lr)
 {
 	int network = lr->n > 0 && lr->lv[0].network;
-	OGRLayerH l = gpkg_table_open(
-	    w, "flows", wkbLineString, "Flows between levels",
+	OGRLayerH l;
+	status_code rc = gpkg_table_open(
+	    w, &l, "flows", wkbLineString, "Flows between levels",
 	    network ? "A line from each lower facility to the upper one it is routed to, along the "
 	              "streets (input.roads): level is the upper layer, from_id a station_id "
 	              "(first level) or the lower level's id, to_id the upper id; households the "
@@ -156,9 +157,8 @@ static status_code write_flows(gpkg_writer *w, const levels_result *lr)
 	              "id, to_id the upper id; households the load, distance_m the straight-line "
 	              "distance.",
 	    flow_fields, sizeof(flow_fields) / sizeof(flow_fields[0]));
-	if (!l)
-		return w->st->code;
-	status_code rc = STATUS_OK;
+	if (rc != STATUS_OK)
+		return rc;
 	long long row = 0;
 	for (size_t v = 0; v < lr->n && rc == STATUS_OK; v++)
 		for (size_t i = 0; i < lr->lv[v].nflows && rc == STATUS_OK; i++) {
@@ -197,14 +197,14 @@ static const gpkg_field unplaced_fields[] = {
 
 static status_code write_unplaced(gpkg_writer *w, const levels_result *lr)
 {
-	OGRLayerH l = gpkg_table_open(
-	    w, "unplaced", wkbNone, "Unplaced groups",
+	OGRLayerH l;
+	status_code rc = gpkg_table_open(
+	    w, &l, "unplaced", wkbNone, "Unplaced groups",
 	    "Groups of an upper level that did not get all their facilities (missing), and lower "
 	    "facilities with no upper one in reach (households); the run exits with status 3.",
 	    unplaced_fields, sizeof(unplaced_fields) / sizeof(unplaced_fields[0]));
-	if (!l)
-		return w->st->code;
-	status_code rc = STATUS_OK;
+	if (rc != STATUS_OK)
+		return rc;
 	for (size_t i = 0; i < lr->nunplaced && rc == STATUS_OK; i++) {
 		const level_unplaced *u = &lr->unplaced[i];
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
@@ -231,15 +231,15 @@ static const gpkg_field run_fields[] = {
 
 static status_code write_run_levels(gpkg_writer *w, const levels_result *lr)
 {
-	OGRLayerH l = gpkg_table_open(
-	    w, "run_levels", wkbNone, "Run record of the levels",
+	OGRLayerH l;
+	status_code rc = gpkg_table_open(
+	    w, &l, "run_levels", wkbNone, "Run record of the levels",
 	    "One row per upper level, bottom to top: its scenario keys, facilities, load, and "
 	    "the solve (objective = load-weighted metres, a proven bound, gap, status); distance "
 	    "straight (as the crow flies) or network (along input.roads).",
 	    run_fields, sizeof(run_fields) / sizeof(run_fields[0]) - (w->sc->phases.n > 0 ? 0 : 1));
-	if (!l)
-		return w->st->code;
-	status_code rc = STATUS_OK;
+	if (rc != STATUS_OK)
+		return rc;
 	for (size_t v = 0; v < lr->n && rc == STATUS_OK; v++) {
 		const level_result *r = &lr->lv[v];
 		char par[4096];

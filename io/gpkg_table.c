@@ -59,14 +59,17 @@ status_code gpkg_table_begin(gpkg_writer *w, const char *layer)
 	return STATUS_OK;
 }
 
-OGRLayerH gpkg_table_open(gpkg_writer *w, const char *name, OGRwkbGeometryType gtype,
-                          const char *title, const char *description, const gpkg_field *fields,
-                          size_t nfields)
+status_code gpkg_table_open(gpkg_writer *w, OGRLayerH *layer, const char *name,
+                            OGRwkbGeometryType gtype, const char *title, const char *description,
+                            const gpkg_field *fields, size_t nfields)
 {
-	OGRLayerH l = gpkg_table_create(w, name, gtype, title, description, fields, nfields);
-	if (l && gpkg_table_begin(w, name) != STATUS_OK)
-		return NULL;
-	return l;
+	*layer = gpkg_table_create(w, name, gtype, title, description, fields, nfields);
+	if (!*layer)
+		return w->st->code;
+	status_code rc = gpkg_table_begin(w, name);
+	if (rc != STATUS_OK)
+		*layer = NULL;
+	return rc;
 }
 
 status_code gpkg_table_commit(gpkg_writer *w, const char *layer)
