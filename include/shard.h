@@ -4,9 +4,10 @@
  * A shard is a union of groups no rule can connect: two units are in the
  * same group when a site reaches both (a reach pair; for a village under
  * rural = one_per_village only its sites inside and its first pair), when one's nearest
- * site is the other's (so an uncovered unit's reason is the same), or when
- * a site lies inside a unit; with `by district` (the default) all units of
- * one district are also one group, so a shard holds whole districts (and
+ * site is the other's (so an uncovered unit's reason is the same), when
+ * a site lies inside a unit, or when the rural pre-pass plans them together
+ * (rural.h: one administrative village, or the villages of one street); with `by district` (the
+ * default) all units of one district are also one group, so a shard holds whole districts (and
  * whatever a station could serve across a district line joins them);
  * with `by component` groups are the bare reach components, finer, so the
  * shards are better balanced but a district may be split. No station can

@@ -194,6 +194,34 @@ static status_code solve_stations(const inputs *in, const site_table *sites, con
 	return rc;
 }
 
+/* The objective's scale of the whole problem (solver/scale.c), for a shard:
+ * measured as the single run's station solver sees it, on the rural
+ * pre-pass's views when a rural rule plans villages apart (their households
+ * and the sites they take are out of the station solver's problem). The
+ * pre-pass's warnings here are the whole input's; they are dropped (the
+ * shard's own pre-pass reports its villages). */
+static status_code whole_scale(const inputs *in, const site_table *sites, const reach *r,
+                               const scenario *sc, solver_scale *scale, status *st)
+{
+	rural_plan rp;
+	inputs in_view;
+	reach r_view;
+	status quiet;
+	status_init(&quiet);
+	status_code rc = rural_solve(in, sites, r, sc, &rp, &quiet);
+	if (rc != STATUS_OK)
+		rc = status_fail(st, rc, "%s", quiet.msg);
+	else if (!rp.taken)
+		rc = solver_scale_of(in, sites, r, sc, scale, st);
+	else if ((rc = rural_views(in, r, &rp, &in_view, &r_view, st)) == STATUS_OK) {
+		rc = solver_scale_of(&in_view, sites, &r_view, sc, scale, st);
+		rural_views_free(&in_view, &r_view);
+	}
+	rural_plan_free(&rp);
+	status_free(&quiet);
+	return rc;
+}
+
 /* With streets, the walking route of every assignment for the links layer. */
 static status_code plan_routes(reach *r, const plan *p, const site_table *sites, status *st)
 {
@@ -287,8 +315,7 @@ status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const
 	reach *rp = &full_r;
 	if (spec && spec->n > 0) {
 		solver_scale scale;
-		if ((rc = solver_scale_of(&full_in, &full_sites, &full_r, sc, &scale, st)) !=
-		    STATUS_OK)
+		if ((rc = whole_scale(&full_in, &full_sites, &full_r, sc, &scale, st)) != STATUS_OK)
 			goto out;
 		if ((rc = shard_restrict(&full_in, &full_sites, &full_r, sc, spec, &part, st)) !=
 		    STATUS_OK)
