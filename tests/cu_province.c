@@ -494,6 +494,122 @@ static void test_merge_levels_refusals(void)
 	CU_ASSERT_EQUAL(run(NULL, "test -e %s", out), 1); /* nothing written */
 }
 
+/* ---- the cut made once (stationplan shards, run --cut) --------------------- */
+
+/* First line of `path` starting with `prefix`, into buf; "" when none. */
+static const char *line_of(const char *path, const char *prefix, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "r");
+	buf[0] = '\0';
+	while (f && fgets(buf, (int)n, f)) {
+		if (!strncmp(buf, prefix, strlen(prefix))) {
+			buf[strcspn(buf, "\n")] = '\0';
+			fclose(f);
+			return buf;
+		}
+	}
+	if (f)
+		fclose(f);
+	buf[0] = '\0';
+	return buf;
+}
+
+/* The cut made once, each shard reading and building only its districts:
+ * the merged plan equals the single run's. */
+static void test_shards_cut_districts(void)
+{
+	const char *single = outpath("cut-single.gpkg"), *merged = outpath("cut-merged.gpkg");
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "%s -q run %s -o %s --overwrite", cu_bin(), PROV_INI, single), 0);
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "SP_BIN=%s scripts/shards.sh -c -k %s 3 %s", cu_bin(), PROV_INI, merged), 0);
+	assert_plans_equal(single, merged);
+	static const char *const more[] = {"districts", "layer_styles"};
+	assert_layers_equal(single, merged, more, 2);
+	char cut[600], line[512];
+	snprintf(cut, sizeof(cut), "%s/province-cut-merged-shards/cut", cu_outdir());
+	CU_ASSERT_STRING_EQUAL(line_of(cut, "stationplan", line, sizeof(line)),
+	                       "stationplan cut 1");
+	CU_ASSERT_STRING_EQUAL(line_of(cut, "shards", line, sizeof(line)),
+	                       "shards 3 by district groups 3 units 256 sites 1936");
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(line_of(cut, "shard 1 ", line, sizeof(line)), "units 85 sites 834 pairs 3187"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(line_of(cut, "shard 3 ", line, sizeof(line)), "units 89 sites 294 pairs 964"));
+	/* a shard reads only its units */
+	char *out = NULL, *err = NULL, cmd[2000];
+	snprintf(cmd, sizeof(cmd), "%s -v run %s --shard 3/3 --cut %s -o %s --overwrite", cu_bin(),
+	         PROV_INI, cut, outpath("cut-3.gpkg"));
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "read: 89 units in EPSG:4544"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "shard 3/3 by district (cut '"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "89 of 256 units, 3 groups"));
+	free(out);
+	free(err);
+}
+
+/* Reach components with existing stations, cut once into four. */
+static void test_shards_cut_components(void)
+{
+	const char *single = outpath("cutc-single.gpkg"), *merged = outpath("cutc-merged.gpkg");
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "%s -q run %s -o %s --overwrite", cu_bin(), EXISTING_INI, single), 0);
+	CU_ASSERT_EQUAL_FATAL(run(NULL, "SP_BIN=%s scripts/shards.sh -c -b component %s 4 %s",
+	                          cu_bin(), EXISTING_INI, merged),
+	                      0);
+	assert_plans_equal(single, merged);
+}
+
+/* A cut of another scenario, input or shard count is refused; so are a
+ * file that is no cut and tables that do not match it. */
+static void test_cut_refusals(void)
+{
+	const char *cut = outpath("r.cut"), *bad = outpath("bad.cut"), *o = outpath("rc.gpkg");
+	char *err = NULL;
+	CU_ASSERT_EQUAL_FATAL(run(NULL, "%s -q shards %s 3 -o %s", cu_bin(), PROV_INI, cut), 0);
+	CU_ASSERT_EQUAL(run(&err, "%s -q run %s --cut %s -o %s", cu_bin(), PROV_INI, cut, o), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "run: --cut needs --shard K/N"));
+	free(err);
+	CU_ASSERT_EQUAL(
+	    run(&err, "%s -q run %s --shard 1/4 --cut %s -o %s", cu_bin(), PROV_INI, cut, o), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "run: --shard 1/4 --shard-by district, but the cut '"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "' is 3 shards by district"));
+	free(err);
+	CU_ASSERT_EQUAL(run(&err,
+	                    "%s -q run %s --shard 1/3 --cut %s -o %s --set "
+	                    "rules.walk_distance_m=800",
+	                    cu_bin(), PROV_INI, cut, o),
+	                2);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(err, "' was made with another scenario or input (fingerprint "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "make it again with stationplan shards"));
+	free(err);
+	CU_ASSERT_EQUAL(
+	    run(&err, "%s -q run %s --shard 1/3 --cut %s -o %s", cu_bin(), EXISTING_INI, cut, o),
+	    2);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(err, "features, the cut was made on 256: make the cut again"));
+	free(err);
+	CU_ASSERT_EQUAL(
+	    run(&err, "%s -q run %s --shard 1/3 --cut %s -o %s", cu_bin(), PROV_INI, PROV_INI, o),
+	    2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "scenario.ini:1: not a stationplan cut"));
+	free(err);
+	/* a fingerprint that is not the shard's tables: stop, nothing written */
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "sed 's/^\\(shard 1 .* sitehash \\)[0-9a-f]*/\\10000000000000000/' %s > %s",
+	        cut, bad),
+	    0);
+	CU_ASSERT_EQUAL(
+	    run(&err, "%s -q run %s --shard 1/3 --cut %s -o %s", cu_bin(), PROV_INI, bad, o), 4);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "shard 1/3: the cut '"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "' gives it 85 units, 834 sites, 3187 pairs (site "
+	                                   "fingerprint 0000000000000000"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "its tables differ from the whole problem's"));
+	free(err);
+	CU_ASSERT_EQUAL(run(NULL, "test -e %s", o), 1);
+}
+
 /* The Slurm recipe's command lines (scripts/slurm_shards.sh -n), run here
  * as Slurm would run them: the array task's --wrap once per
  * SLURM_ARRAY_TASK_ID, then the merge job's. */
@@ -888,7 +1004,8 @@ void province_suite_setup(void)
 	    CU_TEST_ENTRY(test_shards_components_existing), CU_TEST_ENTRY(test_merge_refusals),
 	    CU_TEST_ENTRY(test_slurm_command_lines), CU_TEST_ENTRY(test_merge_levels_districts),
 	    CU_TEST_ENTRY(test_merge_levels_components), CU_TEST_ENTRY(test_merge_admin_villages),
-	    CU_TEST_ENTRY(test_merge_levels_refusals));
+	    CU_TEST_ENTRY(test_merge_levels_refusals), CU_TEST_ENTRY(test_shards_cut_districts),
+	    CU_TEST_ENTRY(test_shards_cut_components), CU_TEST_ENTRY(test_cut_refusals));
 	CU_SUITE_ADD("slurm", slurm_start, slurm_stop, CU_TEST_ENTRY(test_slurm_job_array));
 	CU_SUITE_ADD(
 	    "postgis", pg_start, pg_stop, CU_TEST_ENTRY(test_pg_plan_from_and_into),

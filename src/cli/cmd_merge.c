@@ -96,19 +96,6 @@ static status_code parse(int argc, char **argv, merge_args *a, status *st)
 	return STATUS_OK;
 }
 
-/* The scenario `file` with the ";"-separated `sets`, validated. */
-static status_code load(const char *file, const char *sets, scenario *sc, status *st)
-{
-	status_code rc = scenario_load(sc, file, st);
-	for (const char *s = sets, *end; rc == STATUS_OK && s && *s; s = end ? end + 1 : NULL) {
-		end = strchr(s, ';');
-		char one[1024];
-		snprintf(one, sizeof(one), "%.*s", end ? (int)(end - s) : (int)strlen(s), s);
-		rc = scenario_set(sc, one, st);
-	}
-	return rc == STATUS_OK ? scenario_validate(sc, st) : rc;
-}
-
 /* The upper levels' state: scenario, whole input, result. `on` 0: none. */
 typedef struct merge_levels {
 	int on;
@@ -136,11 +123,9 @@ static status_code levels_prepare(const merge_args *a, merge_levels *ml, status 
 		                 "stations, and their scenario '%s' (from the run record of '%s') "
 		                 "cannot be read from here: give it with --scenario S.ini",
 		                 path, a->shards[0]);
-	if (rc == STATUS_OK)
-		rc = scenario_init(&ml->sc, st);
 	if (rc == STATUS_OK) {
 		ml->on = 1;
-		rc = load(path, a->scenario ? a->sets : sets, &ml->sc, st);
+		rc = cmd_load_scenario(path, a->scenario ? a->sets : sets, NULL, &ml->sc, st);
 	}
 	free(file), free(sets);
 	if (rc == STATUS_OK)

@@ -15,6 +15,7 @@
  * (nothing uses them: assemble.c serves a village at a site inside it).
  */
 #include "shard.h"
+#include "geom_int.h"
 #include "rules.h"
 
 #include <stdio.h>
@@ -124,9 +125,9 @@ static int cmp_group(const void *pa, const void *pb)
 }
 
 /* shard (0-based) of every node; returns the number of groups, or
- * (size_t)-1 out of memory. */
-static size_t assign(const inputs *in, const site_table *sites, const reach *r, const scenario *sc,
-                     const shard_spec *spec, int *node_shard)
+ * (size_t)-1 out of memory. (geom_int.h: also for the cut made once) */
+size_t shard_assign(const inputs *in, const site_table *sites, const reach *r, const scenario *sc,
+                    const shard_spec *spec, int *node_shard)
 {
 	size_t nu = in->nunits, ns = sites->n, nn = nu + ns, ng = 0;
 	size_t *parent = malloc((nn ? nn : 1) * sizeof(size_t));
@@ -245,7 +246,7 @@ status_code shard_restrict(const inputs *in, const site_table *sites, const reac
 	out->site_key = malloc((ns ? ns : 1) * sizeof(long));
 	if (!node || !uloc || !sloc || !out->unit_key || !out->site_key)
 		goto nomem;
-	out->ngroups = assign(in, sites, r, sc, spec, node);
+	out->ngroups = shard_assign(in, sites, r, sc, spec, node);
 	if (out->ngroups == (size_t)-1)
 		goto nomem;
 	int k = spec->k - 1;
