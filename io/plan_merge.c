@@ -523,12 +523,26 @@ static int cmp_dfirst(const void *pa, const void *pb)
 	return (a->first > b->first) - (a->first < b->first);
 }
 
-/* Lowest unit key of district `name` in shard `s` over its assignments and
- * uncovered rows (every unit is in one of them). */
-static long long district_first(const shard_in *s, const char *name)
+typedef struct dfirst {
+	char *name; /* owned */
+	long long first;
+} dfirst;
+
+static int cmp_dfname(const void *pa, const void *pb)
+{
+	return strcmp(((const dfirst *)pa)->name, ((const dfirst *)pb)->name);
+}
+
+/* Lowest unit key of each district of shard `s` over its assignments and
+ * uncovered rows (every unit is in one of them), in one pass: sorted by
+ * name into *out (*n entries; free with dfirst_free). -1 out of memory. */
+static int district_firsts(const shard_in *s, dfirst **out, size_t *n)
 {
 	static const char *const layers[] = {"assignments", "uncovered"};
-	long long best = -1;
+	size_t cap = 16, m = 0;
+	dfirst *v = malloc(cap * sizeof(*v));
+	if (!v)
+		return -1;
 	for (int k = 0; k < 2; k++) {
 		OGRLayerH l = GDALDatasetGetLayerByName(s->ds, layers[k]);
 		if (!l)
@@ -541,15 +555,41 @@ static long long district_first(const shard_in *s, const char *name)
 		OGRFeatureH f;
 		OGR_L_ResetReading(l);
 		while ((f = OGR_L_GetNextFeature(l))) {
-			if (!strcmp(OGR_F_GetFieldAsString(f, fd), name)) {
-				long long key = unit_key(s, OGR_F_GetFieldAsString(f, fu));
-				if (key >= 0 && (best < 0 || key < best))
-					best = key;
+			const char *name = OGR_F_GetFieldAsString(f, fd);
+			long long key = unit_key(s, OGR_F_GetFieldAsString(f, fu));
+			/* rows come in unit order: a district's rows are mostly together */
+			size_t i = m;
+			while (i > 0 && strcmp(v[i - 1].name, name))
+				i--;
+			if (i == 0 && (m == 0 || strcmp(v[0].name, name))) {
+				dfirst *g = m == cap ? realloc(v, (cap *= 2) * sizeof(*v)) : v;
+				char *copy = g ? strdup(name) : NULL;
+				if (!copy) {
+					OGR_F_Destroy(f);
+					*out = g ? g : v, *n = m;
+					return -1;
+				}
+				v = g;
+				v[m++] = (dfirst){copy, key};
+			} else {
+				dfirst *x = i > 0 ? &v[i - 1] : &v[0];
+				if (key >= 0 && (x->first < 0 || key < x->first))
+					x->first = key;
 			}
 			OGR_F_Destroy(f);
 		}
 	}
-	return best;
+	qsort(v, m, sizeof(*v), cmp_dfname);
+	*out = v;
+	*n = m;
+	return 0;
+}
+
+static void dfirst_free(dfirst *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i].name);
+	free(v);
 }
 
 /* `districts`: in the single run's order (by the district's first unit in
@@ -568,6 +608,13 @@ static status_code copy_districts(merger *m, OGRLayerH src)
 		OGRFeatureH f;
 		if (!l)
 			continue;
+		dfirst *firsts = NULL;
+		size_t nfirst = 0;
+		if (district_firsts(&m->s[i], &firsts, &nfirst) != 0) {
+			dfirst_free(firsts, nfirst);
+			rc = status_fail(m->st, STATUS_INTERNAL, "out of memory");
+			break;
+		}
 		int fd = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "district");
 		OGR_L_ResetReading(l);
 		while (rc == STATUS_OK && (f = OGR_L_GetNextFeature(l))) {
@@ -579,8 +626,12 @@ static status_code copy_districts(merger *m, OGRLayerH src)
 			}
 			r = g;
 			const char *name = fd >= 0 ? OGR_F_GetFieldAsString(f, fd) : "";
-			r[n++] = (drow){name, district_first(&m->s[i], name), f};
+			dfirst key = {(char *)name, 0};
+			const dfirst *hit =
+			    bsearch(&key, firsts, nfirst, sizeof(dfirst), cmp_dfname);
+			r[n++] = (drow){name, hit ? hit->first : -1, f};
 		}
+		dfirst_free(firsts, nfirst);
 	}
 	/* one row per name: the first piece keeps the counts and the union */
 	qsort(r, n, sizeof(drow), cmp_drow);
