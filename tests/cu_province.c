@@ -657,6 +657,49 @@ static void test_slurm_command_lines(void)
 	assert_plans_equal(single, out);
 }
 
+/* The Slurm recipe with the cut made once (-c): the cut job's --wrap, the
+ * array task's once per SLURM_ARRAY_TASK_ID (after the cut), the merge's. */
+static void test_slurm_cut_command_lines(void)
+{
+	const char *single = outpath("slurmc-single.gpkg"), *out = outpath("slurmc.gpkg");
+	const char *lines = outpath("slurmc-lines.txt"), *extract = outpath("slurmc-wrap.sh");
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "%s -q run %s -o %s --overwrite", cu_bin(), PROV_INI, single), 0);
+	CU_ASSERT_EQUAL_FATAL(run(NULL,
+	                          "SP_BIN=%s scripts/slurm_shards.sh -n -c -m 2G %s 3 %s -- "
+	                          "--threads 1 > %s",
+	                          cu_bin(), PROV_INI, out, lines),
+	                      0);
+	char line[600];
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+	    line_of(lines, "sbatch --parsable --job-name=stationplan-cut", line, sizeof(line)),
+	    "--cpus-per-task=2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+	    line_of(lines, "sbatch --parsable --job-name=stationplan-shards", line, sizeof(line)),
+	    "--array=1-3 --dependency=afterok:CUTJOB --mem=2G"));
+	FILE *f = fopen(extract, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f,
+	        "eval \"set -- $(sed -n \"$1p\" '%s')\"\n"
+	        "for a; do case $a in --wrap=*) printf '%%s\\n' \"${a#--wrap=}\" ;; esac; done\n",
+	        lines);
+	fclose(f);
+	const char *p0 = outpath("slurmc-cut.sh"), *p1 = outpath("slurmc-task.sh"),
+	           *p2 = outpath("slurmc-merge.sh");
+	CU_ASSERT_EQUAL_FATAL(run(NULL, "sh %s 1 > %s && sh %s 2 > %s && sh %s 3 > %s", extract, p0,
+	                          extract, p1, extract, p2),
+	                      0);
+	CU_ASSERT_EQUAL(run(NULL,
+	                    "rm -rf %s/province-slurmc-shards && mkdir %s/province-slurmc-shards",
+	                    cu_outdir(), cu_outdir()),
+	                0);
+	CU_ASSERT_EQUAL(run(NULL, "sh %s", p0), 0);
+	for (int k = 1; k <= 3; k++)
+		CU_ASSERT_EQUAL(run(NULL, "SLURM_ARRAY_TASK_ID=%d sh %s", k, p1), 0);
+	CU_ASSERT_EQUAL(run(NULL, "sh %s", p2), 0);
+	assert_plans_equal(single, out);
+}
+
 /* ---- PostGIS ------------------------------------------------------------ */
 
 static char pg_conn[1024]; /* "PG:host=... dbname=sp user=..." or "" */
@@ -1005,7 +1048,8 @@ void province_suite_setup(void)
 	    CU_TEST_ENTRY(test_slurm_command_lines), CU_TEST_ENTRY(test_merge_levels_districts),
 	    CU_TEST_ENTRY(test_merge_levels_components), CU_TEST_ENTRY(test_merge_admin_villages),
 	    CU_TEST_ENTRY(test_merge_levels_refusals), CU_TEST_ENTRY(test_shards_cut_districts),
-	    CU_TEST_ENTRY(test_shards_cut_components), CU_TEST_ENTRY(test_cut_refusals));
+	    CU_TEST_ENTRY(test_shards_cut_components), CU_TEST_ENTRY(test_cut_refusals),
+	    CU_TEST_ENTRY(test_slurm_cut_command_lines));
 	CU_SUITE_ADD("slurm", slurm_start, slurm_stop, CU_TEST_ENTRY(test_slurm_job_array));
 	CU_SUITE_ADD(
 	    "postgis", pg_start, pg_stop, CU_TEST_ENTRY(test_pg_plan_from_and_into),
