@@ -51,9 +51,10 @@ typedef struct shard_part {
 	inputs in;
 	site_table sites;
 	reach r;
-	long *unit_key; /* per shard unit: its index in the full inputs */
-	long *site_key; /* per shard site: its index in the full site table */
-	size_t ngroups; /* groups in the whole problem */
+	long *unit_key;            /* per shard unit: its index in the full inputs */
+	long *site_key;            /* per shard site: its index in the full site table */
+	size_t ngroups;            /* groups in the whole problem */
+	unsigned char *owned_kept; /* sites.kept when the part owns it (a cut), else NULL */
 } shard_part;
 
 /* Parse "K/N" (1 <= K <= N <= 100000) and "district" / "component".

@@ -294,6 +294,7 @@ void shard_free(shard_part *sp)
 {
 	free(sp->in.units);
 	free(sp->sites.sites);
+	free(sp->owned_kept);
 	reach_free(&sp->r);
 	free(sp->unit_key);
 	free(sp->site_key);

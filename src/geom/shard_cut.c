@@ -382,6 +382,7 @@ status_code shard_cut_part(const shard_cut *c, const char *path, const shard_spe
 		if (c->site_shard[j] == k && m < sites->n)
 			out->site_key[m++] = (long)j;
 	out->sites = *sites; /* moved */
+	out->owned_kept = sites->kept;
 	out->r = *r;
 	memset(sites, 0, sizeof(*sites));
 	memset(r, 0, sizeof(*r));
