@@ -10,7 +10,7 @@
 #   make bench-phases  a two-phase plan and a station budget on a dense city
 #   make bench-levels  the seconds and gaps two upper levels add on each bench city
 #   make bench-national  a simulated nation (tools/mknation) as shards with GNU
-#                   parallel; NATION_SCALE=1 NATION_SHARDS=8 NATION_JOBS=2
+#                   parallel; NATION_SCALE=1 NATION_SHARDS=2 NATION_JOBS=2
 #   make format     apply .clang-format to every C file
 #   make fuzz       libFuzzer harnesses (clang, ASan+UBSan) for the scenario
 #                   parser, the unit reader and the plan reader, each run for
@@ -140,7 +140,7 @@ bench-levels: $(BIN) cities
 	$(Q)scripts/bench_levels.sh ./$(BIN) $(BUILD)
 
 NATION_SCALE  ?= 1
-NATION_SHARDS ?= 8
+NATION_SHARDS ?= 2
 NATION_JOBS   ?= 2
 bench-national: $(BIN) $(TOOLS)
 	$(Q)scripts/bench_national.sh ./$(BIN) $(BUILD) $(NATION_SCALE) $(NATION_SHARDS) $(NATION_JOBS)

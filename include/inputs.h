@@ -93,6 +93,15 @@ typedef struct inputs {
 	double read_seconds;
 	size_t nlevels;             /* = scenario nlevels once read */
 	struct level_input *levels; /* places of each upper level (levels.h) */
+	/* Only some units (run --shard K/N --cut, include/shard.h): set before
+	 * inputs_read(), feature i of the units source (reading order) is read
+	 * iff unit_keep[i], and the source must have unit_keep_n features (else
+	 * an input error: the cut was made on another input). Then unit_key[u]
+	 * is unit u's index in the source (owned) and units[u].order its
+	 * 1-based position there. NULL: every unit, unit_key NULL. */
+	const unsigned char *unit_keep;
+	size_t unit_keep_n;
+	long *unit_key;
 } inputs;
 
 /* Read and validate everything the scenario names (io/read_*.c). Every data

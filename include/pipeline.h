@@ -57,10 +57,19 @@ struct json_t *pipeline_result_json(const pipeline_result *res, const char *out_
 /* pipeline_run() for shard spec->k of spec->n (include/shard.h): the
  * inputs, sites and reach of the whole problem are built, then only the
  * shard's units and sites are solved and written, with the shard_* tables
- * `stationplan merge` needs. spec = NULL or spec->n = 0: the whole plan. */
+ * `stationplan merge` needs. With spec->cut (a file of pipeline_cut()) only
+ * the shard's units are read and built, checked against the cut. spec =
+ * NULL or spec->n = 0: the whole plan. */
 status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const char *out_path,
                                int overwrite, const char *command_line, const char *set_overrides,
                                pipeline_result *res, status *st);
+
+/* `stationplan shards S.ini N -o CUT`: read and build the whole problem
+ * once and write its cut into N shards `by` (include/shard.h, struct
+ * shard_cut) to `out_path`, for `run --shard K/N --cut CUT`. Prints each
+ * shard's units, sites and pairs unless quiet. Returns STATUS_OK, what
+ * reading and building return, or STATUS_WRITE. */
+status_code pipeline_cut(const scenario *sc, int n, shard_by by, const char *out_path, status *st);
 
 void pipeline_print_summary(const pipeline_result *res, const char *out_path, FILE *out);
 

@@ -4,9 +4,10 @@
  * A shard is a union of groups no rule can connect: two units are in the
  * same group when a site reaches both (a reach pair; for a village under
  * rural = one_per_village only its sites inside and its first pair), when one's nearest
- * site is the other's (so an uncovered unit's reason is the same), or when
- * a site lies inside a unit; with `by district` (the default) all units of
- * one district are also one group, so a shard holds whole districts (and
+ * site is the other's (so an uncovered unit's reason is the same), when
+ * a site lies inside a unit, or when the rural pre-pass plans them together
+ * (rural.h: one administrative village, or the villages of one street); with `by district` (the
+ * default) all units of one district are also one group, so a shard holds whole districts (and
  * whatever a station could serve across a district line joins them);
  * with `by component` groups are the bare reach components, finer, so the
  * shards are better balanced but a district may be split. No station can
@@ -40,6 +41,7 @@ typedef enum shard_by { SHARD_BY_DISTRICT = 0, SHARD_BY_COMPONENT = 1 } shard_by
 typedef struct shard_spec {
 	int k, n; /* 1 <= k <= n; n = 0: no sharding */
 	shard_by by;
+	const char *cut; /* run --cut FILE: the cut made once, NULL: cut here */
 } shard_spec;
 
 /* The tables of one shard. `in` borrows everything from the full inputs but
@@ -49,9 +51,10 @@ typedef struct shard_part {
 	inputs in;
 	site_table sites;
 	reach r;
-	long *unit_key; /* per shard unit: its index in the full inputs */
-	long *site_key; /* per shard site: its index in the full site table */
-	size_t ngroups; /* groups in the whole problem */
+	long *unit_key;            /* per shard unit: its index in the full inputs */
+	long *site_key;            /* per shard site: its index in the full site table */
+	size_t ngroups;            /* groups in the whole problem */
+	unsigned char *owned_kept; /* sites.kept when the part owns it (a cut), else NULL */
 } shard_part;
 
 /* Parse "K/N" (1 <= K <= N <= 100000) and "district" / "component".
@@ -70,5 +73,65 @@ status_code shard_restrict(const inputs *in, const site_table *sites, const reac
                            const scenario *sc, const shard_spec *spec, shard_part *out, status *st);
 
 void shard_free(shard_part *sp);
+
+/* ---- the cut, made once (src/geom/shard_cut.c) ------------------------------
+ *
+ * `stationplan shards S.ini N -o CUT` reads and builds the whole problem
+ * once and writes its cut: the shard of every unit and site, the whole
+ * problem's objective scale, and for each shard its units, sites and pairs
+ * with a fingerprint (FNV-1a) of its site table and reach. `run --shard K/N
+ * --cut CUT` then reads only shard K's units (inputs.unit_keep), builds
+ * sites and reach for them alone, keeps of the existing and candidate
+ * sites those the cut gives shard K, and checks its tables against the
+ * fingerprints: equal, they are exactly the tables shard_restrict() would
+ * cut from the whole problem, so the plan is the same; different (a site
+ * merged with another shard's within 1 m, another input), the run stops
+ * with an internal error naming the counts. */
+
+typedef struct shard_cut {
+	int n;
+	shard_by by;
+	size_t ngroups, nunits, nsites;
+	double dscale, penalty;        /* the whole problem's objective scale (solver/scale.c) */
+	char params[80];               /* the scenario's fingerprint (the caller's text) */
+	int *unit_shard;               /* nunits: 0-based shard of each whole-input unit */
+	int *site_shard;               /* nsites: ... of each whole-input site */
+	int *site_source;              /* nsites: site_source */
+	long long *site_fid;           /* nsites: src_fid (existing and candidate sites) */
+	size_t *units, *sites, *pairs; /* per shard */
+	unsigned long long *site_hash, *reach_hash; /* per shard */
+} shard_cut;
+
+/* The cut of the whole tables into spec-less N shards `by`, with the
+ * scale and fingerprint given. Returns STATUS_OK or STATUS_INTERNAL (out
+ * of memory). Free with shard_cut_free(). */
+status_code shard_cut_make(const inputs *in, const site_table *sites, const reach *r,
+                           const scenario *sc, int n, shard_by by, double dscale, double penalty,
+                           const char *params, shard_cut *out, status *st);
+
+/* Write `c` to `path` (text, temporary file + rename). Returns STATUS_OK or
+ * STATUS_WRITE naming the path and the reason. */
+status_code shard_cut_write(const shard_cut *c, const char *path, status *st);
+
+/* Read a cut written by shard_cut_write(). Returns STATUS_OK, or
+ * STATUS_INPUT naming the file and line ("cut.txt:3: not a stationplan
+ * cut"). */
+status_code shard_cut_read(const char *path, shard_cut *c, status *st);
+
+/* Keep of `sites` (built from shard k's units alone, k 0-based) the sites
+ * of the units and the existing and candidate sites the cut gives shard k,
+ * in their order. Returns STATUS_OK or STATUS_INTERNAL. */
+status_code shard_cut_sites(const shard_cut *c, int k, site_table *sites, status *st);
+
+/* Shard spec->k's part from its own tables: `in` read with unit_keep (its
+ * units are copied, in->unit_key gives their keys), `sites` and `r` moved
+ * in (emptied). Checked against the cut: STATUS_INTERNAL ("shard 2/4: the
+ * cut 'cut.txt' gives it 1234 sites, it built 1233: ...") when the tables
+ * differ from the whole problem's. */
+status_code shard_cut_part(const shard_cut *c, const char *path, const shard_spec *spec,
+                           const inputs *in, site_table *sites, reach *r, shard_part *out,
+                           status *st);
+
+void shard_cut_free(shard_cut *c);
 
 #endif

@@ -117,6 +117,11 @@ status_code gpkg_collect_unit(gpkg_writer *w, OGRGeometryH all, size_t u);
 OGRGeometryH gpkg_union_output(gpkg_writer *w, OGRGeometryH all, const char *layer,
                                const char *what);
 
+/* gpkg_write.c: w->srs (and w->ct) from the working CRS of w->in and the
+ * scenario's output_crs. Returns STATUS_OK, or STATUS_INPUT naming a bad
+ * output_crs; the caller destroys w->srs and w->ct. */
+status_code gpkg_setup_crs(gpkg_writer *w);
+
 /* gpkg_layers.c: each returns STATUS_OK or the first failure with w->st set. */
 status_code gpkg_write_stations(gpkg_writer *w);
 status_code gpkg_write_service_areas(gpkg_writer *w);
@@ -140,6 +145,11 @@ status_code gpkg_write_run(gpkg_writer *w);
 /* Whether wall-clock timings go into the file: ri->timings, or the scenario
  * key output.timings set to true/yes/on/1. */
 int gpkg_run_timings_wanted(const scenario *sc, const run_info *ri);
+
+/* The run record's `parameters` text of `sc` (every key after defaults and
+ * --set, the level keys, the [phases] entries), malloc'd (caller frees);
+ * NULL out of memory. Also what merge compares with a shard's record. */
+char *gpkg_run_parameters(const scenario *sc);
 
 /* gpkg_levels.c: the layers of the upper levels (one per level, parcels_used,
  * flows, unplaced, run_levels) when w->ri->levels has any. */

@@ -51,6 +51,33 @@ static void put_shell_word(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
+char *gpkg_run_parameters(const scenario *sc)
+{
+	char *text = NULL, v[4096];
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return NULL;
+	for (size_t i = 0, n = scenario_key_count(); i < n; i++) {
+		scenario_key_value(sc, i, v, sizeof(v));
+		fprintf(f, "%s%s = %s", i ? "\n" : "", scenario_key_name(i), v);
+	}
+	{ /* [level.NAME]: every key of every level (src/core/scenario_levels.c) */
+		char lv[16384];
+		scenario_levels_text(sc, lv, sizeof(lv));
+		if (*lv)
+			fprintf(f, "\n%s", lv);
+	}
+	{ /* [phases]: years chosen by the planner, not in the key table */
+		char ph[4096];
+		phases_spec_text(&sc->phases, ph, sizeof(ph));
+		if (*ph)
+			fprintf(f, "\n%s", ph);
+	}
+	fclose(f);
+	return text;
+}
+
 /* The text fields, each a malloc'd string (caller frees). */
 typedef struct run_text {
 	char *command, *parameters, *inputs, *stages;
@@ -70,7 +97,6 @@ static int run_text_build(const gpkg_writer *w, run_text *t)
 {
 	size_t len;
 	FILE *f;
-	char v[4096];
 
 	if (!(f = open_memstream(&t->command, &len)))
 		return -1;
@@ -88,25 +114,8 @@ static int run_text_build(const gpkg_writer *w, run_text *t)
 	}
 	fclose(f);
 
-	if (!(f = open_memstream(&t->parameters, &len)))
+	if (!(t->parameters = gpkg_run_parameters(w->sc)))
 		return -1;
-	for (size_t i = 0, n = scenario_key_count(); i < n; i++) {
-		scenario_key_value(w->sc, i, v, sizeof(v));
-		fprintf(f, "%s%s = %s", i ? "\n" : "", scenario_key_name(i), v);
-	}
-	{ /* [level.NAME]: every key of every level (src/core/scenario_levels.c) */
-		char lv[16384];
-		scenario_levels_text(w->sc, lv, sizeof(lv));
-		if (*lv)
-			fprintf(f, "\n%s", lv);
-	}
-	{ /* [phases]: years chosen by the planner, not in the key table */
-		char ph[4096];
-		phases_spec_text(&w->sc->phases, ph, sizeof(ph));
-		if (*ph)
-			fprintf(f, "\n%s", ph);
-	}
-	fclose(f);
 
 	if (w->p->nphases > 0) { /* each phase's households against its budget alone */
 		if (!(f = open_memstream(&t->phases, &len)))

@@ -7,7 +7,12 @@
  *   shard_units     unit_id, unit_key: the unit's index in the whole input
  *                   (the single run's unit order)
  *   shard_stations  station_id, site_key: the station's site index in the
- *                   whole site table (the single run's station order)
+ *                   whole site table (the single run's station order);
+ *                   x, y: its site in the working CRS (exact doubles),
+ *                   site_unit: the whole-input index of the unit its site
+ *                   lies in (-1 none), phase: the year it opens; what
+ *                   merge needs to plan the upper levels on the merged
+ *                   stations (levels.h)
  *   shard_subs      sub, comp_key: for each sub-problem, the lowest
  *                   unit_key its stations serve (the solver numbers
  *                   components by lowest unit)
@@ -31,6 +36,10 @@ static const gpkg_field unit_fields[] = {
 static const gpkg_field station_fields[] = {
     {"station_id", OFTInteger, OFSTNone},
     {"site_key", OFTInteger64, OFSTNone},
+    {"x", OFTReal, OFSTNone},
+    {"y", OFTReal, OFSTNone},
+    {"site_unit", OFTInteger64, OFSTNone},
+    {"phase", OFTInteger, OFSTNone},
 };
 static const gpkg_field sub_fields[] = {
     {"sub", OFTInteger, OFSTNone},
@@ -133,8 +142,17 @@ status_code gpkg_write_shard(gpkg_writer *w)
 	if (!l)
 		return w->st->code;
 	for (size_t s = 0; s < w->p->nstations && rc == STATUS_OK; s++) {
-		long long v[2] = {(long long)s + 1, sp->site_key[w->p->stations[s].site]};
-		rc = row(w, l, (long long)s + 1, NULL, v, 2);
+		const plan_station *ps = &w->p->stations[s];
+		const site *si = &sp->sites.sites[ps->site];
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGR_F_SetFieldInteger(f, 0, (int)s + 1);
+		OGR_F_SetFieldInteger64(f, 1, sp->site_key[ps->site]);
+		OGR_F_SetFieldDouble(f, 2, si->x);
+		OGR_F_SetFieldDouble(f, 3, si->y);
+		OGR_F_SetFieldInteger64(f, 4, si->unit >= 0 ? sp->unit_key[si->unit] : -1);
+		OGR_F_SetFieldInteger(f, 5, ps->phase);
+		rc = gpkg_table_write(w, l, f, (long long)s + 1);
+		OGR_F_Destroy(f);
 	}
 	if (rc != STATUS_OK || (rc = gpkg_table_commit(w, "shard_stations")) != STATUS_OK)
 		return rc;

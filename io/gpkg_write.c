@@ -20,9 +20,7 @@
 #include "io_int.h"
 #include "sources.h"
 
-/* The output CRS (and the transformation to it when it is not the working
- * CRS). Returns STATUS_OK, or STATUS_INPUT naming a bad output_crs. */
-static status_code setup_crs(gpkg_writer *w)
+status_code gpkg_setup_crs(gpkg_writer *w)
 {
 	const inputs *in = w->in;
 	OGRSpatialReferenceH work = OSRNewSpatialReference(NULL);
@@ -175,7 +173,7 @@ status_code gpkg_write_plan(const char *path, int overwrite, const scenario *sc,
 	gpkg_writer w = {
 	    .path = path, .sc = sc, .in = in, .sites = sites, .r = r, .p = p, .ri = ri, .st = st};
 	w.timings = gpkg_run_timings_wanted(sc, ri);
-	rc = setup_crs(&w);
+	rc = gpkg_setup_crs(&w);
 	if (rc == STATUS_OK && station_places(&w) != 0)
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 	if (rc == STATUS_OK &&

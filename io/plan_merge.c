@@ -22,17 +22,30 @@
  *                            are the single run's); sorted by name
  *   run                      shard 1's row with objective, bound, gap,
  *                            status, counts and proven of the whole plan
- *   layer_styles             shard 1's rows
+ *   districts                by the district's first unit in the whole
+ *                            input (the single run's order); a district
+ *                            split over shards (by component) is one row,
+ *                            counts summed, geometry the union of its
+ *                            pieces (same area; vertices may differ from
+ *                            the single run's union of its units)
+ *   layer_styles             shard 1's rows (the single run's writer's with
+ *                            upper levels, below)
  *   any other layer          rows of shard 1, 2, ... in turn (a warning
  *                            names it: its order may differ from a single
  *                            run's)
  * plus `run_shards`, one row per shard (file, status, objective, bound,
  * units, stations). The shard_* tables are not copied.
  *
- * Upper levels ([level.NAME], issue 12) are to be planned on the merged
- * stations: plan_merge() is where that call belongs, after the stations
- * layer is complete (see the HOOK comment below); today their layers are
- * concatenated like any other layer.
+ * Upper levels ([level.NAME]): a shard plans the stations only. With `lv`
+ * (the scenario given or recorded, checked by plan_merge_check_scenario),
+ * once every plan layer is written and before layer_styles, the merged
+ * stations are rebuilt as the single run holds them (site coordinates,
+ * the unit the site lies in, phase: shard_stations; households: the merged
+ * stations layer; assignments: the merged assignments layer with units by
+ * whole-input index) and lv->solve (levels_solve) plans the levels on
+ * them; their layers, summary columns and styles are written by the single
+ * run's writer (io/gpkg_levels.c, gpkg_styles.c), so they are the single
+ * run's. Without `lv` layer_styles is shard 1's.
  *
  * Checks: every file is a shard (has `shard`), all of the same N and
  * shard_by, each K exactly once, K = 1..N all present.
@@ -50,39 +63,11 @@
 #include "plan_merge.h"
 #include "plan_merge_int.h"
 
-typedef struct ukey {
-	const char *id;
-	long long key;
-} ukey;
-
-typedef struct shard_in {
-	const char *path;
-	GDALDatasetH ds;
-	int k, n;
-	char by[16];
-	size_t nst;
-	long long *site_key; /* by local station_id - 1 */
-	int *new_id;         /* by local station_id - 1 */
-	size_t nunits;
-	ukey *units; /* sorted by id */
-	char *unit_text;
-	size_t nsubs;
-	int *new_sub; /* by local sub */
-} shard_in;
-
 typedef struct row {
 	long long k1, k2;
 	int shard;
 	OGRFeatureH f;
 } row;
-
-typedef struct merger {
-	const char *out;
-	shard_in *s;
-	size_t n;
-	gpkg_writer w;
-	status *st;
-} merger;
 
 static int cmp_row(const void *pa, const void *pb)
 {
@@ -147,14 +132,29 @@ static status_code read_keys(merger *m, size_t i)
 	s->new_id = calloc(s->nst + 1, sizeof(int));
 	s->nunits = (size_t)OGR_L_GetFeatureCount(u, TRUE);
 	s->units = calloc(s->nunits + 1, sizeof(ukey));
-	if (!s->site_key || !s->new_id || !s->units)
+	s->x = calloc(s->nst + 1, sizeof(double));
+	s->y = calloc(s->nst + 1, sizeof(double));
+	s->site_unit = calloc(s->nst + 1, sizeof(long long));
+	s->phase = calloc(s->nst + 1, sizeof(int));
+	if (!s->site_key || !s->new_id || !s->units || !s->x || !s->y || !s->site_unit || !s->phase)
 		return status_fail(m->st, STATUS_INTERNAL, "out of memory");
+	OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
+	int fx = OGR_FD_GetFieldIndex(d, "x"), fy = OGR_FD_GetFieldIndex(d, "y");
+	int fu = OGR_FD_GetFieldIndex(d, "site_unit"), fp = OGR_FD_GetFieldIndex(d, "phase");
+	s->has_sites = fx >= 0 && fy >= 0 && fu >= 0 && fp >= 0;
 	OGRFeatureH f;
 	OGR_L_ResetReading(l);
 	while ((f = OGR_L_GetNextFeature(l))) {
 		int id = OGR_F_GetFieldAsInteger(f, 0);
-		if (id >= 1 && (size_t)id <= s->nst)
+		if (id >= 1 && (size_t)id <= s->nst) {
 			s->site_key[id - 1] = OGR_F_GetFieldAsInteger64(f, 1);
+			if (s->has_sites) {
+				s->x[id - 1] = OGR_F_GetFieldAsDouble(f, fx);
+				s->y[id - 1] = OGR_F_GetFieldAsDouble(f, fy);
+				s->site_unit[id - 1] = OGR_F_GetFieldAsInteger64(f, fu);
+				s->phase[id - 1] = OGR_F_GetFieldAsInteger(f, fp);
+			}
+		}
 		OGR_F_Destroy(f);
 	}
 	size_t n = 0, bytes = 0;
@@ -493,6 +493,190 @@ static status_code copy_subs(merger *m, OGRLayerH src)
 	return rc;
 }
 
+/* ---- districts ------------------------------------------------------------ */
+
+typedef struct drow {
+	const char *name; /* borrowed from f */
+	long long first;  /* lowest whole-input unit of the district in this shard */
+	OGRFeatureH f;
+} drow;
+
+static int cmp_drow(const void *pa, const void *pb)
+{
+	const drow *a = pa, *b = pb;
+	int c = strcmp(a->name, b->name);
+	return c ? c : (a->first > b->first) - (a->first < b->first);
+}
+
+static int cmp_dfirst(const void *pa, const void *pb)
+{
+	const drow *a = pa, *b = pb;
+	return (a->first > b->first) - (a->first < b->first);
+}
+
+typedef struct dfirst {
+	char *name; /* owned */
+	long long first;
+} dfirst;
+
+static int cmp_dfname(const void *pa, const void *pb)
+{
+	return strcmp(((const dfirst *)pa)->name, ((const dfirst *)pb)->name);
+}
+
+/* Lowest unit key of each district of shard `s` over its assignments and
+ * uncovered rows (every unit is in one of them), in one pass: sorted by
+ * name into *out (*n entries; free with dfirst_free). -1 out of memory. */
+static int district_firsts(const shard_in *s, dfirst **out, size_t *n)
+{
+	static const char *const layers[] = {"assignments", "uncovered"};
+	size_t cap = 16, m = 0;
+	dfirst *v = malloc(cap * sizeof(*v));
+	if (!v)
+		return -1;
+	for (int k = 0; k < 2; k++) {
+		OGRLayerH l = GDALDatasetGetLayerByName(s->ds, layers[k]);
+		if (!l)
+			continue;
+		OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
+		int fd = OGR_FD_GetFieldIndex(d, "district"),
+		    fu = OGR_FD_GetFieldIndex(d, "unit_id");
+		if (fd < 0 || fu < 0)
+			continue;
+		OGRFeatureH f;
+		OGR_L_ResetReading(l);
+		while ((f = OGR_L_GetNextFeature(l))) {
+			const char *name = OGR_F_GetFieldAsString(f, fd);
+			long long key = unit_key(s, OGR_F_GetFieldAsString(f, fu));
+			/* rows come in unit order: a district's rows are mostly together */
+			size_t i = m;
+			while (i > 0 && strcmp(v[i - 1].name, name))
+				i--;
+			if (i == 0 && (m == 0 || strcmp(v[0].name, name))) {
+				dfirst *g = m == cap ? realloc(v, (cap *= 2) * sizeof(*v)) : v;
+				char *copy = g ? strdup(name) : NULL;
+				if (!copy) {
+					OGR_F_Destroy(f);
+					*out = g ? g : v, *n = m;
+					return -1;
+				}
+				v = g;
+				v[m++] = (dfirst){copy, key};
+			} else {
+				dfirst *x = i > 0 ? &v[i - 1] : &v[0];
+				if (key >= 0 && (x->first < 0 || key < x->first))
+					x->first = key;
+			}
+			OGR_F_Destroy(f);
+		}
+	}
+	qsort(v, m, sizeof(*v), cmp_dfname);
+	*out = v;
+	*n = m;
+	return 0;
+}
+
+static void dfirst_free(dfirst *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+/* `districts`: in the single run's order (by the district's first unit in
+ * the input), fids 1..n; a district split over shards (by component) is
+ * one row: units, households and stations summed, its pieces' union. */
+static status_code copy_districts(merger *m, OGRLayerH src)
+{
+	OGRLayerH out = create_like(m, src, "districts");
+	if (!out)
+		return m->st->code;
+	size_t cap = 16, n = 0;
+	drow *r = malloc(cap * sizeof(drow));
+	status_code rc = r ? STATUS_OK : status_fail(m->st, STATUS_INTERNAL, "out of memory");
+	for (size_t i = 0; i < m->n && rc == STATUS_OK; i++) {
+		OGRLayerH l = GDALDatasetGetLayerByName(m->s[i].ds, "districts");
+		OGRFeatureH f;
+		if (!l)
+			continue;
+		dfirst *firsts = NULL;
+		size_t nfirst = 0;
+		if (district_firsts(&m->s[i], &firsts, &nfirst) != 0) {
+			dfirst_free(firsts, nfirst);
+			rc = status_fail(m->st, STATUS_INTERNAL, "out of memory");
+			break;
+		}
+		int fd = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "district");
+		OGR_L_ResetReading(l);
+		while (rc == STATUS_OK && (f = OGR_L_GetNextFeature(l))) {
+			drow *g = n == cap ? realloc(r, (cap *= 2) * sizeof(drow)) : r;
+			if (!g) {
+				OGR_F_Destroy(f);
+				rc = status_fail(m->st, STATUS_INTERNAL, "out of memory");
+				break;
+			}
+			r = g;
+			const char *name = fd >= 0 ? OGR_F_GetFieldAsString(f, fd) : "";
+			dfirst key = {(char *)name, 0};
+			const dfirst *hit =
+			    bsearch(&key, firsts, nfirst, sizeof(dfirst), cmp_dfname);
+			r[n++] = (drow){name, hit ? hit->first : -1, f};
+		}
+		dfirst_free(firsts, nfirst);
+	}
+	/* one row per name: the first piece keeps the counts and the union */
+	qsort(r, n, sizeof(drow), cmp_drow);
+	size_t k = 0;
+	for (size_t i = 0; i < n && rc == STATUS_OK; k++) {
+		size_t j = i + 1;
+		OGRFeatureH f = r[i].f;
+		if (j < n && !strcmp(r[j].name, r[i].name)) {
+			OGRGeometryH all = OGR_G_CreateGeometry(wkbMultiPolygon);
+			for (size_t q = i; q < n && !strcmp(r[q].name, r[i].name); q++, j = q) {
+				OGRGeometryH piece = OGR_F_GetGeometryRef(r[q].f);
+				for (int g = 0; piece && g < OGR_G_GetGeometryCount(piece); g++)
+					OGR_G_AddGeometry(all, OGR_G_GetGeometryRef(piece, g));
+				if (q == i)
+					continue;
+				for (int fi = 0; fi < OGR_F_GetFieldCount(f); fi++)
+					if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, fi)) ==
+					    OFTInteger)
+						OGR_F_SetFieldInteger(
+						    f, fi,
+						    OGR_F_GetFieldAsInteger(f, fi) +
+						        OGR_F_GetFieldAsInteger(r[q].f, fi));
+				OGR_F_Destroy(r[q].f);
+			}
+			OGRGeometryH u =
+			    gpkg_union_output(&m->w, all, "districts", "union of the shards");
+			if (!u)
+				rc = m->st->code;
+			else
+				OGR_F_SetGeometryDirectly(f, u);
+		}
+		r[k] = r[i];
+		i = j;
+	}
+	qsort(r, k, sizeof(drow), cmp_dfirst);
+	row *rows = malloc((k + 1) * sizeof(row));
+	if (!rows) {
+		for (size_t i = 0; i < k; i++)
+			OGR_F_Destroy(r[i].f);
+		free(r);
+		return status_fail(m->st, STATUS_INTERNAL, "out of memory");
+	}
+	for (size_t i = 0; i < k; i++)
+		rows[i] = (row){(long long)i, 0, 0, r[i].f};
+	if (rc == STATUS_OK)
+		rc = write_rows(m, out, "districts", rows, k, 0);
+	else
+		for (size_t i = 0; i < k; i++)
+			OGR_F_Destroy(r[i].f);
+	free(rows);
+	free(r);
+	return rc;
+}
+
 static void shards_free(merger *m)
 {
 	for (size_t i = 0; i < m->n; i++) {
@@ -504,6 +688,10 @@ static void shards_free(merger *m)
 		free(s->units);
 		free(s->unit_text);
 		free(s->new_sub);
+		free(s->x);
+		free(s->y);
+		free(s->site_unit);
+		free(s->phase);
 	}
 	free(m->s);
 }
@@ -607,6 +795,10 @@ static status_code write_all(merger *m)
 		} else if (!strcmp(name, "run")) {
 			OGRLayerH out = create_like(m, l, name);
 			rc = out ? plan_merge_run(&m->w, out, dss, paths, m->n) : m->st->code;
+		} else if (!strcmp(name, "districts")) {
+			rc = copy_districts(m, l);
+		} else if (!strcmp(name, "layer_styles") && m->lv) {
+			rc = plan_merge_levels_write(m);
 		} else if (!strcmp(name, "layer_styles")) {
 			OGRLayerH out = create_like(m, l, name);
 			row *r = NULL;
@@ -628,9 +820,6 @@ static status_code write_all(merger *m)
 		} else {
 			rc = copy_plain(m, l, name);
 		}
-		/* HOOK (issue 12): once the stations layer is merged, the upper
-		 * levels ([level.NAME]) are to be planned here on the merged
-		 * stations, not merged from the shards' own upper levels. */
 	}
 	free(paths);
 	free(dss);
@@ -638,7 +827,7 @@ static status_code write_all(merger *m)
 }
 
 status_code plan_merge(const char *out, int overwrite, const char *const *shards, size_t n,
-                       status *st)
+                       const plan_merge_levels *lv, status *st)
 {
 	char tmp[4200];
 	status_code rc;
@@ -649,7 +838,7 @@ status_code plan_merge(const char *out, int overwrite, const char *const *shards
 	if ((rc = gpkg_file_temp_path(out, tmp, sizeof(tmp), st)) != STATUS_OK)
 		return rc;
 	gdal_bridge_push();
-	merger m = {.out = out, .n = n, .st = st};
+	merger m = {.out = out, .n = n, .lv = lv, .st = st};
 	m.s = calloc(n, sizeof(shard_in));
 	if (!m.s) {
 		gdal_bridge_pop();

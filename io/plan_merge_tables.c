@@ -9,6 +9,7 @@
  * layer, adding in the same order as the single run's writer
  * (io/gpkg_summary.c), so the values are the same bits.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,6 +181,8 @@ status_code plan_merge_summary(gpkg_writer *w, OGRLayerH out, const GDALDatasetH
 /* ---- run and run_shards ---------------------------------------------------- */
 
 typedef struct shard_run {
+	double urban_bound, urban_walk, urban_walk_bound;
+	long long urban_stations, underfilled, underfilled_bound;
 	char status[32];
 	double objective, bound, gap, seconds;
 	int has_seconds, proven;
@@ -210,6 +213,12 @@ static void read_run(GDALDatasetH ds, shard_run *r)
 		r->uncovered = OGR_F_GetFieldAsInteger64(f, FI("uncovered"));
 		r->households = OGR_F_GetFieldAsInteger64(f, FI("households"));
 		r->uncovered_households = OGR_F_GetFieldAsInteger64(f, FI("uncovered_households"));
+		r->urban_stations = OGR_F_GetFieldAsInteger64(f, FI("urban_stations"));
+		r->urban_bound = OGR_F_GetFieldAsDouble(f, FI("urban_bound"));
+		r->urban_walk = OGR_F_GetFieldAsDouble(f, FI("urban_walk"));
+		r->urban_walk_bound = OGR_F_GetFieldAsDouble(f, FI("urban_walk_bound"));
+		r->underfilled = OGR_F_GetFieldAsInteger64(f, FI("underfilled"));
+		r->underfilled_bound = OGR_F_GetFieldAsInteger64(f, FI("underfilled_bound"));
 #undef FI
 		OGR_F_Destroy(f);
 	}
@@ -219,6 +228,14 @@ static void read_run(GDALDatasetH ds, shard_run *r)
 		snprintf(r->by, sizeof(r->by), "%s", OGR_F_GetFieldAsString(f, 2));
 		OGR_F_Destroy(f);
 	}
+}
+
+/* The solver's relative gap (solver/solver.c). */
+static double rel_gap(double obj, double bound)
+{
+	if (!isfinite(bound))
+		return obj > 0 ? 1.0 : 0.0;
+	return obj > 0 ? fmax(0.0, (obj - bound) / obj) : 0.0;
 }
 
 static const gpkg_field shard_fields[] = {
@@ -282,6 +299,12 @@ status_code plan_merge_run(gpkg_writer *w, OGRLayerH out, const GDALDatasetH *sh
 		t.uncovered += r[i].uncovered;
 		t.households += r[i].households;
 		t.uncovered_households += r[i].uncovered_households;
+		t.urban_stations += r[i].urban_stations;
+		t.urban_bound += r[i].urban_bound;
+		t.urban_walk += r[i].urban_walk;
+		t.urban_walk_bound += r[i].urban_walk_bound;
+		t.underfilled += r[i].underfilled;
+		t.underfilled_bound += r[i].underfilled_bound;
 		proven &= r[i].proven != 0;
 		timed |= !strcmp(r[i].status, "time_limit");
 		seconds &= r[i].has_seconds;
@@ -316,6 +339,19 @@ status_code plan_merge_run(gpkg_writer *w, OGRLayerH out, const GDALDatasetH *sh
 		OGR_F_SetFieldInteger(f, FI("households"), (int)t.households);
 		OGR_F_SetFieldInteger(f, FI("uncovered_households"), (int)t.uncovered_households);
 		OGR_F_SetFieldInteger(f, FI("proven"), proven);
+		/* the urban part's figures: sums over the shards, gaps as the solver's */
+		OGR_F_SetFieldInteger(f, FI("urban_stations"), (int)t.urban_stations);
+		OGR_F_SetFieldDouble(f, FI("urban_bound"), t.urban_bound);
+		OGR_F_SetFieldDouble(f, FI("urban_gap"),
+		                     rel_gap((double)t.urban_stations, t.urban_bound));
+		OGR_F_SetFieldDouble(f, FI("urban_walk"), t.urban_walk);
+		if (OGR_F_IsFieldSetAndNotNull(f, FI("urban_walk_bound"))) { /* min_distance */
+			OGR_F_SetFieldDouble(f, FI("urban_walk_bound"), t.urban_walk_bound);
+			OGR_F_SetFieldDouble(f, FI("urban_walk_gap"),
+			                     rel_gap(t.urban_walk, t.urban_walk_bound));
+		}
+		OGR_F_SetFieldInteger(f, FI("underfilled"), (int)t.underfilled);
+		OGR_F_SetFieldInteger(f, FI("underfilled_bound"), (int)t.underfilled_bound);
 #undef FI
 		rc = gpkg_table_write(w, out, f, 1);
 		OGR_F_Destroy(f);

@@ -125,7 +125,7 @@ status_code inputs_read(const scenario *sc, inputs *in, status *st)
 	gdal_bridge_push();
 	OGRSpatialReferenceH work = read_units(sc, in, st);
 	for (size_t u = 0; u < in->nunits; u++)
-		in->units[u].order = (long)u + 1;
+		in->units[u].order = (in->unit_key ? in->unit_key[u] : (long)u) + 1;
 	if (in->nunits && *sc->households_table)
 		read_households_join(sc, in, st);
 	if (in->nunits) {
@@ -211,5 +211,6 @@ void inputs_free(inputs *in)
 	read_levels_free(in);
 	free(in->crs), free(in->crs_wkt), free(in->source_crs);
 	free(in->units_source), free(in->id_field);
+	free(in->unit_key);
 	memset(in, 0, sizeof(*in));
 }

@@ -249,9 +249,27 @@ OGRSpatialReferenceH read_units(const scenario *sc, inputs *in, status *st)
 		status_fail(st, STATUS_INTERNAL, "out of memory");
 		goto out;
 	}
+	if (in->unit_keep) { /* a shard of a cut: only its units, keyed */
+		size_t kept = 0;
+		for (size_t i = 0; i < in->unit_keep_n; i++)
+			kept += in->unit_keep[i] != 0;
+		if (!(in->unit_key = malloc((kept ? kept : 1) * sizeof(long)))) {
+			status_fail(st, STATUS_INTERNAL, "out of memory");
+			goto out;
+		}
+	}
 	OGR_L_ResetReading(lyr);
 	OGRFeatureH feat;
+	size_t index = 0;
 	while ((feat = OGR_L_GetNextFeature(lyr))) {
+		size_t i = index++;
+		if (in->unit_keep &&
+		    (i >= in->unit_keep_n || !in->unit_keep[i] || in->nunits == cap)) {
+			OGR_F_Destroy(feat); /* another shard's: not even its geometry */
+			continue;
+		}
+		if (in->unit_keep)
+			in->unit_key[in->nunits] = (long)i;
 		if (in->nunits == cap) {
 			size_t c = grow_cap(cap, cap + 1);
 			if (grow_to(&in->units, c, sizeof(unit)) != 0) {
@@ -265,7 +283,12 @@ OGRSpatialReferenceH read_units(const scenario *sc, inputs *in, status *st)
 		read_one(sc, in, feat, &f, ct, &in->units[in->nunits++], st);
 		OGR_F_Destroy(feat);
 	}
-	if (in->nunits == 0)
+	if (in->unit_keep && index != in->unit_keep_n)
+		status_problem_add(st, SEV_ERROR, "file",
+		                   "%s: %zu features, the cut was made on %zu: make the cut again "
+		                   "(stationplan shards)",
+		                   in->units_source, index, in->unit_keep_n);
+	else if (in->nunits == 0 && !in->unit_keep)
 		status_problem_add(st, SEV_ERROR, "file", "%s: no features", in->units_source);
 out:
 	if (ct)

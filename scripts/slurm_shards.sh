@@ -3,7 +3,12 @@
 # task per shard), then merge them in a dependent job.
 #
 #   scripts/slurm_shards.sh [-b district|component] [-p PARTITION] [-m MEM] \
-#                           [-t TIME] [-n] SCENARIO.ini N OUT.gpkg [-- RUN-ARGS...]
+#                           [-t TIME] [-c] [-n] SCENARIO.ini N OUT.gpkg [-- RUN-ARGS...]
+#
+# -c: first a job making the cut once (`stationplan shards SCENARIO N -o
+# DIR/cut` with the RUN-ARGS' --set values, 2 CPUs), the array depending on
+# it (afterok) with --cut DIR/cut: each task reads and builds only its own
+# units.
 #
 # Submits
 #   sbatch --parsable --array=1-N ... --wrap 'stationplan -q run SCENARIO
@@ -21,15 +26,16 @@
 # the tests check them. Environment: SP_BIN (default ./stationplan),
 # SBATCH (default sbatch).
 set -eu
-by=district part= mem=8G time=00:30:00 dry=0
-while getopts b:p:m:t:n o; do
+by=district part= mem=8G time=00:30:00 dry=0 cut=0
+while getopts b:p:m:t:cn o; do
 	case $o in
+	c) cut=1 ;;
 	b) by=$OPTARG ;;
 	p) part=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	t) time=$OPTARG ;;
 	n) dry=1 ;;
-	*) echo "usage: $0 [-b BY] [-p PARTITION] [-m MEM] [-t TIME] [-n] SCENARIO N OUT.gpkg [-- ARGS]" >&2; exit 1 ;;
+	*) echo "usage: $0 [-b BY] [-p PARTITION] [-m MEM] [-t TIME] [-c] [-n] SCENARIO N OUT.gpkg [-- ARGS]" >&2; exit 1 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -46,7 +52,16 @@ args=
 for a in "$@"; do args="$args '$(printf %s "$a" | sed "s/'/'\\\\''/g")'"; done
 common="--mem=$mem --time=$time --cpus-per-task=1"
 [ -n "$part" ] && common="$common --partition=$part"
-run="'$bin' -q run '$scenario' --shard \$SLURM_ARRAY_TASK_ID/$n --shard-by $by -o '$dir'/shard-\$SLURM_ARRAY_TASK_ID.gpkg --overwrite$args; rc=\$?; [ \$rc = 0 ] || [ \$rc = 3 ]"
+sets=
+prev=
+for a in "$@"; do
+	[ "$prev" = --set ] && sets="$sets --set '$(printf %s "$a" | sed "s/'/'\\''/g")'"
+	prev=$a
+done
+cutjob="'$bin' -q shards '$scenario' $n --shard-by $by -o '$dir'/cut$sets"
+cutarg=
+[ $cut = 1 ] && cutarg=" --cut '$dir'/cut"
+run="'$bin' -q run '$scenario' --shard \$SLURM_ARRAY_TASK_ID/$n --shard-by $by$cutarg -o '$dir'/shard-\$SLURM_ARRAY_TASK_ID.gpkg --overwrite$args; rc=\$?; [ \$rc = 0 ] || [ \$rc = 3 ]"
 files=
 i=1
 while [ $i -le "$n" ]; do files="$files '$dir'/shard-$i.gpkg"; i=$((i + 1)); done
@@ -54,13 +69,25 @@ merge="'$bin' -q merge '$out'$files --overwrite"
 if [ $dry = 1 ]; then
 	# shell-quoted, so each line can be pasted into a shell as it is
 	q() { printf "'%s'" "$(printf %s "$1" | sed "s/'/'\\\\''/g")"; }
-	echo "$sbatch --parsable --job-name=stationplan-shards --array=1-$n $common --output=$(q "$dir/slurm-%A_%a.out") --wrap=$(q "$run")"
+	after=
+	if [ $cut = 1 ]; then
+		echo "$sbatch --parsable --job-name=stationplan-cut --mem=$mem --time=$time --cpus-per-task=2${part:+ --partition=$part} --output=$(q "$dir/cut-%j.out") --wrap=$(q "$cutjob")"
+		after=" --dependency=afterok:CUTJOB"
+	fi
+	echo "$sbatch --parsable --job-name=stationplan-shards --array=1-$n$after $common --output=$(q "$dir/slurm-%A_%a.out") --wrap=$(q "$run")"
 	echo "$sbatch --parsable --job-name=stationplan-merge --dependency=afterok:JOB $common --output=$(q "$dir/merge-%j.out") --wrap=$(q "$merge")"
 	exit 0
 fi
 mkdir -p "$dir"
+after=
+if [ $cut = 1 ]; then
+	# shellcheck disable=SC2086
+	cjob=$($sbatch --parsable --job-name=stationplan-cut --mem="$mem" --time="$time" \
+		--cpus-per-task=2 ${part:+--partition=$part} --output="$dir/cut-%j.out" --wrap="$cutjob")
+	after="--dependency=afterok:${cjob%%;*}"
+fi
 # shellcheck disable=SC2086
-job=$($sbatch --parsable --job-name=stationplan-shards --array=1-"$n" $common \
+job=$($sbatch --parsable --job-name=stationplan-shards --array=1-"$n" $after $common \
 	--output="$dir/slurm-%A_%a.out" --wrap="$run")
 job=${job%%;*}
 # shellcheck disable=SC2086

@@ -146,14 +146,14 @@ static int layer_equal(GDALDatasetH a, GDALDatasetH b, const char *name, char *w
 			int sa = OGR_F_IsFieldSetAndNotNull(fa, k);
 			int sb = kb >= 0 && OGR_F_IsFieldSetAndNotNull(fb, kb);
 			const char *va = sa ? OGR_F_GetFieldAsString(fa, k) : "(null)";
-			char vcopy[256];
-			snprintf(vcopy, sizeof(vcopy), "%s", va);
+			char *vcopy = strdup(va); /* the next call reuses the buffer */
 			const char *vb = sb ? OGR_F_GetFieldAsString(fb, kb) : "(null)";
 			if (kb < 0 || sa != sb || strcmp(vcopy, vb)) {
 				snprintf(why, wn, "%s fid %lld: %s = '%.60s' vs '%.60s'", name,
 				         ra[i].fid, fname, vcopy, kb < 0 ? "(no field)" : vb);
 				ok = 0;
 			}
+			free(vcopy);
 		}
 		if (ok && !geoms_equal(OGR_F_GetGeometryRef(fa), OGR_F_GetGeometryRef(fb))) {
 			snprintf(why, wn, "%s fid %lld: geometries differ", name, ra[i].fid);
@@ -319,6 +319,297 @@ static void test_merge_refusals(void)
 	CU_ASSERT_EQUAL(run(NULL, "test -e %s", out), 1); /* nothing written */
 }
 
+/* ---- upper levels on the merged stations ---------------------------------- */
+
+#define PROV_LEVELS_INI "fixtures/province/scenario_levels.ini"
+
+/* The layers of the upper levels and what merge rewrites with them. */
+static const char *const level_layers[] = {
+    "flows", "unplaced", "run_levels", "parcels_used", "layer_styles",
+};
+#define NLEVEL (sizeof(level_layers) / sizeof(level_layers[0]))
+
+/* Layers `names` of a and b equal. */
+static void assert_layers_equal(const char *a, const char *b, const char *const *names, size_t n)
+{
+	GDALDatasetH da = open_ro(a), db = open_ro(b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(da);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+	for (size_t i = 0; i < n; i++) {
+		char why[512] = "";
+		int eq = layer_equal(da, db, names[i], why, sizeof(why));
+		if (!eq)
+			fprintf(stderr, "\n    %s vs %s: %s\n", a, b, why);
+		CU_ASSERT_TRUE(eq);
+	}
+	GDALClose(da);
+	GDALClose(db);
+}
+
+/* Three districts as three shards; merge plans a transfer station per
+ * street and a sorting centre per district on the merged stations, taking
+ * the scenario from the shards' run record: every layer, the levels' and
+ * the districts' included, equals the single run's. */
+static void test_merge_levels_districts(void)
+{
+	const char *single = outpath("lv-single.gpkg"), *merged = outpath("lv-merged.gpkg");
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "%s -q run %s -o %s --overwrite", cu_bin(), PROV_LEVELS_INI, single), 0);
+	CU_ASSERT_EQUAL_FATAL(run(NULL, "SP_BIN=%s scripts/shards.sh -j 2 -k %s 3 %s", cu_bin(),
+	                          PROV_LEVELS_INI, merged),
+	                      0);
+	assert_plans_equal(single, merged);
+	static const char *const more[] = {"transfer_stations", "sorting_centres", "districts"};
+	assert_layers_equal(single, merged, level_layers, NLEVEL);
+	assert_layers_equal(single, merged, more, 3);
+	GDALDatasetH m = open_ro(merged);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT COUNT(*) FROM transfer_stations"), 27);
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT COUNT(*) FROM sorting_centres"), 3);
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT COUNT(*) FROM flows"), 193 + 27);
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT SUM(households) FROM sorting_centres"),
+	                sql_int(m, "SELECT SUM(households) FROM stations"));
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT SUM(sorting_centres) FROM summary_district"), 3);
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT COUNT(*) FROM layer_styles WHERE f_table_name = "
+	                           "'transfer_stations'"),
+	                1);
+	GDALClose(m);
+	/* a shard plans the stations only */
+	char shard[600];
+	snprintf(shard, sizeof(shard), "%s/province-lv-merged-shards/shard-1.gpkg", cu_outdir());
+	GDALDatasetH s = open_ro(shard);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_PTR_NULL(GDALDatasetGetLayerByName(s, "transfer_stations"));
+	CU_ASSERT_EQUAL(sql_int(s, "SELECT COUNT(*) FROM shard_stations WHERE x > 0 AND y > 0"),
+	                sql_int(s, "SELECT COUNT(*) FROM stations"));
+	GDALClose(s);
+}
+
+/* Lianyungang's three levels (candidates, a capacity in t/day, a market at
+ * a sorting centre) over reach components: the levels planned by merge
+ * equal the single run's. The scenario is given with --scenario. */
+static void test_merge_levels_components(void)
+{
+	const char *ini = "fixtures/levels/lianyungang.ini";
+	const char *single = outpath("ly-single.gpkg"), *merged = outpath("ly-merged.gpkg");
+	CU_ASSERT_EQUAL_FATAL(run(NULL, "%s -q run %s -o %s --overwrite", cu_bin(), ini, single),
+	                      0);
+	char files[2000] = "";
+	for (int k = 1; k <= 3; k++) {
+		char one[600];
+		snprintf(one, sizeof(one), "%s/province-ly-%d.gpkg", cu_outdir(), k);
+		CU_ASSERT_EQUAL_FATAL(
+		    run(NULL, "%s -q run %s --shard %d/3 --shard-by component -o %s --overwrite",
+		        cu_bin(), ini, k, one),
+		    0);
+		strcat(files, " ");
+		strcat(files, one);
+	}
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "%s -q merge %s%s --scenario %s --overwrite", cu_bin(), merged, files, ini),
+	    0);
+	assert_plans_equal(single, merged);
+	static const char *const more[] = {"collection_points", "sorting_centres", "markets"};
+	assert_layers_equal(single, merged, level_layers, NLEVEL);
+	assert_layers_equal(single, merged, more, 3);
+	GDALDatasetH m = open_ro(merged);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT COUNT(*) FROM collection_points"), 16);
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT COUNT(*) FROM sorting_centres"), 2);
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT COUNT(*) FROM markets"), 1);
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT COUNT(*) FROM flows"), 97 + 16 + 2);
+	/* one row per district, its counts summed over the shards */
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT COUNT(*) FROM districts"), 1);
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT units FROM districts"), 148);
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT stations FROM districts"), 97);
+	GDALClose(m);
+}
+
+/* Yinchuan's one point per administrative village: the natural villages of
+ * one administrative village stay in one shard, and a shard solves with
+ * the single run's objective scale on the rural pre-pass's view, so the
+ * merged stations (and the levels on them) are the single run's. */
+static void test_merge_admin_villages(void)
+{
+	const char *ini = "fixtures/levels/yinchuan.ini";
+	const char *single = outpath("yc-single.gpkg"), *merged = outpath("yc-merged.gpkg");
+	CU_ASSERT_EQUAL_FATAL(run(NULL, "%s -q run %s -o %s --overwrite", cu_bin(), ini, single),
+	                      0);
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "SP_BIN=%s scripts/shards.sh -b component %s 3 %s", cu_bin(), ini, merged),
+	    0);
+	assert_plans_equal(single, merged);
+	static const char *const more[] = {"transfer_stations", "sorting_centres"};
+	assert_layers_equal(single, merged, more, 2);
+	GDALDatasetH m = open_ro(merged);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT COUNT(*) FROM stations"), 314);
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT COUNT(*) FROM sorting_centres"), 5);
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT urban_stations FROM run"), 299);
+	GDALClose(m);
+}
+
+/* merge refuses a scenario that is not the shards', a recorded scenario it
+ * cannot read, and --set without --scenario; nothing is written. */
+static void test_merge_levels_refusals(void)
+{
+	const char *s1 = outpath("lvr-1.gpkg"), *s2 = outpath("lvr-2.gpkg");
+	const char *out = outpath("lvr.gpkg");
+	char *err = NULL;
+	for (int k = 1; k <= 2; k++)
+		CU_ASSERT_EQUAL_FATAL(run(NULL, "%s -q run %s --shard %d/2 -o %s --overwrite",
+		                          cu_bin(), PROV_LEVELS_INI, k, k == 1 ? s1 : s2),
+		                      0);
+	CU_ASSERT_EQUAL(run(&err,
+	                    "%s -q merge %s %s %s --scenario %s --set rules.households_max=4000",
+	                    cu_bin(), out, s1, s2, PROV_LEVELS_INI),
+	                2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "merge: the scenario differs from the shards' ('"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "'rules.households_max = 4000' here, "
+	                                   "'rules.households_max = 5000' in the shard"));
+	free(err);
+	CU_ASSERT_EQUAL(run(&err, "%s -q merge %s %s %s --scenario %s", cu_bin(), out, s1, s2,
+	                    "fixtures/levels/lianyungang.ini"),
+	                2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "merge: the scenario differs from the shards'"));
+	free(err);
+	/* the record names fixtures/province/scenario_levels.ini: not from /tmp */
+	CU_ASSERT_EQUAL(
+	    run(&err,
+	        "b=$(realpath %s) o=$(realpath %s) a=$(realpath %s) c=$(realpath %s) && "
+	        "cd / && $b -q merge $o/province-lvr.gpkg $a $c",
+	        cu_bin(), cu_outdir(), s1, s2),
+	    2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err,
+	                              "and their scenario 'fixtures/province/scenario_levels.ini' "
+	                              "(from the run record of '"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(err, "cannot be read from here: give it with --scenario S.ini"));
+	free(err);
+	CU_ASSERT_EQUAL(run(&err, "%s -q merge %s %s %s --set rules.households_max=4000", cu_bin(),
+	                    out, s1, s2),
+	                1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "merge: --set needs --scenario S.ini"));
+	free(err);
+	CU_ASSERT_EQUAL(run(NULL, "test -e %s", out), 1); /* nothing written */
+}
+
+/* ---- the cut made once (stationplan shards, run --cut) --------------------- */
+
+/* First line of `path` starting with `prefix`, into buf; "" when none. */
+static const char *line_of(const char *path, const char *prefix, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "r");
+	buf[0] = '\0';
+	while (f && fgets(buf, (int)n, f)) {
+		if (!strncmp(buf, prefix, strlen(prefix))) {
+			buf[strcspn(buf, "\n")] = '\0';
+			fclose(f);
+			return buf;
+		}
+	}
+	if (f)
+		fclose(f);
+	buf[0] = '\0';
+	return buf;
+}
+
+/* The cut made once, each shard reading and building only its districts:
+ * the merged plan equals the single run's. */
+static void test_shards_cut_districts(void)
+{
+	const char *single = outpath("cut-single.gpkg"), *merged = outpath("cut-merged.gpkg");
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "%s -q run %s -o %s --overwrite", cu_bin(), PROV_INI, single), 0);
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "SP_BIN=%s scripts/shards.sh -c -k %s 3 %s", cu_bin(), PROV_INI, merged), 0);
+	assert_plans_equal(single, merged);
+	static const char *const more[] = {"districts", "layer_styles"};
+	assert_layers_equal(single, merged, more, 2);
+	char cut[600], line[512];
+	snprintf(cut, sizeof(cut), "%s/province-cut-merged-shards/cut", cu_outdir());
+	CU_ASSERT_STRING_EQUAL(line_of(cut, "stationplan", line, sizeof(line)),
+	                       "stationplan cut 1");
+	CU_ASSERT_STRING_EQUAL(line_of(cut, "shards", line, sizeof(line)),
+	                       "shards 3 by district groups 3 units 256 sites 1936");
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(line_of(cut, "shard 1 ", line, sizeof(line)), "units 85 sites 834 pairs 3187"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(line_of(cut, "shard 3 ", line, sizeof(line)), "units 89 sites 294 pairs 964"));
+	/* a shard reads only its units */
+	char *out = NULL, *err = NULL, cmd[2000];
+	snprintf(cmd, sizeof(cmd), "%s -v run %s --shard 3/3 --cut %s -o %s --overwrite", cu_bin(),
+	         PROV_INI, cut, outpath("cut-3.gpkg"));
+	CU_ASSERT_EQUAL(cu_run(cmd, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "read: 89 units in EPSG:4544"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "shard 3/3 by district (cut '"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "89 of 256 units, 3 groups"));
+	free(out);
+	free(err);
+}
+
+/* Reach components with existing stations, cut once into four. */
+static void test_shards_cut_components(void)
+{
+	const char *single = outpath("cutc-single.gpkg"), *merged = outpath("cutc-merged.gpkg");
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "%s -q run %s -o %s --overwrite", cu_bin(), EXISTING_INI, single), 0);
+	CU_ASSERT_EQUAL_FATAL(run(NULL, "SP_BIN=%s scripts/shards.sh -c -b component %s 4 %s",
+	                          cu_bin(), EXISTING_INI, merged),
+	                      0);
+	assert_plans_equal(single, merged);
+}
+
+/* A cut of another scenario, input or shard count is refused; so are a
+ * file that is no cut and tables that do not match it. */
+static void test_cut_refusals(void)
+{
+	const char *cut = outpath("r.cut"), *bad = outpath("bad.cut"), *o = outpath("rc.gpkg");
+	char *err = NULL;
+	CU_ASSERT_EQUAL_FATAL(run(NULL, "%s -q shards %s 3 -o %s", cu_bin(), PROV_INI, cut), 0);
+	CU_ASSERT_EQUAL(run(&err, "%s -q run %s --cut %s -o %s", cu_bin(), PROV_INI, cut, o), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "run: --cut needs --shard K/N"));
+	free(err);
+	CU_ASSERT_EQUAL(
+	    run(&err, "%s -q run %s --shard 1/4 --cut %s -o %s", cu_bin(), PROV_INI, cut, o), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "run: --shard 1/4 --shard-by district, but the cut '"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "' is 3 shards by district"));
+	free(err);
+	CU_ASSERT_EQUAL(run(&err,
+	                    "%s -q run %s --shard 1/3 --cut %s -o %s --set "
+	                    "rules.walk_distance_m=800",
+	                    cu_bin(), PROV_INI, cut, o),
+	                2);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(err, "' was made with another scenario or input (fingerprint "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "make it again with stationplan shards"));
+	free(err);
+	CU_ASSERT_EQUAL(
+	    run(&err, "%s -q run %s --shard 1/3 --cut %s -o %s", cu_bin(), EXISTING_INI, cut, o),
+	    2);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(err, "features, the cut was made on 256: make the cut again"));
+	free(err);
+	CU_ASSERT_EQUAL(
+	    run(&err, "%s -q run %s --shard 1/3 --cut %s -o %s", cu_bin(), PROV_INI, PROV_INI, o),
+	    2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "scenario.ini:1: not a stationplan cut"));
+	free(err);
+	/* a fingerprint that is not the shard's tables: stop, nothing written */
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "sed 's/^\\(shard 1 .* sitehash \\)[0-9a-f]*/\\10000000000000000/' %s > %s",
+	        cut, bad),
+	    0);
+	CU_ASSERT_EQUAL(
+	    run(&err, "%s -q run %s --shard 1/3 --cut %s -o %s", cu_bin(), PROV_INI, bad, o), 4);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "shard 1/3: the cut '"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "' gives it 85 units, 834 sites, 3187 pairs (site "
+	                                   "fingerprint 0000000000000000"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "its tables differ from the whole problem's"));
+	free(err);
+	CU_ASSERT_EQUAL(run(NULL, "test -e %s", o), 1);
+}
+
 /* The Slurm recipe's command lines (scripts/slurm_shards.sh -n), run here
  * as Slurm would run them: the array task's --wrap once per
  * SLURM_ARRAY_TASK_ID, then the merge job's. */
@@ -360,6 +651,49 @@ static void test_slurm_command_lines(void)
 	                    "rm -rf %s/province-slurm-shards && mkdir %s/province-slurm-shards",
 	                    cu_outdir(), cu_outdir()),
 	                0);
+	for (int k = 1; k <= 3; k++)
+		CU_ASSERT_EQUAL(run(NULL, "SLURM_ARRAY_TASK_ID=%d sh %s", k, p1), 0);
+	CU_ASSERT_EQUAL(run(NULL, "sh %s", p2), 0);
+	assert_plans_equal(single, out);
+}
+
+/* The Slurm recipe with the cut made once (-c): the cut job's --wrap, the
+ * array task's once per SLURM_ARRAY_TASK_ID (after the cut), the merge's. */
+static void test_slurm_cut_command_lines(void)
+{
+	const char *single = outpath("slurmc-single.gpkg"), *out = outpath("slurmc.gpkg");
+	const char *lines = outpath("slurmc-lines.txt"), *extract = outpath("slurmc-wrap.sh");
+	CU_ASSERT_EQUAL_FATAL(
+	    run(NULL, "%s -q run %s -o %s --overwrite", cu_bin(), PROV_INI, single), 0);
+	CU_ASSERT_EQUAL_FATAL(run(NULL,
+	                          "SP_BIN=%s scripts/slurm_shards.sh -n -c -m 2G %s 3 %s -- "
+	                          "--threads 1 > %s",
+	                          cu_bin(), PROV_INI, out, lines),
+	                      0);
+	char line[600];
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+	    line_of(lines, "sbatch --parsable --job-name=stationplan-cut", line, sizeof(line)),
+	    "--cpus-per-task=2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+	    line_of(lines, "sbatch --parsable --job-name=stationplan-shards", line, sizeof(line)),
+	    "--array=1-3 --dependency=afterok:CUTJOB --mem=2G"));
+	FILE *f = fopen(extract, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f,
+	        "eval \"set -- $(sed -n \"$1p\" '%s')\"\n"
+	        "for a; do case $a in --wrap=*) printf '%%s\\n' \"${a#--wrap=}\" ;; esac; done\n",
+	        lines);
+	fclose(f);
+	const char *p0 = outpath("slurmc-cut.sh"), *p1 = outpath("slurmc-task.sh"),
+	           *p2 = outpath("slurmc-merge.sh");
+	CU_ASSERT_EQUAL_FATAL(run(NULL, "sh %s 1 > %s && sh %s 2 > %s && sh %s 3 > %s", extract, p0,
+	                          extract, p1, extract, p2),
+	                      0);
+	CU_ASSERT_EQUAL(run(NULL,
+	                    "rm -rf %s/province-slurmc-shards && mkdir %s/province-slurmc-shards",
+	                    cu_outdir(), cu_outdir()),
+	                0);
+	CU_ASSERT_EQUAL(run(NULL, "sh %s", p0), 0);
 	for (int k = 1; k <= 3; k++)
 		CU_ASSERT_EQUAL(run(NULL, "SLURM_ARRAY_TASK_ID=%d sh %s", k, p1), 0);
 	CU_ASSERT_EQUAL(run(NULL, "sh %s", p2), 0);
@@ -706,11 +1040,16 @@ static void test_pg_candidates_and_exclusions(void)
 
 void province_suite_setup(void)
 {
-	CU_SUITE_ADD("province", NULL, NULL, CU_TEST_ENTRY(test_shard_arguments),
-	             CU_TEST_ENTRY(test_output_one_layer_refused),
-	             CU_TEST_ENTRY(test_shards_parallel_districts),
-	             CU_TEST_ENTRY(test_shards_components_existing),
-	             CU_TEST_ENTRY(test_merge_refusals), CU_TEST_ENTRY(test_slurm_command_lines));
+	CU_SUITE_ADD(
+	    "province", NULL, NULL, CU_TEST_ENTRY(test_shard_arguments),
+	    CU_TEST_ENTRY(test_output_one_layer_refused),
+	    CU_TEST_ENTRY(test_shards_parallel_districts),
+	    CU_TEST_ENTRY(test_shards_components_existing), CU_TEST_ENTRY(test_merge_refusals),
+	    CU_TEST_ENTRY(test_slurm_command_lines), CU_TEST_ENTRY(test_merge_levels_districts),
+	    CU_TEST_ENTRY(test_merge_levels_components), CU_TEST_ENTRY(test_merge_admin_villages),
+	    CU_TEST_ENTRY(test_merge_levels_refusals), CU_TEST_ENTRY(test_shards_cut_districts),
+	    CU_TEST_ENTRY(test_shards_cut_components), CU_TEST_ENTRY(test_cut_refusals),
+	    CU_TEST_ENTRY(test_slurm_cut_command_lines));
 	CU_SUITE_ADD("slurm", slurm_start, slurm_stop, CU_TEST_ENTRY(test_slurm_job_array));
 	CU_SUITE_ADD(
 	    "postgis", pg_start, pg_stop, CU_TEST_ENTRY(test_pg_plan_from_and_into),

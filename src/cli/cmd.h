@@ -20,6 +20,7 @@ typedef struct cmd_entry {
 
 int cmd_run(int argc, char **argv, status *st);
 int cmd_merge(int argc, char **argv, status *st);
+int cmd_shards(int argc, char **argv, status *st);
 int cmd_check(int argc, char **argv, status *st);
 int cmd_compare(int argc, char **argv, status *st);
 int cmd_help(int argc, char **argv, status *st);
@@ -28,6 +29,7 @@ int cmd_report(int argc, char **argv, status *st);
 
 extern const char cmd_run_usage[];
 extern const char cmd_merge_usage[];
+extern const char cmd_shards_usage[];
 extern const char cmd_check_usage[];
 extern const char cmd_compare_usage[];
 extern const char cmd_help_usage[];
@@ -78,6 +80,14 @@ int cmd_lang(const char *cmd, const char *usage, const char *v, status *st);
 /* Print `usage` to stderr and fail with STATUS_USAGE and the message
  * `fmt` (one %s: `arg`). Returns STATUS_USAGE. */
 int cmd_usage_error(const char *usage, status *st, const char *fmt, const char *arg);
+
+/* scenario_init() and scenario_load() of `file`, each of the ";"-separated
+ * `sets` (may be NULL) and `threads` (solver.threads, may be NULL) applied
+ * with scenario_set(), then scenario_validate(). Returns the first failure
+ * (src/cli/cmd_opts.c); free `sc` with scenario_free() in every case. */
+struct scenario;
+status_code cmd_load_scenario(const char *file, const char *sets, const char *threads,
+                              struct scenario *sc, status *st);
 
 /* Print the top-level usage to `out`. */
 void cmd_print_usage(FILE *out);

@@ -1,6 +1,17 @@
 /*
- * cmd_merge.c: `stationplan merge OUT.gpkg SHARD.gpkg...`, the shard files
- * of `run --shard K/N` joined into one plan (io/plan_merge.c).
+ * cmd_merge.c: `stationplan merge OUT.gpkg SHARD.gpkg... [--scenario S.ini]
+ * [--set section.key=value]...`, the shard files of `run --shard K/N`
+ * joined into one plan (io/plan_merge.c), the upper levels planned on the
+ * merged stations.
+ *
+ * A shard plans the stations only. When the shards' scenario has upper
+ * levels ([level.NAME]), merge reads that scenario (from --scenario and
+ * --set, else from the command in shard 1's run record), checks it and its
+ * input files against the shard's record (io/plan_merge_scenario.c), reads
+ * the whole input (units and the levels' places: no sites, no reach) and
+ * has levels_solve() plan the levels on the merged stations. The exit
+ * status then follows run's for the levels: 3 when a group is unplaced or a
+ * level is not proven within mip_gap.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,72 +20,186 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "inputs.h"
+#include "levels.h"
 #include "plan_merge.h"
 #include "plan_output.h"
 
 const char cmd_merge_usage[] =
-    "usage: stationplan merge OUT.gpkg SHARD.gpkg... [--overwrite] [-q]\n"
+    "usage: stationplan merge OUT.gpkg SHARD.gpkg... [--scenario S.ini [--set k=v]...]\n"
+    "                         [--overwrite] [-q]\n"
     "       stationplan merge PG:... --schema NAME SHARD.gpkg... [--overwrite] [-q]\n\n"
     "Join the files of 'stationplan run ... --shard K/N' (K = 1..N, any order)\n"
     "into one plan with the layers of a single run: stations renumbered as a\n"
     "single run numbers them, rows in its order, summaries over all shards,\n"
     "the run record of the whole plan plus a 'run_shards' table (one row per\n"
-    "shard). The result equals, layer by layer, a single run on the same inputs.\n\n"
-    "  --overwrite   replace an existing OUT.gpkg (or schema)\n"
-    "  --schema NAME the PostGIS schema when OUT is PG:... (as output.schema of run)\n\n"
+    "shard), and the upper levels ([level.NAME]) planned on the merged\n"
+    "stations. The result equals, layer by layer, a single run on the same\n"
+    "inputs.\n\n"
+    "  --scenario S.ini  the shards' scenario, for the upper levels (default: the\n"
+    "                    one in the shards' run record, as a path from the folder\n"
+    "                    the shards were run in); it and its input files must be\n"
+    "                    the shards' (same parameters, same files by SHA-256)\n"
+    "  --set k=v         as for run, applied to --scenario\n"
+    "  --overwrite       replace an existing OUT.gpkg (or schema)\n"
+    "  --schema NAME     the PostGIS schema when OUT is PG:... (as output.schema of run)\n\n"
     "exit status: 0 merged; 1 usage; 2 a file is not a shard, shards of different\n"
-    "cuts, a shard given twice or missing; 4 internal error.\n";
+    "cuts, a shard given twice or missing, a scenario or input that is not the\n"
+    "shards'; 3 merged, but an upper level is unplaced or not proven; 4 internal error.\n";
+
+typedef struct merge_args {
+	const char *out, *schema, *scenario;
+	int overwrite;
+	const char **shards;
+	size_t n;
+	char *sets; /* ";"-separated */
+} merge_args;
+
+static status_code parse(int argc, char **argv, merge_args *a, status *st)
+{
+	size_t room = 1;
+	for (int i = 1; i < argc; i++)
+		room += strlen(argv[i]) + 1;
+	a->sets = calloc(room, 1);
+	a->shards = calloc((size_t)argc + 1, sizeof(char *));
+	if (!a->sets || !a->shards)
+		return status_fail(st, STATUS_INTERNAL, "out of memory");
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		if (!strcmp(s, "--overwrite"))
+			a->overwrite = 1;
+		else if (!strcmp(s, "--schema") && i + 1 < argc)
+			a->schema = argv[++i];
+		else if (!strcmp(s, "--scenario") && i + 1 < argc)
+			a->scenario = argv[++i];
+		else if (!strcmp(s, "--set") && i + 1 < argc) {
+			if (*a->sets)
+				strcat(a->sets, ";");
+			strcat(a->sets, argv[++i]);
+		} else if (!strcmp(s, "-q") || !strcmp(s, "--quiet"))
+			st->quiet = 1;
+		else if (s[0] == '-' && s[1]) {
+			fputs(cmd_merge_usage, stderr);
+			return status_fail(st, STATUS_USAGE, "merge: unknown option '%s'", s);
+		} else if (!a->out)
+			a->out = s;
+		else
+			a->shards[a->n++] = s;
+	}
+	if (!a->out || a->n == 0) {
+		fputs(cmd_merge_usage, stderr);
+		return status_fail(st, STATUS_USAGE,
+		                   "merge: give the output file and the shard files");
+	}
+	if (*a->sets && !a->scenario)
+		return status_fail(st, STATUS_USAGE, "merge: --set needs --scenario S.ini");
+	return STATUS_OK;
+}
+
+/* The upper levels' state: scenario, whole input, result. `on` 0: none. */
+typedef struct merge_levels {
+	int on;
+	scenario sc;
+	inputs in;
+	levels_result lv;
+	plan_merge_levels hook;
+} merge_levels;
+
+/* When the shards' scenario has levels (or --scenario is given): load it,
+ * read its inputs and check both against shard 1's record. */
+static status_code levels_prepare(const merge_args *a, merge_levels *ml, status *st)
+{
+	char *file = NULL, *sets = NULL;
+	int levels = 0;
+	status_code rc = plan_merge_recorded(a->shards[0], &file, &sets, &levels, st);
+	if (rc != STATUS_OK || (!levels && !a->scenario)) {
+		free(file), free(sets);
+		return rc;
+	}
+	const char *path = a->scenario ? a->scenario : file;
+	if (!a->scenario && access(path, R_OK) != 0)
+		rc = status_fail(st, STATUS_INPUT,
+		                 "merge: the shards have upper levels, planned on the merged "
+		                 "stations, and their scenario '%s' (from the run record of '%s') "
+		                 "cannot be read from here: give it with --scenario S.ini",
+		                 path, a->shards[0]);
+	if (rc == STATUS_OK) {
+		ml->on = 1;
+		rc = cmd_load_scenario(path, a->scenario ? a->sets : sets, NULL, &ml->sc, st);
+	}
+	free(file), free(sets);
+	if (rc == STATUS_OK)
+		rc = inputs_read(&ml->sc, &ml->in, st);
+	if (rc == STATUS_OK)
+		rc = plan_merge_check_scenario(a->shards[0], &ml->sc, &ml->in, st);
+	if (rc == STATUS_OK && ml->sc.nlevels)
+		rc = levels_places_prepare(&ml->in, &ml->sc, st);
+	ml->hook = (plan_merge_levels){&ml->sc, &ml->in, levels_solve, &ml->lv};
+	return rc;
+}
+
+/* run's exit status for the levels (src/cli/pipeline.c). */
+static status_code levels_status(const merge_levels *ml, status *st)
+{
+	const levels_result *lv = &ml->lv;
+	for (size_t l = 0; l < lv->n; l++)
+		status_note(st, 0, "level %s: %zu facilities, %s, gap %.4f", lv->lv[l].name,
+		            lv->lv[l].nfac, lv->lv[l].status, lv->lv[l].gap);
+	if (lv->nunplaced > 0)
+		return status_fail(st, STATUS_INCOMPLETE,
+		                   "%zu group(s) of the upper levels without their facilities (see "
+		                   "table 'unplaced'), the first: level '%s', group '%s'",
+		                   lv->nunplaced, lv->lv[lv->unplaced[0].level].name,
+		                   lv->unplaced[0].group);
+	for (size_t l = 0; l < lv->n; l++)
+		if (!lv->lv[l].proven)
+			return status_fail(st, STATUS_INCOMPLETE,
+			                   "level '%s' not proven within mip_gap = %g (gap %.4f)",
+			                   lv->lv[l].name, ml->sc.mip_gap, lv->lv[l].gap);
+	return STATUS_OK;
+}
 
 int cmd_merge(int argc, char **argv, status *st)
 {
-	const char *out = NULL, *schema = NULL;
-	int overwrite = 0;
-	const char **shards = calloc((size_t)argc + 1, sizeof(char *));
-	size_t n = 0;
-	if (!shards)
-		return status_fail(st, STATUS_INTERNAL, "out of memory");
-	status_code rc = STATUS_OK;
-	for (int i = 1; i < argc && rc == STATUS_OK; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--overwrite"))
-			overwrite = 1;
-		else if (!strcmp(a, "--schema") && i + 1 < argc)
-			schema = argv[++i];
-		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
-			st->quiet = 1;
-		else if (a[0] == '-' && a[1]) {
-			fputs(cmd_merge_usage, stderr);
-			rc = status_fail(st, STATUS_USAGE, "merge: unknown option '%s'", a);
-		} else if (!out)
-			out = a;
-		else
-			shards[n++] = a;
+	merge_args a = {0};
+	merge_levels ml = {0};
+	status_code rc = parse(argc, argv, &a, st);
+	if (rc == STATUS_OK && pg_target_is_pg(a.out)) {
+		scenario sc = {0};
+		sc.schema = (char *)(a.schema ? a.schema : "");
+		rc = pg_check_target(a.out, &sc, a.overwrite, st);
+	} else if (rc == STATUS_OK) {
+		rc = plan_output_check(a.out, NULL, a.overwrite, st);
 	}
-	if (rc == STATUS_OK && (!out || n == 0)) {
-		fputs(cmd_merge_usage, stderr);
-		rc = status_fail(st, STATUS_USAGE,
-		                 "merge: give the output file and the shard files");
-	}
-	if (rc == STATUS_OK && pg_target_is_pg(out)) {
+	if (rc == STATUS_OK)
+		rc = levels_prepare(&a, &ml, st);
+	const plan_merge_levels *hook = ml.on && ml.sc.nlevels ? &ml.hook : NULL;
+	if (rc == STATUS_OK && pg_target_is_pg(a.out)) {
 		/* merged into a temporary GeoPackage, then copied in one transaction */
 		scenario sc = {0};
-		sc.schema = (char *)(schema ? schema : "");
+		sc.schema = (char *)(a.schema ? a.schema : "");
 		char tmp[4096];
 		const char *dir = getenv("TMPDIR");
 		snprintf(tmp, sizeof(tmp), "%s/stationplan-merge-%ld.gpkg",
 		         dir && *dir ? dir : "/tmp", (long)getpid());
 		unlink(tmp);
-		rc = pg_check_target(out, &sc, overwrite, st);
+		rc = plan_merge(tmp, 0, a.shards, a.n, hook, st);
 		if (rc == STATUS_OK)
-			rc = plan_merge(tmp, 0, shards, n, st);
-		if (rc == STATUS_OK)
-			rc = pg_copy_plan(tmp, out, &sc, overwrite, st);
+			rc = pg_copy_plan(tmp, a.out, &sc, a.overwrite, st);
 		unlink(tmp);
 	} else if (rc == STATUS_OK) {
-		rc = plan_merge(out, overwrite, shards, n, st);
+		rc = plan_merge(a.out, a.overwrite, a.shards, a.n, hook, st);
 	}
 	if (rc == STATUS_OK && !st->quiet)
-		printf("merged %zu shard(s) into %s\n", n, out);
-	free(shards);
+		printf("merged %zu shard(s) into %s\n", a.n, a.out);
+	if (rc == STATUS_OK && hook)
+		rc = levels_status(&ml, st);
+	if (ml.on) {
+		levels_result_free(&ml.lv);
+		inputs_free(&ml.in);
+		scenario_free(&ml.sc);
+	}
+	free(a.sets);
+	free(a.shards);
 	return rc;
 }

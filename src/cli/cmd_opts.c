@@ -1,12 +1,13 @@
 /*
  * cmd_opts.c: the options every command shares (-q, -v, -vv, ..., -o,
  * --overwrite, --by, --lang), parsed the same way everywhere, and their
- * contradictions refused.
+ * contradictions refused; the scenario with its --set values.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "scenario.h"
 #include "tables.h"
 
 int cmd_verbosity(const char *arg, status *st)
@@ -91,4 +92,24 @@ int cmd_usage_error(const char *usage, status *st, const char *fmt, const char *
 {
 	fputs(usage, stderr);
 	return status_fail(st, STATUS_USAGE, fmt, arg);
+}
+
+status_code cmd_load_scenario(const char *file, const char *sets, const char *threads, scenario *sc,
+                              status *st)
+{
+	status_code rc = scenario_init(sc, st);
+	if (rc == STATUS_OK)
+		rc = scenario_load(sc, file, st);
+	for (const char *s = sets, *end; rc == STATUS_OK && s && *s; s = end ? end + 1 : NULL) {
+		end = strchr(s, ';');
+		char one[1024];
+		snprintf(one, sizeof(one), "%.*s", end ? (int)(end - s) : (int)strlen(s), s);
+		rc = scenario_set(sc, one, st);
+	}
+	if (rc == STATUS_OK && threads) {
+		char one[64];
+		snprintf(one, sizeof(one), "solver.threads=%s", threads);
+		rc = scenario_set(sc, one, st);
+	}
+	return rc == STATUS_OK ? scenario_validate(sc, st) : rc;
 }

@@ -27,7 +27,7 @@ const char cmd_run_usage[] =
     "section.key=value]...\n"
     "                       [--sweep section.key=v1,v2,...] [--format text|csv|md|json]\n"
     "                       [--overwrite] [--threads N] [--progress] [-q | -v...]\n"
-    "                       [--shard K/N [--shard-by district|component]]\n\n"
+    "                       [--shard K/N [--shard-by district|component] [--cut CUT]]\n\n"
     "Read the scenario's inputs, validate them (as `check` does), place the\n"
     "stations and write the plan as a GeoPackage (default: output.path).\n\n"
     "  -o, --output FILE   write the plan to FILE instead of output.path; the format\n"
@@ -47,6 +47,8 @@ const char cmd_run_usage[] =
     "  --shard K/N         plan only the K-th of N shards (whole districts, or whole\n"
     "                      reach components with --shard-by component); join the\n"
     "                      shard files with 'stationplan merge'\n"
+    "  --cut CUT           with --shard: the cut written once by 'stationplan shards';\n"
+    "                      only the shard's units are read and built\n"
     "  --progress          show progress on stderr even when it is not a terminal\n"
     "                      (a bar is shown on a terminal anyway, unless -q)\n"
     "  -q, -v              quieter; more verbose (-vv: each solver sub-problem)\n\n"
@@ -74,6 +76,7 @@ typedef struct run_args {
 	const char *file, *out, *threads, *sweep;
 	const char *of;               /* -of FORMAT, or NULL */
 	const char *shard, *shard_by; /* --shard K/N, --shard-by district|component */
+	const char *cut;              /* --cut FILE (with --shard) */
 	char *sets;                   /* the --set values, ";"-separated, or NULL */
 	int overwrite;
 	int format_given, progress;
@@ -120,6 +123,8 @@ static status_code parse_args(int argc, char **argv, run_args *ra, status *st)
 			ra->shard = argv[++i];
 		} else if (!strcmp(a, "--shard-by") && i + 1 < argc) {
 			ra->shard_by = argv[++i];
+		} else if (!strcmp(a, "--cut") && i + 1 < argc) {
+			ra->cut = argv[++i];
 		} else if (!strcmp(a, "--threads") && i + 1 < argc) {
 			ra->threads = argv[++i];
 		} else if (!strcmp(a, "--overwrite")) {
@@ -156,6 +161,8 @@ static status_code parse_args(int argc, char **argv, run_args *ra, status *st)
 		                   "run: --format applies to the table of a --sweep only");
 	if (ra->shard_by && !ra->shard)
 		return status_fail(st, STATUS_USAGE, "run: --shard-by needs --shard K/N");
+	if (ra->cut && !ra->shard)
+		return status_fail(st, STATUS_USAGE, "run: --cut needs --shard K/N");
 	if (ra->shard && ra->sweep)
 		return status_fail(st, STATUS_USAGE, "run: --shard and --sweep do not go together");
 	if (ra->progress)
@@ -206,6 +213,7 @@ static status_code run_one(const run_args *ra, status *st)
 	shard_spec spec = {0};
 	if (ra->shard && shard_parse(ra->shard, ra->shard_by, &spec, st) != STATUS_OK)
 		return STATUS_USAGE;
+	spec.cut = ra->cut;
 	status_code rc = load_scenario(ra, NULL, &sc, st);
 	if (rc == STATUS_OK) {
 		pipeline_result res;

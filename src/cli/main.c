@@ -19,6 +19,8 @@ const cmd_entry cmd_table[] = {
     {"report", cmd_report, "draw a plan as a PDF (city map, a page per district, run record)",
      cmd_report_usage},
     {"merge", cmd_merge, "join the shard files of run --shard K/N into one plan", cmd_merge_usage},
+    {"shards", cmd_shards, "cut a plan into N shards once, for run --shard K/N --cut",
+     cmd_shards_usage},
     {"help", cmd_help, "show help for a command", cmd_help_usage},
     {NULL, NULL, NULL, NULL},
 };

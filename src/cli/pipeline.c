@@ -194,6 +194,34 @@ static status_code solve_stations(const inputs *in, const site_table *sites, con
 	return rc;
 }
 
+/* The objective's scale of the whole problem (solver/scale.c), for a shard:
+ * measured as the single run's station solver sees it, on the rural
+ * pre-pass's views when a rural rule plans villages apart (their households
+ * and the sites they take are out of the station solver's problem). The
+ * pre-pass's warnings here are the whole input's; they are dropped (the
+ * shard's own pre-pass reports its villages). */
+static status_code whole_scale(const inputs *in, const site_table *sites, const reach *r,
+                               const scenario *sc, solver_scale *scale, status *st)
+{
+	rural_plan rp;
+	inputs in_view;
+	reach r_view;
+	status quiet;
+	status_init(&quiet);
+	status_code rc = rural_solve(in, sites, r, sc, &rp, &quiet);
+	if (rc != STATUS_OK)
+		rc = status_fail(st, rc, "%s", quiet.msg);
+	else if (!rp.taken)
+		rc = solver_scale_of(in, sites, r, sc, scale, st);
+	else if ((rc = rural_views(in, r, &rp, &in_view, &r_view, st)) == STATUS_OK) {
+		rc = solver_scale_of(&in_view, sites, &r_view, sc, scale, st);
+		rural_views_free(&in_view, &r_view);
+	}
+	rural_plan_free(&rp);
+	status_free(&quiet);
+	return rc;
+}
+
 /* With streets, the walking route of every assignment for the links layer. */
 static status_code plan_routes(reach *r, const plan *p, const site_table *sites, status *st)
 {
@@ -214,6 +242,76 @@ static status_code plan_routes(reach *r, const plan *p, const site_table *sites,
 	return rc;
 }
 
+/* What a cut depends on: every scenario key but solver.threads and the
+ * output keys, the level keys, and every input file by role, size and
+ * SHA-256; FNV-1a, as 16 hex digits. */
+static void cut_fingerprint(const scenario *sc, const inputs *in, char *out, size_t size)
+{
+	unsigned long long h = 14695981039346656037ULL;
+	char v[4096];
+	char lv[16384];
+#define FNV_STR(str)                                                                               \
+	for (const char *c_ = (str); *c_; c_++)                                                    \
+		h = (h ^ (unsigned char)*c_) * 1099511628211ULL;                                   \
+	h = (h ^ '\n') * 1099511628211ULL
+	for (size_t i = 0, n = scenario_key_count(); i < n; i++) {
+		const char *name = scenario_key_name(i);
+		if (!strcmp(name, "solver.threads") || !strncmp(name, "output.", 7))
+			continue;
+		scenario_key_value(sc, i, v, sizeof(v));
+		FNV_STR(name);
+		FNV_STR(v);
+	}
+	scenario_levels_text(sc, lv, sizeof(lv));
+	FNV_STR(lv);
+	for (size_t i = 0; i < in->nfiles; i++) {
+		snprintf(v, sizeof(v), "%s %lld %s", in->files[i].role, in->files[i].size,
+		         in->files[i].sha256);
+		FNV_STR(v);
+	}
+#undef FNV_STR
+	snprintf(out, size, "%016llx", h);
+}
+
+/* run --shard K/N --cut FILE: read the cut and keep shard K's units only. */
+static status_code cut_begin(const shard_spec *spec, shard_cut *cut, unsigned char **keep,
+                             inputs *in, status *st)
+{
+	status_code rc = shard_cut_read(spec->cut, cut, st);
+	if (rc != STATUS_OK)
+		return rc;
+	if (cut->n != spec->n || cut->by != spec->by)
+		return status_fail(
+		    st, STATUS_USAGE,
+		    "run: --shard %d/%d --shard-by %s, but the cut '%s' is %d shards "
+		    "by %s",
+		    spec->k, spec->n, shard_by_name(spec->by), spec->cut, cut->n,
+		    shard_by_name(cut->by));
+	*keep = malloc(cut->nunits + 1);
+	if (!*keep)
+		return status_fail(st, STATUS_INTERNAL, "out of memory");
+	for (size_t u = 0; u < cut->nunits; u++)
+		(*keep)[u] = cut->unit_shard[u] == spec->k - 1;
+	in->unit_keep = *keep;
+	in->unit_keep_n = cut->nunits;
+	return STATUS_OK;
+}
+
+/* The cut's scenario and inputs are these. */
+static status_code cut_check(const shard_spec *spec, const shard_cut *cut, const scenario *sc,
+                             const inputs *in, status *st)
+{
+	char fp[32];
+	cut_fingerprint(sc, in, fp, sizeof(fp));
+	if (strcmp(fp, cut->params))
+		return status_fail(st, STATUS_INPUT,
+		                   "run: the cut '%s' was made with another scenario or input "
+		                   "(fingerprint %s, here %s): make it again with stationplan "
+		                   "shards",
+		                   spec->cut, cut->params, fp);
+	return STATUS_OK;
+}
+
 status_code pipeline_run(const scenario *sc, const char *out_path, int overwrite,
                          const char *command_line, const char *set_overrides, pipeline_result *res,
                          status *st)
@@ -231,6 +329,8 @@ status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const
 	site_table full_sites = {0};
 	reach full_r = {0};
 	shard_part part = {0};
+	shard_cut cut = {0};
+	unsigned char *keep = NULL;
 	plan p = {0};
 	levels_result lv = {0};
 	memset(res, 0, sizeof(*res));
@@ -250,9 +350,15 @@ status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const
 	ri->timings = sc->timings;
 
 	t0 = clock_now_s();
+	int sharded = spec && spec->n > 0, cutting = sharded && spec->cut;
+	if (cutting && (rc = cut_begin(spec, &cut, &keep, &full_in, st)) != STATUS_OK)
+		goto out;
 	if ((rc = inputs_read(sc, &full_in, st)) != STATUS_OK)
 		goto out;
-	if (sc->nlevels && (rc = levels_places_prepare(&full_in, sc, st)) != STATUS_OK)
+	if (cutting && (rc = cut_check(spec, &cut, sc, &full_in, st)) != STATUS_OK)
+		goto out;
+	/* a shard plans no upper levels: merge does */
+	if (sc->nlevels && !sharded && (rc = levels_places_prepare(&full_in, sc, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, st, "read", t0);
 	split_large_villages(sc, &full_in, st);
@@ -266,6 +372,8 @@ status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const
 	 * from the end of reading (the solve has its own) */
 	unit_geom_set_deadline(ug, t0 + sc->time_limit_s);
 	if ((rc = sites_build(&full_in, sc, ug, &full_sites, st)) != STATUS_OK)
+		goto out;
+	if (cutting && (rc = shard_cut_sites(&cut, spec->k - 1, &full_sites, st)) != STATUS_OK)
 		goto out;
 	stage_done(ri, st, "sites", t0);
 	status_note(st, 1, "sites: %zu candidates (%zu excluded, %zu merged)", full_sites.n,
@@ -285,10 +393,23 @@ status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const
 	const inputs *inp = &full_in;
 	const site_table *sitesp = &full_sites;
 	reach *rp = &full_r;
-	if (spec && spec->n > 0) {
+	if (cutting) {
+		/* built from the shard's units alone: checked against the cut */
+		if ((rc = shard_cut_part(&cut, spec->cut, spec, &full_in, &full_sites, &full_r,
+		                         &part, st)) != STATUS_OK)
+			goto out;
+		solver_scale scale = {cut.dscale, cut.penalty};
+		solver_scale_set(&scale);
+		inp = &part.in;
+		sitesp = &part.sites;
+		rp = &part.r;
+		ri->shard = &part;
+		status_note(st, 1, "shard %d/%d by %s (cut '%s'): %zu of %zu units, %zu groups",
+		            spec->k, spec->n, shard_by_name(spec->by), spec->cut, part.in.nunits,
+		            cut.nunits, part.ngroups);
+	} else if (sharded) {
 		solver_scale scale;
-		if ((rc = solver_scale_of(&full_in, &full_sites, &full_r, sc, &scale, st)) !=
-		    STATUS_OK)
+		if ((rc = whole_scale(&full_in, &full_sites, &full_r, sc, &scale, st)) != STATUS_OK)
 			goto out;
 		if ((rc = shard_restrict(&full_in, &full_sites, &full_r, sc, spec, &part, st)) !=
 		    STATUS_OK)
@@ -394,12 +515,74 @@ out:
 	levels_result_free(&lv);
 	plan_free(&p);
 	shard_free(&part);
+	shard_cut_free(&cut);
 	ri->shard = NULL;
 	solver_scale_set(NULL);
 	unit_geom_free(ug);
 	reach_free(&full_r);
 	sites_free(&full_sites);
 	inputs_free(&full_in);
+	free(keep);
+	return rc;
+}
+
+status_code pipeline_cut(const scenario *sc, int n, shard_by by, const char *out_path, status *st)
+{
+	inputs in = {0};
+	unit_geom *ug = NULL;
+	site_table sites = {0};
+	reach r = {0};
+	shard_cut cut = {0};
+	solver_scale scale;
+	run_info ri = {0};
+	double t0 = clock_now_s();
+	status_code rc;
+	progress_start(st, "read");
+	if ((rc = pipeline_check_not_input(sc, out_path, st)) != STATUS_OK ||
+	    (rc = inputs_read(sc, &in, st)) != STATUS_OK)
+		goto out;
+	stage_done(&ri, st, "read", t0);
+	split_large_villages(sc, &in, st);
+	progress_start(st, "sites");
+	t0 = clock_now_s();
+	if ((rc = unit_geom_prepare(&in, sc, &ug, st)) != STATUS_OK)
+		goto out;
+	unit_geom_set_deadline(ug, t0 + sc->time_limit_s);
+	if ((rc = sites_build(&in, sc, ug, &sites, st)) != STATUS_OK)
+		goto out;
+	stage_done(&ri, st, "sites", t0);
+	progress_start(st, "reach");
+	t0 = clock_now_s();
+	if ((rc = reach_build(&in, &sites, sc, ug, &r, st)) != STATUS_OK)
+		goto out;
+	stage_done(&ri, st, "reach", t0);
+	unit_geom_free(ug);
+	ug = NULL;
+	progress_start(st, "cut");
+	t0 = clock_now_s();
+	char fp[32];
+	cut_fingerprint(sc, &in, fp, sizeof(fp));
+	if ((rc = whole_scale(&in, &sites, &r, sc, &scale, st)) != STATUS_OK ||
+	    (rc = shard_cut_make(&in, &sites, &r, sc, n, by, scale.dscale, scale.penalty, fp, &cut,
+	                         st)) != STATUS_OK ||
+	    (rc = shard_cut_write(&cut, out_path, st)) != STATUS_OK)
+		goto out;
+	stage_done(&ri, st, "cut", t0);
+	if (!st->quiet) {
+		printf(
+		    "cut of %zu units, %zu sites, %zu groups into %d shards by %s written to %s\n",
+		    cut.nunits, cut.nsites, cut.ngroups, n, shard_by_name(by), out_path);
+		for (int k = 0; k < n; k++)
+			printf("  shard %d: %zu units, %zu sites, %zu pairs\n", k + 1, cut.units[k],
+			       cut.sites[k], cut.pairs[k]);
+	}
+out:
+	progress_abandon();
+	shard_cut_free(&cut);
+	unit_geom_free(ug);
+	reach_free(&r);
+	sites_free(&sites);
+	inputs_free(&in);
 	return rc;
 }
 

@@ -109,4 +109,13 @@ struct unit_geom {
 status_code geom_deadline_check(const unit_geom *ug, const char *stage, size_t done, size_t total,
                                 const scenario *sc, status *st);
 
+/* shard.c: the 0-based shard of every node (units 0..nunits-1, then the
+ * sites) under `spec` (its n and by); returns the number of groups, or
+ * (size_t)-1 out of memory. Used by shard_restrict() and shard_cut_make(). */
+struct shard_spec;
+struct site_table;
+struct reach;
+size_t shard_assign(const inputs *in, const struct site_table *sites, const struct reach *r,
+                    const scenario *sc, const struct shard_spec *spec, int *node_shard);
+
 #endif

@@ -6,13 +6,16 @@
  * every reach pair of a unit the urban model serves, only the first pair of
  * a village under rural = one_per_village (it is served at a site inside
  * it, joined below; the first pair gives its reason when it has none),
- * every unit to its nearest site, every site to the unit it lies in, and
- * (by district) every unit to the first unit of its district. A group's
+ * every unit to its nearest site, every site to the unit it lies in,
+ * (by district) every unit to the first unit of its district, and the
+ * villages the rural pre-pass plans together (rural = one_per_admin_village:
+ * one administrative village; rural = shared: one street). A group's
  * root is its lowest node, so group order is fixed. A village's other
  * pairs may reach sites of another shard; the shard's reach drops them
  * (nothing uses them: assemble.c serves a village at a site inside it).
  */
 #include "shard.h"
+#include "geom_int.h"
 #include "rules.h"
 
 #include <stdio.h>
@@ -74,16 +77,34 @@ static int cmp_name(const void *pa, const void *pb)
 	return c ? c : (a->unit > b->unit) - (a->unit < b->unit);
 }
 
-/* Join every unit to the lowest-index unit of its district. */
-static int join_districts(const inputs *in, size_t *parent)
+/* What joins units beyond reach: their district (by district), and for
+ * the villages the rural pre-pass plans together (rural.h) their
+ * administrative village or their street; NULL: nothing. */
+typedef enum join_by { JOIN_DISTRICT, JOIN_RURAL } join_by;
+
+static const char *join_key(const scenario *sc, const unit *u, join_by by)
+{
+	if (by == JOIN_DISTRICT)
+		return u->district ? u->district : "";
+	if (!rules_unit_rural_apart(sc, u->kind))
+		return NULL;
+	return sc->rural == RURAL_SHARED ? (u->street ? u->street : "") : rules_admin_village(u);
+}
+
+/* Join every unit to the other units of the same key. */
+static int join_by_key(const inputs *in, const scenario *sc, join_by by, size_t *parent)
 {
 	name_ix *ix = malloc((in->nunits ? in->nunits : 1) * sizeof(*ix));
 	if (!ix)
 		return -1;
-	for (size_t u = 0; u < in->nunits; u++)
-		ix[u] = (name_ix){in->units[u].district ? in->units[u].district : "", u};
-	qsort(ix, in->nunits, sizeof(*ix), cmp_name);
-	for (size_t i = 1; i < in->nunits; i++)
+	size_t n = 0;
+	for (size_t u = 0; u < in->nunits; u++) {
+		const char *k = join_key(sc, &in->units[u], by);
+		if (k)
+			ix[n++] = (name_ix){k, u};
+	}
+	qsort(ix, n, sizeof(*ix), cmp_name);
+	for (size_t i = 1; i < n; i++)
 		if (!strcmp(ix[i].name, ix[i - 1].name))
 			uf_join(parent, ix[i].unit, ix[i - 1].unit);
 	free(ix);
@@ -104,9 +125,9 @@ static int cmp_group(const void *pa, const void *pb)
 }
 
 /* shard (0-based) of every node; returns the number of groups, or
- * (size_t)-1 out of memory. */
-static size_t assign(const inputs *in, const site_table *sites, const reach *r, const scenario *sc,
-                     const shard_spec *spec, int *node_shard)
+ * (size_t)-1 out of memory. (geom_int.h: also for the cut made once) */
+size_t shard_assign(const inputs *in, const site_table *sites, const reach *r, const scenario *sc,
+                    const shard_spec *spec, int *node_shard)
 {
 	size_t nu = in->nunits, ns = sites->n, nn = nu + ns, ng = 0;
 	size_t *parent = malloc((nn ? nn : 1) * sizeof(size_t));
@@ -131,7 +152,9 @@ static size_t assign(const inputs *in, const site_table *sites, const reach *r, 
 	for (size_t j = 0; j < ns; j++)
 		if (sites->sites[j].unit >= 0)
 			uf_join(parent, nu + j, (size_t)sites->sites[j].unit);
-	if (spec->by == SHARD_BY_DISTRICT && join_districts(in, parent) < 0)
+	if (spec->by == SHARD_BY_DISTRICT && join_by_key(in, sc, JOIN_DISTRICT, parent) < 0)
+		goto fail;
+	if (join_by_key(in, sc, JOIN_RURAL, parent) < 0)
 		goto fail;
 	for (size_t u = 0; u < nu; u++)
 		weight[uf_find(parent, u)] += 1.0 + (double)(r->start[u + 1] - r->start[u]);
@@ -223,7 +246,7 @@ status_code shard_restrict(const inputs *in, const site_table *sites, const reac
 	out->site_key = malloc((ns ? ns : 1) * sizeof(long));
 	if (!node || !uloc || !sloc || !out->unit_key || !out->site_key)
 		goto nomem;
-	out->ngroups = assign(in, sites, r, sc, spec, node);
+	out->ngroups = shard_assign(in, sites, r, sc, spec, node);
 	if (out->ngroups == (size_t)-1)
 		goto nomem;
 	int k = spec->k - 1;
@@ -271,6 +294,7 @@ void shard_free(shard_part *sp)
 {
 	free(sp->in.units);
 	free(sp->sites.sites);
+	free(sp->owned_kept);
 	reach_free(&sp->r);
 	free(sp->unit_key);
 	free(sp->site_key);
