@@ -425,6 +425,41 @@ static void test_merge_levels_components(void)
 	GDALClose(m);
 }
 
+/* The demo district walked along its streets (issue 17) with two levels
+ * on the same streets, as two component shards: the links of each shard
+ * and the flows merge plans are the single run's walks (the shard draws
+ * them on the whole network, merge attaches the whole input's candidate
+ * sites again), and every record says network. */
+static void test_merge_levels_roads(void)
+{
+	const char *ini = "fixtures/roads/levels.ini";
+	const char *single = outpath("rd-single.gpkg"), *merged = outpath("rd-merged.gpkg");
+	CU_ASSERT_EQUAL_FATAL(run(NULL, "%s -q run %s -o %s --overwrite", cu_bin(), ini, single),
+	                      0);
+	CU_ASSERT_EQUAL_FATAL(run(NULL, "SP_BIN=%s scripts/shards.sh -j 2 -k -b component %s 2 %s",
+	                          cu_bin(), ini, merged),
+	                      0);
+	assert_plans_equal(single, merged);
+	static const char *const more[] = {"transfer_stations", "sorting_centres", "run"};
+	assert_layers_equal(single, merged, level_layers, NLEVEL);
+	assert_layers_equal(single, merged, more, 3);
+	GDALDatasetH m = open_ro(merged);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT COUNT(*) FROM run WHERE distance = 'network'"), 1);
+	CU_ASSERT_EQUAL(sql_int(m, "SELECT COUNT(*) FROM run_levels WHERE distance = 'network'"),
+	                2);
+	/* walks, not straight segments: some link and some flow bend */
+	CU_ASSERT_TRUE(sql_int(m, "SELECT COUNT(*) FROM links WHERE ST_NumPoints(geom) > 2") > 0);
+	CU_ASSERT_TRUE(sql_int(m, "SELECT COUNT(*) FROM flows WHERE ST_NumPoints(geom) > 2") > 0);
+	GDALClose(m);
+	char shard[600];
+	snprintf(shard, sizeof(shard), "%s/province-rd-merged-shards/shard-1.gpkg", cu_outdir());
+	GDALDatasetH s = open_ro(shard);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(sql_int(s, "SELECT COUNT(*) FROM run WHERE distance = 'network'"), 1);
+	GDALClose(s);
+}
+
 /* Yinchuan's one point per administrative village: the natural villages of
  * one administrative village stay in one shard, and a shard solves with
  * the single run's objective scale on the rural pre-pass's view, so the
@@ -1046,10 +1081,10 @@ void province_suite_setup(void)
 	    CU_TEST_ENTRY(test_shards_parallel_districts),
 	    CU_TEST_ENTRY(test_shards_components_existing), CU_TEST_ENTRY(test_merge_refusals),
 	    CU_TEST_ENTRY(test_slurm_command_lines), CU_TEST_ENTRY(test_merge_levels_districts),
-	    CU_TEST_ENTRY(test_merge_levels_components), CU_TEST_ENTRY(test_merge_admin_villages),
-	    CU_TEST_ENTRY(test_merge_levels_refusals), CU_TEST_ENTRY(test_shards_cut_districts),
-	    CU_TEST_ENTRY(test_shards_cut_components), CU_TEST_ENTRY(test_cut_refusals),
-	    CU_TEST_ENTRY(test_slurm_cut_command_lines));
+	    CU_TEST_ENTRY(test_merge_levels_components), CU_TEST_ENTRY(test_merge_levels_roads),
+	    CU_TEST_ENTRY(test_merge_admin_villages), CU_TEST_ENTRY(test_merge_levels_refusals),
+	    CU_TEST_ENTRY(test_shards_cut_districts), CU_TEST_ENTRY(test_shards_cut_components),
+	    CU_TEST_ENTRY(test_cut_refusals), CU_TEST_ENTRY(test_slurm_cut_command_lines));
 	CU_SUITE_ADD("slurm", slurm_start, slurm_stop, CU_TEST_ENTRY(test_slurm_job_array));
 	CU_SUITE_ADD(
 	    "postgis", pg_start, pg_stop, CU_TEST_ENTRY(test_pg_plan_from_and_into),

@@ -24,6 +24,9 @@
 #include "levels.h"
 #include "plan_merge.h"
 #include "plan_output.h"
+#include "reach.h"
+#include "sites.h"
+#include "unit_geom.h"
 
 const char cmd_merge_usage[] =
     "usage: stationplan merge OUT.gpkg SHARD.gpkg... [--scenario S.ini [--set k=v]...]\n"
@@ -105,6 +108,108 @@ typedef struct merge_levels {
 	plan_merge_levels hook;
 } merge_levels;
 
+typedef struct xy_ix {
+	double x, y;
+	int i;
+} xy_ix;
+
+static int cmp_xy(const void *pa, const void *pb)
+{
+	const xy_ix *a = pa, *b = pb;
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	if (a->y != b->y)
+		return a->y < b->y ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+/* The stations of `p` (sites in `sites`) on the candidate sites `cand` of
+ * the whole input: *out a shallow copy of p with its own stations, each
+ * station's site the candidate at exactly its coordinates. Returns
+ * STATUS_OK, or STATUS_INTERNAL (a station on no candidate, out of memory). */
+static status_code on_candidates(const plan *p, const site_table *sites, const site_table *cand,
+                                 plan *out, status *st)
+{
+	xy_ix *ix = malloc((cand->n + 1) * sizeof(*ix));
+	*out = *p;
+	out->stations = malloc((p->nstations + 1) * sizeof(plan_station));
+	if (!ix || !out->stations) {
+		free(ix), free(out->stations);
+		out->stations = NULL;
+		return status_fail(st, STATUS_INTERNAL, "out of memory");
+	}
+	for (size_t j = 0; j < cand->n; j++)
+		ix[j] = (xy_ix){cand->sites[j].x, cand->sites[j].y, (int)j};
+	qsort(ix, cand->n, sizeof(*ix), cmp_xy);
+	status_code rc = STATUS_OK;
+	for (size_t k = 0; k < p->nstations && rc == STATUS_OK; k++) {
+		const site *s = &sites->sites[p->stations[k].site];
+		xy_ix key = {s->x, s->y, -1};
+		size_t lo = 0, hi = cand->n; /* first at or after (x, y) */
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (cmp_xy(&ix[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		out->stations[k] = p->stations[k];
+		if (lo < cand->n && ix[lo].x == s->x && ix[lo].y == s->y)
+			out->stations[k].site = ix[lo].i;
+		else
+			rc = status_fail(
+			    st, STATUS_INTERNAL,
+			    "merge: station %zu at (%.3f, %.3f) is on no candidate site "
+			    "of the whole input",
+			    k + 1, s->x, s->y);
+	}
+	free(ix);
+	if (rc != STATUS_OK) {
+		free(out->stations);
+		out->stations = NULL;
+	}
+	return rc;
+}
+
+/* levels_solve() on the merged stations, along the streets when the
+ * scenario has input.roads, as a single run plans them
+ * (src/cli/pipeline.c): the whole input's candidate sites and their
+ * network reach are built again, so the street network is cut where the
+ * single run's is (every unit, candidate site and level place attached to
+ * its nearest street) and the distances between stations and level places,
+ * and the walks the flows draw, are the single run's. */
+static status_code merge_levels_solve(const inputs *in, const site_table *sites, const plan *p,
+                                      const scenario *sc, const levels_distance *dist,
+                                      levels_result *out, status *st)
+{
+	if (!*sc->roads)
+		return levels_solve(in, sites, p, sc, dist, out, st);
+	unit_geom *ug = NULL;
+	site_table cand = {0};
+	reach r = {0};
+	plan onc = {0};
+	status_code rc = unit_geom_prepare(in, sc, &ug, st);
+	if (rc == STATUS_OK)
+		rc = sites_build(in, sc, ug, &cand, st);
+	if (rc == STATUS_OK)
+		rc = reach_build(in, &cand, sc, ug, &r, st);
+	unit_geom_free(ug);
+	if (rc == STATUS_OK)
+		rc = on_candidates(p, sites, &cand, &onc, st);
+	if (rc == STATUS_OK) {
+		reach_levels rl;
+		levels_distance ld;
+		reach_levels_distance(&r, &cand, sc, &rl, &ld);
+		rc = levels_solve(in, &cand, &onc, sc, &ld, out, st);
+		if (rc == STATUS_OK)
+			rc = reach_levels_routes(&rl, out, st);
+	}
+	free(onc.stations);
+	reach_free(&r);
+	sites_free(&cand);
+	return rc;
+}
+
 /* When the shards' scenario has levels (or --scenario is given): load it,
  * read its inputs and check both against shard 1's record. */
 static status_code levels_prepare(const merge_args *a, merge_levels *ml, status *st)
@@ -134,7 +239,7 @@ static status_code levels_prepare(const merge_args *a, merge_levels *ml, status 
 		rc = plan_merge_check_scenario(a->shards[0], &ml->sc, &ml->in, st);
 	if (rc == STATUS_OK && ml->sc.nlevels)
 		rc = levels_places_prepare(&ml->in, &ml->sc, st);
-	ml->hook = (plan_merge_levels){&ml->sc, &ml->in, levels_solve, &ml->lv};
+	ml->hook = (plan_merge_levels){&ml->sc, &ml->in, merge_levels_solve, &ml->lv};
 	return rc;
 }
 

@@ -223,9 +223,16 @@ static status_code whole_scale(const inputs *in, const site_table *sites, const 
 }
 
 /* With streets, the walking route of every assignment for the links layer. */
-static status_code plan_routes(reach *r, const plan *p, const site_table *sites, status *st)
+/* The walks of the links along the streets into r (nothing without
+ * streets). A shard cut from the whole problem in this run (`part` not
+ * NULL: shard_restrict, its reach without the network) has them drawn on
+ * the whole reach `whole` (units and sites by part->unit_key / site_key)
+ * and moved into its own reach, which then walks the streets too. */
+static status_code plan_routes(reach *r, const plan *p, const site_table *sites, reach *whole,
+                               const site_table *whole_sites, const shard_part *part, status *st)
 {
-	if (!r->network)
+	reach *on = part ? whole : r;
+	if (!on->network)
 		return STATUS_OK;
 	int *unit = malloc((p->nassign ? p->nassign : 1) * sizeof(int));
 	int *site = malloc((p->nassign ? p->nassign : 1) * sizeof(int));
@@ -233,12 +240,20 @@ static status_code plan_routes(reach *r, const plan *p, const site_table *sites,
 	if (!unit || !site) {
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 	} else {
-		for (size_t a = 0; a < p->nassign; a++)
-			unit[a] = p->assign[a].unit,
-			site[a] = p->stations[p->assign[a].station].site;
-		rc = reach_routes(r, p->nassign, unit, site, sites, st);
+		for (size_t a = 0; a < p->nassign; a++) {
+			int u = p->assign[a].unit, j = p->stations[p->assign[a].station].site;
+			unit[a] = part ? (int)part->unit_key[u] : u;
+			site[a] = part ? (int)part->site_key[j] : j;
+		}
+		rc = reach_routes(on, p->nassign, unit, site, part ? whole_sites : sites, st);
 	}
 	free(unit), free(site);
+	if (rc == STATUS_OK && part) {
+		free(r->route_start), free(r->route_xy);
+		r->route_start = whole->route_start, r->route_xy = whole->route_xy;
+		r->nroutes = whole->nroutes, r->network = 1;
+		whole->route_start = NULL, whole->route_xy = NULL, whole->nroutes = 0;
+	}
 	return rc;
 }
 
@@ -471,7 +486,8 @@ status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const
 
 	progress_start(st, "write");
 	t0 = clock_now_s();
-	if ((rc = plan_routes(rp, &p, sitesp, st)) != STATUS_OK)
+	if ((rc = plan_routes(rp, &p, sitesp, &full_r, &full_sites,
+	                      sharded && !cutting ? &part : NULL, st)) != STATUS_OK)
 		goto out;
 	ri->total_seconds = clock_now_s() - t_start;
 	summarise(inp, rp, sitesp, &p, res);
