@@ -243,12 +243,10 @@ static int inc_values(fm *m, const sp_sol *inc)
 static void callback(glp_tree *tree, void *info)
 {
 	fm *m = info;
-	if (glp_ios_reason(tree) == GLP_ISELECT)
-		m->nodes++;
-	if ((m->p->work_limit > 0 && m->nodes > m->p->work_limit) || clock_now_s() > m->t_end) {
-		m->timed = m->p->work_limit <= 0 || m->nodes <= m->p->work_limit;
+	int why = glpk_bridge_budget(tree, &m->nodes, m->p->work_limit, m->t_end);
+	if (why) {
+		m->timed = why == 2;
 		m->stopped = 1;
-		glp_ios_terminate(tree);
 		return;
 	}
 	int best = glp_ios_best_node(tree);

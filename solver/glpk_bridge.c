@@ -132,3 +132,15 @@ int glpk_bridge_mip(glp_prob *P, int meth, double mip_gap, double deadline, doub
 	*bound = t.bound > *obj ? *obj : t.bound;
 	return 1;
 }
+
+int glpk_bridge_budget(glp_tree *tree, long *nodes, long work_limit, double deadline)
+{
+	if (glp_ios_reason(tree) == GLP_ISELECT)
+		(*nodes)++;
+	int why = work_limit > 0 && *nodes > work_limit       ? 1
+	          : deadline > 0 && clock_now_s() >= deadline ? 2
+	                                                      : 0;
+	if (why)
+		glp_ios_terminate(tree);
+	return why;
+}

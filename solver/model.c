@@ -111,18 +111,9 @@ static double to_deadline(const sp_params *p)
  * terminated the search. */
 static int out_of_budget(glp_tree *tree, model_job *j)
 {
-	if (glp_ios_reason(tree) == GLP_ISELECT)
-		j->nodes++;
-	if (j->p->work_limit > 0 && j->nodes > j->p->work_limit) {
-		glp_ios_terminate(tree);
-		return 1;
-	}
-	if (to_deadline(j->p) <= 0) {
-		j->timed = 1;
-		glp_ios_terminate(tree);
-		return 1;
-	}
-	return 0;
+	int why = glpk_bridge_budget(tree, &j->nodes, j->p->work_limit, j->p->deadline);
+	j->timed |= why == 2;
+	return why != 0;
 }
 
 /* A bound b on the objective is also a bound on the integer part minus the

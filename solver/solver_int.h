@@ -489,4 +489,12 @@ struct glp_prob;
 int glpk_bridge_mip(struct glp_prob *P, int meth, double mip_gap, double deadline, double limit,
                     double *obj, double *bound, int *ret, int *mst, char *err, size_t errsize);
 
+struct glp_tree;
+
+/* The budget every search callback keeps: a node counted in *nodes at each
+ * selection; past `work_limit` nodes (0: none) or past `deadline`
+ * (clock_now_s(), 0: none) the search is terminated (glp_ios_terminate).
+ * Returns 0 to go on, 1 stopped by the work limit, 2 by the deadline. */
+int glpk_bridge_budget(struct glp_tree *tree, long *nodes, long work_limit, double deadline);
+
 #endif

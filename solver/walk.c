@@ -297,13 +297,8 @@ static int tm_left(const walk_job *w)
 static void callback(glp_tree *tree, void *info)
 {
 	walk_job *w = info;
-	if (glp_ios_reason(tree) == GLP_ISELECT)
-		w->nodes++;
-	if ((w->p->work_limit > 0 && w->nodes > w->p->work_limit) ||
-	    (w->deadline > 0 && clock_now_s() >= w->deadline)) {
-		glp_ios_terminate(tree);
+	if (glpk_bridge_budget(tree, &w->nodes, w->p->work_limit, w->deadline))
 		return;
-	}
 	glp_prob *P = glp_ios_get_prob(tree);
 	if (glp_mip_status(P) == GLP_FEAS || glp_mip_status(P) == GLP_OPT) {
 		double obj = glp_mip_obj_val(P);

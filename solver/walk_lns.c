@@ -230,13 +230,8 @@ static int columns_list(lns *L, int *cand, double *cd, int *cur, unsigned char *
 static void callback(glp_tree *tree, void *info)
 {
 	lns *L = info;
-	if (glp_ios_reason(tree) == GLP_ISELECT)
-		L->nodes++;
-	if ((L->p->work_limit > 0 && L->nodes > L->p->work_limit) ||
-	    (L->deadline > 0 && clock_now_s() >= L->deadline)) {
-		glp_ios_terminate(tree);
+	if (glpk_bridge_budget(tree, &L->nodes, L->p->work_limit, L->deadline))
 		return;
-	}
 	if (glp_ios_reason(tree) == GLP_IHEUR && !L->injected && L->x) {
 		L->injected = 1;
 		glp_ios_heur_sol(tree, L->x);
