@@ -274,6 +274,29 @@ static void test_shards_parallel_districts(void)
 	GDALClose(m);
 }
 
+/* A station budget is the whole plan's: run --shard refuses it (exit 1,
+ * nothing written) for each way of giving one. */
+static void test_shard_budget_refused(void)
+{
+	static const char *const sets[] = {"rules.max_stations=20", "rules.stations=20",
+	                                   "phases.2025=20"};
+	const char *out = outpath("budget-shard.gpkg");
+	for (size_t i = 0; i < 3; i++) {
+		char *err = NULL;
+		CU_ASSERT_EQUAL(run(&err, "%s run %s --set %s --shard 1/2 -o %s --overwrite",
+		                    cu_bin(), PROV_INI, sets[i], out),
+		                1);
+		CU_ASSERT_PTR_NOT_NULL(
+		    err ? strstr(err,
+		                 "run: --shard 1/2 with a station budget (rules.max_stations, "
+		                 "rules.stations or [phases]): the budget is the whole plan's, "
+		                 "so plan this scenario in one run")
+		        : NULL);
+		free(err);
+		CU_ASSERT_EQUAL(run(NULL, "test -e %s", out), 1);
+	}
+}
+
 /* Existing stations, four shards of reach components. */
 static void test_shards_components_existing(void)
 {
@@ -1082,9 +1105,10 @@ void province_suite_setup(void)
 	    CU_TEST_ENTRY(test_shards_components_existing), CU_TEST_ENTRY(test_merge_refusals),
 	    CU_TEST_ENTRY(test_slurm_command_lines), CU_TEST_ENTRY(test_merge_levels_districts),
 	    CU_TEST_ENTRY(test_merge_levels_components), CU_TEST_ENTRY(test_merge_levels_roads),
-	    CU_TEST_ENTRY(test_merge_admin_villages), CU_TEST_ENTRY(test_merge_levels_refusals),
-	    CU_TEST_ENTRY(test_shards_cut_districts), CU_TEST_ENTRY(test_shards_cut_components),
-	    CU_TEST_ENTRY(test_cut_refusals), CU_TEST_ENTRY(test_slurm_cut_command_lines));
+	    CU_TEST_ENTRY(test_shard_budget_refused), CU_TEST_ENTRY(test_merge_admin_villages),
+	    CU_TEST_ENTRY(test_merge_levels_refusals), CU_TEST_ENTRY(test_shards_cut_districts),
+	    CU_TEST_ENTRY(test_shards_cut_components), CU_TEST_ENTRY(test_cut_refusals),
+	    CU_TEST_ENTRY(test_slurm_cut_command_lines));
 	CU_SUITE_ADD("slurm", slurm_start, slurm_stop, CU_TEST_ENTRY(test_slurm_job_array));
 	CU_SUITE_ADD(
 	    "postgis", pg_start, pg_stop, CU_TEST_ENTRY(test_pg_plan_from_and_into),

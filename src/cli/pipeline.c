@@ -366,6 +366,15 @@ status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const
 
 	t0 = clock_now_s();
 	int sharded = spec && spec->n > 0, cutting = sharded && spec->cut;
+	if (sharded && solver_budgeted(sc)) {
+		/* a budget spans the shards: each would spend it alone */
+		rc = status_fail(st, STATUS_USAGE,
+		                 "run: --shard %d/%d with a station budget (rules.max_stations, "
+		                 "rules.stations or [phases]): the budget is the whole plan's, so "
+		                 "plan this scenario in one run",
+		                 spec->k, spec->n);
+		goto out;
+	}
 	if (cutting && (rc = cut_begin(spec, &cut, &keep, &full_in, st)) != STATUS_OK)
 		goto out;
 	if ((rc = inputs_read(sc, &full_in, st)) != STATUS_OK)
