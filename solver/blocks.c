@@ -204,7 +204,7 @@ typedef struct blk_run {
 	                   unit arrays in the part's (umap[b] maps them) */
 	int **umap, *nu;
 	pthread_mutex_t mu;
-	int next, failed;
+	int failed;
 	char *err;
 	size_t errsize;
 } blk_run;
@@ -249,29 +249,18 @@ static int block_one(blk_run *br, int b)
 	return rc;
 }
 
-static void *block_worker(void *arg)
+/* Part b (sp_parallel_for), none after a failure. */
+static void block_item(void *arg, size_t b)
 {
 	blk_run *br = arg;
-	for (;;) {
+	pthread_mutex_lock(&br->mu);
+	int failed = br->failed;
+	pthread_mutex_unlock(&br->mu);
+	if (!failed && block_one(br, (int)b) < 0) {
 		pthread_mutex_lock(&br->mu);
-		int b = br->failed ? br->nblk : br->next++;
+		br->failed = 1;
 		pthread_mutex_unlock(&br->mu);
-		if (b >= br->nblk)
-			break;
-		if (block_one(br, b) < 0) {
-			pthread_mutex_lock(&br->mu);
-			br->failed = 1;
-			pthread_mutex_unlock(&br->mu);
-		}
 	}
-	return NULL;
-}
-
-static void *block_thread(void *arg)
-{
-	block_worker(arg);
-	glpk_bridge_thread_end();
-	return NULL;
 }
 
 /* Append the basic columns of part result x (renumbered; its units umap[0..
@@ -363,14 +352,7 @@ int blocks_colgen(const sp_sub *s, const sp_params *p, const int *blk, int nblk,
 		return -1;
 	}
 	pthread_mutex_init(&br.mu, NULL);
-	pthread_t tid[16];
-	int started = 0;
-	for (int t = 1; t < nthreads && t < 16 && t < nblk; t++)
-		if (pthread_create(&tid[started], NULL, block_thread, &br) == 0)
-			started++;
-	block_worker(&br); /* the calling thread keeps its GLPK environment */
-	for (int t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
+	sp_parallel_for(nthreads, (size_t)nblk, NULL, block_item, &br, 0, 0);
 	pthread_mutex_destroy(&br.mu);
 	int failed = br.failed;
 	for (int b = 0; b < nblk; b++) {

@@ -26,7 +26,7 @@ typedef struct plan_run {
 	double share; /* seconds per part */
 	sp_sol *sols; /* per part, in s's indices */
 	pthread_mutex_t mu;
-	int next, failed;
+	int failed;
 	char *err;
 	size_t errsize;
 } plan_run;
@@ -108,29 +108,18 @@ out:
 	return rc;
 }
 
-static void *plan_worker(void *arg)
+/* Part b (sp_parallel_for), none after a failure. */
+static void plan_item(void *arg, size_t b)
 {
 	plan_run *pr = arg;
-	for (;;) {
+	pthread_mutex_lock(&pr->mu);
+	int failed = pr->failed;
+	pthread_mutex_unlock(&pr->mu);
+	if (!failed && plan_one(pr, (int)b) < 0) {
 		pthread_mutex_lock(&pr->mu);
-		int b = pr->failed ? pr->nblk : pr->next++;
+		pr->failed = 1;
 		pthread_mutex_unlock(&pr->mu);
-		if (b >= pr->nblk)
-			break;
-		if (plan_one(pr, b) < 0) {
-			pthread_mutex_lock(&pr->mu);
-			pr->failed = 1;
-			pthread_mutex_unlock(&pr->mu);
-		}
 	}
-	return NULL;
-}
-
-static void *plan_thread(void *arg)
-{
-	plan_worker(arg);
-	glpk_bridge_thread_end();
-	return NULL;
 }
 
 /* owner[j]: the part of site j's nearest unit (the lowest on a tie). */
@@ -173,14 +162,7 @@ int blocks_plan(const sp_sub *s, const sp_params *p, const int *blk, int nblk, d
 	site_owners(s, blk, owner);
 	pr.owner = owner;
 	pthread_mutex_init(&pr.mu, NULL);
-	pthread_t tid[16];
-	int started = 0;
-	for (int t = 1; t < nthreads && t < 16 && t < nblk; t++)
-		if (pthread_create(&tid[started], NULL, plan_thread, &pr) == 0)
-			started++;
-	plan_worker(&pr);
-	for (int t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
+	sp_parallel_for(nthreads, (size_t)nblk, NULL, plan_item, &pr, 0, 0);
 	pthread_mutex_destroy(&pr.mu);
 	int failed = pr.failed;
 	for (int b = 0; b < nblk; b++) {

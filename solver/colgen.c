@@ -726,9 +726,7 @@ int colgen_solve(const sp_sub *s, const sp_params *p, const sp_sol *seed, const 
 	}
 	rc = glpk_bridge_call(run_cg, &c, res->err, sizeof(res->err));
 	if (rc == 0) {
-		double wlb = 0;
-		for (int u = 0; u < s->nu; u++)
-			wlb += (double)s->h[u] * s->udist[s->us[u]] / s->dscale;
+		double wlb = sp_sub_walk_min(s);
 		if (c.md)
 			res->bound = res->lb;
 		else if (isfinite(res->lb) && budget >= 0)

@@ -611,8 +611,7 @@ int flexmodel_solve(const sp_sub *s, const sp_params *p, const sp_sol *inc, doub
 		g += nsp;
 		m.nsig += nsp;
 	}
-	for (int u = 0; u < s->nu; u++) /* every household at its nearest site */
-		m.wlb += (double)s->h[u] * s->udist[s->us[u]] / s->dscale;
+	m.wlb = sp_sub_walk_min(s); /* every household at its nearest site */
 	m.x = calloc((size_t)(m.ncol + m.nsig + 1), sizeof(double));
 	if (!m.x)
 		goto nomem;

@@ -116,9 +116,8 @@ typedef struct pool {
 	void *ctx;
 } pool;
 
-static void *pool_worker(void *arg)
+static void pool_worker(pool *pl)
 {
-	pool *pl = arg;
 	for (;;) {
 		pthread_mutex_lock(&pl->mu);
 		size_t k = pl->next++;
@@ -129,13 +128,19 @@ static void *pool_worker(void *arg)
 		pthread_mutex_lock(&pl->mu);
 		size_t done = ++pl->done;
 		pthread_mutex_unlock(&pl->mu);
-		progress_update(pl->p0 + (pl->p1 - pl->p0) * (double)done / (double)pl->n);
+		if (pl->p1 > pl->p0)
+			progress_update(pl->p0 + (pl->p1 - pl->p0) * (double)done / (double)pl->n);
 	}
+}
+
+static void *pool_thread(void *arg)
+{
+	pool_worker(arg);
 	glpk_bridge_thread_end();
 	return NULL;
 }
 
-static void pool_run(int nthreads, size_t n, const size_t *order, void (*fn)(void *, size_t),
+void sp_parallel_for(int nthreads, size_t n, const size_t *order, void (*fn)(void *, size_t),
                      void *ctx, double p0, double p1)
 {
 	pool pl = {.next = 0, .n = n, .order = order, .fn = fn, .ctx = ctx, .p0 = p0, .p1 = p1};
@@ -145,12 +150,21 @@ static void pool_run(int nthreads, size_t n, const size_t *order, void (*fn)(voi
 	if (nthreads > 64)
 		nthreads = 64;
 	for (int t = 1; t < nthreads && (size_t)t < n; t++)
-		if (pthread_create(&tid[started], NULL, pool_worker, &pl) == 0)
+		if (pthread_create(&tid[started], NULL, pool_thread, &pl) == 0)
 			started++;
 	pool_worker(&pl);
 	for (int t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
 	pthread_mutex_destroy(&pl.mu);
+}
+
+/* sp_parallel_for() at the top of the solve: the calling thread's GLPK
+ * environment ends with it too. */
+static void pool_run(int nthreads, size_t n, const size_t *order, void (*fn)(void *, size_t),
+                     void *ctx, double p0, double p1)
+{
+	sp_parallel_for(nthreads, n, order, fn, ctx, p0, p1);
+	glpk_bridge_thread_end();
 }
 
 /* ---- per-job work ---- */
@@ -526,9 +540,8 @@ static void job_solve(void *ctx, size_t i)
 		/* a plan with at most this one's underfilled stations costs at
 		 * least budget_bound stations, one with more at least one penalty
 		 * more; each at least the nearest walking */
-		double wlb = 0, under = sub_underfilled(&j->sub, p, &j->res.sol);
-		for (int u = 0; u < j->sub.nu; u++)
-			wlb += (double)j->sub.h[u] * j->sub.udist[j->sub.us[u]] / j->sub.dscale;
+		double wlb = sp_sub_walk_min(&j->sub),
+		       under = sub_underfilled(&j->sub, p, &j->res.sol);
 		if (isfinite(j->budget_bound))
 			j->res.bound = j->cg_bound =
 			    fmin(j->budget_bound, j->sub.penalty * (under + 1)) + wlb;
@@ -665,17 +678,6 @@ static int sub_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *so
 	return n;
 }
 
-/* The walking term of a sub's objective at its farthest: every household at
- * its farthest site in reach. */
-static double sub_walk_max(const sp_sub *s)
-{
-	double w = 0;
-	for (int u = 0; u < s->nu; u++)
-		if (s->us[u + 1] > s->us[u])
-			w += (double)s->h[u] * s->udist[s->us[u + 1] - 1] / s->dscale;
-	return w;
-}
-
 void sp_job_sub_row(const sp_job *j, int id, plan_sub *ps)
 {
 	memset(ps, 0, sizeof(*ps));
@@ -764,7 +766,7 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 		if (x >= 0)
 			ub += (long)floor(x - 1e-9) + 1;
 		if (p->objective == OBJECTIVE_MIN_STATIONS) {
-			double n = ceil(b - sub_walk_max(&j->sub) - 1e-7) - pen;
+			double n = ceil(b - sp_sub_walk_max(&j->sub) - 1e-7) - pen;
 			sb += fmax(fmax(n, hcount), bb);
 		} else {
 			sb += fmax(hcount, j->station_bound);

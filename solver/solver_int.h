@@ -136,6 +136,11 @@ void sp_sol_sort(sp_sol *sol);
 void sp_sol_free(sp_sol *sol);
 int sp_sol_copy(sp_sol *dst, const sp_sol *src);
 void sp_sub_free(sp_sub *s);
+/* The walking term of a sub's objective (households x metres / dscale) at
+ * its least, every household at its nearest site in reach, and at its
+ * most, every household at its farthest. */
+double sp_sub_walk_min(const sp_sub *s);
+double sp_sub_walk_max(const sp_sub *s);
 /* Of set u[0..n) (n >= 1): the member with the fewest sites (whose list a
  * scan for common sites walks) and, in *lo, the households of its parts. */
 int sp_pivot(const sp_sub *s, const int *u, int n, long *lo);
@@ -472,6 +477,14 @@ int glpk_bridge_threads_ok(void); /* glp_config("TLS") is set */
  * the last terminal line. Terminal output is captured, never printed. */
 int glpk_bridge_call(int (*fn)(void *), void *arg, char *err, size_t errsize);
 void glpk_bridge_thread_end(void); /* glp_free_env() for this thread */
+
+/* solver.c: fn(ctx, order ? order[k] : k) for every k in [0, n), on the
+ * calling thread and up to nthreads - 1 more (at most 64 in all), each
+ * taking the next k; the threads started here end their GLPK environment,
+ * the calling thread keeps its own. The solve stage's progress bar moves
+ * from p0 to p1 as items end (p0 >= p1: not moved). */
+void sp_parallel_for(int nthreads, size_t n, const size_t *order, void (*fn)(void *, size_t),
+                     void *ctx, double p0, double p1);
 
 struct glp_prob;
 

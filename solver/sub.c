@@ -228,6 +228,23 @@ int sp_best_site(const sp_sub *s, const sp_params *p, const int *u, int n, int c
 	return best;
 }
 
+double sp_sub_walk_min(const sp_sub *s)
+{
+	double w = 0;
+	for (int u = 0; u < s->nu; u++) /* reach sorted by distance */
+		w += (double)s->h[u] * s->udist[s->us[u]] / s->dscale;
+	return w;
+}
+
+double sp_sub_walk_max(const sp_sub *s)
+{
+	double w = 0;
+	for (int u = 0; u < s->nu; u++)
+		if (s->us[u + 1] > s->us[u])
+			w += (double)s->h[u] * s->udist[s->us[u + 1] - 1] / s->dscale;
+	return w;
+}
+
 void sp_sub_free(sp_sub *s)
 {
 	free(s->unit);
