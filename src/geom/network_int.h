@@ -73,6 +73,13 @@ void net_search_free(net_search *s);
  * online core), at least 1, at most 64 and at most n. */
 int net_search_threads(int threads, size_t n);
 
+/* fn(job) for each of the nt jobs (`jobs`, `size` bytes each), job t on a
+ * thread of its own, job 0 on the calling thread, and the job of a thread
+ * that cannot start after it on the calling thread too: each job does a
+ * fixed share (thread t of nt), so the results do not depend on which
+ * thread ran it. Returns 0, -1 out of memory (nothing run). */
+int net_search_spread(void *(*fn)(void *), void *jobs, size_t size, int nt);
+
 /* Distances from `src` within `cutoff` (inclusive), walking forward
  * (reverse = 0) or towards src (reverse = 1: dist[v] is the walk v -> src).
  * Stops early when `stop` >= 0 is settled. Calls visit(v, d, arg) for each

@@ -22,6 +22,7 @@
 #include "grow.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
@@ -305,4 +306,25 @@ int net_search_threads(int threads, size_t n)
 	if ((size_t)t > n)
 		t = n ? (long)n : 1;
 	return (int)t;
+}
+
+int net_search_spread(void *(*fn)(void *), void *jobs, size_t size, int nt)
+{
+	pthread_t *th = calloc((size_t)nt, sizeof(*th));
+	if (!th)
+		return -1;
+	char *job = jobs;
+	int started = 1;
+	for (int t = 1; t < nt; t++) {
+		if (pthread_create(&th[t], NULL, fn, job + (size_t)t * size) != 0)
+			break;
+		started = t + 1;
+	}
+	fn(job);
+	for (int t = started; t < nt; t++) /* the share of a thread that could not start */
+		fn(job + (size_t)t * size);
+	for (int t = 1; t < started; t++)
+		pthread_join(th[t], NULL);
+	free(th);
+	return 0;
 }

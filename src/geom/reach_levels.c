@@ -38,7 +38,6 @@
 #include "reach.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,30 +133,16 @@ static int table_run(const table_job *proto)
 {
 	int nt = net_search_threads(proto->c->threads, proto->nsrc);
 	table_job *jobs = calloc((size_t)nt, sizeof(*jobs));
-	pthread_t *th = calloc((size_t)nt, sizeof(*th));
-	if (!jobs || !th) {
-		free(jobs), free(th);
+	if (!jobs)
 		return -1;
-	}
 	for (int t = 0; t < nt; t++) {
 		jobs[t] = *proto;
 		jobs[t].thread = t, jobs[t].nthreads = nt;
 	}
-	int started = 1;
-	for (int t = 1; t < nt; t++) {
-		if (pthread_create(&th[t], NULL, table_thread, &jobs[t]) != 0)
-			break;
-		started = t + 1;
-	}
-	table_thread(&jobs[0]);
-	for (int t = started; t < nt; t++) /* the share of a thread that could not start */
-		table_thread(&jobs[t]);
-	for (int t = 1; t < started; t++)
-		pthread_join(th[t], NULL);
-	int rc = 0;
-	for (int t = 0; t < nt; t++)
+	int rc = net_search_spread(table_thread, jobs, sizeof(*jobs), nt);
+	for (int t = 0; rc >= 0 && t < nt; t++)
 		rc = jobs[t].oom ? -1 : rc < 0 ? rc : jobs[t].late ? 1 : rc;
-	free(jobs), free(th);
+	free(jobs);
 	return rc;
 }
 

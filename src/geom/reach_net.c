@@ -39,7 +39,6 @@
 #include "grow.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,36 +130,22 @@ static int search_sites(const network *net, size_t nunits, size_t nsites, double
 {
 	int *vunit = malloc((net->nv ? net->nv : 1) * sizeof(int));
 	search_job *jobs = calloc((size_t)nthreads, sizeof(*jobs));
-	pthread_t *th = calloc((size_t)nthreads, sizeof(*th));
-	int oom = !vunit || !jobs || !th;
+	int oom = !vunit || !jobs;
 	for (size_t v = 0; !oom && v < net->nv; v++)
 		vunit[v] = -1;
 	for (size_t u = 0; !oom && u < nunits; u++)
 		if (net->pvert[u] >= 0)
 			vunit[net->pvert[u]] = (int)u;
-	int started = 1;
 	for (int t = 0; !oom && t < nthreads; t++)
 		jobs[t] = (search_job){net,      vunit, nunits,   nsites, walk, out, t,
 		                       nthreads, 0,     deadline, 0,      NULL, 0,   0};
-	for (int t = 1; !oom && t < nthreads; t++) {
-		if (pthread_create(&th[t], NULL, search_thread, &jobs[t]) != 0)
-			break;
-		started = t + 1;
-	}
-	if (!oom) {
-		search_thread(&jobs[0]);
-		/* the share of a thread that could not start is searched here */
-		for (int t = started; t < nthreads; t++)
-			search_thread(&jobs[t]);
-		for (int t = 1; t < started; t++)
-			pthread_join(th[t], NULL);
-		for (int t = 0; t < nthreads; t++)
-			oom |= jobs[t].oom;
-	}
+	oom = oom || net_search_spread(search_thread, jobs, sizeof(*jobs), nthreads) != 0;
+	for (int t = 0; !oom && t < nthreads; t++)
+		oom |= jobs[t].oom;
 	int late = 0;
 	for (int t = 0; !oom && t < nthreads; t++)
 		late |= jobs[t].late;
-	free(vunit), free(jobs), free(th);
+	free(vunit), free(jobs);
 	return oom ? -1 : late;
 }
 
