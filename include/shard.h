@@ -93,7 +93,7 @@ typedef struct shard_cut {
 	shard_by by;
 	size_t ngroups, nunits, nsites;
 	double dscale, penalty;        /* the whole problem's objective scale (solver/scale.c) */
-	char params[80];               /* the scenario's fingerprint (the caller's text) */
+	char params[80];               /* shard_cut_fingerprint() of scenario and inputs */
 	int *unit_shard;               /* nunits: 0-based shard of each whole-input unit */
 	int *site_shard;               /* nsites: ... of each whole-input site */
 	int *site_source;              /* nsites: site_source */
@@ -108,6 +108,12 @@ typedef struct shard_cut {
 status_code shard_cut_make(const inputs *in, const site_table *sites, const reach *r,
                            const scenario *sc, int n, shard_by by, double dscale, double penalty,
                            const char *params, shard_cut *out, status *st);
+
+/* What a cut depends on, as 16 hex digits (FNV-1a) into out (size >= 17):
+ * every scenario key but solver.threads and the output keys, the level
+ * keys, and every input file by role, size and SHA-256. The `params` of
+ * shard_cut_make(), checked by `run --shard K/N --cut`. */
+void shard_cut_fingerprint(const scenario *sc, const inputs *in, char *out, size_t size);
 
 /* Write `c` to `path` (text, temporary file + rename). Returns STATUS_OK or
  * STATUS_WRITE naming the path and the reason. */

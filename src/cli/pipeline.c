@@ -257,37 +257,6 @@ static status_code plan_routes(reach *r, const plan *p, const site_table *sites,
 	return rc;
 }
 
-/* What a cut depends on: every scenario key but solver.threads and the
- * output keys, the level keys, and every input file by role, size and
- * SHA-256; FNV-1a, as 16 hex digits. */
-static void cut_fingerprint(const scenario *sc, const inputs *in, char *out, size_t size)
-{
-	unsigned long long h = 14695981039346656037ULL;
-	char v[4096];
-	char lv[16384];
-#define FNV_STR(str)                                                                               \
-	for (const char *c_ = (str); *c_; c_++)                                                    \
-		h = (h ^ (unsigned char)*c_) * 1099511628211ULL;                                   \
-	h = (h ^ '\n') * 1099511628211ULL
-	for (size_t i = 0, n = scenario_key_count(); i < n; i++) {
-		const char *name = scenario_key_name(i);
-		if (!strcmp(name, "solver.threads") || !strncmp(name, "output.", 7))
-			continue;
-		scenario_key_value(sc, i, v, sizeof(v));
-		FNV_STR(name);
-		FNV_STR(v);
-	}
-	scenario_levels_text(sc, lv, sizeof(lv));
-	FNV_STR(lv);
-	for (size_t i = 0; i < in->nfiles; i++) {
-		snprintf(v, sizeof(v), "%s %lld %s", in->files[i].role, in->files[i].size,
-		         in->files[i].sha256);
-		FNV_STR(v);
-	}
-#undef FNV_STR
-	snprintf(out, size, "%016llx", h);
-}
-
 /* run --shard K/N --cut FILE: read the cut and keep shard K's units only. */
 static status_code cut_begin(const shard_spec *spec, shard_cut *cut, unsigned char **keep,
                              inputs *in, status *st)
@@ -317,7 +286,7 @@ static status_code cut_check(const shard_spec *spec, const shard_cut *cut, const
                              const inputs *in, status *st)
 {
 	char fp[32];
-	cut_fingerprint(sc, in, fp, sizeof(fp));
+	shard_cut_fingerprint(sc, in, fp, sizeof(fp));
 	if (strcmp(fp, cut->params))
 		return status_fail(st, STATUS_INPUT,
 		                   "run: the cut '%s' was made with another scenario or input "
@@ -586,7 +555,7 @@ status_code pipeline_cut(const scenario *sc, int n, shard_by by, const char *out
 	progress_start(st, "cut");
 	t0 = clock_now_s();
 	char fp[32];
-	cut_fingerprint(sc, &in, fp, sizeof(fp));
+	shard_cut_fingerprint(sc, &in, fp, sizeof(fp));
 	if ((rc = whole_scale(&in, &sites, &r, sc, &scale, st)) != STATUS_OK ||
 	    (rc = shard_cut_make(&in, &sites, &r, sc, n, by, scale.dscale, scale.penalty, fp, &cut,
 	                         st)) != STATUS_OK ||

@@ -10,7 +10,7 @@
  *   stationplan cut 1
  *   shards N by district|component groups G units U sites S
  *   scale <dscale> <penalty>            (C99 hexadecimal: exact)
- *   params <the caller's fingerprint of the scenario>
+ *   params <the fingerprint of scenario and inputs: shard_cut_fingerprint()>
  *   shard K units U sites S pairs P sitehash H reachhash H   (N lines)
  *   units                               then U lines: the unit's shard (1..N)
  *   sites                               then S lines: "K" for a site of a
@@ -41,6 +41,36 @@ static void fnv(unsigned long long *h, const void *p, size_t n)
 		*h ^= b[i];
 		*h *= 1099511628211ULL;
 	}
+}
+
+/* A text and the line's end. */
+static void fnv_line(unsigned long long *h, const char *s)
+{
+	fnv(h, s, strlen(s));
+	fnv(h, "\n", 1);
+}
+
+void shard_cut_fingerprint(const scenario *sc, const inputs *in, char *out, size_t size)
+{
+	unsigned long long h = FNV_START;
+	char v[4096];
+	char lv[16384];
+	for (size_t i = 0, n = scenario_key_count(); i < n; i++) {
+		const char *name = scenario_key_name(i);
+		if (!strcmp(name, "solver.threads") || !strncmp(name, "output.", 7))
+			continue;
+		scenario_key_value(sc, i, v, sizeof(v));
+		fnv_line(&h, name);
+		fnv_line(&h, v);
+	}
+	scenario_levels_text(sc, lv, sizeof(lv));
+	fnv_line(&h, lv);
+	for (size_t i = 0; i < in->nfiles; i++) {
+		snprintf(v, sizeof(v), "%s %lld %s", in->files[i].role, in->files[i].size,
+		         in->files[i].sha256);
+		fnv_line(&h, v);
+	}
+	snprintf(out, size, "%016llx", h);
 }
 
 static void fnv_int(unsigned long long *h, long long v)
