@@ -59,6 +59,10 @@ typedef struct cmd_output {
  * returned; 0 for any other argument (src/cli/cmd_opts.c). */
 int cmd_output_opt(int argc, char **argv, int *i, cmd_output *o, status *st);
 
+/* Append `s` to the `sep`-separated list in *buf (NULL: empty; malloc'd,
+ * the caller frees it). Returns 0, -1 out of memory (*buf unchanged). */
+int cmd_append_list(char **buf, const char *s, char sep);
+
 /* The last branch of the option loop of a command reading plans, for an
  * argument no option took: an option ("-x"; "-" is a file) refused with
  * "<cmd>: unknown or incomplete option '<a>'", else a plan kept in

@@ -60,12 +60,8 @@ typedef struct merge_args {
 
 static status_code parse(int argc, char **argv, merge_args *a, status *st)
 {
-	size_t room = 1;
-	for (int i = 1; i < argc; i++)
-		room += strlen(argv[i]) + 1;
-	a->sets = calloc(room, 1);
 	a->shards = calloc((size_t)argc + 1, sizeof(char *));
-	if (!a->sets || !a->shards)
+	if (!a->shards)
 		return status_fail(st, STATUS_INTERNAL, "out of memory");
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
@@ -76,9 +72,8 @@ static status_code parse(int argc, char **argv, merge_args *a, status *st)
 		else if (!strcmp(s, "--scenario") && i + 1 < argc)
 			a->scenario = argv[++i];
 		else if (!strcmp(s, "--set") && i + 1 < argc) {
-			if (*a->sets)
-				strcat(a->sets, ";");
-			strcat(a->sets, argv[++i]);
+			if (cmd_append_list(&a->sets, argv[++i], ';') != 0)
+				return status_fail(st, STATUS_INTERNAL, "out of memory");
 		} else if (!strcmp(s, "-q") || !strcmp(s, "--quiet"))
 			st->quiet = 1;
 		else if (s[0] == '-' && s[1]) {
@@ -94,7 +89,7 @@ static status_code parse(int argc, char **argv, merge_args *a, status *st)
 		return status_fail(st, STATUS_USAGE,
 		                   "merge: give the output file and the shard files");
 	}
-	if (*a->sets && !a->scenario)
+	if (a->sets && !a->scenario)
 		return status_fail(st, STATUS_USAGE, "merge: --set needs --scenario S.ini");
 	return STATUS_OK;
 }

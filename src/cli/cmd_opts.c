@@ -4,6 +4,7 @@
  * contradictions refused; the scenario with its --set values.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -112,4 +113,17 @@ status_code cmd_load_scenario(const char *file, const char *sets, const char *th
 		rc = scenario_set(sc, one, st);
 	}
 	return rc == STATUS_OK ? scenario_validate(sc, st) : rc;
+}
+
+int cmd_append_list(char **buf, const char *s, char sep)
+{
+	size_t old = *buf ? strlen(*buf) : 0;
+	char *n = realloc(*buf, old + strlen(s) + 2);
+	if (!n)
+		return -1;
+	if (old)
+		n[old++] = sep;
+	strcpy(n + old, s);
+	*buf = n;
+	return 0;
 }

@@ -58,20 +58,6 @@ const char cmd_run_usage[] =
     "full; an earlier file is untouched). A sweep exits with the worst status of\n"
     "its runs.\n";
 
-/* Append `s` to the `sep`-separated list in *buf. */
-static int append_list(char **buf, const char *s, char sep)
-{
-	size_t old = *buf ? strlen(*buf) : 0;
-	char *n = realloc(*buf, old + strlen(s) + 2);
-	if (!n)
-		return -1;
-	if (old)
-		n[old++] = sep;
-	strcpy(n + old, s);
-	*buf = n;
-	return 0;
-}
-
 typedef struct run_args {
 	const char *file, *out, *threads, *sweep;
 	const char *of;               /* -of FORMAT, or NULL */
@@ -101,7 +87,7 @@ static status_code parse_args(int argc, char **argv, run_args *ra, status *st)
 		} else if (!strcmp(a, "-of") && i + 1 < argc) {
 			ra->of = argv[++i];
 		} else if (!strcmp(a, "--set") && i + 1 < argc) {
-			if (append_list(&ra->sets, argv[++i], ';'))
+			if (cmd_append_list(&ra->sets, argv[++i], ';'))
 				return status_fail(st, STATUS_INTERNAL, "out of memory");
 		} else if (!strcmp(a, "--sweep") && i + 1 < argc) {
 			if (ra->sweep)
@@ -411,8 +397,8 @@ static status_code run_sweep(const run_args *ra, status *st)
 		rs.quiet = st->quiet;
 		rs.verbose = st->verbose;
 		char *sets = NULL;
-		if ((ra->sets && append_list(&sets, ra->sets, ';')) ||
-		    append_list(&sets, r->assignment, ';')) {
+		if ((ra->sets && cmd_append_list(&sets, ra->sets, ';')) ||
+		    cmd_append_list(&sets, r->assignment, ';')) {
 			free(sets);
 			status_free(&rs);
 			rc = status_fail(st, STATUS_INTERNAL, "out of memory");

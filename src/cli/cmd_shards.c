@@ -31,12 +31,7 @@ const char cmd_shards_usage[] =
 int cmd_shards(int argc, char **argv, status *st)
 {
 	const char *file = NULL, *n_text = NULL, *out = NULL, *by = NULL, *threads = NULL;
-	size_t room = 1;
-	for (int i = 1; i < argc; i++)
-		room += strlen(argv[i]) + 1;
-	char *sets = calloc(room, 1);
-	if (!sets)
-		return status_fail(st, STATUS_INTERNAL, "out of memory");
+	char *sets = NULL;
 	status_code rc = STATUS_OK;
 	for (int i = 1; i < argc && rc == STATUS_OK; i++) {
 		const char *a = argv[i];
@@ -47,9 +42,8 @@ int cmd_shards(int argc, char **argv, status *st)
 		else if (!strcmp(a, "--threads") && i + 1 < argc)
 			threads = argv[++i];
 		else if (!strcmp(a, "--set") && i + 1 < argc) {
-			if (*sets)
-				strcat(sets, ";");
-			strcat(sets, argv[++i]);
+			if (cmd_append_list(&sets, argv[++i], ';') != 0)
+				rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
 			st->quiet = 1;
 		else if (cmd_verbosity(a, st))
