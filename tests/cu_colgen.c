@@ -1,19 +1,21 @@
 /*
  * cu_colgen.c: column generation (solver/colgen.c) and the path of the
  * solver that uses it (price-and-branch, solver_solve_cols with no column
- * cap), against a brute-force enumeration written here independently: on
- * random small instances the enumerated optimum equals the solver's, and no
- * reported bound is above it; the exact knapsack pricing on hand-computed
- * cases (flexible shares of a split unit, the lower band); a dense instance
- * stopped by solver.work_limit gives a plan that says so, the same twice;
- * the bound of a very large component from its blocks (blocks.c, the local
- * Farley bound of any duals) and the blocks' joined plan.
+ * cap), against the brute-force enumeration of tests/bf_enum.c, written
+ * independently of them: on random small instances the enumerated optimum
+ * equals the solver's, and no reported bound is above it; the exact
+ * knapsack pricing on hand-computed cases (flexible shares of a split unit,
+ * the lower band); a dense instance stopped by solver.work_limit gives a
+ * plan that says so, the same twice; the bound of a very large component
+ * from its blocks (blocks.c, the local Farley bound of any duals) and the
+ * blocks' joined plan.
  */
 #include <CUnit/CUnit.h>
 
 #include "../solver/solver_int.h"
 #include "verify.h"
 #include "clock.h"
+#include "bf_enum.h"
 #include "cu_tester.h"
 #include "solver_fixture.h"
 
@@ -40,100 +42,20 @@ static unsigned long lcg(unsigned long *s)
 	return *s >> 33;
 }
 
-/* ---- brute force: every partition of the units, every distinct site ---- */
-
-typedef struct bf {
-	const fx *f;
-	int n, ns;
-	int grp[16], ngrp;
-	double penalty, dscale;
-	int md;
-	double best;
-	long hmin, hmax;
-} bf;
-
-static double bf_dist(const bf *b, int u, int j)
-{
-	const site *si = &b->f->sites.sites[j];
-	return hypot(si->x - b->f->ux[u], si->y - b->f->uy[u]);
-}
-
-/* Households within reach of site j (its isolation). */
-static long bf_reach(const bf *b, int j)
-{
-	long h = 0;
-	for (int u = 0; u < b->n; u++)
-		if (bf_dist(b, u, j) <= b->f->sc.walk_distance_m)
-			h += b->f->units[u].households;
-	return h;
-}
-
-/* Cheapest distinct sites for groups g.. (sites used marked); cost so far. */
-static void bf_sites(bf *b, int g, unsigned used, double cost)
-{
-	if (cost >= b->best - 1e-12)
-		return;
-	if (g == b->ngrp) {
-		b->best = cost;
-		return;
-	}
-	for (int j = 0; j < b->ns; j++) {
-		if (used & (1u << j))
-			continue;
-		long load = 0;
-		double wd = 0;
-		int ok = 1;
-		for (int u = 0; u < b->n && ok; u++) {
-			if (b->grp[u] != g)
-				continue;
-			double d = bf_dist(b, u, j);
-			ok = d <= b->f->sc.walk_distance_m;
-			load += b->f->units[u].households;
-			wd += (double)b->f->units[u].households * d;
-		}
-		if (!ok || load > b->hmax)
-			continue;
-		double c = b->md ? 0 : 1;
-		if (load < b->hmin && bf_reach(b, j) >= b->hmin)
-			c += b->penalty;
-		bf_sites(b, g + 1, used | (1u << j), cost + c + wd / b->dscale);
-	}
-}
-
-/* Restricted growth strings: unit u joins a group 0..ngrp. */
-static void bf_part(bf *b, int u)
-{
-	if (u == b->n) {
-		bf_sites(b, 0, 0, 0);
-		return;
-	}
-	for (int g = 0; g <= b->ngrp; g++) {
-		b->grp[u] = g;
-		int grown = g == b->ngrp;
-		b->ngrp += grown;
-		bf_part(b, u + 1);
-		b->ngrp -= grown;
-	}
-}
-
 /* The optimum of the solver's objective (sub.c: stations, penalty per
  * avoidably underfilled station, walking over dscale) by enumeration. */
 static double brute_force(const fx *f)
 {
-	bf b = {.f = f,
-	        .n = (int)f->in.nunits,
-	        .ns = (int)f->sites.n,
-	        .md = f->sc.objective == OBJECTIVE_MIN_DISTANCE,
-	        .best = INFINITY,
-	        .hmin = f->sc.households_min,
-	        .hmax = f->sc.households_max};
+	int md = f->sc.objective == OBJECTIVE_MIN_DISTANCE;
 	long h = 0;
-	for (int u = 0; u < b.n; u++)
+	for (size_t u = 0; u < f->in.nunits; u++)
 		h += f->units[u].households;
-	b.penalty = b.md ? (double)h * f->sc.walk_distance_m / 1000.0 + 1.0 : (double)b.n + 1.0;
-	b.dscale = b.md ? 1000.0 : (double)h * f->sc.walk_distance_m + 1.0;
-	bf_part(&b, 0);
-	return b.best;
+	bf_objective ob = {.station = md ? 0 : 1,
+	                   .penalty = md ? (double)h * f->sc.walk_distance_m / 1000.0 + 1.0
+	                                 : (double)f->in.nunits + 1.0,
+	                   .dscale = md ? 1000.0 : (double)h * f->sc.walk_distance_m + 1.0,
+	                   .budget = LONG_MAX};
+	return bf_enum_best(f, &ob);
 }
 
 /* n units (households within the maximum), each with a site at its point,

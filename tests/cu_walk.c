@@ -1,18 +1,19 @@
 /*
  * cu_walk.c: the min_distance walking modules (solver/walk.c,
- * walk_lns.c, walk_bound.c) against a brute-force enumeration written here
- * independently: the least walking (and the fewest stations) over every
- * plan with at most B avoidably underfilled stations. On random small
- * instances the bounds are never above them, the walking bound at least
- * column generation's; the improved plans are valid, never
- * walk more, and reach it; two hand-computed cases where the odd-cycle cuts
- * decide the bound (three units of 2,000 households that pairwise fit one
- * station).
+ * walk_lns.c, walk_bound.c) against the brute-force enumeration of
+ * tests/bf_enum.c, written independently of them: the least walking (and
+ * the fewest stations) over every plan with at most B avoidably underfilled
+ * stations. On random small instances the bounds are never above them, the
+ * walking bound at least column generation's; the improved plans are valid,
+ * never walk more, and reach it; two hand-computed cases where the odd-cycle
+ * cuts decide the bound (three units of 2,000 households that pairwise fit
+ * one station).
  */
 #include <CUnit/CUnit.h>
 
 #include "../solver/solver_int.h"
 #include "verify.h"
+#include "bf_enum.h"
 #include "cu_tester.h"
 #include "solver_fixture.h"
 
@@ -38,103 +39,20 @@ static unsigned long lcg(unsigned long *s)
 	return *s >> 33;
 }
 
-/* ---- brute force: least walking with at most `budget` underfilled ---- */
-
-typedef struct bf {
-	const fx *f;
-	int n, ns;
-	int grp[16], ngrp;
-	long budget;
-	int count; /* 1: least stations instead of least walking */
-	double best;
-} bf;
-
-static double bf_dist(const bf *b, int u, int j)
-{
-	const site *si = &b->f->sites.sites[j];
-	return hypot(si->x - b->f->ux[u], si->y - b->f->uy[u]);
-}
-
-static long bf_reach(const bf *b, int j)
-{
-	long h = 0;
-	for (int u = 0; u < b->n; u++)
-		if (bf_dist(b, u, j) <= b->f->sc.walk_distance_m)
-			h += b->f->units[u].households;
-	return h;
-}
-
-static void bf_sites(bf *b, int g, unsigned used, long under, double walk)
-{
-	if (walk >= b->best - 1e-12 || under > b->budget)
-		return;
-	if (g == b->ngrp) {
-		b->best = walk;
-		return;
-	}
-	for (int j = 0; j < b->ns; j++) {
-		if (used & (1u << j))
-			continue;
-		long load = 0;
-		double wd = 0;
-		int ok = 1;
-		for (int u = 0; u < b->n && ok; u++) {
-			if (b->grp[u] != g)
-				continue;
-			double d = bf_dist(b, u, j);
-			ok = d <= b->f->sc.walk_distance_m;
-			load += b->f->units[u].households;
-			wd += (double)b->f->units[u].households * d;
-		}
-		if (!ok || load > b->f->sc.households_max)
-			continue;
-		int un =
-		    load < b->f->sc.households_min && bf_reach(b, j) >= b->f->sc.households_min;
-		bf_sites(b, g + 1, used | (1u << j), under + un,
-		         b->count ? g + 1 : walk + wd / 1000.0);
-	}
-}
-
-static void bf_part(bf *b, int u)
-{
-	if (u == b->n) {
-		bf_sites(b, 0, 0, 0, 0);
-		return;
-	}
-	for (int g = 0; g <= b->ngrp; g++) {
-		b->grp[u] = g;
-		int grown = g == b->ngrp;
-		b->ngrp += grown;
-		bf_part(b, u + 1);
-		b->ngrp -= grown;
-	}
-}
-
 /* Least household-km over plans with at most `budget` avoidably
  * underfilled stations; INFINITY when there is none. */
 static double brute_walk(const fx *f, long budget)
 {
-	bf b = {.f = f,
-	        .n = (int)f->in.nunits,
-	        .ns = (int)f->sites.n,
-	        .budget = budget,
-	        .best = INFINITY};
-	bf_part(&b, 0);
-	return b.best;
+	bf_objective ob = {.station = 0, .penalty = 0, .dscale = 1000.0, .budget = budget};
+	return bf_enum_best(f, &ob);
 }
 
 /* Least stations over plans with at most `budget` avoidably underfilled
  * stations; INFINITY when there is none. */
 static double brute_stations(const fx *f, long budget)
 {
-	bf b = {.f = f,
-	        .n = (int)f->in.nunits,
-	        .ns = (int)f->sites.n,
-	        .budget = budget,
-	        .count = 1,
-	        .best = INFINITY};
-	bf_part(&b, 0);
-	return b.best;
+	bf_objective ob = {.station = 1, .penalty = 0, .dscale = INFINITY, .budget = budget};
+	return bf_enum_best(f, &ob);
 }
 
 /* n units of 1,000-2,600 households (pairs fit a station, some triples),
