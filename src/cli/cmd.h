@@ -59,6 +59,12 @@ typedef struct cmd_output {
  * returned; 0 for any other argument (src/cli/cmd_opts.c). */
 int cmd_output_opt(int argc, char **argv, int *i, cmd_output *o, status *st);
 
+/* `arg` when it is --overwrite or -q/--quiet: recorded into *overwrite or
+ * st->quiet and 1 returned; 0 for any other argument. For a command that
+ * takes its output as a positional argument (merge); cmd_output_opt() is
+ * -o/--output and this. */
+int cmd_overwrite_opt(const char *arg, int *overwrite, status *st);
+
 /* Append `s` to the `sep`-separated list in *buf (NULL: empty; malloc'd,
  * the caller frees it). Returns 0, -1 out of memory (*buf unchanged). */
 int cmd_append_list(char **buf, const char *s, char sep);
@@ -85,13 +91,15 @@ int cmd_lang(const char *cmd, const char *usage, const char *v, status *st);
  * `fmt` (one %s: `arg`). Returns STATUS_USAGE. */
 int cmd_usage_error(const char *usage, status *st, const char *fmt, const char *arg);
 
-/* scenario_init() and scenario_load() of `file`, each of the ";"-separated
- * `sets` (may be NULL) and `threads` (solver.threads, may be NULL) applied
- * with scenario_set(), then scenario_validate(). Returns the first failure
- * (src/cli/cmd_opts.c); free `sc` with scenario_free() in every case. */
+/* scenario_init() and scenario_load() of `file`, then with scenario_set(),
+ * in this order: each of the ";"-separated `sets` (may be NULL), the one
+ * assignment `extra` ("section.key=value", a sweep's; may be NULL) and
+ * `threads` (solver.threads, may be NULL); then scenario_validate().
+ * Returns the first failure (src/cli/cmd_opts.c); free `sc` with
+ * scenario_free() in every case. */
 struct scenario;
-status_code cmd_load_scenario(const char *file, const char *sets, const char *threads,
-                              struct scenario *sc, status *st);
+status_code cmd_load_scenario(const char *file, const char *sets, const char *extra,
+                              const char *threads, struct scenario *sc, status *st);
 
 /* Print the top-level usage to `out`. */
 void cmd_print_usage(FILE *out);

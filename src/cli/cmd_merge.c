@@ -65,21 +65,19 @@ static status_code parse(int argc, char **argv, merge_args *a, status *st)
 		return status_fail(st, STATUS_INTERNAL, "out of memory");
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
-		if (!strcmp(s, "--overwrite"))
-			a->overwrite = 1;
-		else if (!strcmp(s, "--schema") && i + 1 < argc)
+		if (cmd_overwrite_opt(s, &a->overwrite, st))
+			continue;
+		if (!strcmp(s, "--schema") && i + 1 < argc)
 			a->schema = argv[++i];
 		else if (!strcmp(s, "--scenario") && i + 1 < argc)
 			a->scenario = argv[++i];
 		else if (!strcmp(s, "--set") && i + 1 < argc) {
 			if (cmd_append_list(&a->sets, argv[++i], ';') != 0)
 				return status_fail(st, STATUS_INTERNAL, "out of memory");
-		} else if (!strcmp(s, "-q") || !strcmp(s, "--quiet"))
-			st->quiet = 1;
-		else if (s[0] == '-' && s[1]) {
-			fputs(cmd_merge_usage, stderr);
-			return status_fail(st, STATUS_USAGE, "merge: unknown option '%s'", s);
-		} else if (!a->out)
+		} else if (s[0] == '-' && s[1])
+			return cmd_usage_error(cmd_merge_usage, st, "merge: unknown option '%s'",
+			                       s);
+		else if (!a->out)
 			a->out = s;
 		else
 			a->shards[a->n++] = s;
@@ -225,7 +223,7 @@ static status_code levels_prepare(const merge_args *a, merge_levels *ml, status 
 		                 path, a->shards[0]);
 	if (rc == STATUS_OK) {
 		ml->on = 1;
-		rc = cmd_load_scenario(path, a->scenario ? a->sets : sets, NULL, &ml->sc, st);
+		rc = cmd_load_scenario(path, a->scenario ? a->sets : sets, NULL, NULL, &ml->sc, st);
 	}
 	free(file), free(sets);
 	if (rc == STATUS_OK)

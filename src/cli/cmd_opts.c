@@ -41,11 +41,16 @@ int cmd_output_opt(int argc, char **argv, int *i, cmd_output *o, status *st)
 		o->path = argv[++*i];
 		return 1;
 	}
-	if (!strcmp(a, "--overwrite")) {
-		o->overwrite = 1;
+	return cmd_overwrite_opt(a, &o->overwrite, st);
+}
+
+int cmd_overwrite_opt(const char *arg, int *overwrite, status *st)
+{
+	if (!strcmp(arg, "--overwrite")) {
+		*overwrite = 1;
 		return 1;
 	}
-	if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+	if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
 		st->quiet = 1;
 		return 1;
 	}
@@ -95,8 +100,8 @@ int cmd_usage_error(const char *usage, status *st, const char *fmt, const char *
 	return status_fail(st, STATUS_USAGE, fmt, arg);
 }
 
-status_code cmd_load_scenario(const char *file, const char *sets, const char *threads, scenario *sc,
-                              status *st)
+status_code cmd_load_scenario(const char *file, const char *sets, const char *extra,
+                              const char *threads, scenario *sc, status *st)
 {
 	status_code rc = scenario_init(sc, st);
 	if (rc == STATUS_OK)
@@ -107,6 +112,8 @@ status_code cmd_load_scenario(const char *file, const char *sets, const char *th
 		snprintf(one, sizeof(one), "%.*s", end ? (int)(end - s) : (int)strlen(s), s);
 		rc = scenario_set(sc, one, st);
 	}
+	if (rc == STATUS_OK && extra)
+		rc = scenario_set(sc, extra, st);
 	if (rc == STATUS_OK && threads) {
 		char one[64];
 		snprintf(one, sizeof(one), "solver.threads=%s", threads);

@@ -156,32 +156,6 @@ static status_code parse_args(int argc, char **argv, run_args *ra, status *st)
 	return STATUS_OK;
 }
 
-/* Load the scenario, apply the --set values, `extra` (one more
- * "section.key=value", or NULL) and --threads, and validate. */
-static status_code load_scenario(const run_args *ra, const char *extra, scenario *sc, status *st)
-{
-	status_code rc = scenario_init(sc, st);
-	if (rc != STATUS_OK)
-		return rc;
-	rc = scenario_load(sc, ra->file, st);
-	for (char *s = ra->sets, *end; rc == STATUS_OK && s && *s; s = end ? end + 1 : NULL) {
-		end = strchr(s, ';');
-		char one[1024];
-		snprintf(one, sizeof(one), "%.*s", end ? (int)(end - s) : (int)strlen(s), s);
-		rc = scenario_set(sc, one, st);
-	}
-	if (rc == STATUS_OK && extra)
-		rc = scenario_set(sc, extra, st);
-	if (rc == STATUS_OK && ra->threads) {
-		char one[64];
-		snprintf(one, sizeof(one), "solver.threads=%s", ra->threads);
-		rc = scenario_set(sc, one, st);
-	}
-	if (rc == STATUS_OK)
-		rc = scenario_validate(sc, st);
-	return rc;
-}
-
 /* Print `j` (taking it) on stdout; out of memory is noted, not fatal: the
  * plan is written. */
 static void print_json(json_t *j, status *st)
@@ -200,7 +174,7 @@ static status_code run_one(const run_args *ra, status *st)
 	if (ra->shard && shard_parse(ra->shard, ra->shard_by, &spec, st) != STATUS_OK)
 		return STATUS_USAGE;
 	spec.cut = ra->cut;
-	status_code rc = load_scenario(ra, NULL, &sc, st);
+	status_code rc = cmd_load_scenario(ra->file, ra->sets, NULL, ra->threads, &sc, st);
 	if (rc == STATUS_OK) {
 		pipeline_result res;
 		const char *path = ra->out ? ra->out : sc.path;
@@ -374,7 +348,8 @@ static status_code run_sweep(const run_args *ra, status *st)
 
 	/* Everything that can be checked is checked before the first run. */
 	for (size_t i = 0; rc == STATUS_OK && i < n; i++) {
-		rc = load_scenario(ra, runs[i].assignment, &runs[i].sc, st);
+		rc = cmd_load_scenario(ra->file, ra->sets, runs[i].assignment, ra->threads,
+		                       &runs[i].sc, st);
 		runs[i].loaded = 1;
 		if (rc == STATUS_OK) {
 			sweep_path(ra->out ? ra->out : runs[i].sc.path, key, runs[i].value,

@@ -72,7 +72,7 @@ int cmd_shards(int argc, char **argv, status *st)
 	int loaded = 0;
 	if (rc == STATUS_OK) {
 		loaded = 1;
-		rc = cmd_load_scenario(file, sets, threads, &sc, st);
+		rc = cmd_load_scenario(file, sets, NULL, threads, &sc, st);
 	}
 	if (rc == STATUS_OK)
 		rc = pipeline_cut(&sc, spec.n, spec.by, out, st);
