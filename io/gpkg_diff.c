@@ -233,10 +233,7 @@ status_code gpkg_write_diff(const char *path, int overwrite, const compare_resul
 	}
 	if (w.srs)
 		OSRDestroySpatialReference(w.srs);
-	if (rc == STATUS_OK)
-		rc = gpkg_file_publish(tmp, path, overwrite, st);
-	if (rc != STATUS_OK)
-		gpkg_file_discard(tmp);
+	rc = gpkg_file_finish(rc, tmp, path, overwrite, st);
 	if (guarded)
 		gpkg_file_unguard();
 	gdal_bridge_pop();

@@ -48,14 +48,14 @@ static OGRGeometryH dissolve(gpkg_writer *w, const char *name, int *units, long 
 
 status_code gpkg_write_districts(gpkg_writer *w)
 {
-	OGRLayerH l = gpkg_table_create(
-	    w, "districts", wkbMultiPolygon, "Districts",
+	OGRLayerH l;
+	status_code rc = gpkg_table_open(
+	    w, &l, "districts", wkbMultiPolygon, "Districts",
 	    "District boundaries (区/县), each the union of its communities and villages, with "
 	    "the district's units, households and stations.",
 	    district_fields, sizeof(district_fields) / sizeof(district_fields[0]));
-	if (!l)
-		return w->st->code;
-	status_code rc = gpkg_table_begin(w, "districts");
+	if (rc != STATUS_OK)
+		return rc;
 	const char **done = calloc(w->in->nunits ? w->in->nunits : 1, sizeof(*done));
 	size_t ndone = 0;
 	if (!done)

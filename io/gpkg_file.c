@@ -321,3 +321,13 @@ status_code gpkg_file_publish(const char *tmp, const char *path, int overwrite, 
 	sync_path(dir, 1); /* best effort: the file itself is complete */
 	return STATUS_OK;
 }
+
+status_code gpkg_file_finish(status_code rc, const char *tmp, const char *path, int overwrite,
+                             status *st)
+{
+	if (rc == STATUS_OK)
+		rc = gpkg_file_publish(tmp, path, overwrite, st);
+	if (rc != STATUS_OK)
+		gpkg_file_discard(tmp);
+	return rc;
+}

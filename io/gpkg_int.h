@@ -208,6 +208,11 @@ void gpkg_file_guard(const char *tmp); /* remove `tmp` if a signal ends the proc
 void gpkg_file_unguard(void);
 void gpkg_file_discard(const char *tmp); /* remove tmp and its -journal/-wal/-shm */
 status_code gpkg_file_publish(const char *tmp, const char *path, int overwrite, status *st);
+/* The end of a write into `tmp` that ran with status `rc`: when rc is
+ * STATUS_OK, gpkg_file_publish(); on any failure (rc, or the publish's)
+ * gpkg_file_discard(tmp). Returns rc, or the publish's failure. */
+status_code gpkg_file_finish(status_code rc, const char *tmp, const char *path, int overwrite,
+                             status *st);
 /* STATUS_WRITE "'<path>': cannot write the plan: <reason>" after a failed
  * GDAL write: disk full (from `detail`, GDAL's message, or the free space),
  * a missing or read-only folder, else `detail` itself. */

@@ -44,9 +44,9 @@ static const char *kind_out(const gpkg_writer *w, size_t s)
 status_code gpkg_write_stations(gpkg_writer *w)
 {
 	const plan *p = w->p;
-	status_code rc;
-	OGRLayerH l = gpkg_table_create(
-	    w, "stations", wkbPoint, "Recycling stations",
+	OGRLayerH l;
+	status_code rc = gpkg_table_open(
+	    w, &l, "stations", wkbPoint, "Recycling stations",
 	    "Planned recycling stations (urban: serves a band of households_min..households_max "
 	    "households within walk_distance_m; village: one per natural village; existing: "
 	    "kept from the existing layer). households and units are what each station serves; "
@@ -56,9 +56,7 @@ status_code gpkg_write_stations(gpkg_writer *w)
 	    "station of an edited plan (input.keep) kept where the planner left it; locked = 1: "
 	    "it may not be dropped (set it in QGIS before running again).",
 	    station_fields, sizeof(station_fields) / sizeof(station_fields[0]));
-	if (!l)
-		return w->st->code;
-	if ((rc = gpkg_table_begin(w, "stations")) != STATUS_OK)
+	if (rc != STATUS_OK)
 		return rc;
 	/* a village's station above households_max: flagged with its reason
 	 * (issue 14 row 11; rules.rural_split_large plans such villages by the
@@ -227,9 +225,9 @@ static void set_unit_fields(OGRFeatureH f, const unit *un)
 status_code gpkg_write_assignments(gpkg_writer *w)
 {
 	const plan *p = w->p;
-	status_code rc;
-	OGRLayerH l = gpkg_table_create(
-	    w, "assignments", wkbMultiPolygon, "Unit assignments",
+	OGRLayerH l;
+	status_code rc = gpkg_table_open(
+	    w, &l, "assignments", wkbMultiPolygon, "Unit assignments",
 	    "Every served community or village with the station serving it (station_id) and the "
 	    "walking distance from the unit's demand point to the station (distance_m: straight "
 	    "line, or along the streets with input.roads; see run.distance). A unit split over "
@@ -238,9 +236,7 @@ status_code gpkg_write_assignments(gpkg_writer *w)
 	    "point_unit = 1: the unit is a point, drawn as a circle of 50 m. "
 	    "unit_order is the unit's 1-based position in the input layer.",
 	    assign_fields, sizeof(assign_fields) / sizeof(assign_fields[0]));
-	if (!l)
-		return w->st->code;
-	if ((rc = gpkg_table_begin(w, "assignments")) != STATUS_OK)
+	if (rc != STATUS_OK)
 		return rc;
 	for (size_t a = 0; a < p->nassign && rc == STATUS_OK; a++) {
 		const plan_assign *pa = &p->assign[a];
@@ -287,17 +283,15 @@ static const gpkg_field link_fields[] = {
 status_code gpkg_write_links(gpkg_writer *w)
 {
 	const plan *p = w->p;
-	status_code rc;
-	OGRLayerH l = gpkg_table_create(
-	    w, "links", wkbLineString, "Unit-station links",
+	OGRLayerH l;
+	status_code rc = gpkg_table_open(
+	    w, &l, "links", wkbLineString, "Unit-station links",
 	    "A line from each served unit's demand point to its station (with input.roads the "
 	    "walking route along the streets); distance_m is the walking distance the plan used, "
 	    "households the households sent along the link. A unit served at its own demand "
 	    "point has a row without geometry.",
 	    link_fields, sizeof(link_fields) / sizeof(link_fields[0]));
-	if (!l)
-		return w->st->code;
-	if ((rc = gpkg_table_begin(w, "links")) != STATUS_OK)
+	if (rc != STATUS_OK)
 		return rc;
 	for (size_t a = 0; a < p->nassign && rc == STATUS_OK; a++) {
 		const plan_assign *pa = &p->assign[a];
@@ -355,16 +349,14 @@ static unsigned char *units_in_plan(const plan *p, size_t nunits)
 status_code gpkg_write_uncovered(gpkg_writer *w)
 {
 	const plan *p = w->p;
-	status_code rc;
-	OGRLayerH l = gpkg_table_create(
-	    w, "uncovered", wkbMultiPolygon, "Uncovered units",
+	OGRLayerH l;
+	status_code rc = gpkg_table_open(
+	    w, &l, "uncovered", wkbMultiPolygon, "Uncovered units",
 	    "Communities and villages no station serves, with the reason and the distance to "
 	    "the nearest candidate site (nearest_m, NULL when there is no site at all). "
 	    "Units with 0 households are listed with the reason 'empty'.",
 	    uncovered_fields, sizeof(uncovered_fields) / sizeof(uncovered_fields[0]));
-	if (!l)
-		return w->st->code;
-	if ((rc = gpkg_table_begin(w, "uncovered")) != STATUS_OK)
+	if (rc != STATUS_OK)
 		return rc;
 	for (size_t i = 0; i < p->nuncovered && rc == STATUS_OK; i++) {
 		const plan_uncovered *pu = &p->uncovered[i];

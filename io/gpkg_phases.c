@@ -36,9 +36,9 @@ static const gpkg_field district_fields[] = {
 static status_code write_phases(gpkg_writer *w)
 {
 	const plan *p = w->p;
-	status_code rc;
-	OGRLayerH l = gpkg_table_create(
-	    w, "summary_phase", wkbNone, "Stations and households by phase",
+	OGRLayerH l;
+	status_code rc = gpkg_table_open(
+	    w, &l, "summary_phase", wkbNone, "Stations and households by phase",
 	    "One row per phase of [phases] (phase = year; 0 = the existing stations alone): "
 	    "stations open, stations opened in the phase, households served by the stations "
 	    "open in it and their share of all households; bound is the most households that "
@@ -47,9 +47,7 @@ static status_code write_phases(gpkg_writer *w)
 	    "places "
 	    "of its stations (nested: every place of a phase is open in the later ones).",
 	    phase_fields, sizeof(phase_fields) / sizeof(phase_fields[0]));
-	if (!l)
-		return w->st->code;
-	if ((rc = gpkg_table_begin(w, "summary_phase")) != STATUS_OK)
+	if (rc != STATUS_OK)
 		return rc;
 	for (size_t i = 0; i < p->nphases && rc == STATUS_OK; i++) {
 		const plan_phase *ph = &p->phases[i];
@@ -77,16 +75,15 @@ static status_code write_phases(gpkg_writer *w)
 static status_code write_districts(gpkg_writer *w)
 {
 	const plan *p = w->p;
-	status_code rc;
-	OGRLayerH l = gpkg_table_create(
-	    w, "summary_phase_district", wkbNone, "Stations and households by phase and district",
+	OGRLayerH l;
+	status_code rc = gpkg_table_open(
+	    w, &l, "summary_phase_district", wkbNone,
+	    "Stations and households by phase and district",
 	    "One row per phase and district: stations open in the phase (counted in the "
 	    "district of the unit their site lies in), opened in it, households of the "
 	    "district served in the phase, all its households, and the share served.",
 	    district_fields, sizeof(district_fields) / sizeof(district_fields[0]));
-	if (!l)
-		return w->st->code;
-	if ((rc = gpkg_table_begin(w, "summary_phase_district")) != STATUS_OK)
+	if (rc != STATUS_OK)
 		return rc;
 	for (size_t i = 0; i < p->nphase_districts && rc == STATUS_OK; i++) {
 		const plan_phase_district *d = &p->phase_districts[i];

@@ -305,9 +305,9 @@ static const gpkg_field sub_fields[] = {
 static status_code write_subproblems(gpkg_writer *w)
 {
 	const plan *p = w->p;
-	status_code rc;
-	OGRLayerH l = gpkg_table_create(
-	    w, "run_subproblems", wkbNone, "Solved sub-problems",
+	OGRLayerH l;
+	status_code rc = gpkg_table_open(
+	    w, &l, "run_subproblems", wkbNone, "Solved sub-problems",
 	    "One row per independent sub-problem (connected component or street) the solver "
 	    "placed stations in: its size (units, candidate sites, integer program columns and "
 	    "rows), stations placed, objective, bound, gap and status (optimal, feasible, "
@@ -316,9 +316,7 @@ static status_code write_subproblems(gpkg_writer *w)
 	    "generation converged), colgen_stopped (Farley/Lagrangian bound of a stopped "
 	    "run), none. stations.sub refers to sub. seconds only with output.timings = true.",
 	    sub_fields, sizeof(sub_fields) / sizeof(sub_fields[0]));
-	if (!l)
-		return w->st->code;
-	if ((rc = gpkg_table_begin(w, "run_subproblems")) != STATUS_OK)
+	if (rc != STATUS_OK)
 		return rc;
 	for (size_t i = 0; i < p->nsubs && rc == STATUS_OK; i++) {
 		const plan_sub *s = &p->subs[i];

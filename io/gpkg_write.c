@@ -183,10 +183,7 @@ status_code gpkg_write_plan(const char *path, int overwrite, const scenario *sc,
 		/* the target checked again just before the move: not an input */
 		if (rc == STATUS_OK)
 			rc = sources_check_output(&src, path, st);
-		if (rc == STATUS_OK)
-			rc = gpkg_file_publish(tmp, path, overwrite, st);
-		if (rc != STATUS_OK)
-			gpkg_file_discard(tmp);
+		rc = gpkg_file_finish(rc, tmp, path, overwrite, st);
 		gpkg_file_unguard();
 	}
 	sources_free(&src);

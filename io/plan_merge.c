@@ -860,10 +860,7 @@ status_code plan_merge(const char *out, int overwrite, const char *const *shards
 				rc = gdal_fail(st, STATUS_INTERNAL, "'%s': cannot finish writing",
 				               tmp);
 		}
-		if (rc == STATUS_OK)
-			rc = gpkg_file_publish(tmp, out, overwrite, st);
-		if (rc != STATUS_OK)
-			gpkg_file_discard(tmp);
+		rc = gpkg_file_finish(rc, tmp, out, overwrite, st);
 		gpkg_file_unguard();
 	}
 	shards_free(&m);

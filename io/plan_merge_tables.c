@@ -250,14 +250,14 @@ static const gpkg_field shard_fields[] = {
 static status_code write_shards(gpkg_writer *w, const shard_run *r, const char *const *paths,
                                 size_t n)
 {
-	OGRLayerH l = gpkg_table_create(
-	    w, "run_shards", wkbNone, "Shards of this plan",
+	OGRLayerH l;
+	status_code rc = gpkg_table_open(
+	    w, &l, "run_shards", wkbNone, "Shards of this plan",
 	    "One row per shard file joined by stationplan merge: its run's status, objective, "
 	    "bound and gap, and its units and stations.",
 	    shard_fields, sizeof(shard_fields) / sizeof(shard_fields[0]));
-	if (!l)
-		return w->st->code;
-	status_code rc = gpkg_table_begin(w, "run_shards");
+	if (rc != STATUS_OK)
+		return rc;
 	for (size_t i = 0; i < n && rc == STATUS_OK; i++) {
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
 		OGR_F_SetFieldInteger(f, 0, r[i].k);
