@@ -49,6 +49,42 @@ static void stage_done(run_info *ri, const status *st, const char *name, double 
 	            peak_mib());
 }
 
+/* The sites stage up to its end (the caller may cut the sites, then calls
+ * stage_done() for "sites" from *t0): progress, the unit geometry of `in`
+ * prepared into *ug and the candidate sites built. The geometry stages
+ * (sites, reach) run within the time limit too, counted from here, the end
+ * of reading (the solve has its own). Returns the first failure; *ug is the
+ * caller's to free in every case. */
+static status_code sites_stage(const inputs *in, const scenario *sc, unit_geom **ug,
+                               site_table *sites, double *t0, status *st)
+{
+	progress_start(st, "sites");
+	*t0 = clock_now_s();
+	status_code rc = unit_geom_prepare(in, sc, ug, st);
+	if (rc != STATUS_OK)
+		return rc;
+	unit_geom_set_deadline(*ug, *t0 + sc->time_limit_s);
+	return sites_build(in, sc, *ug, sites, st);
+}
+
+/* The reach stage: progress, reach_build() timed into `ri`, then the unit
+ * geometry freed (*ug NULL): the geometry stages are done, and the solve
+ * needs the memory. Returns reach_build()'s failure (*ug then left to the
+ * caller). */
+static status_code reach_stage(const inputs *in, const site_table *sites, const scenario *sc,
+                               unit_geom **ug, reach *r, run_info *ri, status *st)
+{
+	progress_start(st, "reach");
+	double t0 = clock_now_s();
+	status_code rc = reach_build(in, sites, sc, *ug, r, st);
+	if (rc != STATUS_OK)
+		return rc;
+	stage_done(ri, st, "reach", t0);
+	unit_geom_free(*ug);
+	*ug = NULL;
+	return STATUS_OK;
+}
+
 static void summarise(const inputs *in, const reach *r, const site_table *sites, const plan *p,
                       pipeline_result *res)
 {
@@ -357,14 +393,7 @@ status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const
 	split_large_villages(sc, &full_in, st);
 	status_note(st, 1, "read: %zu units in %s", full_in.nunits, full_in.crs);
 
-	progress_start(st, "sites");
-	t0 = clock_now_s();
-	if ((rc = unit_geom_prepare(&full_in, sc, &ug, st)) != STATUS_OK)
-		goto out;
-	/* the geometry stages (sites, reach) within the time limit too, counted
-	 * from the end of reading (the solve has its own) */
-	unit_geom_set_deadline(ug, t0 + sc->time_limit_s);
-	if ((rc = sites_build(&full_in, sc, ug, &full_sites, st)) != STATUS_OK)
+	if ((rc = sites_stage(&full_in, sc, &ug, &full_sites, &t0, st)) != STATUS_OK)
 		goto out;
 	if (cutting && (rc = shard_cut_sites(&cut, spec->k - 1, &full_sites, st)) != STATUS_OK)
 		goto out;
@@ -372,13 +401,8 @@ status_code pipeline_run_shard(const scenario *sc, const shard_spec *spec, const
 	status_note(st, 1, "sites: %zu candidates (%zu excluded, %zu merged)", full_sites.n,
 	            full_sites.nexcluded, full_sites.nmerged);
 
-	progress_start(st, "reach");
-	t0 = clock_now_s();
-	if ((rc = reach_build(&full_in, &full_sites, sc, ug, &full_r, st)) != STATUS_OK)
+	if ((rc = reach_stage(&full_in, &full_sites, sc, &ug, &full_r, ri, st)) != STATUS_OK)
 		goto out;
-	stage_done(ri, st, "reach", t0);
-	unit_geom_free(ug); /* the geometry stages are done: free it before the solve */
-	ug = NULL;
 	status_note(st, 1, "reach: %zu pairs within %.0f m%s", full_r.npairs, sc->walk_distance_m,
 	            full_r.network ? " along the streets" : "");
 
@@ -537,21 +561,11 @@ status_code pipeline_cut(const scenario *sc, int n, shard_by by, const char *out
 		goto out;
 	stage_done(&ri, st, "read", t0);
 	split_large_villages(sc, &in, st);
-	progress_start(st, "sites");
-	t0 = clock_now_s();
-	if ((rc = unit_geom_prepare(&in, sc, &ug, st)) != STATUS_OK)
-		goto out;
-	unit_geom_set_deadline(ug, t0 + sc->time_limit_s);
-	if ((rc = sites_build(&in, sc, ug, &sites, st)) != STATUS_OK)
+	if ((rc = sites_stage(&in, sc, &ug, &sites, &t0, st)) != STATUS_OK)
 		goto out;
 	stage_done(&ri, st, "sites", t0);
-	progress_start(st, "reach");
-	t0 = clock_now_s();
-	if ((rc = reach_build(&in, &sites, sc, ug, &r, st)) != STATUS_OK)
+	if ((rc = reach_stage(&in, &sites, sc, &ug, &r, &ri, st)) != STATUS_OK)
 		goto out;
-	stage_done(&ri, st, "reach", t0);
-	unit_geom_free(ug);
-	ug = NULL;
 	progress_start(st, "cut");
 	t0 = clock_now_s();
 	char fp[32];
