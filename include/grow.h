@@ -30,4 +30,12 @@ int grow_to(void *pp, size_t n, size_t elem);
  * updated. Returns 0, or -1 out of memory (array and *cap unchanged). */
 int grow_reserve(void *pp, size_t *cap, size_t need, size_t elem);
 
+/* Find or add by name in the array at `pp` of *n elements of `elem` bytes,
+ * each with a `char *` name at byte offset `name_off`: the element whose
+ * name equals `name` (strcmp), *added 0; else a new last element (the array
+ * grown by one with grow_to, *n counted), zeroed but for a malloc'd copy of
+ * `name`, *added 1. Returns the element, or NULL out of memory (then *n and
+ * the elements counted are unchanged). */
+void *grow_named(void *pp, size_t *n, size_t elem, size_t name_off, const char *name, int *added);
+
 #endif

@@ -1,11 +1,14 @@
 /*
  * cu_grow.c: the grow module: capacities doubled from 16 up to what is
  * needed, arrays resized with their contents kept, overflow refused with
- * the array untouched, n = 0 never a free.
+ * the array untouched, n = 0 never a free; find-or-add by name keeps the
+ * first of each name, zeroes and counts a new one.
  */
 #include <CUnit/CUnit.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cu_tester.h"
 #include "grow.h"
@@ -68,9 +71,41 @@ static void test_overflow_refused(void)
 	free(v);
 }
 
+typedef struct named {
+	long order;
+	char *name;
+} named;
+
+static void test_named(void)
+{
+	named *v = NULL;
+	size_t n = 0;
+	int added = -1;
+	named *a = grow_named(&v, &n, sizeof(*v), offsetof(named, name), "east", &added);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_EQUAL(added, 1);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(a->order, 0); /* zeroed */
+	CU_ASSERT_STRING_EQUAL(a->name, "east");
+	a->order = 7;
+	named *b = grow_named(&v, &n, sizeof(*v), offsetof(named, name), "west", &added);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_EQUAL(added, 1);
+	CU_ASSERT_EQUAL(n, 2);
+	CU_ASSERT_PTR_EQUAL(b, &v[1]);
+	named *c = grow_named(&v, &n, sizeof(*v), offsetof(named, name), "east", &added);
+	CU_ASSERT_PTR_EQUAL(c, &v[0]);
+	CU_ASSERT_EQUAL(added, 0);
+	CU_ASSERT_EQUAL(n, 2);
+	CU_ASSERT_EQUAL(c->order, 7);
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
 void grow_suite_setup(void)
 {
 	CU_SUITE_ADD("grow", NULL, NULL, CU_TEST_ENTRY(test_cap),
 	             CU_TEST_ENTRY(test_reserve_keeps_contents), CU_TEST_ENTRY(test_to_exact),
-	             CU_TEST_ENTRY(test_overflow_refused));
+	             CU_TEST_ENTRY(test_overflow_refused), CU_TEST_ENTRY(test_named));
 }

@@ -47,3 +47,28 @@ int grow_reserve(void *pp, size_t *cap, size_t need, size_t elem)
 	*cap = c;
 	return 0;
 }
+
+void *grow_named(void *pp, size_t *n, size_t elem, size_t name_off, const char *name, int *added)
+{
+	char *base, *e, *copy;
+	memcpy(&base, pp, sizeof(base));
+	*added = 0;
+	for (size_t i = 0; i < *n; i++) {
+		e = base + i * elem;
+		char *s;
+		memcpy(&s, e + name_off, sizeof(s));
+		if (!strcmp(s, name))
+			return e;
+	}
+	if (grow_to(pp, *n + 1, elem) != 0)
+		return NULL;
+	memcpy(&base, pp, sizeof(base));
+	e = base + *n * elem;
+	memset(e, 0, elem);
+	if (!(copy = strdup(name)))
+		return NULL;
+	memcpy(e + name_off, &copy, sizeof(copy));
+	(*n)++;
+	*added = 1;
+	return e;
+}

@@ -194,19 +194,16 @@ static int lkey_set(scenario_level *lv, const lkey_def *k, const char *v, const 
 }
 
 /* The level called `name`, created at the top with every default when new.
- * NULL out of memory. */
+ * NULL out of memory (a new level is then counted with the defaults set so
+ * far, for scenario_free()). */
 static scenario_level *level_get(scenario *sc, const char *name, int line)
 {
-	for (size_t i = 0; i < sc->nlevels; i++)
-		if (!strcmp(sc->levels[i].name, name))
-			return &sc->levels[i];
-	if (grow_to(&sc->levels, sc->nlevels + 1, sizeof(*sc->levels)) != 0)
-		return NULL;
-	scenario_level *lv = &sc->levels[sc->nlevels];
-	memset(lv, 0, sizeof(*lv));
+	int added;
+	scenario_level *lv = grow_named(&sc->levels, &sc->nlevels, sizeof(*sc->levels),
+	                                offsetof(scenario_level, name), name, &added);
+	if (!lv || !added)
+		return lv;
 	lv->line = line;
-	if (!(lv->name = strdup(name)))
-		return NULL;
 	char err[256];
 	for (size_t i = 0; i < NLKEYS; i++) {
 		const lkey_def *k = &level_keys[i];
@@ -215,7 +212,6 @@ static scenario_level *level_get(scenario *sc, const char *name, int line)
 		if (lkey_set(lv, k, k->def, NULL, err, sizeof(err)) == -2)
 			return NULL;
 	}
-	sc->nlevels++;
 	return lv;
 }
 

@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -43,33 +44,22 @@ static int is_ascii(const char *s)
  * out of memory. */
 static tables_district *district_get(tables *t, const char *name, long order)
 {
-	for (size_t i = 0; i < t->ndistricts; i++)
-		if (!strcmp(t->districts[i].district, name))
-			return &t->districts[i];
-	if (grow_to(&t->districts, t->ndistricts + 1, sizeof(*t->districts)) != 0)
-		return NULL;
-	tables_district *d = &t->districts[t->ndistricts];
-	memset(d, 0, sizeof(*d));
-	if (!(d->district = strdup(name)))
-		return NULL;
-	d->first_order = order;
-	t->ndistricts++;
+	int added;
+	tables_district *d = grow_named(&t->districts, &t->ndistricts, sizeof(*t->districts),
+	                                offsetof(tables_district, district), name, &added);
+	if (d && added)
+		d->first_order = order;
 	return d;
 }
 
+/* The same for the street's row in district `d`. */
 static tables_row *row_get(tables_district *d, const char *street, long order)
 {
-	for (size_t i = 0; i < d->nrows; i++)
-		if (!strcmp(d->rows[i].street, street))
-			return &d->rows[i];
-	if (grow_to(&d->rows, d->nrows + 1, sizeof(*d->rows)) != 0)
-		return NULL;
-	tables_row *r = &d->rows[d->nrows];
-	memset(r, 0, sizeof(*r));
-	if (!(r->street = strdup(street)))
-		return NULL;
-	r->first_order = order;
-	d->nrows++;
+	int added;
+	tables_row *r = grow_named(&d->rows, &d->nrows, sizeof(*d->rows),
+	                           offsetof(tables_row, street), street, &added);
+	if (r && added)
+		r->first_order = order;
 	return r;
 }
 
