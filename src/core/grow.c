@@ -50,6 +50,7 @@ int grow_reserve(void *pp, size_t *cap, size_t need, size_t elem)
 
 void *grow_named(void *pp, size_t *n, size_t elem, size_t name_off, const char *name, int *added)
 {
+	assert(pp && n && name && added && name_off + sizeof(char *) <= elem);
 	char *base, *e, *copy;
 	memcpy(&base, pp, sizeof(base));
 	*added = 0;
