@@ -2,7 +2,8 @@
  * bf_enum.c: the brute-force enumeration shared by the column generation
  * and walking suites (see bf_enum.h): restricted growth strings give every
  * partition of the units once, then every injective choice of sites for
- * the groups, pruned by the best cost found so far.
+ * the groups, pruned by the best cost found so far; and the small random
+ * instances both suites draw.
  */
 #include <assert.h>
 
@@ -87,4 +88,55 @@ double bf_enum_best(const fx *f, const bf_objective *ob)
 	assert(b.n <= 16 && b.ns <= 32);
 	bf_part(&b, 0);
 	return b.best;
+}
+
+unsigned long bf_enum_lcg(unsigned long *s)
+{
+	*s = *s * 6364136223846793005UL + 1442695040888963407UL;
+	return *s >> 33;
+}
+
+void bf_enum_instance(fx *f, unsigned long seed, int n, unsigned long side, long h0,
+                      unsigned long hspan)
+{
+	unsigned long s = seed;
+	for (int i = 0; i < n; i++) {
+		double x = (double)(bf_enum_lcg(&s) % side), y = (double)(bf_enum_lcg(&s) % side);
+		long h = h0 + (long)(bf_enum_lcg(&s) % hspan);
+		int u = fx_unit(f, h, UNIT_URBAN, x, y);
+		fx_site(f, x, y, SITE_REPRESENTATIVE, u);
+	}
+	for (int e = 0; e < 2; e++)
+		fx_site(f, (double)(bf_enum_lcg(&s) % side), (double)(bf_enum_lcg(&s) % side),
+		        SITE_GRID, -1);
+}
+
+void bf_enum_grid(fx *f, const bf_grid *g)
+{
+	unsigned long s = g->seed;
+	for (int i = 0; i < g->side; i++)
+		for (int k = 0; k < g->side; k++) {
+			double x = g->step * i + (double)(bf_enum_lcg(&s) % g->jitter),
+			       y = g->step * k + (double)(bf_enum_lcg(&s) % g->jitter);
+			int u = fx_unit(f, g->h0 + (long)(bf_enum_lcg(&s) % g->hspan), UNIT_URBAN,
+			                x, y);
+			fx_site(f, x, y, SITE_REPRESENTATIVE, u);
+			fx_site(f, x + g->site_offset, y + g->site_offset, SITE_GRID, u);
+		}
+}
+
+int bf_enum_subs(fx *f, sp_world *w, sp_sub **subs, size_t *n)
+{
+	fx_reach(f);
+	if (sp_world_init(w, &f->in, &f->sites, &f->r, &f->sc) < 0)
+		return -1;
+	return decompose_components(w, subs, n);
+}
+
+void bf_enum_subs_free(sp_world *w, sp_sub *subs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sp_sub_free(&subs[i]);
+	free(subs);
+	sp_world_free(w);
 }

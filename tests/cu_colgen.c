@@ -36,12 +36,6 @@ static void fx_done(fx *f, plan *p)
 	free(f);
 }
 
-static unsigned long lcg(unsigned long *s)
-{
-	*s = *s * 6364136223846793005UL + 1442695040888963407UL;
-	return *s >> 33;
-}
-
 /* The optimum of the solver's objective (sub.c: stations, penalty per
  * avoidably underfilled station, walking over dscale) by enumeration. */
 static double brute_force(const fx *f)
@@ -62,15 +56,7 @@ static double brute_force(const fx *f)
  * plus two free sites, in a square where most reach each other. */
 static void small_instance(fx *f, unsigned long seed, int n)
 {
-	unsigned long s = seed;
-	for (int i = 0; i < n; i++) {
-		double x = (double)(lcg(&s) % 1800), y = (double)(lcg(&s) % 1800);
-		long h = 800 + (long)(lcg(&s) % 3600);
-		int u = fx_unit(f, h, UNIT_URBAN, x, y);
-		fx_site(f, x, y, SITE_REPRESENTATIVE, u);
-	}
-	for (int e = 0; e < 2; e++)
-		fx_site(f, (double)(lcg(&s) % 1800), (double)(lcg(&s) % 1800), SITE_GRID, -1);
+	bf_enum_instance(f, seed, n, 1800, 800, 3600);
 }
 
 static void test_brute_force_random(void)
@@ -113,23 +99,6 @@ static void test_brute_force_random(void)
 	}
 }
 
-/* The urban sub-problem of a fixture (one component expected). */
-static int one_sub(fx *f, sp_world *w, sp_sub **subs, size_t *n)
-{
-	fx_reach(f);
-	if (sp_world_init(w, &f->in, &f->sites, &f->r, &f->sc) < 0)
-		return -1;
-	return decompose_components(w, subs, n);
-}
-
-static void subs_free(sp_world *w, sp_sub *subs, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		sp_sub_free(&subs[i]);
-	free(subs);
-	sp_world_free(w);
-}
-
 /* Column generation's bound on every random instance: at most the optimum,
  * converged, and a stopped run (one round) still below it. */
 static void test_bound_valid_and_stopped(void)
@@ -140,7 +109,7 @@ static void test_bound_valid_and_stopped(void)
 		sp_world w;
 		sp_sub *subs;
 		size_t n;
-		CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+		CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
 		double opt = brute_force(f), sum = 0, sum1 = 0;
 		for (size_t i = 0; i < n; i++) {
 			cg_result r;
@@ -157,7 +126,7 @@ static void test_bound_valid_and_stopped(void)
 		}
 		CU_ASSERT_TRUE(sum <= opt + 1e-6);
 		CU_ASSERT_TRUE(sum1 <= opt + 1e-6);
-		subs_free(&w, subs, n);
+		bf_enum_subs_free(&w, subs, n);
 		fx_done(f, NULL);
 	}
 }
@@ -177,7 +146,7 @@ static void test_flexible_split_bound(void)
 	sp_world w;
 	sp_sub *subs;
 	size_t n;
-	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	cg_result r;
 	cg_limits none = {0};
@@ -186,7 +155,7 @@ static void test_flexible_split_bound(void)
 	CU_ASSERT_DOUBLE_EQUAL(r.lp, 2.7, 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(r.bound, 3, 1e-9);
 	colgen_free(&r);
-	subs_free(&w, subs, n);
+	bf_enum_subs_free(&w, subs, n);
 	fx_done(f, NULL);
 }
 
@@ -205,7 +174,7 @@ static void test_flexible_split_four(void)
 	sp_world w;
 	sp_sub *subs;
 	size_t n;
-	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	cg_result r;
 	cg_limits none = {0};
@@ -220,7 +189,7 @@ static void test_flexible_split_four(void)
 		CU_ASSERT_TRUE(load >= 1 && load <= 5000);
 	}
 	colgen_free(&r);
-	subs_free(&w, subs, n);
+	bf_enum_subs_free(&w, subs, n);
 	fx_done(f, NULL);
 }
 
@@ -241,7 +210,7 @@ static void test_band_exact(void)
 	sp_world w;
 	sp_sub *subs;
 	size_t n;
-	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	cg_result r;
 	cg_limits none = {0};
@@ -258,7 +227,7 @@ static void test_band_exact(void)
 	CU_ASSERT_DOUBLE_EQUAL(r.lp, 2 + 4, 1e-9);
 	CU_ASSERT_TRUE(r.bound >= 6 && r.bound < 7);
 	colgen_free(&r);
-	subs_free(&w, subs, n);
+	bf_enum_subs_free(&w, subs, n);
 	fx_done(f, NULL);
 }
 
@@ -266,15 +235,13 @@ static void test_band_exact(void)
  * grid, walking 1,000 m (each reaches a dozen others). */
 static void dense_instance(fx *f)
 {
-	unsigned long s = 7;
-	for (int i = 0; i < 18; i++)
-		for (int k = 0; k < 18; k++) {
-			double x = 550.0 * i + (double)(lcg(&s) % 120),
-			       y = 550.0 * k + (double)(lcg(&s) % 120);
-			int u = fx_unit(f, 2000 + (long)(lcg(&s) % 2001), UNIT_URBAN, x, y);
-			fx_site(f, x, y, SITE_REPRESENTATIVE, u);
-			fx_site(f, x + 200, y + 200, SITE_GRID, u);
-		}
+	bf_enum_grid(f, &(bf_grid){.seed = 7,
+	                           .side = 18,
+	                           .step = 550,
+	                           .jitter = 120,
+	                           .h0 = 2000,
+	                           .hspan = 2001,
+	                           .site_offset = 200});
 }
 
 static int same_plan(const plan *a, const plan *b)
@@ -419,7 +386,7 @@ static void test_flex_model_alone(void)
 	sp_world w;
 	sp_sub *subs;
 	size_t n;
-	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	sp_result r;
 	CU_ASSERT_EQUAL_FATAL(flexmodel_solve(&subs[0], &w.p, NULL, 30.0, &r), 0);
@@ -438,7 +405,7 @@ static void test_flex_model_alone(void)
 	for (int i = 0; i < 4; i++)
 		CU_ASSERT_EQUAL(got[i], h[i]);
 	sp_sol_free(&r.sol);
-	subs_free(&w, subs, n);
+	bf_enum_subs_free(&w, subs, n);
 	fx_done(f, NULL);
 }
 
@@ -456,9 +423,10 @@ static void test_flexible_random(void)
 			fx *f = k ? ff : fe;
 			unsigned long s = seed * 977;
 			for (int i = 0; i < 30; i++) {
-				double x = (double)(lcg(&s) % 3500), y = (double)(lcg(&s) % 3500);
-				long h =
-				    500 + (long)(lcg(&s) % 4500) + (lcg(&s) % 5 == 0 ? 6000 : 0);
+				double x = (double)(bf_enum_lcg(&s) % 3500),
+				       y = (double)(bf_enum_lcg(&s) % 3500);
+				long h = 500 + (long)(bf_enum_lcg(&s) % 4500) +
+				         (bf_enum_lcg(&s) % 5 == 0 ? 6000 : 0);
 				int u = fx_unit(f, h, UNIT_URBAN, x, y);
 				fx_site(f, x, y, SITE_REPRESENTATIVE, u);
 				fx_site(f, x + 180, y, SITE_GRID, u);
@@ -497,7 +465,7 @@ static void test_farley_hand(void)
 	sp_world w;
 	sp_sub *subs;
 	size_t n;
-	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	double one[2] = {1, 1}, low[2] = {0.7, 0.2}, neg[2] = {-3, 1};
 	CU_ASSERT_DOUBLE_EQUAL(colgen_farley(&subs[0], &w.p, one, 0), 1.0, 1e-6);
@@ -506,7 +474,7 @@ static void test_farley_hand(void)
 	CU_ASSERT_DOUBLE_EQUAL(colgen_farley(&subs[0], &w.p, neg, 0), 1.0, 1e-12);
 	/* with the penalty: 2,000 alone is avoidably underfilled, 1 + penalty */
 	CU_ASSERT_DOUBLE_EQUAL(colgen_farley(&subs[0], &w.p, one, -1), 1.0, 1e-6);
-	subs_free(&w, subs, n);
+	bf_enum_subs_free(&w, subs, n);
 	fx_done(f, NULL);
 }
 
@@ -522,7 +490,7 @@ static void test_farley_random_valid(void)
 		sp_world w;
 		sp_sub *subs;
 		size_t n;
-		CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+		CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
 		double opt = brute_force(f), sum = 0;
 		for (size_t i = 0; i < n; i++) {
 			const sp_sub *s = &subs[i];
@@ -534,18 +502,19 @@ static void test_farley_random_valid(void)
 			double pi[16];
 			for (int t = 0; t < 8; t++) {
 				for (int u = 0; u < s->nu; u++)
-					pi[u] = (double)((long)(lcg(&rs) % 1700) - 200) / 1000.0;
+					pi[u] = (double)((long)(bf_enum_lcg(&rs) % 1700) - 200) /
+					        1000.0;
 				CU_ASSERT_TRUE(colgen_farley(s, &w.p, pi, all) <= r.lp + 1e-9);
 			}
 			/* the LP's own duals: the LP value, as far as they are >= 0 */
 			CU_ASSERT_TRUE(colgen_farley(s, &w.p, r.pi, all) <= r.lp + 1e-9);
 			for (int u = 0; u < s->nu; u++)
-				pi[u] = (double)(lcg(&rs) % 1500) / 1000.0;
+				pi[u] = (double)(bf_enum_lcg(&rs) % 1500) / 1000.0;
 			sum += colgen_farley(s, &w.p, pi, -1);
 			colgen_free(&r);
 		}
 		CU_ASSERT_TRUE(sum <= opt + 1e-6);
-		subs_free(&w, subs, n);
+		bf_enum_subs_free(&w, subs, n);
 		fx_done(f, NULL);
 	}
 }
@@ -561,7 +530,7 @@ static void test_blocks_join(void)
 	sp_world w;
 	sp_sub *subs;
 	size_t n;
-	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	const sp_sub *s = &subs[0];
 	double ux[FX_MAX], uy[FX_MAX];
@@ -598,7 +567,7 @@ static void test_blocks_join(void)
 	colgen_free(&m[0]);
 	colgen_free(&m[1]);
 	colgen_free(&r);
-	subs_free(&w, subs, n);
+	bf_enum_subs_free(&w, subs, n);
 	fx_done(f, NULL);
 }
 
@@ -613,7 +582,7 @@ static void test_blocks_plan(void)
 	sp_world w;
 	sp_sub *subs;
 	size_t n;
-	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
 	sp_sub *s = &subs[0];
 	double ux[FX_MAX], uy[FX_MAX];
 	int blk[FX_MAX], used[4 * FX_MAX] = {0};
@@ -649,7 +618,7 @@ static void test_blocks_plan(void)
 	CU_ASSERT_EQUAL_FATAL(blocks_plan(s, &w.p, blk, nb, 2.0, 2, &bp, err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(bp.n, 0);
 	sp_sol_free(&bp);
-	subs_free(&w, subs, n);
+	bf_enum_subs_free(&w, subs, n);
 	fx_done(f, NULL);
 }
 

@@ -33,12 +33,6 @@ static void fx_done(fx *f)
 	free(f);
 }
 
-static unsigned long lcg(unsigned long *s)
-{
-	*s = *s * 6364136223846793005UL + 1442695040888963407UL;
-	return *s >> 33;
-}
-
 /* Least household-km over plans with at most `budget` avoidably
  * underfilled stations; INFINITY when there is none. */
 static double brute_walk(const fx *f, long budget)
@@ -59,32 +53,7 @@ static double brute_stations(const fx *f, long budget)
  * a site at each, two free sites, in a square most reach across. */
 static void small_instance(fx *f, unsigned long seed, int n)
 {
-	unsigned long s = seed;
-	for (int i = 0; i < n; i++) {
-		double x = (double)(lcg(&s) % 1400), y = (double)(lcg(&s) % 1400);
-		long h = 1000 + (long)(lcg(&s) % 1600);
-		int u = fx_unit(f, h, UNIT_URBAN, x, y);
-		fx_site(f, x, y, SITE_REPRESENTATIVE, u);
-	}
-	for (int e = 0; e < 2; e++)
-		fx_site(f, (double)(lcg(&s) % 1400), (double)(lcg(&s) % 1400), SITE_GRID, -1);
-}
-
-/* The one urban sub-problem of a fixture. */
-static int one_sub(fx *f, sp_world *w, sp_sub **subs, size_t *n)
-{
-	fx_reach(f);
-	if (sp_world_init(w, &f->in, &f->sites, &f->r, &f->sc) < 0)
-		return -1;
-	return decompose_components(w, subs, n);
-}
-
-static void subs_free(sp_world *w, sp_sub *subs, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		sp_sub_free(&subs[i]);
-	free(subs);
-	sp_world_free(w);
+	bf_enum_instance(f, seed, n, 1400, 1000, 1600);
 }
 
 static double sol_walk(const sp_sub *s, const sp_sol *sol)
@@ -134,9 +103,9 @@ static void test_bound_random(void)
 		sp_world w;
 		sp_sub *subs;
 		size_t n;
-		CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+		CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
 		if (n != 1) { /* components add up; keep to one */
-			subs_free(&w, subs, n);
+			bf_enum_subs_free(&w, subs, n);
 			fx_done(f);
 			continue;
 		}
@@ -162,7 +131,7 @@ static void test_bound_random(void)
 			colgen_free(&cg);
 			checked++;
 		}
-		subs_free(&w, subs, n);
+		bf_enum_subs_free(&w, subs, n);
 		fx_done(f);
 	}
 	CU_ASSERT_TRUE(checked >= 20);
@@ -181,9 +150,9 @@ static void test_improve_random(void)
 		sp_world w;
 		sp_sub *subs;
 		size_t n;
-		CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+		CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
 		if (n != 1) {
-			subs_free(&w, subs, n);
+			bf_enum_subs_free(&w, subs, n);
 			fx_done(f);
 			continue;
 		}
@@ -214,7 +183,7 @@ static void test_improve_random(void)
 		colgen_free(&cg);
 		sp_sol_free(&a);
 		sp_sol_free(&b);
-		subs_free(&w, subs, n);
+		bf_enum_subs_free(&w, subs, n);
 		fx_done(f);
 		checked++;
 	}
@@ -236,7 +205,7 @@ static void test_triangle(void)
 	sp_world w;
 	sp_sub *subs;
 	size_t n;
-	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	double b;
 	char err[256];
@@ -253,7 +222,7 @@ static void test_triangle(void)
 	CU_ASSERT_DOUBLE_EQUAL(nb, 2.0, 1e-9);
 	CU_ASSERT_DOUBLE_EQUAL(brute_stations(f, 1), 2.0, 1e-9);
 	colgen_free(&cg);
-	subs_free(&w, subs, n);
+	bf_enum_subs_free(&w, subs, n);
 	fx_done(f);
 }
 
@@ -276,7 +245,7 @@ static void test_two_triangles(void)
 	sp_world w;
 	sp_sub *subs;
 	size_t n;
-	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	double b0, b1;
 	char err[256];
@@ -303,7 +272,7 @@ static void test_two_triangles(void)
 	double again;
 	CU_ASSERT_EQUAL(walk_bound(&subs[0], &w.p, NULL, 1, 0, &again, NULL, err, sizeof(err)), 1);
 	CU_ASSERT_TRUE(memcmp(&again, &b1, sizeof(double)) == 0);
-	subs_free(&w, subs, n);
+	bf_enum_subs_free(&w, subs, n);
 	fx_done(f);
 }
 
@@ -339,15 +308,13 @@ static void test_solver_random(void)
  * mip_gap. */
 static void dense_instance(fx *f)
 {
-	unsigned long s = 11;
-	for (int i = 0; i < 12; i++)
-		for (int k = 0; k < 12; k++) {
-			double x = 450.0 * i + (double)(lcg(&s) % 100),
-			       y = 450.0 * k + (double)(lcg(&s) % 100);
-			int u = fx_unit(f, 2000 + (long)(lcg(&s) % 900), UNIT_URBAN, x, y);
-			fx_site(f, x, y, SITE_REPRESENTATIVE, u);
-			fx_site(f, x + 150, y + 150, SITE_GRID, u);
-		}
+	bf_enum_grid(f, &(bf_grid){.seed = 11,
+	                           .side = 12,
+	                           .step = 450,
+	                           .jitter = 100,
+	                           .h0 = 2000,
+	                           .hspan = 900,
+	                           .site_offset = 150});
 }
 
 static void test_dense_work_limit(void)
