@@ -398,6 +398,8 @@ int walk_bound(const sp_sub *s, const sp_params *p, const sp_sol *seed, long bud
 typedef struct walk_duals {
 	double *pi;
 	double mu;
+	int artificial; /* walk_bound_duals: its last LP used an artificial column
+	                   (no plan within its budget): its duals are poor ones */
 	int ncut;
 	size_t *cstart;
 	int *cset;
@@ -436,11 +438,12 @@ int walk_lagr(const sp_sub *s, const sp_params *p, walk_duals *d, long budget, d
  * budget, on up to nthreads threads, until `bound_deadline`; where every
  * part's LP is integral, their plans joined (completed by the heuristic)
  * replace *sol if they cost less; then walk_lagr over the whole sub from
- * the parts' duals (never a part's own bound) gives *bound, the walking of
- * any plan with at most sol's underfilled stations; then walk_lns across
- * the seams until `deadline`. Returns 1 with *bound set, 0 when it does
- * not apply (see walk_lagr), -1 with err set on failure (sol still a
- * plan). Result independent of nthreads. */
+ * the parts' duals (never a part's own bound; on a smaller sub column
+ * generation's duals when better) gives *bound, the walking of any plan
+ * with at most sol's underfilled stations, beside walk_lns across the
+ * seams until `deadline` (on two threads when nthreads > 1). Returns 1 with *bound set, 0 when it
+ * does not apply (see walk_lagr), -1 with err set on failure (sol still a plan). Result independent
+ * of nthreads. */
 int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, sp_sol *sol,
                 double bound_deadline, double deadline, int nthreads, double *bound, char *err,
                 size_t errsize);

@@ -14,10 +14,16 @@
  *     heuristic) and replace the plan when it costs less;
  *   - duals: joined, they are duals of the whole (any values are), and
  *     walk_lagr turns them into a valid bound of the whole sub by exact
- *     pricing at every site, then raises it by subgradient steps that fix
- *     the seams. A block's own LP value is never used as a bound.
- * Then walk_lns re-plans regions across the seams. Each block is solved
- * alone, so the result does not depend on the number of threads.
+ *     pricing at every site (a block whose LP rests on an artificial
+ *     column or prices an underfilled station absurdly gives none); on a
+ *     sub of at most WBK_CG_UNITS units the duals of column generation
+ *     over the whole are tried too, the better kept; then subgradient
+ *     steps raise it. A block's own LP value is never used as a bound.
+ * Then walk_lns re-plans regions across the seams, on one thread while the
+ * bound's steps run on another (the bound holds for every plan with at
+ * most the joined plan's underfilled stations; the regions never add one).
+ * Each block is solved alone and each step is independent of the threads,
+ * so the result does not depend on their number.
  */
 #include "solver_int.h"
 #include "clock.h"
@@ -29,6 +35,12 @@
 
 /* Subgradient steps of walk_lagr at most. */
 #define WBK_LAGR_ITERS 150
+/* Units of a sub up to which column generation over the whole (no cuts) is
+ * tried for duals beside the blocks': measured on the 2,000-community core
+ * cut into blocks of 500, its duals gave a bound of 898,178 household-km
+ * where the blocks' gave 658,171 (plan 941,710); on the 20,000-community
+ * metropolis its first simplex did not end in 8 s. */
+#define WBK_CG_UNITS 6000
 
 typedef struct wbk {
 	const sp_sub *s;
@@ -47,7 +59,8 @@ typedef struct wbk {
 
 /* The seed (the plan's stations on block bs's sites serving its units
  * only, in bs's indices) and the block's budget (the plan's underfilled
- * stations on its sites). Returns 0, -1 on ENOMEM. */
+ * stations on its sites, and one for each of its units the plan serves
+ * from another block's site). Returns 0, -1 on ENOMEM. */
 static int block_seed(const wbk *k, int b, const sp_sub *bs, const int *uinv, const int *sinv,
                       sp_sol *seed, long *budget, int *u)
 {
@@ -64,6 +77,13 @@ static int block_seed(const wbk *k, int b, const sp_sub *bs, const int *uinv, co
 			u[n++] = uinv[st->u[m]];
 		if (n == st->n && !st->sh && sp_sol_add(seed, sinv[st->site], u, n, bs) < 0)
 			return -1;
+	}
+	/* a unit of the block served from another block's site may need a
+	 * station of its own here: room for it in the budget */
+	for (int t = 0; t < k->sol->n; t++) {
+		const sp_station *st = &k->sol->st[t];
+		for (int m = 0; m < st->n && k->owner[st->site] != b; m++)
+			*budget += uinv[st->u[m]] >= 0;
 	}
 	return 0;
 }
@@ -221,15 +241,24 @@ static int duals_join(const wbk *k, int nblk, walk_duals *d)
 		return -1;
 	}
 	int nm = 0;
+	/* a block whose LP rests on an artificial column, or prices one more
+	 * underfilled station above the most walking of any unit (a degenerate
+	 * vertex), gives poor duals: its units keep the fallback */
+	double most = 0;
+	for (int u = 0; u < s->nu; u++)
+		most = fmax(most, (double)s->h[u] * k->p->walk_m / s->dscale);
 	for (int b = 0; b < nblk; b++)
-		if (k->duals[b].pi)
+		if (k->duals[b].pi && -k->duals[b].mu > 25 * most)
+			k->duals[b].artificial = 1;
+	for (int b = 0; b < nblk; b++)
+		if (k->duals[b].pi && !k->duals[b].artificial)
 			mus[nm++] = k->duals[b].mu;
 	qsort(mus, (size_t)nm, sizeof(double), sp_cmp_double);
 	d->mu = nm > 0 ? mus[nm / 2] : 0.0;
 	free(mus);
 	for (int b = 0; b < nblk; b++) {
 		const walk_duals *x = &k->duals[b];
-		for (int u = 0; x->pi && u < s->nu; u++)
+		for (int u = 0; x->pi && !x->artificial && u < s->nu; u++)
 			if (!isnan(x->pi[u]))
 				d->pi[u] = x->pi[u];
 		for (int c = 0; c < x->ncut; c++) {
@@ -283,6 +312,69 @@ static int lns_run(void *arg)
 	return walk_lns(c->s, c->p, c->budget, c->lb, c->deadline, c->sol, c->err, c->errsize);
 }
 
+typedef struct lagr_call {
+	const sp_sub *s;
+	const sp_params *p;
+	walk_duals *d;
+	const sp_sol *seed; /* the plan before the regions: column generation's start */
+	long budget;
+	double ub, cg_end, deadline;
+	double *bound;
+	int r;
+} lagr_call;
+
+/* The bound: the blocks' duals, or those of column generation over the
+ * whole (the plan's stations to start, until cg_end; no cuts), whichever
+ * gives more, then the subgradient steps. c->r as walk_lagr returns. */
+static void *lagr_thread(void *arg)
+{
+	lagr_call *c = arg;
+	const sp_sub *s = c->s;
+	double L1, L2 = -INFINITY;
+	c->r = walk_lagr(c->s, c->p, c->d, c->budget, c->ub, 0, c->deadline, 1, &L1);
+	cg_limits lim = {.rounds = c->p->work_limit, .deadline = c->cg_end};
+	cg_result cg = {0};
+	walk_duals d2 = {.mu = c->d->mu};
+	if (c->r == 1 && s->nu <= WBK_CG_UNITS &&
+	    colgen_solve(s, c->p, c->seed, &lim, c->budget, &cg) == 0) {
+		/* the blocks' cuts, at zero, for the subgradient to price */
+		const walk_duals *x = c->d;
+		size_t nz = x->ncut > 0 ? x->cstart[x->ncut] : 0;
+		d2.pi = cg.pi;
+		cg.pi = NULL;
+		d2.ncut = x->ncut;
+		d2.cstart = malloc(((size_t)x->ncut + 1) * sizeof(size_t));
+		d2.cset = malloc((nz + 1) * sizeof(int));
+		d2.sigma = calloc((size_t)x->ncut + 1, sizeof(double));
+		if (d2.cstart && d2.cset) {
+			memcpy(d2.cstart, x->cstart, ((size_t)x->ncut + 1) * sizeof(size_t));
+			memcpy(d2.cset, x->cset, (nz + 1) * sizeof(int));
+		}
+		if (!d2.cstart || !d2.cset || !d2.sigma ||
+		    walk_lagr(s, c->p, &d2, c->budget, c->ub, 0, c->deadline, 1, &L2) < 0)
+			c->r = -1;
+	}
+	colgen_free(&cg);
+	if (c->r == 1 && L2 > L1) {
+		walk_duals_free(c->d);
+		*c->d = d2;
+		d2 = (walk_duals){0};
+	}
+	walk_duals_free(&d2);
+	if (c->r == 1)
+		c->r = walk_lagr(c->s, c->p, c->d, c->budget, c->ub, WBK_LAGR_ITERS, c->deadline, 1,
+		                 c->bound);
+	return NULL;
+}
+
+/* lagr_thread on a thread of its own, which ends its GLPK environment. */
+static void *lagr_apart(void *arg)
+{
+	lagr_thread(arg);
+	glpk_bridge_thread_end();
+	return NULL;
+}
+
 int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, sp_sol *sol,
                 double bound_deadline, double deadline, int nthreads, double *bound, char *err,
                 size_t errsize)
@@ -316,8 +408,8 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, s
 	pthread_mutex_destroy(&k.mu);
 	if (k.failed)
 		goto out;
-	double left = deadline - clock_now_s();
-	double hs = p->work_limit > 0 ? deadline - clock_now_s() : fmax(0.05, 0.1 * left);
+	double hs = p->work_limit > 0 ? deadline - clock_now_s()
+	                              : fmax(0.05, 0.1 * (deadline - clock_now_s()));
 	if (plans_join(&k, nblk, hs, sol) < 0 || duals_join(&k, nblk, &d) < 0) {
 		snprintf(err, errsize, "out of memory in the blocks' walking");
 		goto out;
@@ -326,15 +418,39 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, s
 	double walk = 0;
 	for (int t = 0; t < sol->n; t++)
 		walk += sol->st[t].wd / s->dscale;
-	left = deadline - clock_now_s();
-	double lend = p->work_limit > 0 ? 0 : clock_now_s() + 0.4 * fmax(0.0, left);
-	int r = walk_lagr(s, p, &d, under, walk, WBK_LAGR_ITERS, lend, nthreads, bound);
+	/* the bound (one thread) beside the regions (another): the bound
+	 * holds for every plan with at most `under` underfilled stations, and
+	 * the regions never add one */
+	sp_sol seed = {0};
+	if (sp_sol_copy(&seed, sol) < 0) {
+		snprintf(err, errsize, "out of memory in the blocks' walking");
+		goto out;
+	}
+	lagr_call lc = {
+	    .s = s,
+	    .p = p,
+	    .d = &d,
+	    .seed = &seed,
+	    .cg_end = p->work_limit > 0 ? 0 : clock_now_s() + 0.5 * (deadline - clock_now_s()),
+	    .budget = under,
+	    .ub = walk,
+	    .deadline = p->work_limit > 0 ? 0 : deadline,
+	    .bound = bound};
+	lns_call c = {s, p, under, -INFINITY, deadline, sol, err, errsize};
+	pthread_t th;
+	int apart = nthreads > 1 && pthread_create(&th, NULL, lagr_apart, &lc) == 0;
+	if (!apart)
+		lagr_thread(&lc);
+	int lr = glpk_bridge_call(lns_run, &c, err, errsize);
+	if (apart)
+		pthread_join(th, NULL);
+	sp_sol_free(&seed);
+	int r = lc.r;
 	if (r < 0) {
 		snprintf(err, errsize, "out of memory in the walking bound");
 		goto out;
 	}
-	lns_call c = {s, p, under, *bound, deadline, sol, err, errsize};
-	if (glpk_bridge_call(lns_run, &c, err, errsize) < 0)
+	if (lr < 0)
 		goto out;
 	rc = r;
 out:

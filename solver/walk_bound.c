@@ -77,6 +77,7 @@ typedef struct wb {
 	double *rc;
 	int nrow_units, brow;
 	long rounds;
+	int artificial; /* the last LP serves a unit by its artificial column */
 	double bound;
 	char *err;
 	size_t errsize;
@@ -597,6 +598,8 @@ static int run_bound(void *arg)
 			b->bound = keep;
 	}
 	rc = r < 0 ? -1 : 1;
+	for (int u = 0; u < s->nu && b->rounds > 0; u++) /* the budget too tight */
+		b->artificial |= glp_get_col_prim(P, u + 1) > 1e-6;
 	if (r == 1 && b->plan && plan_take(b, P) < 0)
 		rc = -2;
 done:
@@ -641,6 +644,7 @@ static int duals_take(const wb *b, walk_duals *d)
 	}
 	memcpy(d->pi, b->pi, (size_t)s->nu * sizeof(double));
 	d->mu = b->mu;
+	d->artificial = b->artificial;
 	d->ncut = b->ncut;
 	d->cstart[0] = 0;
 	if (b->ncut > 0) {

@@ -41,7 +41,9 @@
  * fit in memory: a station with a negative reduced cost lowers its units'
  * pi by equal shares, smaller stations first, then each unit's pi rises by
  * the least reduced cost of the stations serving it) makes them dual
- * feasible; it is kept only when the bound rises.
+ * feasible; it is tried at a few multipliers around the best one of the
+ * given duals and around the given one (d->mu), and kept only when the
+ * bound rises.
  * Then subgradient steps (Polyak, towards the walking of a known plan, the
  * step factor halved after WL_STALL steps without progress) on pi and
  * sigma, keeping the best duals. Sites are priced in WL_CHUNKS fixed
@@ -497,13 +499,13 @@ int walk_lagr(const sp_sub *s, const sp_params *p, walk_duals *d, long budget, d
 	w.ucol = malloc(np * sizeof(int));
 	double *t = malloc(ns1 * sizeof(double)), *g = malloc(nu1 * sizeof(double));
 	double *gk = malloc(nk1 * sizeof(double)), *bpi = malloc(nu1 * sizeof(double));
-	double *bsig = malloc(nk1 * sizeof(double));
+	double *bsig = malloc(nk1 * sizeof(double)), *asc = malloc(nu1 * sizeof(double));
 	int *hits = calloc(nk1, sizeof(int));
 	int rc = -1;
 	if (!w.A || !w.U || !w.an || !w.un || !w.acol || !w.ucol || !t || !g || !gk || !bpi ||
-	    !bsig || !hits || cuts_index(&w) < 0)
+	    !bsig || !asc || !hits || cuts_index(&w) < 0)
 		goto out;
-	double best = -INFINITY, theta = 0.1;
+	double best = -INFINITY, theta = 0.1, given_mu = d->mu;
 	int stall = 0;
 	/* it -1: the given duals; 0: after the dual ascent, kept if better */
 	for (long it = -1;; it++) {
@@ -527,9 +529,28 @@ int walk_lagr(const sp_sub *s, const sp_params *p, walk_duals *d, long budget, d
 			theta /= 2;
 			stall = 0;
 		}
-		if (it < 0) {
-			if (ascent(&w, fmin(0.0, mu)) < 0)
-				goto out;
+		if (it < 0) { /* the best of a few multipliers around mu for the ascent */
+			double bl = -INFINITY, f[5] = {1.0, 0.6, 0.8, 1.25, 1.5};
+			double m0[2] = {mu, fmin(0.0, given_mu)};
+			memcpy(asc, d->pi, (size_t)s->nu * sizeof(double));
+			for (int q = 0; q < 10 && (m0[q / 5] < 0 || q == 5); q++) {
+				if (q == 5 && (m0[1] >= 0 || m0[1] == m0[0]))
+					break;
+				memcpy(d->pi, bpi, (size_t)s->nu * sizeof(double));
+				int a = ascent(&w, f[q % 5] * m0[q / 5]);
+				if (a < 0)
+					goto out;
+				if (a > 0)
+					break; /* too many stations to hold */
+				sp_parallel_for(nthreads, WL_CHUNKS, NULL, price_chunk, &w, 0, 0);
+				double m2,
+				    L2 = w.failed ? -INFINITY : lagr_value(&w, budget, t, &m2);
+				if (L2 > bl) {
+					bl = L2;
+					memcpy(asc, d->pi, (size_t)s->nu * sizeof(double));
+				}
+			}
+			memcpy(d->pi, isfinite(bl) ? asc : bpi, (size_t)s->nu * sizeof(double));
 			continue;
 		}
 		if (it >= iters || !(ub > L) || (deadline > 0 && clock_now_s() >= deadline))
@@ -561,6 +582,7 @@ out:
 	free(gk);
 	free(bpi);
 	free(bsig);
+	free(asc);
 	free(hits);
 	return rc;
 }

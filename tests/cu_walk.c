@@ -534,10 +534,11 @@ static void test_lagr_random(void)
  * underfilled station allowed, optimum 1,200) by hand: with pi = 600 for
  * every unit and no cut, at each site the unit alone (underfilled) has
  * reduced cost -600 - mu, every pair 0 or more, so mu = -600 and the bound
- * is 1,800 - 600 = 1,200. With pi = 700: a pair at a unit's site costs
- * 1,200 - 1,400 = -200, alone -700 - mu; mu = -500 and the bound 2,100 -
- * 500 + 3 x (-200) = 1,000 (the dual ascent does not raise it: at mu =
- * -500 each unit alone is repaired to 500 and nothing rises). */
+ * is 1,800 - 600 = 1,200, the optimum. With pi = 700: a pair at a unit's
+ * site costs 1,200 - 1,400 = -200, alone -700 - mu; mu = -500 and the
+ * bound 2,100 - 500 + 3 x (-200) = 1,000 from these duals; the dual ascent
+ * (kept when better) and subgradient steps may only raise it, never above
+ * 1,200. */
 static void test_lagr_triangle(void)
 {
 	fx *f = fx_md();
@@ -561,13 +562,14 @@ static void test_lagr_triangle(void)
 	for (int u = 0; u < 3; u++)
 		pi[u] = 700;
 	CU_ASSERT_EQUAL(walk_lagr(&subs[0], &w.p, &d, 1, INFINITY, 0, 0, 1, &L), 1);
-	CU_ASSERT_DOUBLE_EQUAL(L, 1000.0, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(d.mu, -500.0, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(pi[0], 700.0, 1e-9);
-	/* subgradient steps towards the optimum: higher, never above it */
-	CU_ASSERT_EQUAL(walk_lagr(&subs[0], &w.p, &d, 1, 1200.0, 40, 0, 1, &L), 1);
-	CU_ASSERT_TRUE(L > 1000.0);
+	CU_ASSERT_TRUE(L >= 1000.0 - 1e-9);
 	CU_ASSERT_TRUE(L <= 1200.0 + 1e-9);
+	double L1;
+	for (int u = 0; u < 3; u++)
+		pi[u] = 700;
+	CU_ASSERT_EQUAL(walk_lagr(&subs[0], &w.p, &d, 1, 1200.0, 40, 0, 1, &L1), 1);
+	CU_ASSERT_TRUE(L1 >= L - 1e-9);
+	CU_ASSERT_TRUE(L1 <= 1200.0 + 1e-9);
 	subs_free(&w, subs, n);
 	fx_done(f);
 }
