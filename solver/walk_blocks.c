@@ -426,16 +426,21 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, s
 		snprintf(err, errsize, "out of memory in the blocks' walking");
 		goto out;
 	}
-	lagr_call lc = {
-	    .s = s,
-	    .p = p,
-	    .d = &d,
-	    .seed = &seed,
-	    .cg_end = p->work_limit > 0 ? 0 : clock_now_s() + 0.5 * (deadline - clock_now_s()),
-	    .budget = under,
-	    .ub = walk,
-	    .deadline = p->work_limit > 0 ? 0 : deadline,
-	    .bound = bound};
+	lagr_call lc = {.s = s,
+	                .p = p,
+	                .d = &d,
+	                .seed = &seed,
+	                .cg_end = p->work_limit > 0
+	                              ? deadline
+	                              : clock_now_s() + 0.5 * (deadline - clock_now_s()),
+	                .budget = under,
+	                .ub = walk,
+	                /* alone on its thread, or under a work limit (then the
+	                   safety net), it may take the time to the end */
+	                .deadline = nthreads > 1 || p->work_limit > 0
+	                                ? deadline
+	                                : clock_now_s() + 0.4 * (deadline - clock_now_s()),
+	                .bound = bound};
 	lns_call c = {s, p, under, -INFINITY, deadline, sol, err, errsize};
 	pthread_t th;
 	int apart = nthreads > 1 && pthread_create(&th, NULL, lagr_apart, &lc) == 0;
