@@ -366,6 +366,7 @@ static int job_walk_huge(run_ctx *rc, sp_job *j)
 	free(blk);
 	if (r == 1)
 		j->budget_bound = wb;
+	j->station_bound = walk_count_bound(s, p);
 	return r < 0 && strstr(j->res.err, "out of memory") ? -1 : 0;
 }
 

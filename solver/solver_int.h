@@ -133,7 +133,9 @@ double sp_sol_cost(const sp_sub *s, const sp_params *p, const sp_sol *sol);
 int sp_sol_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *sol);
 /* qsort comparator of ints, ascending. */
 int sp_cmp_int(const void *a, const void *b);
-int sp_cmp_double(const void *a, const void *b);                             /* the same, doubles */
+/* The same for doubles and longs. */
+int sp_cmp_double(const void *a, const void *b);
+int sp_cmp_long(const void *a, const void *b);
 int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s); /* -1 on ENOMEM */
 void sp_station_refresh(const sp_sub *s, sp_station *st); /* recompute lo, hi, wd */
 void sp_sol_sort(sp_sol *sol);
@@ -428,6 +430,12 @@ int walk_bound_duals(const sp_sub *s, const sp_params *p, const sp_sol *seed, lo
  * 1 with *bound set, 0 when it does not apply (split units, existing
  * stations, stacked sites), -1 on ENOMEM. */
 int walk_lagr_applies(const sp_sub *s, const sp_params *p); /* 1: walk_lagr applies */
+/* The fewest stations of any plan of s (whole units, as walk_lagr needs;
+ * 0 otherwise): with m_u the most units of a station serving unit u (u and
+ * the smallest others in reach of one site within households_max), each
+ * station c has sum over its units of 1 / m_u <= 1, so the plan has at
+ * least sum_u 1 / m_u stations, rounded up. 0 on ENOMEM. */
+double walk_count_bound(const sp_sub *s, const sp_params *p);
 int walk_lagr(const sp_sub *s, const sp_params *p, walk_duals *d, long budget, double ub,
               long iters, double deadline, int nthreads, double *bound);
 

@@ -107,6 +107,12 @@ int sp_cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+int sp_cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return (x > y) - (x < y);
+}
+
 int sp_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;

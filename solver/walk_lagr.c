@@ -586,3 +586,51 @@ out:
 	free(hits);
 	return rc;
 }
+
+double walk_count_bound(const sp_sub *s, const sp_params *p)
+{
+	if (!walk_lagr_applies(s, p))
+		return 0;
+	int maxn = 1;
+	for (int j = 0; j < s->ns; j++)
+		if ((int)(s->ss[j + 1] - s->ss[j]) > maxn)
+			maxn = (int)(s->ss[j + 1] - s->ss[j]);
+	long *h = malloc((size_t)maxn * sizeof(long));
+	int *most = malloc(((size_t)s->nu + 1) * sizeof(int));
+	if (!h || !most) {
+		free(h);
+		free(most);
+		return 0;
+	}
+	for (int u = 0; u < s->nu; u++)
+		most[u] = 1;
+	for (int j = 0; j < s->ns; j++) {
+		int n = 0;
+		for (size_t q = s->ss[j]; q < s->ss[j + 1]; q++)
+			h[n++] = s->h[s->sunit[q]];
+		qsort(h, (size_t)n, sizeof(long), sp_cmp_long);
+		for (size_t q = s->ss[j]; q < s->ss[j + 1]; q++) {
+			/* unit u and the smallest others that fit beside it */
+			int u = s->sunit[q], c = 1, skipped = 0;
+			long load = s->h[u];
+			for (int i = 0; i < n; i++) {
+				if (!skipped && h[i] == s->h[u]) {
+					skipped = 1; /* u itself */
+					continue;
+				}
+				if (rules_band_over(sp_band(p), load + h[i]))
+					break;
+				load += h[i];
+				c++;
+			}
+			if (c > most[u])
+				most[u] = c;
+		}
+	}
+	double b = 0;
+	for (int u = 0; u < s->nu; u++)
+		b += 1.0 / most[u];
+	free(h);
+	free(most);
+	return ceil(b - 1e-9);
+}

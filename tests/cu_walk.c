@@ -485,7 +485,8 @@ static int lp_duals(const sp_sub *s, const sp_params *p, long B, double *b, walk
 
 /* On random small instances: from the duals of walk_bound's LP (optimal)
  * the bound is that LP's value; from those duals shaken at random, and
- * after subgradient steps, never above the enumerated optimum. */
+ * after subgradient steps, never above the enumerated optimum; the count
+ * bound never above the fewest stations of any plan. */
 static void test_lagr_random(void)
 {
 	int checked = 0;
@@ -523,6 +524,10 @@ static void test_lagr_random(void)
 				checked++;
 			}
 			walk_duals_free(&d);
+		}
+		if (n == 1) { /* the count bound, over every plan */
+			CU_ASSERT_TRUE(walk_count_bound(&subs[0], &w.p) >= 1);
+			CU_ASSERT_TRUE(walk_count_bound(&subs[0], &w.p) <= brute_stations(f, 6));
 		}
 		subs_free(&w, subs, n);
 		fx_done(f);
@@ -570,6 +575,9 @@ static void test_lagr_triangle(void)
 	CU_ASSERT_EQUAL(walk_lagr(&subs[0], &w.p, &d, 1, 1200.0, 40, 0, 1, &L1), 1);
 	CU_ASSERT_TRUE(L1 >= L - 1e-9);
 	CU_ASSERT_TRUE(L1 <= 1200.0 + 1e-9);
+	/* stations: any two fit one, all three do not: 3 x 1/2, rounded up */
+	CU_ASSERT_DOUBLE_EQUAL(walk_count_bound(&subs[0], &w.p), 2.0, 0);
+	CU_ASSERT_DOUBLE_EQUAL(brute_stations(f, 3), 2.0, 0);
 	subs_free(&w, subs, n);
 	fx_done(f);
 }
