@@ -26,11 +26,13 @@
  * never the blocks' own bound. When the duals are an optimal dual solution
  * of the LP of walk_bound.c, L equals that LP's value.
  *
- * Each site is priced exactly by listing its stations (subsets of the units
+ * Each site is priced exactly over its stations (subsets of the units
  * in reach within households_max, the cut coefficients counted as units
  * are added); a site with more than WL_SITE_COLS of them gets the
  * fractional knapsack (Dantzig) bound instead, still valid (cuts and the
- * budget only raise reduced costs). For fixed pi and sigma the best mu is
+ * budget only raise reduced costs). The stations are listed once into a
+ * store while they fit in memory (those of the 20,000-community
+ * metropolis), else at every step. For fixed pi and sigma the best mu is
  * exact: per site the term is min(A_j, U_j - mu) (A_j the least reduced
  * cost of no station or one in the band, U_j of an underfilled one), so
  * the slope of L in mu is B - #{j : U_j - A_j < mu} and mu* is the
@@ -41,7 +43,8 @@
  * fit in memory: a station with a negative reduced cost lowers its units'
  * pi by equal shares, smaller stations first, then each unit's pi rises by
  * the least reduced cost of the stations serving it) makes them dual
- * feasible; it is tried at a few multipliers around the best one of the
+ * feasible (over the store; without one there is no ascent); it is tried
+ * at a few multipliers around the best one of the
  * given duals and around the given one (d->mu), and kept only when the
  * bound rises.
  * Then subgradient steps (Polyak, towards the walking of a known plan, the
@@ -52,16 +55,18 @@
  */
 #include "solver_int.h"
 #include "clock.h"
+#include "grow.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Stations of one site listed at most; more and its Dantzig bound. */
 #define WL_SITE_COLS 20000
 #define WL_CHUNKS    64
-/* Unit entries of the stations the dual ascent holds at most (8 bytes
- * and a station's reduced cost and start per one or two of them). */
+/* Unit entries of the stations the store holds at most (wl_store: about
+ * 30 bytes a station besides); more and every step lists them again. */
 #define WL_ASCENT_NZ 40000000
 /* Subgradient steps without a better bound before the step halves. */
 #define WL_STALL 8
@@ -75,6 +80,7 @@ typedef struct wl {
 	double *A, *U;    /* per site: least rc in the band (<= 0: none is 0), underfilled */
 	int *an, *un;     /* per site: units of those stations (-1: not known) */
 	int *acol, *ucol; /* their units, at s->ss[j] */
+	struct wl_store *st; /* every station listed, or NULL: priced by listing */
 	int failed;
 } wl;
 
@@ -153,180 +159,6 @@ static int list_site(wl_scratch *x, size_t q, int n, long load, double rc, int i
 	return 0;
 }
 
-typedef struct wl_cols {
-	size_t n, cap, nz, nzcap;
-	size_t *start;
-	int *unit;
-	double *rc;
-} wl_cols;
-
-/* Append station cur[0..n) with reduced cost r. -1 on ENOMEM or over
- * WL_ASCENT_NZ entries. */
-static int cols_push(wl_cols *c, const int *cur, int n, double r)
-{
-	if (c->nz + (size_t)n > WL_ASCENT_NZ)
-		return -1;
-	if (c->n + 1 >= c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 65536;
-		size_t *st = realloc(c->start, (cap + 1) * sizeof(size_t));
-		if (st)
-			c->start = st;
-		double *rc = realloc(c->rc, cap * sizeof(double));
-		if (rc)
-			c->rc = rc;
-		if (!st || !rc)
-			return -1;
-		c->cap = cap;
-	}
-	if (c->nz + (size_t)n > c->nzcap) {
-		size_t cap = c->nzcap ? 2 * c->nzcap : 131072;
-		while (cap < c->nz + (size_t)n)
-			cap *= 2;
-		int *u = realloc(c->unit, cap * sizeof(int));
-		if (!u)
-			return -1;
-		c->unit = u;
-		c->nzcap = cap;
-	}
-	if (c->n == 0)
-		c->start[0] = 0;
-	memcpy(c->unit + c->nz, cur, (size_t)n * sizeof(int));
-	c->nz += (size_t)n;
-	c->rc[c->n++] = r;
-	c->start[c->n] = c->nz;
-	return 0;
-}
-
-/* Every station of site j from unit index q on into c with its reduced
- * cost at multiplier mu. Returns 1 when over WL_SITE_COLS, -1 when c is
- * full or memory ran out. */
-static int list_cols(wl_scratch *x, wl_cols *c, size_t q, int n, long load, double wd, double cut,
-                     int isolated, double mu)
-{
-	const wl *w = x->w;
-	const sp_sub *s = w->s;
-	for (; q < s->ss[x->j + 1]; q++) {
-		int u = s->sunit[q];
-		if (rules_band_over(sp_band(w->p), load + s->h[u]))
-			continue;
-		if (++x->cols > WL_SITE_COLS)
-			return 1;
-		double w2 = wd + (double)s->h[u] * s->sdist[q] / s->dscale, c2 = cut;
-		for (size_t e = w->ucs[u]; e < w->ucs[u + 1]; e++)
-			if (++x->hits[w->ucut[e]] % 2 == 0)
-				c2 -= w->d->sigma[w->ucut[e]];
-		x->cur[n] = u;
-		int under = rules_band_under(sp_band(w->p), load + s->h[u]) && !isolated;
-		double r = w2 + c2 - (under ? mu : 0.0);
-		for (int i = 0; i <= n; i++)
-			r -= w->d->pi[x->cur[i]];
-		int rr = cols_push(c, x->cur, n + 1, r);
-		if (rr == 0)
-			rr = list_cols(x, c, q + 1, n + 1, load + s->h[u], w2, c2, isolated, mu);
-		for (size_t e = w->ucs[u]; e < w->ucs[u + 1]; e++)
-			x->hits[w->ucut[e]]--;
-		if (rr)
-			return rr;
-	}
-	return 0;
-}
-
-/* Dual ascent at multiplier mu over every station listed (sites over
- * WL_SITE_COLS left out): first each station with a negative reduced cost
- * lowers the pi of its units by equal shares of it (lowering pi only
- * raises other reduced costs), then each unit's pi rises by the least
- * reduced cost of the stations serving it. Afterwards no listed station
- * prices out. Returns 0, 1 when the stations are too many to hold (pi
- * unchanged), -1 on ENOMEM. */
-static int ascent(wl *w, double mu)
-{
-	const sp_sub *s = w->s;
-	int maxn = 1;
-	for (int j = 0; j < s->ns; j++)
-		if ((int)(s->ss[j + 1] - s->ss[j]) > maxn)
-			maxn = (int)(s->ss[j + 1] - s->ss[j]);
-	wl_scratch x = {.w = w};
-	wl_cols c = {0};
-	size_t *us = NULL, *fill = NULL;
-	size_t *uc = NULL;
-	double *pi0 = malloc(((size_t)s->nu + 1) * sizeof(double));
-	x.cur = malloc((size_t)maxn * sizeof(int));
-	x.hits = calloc((size_t)w->d->ncut + 1, sizeof(int));
-	int rc = -1;
-	if (!x.cur || !x.hits || !pi0)
-		goto out;
-	memcpy(pi0, w->d->pi, (size_t)s->nu * sizeof(double));
-	for (int j = 0; j < s->ns; j++) {
-		x.j = j;
-		x.cols = 0;
-		size_t n0 = c.n, z0 = c.nz;
-		int r = list_cols(&x, &c, s->ss[j], 0, 0, 0.0, 0.0, sp_isolated(s, w->p, j), mu);
-		if (r < 0) {
-			rc = c.nz + (size_t)maxn > WL_ASCENT_NZ ? 1 : -1;
-			goto out;
-		}
-		if (r == 1) { /* too many here: left to the Dantzig bound */
-			memset(x.hits, 0, ((size_t)w->d->ncut + 1) * sizeof(int));
-			c.n = n0;
-			c.nz = z0;
-		}
-	}
-	us = calloc((size_t)s->nu + 2, sizeof(size_t));
-	fill = malloc(((size_t)s->nu + 1) * sizeof(size_t));
-	uc = malloc((c.nz + 1) * sizeof(size_t));
-	if (!us || !fill || !uc)
-		goto out;
-	for (size_t e = 0; e < c.nz; e++)
-		us[c.unit[e] + 1]++;
-	for (int u = 0; u < s->nu; u++)
-		us[u + 1] += us[u];
-	memcpy(fill, us, ((size_t)s->nu + 1) * sizeof(size_t));
-	for (size_t q = 0; q < c.n; q++)
-		for (size_t e = c.start[q]; e < c.start[q + 1]; e++)
-			uc[fill[c.unit[e]]++] = q;
-	double *pi = w->d->pi;
-	size_t kmax = 1; /* smaller stations first: a unit alone carries its own excess */
-	for (size_t q = 0; q < c.n; q++)
-		kmax = c.start[q + 1] - c.start[q] > kmax ? c.start[q + 1] - c.start[q] : kmax;
-	for (size_t k = 1; k <= kmax; k++)
-		for (size_t q = 0; q < c.n; q++) {
-			if (c.rc[q] >= 0 || c.start[q + 1] - c.start[q] != k)
-				continue;
-			double d = c.rc[q] / (double)k;
-			for (size_t e = c.start[q]; e < c.start[q + 1]; e++) {
-				int u = c.unit[e];
-				pi[u] += d;
-				for (size_t f = us[u]; f < us[u + 1]; f++)
-					c.rc[uc[f]] -= d;
-			}
-			c.rc[q] = 0; /* exactly, whatever the rounding */
-		}
-	for (int u = 0; u < s->nu; u++) {
-		double m = INFINITY;
-		for (size_t f = us[u]; f < us[u + 1]; f++)
-			m = fmin(m, c.rc[uc[f]]);
-		if (!(m > 0) || !isfinite(m))
-			continue;
-		pi[u] += m;
-		for (size_t f = us[u]; f < us[u + 1]; f++)
-			c.rc[uc[f]] -= m;
-	}
-	rc = 0;
-out:
-	if (rc != 0 && pi0)
-		memcpy(w->d->pi, pi0, (size_t)s->nu * sizeof(double));
-	free(pi0);
-	free(x.cur);
-	free(x.hits);
-	free(c.start);
-	free(c.unit);
-	free(c.rc);
-	free(us);
-	free(fill);
-	free(uc);
-	return rc;
-}
-
 /* Price the sites of chunk c (sp_parallel_for). */
 static void price_chunk(void *arg, size_t c)
 {
@@ -379,6 +211,291 @@ out:
 }
 
 /* L at the current duals with the best mu (*mu); t scratch of ns. */
+/* Every station of every site listed once (sites over WL_SITE_COLS left
+ * to their Dantzig bound), for the ascent and the pricing of each step:
+ * station q at its site's range site0[j]..site0[j+1], its units
+ * unit[start[q]..start[q+1]), walking cost, underfilled flag and cut
+ * coefficients (cut ck[e], coefficient cc[e] for e in cs[q]..cs[q+1]). */
+typedef struct wl_store {
+	size_t n, cap, nz, nzcap, nk, nkcap;
+	size_t *start, *cs, *site0;
+	int *unit, *ck, *cc;
+	double *cost;
+	unsigned char *under, *fb;
+} wl_store;
+
+static void store_free(wl_store *c)
+{
+	free(c->start);
+	free(c->cs);
+	free(c->site0);
+	free(c->unit);
+	free(c->ck);
+	free(c->cc);
+	free(c->cost);
+	free(c->under);
+	free(c->fb);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Append a station. -1 on ENOMEM or over WL_ASCENT_NZ unit entries. */
+static int store_push(wl_store *c, const wl *w, const int *cur, int n, double cost, int under,
+                      const int *hits)
+{
+	if (c->nz + (size_t)n > WL_ASCENT_NZ)
+		return -1;
+	if (c->n + 1 >= c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 65536;
+		if (grow_to(&c->start, cap + 1, sizeof(size_t)) ||
+		    grow_to(&c->cs, cap + 1, sizeof(size_t)) || grow_to(&c->cost, cap, sizeof(double)) ||
+		    grow_to(&c->under, cap, 1))
+			return -1;
+		c->cap = cap;
+	}
+	if (c->nz + (size_t)n > c->nzcap) {
+		size_t cap = grow_cap(c->nzcap, c->nz + (size_t)n);
+		if (grow_to(&c->unit, cap, sizeof(int)))
+			return -1;
+		c->nzcap = cap;
+	}
+	if (c->n == 0)
+		c->start[0] = c->cs[0] = 0;
+	memcpy(c->unit + c->nz, cur, (size_t)n * sizeof(int));
+	c->nz += (size_t)n;
+	c->cost[c->n] = cost;
+	c->under[c->n] = (unsigned char)under;
+	for (int i = 0; i < n && n > 1; i++) /* cuts with two units or more, once */
+		for (size_t e = w->ucs[cur[i]]; e < w->ucs[cur[i] + 1]; e++) {
+			int k = w->ucut[e], seen = 0;
+			if (hits[k] < 2)
+				continue;
+			for (size_t f = c->cs[c->n]; f < c->nk && !seen; f++)
+				seen = c->ck[f] == k;
+			if (seen)
+				continue;
+			if (c->nk + 1 > c->nkcap) {
+				size_t cap = grow_cap(c->nkcap, c->nk + 1);
+				if (grow_to(&c->ck, cap, sizeof(int)) || grow_to(&c->cc, cap, sizeof(int)))
+					return -1;
+				c->nkcap = cap;
+			}
+			c->ck[c->nk] = k;
+			c->cc[c->nk++] = hits[k] / 2;
+		}
+	c->n++;
+	c->start[c->n] = c->nz;
+	c->cs[c->n] = c->nk;
+	return 0;
+}
+
+/* Stations of site x->j from unit index q on into c. 1 over WL_SITE_COLS,
+ * -1 when c is full or memory ran out. */
+static int store_site(wl_scratch *x, wl_store *c, size_t q, int n, long load, double wd,
+                      int isolated)
+{
+	const wl *w = x->w;
+	const sp_sub *s = w->s;
+	for (; q < s->ss[x->j + 1]; q++) {
+		int u = s->sunit[q];
+		if (rules_band_over(sp_band(w->p), load + s->h[u]))
+			continue;
+		if (++x->cols > WL_SITE_COLS)
+			return 1;
+		double w2 = wd + (double)s->h[u] * s->sdist[q] / s->dscale;
+		for (size_t e = w->ucs[u]; e < w->ucs[u + 1]; e++)
+			x->hits[w->ucut[e]]++;
+		x->cur[n] = u;
+		int under = rules_band_under(sp_band(w->p), load + s->h[u]) && !isolated;
+		int rr = store_push(c, w, x->cur, n + 1, w2, under, x->hits);
+		if (rr == 0)
+			rr = store_site(x, c, q + 1, n + 1, load + s->h[u], w2, isolated);
+		for (size_t e = w->ucs[u]; e < w->ucs[u + 1]; e++)
+			x->hits[w->ucut[e]]--;
+		if (rr)
+			return rr;
+	}
+	return 0;
+}
+
+/* The store of every site. Returns 0, 1 when it does not fit (c freed),
+ * -1 on ENOMEM. */
+static int store_build(wl *w, wl_store *c)
+{
+	const sp_sub *s = w->s;
+	int maxn = 1;
+	for (int j = 0; j < s->ns; j++)
+		if ((int)(s->ss[j + 1] - s->ss[j]) > maxn)
+			maxn = (int)(s->ss[j + 1] - s->ss[j]);
+	wl_scratch x = {.w = w};
+	x.cur = malloc((size_t)maxn * sizeof(int));
+	x.hits = calloc((size_t)w->d->ncut + 1, sizeof(int));
+	c->site0 = malloc(((size_t)s->ns + 1) * sizeof(size_t));
+	c->fb = calloc((size_t)s->ns + 1, 1);
+	int rc = x.cur && x.hits && c->site0 && c->fb ? 0 : -1;
+	for (int j = 0; j < s->ns && rc == 0; j++) {
+		size_t n0 = c->n, z0 = c->nz, k0 = c->nk;
+		c->site0[j] = n0;
+		x.j = j;
+		x.cols = 0;
+		int r = store_site(&x, c, s->ss[j], 0, 0, 0.0, sp_isolated(s, w->p, j));
+		if (r < 0)
+			rc = c->nz + (size_t)maxn > WL_ASCENT_NZ ? 1 : -1;
+		else if (r == 1) { /* too many here: its Dantzig bound */
+			memset(x.hits, 0, ((size_t)w->d->ncut + 1) * sizeof(int));
+			c->n = n0;
+			c->nz = z0;
+			c->nk = k0;
+			c->fb[j] = 1;
+		}
+	}
+	if (rc == 0)
+		c->site0[s->ns] = c->n;
+	free(x.cur);
+	free(x.hits);
+	if (rc != 0)
+		store_free(c);
+	return rc;
+}
+
+/* Reduced cost of stored station q without the budget term. */
+static double store_rc(const wl *w, const wl_store *c, size_t q)
+{
+	double r = c->cost[q];
+	for (size_t e = c->start[q]; e < c->start[q + 1]; e++)
+		r -= w->d->pi[c->unit[e]];
+	for (size_t e = c->cs[q]; e < c->cs[q + 1]; e++)
+		r -= w->d->sigma[c->ck[e]] * (double)c->cc[e];
+	return r;
+}
+
+/* Price the sites of chunk ci from the store (sp_parallel_for). */
+static void price_store(void *arg, size_t ci)
+{
+	wl *w = arg;
+	const sp_sub *s = w->s;
+	const wl_store *c = w->st;
+	int j0 = (int)((size_t)s->ns * ci / WL_CHUNKS),
+	    j1 = (int)((size_t)s->ns * (ci + 1) / WL_CHUNKS);
+	int maxn = 1;
+	for (int j = j0; j < j1; j++)
+		if ((int)(s->ss[j + 1] - s->ss[j]) > maxn)
+			maxn = (int)(s->ss[j + 1] - s->ss[j]);
+	double *prof = malloc((size_t)maxn * sizeof(double));
+	long *wt = malloc((size_t)maxn * sizeof(long));
+	if (!prof || !wt) {
+		__atomic_store_n(&w->failed, 1, __ATOMIC_RELAXED);
+		goto out;
+	}
+	for (int j = j0; j < j1; j++) {
+		if (c->fb[j]) {
+			w->A[j] = fmin(0.0, -site_dantzig(w, j, prof, wt));
+			w->U[j] = INFINITY;
+			w->an[j] = w->un[j] = -1;
+			continue;
+		}
+		double a = 0, u = INFINITY;
+		size_t qa = SIZE_MAX, qu = SIZE_MAX;
+		for (size_t q = c->site0[j]; q < c->site0[j + 1]; q++) {
+			double r = store_rc(w, c, q);
+			if (c->under[q] && r < u) {
+				u = r;
+				qu = q;
+			} else if (!c->under[q] && r < a) {
+				a = r;
+				qa = q;
+			}
+		}
+		w->A[j] = a;
+		w->U[j] = u;
+		w->an[j] = w->un[j] = 0;
+		if (qa != SIZE_MAX) {
+			w->an[j] = (int)(c->start[qa + 1] - c->start[qa]);
+			memcpy(w->acol + s->ss[j], c->unit + c->start[qa], (size_t)w->an[j] * sizeof(int));
+		}
+		if (qu != SIZE_MAX) {
+			w->un[j] = (int)(c->start[qu + 1] - c->start[qu]);
+			memcpy(w->ucol + s->ss[j], c->unit + c->start[qu], (size_t)w->un[j] * sizeof(int));
+		}
+	}
+out:
+	free(prof);
+	free(wt);
+}
+
+/* One pricing of every site: from the store when there is one. */
+static int price_all(wl *w, int nthreads)
+{
+	sp_parallel_for(nthreads, WL_CHUNKS, NULL, w->st ? price_store : price_chunk, w, 0, 0);
+	return w->failed ? -1 : 0;
+}
+
+/* Dual ascent at multiplier mu over the store (sites over WL_SITE_COLS
+ * left out): first each station with a negative reduced cost lowers the pi
+ * of its units by equal shares of it (smaller stations first: a unit alone
+ * carries its own excess; lowering pi only raises other reduced costs),
+ * then each unit's pi rises by the least reduced cost of the stations
+ * serving it. Afterwards no stored station prices out. Returns 0, 1 when
+ * there is no store (pi unchanged), -1 on ENOMEM. */
+static int ascent(wl *w, double mu)
+{
+	const sp_sub *s = w->s;
+	const wl_store *c = w->st;
+	if (!c)
+		return 1;
+	double *rc = malloc((c->n + 1) * sizeof(double));
+	size_t *us = calloc((size_t)s->nu + 2, sizeof(size_t));
+	size_t *fill = malloc(((size_t)s->nu + 1) * sizeof(size_t));
+	size_t *uc = malloc((c->nz + 1) * sizeof(size_t));
+	int r = -1;
+	if (!rc || !us || !fill || !uc)
+		goto out;
+	for (size_t q = 0; q < c->n; q++)
+		rc[q] = store_rc(w, c, q) - (c->under[q] ? mu : 0.0);
+	for (size_t e = 0; e < c->nz; e++)
+		us[c->unit[e] + 1]++;
+	for (int u = 0; u < s->nu; u++)
+		us[u + 1] += us[u];
+	memcpy(fill, us, ((size_t)s->nu + 1) * sizeof(size_t));
+	size_t kmax = 1;
+	for (size_t q = 0; q < c->n; q++) {
+		for (size_t e = c->start[q]; e < c->start[q + 1]; e++)
+			uc[fill[c->unit[e]]++] = q;
+		if (c->start[q + 1] - c->start[q] > kmax)
+			kmax = c->start[q + 1] - c->start[q];
+	}
+	double *pi = w->d->pi;
+	for (size_t k = 1; k <= kmax; k++)
+		for (size_t q = 0; q < c->n; q++) {
+			if (rc[q] >= 0 || c->start[q + 1] - c->start[q] != k)
+				continue;
+			double d = rc[q] / (double)k;
+			for (size_t e = c->start[q]; e < c->start[q + 1]; e++) {
+				int u = c->unit[e];
+				pi[u] += d;
+				for (size_t f = us[u]; f < us[u + 1]; f++)
+					rc[uc[f]] -= d;
+			}
+			rc[q] = 0; /* exactly, whatever the rounding */
+		}
+	for (int u = 0; u < s->nu; u++) {
+		double m = INFINITY;
+		for (size_t f = us[u]; f < us[u + 1]; f++)
+			m = fmin(m, rc[uc[f]]);
+		if (!(m > 0) || !isfinite(m))
+			continue;
+		pi[u] += m;
+		for (size_t f = us[u]; f < us[u + 1]; f++)
+			rc[uc[f]] -= m;
+	}
+	r = 0;
+out:
+	free(rc);
+	free(us);
+	free(fill);
+	free(uc);
+	return r;
+}
+
 static double lagr_value(const wl *w, long budget, double *t, double *mu)
 {
 	const sp_sub *s = w->s;
@@ -505,12 +622,16 @@ int walk_lagr(const sp_sub *s, const sp_params *p, walk_duals *d, long budget, d
 	if (!w.A || !w.U || !w.an || !w.un || !w.acol || !w.ucol || !t || !g || !gk || !bpi ||
 	    !bsig || !asc || !hits || cuts_index(&w) < 0)
 		goto out;
+	wl_store st = {0};
+	int sb = store_build(&w, &st);
+	if (sb < 0)
+		goto out;
+	w.st = sb == 0 ? &st : NULL;
 	double best = -INFINITY, theta = 0.1, given_mu = d->mu;
 	int stall = 0;
 	/* it -1: the given duals; 0: after the dual ascent, kept if better */
 	for (long it = -1;; it++) {
-		sp_parallel_for(nthreads, WL_CHUNKS, NULL, price_chunk, &w, 0, 0);
-		if (w.failed)
+		if (price_all(&w, nthreads) < 0)
 			goto out;
 		double mu, L = lagr_value(&w, budget, t, &mu);
 		if (L > best) {
@@ -521,8 +642,7 @@ int walk_lagr(const sp_sub *s, const sp_params *p, walk_duals *d, long budget, d
 			d->mu = mu;
 		} else if (it == 0) { /* back to the given duals */
 			memcpy(d->pi, bpi, (size_t)s->nu * sizeof(double));
-			sp_parallel_for(nthreads, WL_CHUNKS, NULL, price_chunk, &w, 0, 0);
-			if (w.failed)
+			if (price_all(&w, nthreads) < 0)
 				goto out;
 			L = lagr_value(&w, budget, t, &mu);
 		} else if (++stall >= WL_STALL) {
@@ -542,9 +662,9 @@ int walk_lagr(const sp_sub *s, const sp_params *p, walk_duals *d, long budget, d
 					goto out;
 				if (a > 0)
 					break; /* too many stations to hold */
-				sp_parallel_for(nthreads, WL_CHUNKS, NULL, price_chunk, &w, 0, 0);
 				double m2,
-				    L2 = w.failed ? -INFINITY : lagr_value(&w, budget, t, &m2);
+				    L2 = price_all(&w, nthreads) < 0 ? -INFINITY
+				                                       : lagr_value(&w, budget, t, &m2);
 				if (L2 > bl) {
 					bl = L2;
 					memcpy(asc, d->pi, (size_t)s->nu * sizeof(double));
@@ -569,6 +689,8 @@ int walk_lagr(const sp_sub *s, const sp_params *p, walk_duals *d, long budget, d
 	*bound = best;
 	rc = 1;
 out:
+	if (w.st)
+		store_free(w.st);
 	free(w.ucs);
 	free(w.ucut);
 	free(w.A);
