@@ -33,8 +33,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Subgradient steps of walk_lagr at most. */
+/* Subgradient steps of walk_lagr at most under a work limit (the same
+ * count every run); without one, the deadline ends them. */
 #define WBK_LAGR_ITERS 150
+#define WBK_LAGR_MAX   1000000
 /* Units of a sub up to which column generation over the whole (no cuts) is
  * tried for duals beside the blocks': measured on the 2,000-community core
  * cut into blocks of 500, its duals gave a bound of 898,178 household-km
@@ -362,8 +364,9 @@ static void *lagr_thread(void *arg)
 	}
 	walk_duals_free(&d2);
 	if (c->r == 1)
-		c->r = walk_lagr(c->s, c->p, c->d, c->budget, c->ub, WBK_LAGR_ITERS, c->deadline, 1,
-		                 c->bound);
+		c->r = walk_lagr(c->s, c->p, c->d, c->budget, c->ub,
+		                 c->p->work_limit > 0 ? WBK_LAGR_ITERS : WBK_LAGR_MAX, c->deadline,
+		                 1, c->bound);
 	return NULL;
 }
 

@@ -77,9 +77,9 @@ typedef struct wl {
 	walk_duals *d;
 	size_t *ucs; /* per unit: its cuts ucut[ucs[u]..ucs[u+1]) */
 	int *ucut;
-	double *A, *U;    /* per site: least rc in the band (<= 0: none is 0), underfilled */
-	int *an, *un;     /* per site: units of those stations (-1: not known) */
-	int *acol, *ucol; /* their units, at s->ss[j] */
+	double *A, *U;       /* per site: least rc in the band (<= 0: none is 0), underfilled */
+	int *an, *un;        /* per site: units of those stations (-1: not known) */
+	int *acol, *ucol;    /* their units, at s->ss[j] */
 	struct wl_store *st; /* every station listed, or NULL: priced by listing */
 	int failed;
 } wl;
@@ -247,8 +247,8 @@ static int store_push(wl_store *c, const wl *w, const int *cur, int n, double co
 	if (c->n + 1 >= c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 65536;
 		if (grow_to(&c->start, cap + 1, sizeof(size_t)) ||
-		    grow_to(&c->cs, cap + 1, sizeof(size_t)) || grow_to(&c->cost, cap, sizeof(double)) ||
-		    grow_to(&c->under, cap, 1))
+		    grow_to(&c->cs, cap + 1, sizeof(size_t)) ||
+		    grow_to(&c->cost, cap, sizeof(double)) || grow_to(&c->under, cap, 1))
 			return -1;
 		c->cap = cap;
 	}
@@ -275,7 +275,8 @@ static int store_push(wl_store *c, const wl *w, const int *cur, int n, double co
 				continue;
 			if (c->nk + 1 > c->nkcap) {
 				size_t cap = grow_cap(c->nkcap, c->nk + 1);
-				if (grow_to(&c->ck, cap, sizeof(int)) || grow_to(&c->cc, cap, sizeof(int)))
+				if (grow_to(&c->ck, cap, sizeof(int)) ||
+				    grow_to(&c->cc, cap, sizeof(int)))
 					return -1;
 				c->nkcap = cap;
 			}
@@ -410,11 +411,13 @@ static void price_store(void *arg, size_t ci)
 		w->an[j] = w->un[j] = 0;
 		if (qa != SIZE_MAX) {
 			w->an[j] = (int)(c->start[qa + 1] - c->start[qa]);
-			memcpy(w->acol + s->ss[j], c->unit + c->start[qa], (size_t)w->an[j] * sizeof(int));
+			memcpy(w->acol + s->ss[j], c->unit + c->start[qa],
+			       (size_t)w->an[j] * sizeof(int));
 		}
 		if (qu != SIZE_MAX) {
 			w->un[j] = (int)(c->start[qu + 1] - c->start[qu]);
-			memcpy(w->ucol + s->ss[j], c->unit + c->start[qu], (size_t)w->un[j] * sizeof(int));
+			memcpy(w->ucol + s->ss[j], c->unit + c->start[qu],
+			       (size_t)w->un[j] * sizeof(int));
 		}
 	}
 out:
@@ -662,9 +665,9 @@ int walk_lagr(const sp_sub *s, const sp_params *p, walk_duals *d, long budget, d
 					goto out;
 				if (a > 0)
 					break; /* too many stations to hold */
-				double m2,
-				    L2 = price_all(&w, nthreads) < 0 ? -INFINITY
-				                                       : lagr_value(&w, budget, t, &m2);
+				double m2, L2 = price_all(&w, nthreads) < 0
+				                    ? -INFINITY
+				                    : lagr_value(&w, budget, t, &m2);
 				if (L2 > bl) {
 					bl = L2;
 					memcpy(asc, d->pi, (size_t)s->nu * sizeof(double));
