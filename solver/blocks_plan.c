@@ -122,8 +122,7 @@ static void plan_item(void *arg, size_t b)
 	}
 }
 
-/* owner[j]: the part of site j's nearest unit (the lowest on a tie). */
-static void site_owners(const sp_sub *s, const int *blk, int *owner)
+void blocks_owners(const sp_sub *s, const int *blk, int *owner)
 {
 	for (int j = 0; j < s->ns; j++) {
 		int best = -1;
@@ -159,7 +158,7 @@ int blocks_plan(const sp_sub *s, const sp_params *p, const int *blk, int nblk, d
 		snprintf(err, errsize, "out of memory in the blocks' plan");
 		return -1;
 	}
-	site_owners(s, blk, owner);
+	blocks_owners(s, blk, owner);
 	pr.owner = owner;
 	pthread_mutex_init(&pr.mu, NULL);
 	sp_parallel_for(nthreads, (size_t)nblk, NULL, plan_item, &pr, 0, 0);

@@ -228,7 +228,7 @@ int sp_cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg, sp
 static int job_huge(const sp_params *p, const sp_job *j)
 {
 	return j->too_big && j->sub.nu > SOLVER_BLOCK_UNITS &&
-	       p->objective == OBJECTIVE_MIN_STATIONS;
+	       (p->objective == OBJECTIVE_MIN_STATIONS || walk_lagr_applies(&j->sub, p));
 }
 
 /* Each unit's place for the blocks' cut: its nearest site's. */
@@ -306,20 +306,23 @@ static int job_blocks_plan(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 		free(blk);
 		return -2;
 	}
-	/* the bound first: the plan must not starve it */
+	/* the bound first: the plan must not starve it (min_distance: its
+	 * bound comes after the plan, job_walk_huge) */
+	int md = p->objective == OBJECTIVE_MIN_DISTANCE;
 	double end = p->work_limit > 0 ? p->deadline : fmin(t0 + 0.5 * budget, p->deadline);
-	if (job_blocks_bound(rc, j, blk, nb, end) < 0) {
+	if (!md && job_blocks_bound(rc, j, blk, nb, end) < 0) {
 		free(blk);
 		return strstr(j->res.err, "out of memory") ? -2 : -1;
 	}
 	double left = budget - (clock_now_s() - t0);
-	int r = blocks_plan(s, p, blk, nb, 0.7 * left, rc->nthreads, &bp, j->res.err,
+	int r = blocks_plan(s, p, blk, nb, (md ? 0.3 : 0.7) * left, rc->nthreads, &bp, j->res.err,
 	                    sizeof(j->res.err));
 	free(blk);
 	if (r < 0)
 		return -2;
 	left = budget - (clock_now_s() - t0);
-	double hs = p->work_limit > 0 ? p->deadline - clock_now_s() : fmax(0.05, left);
+	double hs =
+	    p->work_limit > 0 ? p->deadline - clock_now_s() : fmax(0.05, (md ? 0.05 : 1) * left);
 	if (heur_improve(s, p, hs, &bp) < 0)
 		return -2;
 	int better = sp_sol_cost(s, p, &bp) < sp_sol_cost(s, p, inc);
@@ -335,6 +338,36 @@ static int job_blocks_plan(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 	else
 		snprintf(j->res.status, sizeof(j->res.status), "feasible");
 	return 0;
+}
+
+/* A component of more than SOLVER_BLOCK_UNITS units (min_distance), its
+ * plan from the blocks: the walking bound of the whole from the blocks'
+ * duals and the plan improved (walk_blocks.c), into j->budget_bound.
+ * Returns 0, -1 on ENOMEM (j->res.err set). */
+static int job_walk_huge(run_ctx *rc, sp_job *j)
+{
+	const sp_params *p = &rc->w->p;
+	const sp_sub *s = &j->sub;
+	double *ux = NULL, *uy = NULL, wb;
+	int *blk = malloc(((size_t)s->nu + 1) * sizeof(int)), nb = -1;
+	if (blk && sub_coords(rc, s, &ux, &uy) == 0)
+		nb = blocks_partition(s, ux, uy, SOLVER_BLOCK_TARGET, blk);
+	free(ux);
+	free(uy);
+	if (nb < 0) {
+		free(blk);
+		snprintf(j->res.err, sizeof(j->res.err), "out of memory in the blocks' walking");
+		return -1;
+	}
+	double now = clock_now_s();
+	double bend = p->work_limit > 0 ? p->deadline : now + 0.65 * (rc->deadline - now);
+	int r = walk_blocks(s, p, blk, nb, &j->res.sol, bend, rc->deadline, rc->nthreads, &wb,
+	                    j->res.err, sizeof(j->res.err));
+	free(blk);
+	if (r == 1)
+		j->budget_bound = wb;
+	j->station_bound = walk_count_bound(s, p);
+	return r < 0 && strstr(j->res.err, "out of memory") ? -1 : 0;
 }
 
 /* A component whose columns are too many to list: the bound by column
@@ -496,7 +529,21 @@ static void job_solve(void *ctx, size_t i)
 	 * stations: the honest figures (urban_figures) */
 	double bb = job_huge(p, j) ? j->budget_bound : -INFINITY; /* over every plan */
 	j->budget_bound = -INFINITY;
-	if (j->sub.nu > 0) {
+	int md_huge = job_huge(p, j) && p->objective == OBJECTIVE_MIN_DISTANCE;
+	if (md_huge) {
+		if (job_walk_huge(rc, j) < 0) {
+			j->failed = 1;
+			return;
+		}
+		j->res.objective = sp_sol_cost(&j->sub, p, &j->res.sol);
+		/* the walking bound holds for plans with at most its underfilled
+		 * stations; with none known below, over every plan only walking */
+		j->res.bound = j->cg_bound =
+		    isfinite(j->budget_bound)
+		        ? fmin(j->budget_bound,
+		               j->sub.penalty * (sub_underfilled(&j->sub, p, &j->res.sol) + 1))
+		        : -INFINITY;
+	} else if (j->sub.nu > 0) {
 		cg_limits lim = {.rounds = p->work_limit,
 		                 .deadline = rc->deadline + rc->grace,
 		                 .warm = j->cg.n ? &j->cg : NULL};
@@ -535,7 +582,7 @@ static void job_solve(void *ctx, size_t i)
 		}
 		colgen_free(&cg);
 	}
-	if (job_huge(p, j)) {
+	if (job_huge(p, j) && !md_huge) {
 		j->budget_bound = fmax(j->budget_bound, bb);
 		/* a plan with at most this one's underfilled stations costs at
 		 * least budget_bound stations, one with more at least one penalty
@@ -671,11 +718,7 @@ static double job_weight(const sp_job *j, const sp_params *p)
  * site that is not isolated: each costs the penalty). */
 static int sub_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *sol)
 {
-	int n = 0;
-	for (int t = 0; t < sol->n; t++)
-		n += rules_band_under(sp_band(p), sol->st[t].lo) &&
-		     !sp_isolated(s, p, sol->st[t].site);
-	return n;
+	return sp_sol_underfilled(s, p, sol);
 }
 
 void sp_job_sub_row(const sp_job *j, int id, plan_sub *ps)

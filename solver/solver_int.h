@@ -128,8 +128,14 @@ double sp_station_cost(const sp_sub *s, const sp_params *p, const sp_station *st
  * gaps are relative to it. */
 double sp_measure(const sp_sub *s, double obj);
 double sp_sol_cost(const sp_sub *s, const sp_params *p, const sp_sol *sol);
+/* Avoidably underfilled stations of sol (below the minimum at a site that
+ * is not isolated: each costs the penalty). */
+int sp_sol_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *sol);
 /* qsort comparator of ints, ascending. */
 int sp_cmp_int(const void *a, const void *b);
+/* The same for doubles and longs. */
+int sp_cmp_double(const void *a, const void *b);
+int sp_cmp_long(const void *a, const void *b);
 int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s); /* -1 on ENOMEM */
 void sp_station_refresh(const sp_sub *s, sp_station *st); /* recompute lo, hi, wd */
 void sp_sol_sort(sp_sol *sol);
@@ -319,6 +325,9 @@ int blocks_sub(const sp_sub *s, const int *blk, int b, const int *owner, sp_sub 
  * out) with one station per site. Returns 0, -1 with err set on ENOMEM. */
 int blocks_plan(const sp_sub *s, const sp_params *p, const int *blk, int nblk, double seconds,
                 int nthreads, sp_sol *out, char *err, size_t errsize);
+/* owner[j] (room for s->ns): the part of site j's nearest unit (the lowest
+ * on a tie), -1 for a site reaching no unit. */
+void blocks_owners(const sp_sub *s, const int *blk, int *owner);
 /* solver.c: the columns column generation found, as sets of the model, at
  * every site reaching them (price-and-branch). Returns 0, -1 on ENOMEM. */
 int sp_cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg, sp_cols *c);
@@ -383,6 +392,69 @@ int walk_lns(const sp_sub *s, const sp_params *p, long budget, double lb, double
  * p->work_limit rounds before any bound), -1 with err set on failure. */
 int walk_bound(const sp_sub *s, const sp_params *p, const sp_sol *seed, long budget,
                double deadline, double *bound, sp_sol *plan, char *err, size_t errsize);
+
+/* Duals of a walking LP (walk_bound_duals) in its sub's local indices: one
+ * per unit row, the budget row's (<= 0) and the odd sets of its subset-row
+ * cuts (set k: cset[cstart[k]..cstart[k+1]), ascending units) with theirs
+ * (<= 0). Any such values give a valid bound through walk_lagr. */
+typedef struct walk_duals {
+	double *pi;
+	double mu;
+	int artificial; /* walk_bound_duals: its last LP used an artificial column
+	                   (no plan within its budget): its duals are poor ones */
+	int ncut;
+	size_t *cstart;
+	int *cset;
+	double *sigma;
+} walk_duals;
+void walk_duals_free(walk_duals *d);
+
+/* walk_bound with the duals of its last LP into *duals (NULL: not wanted;
+ * filled only when it returns 1, else zeroed). */
+int walk_bound_duals(const sp_sub *s, const sp_params *p, const sp_sol *seed, long budget,
+                     double deadline, double *bound, sp_sol *plan, walk_duals *duals, char *err,
+                     size_t errsize);
+
+/* walk_lagr.c: min_distance only. A valid bound on the walking (household
+ * metres / dscale) of every plan of s with at most `budget` avoidably
+ * underfilled stations and one station per site, from any duals d (pi per
+ * unit, cuts on odd sets of whole units with sigma <= 0; d->mu is ignored:
+ * the best budget multiplier is found exactly): the Lagrangian
+ *   sum_u pi_u + sum_k sigma_k floor(|S_k| / 2) + mu budget
+ *     + sum over sites of min(0, least reduced cost of a station there),
+ * each site priced exactly by listing its stations (a Dantzig bound where
+ * they are too many). Then up to `iters` subgradient steps on pi and sigma
+ * (Polyak steps towards `ub`, the walking of a known plan), d updated to
+ * the best duals seen, stopping at `deadline` (0 none). Sites are priced on
+ * up to nthreads threads; the result does not depend on nthreads. Returns
+ * 1 with *bound set, 0 when it does not apply (split units, existing
+ * stations, stacked sites), -1 on ENOMEM. */
+int walk_lagr_applies(const sp_sub *s, const sp_params *p); /* 1: walk_lagr applies */
+/* The fewest stations of any plan of s (whole units, as walk_lagr needs;
+ * 0 otherwise): with m_u the most units of a station serving unit u (u and
+ * the smallest others in reach of one site within households_max), each
+ * station c has sum over its units of 1 / m_u <= 1, so the plan has at
+ * least sum_u 1 / m_u stations, rounded up. 0 on ENOMEM. */
+double walk_count_bound(const sp_sub *s, const sp_params *p);
+int walk_lagr(const sp_sub *s, const sp_params *p, walk_duals *d, long budget, double ub,
+              long iters, double deadline, int nthreads, double *bound);
+
+/* walk_blocks.c: min_distance on a very large sub cut into parts blk[0..
+ * nu) of nblk (blocks_partition), `sol` a whole plan with one station per
+ * site. Each part (its units, the sites whose nearest unit is in it) gets
+ * walk_bound_duals with the plan's underfilled stations on its sites as its
+ * budget, on up to nthreads threads, until `bound_deadline`; where every
+ * part's LP is integral, their plans joined (completed by the heuristic)
+ * replace *sol if they cost less; then walk_lagr over the whole sub from
+ * the parts' duals (never a part's own bound; on a smaller sub column
+ * generation's duals when better) gives *bound, the walking of any plan
+ * with at most sol's underfilled stations, beside walk_lns across the
+ * seams until `deadline` (on two threads when nthreads > 1). Returns 1 with *bound set, 0 when it
+ * does not apply (see walk_lagr), -1 with err set on failure (sol still a plan). Result independent
+ * of nthreads. */
+int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, sp_sol *sol,
+                double bound_deadline, double deadline, int nthreads, double *bound, char *err,
+                size_t errsize);
 
 /* One sub-problem through the pipeline (solver.c, assemble.c). */
 typedef struct sp_job {

@@ -66,6 +66,15 @@ double sp_station_cost(const sp_sub *s, const sp_params *p, const sp_station *st
 	return sp_cost(s, p, st->site, st->lo, st->wd);
 }
 
+int sp_sol_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *sol)
+{
+	int n = 0;
+	for (int t = 0; t < sol->n; t++)
+		n += rules_band_under(sp_band(p), sol->st[t].lo) &&
+		     !sp_isolated(s, p, sol->st[t].site);
+	return n;
+}
+
 double sp_sol_cost(const sp_sub *s, const sp_params *p, const sp_sol *sol)
 {
 	double c = 0;
@@ -95,6 +104,18 @@ void sp_station_refresh(const sp_sub *s, sp_station *st)
 int sp_cmp_int(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+int sp_cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return (x > y) - (x < y);
+}
+
+int sp_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
 }
 

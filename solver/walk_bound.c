@@ -77,6 +77,7 @@ typedef struct wb {
 	double *rc;
 	int nrow_units, brow;
 	long rounds;
+	int artificial; /* the last LP serves a unit by its artificial column */
 	double bound;
 	char *err;
 	size_t errsize;
@@ -373,6 +374,7 @@ static int cut_try(wb *b, glp_prob *P, const int *S, int m, int *ind, double *va
 	b->csz += (size_t)m;
 	int k = b->ncut++;
 	b->cstart[k + 1] = b->csz;
+	b->sigma[k] = 0; /* until the next LP prices it */
 	int row = glp_add_rows(P, 1);
 	b->cutrow[k] = row;
 	glp_set_row_bnds(P, row, GLP_UP, 0, (double)(m / 2));
@@ -596,6 +598,8 @@ static int run_bound(void *arg)
 			b->bound = keep;
 	}
 	rc = r < 0 ? -1 : 1;
+	for (int u = 0; u < s->nu && b->rounds > 0; u++) /* the budget too tight */
+		b->artificial |= glp_get_col_prim(P, u + 1) > 1e-6;
 	if (r == 1 && b->plan && plan_take(b, P) < 0)
 		rc = -2;
 done:
@@ -615,10 +619,56 @@ out:
 	return rc;
 }
 
+void walk_duals_free(walk_duals *d)
+{
+	free(d->pi);
+	free(d->cstart);
+	free(d->cset);
+	free(d->sigma);
+	memset(d, 0, sizeof(*d));
+}
+
+/* The duals of b's last LP into *d (zeroed first). Returns 0, -1 on
+ * ENOMEM (d freed). */
+static int duals_take(const wb *b, walk_duals *d)
+{
+	const sp_sub *s = b->s;
+	memset(d, 0, sizeof(*d));
+	d->pi = malloc(((size_t)s->nu + 1) * sizeof(double));
+	d->cstart = malloc(((size_t)b->ncut + 1) * sizeof(size_t));
+	d->cset = malloc((b->csz + 1) * sizeof(int));
+	d->sigma = malloc(((size_t)b->ncut + 1) * sizeof(double));
+	if (!d->pi || !d->cstart || !d->cset || !d->sigma) {
+		walk_duals_free(d);
+		return -1;
+	}
+	memcpy(d->pi, b->pi, (size_t)s->nu * sizeof(double));
+	d->mu = b->mu;
+	d->artificial = b->artificial;
+	d->ncut = b->ncut;
+	d->cstart[0] = 0;
+	if (b->ncut > 0) {
+		memcpy(d->cstart, b->cstart, ((size_t)b->ncut + 1) * sizeof(size_t));
+		memcpy(d->sigma, b->sigma, (size_t)b->ncut * sizeof(double));
+	}
+	if (b->csz > 0)
+		memcpy(d->cset, b->cset, b->csz * sizeof(int));
+	return 0;
+}
+
 int walk_bound(const sp_sub *s, const sp_params *p, const sp_sol *seed, long budget,
                double deadline, double *bound, sp_sol *plan, char *err, size_t errsize)
 {
+	return walk_bound_duals(s, p, seed, budget, deadline, bound, plan, NULL, err, errsize);
+}
+
+int walk_bound_duals(const sp_sub *s, const sp_params *p, const sp_sol *seed, long budget,
+                     double deadline, double *bound, sp_sol *plan, walk_duals *duals, char *err,
+                     size_t errsize)
+{
 	*bound = -INFINITY;
+	if (duals)
+		memset(duals, 0, sizeof(*duals));
 	if (p->objective != OBJECTIVE_MIN_DISTANCE || s->stack || s->nu == 0 ||
 	    (deadline > 0 && clock_now_s() >= deadline))
 		return 0;
@@ -641,6 +691,10 @@ int walk_bound(const sp_sub *s, const sp_params *p, const sp_sol *seed, long bud
 	int rc = glpk_bridge_call(run_bound, &b, err, errsize);
 	if (rc == 1 && isfinite(b.bound))
 		*bound = b.bound;
+	if (rc == 1 && duals && b.rounds > 0 && duals_take(&b, duals) < 0) {
+		snprintf(err, errsize, "out of memory in the walking bound");
+		rc = -1;
+	}
 	free(b.start);
 	free(b.unit);
 	free(b.site);

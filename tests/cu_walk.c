@@ -16,6 +16,7 @@
 #include "bf_enum.h"
 #include "cu_tester.h"
 #include "solver_fixture.h"
+#include "clock.h"
 
 static fx *fx_md(void)
 {
@@ -358,10 +359,175 @@ static void test_dense_work_limit(void)
 	}
 }
 
+/* ---- walk_lagr / walk_blocks: the Lagrangian bound from any duals ---- */
+
+/* Duals of walk_bound's last LP for budget B into *d; its bound in *b. */
+static int lp_duals(const sp_sub *s, const sp_params *p, long B, double *b, walk_duals *d)
+{
+	char err[256];
+	return walk_bound_duals(s, p, NULL, B, 0, b, NULL, d, err, sizeof(err));
+}
+
+/* On random small instances: from the duals of walk_bound's LP (optimal)
+ * the bound is that LP's value; from those duals shaken at random, and
+ * after subgradient steps, never above the enumerated optimum; the count
+ * bound never above the fewest stations of any plan. */
+static void test_lagr_random(void)
+{
+	int checked = 0;
+	for (unsigned long seed = 1; seed <= 16; seed++) {
+		fx *f = fx_md();
+		small_instance(f, seed, 6);
+		sp_world w;
+		sp_sub *subs;
+		size_t n;
+		CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+		for (long B = 0; B <= 2 && n == 1; B++) {
+			double opt = brute_walk(f, B), b, L;
+			walk_duals d;
+			CU_ASSERT_EQUAL_FATAL(lp_duals(&subs[0], &w.p, B, &b, &d), 1);
+			CU_ASSERT_EQUAL(walk_lagr(&subs[0], &w.p, &d, B, INFINITY, 0, 0, 1, &L), 1);
+			CU_ASSERT_DOUBLE_EQUAL(L, b, 1e-6 * (1 + fabs(b)));
+			if (isfinite(opt)) {
+				CU_ASSERT_TRUE(L <= opt + 1e-6);
+			}
+			unsigned long r = seed * 7 + (unsigned long)B;
+			for (int u = 0; u < subs[0].nu; u++)
+				d.pi[u] += (double)((long)(lcg(&r) % 2001) - 1000);
+			for (int k = 0; k < d.ncut; k++)
+				d.sigma[k] = -(double)(lcg(&r) % 500);
+			double L0, L1;
+			CU_ASSERT_EQUAL(walk_lagr(&subs[0], &w.p, &d, B, INFINITY, 0, 0, 1, &L0),
+			                1);
+			CU_ASSERT_EQUAL(walk_lagr(&subs[0], &w.p, &d, B,
+			                          isfinite(opt) ? opt + 50 : 1e7, 30, 0, 2, &L1),
+			                1);
+			CU_ASSERT_TRUE(L1 >= L0);
+			if (isfinite(opt)) {
+				CU_ASSERT_TRUE(L0 <= opt + 1e-6);
+				CU_ASSERT_TRUE(L1 <= opt + 1e-6);
+				checked++;
+			}
+			walk_duals_free(&d);
+		}
+		if (n == 1) { /* the count bound, over every plan */
+			CU_ASSERT_TRUE(walk_count_bound(&subs[0], &w.p) >= 1);
+			CU_ASSERT_TRUE(walk_count_bound(&subs[0], &w.p) <= brute_stations(f, 6));
+		}
+		subs_free(&w, subs, n);
+		fx_done(f);
+	}
+	CU_ASSERT_TRUE(checked >= 20);
+}
+
+/* The triangle of test_triangle (2,000 households each, 600 m sides, one
+ * underfilled station allowed, optimum 1,200) by hand: with pi = 600 for
+ * every unit and no cut, at each site the unit alone (underfilled) has
+ * reduced cost -600 - mu, every pair 0 or more, so mu = -600 and the bound
+ * is 1,800 - 600 = 1,200, the optimum. With pi = 700: a pair at a unit's
+ * site costs 1,200 - 1,400 = -200, alone -700 - mu; mu = -500 and the
+ * bound 2,100 - 500 + 3 x (-200) = 1,000 from these duals; the dual ascent
+ * (kept when better) and subgradient steps may only raise it, never above
+ * 1,200. */
+static void test_lagr_triangle(void)
+{
+	fx *f = fx_md();
+	double x[3] = {0, 600, 300}, y[3] = {0, 0, 520};
+	for (int i = 0; i < 3; i++)
+		fx_site(f, x[i], y[i], SITE_REPRESENTATIVE,
+		        fx_unit(f, 2000, UNIT_URBAN, x[i], y[i]));
+	sp_world w;
+	sp_sub *subs;
+	size_t n;
+	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	double pi[3] = {600, 600, 600}, sig[1] = {0};
+	size_t cs[1] = {0};
+	int set[1] = {0};
+	walk_duals d = {.pi = pi, .cstart = cs, .cset = set, .sigma = sig};
+	double L;
+	CU_ASSERT_EQUAL(walk_lagr(&subs[0], &w.p, &d, 1, INFINITY, 0, 0, 1, &L), 1);
+	CU_ASSERT_DOUBLE_EQUAL(L, 1200.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(d.mu, -600.0, 1e-9);
+	for (int u = 0; u < 3; u++)
+		pi[u] = 700;
+	CU_ASSERT_EQUAL(walk_lagr(&subs[0], &w.p, &d, 1, INFINITY, 0, 0, 1, &L), 1);
+	CU_ASSERT_TRUE(L >= 1000.0 - 1e-9);
+	CU_ASSERT_TRUE(L <= 1200.0 + 1e-9);
+	double L1;
+	for (int u = 0; u < 3; u++)
+		pi[u] = 700;
+	CU_ASSERT_EQUAL(walk_lagr(&subs[0], &w.p, &d, 1, 1200.0, 40, 0, 1, &L1), 1);
+	CU_ASSERT_TRUE(L1 >= L - 1e-9);
+	CU_ASSERT_TRUE(L1 <= 1200.0 + 1e-9);
+	/* stations: any two fit one, all three do not: 3 x 1/2, rounded up */
+	CU_ASSERT_DOUBLE_EQUAL(walk_count_bound(&subs[0], &w.p), 2.0, 0);
+	CU_ASSERT_DOUBLE_EQUAL(brute_stations(f, 3), 2.0, 0);
+	subs_free(&w, subs, n);
+	fx_done(f);
+}
+
+/* The blocks: ten units cut in four parts, from the heuristic's plan,
+ * under a work limit; the bound never above the enumerated optimum of the
+ * plan's underfilled count, the plan valid, and 1 or 2 threads give the
+ * same bound (to the bit) and the same plan. */
+static void test_blocks_threads(void)
+{
+	int checked = 0;
+	for (unsigned long seed = 1; seed <= 6; seed++) {
+		fx *f = fx_md();
+		small_instance(f, seed + 500, 10);
+		sp_world w;
+		sp_sub *subs;
+		size_t n;
+		CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+		if (n != 1) {
+			subs_free(&w, subs, n);
+			fx_done(f);
+			continue;
+		}
+		sp_sub *s = &subs[0];
+		w.p.work_limit = 20;
+		w.p.deadline = clock_now_s() + 600;
+		double ux[16], uy[16], bound[2];
+		int blk[16];
+		for (int u = 0; u < s->nu; u++) {
+			ux[u] = f->ux[s->unit[u]];
+			uy[u] = f->uy[s->unit[u]];
+		}
+		int nb = blocks_partition(s, ux, uy, 4, blk);
+		CU_ASSERT_EQUAL(nb, 4);
+		sp_sol sol[2] = {{0}, {0}};
+		for (int k = 0; k < 2; k++) {
+			char err[256] = "";
+			CU_ASSERT_EQUAL_FATAL(heur_solve(s, &w.p, 1.0, &sol[k]), 0);
+			CU_ASSERT_EQUAL(walk_blocks(s, &w.p, blk, nb, &sol[k], w.p.deadline,
+			                            w.p.deadline, k + 1, &bound[k], err,
+			                            sizeof(err)),
+			                1);
+			CU_ASSERT_STRING_EQUAL(err, "");
+			CU_ASSERT_TRUE(sol_valid(s, &w.p, &sol[k]));
+		}
+		CU_ASSERT_TRUE(memcmp(&bound[0], &bound[1], sizeof(double)) == 0);
+		CU_ASSERT_EQUAL(sol[0].n, sol[1].n);
+		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &sol[0]), sol_walk(s, &sol[1]), 0.0);
+		double opt = brute_walk(f, sol_under(s, &w.p, &sol[0]));
+		CU_ASSERT_TRUE(bound[0] <= opt + 1e-6);
+		CU_ASSERT_TRUE(opt <= sol_walk(s, &sol[0]) + 1e-6);
+		checked++;
+		sp_sol_free(&sol[0]);
+		sp_sol_free(&sol[1]);
+		subs_free(&w, subs, n);
+		fx_done(f);
+	}
+	CU_ASSERT_TRUE(checked >= 3);
+}
+
 void walk_suite_setup(void)
 {
 	CU_SUITE_ADD("walk", NULL, NULL, CU_TEST_ENTRY(test_bound_random),
 	             CU_TEST_ENTRY(test_improve_random), CU_TEST_ENTRY(test_triangle),
 	             CU_TEST_ENTRY(test_two_triangles), CU_TEST_ENTRY(test_solver_random),
-	             CU_TEST_ENTRY(test_dense_work_limit));
+	             CU_TEST_ENTRY(test_dense_work_limit), CU_TEST_ENTRY(test_lagr_random),
+	             CU_TEST_ENTRY(test_lagr_triangle), CU_TEST_ENTRY(test_blocks_threads));
 }
