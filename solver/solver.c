@@ -1003,7 +1003,9 @@ status_code solver_solve_cols(const inputs *in, const site_table *sites, const r
 	double ugap =
 	    w.p.objective == OBJECTIVE_MIN_STATIONS ? out->urban_gap : out->urban_walk_gap;
 	out->proven = ugap <= w.p.mip_gap + 1e-9;
-	int timed = 0;
+	/* the wall clock fired: a sub says so, or the solve ran to its deadline
+	 * (every step stops there, so a step cut by it may not have said so) */
+	int timed = clock_now_s() >= deadline;
 	for (size_t i = 0; i < njobs; i++)
 		timed |= strcmp(out->subs[i].status, "time_limit") == 0;
 	snprintf(out->status, sizeof(out->status), "%s",

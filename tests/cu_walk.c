@@ -381,7 +381,7 @@ static void test_lagr_random(void)
 		sp_world w;
 		sp_sub *subs;
 		size_t n;
-		CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+		CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
 		for (long B = 0; B <= 2 && n == 1; B++) {
 			double opt = brute_walk(f, B), b, L;
 			walk_duals d;
@@ -393,9 +393,9 @@ static void test_lagr_random(void)
 			}
 			unsigned long r = seed * 7 + (unsigned long)B;
 			for (int u = 0; u < subs[0].nu; u++)
-				d.pi[u] += (double)((long)(lcg(&r) % 2001) - 1000);
+				d.pi[u] += (double)((long)(bf_enum_lcg(&r) % 2001) - 1000);
 			for (int k = 0; k < d.ncut; k++)
-				d.sigma[k] = -(double)(lcg(&r) % 500);
+				d.sigma[k] = -(double)(bf_enum_lcg(&r) % 500);
 			double L0, L1;
 			CU_ASSERT_EQUAL(walk_lagr(&subs[0], &w.p, &d, B, INFINITY, 0, 0, 1, &L0),
 			                1);
@@ -414,7 +414,7 @@ static void test_lagr_random(void)
 			CU_ASSERT_TRUE(walk_count_bound(&subs[0], &w.p) >= 1);
 			CU_ASSERT_TRUE(walk_count_bound(&subs[0], &w.p) <= brute_stations(f, 6));
 		}
-		subs_free(&w, subs, n);
+		bf_enum_subs_free(&w, subs, n);
 		fx_done(f);
 	}
 	CU_ASSERT_TRUE(checked >= 20);
@@ -439,7 +439,7 @@ static void test_lagr_triangle(void)
 	sp_world w;
 	sp_sub *subs;
 	size_t n;
-	CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	double pi[3] = {600, 600, 600}, sig[1] = {0};
 	size_t cs[1] = {0};
@@ -463,7 +463,7 @@ static void test_lagr_triangle(void)
 	/* stations: any two fit one, all three do not: 3 x 1/2, rounded up */
 	CU_ASSERT_DOUBLE_EQUAL(walk_count_bound(&subs[0], &w.p), 2.0, 0);
 	CU_ASSERT_DOUBLE_EQUAL(brute_stations(f, 3), 2.0, 0);
-	subs_free(&w, subs, n);
+	bf_enum_subs_free(&w, subs, n);
 	fx_done(f);
 }
 
@@ -480,9 +480,9 @@ static void test_blocks_threads(void)
 		sp_world w;
 		sp_sub *subs;
 		size_t n;
-		CU_ASSERT_EQUAL_FATAL(one_sub(f, &w, &subs, &n), 0);
+		CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
 		if (n != 1) {
-			subs_free(&w, subs, n);
+			bf_enum_subs_free(&w, subs, n);
 			fx_done(f);
 			continue;
 		}
@@ -517,7 +517,7 @@ static void test_blocks_threads(void)
 		checked++;
 		sp_sol_free(&sol[0]);
 		sp_sol_free(&sol[1]);
-		subs_free(&w, subs, n);
+		bf_enum_subs_free(&w, subs, n);
 		fx_done(f);
 	}
 	CU_ASSERT_TRUE(checked >= 3);
