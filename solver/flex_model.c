@@ -35,19 +35,24 @@
  *
  * Search, min_stations: first stations + penalties alone (integer
  * coefficients on x, none on sigma: an integral objective whose bound is
- * rounded up), the plan of flex.c injected as incumbent; then the row
- * "integer part <= N*" and the walking added, the first plan injected.
- * min_distance: one search on the whole objective. Each search is stopped
- * from its callback at the deadline or past solver.work_limit nodes. The
- * shares are read back rounded and, where rounding left a unit short or
- * over, moved to stations with room (exact in practice: the simplex ends on
- * an integer vertex).
+ * rounded up), the plan of flex.c injected as incumbent; after the root LP
+ * a RINS sub-MIP (rins()) looks for a better plan among the patterns the
+ * LP uses or nearly prices out, then the full search starts from the best
+ * plan; then the row "integer part <= N*" and the walking added, the first
+ * plan injected, until FM_WALK_NODES nodes bring no better plan.
+ * min_distance: one search on the whole objective. Each search is stopped from its callback at the
+ * deadline or past solver.work_limit nodes. The shares are read back rounded and, where rounding
+ * left a unit short or over, moved to stations with room (exact in practice: the simplex ends on an
+ * integer vertex).
  *
- * Measured (issue 11, 2 cores shared, load 6-7): the demo's 89-community
+ * Measured (issue 11, 2 cores shared, load 4-5): the demo's 89-community
  * component (three units over the maximum) lists 13,245 patterns and 3,009
- * shares; LP 44.24, the plan of 45 stations found and proven in about 330
- * nodes (20 s), where equal parts need 46. The same city with exclusion
- * zones stays at 46 against 45 after a minute (README, Splitting).
+ * shares; LP 44.24; flex.c's plan has 46 stations, RINS finds 45 in 134
+ * nodes and the full search proves it at its root (it took 330 nodes and
+ * 20 s without RINS). The same city with exclusion zones: 10,324 patterns,
+ * LP 43.99, 45 found by RINS and proven (without RINS 46 against 45 after
+ * 400 s; CBC 2.10 finds 45 at its root by a feasibility pump and a small
+ * sub-MIP, which is what led here).
  */
 #include "solver_int.h"
 #include "clock.h"
@@ -64,6 +69,21 @@
  * of the injected 46 (a stall of 300 lost it); the exclusion fixture ran
  * 930 nodes in a minute without closing. */
 #define FM_STALL 1000
+
+/* Patterns past which the model is not built (column generation bounds
+ * the sub instead): the demo city with walk_distance_m = 1500 lists 81,042,
+ * whose first simplex alone ran past a minute; the bench cities' largest
+ * part lists 18,632. */
+#define FM_MAX_PATTERNS 40000
+
+/* Nodes of the RINS sub-MIP (rins()). */
+#define FM_RINS_NODES 300
+
+/* The walking search among the fewest stations stops this many nodes after
+ * its last better plan, or at ten times as many (counted, so the plan does
+ * not depend on the machine; a quarter of the time is the safety net): the
+ * demo runs 30-50 nodes per second. */
+#define FM_WALK_NODES 50
 
 typedef struct fm_col {
 	int site;     /* local */
@@ -95,6 +115,7 @@ typedef struct fm {
 	double bound, t_end;
 	long nodes;
 	long stall_at;   /* node of the last incumbent or bound gain */
+	long walk_at;    /* node of the last incumbent gain */
 	double seen_obj; /* incumbent value seen at that node */
 	int timed, stopped;
 	int have_sol;
@@ -263,6 +284,13 @@ static void callback(glp_tree *tree, void *info)
 	if (glp_mip_status(P) == GLP_FEAS && glp_mip_obj_val(P) < m->seen_obj - 1e-9) {
 		m->seen_obj = glp_mip_obj_val(P);
 		m->stall_at = m->nodes;
+		m->walk_at = m->nodes;
+	}
+	if (!m->phase1 && m->p->objective == OBJECTIVE_MIN_STATIONS &&
+	    (m->nodes - m->walk_at > FM_WALK_NODES || m->nodes > 10 * FM_WALK_NODES)) {
+		m->stopped = 1;
+		glp_ios_terminate(tree);
+		return;
 	}
 	if (m->nodes - m->stall_at > FM_STALL) { /* no gain for long: column
 		                                   generation bounds the rest */
@@ -304,6 +332,85 @@ static void iocp_set(fm *m, glp_iocp *io)
 	io->cb_info = m;
 }
 
+/* ---- RINS: the search around the incumbent and the LP ---- */
+
+typedef struct rins_cb {
+	fm *m;
+	long nodes, cap;
+	double t_end;
+	int injected;
+} rins_cb;
+
+static void rins_callback(glp_tree *tree, void *info)
+{
+	rins_cb *r = info;
+	if (glpk_bridge_budget(tree, &r->nodes, r->cap, r->t_end))
+		return;
+	if (glp_ios_reason(tree) == GLP_IHEUR && !r->injected) {
+		r->injected = 1;
+		glp_ios_heur_sol(tree, r->m->x);
+	}
+}
+
+/* After the root LP of P (solved): a sub-MIP with every pattern fixed at 0
+ * that the incumbent leaves out, the LP leaves at 0 and whose reduced cost
+ * is above tau (RINS, Danna et al. 2005, with the near-zero reduced costs
+ * kept). Returns 1 when it found a plan better than the incumbent (then in
+ * m->x), 0 when not. */
+static int rins_try(fm *m, glp_prob *P, const glp_smcp *sm, double tau, double t_end)
+{
+	glp_prob *Q = glp_create_prob();
+	glp_copy_prob(Q, P, GLP_OFF);
+	for (int c = 0; c < m->ncol; c++)
+		if (m->x[c + 1] < 0.5 && glp_get_col_prim(P, c + 1) < 1e-6 &&
+		    glp_get_col_dual(P, c + 1) > tau)
+			glp_set_col_bnds(Q, c + 1, GLP_FX, 0.0, 0.0);
+	double inc = 0;
+	for (int c = 0; c < m->ncol; c++)
+		inc += m->x[c + 1] * m->col[c].cost;
+	int better = 0, ret = glp_simplex(Q, sm);
+	if (ret == 0 && glp_get_status(Q) == GLP_OPT) {
+		rins_cb r = {.m = m, .cap = FM_RINS_NODES, .t_end = t_end};
+		if (m->p->work_limit > 0 && m->p->work_limit < r.cap)
+			r.cap = m->p->work_limit;
+		glp_iocp io;
+		iocp_set(m, &io);
+		io.cb_func = rins_callback;
+		io.cb_info = &r;
+		ret = glp_intopt(Q, &io);
+		int mst = glp_mip_status(Q);
+		if ((ret == 0 || ret == GLP_ESTOP || ret == GLP_ETMLIM) &&
+		    (mst == GLP_OPT || mst == GLP_FEAS) && glp_mip_obj_val(Q) < inc - 0.5) {
+			int n = glp_get_num_cols(Q);
+			for (int q = 1; q <= n; q++)
+				m->x[q] = glp_mip_col_val(Q, q);
+			for (int c = 0; c < m->ncol; c++)
+				m->x[c + 1] = round(m->x[c + 1]);
+			better = 1;
+		}
+	}
+	glp_delete_prob(Q);
+	return better;
+}
+
+/* RINS around the incumbent, another neighbourhood each time none is
+ * better, within half of the time left (the full search proves what it
+ * finds). Measured, each from flex.c's plan of 46: the exclusion fixture
+ * finds 45 with tau 1e-6 in 108 nodes; the demo with demand_points =
+ * samples with tau 1e-6 in 117 (not with tau 0: CBC's plan of 45 uses
+ * patterns of reduced cost within 1e-9 of zero); the demo not with 1e-6
+ * in 300 nodes, with tau 0 in 134; tau 0.05 in 81 on the exclusion fixture
+ * and not in 500 on the demo. */
+static void rins(fm *m, glp_prob *P, const glp_smcp *sm)
+{
+	static const double tau[] = {1e-6, 0.0, 0.05};
+	double now = clock_now_s();
+	double t_end = now + 0.5 * (m->t_end - now);
+	for (size_t i = 0; i < sizeof(tau) / sizeof(tau[0]); i++)
+		if (clock_now_s() >= t_end || rins_try(m, P, sm, tau[i], t_end))
+			return;
+}
+
 /* One branch-and-bound search; the best solution into m->x (as the next
  * incumbent). Returns 0, -1 with m->err set. */
 static int search(fm *m, glp_prob *P, const glp_smcp *sm)
@@ -320,11 +427,14 @@ static int search(fm *m, glp_prob *P, const glp_smcp *sm)
 	}
 	if (glp_get_obj_val(P) > m->bound)
 		m->bound = m->phase1 ? ceil(glp_get_obj_val(P) - 1e-6) : glp_get_obj_val(P);
+	if (m->phase1 && m->have_inc)
+		rins(m, P, sm);
 	glp_iocp io;
 	iocp_set(m, &io);
 	m->injected = 0;
 	m->nodes = 0; /* solver.work_limit counts per search */
 	m->stall_at = 0;
+	m->walk_at = 0;
 	m->seen_obj = INFINITY;
 	ret = glp_intopt(P, &io);
 	int mst = glp_mip_status(P);
@@ -485,10 +595,11 @@ static int run_model(void *arg)
 		free(rv);
 		m->phase1 = 0;
 		m->have_inc = 1;
-		/* the walking among the fewest stations: a tenth of the time (the
-		 * stations are what the run proves; the walking's bound holds anyway) */
+		/* the walking among the fewest stations: FM_WALK_NODES nodes, a
+		 * quarter of the share as the safety net (the stations are what the
+		 * run proves; the walking's bound holds anyway) */
 		if (p->work_limit <= 0)
-			m->t_end = fmin(m->t_end, clock_now_s() + fmax(0.5, 0.1 * m->seconds));
+			m->t_end = fmin(m->t_end, clock_now_s() + fmax(1.0, 0.25 * m->seconds));
 		m->bound = -INFINITY;
 		if (!m->stopped && (rc = search(m, P, &sm)) < 0) {
 			glp_delete_prob(P);
@@ -579,8 +690,9 @@ int flexmodel_solve(const sp_sub *s, const sp_params *p, const sp_sol *inc, doub
 	fm m = {.s = s,
 	        .p = p,
 	        .seconds = seconds,
-	        .max_cols = p->max_cols,
-	        .max_visit = 10 * (long)p->max_cols,
+	        .max_cols = p->max_cols < FM_MAX_PATTERNS ? p->max_cols : FM_MAX_PATTERNS,
+	        .max_visit =
+	            10 * (long)(p->max_cols < FM_MAX_PATTERNS ? p->max_cols : FM_MAX_PATTERNS),
 	        .err = res->err,
 	        .errsize = sizeof(res->err)};
 	double t0 = clock_now_s();

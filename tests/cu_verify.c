@@ -167,6 +167,7 @@ static void test_split_shares(void)
 	plan_assign as[2] = {{0, 0, 5000, 0}, {0, 1, 4000, 100}};
 	plan p = {.nstations = 2, .stations = st, .nassign = 2, .assign = as};
 	char msg[256];
+	f->sc.split = SPLIT_EQUAL;
 	CU_ASSERT_EQUAL(verify_plan(&f->in, &f->sites, &f->r, &f->sc, &p, msg, sizeof(msg)), 1);
 	CU_ASSERT_STRING_EQUAL(msg, "unit 'u0': shares 4000 to 5000, not equal parts "
 	                            "(rules.split = equal)");
