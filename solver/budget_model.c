@@ -34,13 +34,40 @@ static int col_allowed(const sp_sub *s, const sp_params *p, const sp_cols *c, si
 	return c->lo[q] >= p->hmin || sp_isolated(s, p, c->site[q]) || s->fixed[c->site[q]];
 }
 
+/* Column q holds an equal part of a split unit (flexible splitting: a
+ * pattern with shares stands for it). */
+static int col_splits(const sp_sub *s, const sp_cols *c, size_t q)
+{
+	for (size_t e = c->start[q]; e < c->start[q + 1]; e++)
+		if (s->k[c->unit[e]] > 1)
+			return 1;
+	return 0;
+}
+
+/* With flexible shares: the walking stage stops after this many nodes
+ * without a better plan or bound (counted, so where it stops does not
+ * depend on the machine; the shares' walking leaves long searches of ties). */
+#define BM_STALL 500
+
 static void callback(glp_tree *tree, void *info)
 {
 	bmodel *m = info;
+	if (glpk_bridge_budget(tree, &m->nodes, m->w->p.work_limit, 0))
+		return; /* past solver.work_limit nodes: stopped */
 	int best = glp_ios_best_node(tree);
+	glp_prob *P = glp_ios_get_prob(tree);
 	if (m->stage == 2) { /* minimising walking: the best node bounds it from below */
 		if (best && glp_ios_node_bound(tree, best) > m->wbound)
 			m->wbound = glp_ios_node_bound(tree, best);
+		if (glp_mip_status(P) == GLP_FEAS && glp_mip_obj_val(P) < m->seen - 1e-9) {
+			m->seen = glp_mip_obj_val(P); /* a better plan (not the bound's
+			                                 creeping) keeps it going */
+			m->stall_at = m->nodes;
+		}
+		if (m->flexon && m->nodes - m->stall_at > BM_STALL) {
+			glp_ios_terminate(tree);
+			return;
+		}
 		if (glp_ios_reason(tree) == GLP_IHEUR && !m->injected) {
 			m->injected = 1;
 			glp_ios_heur_sol(tree, m->inc);
@@ -52,6 +79,12 @@ static void callback(glp_tree *tree, void *info)
 		if (b < m->bound)
 			m->bound = b;
 	}
+	/* flexible shares: households are whole and the walking term below one,
+	 * so a plan with the most households the bound allows ends the search
+	 * (the walking is the next stage's) */
+	if (m->flexon && glp_mip_status(P) == GLP_FEAS &&
+	    ceil(glp_mip_obj_val(P) - 1e-9) >= floor(m->bound + 1.0 - 1e-9))
+		glp_ios_terminate(tree);
 }
 
 /* Walking second: among plans serving at least the households of the
@@ -115,10 +148,12 @@ static int walk_stage(bmodel *m, glp_prob *P, size_t ncols, double seconds)
 	io.cb_info = m;
 	m->stage = 2;
 	m->injected = 0;
+	m->nodes = m->stall_at = 0;
+	m->seen = m->walk;
 	ret = glp_intopt(P, &io);
 	m->stage = 1;
 	int mst = glp_mip_status(P);
-	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP) {
+	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP && ret != GLP_ESTOP) {
 		snprintf(m->err, m->errsize, "glp_intopt (walking): return %d, status %d", ret,
 		         mst);
 		return -1;
@@ -167,6 +202,15 @@ int budget_model_run(void *arg)
 	size_t zbase = m->zbase = ncols;
 	ncols += (size_t)m->nvill;
 	nz += (size_t)m->nvill + 1;
+	m->flexon = 0;
+	for (size_t i = 0; m->flex && i < m->njobs; i++) /* flexible patterns */
+		if (m->flex[i].on) {
+			m->flexon = 1;
+			nrows = budget_flex_rows(&m->flex[i], &m->jobs[i].sub, p, nrows);
+			m->fbase[i] = ncols;
+			ncols += m->flex[i].ncols;
+			nz += budget_flex_nnz(&m->flex[i]);
+		}
 	int *ia = malloc((nz + 1) * sizeof(int)), *ja = malloc((nz + 1) * sizeof(int));
 	double *ar = malloc((nz + 1) * sizeof(double));
 	int *srow = NULL;
@@ -187,6 +231,7 @@ int budget_model_run(void *arg)
 		const sp_sub *s = &m->jobs[i].sub;
 		const sp_cols *c = &m->jobs[i].cols;
 		const unsigned char *req = m->b->required;
+		int flex = m->flex && m->flex[i].on; /* shares, not equal parts */
 		for (int u = 0; u < s->nu; u++) {
 			int r = (int)m->unitbase[i] + u + 1;
 			int must = req && req[s->unit[u]];
@@ -202,7 +247,7 @@ int budget_model_run(void *arg)
 				glp_set_obj_coef(P, wc, (double)s->h[u]);
 				m->hcoef[wc] = (double)s->h[u];
 				k++;
-				ia[k] = r, ja[k] = wc, ar[k] = -(double)s->k[u];
+				ia[k] = r, ja[k] = wc, ar[k] = -(double)(flex ? s->h[u] : s->k[u]);
 			}
 		}
 		row = (int)m->unitbase[i] + s->nu;
@@ -229,7 +274,7 @@ int budget_model_run(void *arg)
 		for (size_t q = 0; q < c->n; q++) {
 			int col = (int)(m->colbase[i] + q) + 1;
 			int site = c->site[q];
-			if (!col_allowed(s, p, c, q)) {
+			if (!col_allowed(s, p, c, q) || (flex && col_splits(s, c, q))) {
 				glp_set_col_bnds(P, col, GLP_FX, 0, 0);
 				continue;
 			}
@@ -268,6 +313,9 @@ int budget_model_run(void *arg)
 				ia[k] = (int)budget_row, ja[k] = col, ar[k] = 1;
 			}
 		}
+		if (flex)
+			budget_flex_load(m, &m->flex[i], s, P, m->fbase[i], m->unitbase[i], srow,
+			                 (int)budget_row, ia, ja, ar, &k);
 	}
 	for (int v = 0; v < m->nvill; v++) {
 		int col = (int)zbase + v + 1;
@@ -323,15 +371,18 @@ int budget_model_run(void *arg)
 	glp_init_iocp(&io);
 	io.msg_lev = GLP_MSG_OFF;
 	io.presolve = GLP_OFF;
-	io.fp_heur = GLP_ON;
+	/* the feasibility pump: with flexible shares it was seen to run on in
+	 * its simplex past the time limit (issue 11's pair, 5 stations) */
+	io.fp_heur = m->flexon ? GLP_OFF : GLP_ON;
 	io.mip_gap = p->mip_gap;
 	double left = 0.6 * m->seconds - since(&t0);
 	io.tm_lim = left > 0.1 ? (int)(left * 1000.0) : 100;
 	io.cb_func = callback;
 	io.cb_info = m;
+	m->nodes = 0;
 	ret = glp_intopt(P, &io);
 	int mst = glp_mip_status(P);
-	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP) {
+	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP && ret != GLP_ESTOP) {
 		snprintf(m->err, m->errsize, "glp_intopt: return %d, status %d", ret, mst);
 		goto fail;
 	}

@@ -189,6 +189,104 @@ static void test_exact_count(void)
 	fx_done(f, &p);
 }
 
+/* ---- flexible splitting under a budget (solver/budget_flex.c) ---- */
+
+/* The most households of f's instance under a budget of B new stations
+ * with rules.split = `split` (mip_gap 0: the optimum), into *p; the plan is
+ * checked by the independent verifier under rules.max_stations = B. */
+static long flex_served(fx *f, long B, scenario_split split, plan *p)
+{
+	f->sc.split = split;
+	f->sc.mip_gap = 0;
+	fx_reach(f);
+	solver_budget b = {.new_stations = B};
+	CU_ASSERT_EQUAL_FATAL(solver_solve_budget(&f->in, &f->sites, &f->r, &f->sc, &b, p, &f->st),
+	                      STATUS_OK);
+	f->sc.max_stations = B;
+	char msg[256] = "";
+	CU_ASSERT_EQUAL(verify_plan(&f->in, &f->sites, &f->r, &f->sc, p, msg, sizeof(msg)), 0);
+	if (msg[0])
+		fprintf(stderr, "verify: %s\n", msg);
+	CU_ASSERT_TRUE((long)p->nstations <= B);
+	CU_ASSERT_TRUE(p->bound >= p->objective - 1e-9);
+	return served(p);
+}
+
+/* Issue 11's first case: a community of 12,000 next to one of 1,500 (three
+ * sites at the large one, one at the small one, all within reach of both),
+ * and a lone community of 3,500 10 km away. Equal parts (3 x 4,000) leave
+ * no room for the 1,500, which alone is below the band: at most 12,000 of
+ * the pair. Flexibly 4,500 / 4,500 / 3,000 + 1,500 serves the pair with 3
+ * stations. Budgets 1 to 5, by hand:
+ *   equal:    3,500  3,500  12,000  15,500  15,500
+ *   flexible: 3,500  3,500  13,500  17,000  17,000 */
+static void test_flex_pair(void)
+{
+	const long want[2][5] = {{3500, 3500, 12000, 15500, 15500},
+	                         {3500, 3500, 13500, 17000, 17000}};
+	for (int flex = 0; flex < 2; flex++)
+		for (long B = 1; B <= 5; B++) {
+			fx *f = fx_new();
+			plan p;
+			int a = fx_unit(f, 12000, UNIT_URBAN, 0, 0);
+			fx_site(f, 0, 0, SITE_REPRESENTATIVE, a);
+			fx_site(f, 100, 0, SITE_GRID, a);
+			fx_site(f, 0, 100, SITE_GRID, a);
+			int b = fx_unit(f, 1500, UNIT_URBAN, 400, 0);
+			fx_site(f, 400, 0, SITE_REPRESENTATIVE, b);
+			int c = fx_unit(f, 3500, UNIT_URBAN, 10000, 0);
+			fx_site(f, 10000, 0, SITE_REPRESENTATIVE, c);
+			long h = flex_served(f, B, flex ? SPLIT_FLEXIBLE : SPLIT_EQUAL, &p);
+			CU_ASSERT_EQUAL(h, want[flex][B - 1]);
+			if (!flex) /* flexibly the shares' walking is not proven at mip_gap 0 */
+				CU_ASSERT_STRING_EQUAL(p.status, "optimal");
+			CU_ASSERT_DOUBLE_EQUAL(ceil(p.bound - 1e-6), (double)want[flex][B - 1],
+			                       1e-9);
+			for (size_t s = 0; s < p.nstations; s++)
+				CU_ASSERT_TRUE(p.stations[s].households >= 3000 &&
+				               p.stations[s].households <= 5000);
+			if (flex && B == 3) { /* the pair: 3 stations, the 1,500 with a share */
+				CU_ASSERT_EQUAL(p.nstations, 3);
+				CU_ASSERT_EQUAL(p.nuncovered, 1);
+				CU_ASSERT_EQUAL(p.uncovered[0].unit, c);
+			}
+			fx_done(f, &p);
+		}
+}
+
+/* Issue 11's second case: communities of 6,000, 7,500, 11,000 and 5,001
+ * within reach of each other (three sites each). Equal parts of 5,001
+ * (2,500 / 2,501) fit no station of the band; flexibly all 29,501 fit 6
+ * stations. By hand, budgets 4 to 7 (flexibly, m stations serve a set
+ * of units of S households when 3,000 m <= S <= 5,000 m):
+ *   equal:    13,500 (6,000 + 7,500), 18,500 (7,500 + 11,000), 18,500,
+ *             24,500 (all but 5,001)
+ *   flexible: 18,501 (6,000 + 7,500 + 5,001), 24,500, 29,501 (all), 29,501 */
+static void test_flex_four(void)
+{
+	const long want[2][4] = {{13500, 18500, 18500, 24500}, {18501, 24500, 29501, 29501}};
+	const long h[4] = {6000, 7500, 11000, 5001};
+	const double xy[4][2] = {{0, 0}, {200, 0}, {0, 200}, {200, 200}};
+	for (int flex = 0; flex < 2; flex++)
+		for (long B = 4; B <= 7; B++) {
+			fx *f = fx_new();
+			plan p;
+			for (int i = 0; i < 4; i++) {
+				int u = fx_unit(f, h[i], UNIT_URBAN, xy[i][0], xy[i][1]);
+				fx_site(f, xy[i][0], xy[i][1], SITE_REPRESENTATIVE, u);
+				fx_site(f, xy[i][0] + 50, xy[i][1], SITE_GRID, u);
+				fx_site(f, xy[i][0], xy[i][1] + 50, SITE_GRID, u);
+			}
+			long got = flex_served(f, B, flex ? SPLIT_FLEXIBLE : SPLIT_EQUAL, &p);
+			CU_ASSERT_EQUAL(got, want[flex][B - 4]);
+			if (!flex) /* flexibly the shares' walking is not proven at mip_gap 0 */
+				CU_ASSERT_STRING_EQUAL(p.status, "optimal");
+			CU_ASSERT_DOUBLE_EQUAL(ceil(p.bound - 1e-6), (double)want[flex][B - 4],
+			                       1e-9);
+			fx_done(f, &p);
+		}
+}
+
 /* ---- the p-median problem (OR-Library format) ---- */
 
 #define PMED_MAX 16
@@ -562,5 +660,6 @@ void budget_suite_setup(void)
 	             CU_TEST_ENTRY(test_exact_count), CU_TEST_ENTRY(test_pmed_orlib),
 	             CU_TEST_ENTRY(test_phases_nested), CU_TEST_ENTRY(test_phases_required),
 	             CU_TEST_ENTRY(test_spec), CU_TEST_ENTRY(test_spec_errors),
-	             CU_TEST_ENTRY(test_check_inputs));
+	             CU_TEST_ENTRY(test_check_inputs), CU_TEST_ENTRY(test_flex_pair),
+	             CU_TEST_ENTRY(test_flex_four));
 }
