@@ -479,6 +479,50 @@ static void test_flex_brute(void)
 	CU_ASSERT_EQUAL(better, 4); /* seeds 2 and 5, budgets 2 and 3 */
 }
 
+/* Phases under both splits on issue 11's four communities (6,000, 7,500,
+ * 11,000, 5,001), 2025 = 5 stations, 2030 = 6. Flexibly the full plan has
+ * 6 stations, so 2030 is the full plan (29,501) and 2025 the best 5 of its
+ * sites: 24,500 (all but the 5,001). With equal parts the full plan needs
+ * 9 stations (the 5,001's parts are below the band), so both phases are
+ * budget plans: 18,500 (11,000 + 7,500) in 5, and no more in 6 (6,000
+ * needs two). */
+static void test_flex_phases(void)
+{
+	const long h[4] = {6000, 7500, 11000, 5001};
+	const double xy[4][2] = {{0, 0}, {200, 0}, {0, 200}, {200, 200}};
+	const long want[2][2] = {{18500, 18500}, {24500, 29501}};
+	for (int flex = 0; flex < 2; flex++) {
+		fx *f = fx_new();
+		plan p;
+		for (int i = 0; i < 4; i++) {
+			int u = fx_unit(f, h[i], UNIT_URBAN, xy[i][0], xy[i][1]);
+			fx_site(f, xy[i][0], xy[i][1], SITE_REPRESENTATIVE, u);
+			fx_site(f, xy[i][0] + 50, xy[i][1], SITE_GRID, u);
+			fx_site(f, xy[i][0], xy[i][1] + 50, SITE_GRID, u);
+		}
+		f->sc.split = flex ? SPLIT_FLEXIBLE : SPLIT_EQUAL;
+		f->sc.mip_gap = 0;
+		CU_ASSERT_EQUAL(scenario_set(&f->sc, "phases.2025=5", &f->st), STATUS_OK);
+		CU_ASSERT_EQUAL(scenario_set(&f->sc, "phases.2030=6", &f->st), STATUS_OK);
+		CU_ASSERT_EQUAL_FATAL(fx_phases(f, &p), STATUS_OK);
+		CU_ASSERT_EQUAL_FATAL(p.nphases, 2);
+		CU_ASSERT_EQUAL(p.phases[0].year, 2025);
+		CU_ASSERT_EQUAL(p.phases[0].households, want[flex][0]);
+		CU_ASSERT_EQUAL(p.phases[1].households, want[flex][1]);
+		CU_ASSERT_EQUAL(p.phases[1].full, flex);
+		CU_ASSERT_EQUAL(served(&p), want[flex][1]);
+		CU_ASSERT_TRUE(p.nstations <= 6);
+		for (size_t s = 0; s < p.nstations; s++)
+			CU_ASSERT_TRUE(p.stations[s].households >= 3000 &&
+			               p.stations[s].households <= 5000);
+		char msg[256] = "";
+		CU_ASSERT_EQUAL(verify_plan(&f->in, &f->sites, &f->r, &f->sc, &p, msg, sizeof(msg)),
+		                0);
+		CU_ASSERT_STRING_EQUAL(msg, "");
+		fx_done(f, &p);
+	}
+}
+
 /* ---- the p-median problem (OR-Library format) ---- */
 
 #define PMED_MAX 16
@@ -847,5 +891,6 @@ void budget_suite_setup(void)
 	             CU_TEST_ENTRY(test_phases_nested), CU_TEST_ENTRY(test_phases_required),
 	             CU_TEST_ENTRY(test_spec), CU_TEST_ENTRY(test_spec_errors),
 	             CU_TEST_ENTRY(test_check_inputs), CU_TEST_ENTRY(test_flex_pair),
-	             CU_TEST_ENTRY(test_flex_four), CU_TEST_ENTRY(test_flex_brute));
+	             CU_TEST_ENTRY(test_flex_four), CU_TEST_ENTRY(test_flex_brute),
+	             CU_TEST_ENTRY(test_flex_phases));
 }
