@@ -297,7 +297,7 @@ int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget 
 		double left = seconds - (clock_now_s() - t0);
 		m.seconds = left > 0.1 ? left : 0.1;
 		m.bound = bound;
-		m.have_sol = m.optimal = m.timed = 0;
+		m.have_sol = m.optimal = m.timed = m.stopped = 0;
 		int r = glpk_bridge_call(budget_model_run, &m, res->err, sizeof(res->err));
 		if (r == 2) {
 			rc = 1;

@@ -66,6 +66,7 @@ typedef struct bmodel {
 	double seen;          /* walking stage: incumbent at the last gain */
 	double *inc;          /* walking stage: the first plan, 1-based, as incumbent */
 	int have_sol, optimal, timed;
+	int stopped; /* a search stopped by solver.work_limit */
 	char *err;
 	size_t errsize;
 } bmodel;

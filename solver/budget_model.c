@@ -52,10 +52,17 @@ static int col_splits(const sp_sub *s, const sp_cols *c, size_t q)
 static void callback(glp_tree *tree, void *info)
 {
 	bmodel *m = info;
-	if (glpk_bridge_budget(tree, &m->nodes, m->w->p.work_limit, 0))
-		return; /* past solver.work_limit nodes: stopped */
-	int best = glp_ios_best_node(tree);
 	glp_prob *P = glp_ios_get_prob(tree);
+	if (glp_ios_reason(tree) == GLP_ISELECT)
+		m->nodes++;
+	if (m->w->p.work_limit > 0 && m->nodes > m->w->p.work_limit &&
+	    glp_mip_status(P) == GLP_FEAS) { /* past solver.work_limit nodes, a plan in
+		                                hand (none yet: on to the first) */
+		m->stopped = 1;
+		glp_ios_terminate(tree);
+		return;
+	}
+	int best = glp_ios_best_node(tree);
 	if (m->stage == 2) { /* minimising walking: the best node bounds it from below */
 		if (best && glp_ios_node_bound(tree, best) > m->wbound)
 			m->wbound = glp_ios_node_bound(tree, best);

@@ -523,6 +523,49 @@ static void test_flex_phases(void)
 	}
 }
 
+/* solver.work_limit stops each search after that many nodes once it has a
+ * plan: the four communities flexibly, 4 stations (the optimum, 18,501,
+ * takes a few hundred nodes), a limit of 5 nodes: two runs write the same
+ * plan, a valid one, not proven, its bound above the optimum. */
+static void test_flex_work_limit(void)
+{
+	const long h[4] = {6000, 7500, 11000, 5001};
+	const double xy[4][2] = {{0, 0}, {200, 0}, {0, 200}, {200, 200}};
+	plan p[2];
+	fx *f[2];
+	for (int run = 0; run < 2; run++) {
+		f[run] = fx_new();
+		for (int i = 0; i < 4; i++) {
+			int u = fx_unit(f[run], h[i], UNIT_URBAN, xy[i][0], xy[i][1]);
+			fx_site(f[run], xy[i][0], xy[i][1], SITE_REPRESENTATIVE, u);
+			fx_site(f[run], xy[i][0] + 50, xy[i][1], SITE_GRID, u);
+			fx_site(f[run], xy[i][0], xy[i][1] + 50, SITE_GRID, u);
+		}
+		f[run]->sc.work_limit = 5;
+		long got = flex_served(f[run], 4, SPLIT_FLEXIBLE, &p[run]);
+		CU_ASSERT_TRUE(got <= 18501);
+		CU_ASSERT_TRUE(ceil(p[run].bound - 1e-6) >= 18501);
+		fprintf(stderr, "WL got=%ld status=%s bound=%.3f\n", got, p[run].status,
+		        p[run].bound);
+	}
+	CU_ASSERT_EQUAL_FATAL(p[0].nstations, p[1].nstations);
+	for (size_t s = 0; s < p[0].nstations; s++) {
+		CU_ASSERT_EQUAL(p[0].stations[s].site, p[1].stations[s].site);
+		CU_ASSERT_EQUAL(p[0].stations[s].households, p[1].stations[s].households);
+	}
+	CU_ASSERT_EQUAL_FATAL(p[0].nassign, p[1].nassign);
+	for (size_t a = 0; a < p[0].nassign; a++) {
+		CU_ASSERT_EQUAL(p[0].assign[a].unit, p[1].assign[a].unit);
+		CU_ASSERT_EQUAL(p[0].assign[a].station, p[1].assign[a].station);
+		CU_ASSERT_EQUAL(p[0].assign[a].households, p[1].assign[a].households);
+	}
+	CU_ASSERT_STRING_EQUAL(p[0].status, p[1].status);
+	CU_ASSERT_DOUBLE_EQUAL(p[0].objective, p[1].objective, 0);
+	CU_ASSERT_DOUBLE_EQUAL(p[0].bound, p[1].bound, 0);
+	fx_done(f[0], &p[0]);
+	fx_done(f[1], &p[1]);
+}
+
 /* ---- the p-median problem (OR-Library format) ---- */
 
 #define PMED_MAX 16
@@ -892,5 +935,5 @@ void budget_suite_setup(void)
 	             CU_TEST_ENTRY(test_spec), CU_TEST_ENTRY(test_spec_errors),
 	             CU_TEST_ENTRY(test_check_inputs), CU_TEST_ENTRY(test_flex_pair),
 	             CU_TEST_ENTRY(test_flex_four), CU_TEST_ENTRY(test_flex_brute),
-	             CU_TEST_ENTRY(test_flex_phases));
+	             CU_TEST_ENTRY(test_flex_phases), CU_TEST_ENTRY(test_flex_work_limit));
 }
