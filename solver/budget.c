@@ -42,6 +42,16 @@
  * Walking second, as a second search (budget_model.c): the least walking
  * among plans serving the households of the first, so that mip_gap, which
  * the households would otherwise absorb, applies to the walking too.
+ *
+ * With rules.split = flexible (budget_flex.c) a split unit is not k_u equal
+ * parts: the columns holding a part are left out, and patterns with
+ * continuous shares serve it (sum of its shares = h_u w_u), each station
+ * within the band, a share grouped with whole units; served in full still
+ * means all its households. A sub whose patterns exceed the column cap, or
+ * with a split unit short of sites, keeps equal parts and is reported as
+ * restricted (its bound is not one of flexible splitting), the plan then
+ * not proven. Every search stops after solver.work_limit nodes once it
+ * holds a plan (counted: deterministic).
  */
 #include "budget_int.h"
 #include "grow.h"

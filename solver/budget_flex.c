@@ -286,3 +286,61 @@ int budget_flex_stations(const bf_list *l, const sp_sub *s, const sp_params *p, 
 	sp_sol_sort(out);
 	return 0;
 }
+
+/* Index (and first column, in *col) of the pattern at `site` with members
+ * u[0..n) and variant `under`; -1 if none. */
+static long find_pattern(const bf_list *l, int site, const int *u, int n, int under, size_t *col)
+{
+	size_t q = 0;
+	for (size_t c = 0; c < l->n; q += 1 + (size_t)l->pat[c].nsplit, c++) {
+		const bf_pat *pt = &l->pat[c];
+		if (pt->site == site && pt->n == n && pt->under == under &&
+		    memcmp(l->mem + pt->n0, u, (size_t)n * sizeof(int)) == 0) {
+			*col = q;
+			return (long)c;
+		}
+	}
+	return -1;
+}
+
+int budget_flex_map(const bf_list *l, const sp_sub *s, const sp_params *p, const sp_cols *c,
+                    double *colval, double *patval)
+{
+	int *occ = calloc((size_t)s->nu + 1, sizeof(int));
+	if (!occ)
+		return 0;
+	int ok = 1;
+	for (size_t q = 0; q < c->n && ok; q++) {
+		if (colval[q] < 0.5)
+			continue;
+		int n = (int)(c->start[q + 1] - c->start[q]), nsp = 0;
+		const int *u = c->unit + c->start[q];
+		for (int i = 0; i < n; i++)
+			nsp += split_unit(s, u[i]);
+		if (nsp == 0)
+			continue;
+		long sh[n > 0 ? n : 1], load = 0;
+		for (int i = 0; i < n; i++) {
+			int v = u[i];
+			sh[i] = split_unit(s, v) ? s->h[v] / s->k[v] + (occ[v] < s->h[v] % s->k[v])
+			                         : s->h[v];
+			occ[v] += split_unit(s, v);
+			load += sh[i];
+		}
+		size_t x;
+		long pc = colval[q] > 1.5 ? -1
+		                          : find_pattern(l, c->site[q], u, n,
+		                                         rules_band_under(sp_band(p), load), &x);
+		if (pc < 0) {
+			ok = 0;
+			break;
+		}
+		colval[q] = 0;
+		patval[x] = 1;
+		for (int i = 0, g = 0; i < n; i++)
+			if (split_unit(s, u[i]))
+				patval[x + 1 + (size_t)g++] = (double)sh[i];
+	}
+	free(occ);
+	return ok;
+}

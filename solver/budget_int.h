@@ -66,7 +66,11 @@ typedef struct bmodel {
 	double seen;          /* walking stage: incumbent at the last gain */
 	double *inc;          /* walking stage: the first plan, 1-based, as incumbent */
 	int have_sol, optimal, timed;
-	int stopped; /* a search stopped by solver.work_limit */
+	int stopped;   /* a search stopped by solver.work_limit */
+	int no_walk;   /* skip the walking stage (equal parts before flexible) */
+	double *eqval; /* that plan of equal parts, over the first fbase_min columns */
+	size_t fbase_min;
+	double *inc1; /* its values in the flexible model, 1-based: incumbent */
 	char *err;
 	size_t errsize;
 } bmodel;
@@ -99,6 +103,13 @@ void budget_flex_load(bmodel *m, const bf_list *l, const sp_sub *s, struct glp_p
                       size_t *k);
 /* Nonzeros budget_flex_load() adds at most. */
 size_t budget_flex_nnz(const bf_list *l);
+/* The stations of columns taken in colval (c's columns of s, the values
+ * of a plan of equal parts) that hold a part of a split unit, moved to
+ * l's patterns with the parts as shares in patval (l's columns, zeroed on
+ * entry). Returns 1, 0 when some station has no pattern or a column is
+ * taken twice (then nothing is to be used). */
+int budget_flex_map(const bf_list *l, const sp_sub *s, const sp_params *p, const sp_cols *c,
+                    double *colval, double *patval);
 /* The stations of l's patterns taken in val (its columns, 0-based), with
  * shares rounded and evened out to each unit's households, appended to
  * *out (sorted after). Returns 0, -1 on ENOMEM. */

@@ -86,6 +86,10 @@ static void callback(glp_tree *tree, void *info)
 		if (b < m->bound)
 			m->bound = b;
 	}
+	if (glp_ios_reason(tree) == GLP_IHEUR && m->inc1 && !m->injected) {
+		m->injected = 1; /* the plan of equal parts as shares */
+		glp_ios_heur_sol(tree, m->inc1);
+	}
 	/* flexible shares: households are whole and the walking term below one,
 	 * so a plan with the most households the bound allows ends the search
 	 * (the walking is the next stage's) */
@@ -183,9 +187,10 @@ static int walk_stage(bmodel *m, glp_prob *P, size_t ncols, double seconds)
 	return 0;
 }
 
-int budget_model_run(void *arg)
+static double *equal_incumbent(bmodel *m, size_t ncols);
+
+static int model_run(bmodel *m)
 {
-	bmodel *m = arg;
 	const sp_world *w = m->w;
 	const sp_params *p = &w->p;
 	glp_prob *P = glp_create_prob();
@@ -343,6 +348,8 @@ int budget_model_run(void *arg)
 	glp_set_row_bnds(P, (int)budget_row, m->b->exact ? GLP_FX : GLP_UP,
 	                 (double)m->b->new_stations, (double)m->b->new_stations);
 	glp_load_matrix(P, (int)k, ia, ja, ar);
+	free(m->inc1);
+	m->inc1 = m->eqval ? equal_incumbent(m, ncols) : NULL;
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -387,6 +394,7 @@ int budget_model_run(void *arg)
 	io.cb_func = callback;
 	io.cb_info = m;
 	m->nodes = 0;
+	m->injected = 0;
 	ret = glp_intopt(P, &io);
 	int mst = glp_mip_status(P);
 	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP && ret != GLP_ESTOP) {
@@ -409,7 +417,7 @@ int budget_model_run(void *arg)
 			if (m->obj < m->bound)
 				m->bound = m->obj;
 		}
-		if (walk_stage(m, P, ncols, m->seconds - since(&t0)) < 0)
+		if (!m->no_walk && walk_stage(m, P, ncols, m->seconds - since(&t0)) < 0)
 			goto fail;
 		double h = 0;
 		for (size_t q = 0; q < ncols; q++)
@@ -423,4 +431,66 @@ fail:
 	glp_delete_prob(P);
 	free(ia), free(ja), free(ar), free(srow), free(scap);
 	return -1;
+}
+
+/* The plan of equal parts (m->eqval, a solve without patterns) in the
+ * flexible model's columns (1-based, ncols): its stations holding a part
+ * as the patterns with those parts as shares. NULL when some station has
+ * no pattern or memory ran out (then nothing is injected). */
+static double *equal_incumbent(bmodel *m, size_t ncols)
+{
+	double *inc = calloc(ncols + 1, sizeof(double));
+	if (!inc)
+		return NULL;
+	memcpy(inc + 1, m->eqval, m->fbase_min * sizeof(double));
+	for (size_t i = 0; i < m->njobs; i++) {
+		if (!m->flex[i].on)
+			continue;
+		int r = budget_flex_map(&m->flex[i], &m->jobs[i].sub, &m->w->p, &m->jobs[i].cols,
+		                        inc + 1 + m->colbase[i], inc + 1 + m->fbase[i]);
+		if (r <= 0) {
+			free(inc);
+			return NULL;
+		}
+	}
+	return inc;
+}
+
+int budget_model_run(void *arg)
+{
+	bmodel *m = arg;
+	if (!m->flex || m->b->bound_only)
+		return model_run(m);
+	/* flexible patterns: equal parts first (fast), their plan the first
+	 * incumbent of the flexible search, which else may find none in time */
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	bf_list *flex = m->flex;
+	double seconds = m->seconds, bound = m->bound;
+	m->flex = NULL;
+	m->no_walk = 1;
+	m->seconds = 0.3 * seconds;
+	int rc = model_run(m);
+	m->flex = flex;
+	m->no_walk = 0;
+	if (rc < 0)
+		return rc;
+	m->fbase_min = m->zbase + (size_t)m->nvill;
+	if (rc == 0 && m->have_sol) {
+		m->eqval = malloc((m->fbase_min + 1) * sizeof(double));
+		if (!m->eqval) {
+			snprintf(m->err, m->errsize, "out of memory building the budget model");
+			return -1;
+		}
+		memcpy(m->eqval, m->xval, m->fbase_min * sizeof(double));
+	}
+	m->seconds = fmax(0.1, seconds - since(&t0));
+	m->bound = bound; /* equal parts' bound is not flexible splitting's */
+	m->have_sol = m->optimal = m->timed = m->stopped = 0;
+	rc = model_run(m);
+	free(m->eqval);
+	m->eqval = NULL;
+	free(m->inc1);
+	m->inc1 = NULL;
+	return rc;
 }
