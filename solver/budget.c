@@ -251,8 +251,9 @@ static double walk_scale(const sp_world *w)
 	return W;
 }
 
-int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget *b, double seconds,
-                 sp_budget_result *res)
+/* budget_solve() with flexible patterns (flexible = 1) or equal parts. */
+static int solve_split(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget *b,
+                       double seconds, int flexible, sp_budget_result *res)
 {
 	double t0 = clock_now_s();
 	int rc = -1;
@@ -277,7 +278,7 @@ int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget 
 		snprintf(res->err, sizeof(res->err), "out of memory building the budget model");
 		goto out;
 	}
-	if (w->p.flexible && flex_init(&m) < 0) {
+	if (flexible && flex_init(&m) < 0) {
 		snprintf(res->err, sizeof(res->err), "out of memory listing flexible patterns");
 		goto out;
 	}
@@ -437,6 +438,67 @@ out:
 	free(shared);
 	glpk_bridge_thread_end();
 	return rc;
+}
+
+/* Flexibly: equal parts first (at most half the time; fast, and the
+ * flexible search at a city's scale may not improve on them in time), then
+ * the flexible model (its own rounds, each searching from the plan of equal
+ * parts, budget_model.c), the plan serving more kept, the flexible model's
+ * bound (valid for every plan under flexible splitting) reported. When the
+ * flexible model fails, the plan of equal parts stands, restricted. */
+int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget *b, double seconds,
+                 sp_budget_result *res)
+{
+	if (!w->p.flexible || b->bound_only)
+		return solve_split(w, jobs, njobs, b, seconds, w->p.flexible, res);
+	double t0 = clock_now_s();
+	int rc = solve_split(w, jobs, njobs, b, 0.5 * seconds, 0, res);
+	if (rc != 0) { /* no plan of equal parts: the flexible model alone */
+		free(res->village_on);
+		res->village_on = NULL;
+		for (size_t i = 0; i < njobs; i++)
+			sp_sol_free(&jobs[i].res.sol);
+		return solve_split(w, jobs, njobs, b, fmax(0.1, seconds - (clock_now_s() - t0)), 1,
+		                   res);
+	}
+	sp_budget_result eq = *res;
+	sp_result *saved = malloc((njobs + 1) * sizeof(sp_result));
+	if (!saved) {
+		snprintf(res->err, sizeof(res->err), "out of memory keeping the plan");
+		return -1;
+	}
+	for (size_t i = 0; i < njobs; i++) {
+		saved[i] = jobs[i].res;
+		memset(&jobs[i].res.sol, 0, sizeof(sp_sol));
+	}
+	memset(res, 0, sizeof(*res));
+	rc = solve_split(w, jobs, njobs, b, fmax(0.1, seconds - (clock_now_s() - t0)), 1, res);
+	if (rc == 0 && res->households > eq.households) {
+		for (size_t i = 0; i < njobs; i++)
+			sp_sol_free(&saved[i].sol);
+		free(eq.village_on);
+		free(saved);
+		return 0;
+	}
+	/* the plan of equal parts stands */
+	double fbound = res->bound;
+	for (size_t i = 0; i < njobs; i++) {
+		sp_sol_free(&jobs[i].res.sol);
+		jobs[i].res = saved[i];
+		if (rc != 0) /* no flexible bound: equal parts' is a restriction's */
+			jobs[i].flex_exact = 0;
+	}
+	free(saved);
+	free(res->village_on);
+	*res = eq;
+	if (rc == 0) {
+		res->bound = fmax(fbound, res->objective);
+		res->gap =
+		    res->bound > 0 ? fmax(0.0, (res->bound - res->objective) / res->bound) : 0;
+		if (res->gap > w->p.mip_gap + 1e-9 && !strcmp(res->status, "optimal"))
+			snprintf(res->status, sizeof(res->status), "feasible");
+	}
+	return 0;
 }
 
 /* Units the plan leaves out, per unit. -1 on ENOMEM. */
