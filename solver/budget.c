@@ -42,6 +42,16 @@
  * Walking second, as a second search (budget_model.c): the least walking
  * among plans serving the households of the first, so that mip_gap, which
  * the households would otherwise absorb, applies to the walking too.
+ *
+ * With rules.split = flexible (budget_flex.c) a split unit is not k_u equal
+ * parts: the columns holding a part are left out, and patterns with
+ * continuous shares serve it (sum of its shares = h_u w_u), each station
+ * within the band, a share grouped with whole units; served in full still
+ * means all its households. A sub whose patterns exceed the column cap, or
+ * with a split unit short of sites, keeps equal parts and is reported as
+ * restricted (its bound is not one of flexible splitting), the plan then
+ * not proven. Every search stops after solver.work_limit nodes once it
+ * holds a plan (counted: deterministic).
  */
 #include "budget_int.h"
 #include "grow.h"
@@ -53,12 +63,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The stations of job i from the solution. -1 on ENOMEM. */
+/* The stations of job i from the solution: its columns, then its
+ * patterns with shares (flexible splitting). -1 on ENOMEM. */
 static int job_solution(const bmodel *m, size_t i, sp_sol *out)
 {
 	const sp_sub *s = &m->jobs[i].sub;
 	const sp_cols *c = &m->jobs[i].cols;
-	return model_sol_from_values(s, c, m->xval + m->colbase[i], out);
+	if (model_sol_from_values(s, c, m->xval + m->colbase[i], out) < 0)
+		return -1;
+	if (!m->flex || !m->flex[i].on)
+		return 0;
+	return budget_flex_stations(&m->flex[i], s, &m->w->p, m->xval + m->fbase[i], out);
+}
+
+/* Per unit of s, 1 when `sol` serves it in full: all its equal parts, or
+ * shares adding up to its households. -1 on ENOMEM. */
+static int served_full(const sp_sub *s, const sp_sol *sol, unsigned char *full)
+{
+	int *parts = calloc((size_t)s->nu + 1, sizeof(int));
+	long *got = calloc((size_t)s->nu + 1, sizeof(long));
+	if (!parts || !got) {
+		free(parts), free(got);
+		return -1;
+	}
+	for (int t = 0; t < sol->n; t++)
+		for (int e = 0; e < sol->st[t].n; e++) {
+			int u = sol->st[t].u[e];
+			if (sol->st[t].sh)
+				got[u] += sol->st[t].sh[e];
+			else
+				parts[u]++;
+		}
+	for (int u = 0; u < s->nu; u++)
+		full[u] = parts[u] >= s->k[u] || got[u] >= s->h[u];
+	free(parts);
+	free(got);
+	return 0;
 }
 
 static void station_drop(sp_sol *sol, int i)
@@ -79,9 +119,9 @@ static int repair(const sp_world *w, sp_job *j)
 	const sp_sub *s = &j->sub;
 	sp_sol *sol = &j->res.sol;
 	int *shared = malloc(((size_t)s->ns + 1) * sizeof(int));
-	int *parts = malloc(((size_t)s->nu + 1) * sizeof(int));
-	if (!shared || !parts) {
-		free(shared), free(parts);
+	unsigned char *full = malloc((size_t)s->nu + 1);
+	if (!shared || !full) {
+		free(shared), free(full);
 		return -1;
 	}
 	int dropped = 0, n = sp_sol_shared(s, sol, shared);
@@ -99,16 +139,19 @@ static int repair(const sp_world *w, sp_job *j)
 	}
 	for (int changed = dropped > 0; changed;) {
 		changed = 0;
-		memset(parts, 0, ((size_t)s->nu + 1) * sizeof(int));
-		for (int i = 0; i < sol->n; i++)
-			for (int e = 0; e < sol->st[i].n; e++)
-				parts[sol->st[i].u[e]]++;
+		if (served_full(s, sol, full) < 0) {
+			free(shared), free(full);
+			return -1;
+		}
 		for (int i = 0; i < sol->n; i++) {
 			sp_station *st = &sol->st[i];
 			int m = 0;
 			for (int e = 0; e < st->n; e++)
-				if (parts[st->u[e]] >= s->k[st->u[e]])
+				if (full[st->u[e]]) {
+					if (st->sh)
+						st->sh[m] = st->sh[e];
 					st->u[m++] = st->u[e];
+				}
 			changed |= m != st->n;
 			st->n = m;
 			sp_station_refresh(s, st);
@@ -123,7 +166,7 @@ static int repair(const sp_world *w, sp_job *j)
 			}
 	}
 	free(shared);
-	free(parts);
+	free(full);
 	return dropped;
 }
 
@@ -173,6 +216,28 @@ static int pack_all(const sp_world *w, sp_job *jobs, size_t njobs)
 	return 0;
 }
 
+/* Flexible splitting: the patterns of every job holding a split unit
+ * (budget_flex.c); a job whose patterns exceed the column cap keeps equal
+ * parts, its flex_exact left 0. -1 on ENOMEM. */
+static int flex_init(bmodel *m)
+{
+	m->flex = calloc(m->njobs + 1, sizeof(bf_list));
+	m->fbase = calloc(m->njobs + 1, sizeof(size_t));
+	if (!m->flex || !m->fbase)
+		return -1;
+	for (size_t i = 0; i < m->njobs; i++) {
+		sp_job *j = &m->jobs[i];
+		j->flex_exact = 0;
+		if (!j->split || j->too_big)
+			continue;
+		int r = budget_flex_list(&j->sub, &m->w->p, m->w->p.max_cols, &m->flex[i]);
+		if (r < 0)
+			return -1;
+		j->flex_exact = r == 0;
+	}
+	return 0;
+}
+
 static double walk_scale(const sp_world *w)
 {
 	double W = 1.0;
@@ -186,8 +251,9 @@ static double walk_scale(const sp_world *w)
 	return W;
 }
 
-int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget *b, double seconds,
-                 sp_budget_result *res)
+/* budget_solve() with flexible patterns (flexible = 1) or equal parts. */
+static int solve_split(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget *b,
+                       double seconds, int flexible, sp_budget_result *res)
 {
 	double t0 = clock_now_s();
 	int rc = -1;
@@ -212,6 +278,10 @@ int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget 
 		snprintf(res->err, sizeof(res->err), "out of memory building the budget model");
 		goto out;
 	}
+	if (flexible && flex_init(&m) < 0) {
+		snprintf(res->err, sizeof(res->err), "out of memory listing flexible patterns");
+		goto out;
+	}
 	double bound = INFINITY;
 	if (w->site_off && pack_all(w, jobs, njobs) < 0) { /* few sites: pack them all */
 		snprintf(res->err, sizeof(res->err), "out of memory adding site rows");
@@ -221,7 +291,8 @@ int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget 
 		size_t ncols = (size_t)m.nvill;
 		int maxns = 1;
 		for (size_t i = 0; i < njobs; i++) {
-			ncols += jobs[i].cols.n + (size_t)jobs[i].sub.nu;
+			ncols += jobs[i].cols.n + (size_t)jobs[i].sub.nu +
+			         (m.flex ? m.flex[i].ncols : 0);
 			if (jobs[i].sub.ns > maxns)
 				maxns = jobs[i].sub.ns;
 		}
@@ -237,7 +308,7 @@ int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget 
 		double left = seconds - (clock_now_s() - t0);
 		m.seconds = left > 0.1 ? left : 0.1;
 		m.bound = bound;
-		m.have_sol = m.optimal = m.timed = 0;
+		m.have_sol = m.optimal = m.timed = m.stopped = 0;
 		int r = glpk_bridge_call(budget_model_run, &m, res->err, sizeof(res->err));
 		if (r == 2) {
 			rc = 1;
@@ -299,7 +370,8 @@ int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget 
 				const sp_station *st = &jobs[i].res.sol.st[t];
 				wd += st->wd;
 				for (int e = 0; e < st->n; e++)
-					h += jobs[i].sub.k[st->u[e]] == 1
+					h += st->sh ? (double)st->sh[e]
+					     : jobs[i].sub.k[st->u[e]] == 1
 					         ? (double)jobs[i].sub.h[st->u[e]]
 					         : sp_part(&jobs[i].sub, st->u[e]);
 			}
@@ -329,22 +401,20 @@ int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget 
 	for (size_t i = 0; i < njobs; i++) {
 		sp_job *j = &jobs[i];
 		long h = 0;
-		int *parts = calloc((size_t)j->sub.nu + 1, sizeof(int));
-		if (!parts) {
+		unsigned char *full = malloc((size_t)j->sub.nu + 1);
+		if (!full || served_full(&j->sub, &j->res.sol, full) < 0) {
+			free(full);
 			snprintf(res->err, sizeof(res->err), "out of memory reading the plan");
 			goto out;
 		}
-		for (int t = 0; t < j->res.sol.n; t++)
-			for (int e = 0; e < j->res.sol.st[t].n; e++)
-				parts[j->res.sol.st[t].u[e]]++;
 		for (int u = 0; u < j->sub.nu; u++)
-			h += parts[u] >= j->sub.k[u] ? j->sub.h[u] : 0;
-		free(parts);
+			h += full[u] ? j->sub.h[u] : 0;
+		free(full);
 		res->households += h;
 		j->res.objective = (double)h;
 		j->res.bound = (double)h;
 		j->res.gap = 0;
-		j->res.ncols = j->cols.n;
+		j->res.ncols = j->cols.n + (m.flex ? m.flex[i].ncols : 0);
 		j->res.nrows = (size_t)j->sub.nu;
 		snprintf(j->res.status, sizeof(j->res.status), "budget");
 	}
@@ -361,9 +431,74 @@ out:
 	free(m.wcoef);
 	free(m.pen);
 	free(m.inc);
+	for (size_t i = 0; m.flex && i < njobs; i++)
+		budget_flex_free(&m.flex[i]);
+	free(m.flex);
+	free(m.fbase);
 	free(shared);
 	glpk_bridge_thread_end();
 	return rc;
+}
+
+/* Flexibly: equal parts first (at most half the time; fast, and the
+ * flexible search at a city's scale may not improve on them in time), then
+ * the flexible model (its own rounds, each searching from the plan of equal
+ * parts, budget_model.c), the plan serving more kept, the flexible model's
+ * bound (valid for every plan under flexible splitting) reported. When the
+ * flexible model fails, the plan of equal parts stands, restricted. */
+int budget_solve(const sp_world *w, sp_job *jobs, size_t njobs, const sp_budget *b, double seconds,
+                 sp_budget_result *res)
+{
+	if (!w->p.flexible || b->bound_only)
+		return solve_split(w, jobs, njobs, b, seconds, w->p.flexible, res);
+	double t0 = clock_now_s();
+	int rc = solve_split(w, jobs, njobs, b, 0.5 * seconds, 0, res);
+	if (rc != 0) { /* no plan of equal parts: the flexible model alone */
+		free(res->village_on);
+		res->village_on = NULL;
+		for (size_t i = 0; i < njobs; i++)
+			sp_sol_free(&jobs[i].res.sol);
+		return solve_split(w, jobs, njobs, b, fmax(0.1, seconds - (clock_now_s() - t0)), 1,
+		                   res);
+	}
+	sp_budget_result eq = *res;
+	sp_result *saved = malloc((njobs + 1) * sizeof(sp_result));
+	if (!saved) {
+		snprintf(res->err, sizeof(res->err), "out of memory keeping the plan");
+		return -1;
+	}
+	for (size_t i = 0; i < njobs; i++) {
+		saved[i] = jobs[i].res;
+		memset(&jobs[i].res.sol, 0, sizeof(sp_sol));
+	}
+	memset(res, 0, sizeof(*res));
+	rc = solve_split(w, jobs, njobs, b, fmax(0.1, seconds - (clock_now_s() - t0)), 1, res);
+	if (rc == 0 && res->households > eq.households) {
+		for (size_t i = 0; i < njobs; i++)
+			sp_sol_free(&saved[i].sol);
+		free(eq.village_on);
+		free(saved);
+		return 0;
+	}
+	/* the plan of equal parts stands */
+	double fbound = res->bound;
+	for (size_t i = 0; i < njobs; i++) {
+		sp_sol_free(&jobs[i].res.sol);
+		jobs[i].res = saved[i];
+		if (rc != 0) /* no flexible bound: equal parts' is a restriction's */
+			jobs[i].flex_exact = 0;
+	}
+	free(saved);
+	free(res->village_on);
+	*res = eq;
+	if (rc == 0) {
+		res->bound = fmax(fbound, res->objective);
+		res->gap =
+		    res->bound > 0 ? fmax(0.0, (res->bound - res->objective) / res->bound) : 0;
+		if (res->gap > w->p.mip_gap + 1e-9 && !strcmp(res->status, "optimal"))
+			snprintf(res->status, sizeof(res->status), "feasible");
+	}
+	return 0;
 }
 
 /* Units the plan leaves out, per unit. -1 on ENOMEM. */
@@ -372,15 +507,14 @@ static int left_units(const sp_world *w, const sp_job *jobs, size_t njobs,
 {
 	for (size_t i = 0; i < njobs; i++) {
 		const sp_sub *s = &jobs[i].sub;
-		int *parts = calloc((size_t)s->nu + 1, sizeof(int));
-		if (!parts)
+		unsigned char *full = malloc((size_t)s->nu + 1);
+		if (!full || served_full(s, &jobs[i].res.sol, full) < 0) {
+			free(full);
 			return -1;
-		for (int t = 0; t < jobs[i].res.sol.n; t++)
-			for (int e = 0; e < jobs[i].res.sol.st[t].n; e++)
-				parts[jobs[i].res.sol.st[t].u[e]]++;
+		}
 		for (int u = 0; u < s->nu; u++)
-			left[s->unit[u]] = parts[u] < s->k[u];
-		free(parts);
+			left[s->unit[u]] = !full[u];
+		free(full);
 	}
 	for (size_t v = 0; v < w->in->nunits; v++)
 		if (rules_unit_is_village(w->sc, w->in->units[v].kind) &&
@@ -452,7 +586,9 @@ status_code budget_plan(sp_world *w, sp_job *jobs, size_t njobs, const sp_budget
 		plan_sub *ps = &out->subs[i];
 		const sp_job *j = &jobs[i];
 		sp_job_sub_row(j, (int)i, ps);
-		ps->restricted = j->part;
+		/* a split unit in equal parts where flexible splitting was asked
+		 * (too many patterns): a restriction, its bound not flexible's */
+		ps->restricted = j->part || (j->split && !j->flex_exact);
 		snprintf(ps->status, sizeof(ps->status), "%s", j->res.status);
 	}
 	w->left_out = left;
@@ -465,7 +601,7 @@ status_code budget_plan(sp_world *w, sp_job *jobs, size_t njobs, const sp_budget
 	out->gap = res.gap;
 	out->proven = !strcmp(res.status, "optimal");
 	for (size_t i = 0; i < njobs; i++)
-		if (jobs[i].part) /* a cut component: the bound is the restriction's */
+		if (out->subs[i].restricted) /* the bound is the restriction's */
 			out->proven = 0;
 	snprintf(out->status, sizeof(out->status), "%s",
 	         out->proven || strcmp(res.status, "optimal") ? res.status : "feasible");

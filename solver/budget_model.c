@@ -34,13 +34,52 @@ static int col_allowed(const sp_sub *s, const sp_params *p, const sp_cols *c, si
 	return c->lo[q] >= p->hmin || sp_isolated(s, p, c->site[q]) || s->fixed[c->site[q]];
 }
 
+/* Column q holds an equal part of a split unit (flexible splitting: a
+ * pattern with shares stands for it). */
+static int col_splits(const sp_sub *s, const sp_cols *c, size_t q)
+{
+	for (size_t e = c->start[q]; e < c->start[q + 1]; e++)
+		if (s->k[c->unit[e]] > 1)
+			return 1;
+	return 0;
+}
+
+/* With flexible shares: each search stops after this many nodes without a
+ * better plan (counted, so where it stops does not depend on the machine;
+ * the shares' walking leaves long searches of ties, and on a generated city
+ * the households' search rarely improved on the plan of equal parts). */
+#define BM_STALL 500
+/* The same for the households' search: more, the households are what the
+ * budget is for (issue 11's four communities, 5 stations: the best plan
+ * after about 1,600 nodes). */
+#define BM_STALL1 5000
+
 static void callback(glp_tree *tree, void *info)
 {
 	bmodel *m = info;
+	glp_prob *P = glp_ios_get_prob(tree);
+	if (glp_ios_reason(tree) == GLP_ISELECT)
+		m->nodes++;
+	if (m->w->p.work_limit > 0 && m->nodes > m->w->p.work_limit &&
+	    glp_mip_status(P) == GLP_FEAS) { /* past solver.work_limit nodes, a plan in
+		                                hand (none yet: on to the first) */
+		m->stopped = 1;
+		glp_ios_terminate(tree);
+		return;
+	}
 	int best = glp_ios_best_node(tree);
 	if (m->stage == 2) { /* minimising walking: the best node bounds it from below */
 		if (best && glp_ios_node_bound(tree, best) > m->wbound)
 			m->wbound = glp_ios_node_bound(tree, best);
+		if (glp_mip_status(P) == GLP_FEAS && glp_mip_obj_val(P) < m->seen - 1e-9) {
+			m->seen = glp_mip_obj_val(P); /* a better plan (not the bound's
+			                                 creeping) keeps it going */
+			m->stall_at = m->nodes;
+		}
+		if (m->flexon && m->nodes - m->stall_at > BM_STALL) {
+			glp_ios_terminate(tree);
+			return;
+		}
 		if (glp_ios_reason(tree) == GLP_IHEUR && !m->injected) {
 			m->injected = 1;
 			glp_ios_heur_sol(tree, m->inc);
@@ -52,6 +91,25 @@ static void callback(glp_tree *tree, void *info)
 		if (b < m->bound)
 			m->bound = b;
 	}
+	if (glp_ios_reason(tree) == GLP_IHEUR && m->inc1 && !m->injected) {
+		m->injected = 1; /* the plan of equal parts as shares */
+		glp_ios_heur_sol(tree, m->inc1);
+	}
+	if (glp_mip_status(P) == GLP_FEAS && glp_mip_obj_val(P) > m->seen + 1e-9) {
+		m->seen = glp_mip_obj_val(P);
+		m->stall_at = m->nodes;
+	}
+	if (m->flexon && m->nodes - m->stall_at > BM_STALL1) { /* no better plan for
+		long: the lazy rounds of budget.c need their time too */
+		glp_ios_terminate(tree);
+		return;
+	}
+	/* flexible shares: households are whole and the walking term below one,
+	 * so a plan with the most households the bound allows ends the search
+	 * (the walking is the next stage's) */
+	if (m->flexon && glp_mip_status(P) == GLP_FEAS &&
+	    ceil(glp_mip_obj_val(P) - 1e-9) >= floor(m->bound + 1.0 - 1e-9))
+		glp_ios_terminate(tree);
 }
 
 /* Walking second: among plans serving at least the households of the
@@ -115,10 +173,12 @@ static int walk_stage(bmodel *m, glp_prob *P, size_t ncols, double seconds)
 	io.cb_info = m;
 	m->stage = 2;
 	m->injected = 0;
+	m->nodes = m->stall_at = 0;
+	m->seen = m->walk;
 	ret = glp_intopt(P, &io);
 	m->stage = 1;
 	int mst = glp_mip_status(P);
-	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP) {
+	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP && ret != GLP_ESTOP) {
 		snprintf(m->err, m->errsize, "glp_intopt (walking): return %d, status %d", ret,
 		         mst);
 		return -1;
@@ -141,9 +201,10 @@ static int walk_stage(bmodel *m, glp_prob *P, size_t ncols, double seconds)
 	return 0;
 }
 
-int budget_model_run(void *arg)
+static double *equal_incumbent(bmodel *m, size_t ncols);
+
+static int model_run(bmodel *m)
 {
-	bmodel *m = arg;
 	const sp_world *w = m->w;
 	const sp_params *p = &w->p;
 	glp_prob *P = glp_create_prob();
@@ -167,6 +228,15 @@ int budget_model_run(void *arg)
 	size_t zbase = m->zbase = ncols;
 	ncols += (size_t)m->nvill;
 	nz += (size_t)m->nvill + 1;
+	m->flexon = 0;
+	for (size_t i = 0; m->flex && i < m->njobs; i++) /* flexible patterns */
+		if (m->flex[i].on) {
+			m->flexon = 1;
+			nrows = budget_flex_rows(&m->flex[i], &m->jobs[i].sub, p, nrows);
+			m->fbase[i] = ncols;
+			ncols += m->flex[i].ncols;
+			nz += budget_flex_nnz(&m->flex[i]);
+		}
 	int *ia = malloc((nz + 1) * sizeof(int)), *ja = malloc((nz + 1) * sizeof(int));
 	double *ar = malloc((nz + 1) * sizeof(double));
 	int *srow = NULL;
@@ -187,6 +257,7 @@ int budget_model_run(void *arg)
 		const sp_sub *s = &m->jobs[i].sub;
 		const sp_cols *c = &m->jobs[i].cols;
 		const unsigned char *req = m->b->required;
+		int flex = m->flex && m->flex[i].on; /* shares, not equal parts */
 		for (int u = 0; u < s->nu; u++) {
 			int r = (int)m->unitbase[i] + u + 1;
 			int must = req && req[s->unit[u]];
@@ -202,7 +273,7 @@ int budget_model_run(void *arg)
 				glp_set_obj_coef(P, wc, (double)s->h[u]);
 				m->hcoef[wc] = (double)s->h[u];
 				k++;
-				ia[k] = r, ja[k] = wc, ar[k] = -(double)s->k[u];
+				ia[k] = r, ja[k] = wc, ar[k] = -(double)(flex ? s->h[u] : s->k[u]);
 			}
 		}
 		row = (int)m->unitbase[i] + s->nu;
@@ -229,7 +300,7 @@ int budget_model_run(void *arg)
 		for (size_t q = 0; q < c->n; q++) {
 			int col = (int)(m->colbase[i] + q) + 1;
 			int site = c->site[q];
-			if (!col_allowed(s, p, c, q)) {
+			if (!col_allowed(s, p, c, q) || (flex && col_splits(s, c, q))) {
 				glp_set_col_bnds(P, col, GLP_FX, 0, 0);
 				continue;
 			}
@@ -268,6 +339,9 @@ int budget_model_run(void *arg)
 				ia[k] = (int)budget_row, ja[k] = col, ar[k] = 1;
 			}
 		}
+		if (flex)
+			budget_flex_load(m, &m->flex[i], s, P, m->fbase[i], m->unitbase[i], srow,
+			                 (int)budget_row, ia, ja, ar, &k);
 	}
 	for (int v = 0; v < m->nvill; v++) {
 		int col = (int)zbase + v + 1;
@@ -288,6 +362,8 @@ int budget_model_run(void *arg)
 	glp_set_row_bnds(P, (int)budget_row, m->b->exact ? GLP_FX : GLP_UP,
 	                 (double)m->b->new_stations, (double)m->b->new_stations);
 	glp_load_matrix(P, (int)k, ia, ja, ar);
+	free(m->inc1);
+	m->inc1 = m->eqval ? equal_incumbent(m, ncols) : NULL;
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -323,15 +399,20 @@ int budget_model_run(void *arg)
 	glp_init_iocp(&io);
 	io.msg_lev = GLP_MSG_OFF;
 	io.presolve = GLP_OFF;
-	io.fp_heur = GLP_ON;
+	/* the feasibility pump: with flexible shares it was seen to run on in
+	 * its simplex past the time limit (issue 11's pair, 5 stations) */
+	io.fp_heur = m->flexon ? GLP_OFF : GLP_ON;
 	io.mip_gap = p->mip_gap;
 	double left = 0.6 * m->seconds - since(&t0);
 	io.tm_lim = left > 0.1 ? (int)(left * 1000.0) : 100;
 	io.cb_func = callback;
 	io.cb_info = m;
+	m->nodes = m->stall_at = 0;
+	m->seen = -INFINITY;
+	m->injected = 0;
 	ret = glp_intopt(P, &io);
 	int mst = glp_mip_status(P);
-	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP) {
+	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP && ret != GLP_ESTOP) {
 		snprintf(m->err, m->errsize, "glp_intopt: return %d, status %d", ret, mst);
 		goto fail;
 	}
@@ -351,7 +432,7 @@ int budget_model_run(void *arg)
 			if (m->obj < m->bound)
 				m->bound = m->obj;
 		}
-		if (walk_stage(m, P, ncols, m->seconds - since(&t0)) < 0)
+		if (!m->no_walk && walk_stage(m, P, ncols, m->seconds - since(&t0)) < 0)
 			goto fail;
 		double h = 0;
 		for (size_t q = 0; q < ncols; q++)
@@ -365,4 +446,68 @@ fail:
 	glp_delete_prob(P);
 	free(ia), free(ja), free(ar), free(srow), free(scap);
 	return -1;
+}
+
+/* The plan of equal parts (m->eqval, a solve without patterns) in the
+ * flexible model's columns (1-based, ncols): its stations holding a part
+ * as the patterns with those parts as shares. NULL when some station has
+ * no pattern or memory ran out (then nothing is injected). */
+static double *equal_incumbent(bmodel *m, size_t ncols)
+{
+	double *inc = calloc(ncols + 1, sizeof(double));
+	if (!inc)
+		return NULL;
+	memcpy(inc + 1, m->eqval, m->fbase_min * sizeof(double));
+	for (size_t i = 0; i < m->njobs; i++) {
+		if (!m->flex[i].on)
+			continue;
+		int r = budget_flex_map(&m->flex[i], &m->jobs[i].sub, &m->w->p, &m->jobs[i].cols,
+		                        inc + 1 + m->colbase[i], inc + 1 + m->fbase[i]);
+		if (r <= 0) {
+			free(inc);
+			return NULL;
+		}
+	}
+	return inc;
+}
+
+int budget_model_run(void *arg)
+{
+	bmodel *m = arg;
+	if (!m->flex || m->b->bound_only)
+		return model_run(m);
+	/* flexible patterns: equal parts first (fast), their plan the first
+	 * incumbent of the flexible search, which else may find none in time */
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	bf_list *flex = m->flex;
+	double seconds = m->seconds, bound = m->bound;
+	m->flex = NULL;
+	m->no_walk = 1;
+	m->seconds = 0.3 * seconds;
+	int rc = model_run(m);
+	m->flex = flex;
+	m->no_walk = 0;
+	if (rc < 0)
+		return rc;
+	m->fbase_min = m->zbase + (size_t)m->nvill;
+	if (rc == 0 && m->have_sol) {
+		m->eqval = malloc((m->fbase_min + 1) * sizeof(double));
+		if (!m->eqval) {
+			snprintf(m->err, m->errsize, "out of memory building the budget model");
+			return -1;
+		}
+		memcpy(m->eqval, m->xval, m->fbase_min * sizeof(double));
+	}
+	/* a share of what is left: the lazy rounds of budget.c need theirs (a
+	 * round cut short leaves a plan sharing sites, repaired by removal) */
+	m->seconds = fmax(0.1, 0.3 * (seconds - since(&t0)));
+	m->bound = bound; /* equal parts' bound is not flexible splitting's */
+	m->have_sol = m->optimal = m->timed = m->stopped = 0;
+	rc = model_run(m);
+	free(m->eqval);
+	m->eqval = NULL;
+	free(m->inc1);
+	m->inc1 = NULL;
+	return rc;
 }

@@ -9,6 +9,7 @@
  * errors.
  */
 #include <CUnit/CUnit.h>
+#include <limits.h>
 
 #include "phases.h"
 #include "solver.h"
@@ -189,6 +190,383 @@ static void test_exact_count(void)
 	fx_done(f, &p);
 }
 
+/* ---- flexible splitting under a budget (solver/budget_flex.c) ---- */
+
+/* The most households of f's instance under a budget of B new stations
+ * with rules.split = `split` (mip_gap 0: the optimum), into *p; the plan is
+ * checked by the independent verifier under rules.max_stations = B. */
+static long flex_served(fx *f, long B, scenario_split split, plan *p)
+{
+	f->sc.split = split;
+	f->sc.mip_gap = 0;
+	fx_reach(f);
+	solver_budget b = {.new_stations = B};
+	CU_ASSERT_EQUAL_FATAL(solver_solve_budget(&f->in, &f->sites, &f->r, &f->sc, &b, p, &f->st),
+	                      STATUS_OK);
+	f->sc.max_stations = B;
+	char msg[256] = "";
+	CU_ASSERT_EQUAL(verify_plan(&f->in, &f->sites, &f->r, &f->sc, p, msg, sizeof(msg)), 0);
+	if (msg[0])
+		fprintf(stderr, "verify: %s\n", msg);
+	CU_ASSERT_TRUE((long)p->nstations <= B);
+	CU_ASSERT_TRUE(p->bound >= p->objective - 1e-9);
+	return served(p);
+}
+
+/* Issue 11's first case: a community of 12,000 next to one of 1,500 (three
+ * sites at the large one, one at the small one, all within reach of both),
+ * and a lone community of 3,500 10 km away. Equal parts (3 x 4,000) leave
+ * no room for the 1,500, which alone is below the band: at most 12,000 of
+ * the pair. Flexibly 4,500 / 4,500 / 3,000 + 1,500 serves the pair with 3
+ * stations. Budgets 1 to 5, by hand:
+ *   equal:    3,500  3,500  12,000  15,500  15,500
+ *   flexible: 3,500  3,500  13,500  17,000  17,000 */
+static void test_flex_pair(void)
+{
+	const long want[2][5] = {{3500, 3500, 12000, 15500, 15500},
+	                         {3500, 3500, 13500, 17000, 17000}};
+	for (int flex = 0; flex < 2; flex++)
+		for (long B = 1; B <= 5; B++) {
+			fx *f = fx_new();
+			plan p;
+			int a = fx_unit(f, 12000, UNIT_URBAN, 0, 0);
+			fx_site(f, 0, 0, SITE_REPRESENTATIVE, a);
+			fx_site(f, 100, 0, SITE_GRID, a);
+			fx_site(f, 0, 100, SITE_GRID, a);
+			int b = fx_unit(f, 1500, UNIT_URBAN, 400, 0);
+			fx_site(f, 400, 0, SITE_REPRESENTATIVE, b);
+			int c = fx_unit(f, 3500, UNIT_URBAN, 10000, 0);
+			fx_site(f, 10000, 0, SITE_REPRESENTATIVE, c);
+			long h = flex_served(f, B, flex ? SPLIT_FLEXIBLE : SPLIT_EQUAL, &p);
+			CU_ASSERT_EQUAL(h, want[flex][B - 1]);
+			if (!flex) /* flexibly the shares' walking is not proven at mip_gap 0 */
+				CU_ASSERT_STRING_EQUAL(p.status, "optimal");
+			CU_ASSERT_DOUBLE_EQUAL(ceil(p.bound - 1e-6), (double)want[flex][B - 1],
+			                       1e-9);
+			for (size_t s = 0; s < p.nstations; s++)
+				CU_ASSERT_TRUE(p.stations[s].households >= 3000 &&
+				               p.stations[s].households <= 5000);
+			if (flex && B == 3) { /* the pair: 3 stations, the 1,500 with a share */
+				CU_ASSERT_EQUAL(p.nstations, 3);
+				CU_ASSERT_EQUAL(p.nuncovered, 1);
+				CU_ASSERT_EQUAL(p.uncovered[0].unit, c);
+			}
+			fx_done(f, &p);
+		}
+}
+
+/* Issue 11's second case: communities of 6,000, 7,500, 11,000 and 5,001
+ * within reach of each other (three sites each). Equal parts of 5,001
+ * (2,500 / 2,501) fit no station of the band; flexibly all 29,501 fit 6
+ * stations. By hand, budgets 4 to 7 (flexibly, m stations serve a set
+ * of units of S households when 3,000 m <= S <= 5,000 m):
+ *   equal:    13,500 (6,000 + 7,500), 18,500 (7,500 + 11,000), 18,500,
+ *             24,500 (all but 5,001)
+ *   flexible: 18,501 (6,000 + 7,500 + 5,001), 24,500, 29,501 (all), 29,501 */
+static void test_flex_four(void)
+{
+	const long want[2][4] = {{13500, 18500, 18500, 24500}, {18501, 24500, 29501, 29501}};
+	const long h[4] = {6000, 7500, 11000, 5001};
+	const double xy[4][2] = {{0, 0}, {200, 0}, {0, 200}, {200, 200}};
+	for (int flex = 0; flex < 2; flex++)
+		for (long B = 4; B <= 7; B++) {
+			fx *f = fx_new();
+			plan p;
+			for (int i = 0; i < 4; i++) {
+				int u = fx_unit(f, h[i], UNIT_URBAN, xy[i][0], xy[i][1]);
+				fx_site(f, xy[i][0], xy[i][1], SITE_REPRESENTATIVE, u);
+				fx_site(f, xy[i][0] + 50, xy[i][1], SITE_GRID, u);
+				fx_site(f, xy[i][0], xy[i][1] + 50, SITE_GRID, u);
+			}
+			long got = flex_served(f, B, flex ? SPLIT_FLEXIBLE : SPLIT_EQUAL, &p);
+			CU_ASSERT_EQUAL(got, want[flex][B - 4]);
+			if (!flex) /* flexibly the shares' walking is not proven at mip_gap 0 */
+				CU_ASSERT_STRING_EQUAL(p.status, "optimal");
+			CU_ASSERT_DOUBLE_EQUAL(ceil(p.bound - 1e-6), (double)want[flex][B - 4],
+			                       1e-9);
+			fx_done(f, &p);
+		}
+}
+
+/* ---- brute force: the most households under a budget, flexibly ---- */
+
+static unsigned long lcg(unsigned long *s)
+{
+	*s = *s * 6364136223846793005UL + 1442695040888963407UL;
+	return *s >> 33;
+}
+
+#define BF_N 16 /* nodes of the flow network at most */
+
+/* Max flow from s to t on capacities cap (changed), Edmonds-Karp. */
+static long bf_maxflow(long cap[BF_N][BF_N], int n, int s, int t)
+{
+	long flow = 0;
+	for (;;) {
+		int prev[BF_N], q[BF_N], qh = 0, qt = 0;
+		for (int i = 0; i < n; i++)
+			prev[i] = -1;
+		prev[s] = s;
+		q[qt++] = s;
+		while (qh < qt && prev[t] < 0) {
+			int a = q[qh++];
+			for (int b = 0; b < n; b++)
+				if (prev[b] < 0 && cap[a][b] > 0) {
+					prev[b] = a;
+					q[qt++] = b;
+				}
+		}
+		if (prev[t] < 0)
+			return flow;
+		long d = LONG_MAX;
+		for (int b = t; b != s; b = prev[b])
+			d = cap[prev[b]][b] < d ? cap[prev[b]][b] : d;
+		for (int b = t; b != s; b = prev[b]) {
+			cap[prev[b]][b] -= d;
+			cap[b][prev[b]] += d;
+		}
+		flow += d;
+	}
+}
+
+typedef struct bf_inst {
+	int nu, ns;
+	long h[6], hmin, hmax;
+	int reach[6][8]; /* unit, site */
+	int isolated[8];
+} bf_inst;
+
+/* Whether the split units of mask T can be shared over the open sites O
+ * with loads L from whole units, each open site in [lo, hmax]: a
+ * circulation with lower bounds (src -> unit = h, site -> sink in [lo - L,
+ * hmax - L], sink -> src), checked by max flow. */
+static int bf_shares(const bf_inst *in, unsigned T, unsigned O, const long *L)
+{
+	long cap[BF_N][BF_N] = {{0}}, D[BF_N] = {0};
+	int src = 0, sink = 1, S = 2 + in->nu + in->ns, X = S + 1, n = X + 1;
+	long H = 0;
+	for (int u = 0; u < in->nu; u++) {
+		if (!(T >> u & 1) || in->h[u] <= in->hmax)
+			continue;
+		D[2 + u] += in->h[u], D[src] -= in->h[u]; /* src -> u, exactly h */
+		H += in->h[u];
+		for (int j = 0; j < in->ns; j++)
+			if (O >> j & 1 && in->reach[u][j])
+				cap[2 + u][2 + in->nu + j] = LONG_MAX / 4;
+	}
+	for (int j = 0; j < in->ns; j++) {
+		if (!(O >> j & 1))
+			continue;
+		long lo = (in->isolated[j] ? 1 : in->hmin) - L[j], hi = in->hmax - L[j];
+		if (lo < 0)
+			lo = 0;
+		if (hi < lo)
+			return 0;
+		int v = 2 + in->nu + j;
+		cap[v][sink] = hi - lo;
+		D[sink] += lo, D[v] -= lo;
+	}
+	cap[sink][src] = H;
+	long need = 0;
+	for (int v = 0; v < S; v++) {
+		if (D[v] > 0)
+			cap[S][v] = D[v], need += D[v];
+		if (D[v] < 0)
+			cap[v][X] = -D[v];
+	}
+	return bf_maxflow(cap, n, S, X) == need;
+}
+
+/* Whole units of T from index u on, each to an open site in reach. */
+static int bf_assign(const bf_inst *in, unsigned T, unsigned O, int u, long *L)
+{
+	while (u < in->nu && (!(T >> u & 1) || in->h[u] > in->hmax))
+		u++;
+	if (u == in->nu)
+		return bf_shares(in, T, O, L);
+	for (int j = 0; j < in->ns; j++) {
+		if (!(O >> j & 1) || !in->reach[u][j] || L[j] + in->h[u] > in->hmax)
+			continue;
+		L[j] += in->h[u];
+		int ok = bf_assign(in, T, O, u + 1, L);
+		L[j] -= in->h[u];
+		if (ok)
+			return 1;
+	}
+	return 0;
+}
+
+/* The most households B stations at distinct sites serve, each unit in
+ * full or not at all, split units in any integer shares. */
+static long bf_best(const bf_inst *in, int B)
+{
+	long best = 0;
+	for (unsigned T = 1; T < 1u << in->nu; T++) {
+		long h = 0;
+		for (int u = 0; u < in->nu; u++)
+			h += T >> u & 1 ? in->h[u] : 0;
+		if (h <= best)
+			continue;
+		for (unsigned O = 1; O < 1u << in->ns; O++) {
+			if (__builtin_popcount(O) > B)
+				continue;
+			long L[8] = {0};
+			if (bf_assign(in, T, O, 0, L)) {
+				best = h;
+				break;
+			}
+		}
+	}
+	return best;
+}
+
+/* Random instances of 5 units (the first two split half the time: 6,000
+ * to 15,000 and to 10,000 households, with as many sites near them as
+ * parts) in a 1.6 km square,
+ * budgets 1 to 3: the plan under flexible splitting serves exactly the
+ * brute-force optimum, its bound is never below it, and it serves at
+ * least the plan with equal parts (more in 4 of the 18). */
+static void test_flex_brute(void)
+{
+	int better = 0; /* instances where flexible serves more than equal parts */
+	for (unsigned long seed = 1; seed <= 6; seed++)
+		for (int B = 1; B <= 3; B++) {
+			long got[2] = {0, 0};
+			bf_inst in = {.nu = 5, .hmin = 3000, .hmax = 5000};
+			for (int flex = 0; flex < 2; flex++) {
+				fx *f = fx_new();
+				plan p;
+				unsigned long r = seed * 7919;
+				for (int i = 0; i < in.nu; i++) {
+					double x = (double)(lcg(&r) % 1600),
+					       y = (double)(lcg(&r) % 1600);
+					long h = 500 + (long)(lcg(&r) % 4000);
+					if (i < 2 &&
+					    lcg(&r) % 2 == 0) /* at most 3 + 2 + 1 + 1 + 1 sites */
+						h = 6000 + (long)(lcg(&r) % (i == 0 ? 9001 : 4001));
+					int u = fx_unit(f, h, UNIT_URBAN, x, y);
+					in.h[u] = h;
+					for (long k = 0; k < (h + 4999) / 5000; k++)
+						fx_site(f, x + 30.0 * (double)k, y,
+						        SITE_REPRESENTATIVE, u);
+				}
+				CU_ASSERT_FATAL(f->sites.n <= 8);
+				in.ns = (int)f->sites.n;
+				long got_h =
+				    flex_served(f, B, flex ? SPLIT_FLEXIBLE : SPLIT_EQUAL, &p);
+				got[flex] = got_h;
+				if (flex) {
+					for (int j = 0; j < in.ns; j++) {
+						long reach_h = 0;
+						for (int u = 0; u < in.nu; u++) {
+							in.reach[u][j] = 0;
+							for (size_t q = f->r.start[u];
+							     q < f->r.start[u + 1]; q++)
+								in.reach[u][j] |= f->r.site[q] == j;
+							reach_h += in.reach[u][j] ? in.h[u] : 0;
+						}
+						in.isolated[j] = reach_h < in.hmin;
+					}
+					long best = bf_best(&in, B);
+					CU_ASSERT_EQUAL(got_h, best);
+					CU_ASSERT_TRUE(ceil(p.bound - 1e-6) >= (double)best);
+				}
+				fx_done(f, &p);
+			}
+			CU_ASSERT_TRUE(got[1] >= got[0]);
+			better += got[1] > got[0];
+		}
+	CU_ASSERT_EQUAL(better, 4); /* seeds 2 and 5, budgets 2 and 3 */
+}
+
+/* Phases under both splits on issue 11's four communities (6,000, 7,500,
+ * 11,000, 5,001), 2025 = 5 stations, 2030 = 6. Flexibly the full plan has
+ * 6 stations, so 2030 is the full plan (29,501) and 2025 the best 5 of its
+ * sites: 24,500 (all but the 5,001). With equal parts the full plan needs
+ * 9 stations (the 5,001's parts are below the band), so both phases are
+ * budget plans: 18,500 (11,000 + 7,500) in 5, and no more in 6 (6,000
+ * needs two). */
+static void test_flex_phases(void)
+{
+	const long h[4] = {6000, 7500, 11000, 5001};
+	const double xy[4][2] = {{0, 0}, {200, 0}, {0, 200}, {200, 200}};
+	const long want[2][2] = {{18500, 18500}, {24500, 29501}};
+	for (int flex = 0; flex < 2; flex++) {
+		fx *f = fx_new();
+		plan p;
+		for (int i = 0; i < 4; i++) {
+			int u = fx_unit(f, h[i], UNIT_URBAN, xy[i][0], xy[i][1]);
+			fx_site(f, xy[i][0], xy[i][1], SITE_REPRESENTATIVE, u);
+			fx_site(f, xy[i][0] + 50, xy[i][1], SITE_GRID, u);
+			fx_site(f, xy[i][0], xy[i][1] + 50, SITE_GRID, u);
+		}
+		f->sc.split = flex ? SPLIT_FLEXIBLE : SPLIT_EQUAL;
+		f->sc.mip_gap = 0;
+		CU_ASSERT_EQUAL(scenario_set(&f->sc, "phases.2025=5", &f->st), STATUS_OK);
+		CU_ASSERT_EQUAL(scenario_set(&f->sc, "phases.2030=6", &f->st), STATUS_OK);
+		CU_ASSERT_EQUAL_FATAL(fx_phases(f, &p), STATUS_OK);
+		CU_ASSERT_EQUAL_FATAL(p.nphases, 2);
+		CU_ASSERT_EQUAL(p.phases[0].year, 2025);
+		CU_ASSERT_EQUAL(p.phases[0].households, want[flex][0]);
+		CU_ASSERT_EQUAL(p.phases[1].households, want[flex][1]);
+		CU_ASSERT_EQUAL(p.phases[1].full, flex);
+		CU_ASSERT_EQUAL(served(&p), want[flex][1]);
+		CU_ASSERT_TRUE(p.nstations <= 6);
+		for (size_t s = 0; s < p.nstations; s++)
+			CU_ASSERT_TRUE(p.stations[s].households >= 3000 &&
+			               p.stations[s].households <= 5000);
+		char msg[256] = "";
+		CU_ASSERT_EQUAL(verify_plan(&f->in, &f->sites, &f->r, &f->sc, &p, msg, sizeof(msg)),
+		                0);
+		CU_ASSERT_STRING_EQUAL(msg, "");
+		fx_done(f, &p);
+	}
+}
+
+/* solver.work_limit stops each search after that many nodes once it has a
+ * plan: the four communities flexibly, 4 stations (the optimum, 18,501,
+ * takes a few hundred nodes), a limit of 5 nodes: two runs write the same
+ * plan, a valid one, not proven, its bound above the optimum. */
+static void test_flex_work_limit(void)
+{
+	const long h[4] = {6000, 7500, 11000, 5001};
+	const double xy[4][2] = {{0, 0}, {200, 0}, {0, 200}, {200, 200}};
+	plan p[2];
+	fx *f[2];
+	for (int run = 0; run < 2; run++) {
+		f[run] = fx_new();
+		for (int i = 0; i < 4; i++) {
+			int u = fx_unit(f[run], h[i], UNIT_URBAN, xy[i][0], xy[i][1]);
+			fx_site(f[run], xy[i][0], xy[i][1], SITE_REPRESENTATIVE, u);
+			fx_site(f[run], xy[i][0] + 50, xy[i][1], SITE_GRID, u);
+			fx_site(f[run], xy[i][0], xy[i][1] + 50, SITE_GRID, u);
+		}
+		f[run]->sc.work_limit = 5;
+		/* stopped at the first plan's 13,500 (6,000 + 7,500), the LP's
+		 * 20,000 as bound: not proven, and it says so */
+		CU_ASSERT_EQUAL(flex_served(f[run], 4, SPLIT_FLEXIBLE, &p[run]), 13500);
+		CU_ASSERT_DOUBLE_EQUAL(ceil(p[run].bound - 1e-6), 20000, 0);
+		CU_ASSERT_STRING_EQUAL(p[run].status, "feasible");
+		CU_ASSERT_EQUAL(p[run].proven, 0);
+	}
+	CU_ASSERT_EQUAL_FATAL(p[0].nstations, p[1].nstations);
+	for (size_t s = 0; s < p[0].nstations; s++) {
+		CU_ASSERT_EQUAL(p[0].stations[s].site, p[1].stations[s].site);
+		CU_ASSERT_EQUAL(p[0].stations[s].households, p[1].stations[s].households);
+	}
+	CU_ASSERT_EQUAL_FATAL(p[0].nassign, p[1].nassign);
+	for (size_t a = 0; a < p[0].nassign; a++) {
+		CU_ASSERT_EQUAL(p[0].assign[a].unit, p[1].assign[a].unit);
+		CU_ASSERT_EQUAL(p[0].assign[a].station, p[1].assign[a].station);
+		CU_ASSERT_EQUAL(p[0].assign[a].households, p[1].assign[a].households);
+	}
+	CU_ASSERT_STRING_EQUAL(p[0].status, p[1].status);
+	CU_ASSERT_DOUBLE_EQUAL(p[0].objective, p[1].objective, 0);
+	CU_ASSERT_DOUBLE_EQUAL(p[0].bound, p[1].bound, 0);
+	fx_done(f[0], &p[0]);
+	fx_done(f[1], &p[1]);
+}
+
 /* ---- the p-median problem (OR-Library format) ---- */
 
 #define PMED_MAX 16
@@ -318,12 +696,6 @@ static void test_pmed_orlib(void)
 }
 
 /* ---- phases ---- */
-
-static unsigned long lcg(unsigned long *s)
-{
-	*s = *s * 6364136223846793005UL + 1442695040888963407UL;
-	return *s >> 33;
-}
 
 static void random_instance(fx *f, unsigned long seed, int n)
 {
@@ -562,5 +934,7 @@ void budget_suite_setup(void)
 	             CU_TEST_ENTRY(test_exact_count), CU_TEST_ENTRY(test_pmed_orlib),
 	             CU_TEST_ENTRY(test_phases_nested), CU_TEST_ENTRY(test_phases_required),
 	             CU_TEST_ENTRY(test_spec), CU_TEST_ENTRY(test_spec_errors),
-	             CU_TEST_ENTRY(test_check_inputs));
+	             CU_TEST_ENTRY(test_check_inputs), CU_TEST_ENTRY(test_flex_pair),
+	             CU_TEST_ENTRY(test_flex_four), CU_TEST_ENTRY(test_flex_brute),
+	             CU_TEST_ENTRY(test_flex_phases), CU_TEST_ENTRY(test_flex_work_limit));
 }
