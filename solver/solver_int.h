@@ -136,6 +136,22 @@ int sp_cmp_int(const void *a, const void *b);
 /* The same for doubles and longs. */
 int sp_cmp_double(const void *a, const void *b);
 int sp_cmp_long(const void *a, const void *b);
+/* A growing list of stations as columns (colstore.c): column c serves units
+ * unit[start[c]..start[c+1]) at site[c], costs cost[c], under[c] 1 when
+ * avoidably underfilled. Zero-initialised empty; n = nnz = 0 empties it
+ * and keeps the room. */
+typedef struct sp_colstore {
+	size_t n, cap, nnz, nzcap;
+	size_t *start;
+	int *unit, *site;
+	double *cost;
+	unsigned char *under;
+} sp_colstore;
+/* Append the column of units u[0..n) at site with cost and under. Returns
+ * 0, or -1 on ENOMEM (the store unchanged but perhaps larger). */
+int sp_colstore_push(sp_colstore *c, int site, const int *u, int n, double cost, int under);
+/* Free the arrays; the store is empty after. */
+void sp_colstore_free(sp_colstore *c);
 int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s); /* -1 on ENOMEM */
 void sp_station_refresh(const sp_sub *s, sp_station *st); /* recompute lo, hi, wd */
 void sp_sol_sort(sp_sol *sol);

@@ -44,11 +44,7 @@ typedef struct lns {
 	unsigned char *ufree, *tfree; /* per unit / station: in the region */
 	int *fu, nfu;                 /* the region's units */
 	/* listed columns */
-	size_t n, cap, nnz, nzcap;
-	size_t *start;
-	int *unit, *site;
-	double *cost;
-	unsigned char *under;
+	sp_colstore cols;
 	long nodes, regions;
 	int *inc; /* per listed column 1-based: 1 in the injected plan */
 	double *x;
@@ -137,44 +133,7 @@ static void region_grow(lns *L, int want)
 
 static int col_push(lns *L, int site, const int *u, int n, long load, double wd)
 {
-	if (L->n + 1 >= L->cap) {
-		size_t cap = L->cap ? 2 * L->cap : 1024;
-		size_t *st = realloc(L->start, (cap + 1) * sizeof(size_t));
-		if (st)
-			L->start = st;
-		int *si = realloc(L->site, cap * sizeof(int));
-		if (si)
-			L->site = si;
-		double *co = realloc(L->cost, cap * sizeof(double));
-		if (co)
-			L->cost = co;
-		unsigned char *un = realloc(L->under, cap);
-		if (un)
-			L->under = un;
-		if (!st || !si || !co || !un)
-			return -1;
-		L->cap = cap;
-	}
-	if (L->nnz + (size_t)n > L->nzcap) {
-		size_t cap = L->nzcap ? 2 * L->nzcap : 4096;
-		while (cap < L->nnz + (size_t)n)
-			cap *= 2;
-		int *un = realloc(L->unit, cap * sizeof(int));
-		if (!un)
-			return -1;
-		L->unit = un;
-		L->nzcap = cap;
-	}
-	if (L->n == 0)
-		L->start[0] = 0;
-	memcpy(L->unit + L->nnz, u, (size_t)n * sizeof(int));
-	L->nnz += (size_t)n;
-	L->site[L->n] = site;
-	L->cost[L->n] = wd / L->s->dscale;
-	L->under[L->n] = (unsigned char)under_at(L, site, load);
-	L->n++;
-	L->start[L->n] = L->nnz;
-	return 0;
+	return sp_colstore_push(&L->cols, site, u, n, wd / L->s->dscale, under_at(L, site, load));
 }
 
 /* Every subset of cand[i..nc) added to cur[0..n) at site j within the
@@ -190,7 +149,7 @@ static int subsets(lns *L, int j, const int *cand, const double *cd, int nc, int
 		double w2 = wd + (double)h * cd[i];
 		if (col_push(L, j, cur, n + 1, load + h, w2) < 0)
 			return -1;
-		if (L->n > LNS_COLS)
+		if (L->cols.n > LNS_COLS)
 			return 1;
 		int r = subsets(L, j, cand, cd, nc, i + 1, cur, n + 1, load + h, w2);
 		if (r)
@@ -203,7 +162,7 @@ static int subsets(lns *L, int j, const int *cand, const double *cd, int nc, int
 static int columns_list(lns *L, int *cand, double *cd, int *cur, unsigned char *seen)
 {
 	const sp_sub *s = L->s;
-	L->n = L->nnz = 0;
+	L->cols.n = L->cols.nnz = 0;
 	int r = 0;
 	for (int i = 0; i < L->nfu && r == 0; i++) {
 		int u = L->fu[i];
@@ -241,9 +200,11 @@ static void callback(glp_tree *tree, void *info)
 /* The column of station t among the listed ones (units ascending), or -1. */
 static long column_of(const lns *L, const sp_station *st)
 {
-	for (size_t q = 0; q < L->n; q++)
-		if (L->site[q] == st->site && L->start[q + 1] - L->start[q] == (size_t)st->n &&
-		    memcmp(L->unit + L->start[q], st->u, (size_t)st->n * sizeof(int)) == 0)
+	for (size_t q = 0; q < L->cols.n; q++)
+		if (L->cols.site[q] == st->site &&
+		    L->cols.start[q + 1] - L->cols.start[q] == (size_t)st->n &&
+		    memcmp(L->cols.unit + L->cols.start[q], st->u, (size_t)st->n * sizeof(int)) ==
+		        0)
 			return (long)q;
 	return -1;
 }
@@ -279,38 +240,39 @@ static int region_solve(lns *L, int *cur)
 	}
 	glp_set_row_bnds(P, L->nfu + 1, GLP_UP, 0, (double)left);
 	int *srow = calloc((size_t)s->ns, sizeof(int));
-	size_t nz = L->nnz + 2 * L->n;
+	size_t nz = L->cols.nnz + 2 * L->cols.n;
 	int *ia = malloc((nz + 1) * sizeof(int)), *ja = malloc((nz + 1) * sizeof(int));
 	double *ar = malloc((nz + 1) * sizeof(double));
-	L->x = calloc(L->n + 1, sizeof(double));
+	L->x = calloc(L->cols.n + 1, sizeof(double));
 	int rc = -1;
 	if (!srow || !ia || !ja || !ar || !L->x)
 		goto nomem;
 	int nrow = L->nfu + 1;
-	for (size_t q = 0; q + 1 < L->n; q++)
-		if (L->site[q] == L->site[q + 1] && !srow[L->site[q]]) /* listed site by site */
-			srow[L->site[q]] = ++nrow - (L->nfu + 1);
+	for (size_t q = 0; q + 1 < L->cols.n; q++)
+		if (L->cols.site[q] == L->cols.site[q + 1] &&
+		    !srow[L->cols.site[q]]) /* listed site by site */
+			srow[L->cols.site[q]] = ++nrow - (L->nfu + 1);
 	if (nrow > L->nfu + 1)
 		glp_add_rows(P, nrow - (L->nfu + 1));
 	for (int r = L->nfu + 2; r <= nrow; r++)
 		glp_set_row_bnds(P, r, GLP_UP, 0, 1);
-	glp_add_cols(P, (int)L->n);
+	glp_add_cols(P, (int)L->cols.n);
 	nz = 0;
-	for (size_t q = 0; q < L->n; q++) {
+	for (size_t q = 0; q < L->cols.n; q++) {
 		int col = (int)q + 1;
 		glp_set_col_kind(P, col, GLP_BV);
-		glp_set_obj_coef(P, col, L->cost[q]);
-		for (size_t e = L->start[q]; e < L->start[q + 1]; e++) {
-			ia[++nz] = urow[L->unit[e]];
+		glp_set_obj_coef(P, col, L->cols.cost[q]);
+		for (size_t e = L->cols.start[q]; e < L->cols.start[q + 1]; e++) {
+			ia[++nz] = urow[L->cols.unit[e]];
 			ja[nz] = col;
 			ar[nz] = 1;
 		}
-		if (srow[L->site[q]]) {
-			ia[++nz] = L->nfu + 1 + srow[L->site[q]];
+		if (srow[L->cols.site[q]]) {
+			ia[++nz] = L->nfu + 1 + srow[L->cols.site[q]];
 			ja[nz] = col;
 			ar[nz] = 1;
 		}
-		if (L->under[q]) {
+		if (L->cols.under[q]) {
 			ia[++nz] = L->nfu + 1;
 			ja[nz] = col;
 			ar[nz] = 1;
@@ -382,10 +344,10 @@ static int region_solve(lns *L, int *cur)
 			}
 		}
 	}
-	for (size_t q = 0; q < L->n && rc == 0; q++)
+	for (size_t q = 0; q < L->cols.n && rc == 0; q++)
 		if (glp_mip_col_val(P, (int)q + 1) > 0.5 &&
-		    sp_sol_add(&next, L->site[q], L->unit + L->start[q],
-		               (int)(L->start[q + 1] - L->start[q]), s) < 0)
+		    sp_sol_add(&next, L->cols.site[q], L->cols.unit + L->cols.start[q],
+		               (int)(L->cols.start[q + 1] - L->cols.start[q]), s) < 0)
 			rc = -2;
 	if (rc < 0) {
 		sp_sol_free(&next);
@@ -545,11 +507,7 @@ out:
 	free(L.ufree);
 	free(L.tfree);
 	free(L.fu);
-	free(L.start);
-	free(L.unit);
-	free(L.site);
-	free(L.cost);
-	free(L.under);
+	sp_colstore_free(&L.cols);
 	free(cand);
 	free(cur);
 	free(cd);
