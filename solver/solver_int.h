@@ -395,6 +395,21 @@ int walk_stations(const sp_sub *s, const sp_params *p, const cg_result *cg, long
  * sol leaves a unit unserved), -1 with err set on failure. */
 int walk_lns(const sp_sub *s, const sp_params *p, long budget, double lb, double deadline,
              sp_sol *sol, char *err, size_t errsize);
+/* The arguments of a walking search over a plan (walk_improve, walk_lns),
+ * in one struct: sub, parameters, the most avoidably underfilled stations
+ * (budget), the bound on the walking (lb), the deadline, the plan improved
+ * in place, where an error is written. */
+typedef struct walk_call {
+	const sp_sub *s;
+	const sp_params *p;
+	long budget;
+	double lb, deadline;
+	sp_sol *sol;
+	char *err;
+	size_t errsize;
+} walk_call;
+/* walk_lns on the arguments in a (not owned). */
+int walk_lns_run(const walk_call *a);
 
 /* walk_bound.c: min_distance only. A valid bound on the walking (cg's
  * units) of any plan of s with at most `budget` avoidably underfilled

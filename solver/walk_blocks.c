@@ -298,20 +298,9 @@ static int plans_join(const wbk *k, int nblk, double seconds, sp_sol *sol)
 	return 0;
 }
 
-typedef struct lns_call {
-	const sp_sub *s;
-	const sp_params *p;
-	long budget;
-	double lb, deadline;
-	sp_sol *sol;
-	char *err;
-	size_t errsize;
-} lns_call;
-
 static int lns_run(void *arg)
 {
-	lns_call *c = arg;
-	return walk_lns(c->s, c->p, c->budget, c->lb, c->deadline, c->sol, c->err, c->errsize);
+	return walk_lns_run(arg);
 }
 
 typedef struct lagr_call {
@@ -444,7 +433,7 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, s
 	                                ? deadline
 	                                : clock_now_s() + 0.4 * (deadline - clock_now_s()),
 	                .bound = bound};
-	lns_call c = {s, p, under, -INFINITY, deadline, sol, err, errsize};
+	walk_call c = {s, p, under, -INFINITY, deadline, sol, err, errsize};
 	pthread_t th;
 	int apart = nthreads > 1 && pthread_create(&th, NULL, lagr_apart, &lc) == 0;
 	if (!apart)
