@@ -203,15 +203,16 @@ typedef struct blk_run {
 	cg_result *res; /* per part: columns in the parent's local indices, per
 	                   unit arrays in the part's (umap[b] maps them) */
 	int **umap, *nu;
-	pthread_mutex_t mu;
-	int failed;
+	pthread_mutex_t mu; /* err */
 	char *err;
 	size_t errsize;
 } blk_run;
 
-/* Solve part b into br->res[b], renumbered to the parent. 0, -1. */
-static int block_one(blk_run *br, int b)
+/* Solve part b into br->res[b], renumbered to the parent
+ * (sp_parallel_parts). 0, -1. */
+static int block_one(void *arg, int b)
 {
+	blk_run *br = arg;
 	sp_sub bs;
 	size_t n1 = (size_t)br->s->nu + (size_t)br->s->ns + 1;
 	int *umap = malloc(n1 * sizeof(int)), *smap = malloc(n1 * sizeof(int));
@@ -247,20 +248,6 @@ static int block_one(blk_run *br, int b)
 	free(umap);
 	free(smap);
 	return rc;
-}
-
-/* Part b (sp_parallel_for), none after a failure. */
-static void block_item(void *arg, size_t b)
-{
-	blk_run *br = arg;
-	pthread_mutex_lock(&br->mu);
-	int failed = br->failed;
-	pthread_mutex_unlock(&br->mu);
-	if (!failed && block_one(br, (int)b) < 0) {
-		pthread_mutex_lock(&br->mu);
-		br->failed = 1;
-		pthread_mutex_unlock(&br->mu);
-	}
 }
 
 /* Append the basic columns of part result x (renumbered; its units umap[0..
@@ -352,9 +339,8 @@ int blocks_colgen(const sp_sub *s, const sp_params *p, const int *blk, int nblk,
 		return -1;
 	}
 	pthread_mutex_init(&br.mu, NULL);
-	sp_parallel_for(nthreads, (size_t)nblk, NULL, block_item, &br, 0, 0);
+	int failed = sp_parallel_parts(nthreads, nblk, block_one, &br) < 0;
 	pthread_mutex_destroy(&br.mu);
-	int failed = br.failed;
 	for (int b = 0; b < nblk; b++) {
 		if (!failed && merge_one(out, &br.res[b], br.umap[b], br.nu[b]) < 0) {
 			snprintf(err, errsize, "out of memory in the blocks' duals");

@@ -158,6 +158,36 @@ void sp_parallel_for(int nthreads, size_t n, const size_t *order, void (*fn)(voi
 	pthread_mutex_destroy(&pl.mu);
 }
 
+typedef struct parts {
+	pthread_mutex_t mu;
+	int failed;
+	int (*fn)(void *ctx, int b);
+	void *ctx;
+} parts;
+
+/* Part b, none after a failure. */
+static void part_item(void *arg, size_t b)
+{
+	parts *pt = arg;
+	pthread_mutex_lock(&pt->mu);
+	int failed = pt->failed;
+	pthread_mutex_unlock(&pt->mu);
+	if (!failed && pt->fn(pt->ctx, (int)b) < 0) {
+		pthread_mutex_lock(&pt->mu);
+		pt->failed = 1;
+		pthread_mutex_unlock(&pt->mu);
+	}
+}
+
+int sp_parallel_parts(int nthreads, int n, int (*fn)(void *ctx, int b), void *ctx)
+{
+	parts pt = {.failed = 0, .fn = fn, .ctx = ctx};
+	pthread_mutex_init(&pt.mu, NULL);
+	sp_parallel_for(nthreads, (size_t)n, NULL, part_item, &pt, 0, 0);
+	pthread_mutex_destroy(&pt.mu);
+	return pt.failed ? -1 : 0;
+}
+
 /* sp_parallel_for() at the top of the solve: the calling thread's GLPK
  * environment ends with it too. */
 static void pool_run(int nthreads, size_t n, const size_t *order, void (*fn)(void *, size_t),

@@ -588,6 +588,11 @@ void glpk_bridge_thread_end(void); /* glp_free_env() for this thread */
  * from p0 to p1 as items end (p0 >= p1: not moved). */
 void sp_parallel_for(int nthreads, size_t n, const size_t *order, void (*fn)(void *, size_t),
                      void *ctx, double p0, double p1);
+/* solver.c: fn(ctx, b) for every part b in [0, n) through sp_parallel_for
+ * on up to nthreads threads, no part started once one returned < 0.
+ * Returns 0, -1 when a part failed (which others ran then depends on the
+ * threads). */
+int sp_parallel_parts(int nthreads, int n, int (*fn)(void *ctx, int b), void *ctx);
 
 struct glp_prob;
 
