@@ -27,22 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct blk_key {
-	double v;
-	int u;
-} blk_key;
-
-static int cmp_key(const void *a, const void *b)
-{
-	const blk_key *x = a, *y = b;
-	if (x->v != y->v)
-		return x->v < y->v ? -1 : 1;
-	return (x->u > y->u) - (x->u < y->u);
-}
-
 /* Bisect units u[0..n) along the longer side of their box until each part
  * has at most `target`; part numbers from *next. */
-static void bisect(const double *ux, const double *uy, blk_key *k, int *u, int n, int target,
+static void bisect(const double *ux, const double *uy, sp_keyed *k, int *u, int n, int target,
                    int *blk, int *next)
 {
 	if (n <= target) {
@@ -60,10 +47,10 @@ static void bisect(const double *ux, const double *uy, blk_key *k, int *u, int n
 	}
 	const double *c = x1 - x0 >= y1 - y0 ? ux : uy;
 	for (int i = 0; i < n; i++)
-		k[i] = (blk_key){c[u[i]], u[i]};
-	qsort(k, (size_t)n, sizeof(blk_key), cmp_key);
+		k[i] = (sp_keyed){c[u[i]], u[i]};
+	qsort(k, (size_t)n, sizeof(sp_keyed), sp_cmp_keyed);
 	for (int i = 0; i < n; i++)
-		u[i] = k[i].u;
+		u[i] = k[i].id;
 	int h = n / 2;
 	bisect(ux, uy, k, u, h, target, blk, next);
 	bisect(ux, uy, k, u + h, n - h, target, blk, next);
@@ -73,7 +60,7 @@ int blocks_partition(const sp_sub *s, const double *ux, const double *uy, int ta
 {
 	assert(target > 0);
 	int *u = malloc(((size_t)s->nu + 1) * sizeof(int));
-	blk_key *k = malloc(((size_t)s->nu + 1) * sizeof(blk_key));
+	sp_keyed *k = malloc(((size_t)s->nu + 1) * sizeof(sp_keyed));
 	if (!u || !k) {
 		free(u);
 		free(k);

@@ -136,6 +136,13 @@ int sp_cmp_int(const void *a, const void *b);
 /* The same for doubles and longs. */
 int sp_cmp_double(const void *a, const void *b);
 int sp_cmp_long(const void *a, const void *b);
+/* A value to sort by with an index breaking ties (a unit, a site), and its
+ * qsort comparator: key ascending, then id ascending. */
+typedef struct sp_keyed {
+	double key;
+	int id;
+} sp_keyed;
+int sp_cmp_keyed(const void *a, const void *b);
 /* A growing list of stations as columns (colstore.c): column c serves units
  * unit[start[c]..start[c+1]) at site[c], costs cost[c], under[c] 1 when
  * avoidably underfilled. Zero-initialised empty; n = nnz = 0 empties it
