@@ -27,22 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct blk_key {
-	double v;
-	int u;
-} blk_key;
-
-static int cmp_key(const void *a, const void *b)
-{
-	const blk_key *x = a, *y = b;
-	if (x->v != y->v)
-		return x->v < y->v ? -1 : 1;
-	return (x->u > y->u) - (x->u < y->u);
-}
-
 /* Bisect units u[0..n) along the longer side of their box until each part
  * has at most `target`; part numbers from *next. */
-static void bisect(const double *ux, const double *uy, blk_key *k, int *u, int n, int target,
+static void bisect(const double *ux, const double *uy, sp_keyed *k, int *u, int n, int target,
                    int *blk, int *next)
 {
 	if (n <= target) {
@@ -60,10 +47,10 @@ static void bisect(const double *ux, const double *uy, blk_key *k, int *u, int n
 	}
 	const double *c = x1 - x0 >= y1 - y0 ? ux : uy;
 	for (int i = 0; i < n; i++)
-		k[i] = (blk_key){c[u[i]], u[i]};
-	qsort(k, (size_t)n, sizeof(blk_key), cmp_key);
+		k[i] = (sp_keyed){c[u[i]], u[i]};
+	qsort(k, (size_t)n, sizeof(sp_keyed), sp_cmp_keyed);
 	for (int i = 0; i < n; i++)
-		u[i] = k[i].u;
+		u[i] = k[i].id;
 	int h = n / 2;
 	bisect(ux, uy, k, u, h, target, blk, next);
 	bisect(ux, uy, k, u + h, n - h, target, blk, next);
@@ -73,7 +60,7 @@ int blocks_partition(const sp_sub *s, const double *ux, const double *uy, int ta
 {
 	assert(target > 0);
 	int *u = malloc(((size_t)s->nu + 1) * sizeof(int));
-	blk_key *k = malloc(((size_t)s->nu + 1) * sizeof(blk_key));
+	sp_keyed *k = malloc(((size_t)s->nu + 1) * sizeof(sp_keyed));
 	if (!u || !k) {
 		free(u);
 		free(k);
@@ -203,15 +190,16 @@ typedef struct blk_run {
 	cg_result *res; /* per part: columns in the parent's local indices, per
 	                   unit arrays in the part's (umap[b] maps them) */
 	int **umap, *nu;
-	pthread_mutex_t mu;
-	int failed;
+	pthread_mutex_t mu; /* err */
 	char *err;
 	size_t errsize;
 } blk_run;
 
-/* Solve part b into br->res[b], renumbered to the parent. 0, -1. */
-static int block_one(blk_run *br, int b)
+/* Solve part b into br->res[b], renumbered to the parent
+ * (sp_parallel_parts). 0, -1. */
+static int block_one(void *arg, int b)
 {
+	blk_run *br = arg;
 	sp_sub bs;
 	size_t n1 = (size_t)br->s->nu + (size_t)br->s->ns + 1;
 	int *umap = malloc(n1 * sizeof(int)), *smap = malloc(n1 * sizeof(int));
@@ -247,20 +235,6 @@ static int block_one(blk_run *br, int b)
 	free(umap);
 	free(smap);
 	return rc;
-}
-
-/* Part b (sp_parallel_for), none after a failure. */
-static void block_item(void *arg, size_t b)
-{
-	blk_run *br = arg;
-	pthread_mutex_lock(&br->mu);
-	int failed = br->failed;
-	pthread_mutex_unlock(&br->mu);
-	if (!failed && block_one(br, (int)b) < 0) {
-		pthread_mutex_lock(&br->mu);
-		br->failed = 1;
-		pthread_mutex_unlock(&br->mu);
-	}
 }
 
 /* Append the basic columns of part result x (renumbered; its units umap[0..
@@ -352,9 +326,8 @@ int blocks_colgen(const sp_sub *s, const sp_params *p, const int *blk, int nblk,
 		return -1;
 	}
 	pthread_mutex_init(&br.mu, NULL);
-	sp_parallel_for(nthreads, (size_t)nblk, NULL, block_item, &br, 0, 0);
+	int failed = sp_parallel_parts(nthreads, nblk, block_one, &br) < 0;
 	pthread_mutex_destroy(&br.mu);
-	int failed = br.failed;
 	for (int b = 0; b < nblk; b++) {
 		if (!failed && merge_one(out, &br.res[b], br.umap[b], br.nu[b]) < 0) {
 			snprintf(err, errsize, "out of memory in the blocks' duals");

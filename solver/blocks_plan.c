@@ -14,7 +14,6 @@
 #include "clock.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,8 +24,6 @@ typedef struct plan_run {
 	int nblk;
 	double share; /* seconds per part */
 	sp_sol *sols; /* per part, in s's indices */
-	pthread_mutex_t mu;
-	int failed;
 	char *err;
 	size_t errsize;
 } plan_run;
@@ -58,8 +55,9 @@ static int sol_map(const sp_sub *s, const sp_sol *in, const int *umap, const int
 
 /* Plan part b into pr->sols[b]. Returns 0, -1 on ENOMEM (GLPK failing in a
  * part keeps the part's heuristic plan). */
-static int plan_one(plan_run *pr, int b)
+static int plan_one(void *arg, int b)
 {
+	plan_run *pr = arg;
 	const sp_params *p = pr->p;
 	double t0 = clock_now_s();
 	if (p->work_limit <= 0 && p->deadline > 0 && t0 >= p->deadline)
@@ -108,20 +106,6 @@ out:
 	return rc;
 }
 
-/* Part b (sp_parallel_for), none after a failure. */
-static void plan_item(void *arg, size_t b)
-{
-	plan_run *pr = arg;
-	pthread_mutex_lock(&pr->mu);
-	int failed = pr->failed;
-	pthread_mutex_unlock(&pr->mu);
-	if (!failed && plan_one(pr, (int)b) < 0) {
-		pthread_mutex_lock(&pr->mu);
-		pr->failed = 1;
-		pthread_mutex_unlock(&pr->mu);
-	}
-}
-
 void blocks_owners(const sp_sub *s, const int *blk, int *owner)
 {
 	for (int j = 0; j < s->ns; j++) {
@@ -160,10 +144,7 @@ int blocks_plan(const sp_sub *s, const sp_params *p, const int *blk, int nblk, d
 	}
 	blocks_owners(s, blk, owner);
 	pr.owner = owner;
-	pthread_mutex_init(&pr.mu, NULL);
-	sp_parallel_for(nthreads, (size_t)nblk, NULL, plan_item, &pr, 0, 0);
-	pthread_mutex_destroy(&pr.mu);
-	int failed = pr.failed;
+	int failed = sp_parallel_parts(nthreads, nblk, plan_one, &pr) < 0;
 	for (int b = 0; b < nblk; b++) {
 		for (int t = 0; t < pr.sols[b].n && !failed; t++) {
 			const sp_station *st = &pr.sols[b].st[t];

@@ -258,24 +258,11 @@ long cluster_add(const sp_sub *s, const sp_params *p, sp_cols *c, const sp_stati
 	return col_at(s, p, c, st->u, (size_t)st->n, st->site);
 }
 
-typedef struct site_cost {
-	double cost;
-	int site;
-} site_cost;
-
-static int cmp_site_cost(const void *a, const void *b)
-{
-	const site_cost *x = a, *y = b;
-	if (x->cost != y->cost)
-		return x->cost < y->cost ? -1 : 1;
-	return (x->site > y->site) - (x->site < y->site);
-}
-
 /* Set u[0..n) whose tail column `q` stands on a packed site: columns at its
  * sites in cost order (fixed sites have their own) up to the first unpacked
  * one, which becomes the tail. -1 on ENOMEM. */
 static int extend_set(const sp_sub *s, const sp_params *p, sp_cols *c, size_t q, int *u,
-                      site_cost *sc)
+                      sp_keyed *sc)
 {
 	size_t n = c->start[q + 1] - c->start[q];
 	memcpy(u, c->unit + c->start[q], n * sizeof(int)); /* col_push may move c->unit */
@@ -294,14 +281,14 @@ static int extend_set(const sp_sub *s, const sp_params *p, sp_cols *c, size_t q,
 			wd += sp_part(s, u[i]) * d;
 		}
 		if (i == n)
-			sc[m++] = (site_cost){sp_cost(s, p, j, lo, wd), j};
+			sc[m++] = (sp_keyed){sp_cost(s, p, j, lo, wd), j}; /* cost, site */
 	}
-	qsort(sc, m, sizeof(site_cost), cmp_site_cost);
+	qsort(sc, m, sizeof(sp_keyed), sp_cmp_keyed);
 	for (size_t i = 0; i < m; i++) {
-		long col = col_at(s, p, c, u, n, sc[i].site);
+		long col = col_at(s, p, c, u, n, sc[i].id);
 		if (col < 0)
 			return -1;
-		if (!c->packed[sc[i].site]) {
+		if (!c->packed[sc[i].id]) {
 			c->tail[col] = 1;
 			break;
 		}
@@ -321,7 +308,7 @@ int cluster_pack(const sp_sub *s, const sp_params *p, sp_cols *c, const int *sit
 	if (added == 0)
 		return 0;
 	int *u = malloc((size_t)(s->nu > 0 ? s->nu : 1) * sizeof(int));
-	site_cost *sc = malloc((size_t)(s->ns > 0 ? s->ns : 1) * sizeof(site_cost));
+	sp_keyed *sc = malloc((size_t)(s->ns > 0 ? s->ns : 1) * sizeof(sp_keyed));
 	int rc = u && sc ? added : -1;
 	for (size_t q = 0, n0 = c->n; q < n0 && rc >= 0; q++)
 		if (c->tail[q] && c->packed[c->site[q]] && extend_set(s, p, c, q, u, sc) < 0)

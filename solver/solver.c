@@ -158,6 +158,36 @@ void sp_parallel_for(int nthreads, size_t n, const size_t *order, void (*fn)(voi
 	pthread_mutex_destroy(&pl.mu);
 }
 
+typedef struct parts {
+	pthread_mutex_t mu;
+	int failed;
+	int (*fn)(void *ctx, int b);
+	void *ctx;
+} parts;
+
+/* Part b, none after a failure. */
+static void part_item(void *arg, size_t b)
+{
+	parts *pt = arg;
+	pthread_mutex_lock(&pt->mu);
+	int failed = pt->failed;
+	pthread_mutex_unlock(&pt->mu);
+	if (!failed && pt->fn(pt->ctx, (int)b) < 0) {
+		pthread_mutex_lock(&pt->mu);
+		pt->failed = 1;
+		pthread_mutex_unlock(&pt->mu);
+	}
+}
+
+int sp_parallel_parts(int nthreads, int n, int (*fn)(void *ctx, int b), void *ctx)
+{
+	parts pt = {.failed = 0, .fn = fn, .ctx = ctx};
+	pthread_mutex_init(&pt.mu, NULL);
+	sp_parallel_for(nthreads, (size_t)n, NULL, part_item, &pt, 0, 0);
+	pthread_mutex_destroy(&pt.mu);
+	return pt.failed ? -1 : 0;
+}
+
 /* sp_parallel_for() at the top of the solve: the calling thread's GLPK
  * environment ends with it too. */
 static void pool_run(int nthreads, size_t n, const size_t *order, void (*fn)(void *, size_t),
@@ -246,6 +276,25 @@ static int sub_coords(const run_ctx *rc, const sp_sub *s, double **ux, double **
 	return 0;
 }
 
+/* s's units cut into blocks of about SOLVER_BLOCK_TARGET units
+ * (blocks_partition): *blk (malloc'd, the caller frees) gets each unit's
+ * block. Returns the number of blocks, or -1 on ENOMEM (*blk NULL). */
+static int sub_blocks(const run_ctx *rc, const sp_sub *s, int **blk)
+{
+	double *ux = NULL, *uy = NULL;
+	int nb = -1;
+	*blk = malloc(((size_t)s->nu + 1) * sizeof(int));
+	if (*blk && sub_coords(rc, s, &ux, &uy) == 0)
+		nb = blocks_partition(s, ux, uy, SOLVER_BLOCK_TARGET, *blk);
+	free(ux);
+	free(uy);
+	if (nb < 0) {
+		free(*blk);
+		*blk = NULL;
+	}
+	return nb;
+}
+
 /* A component of more than SOLVER_BLOCK_UNITS units (min_stations): the
  * stations of any plan (the lower band relaxed) by column generation over
  * the whole component, started from the optimal columns and bases of its
@@ -294,18 +343,12 @@ static int job_blocks_plan(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 	const sp_params *p = &rc->w->p;
 	const sp_sub *s = &j->sub;
 	double t0 = clock_now_s();
-	double *ux = NULL, *uy = NULL;
-	int *blk = malloc(((size_t)s->nu + 1) * sizeof(int)), nb = -1;
+	int *blk;
 	sp_sol bp = {0};
 	j->cg_bound = -INFINITY;
-	if (blk && sub_coords(rc, s, &ux, &uy) == 0)
-		nb = blocks_partition(s, ux, uy, SOLVER_BLOCK_TARGET, blk);
-	free(ux);
-	free(uy);
-	if (nb < 0) {
-		free(blk);
+	int nb = sub_blocks(rc, s, &blk);
+	if (nb < 0)
 		return -2;
-	}
 	/* the bound first: the plan must not starve it (min_distance: its
 	 * bound comes after the plan, job_walk_huge) */
 	int md = p->objective == OBJECTIVE_MIN_DISTANCE;
@@ -348,14 +391,10 @@ static int job_walk_huge(run_ctx *rc, sp_job *j)
 {
 	const sp_params *p = &rc->w->p;
 	const sp_sub *s = &j->sub;
-	double *ux = NULL, *uy = NULL, wb;
-	int *blk = malloc(((size_t)s->nu + 1) * sizeof(int)), nb = -1;
-	if (blk && sub_coords(rc, s, &ux, &uy) == 0)
-		nb = blocks_partition(s, ux, uy, SOLVER_BLOCK_TARGET, blk);
-	free(ux);
-	free(uy);
+	double wb;
+	int *blk;
+	int nb = sub_blocks(rc, s, &blk);
 	if (nb < 0) {
-		free(blk);
 		snprintf(j->res.err, sizeof(j->res.err), "out of memory in the blocks' walking");
 		return -1;
 	}

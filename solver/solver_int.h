@@ -136,6 +136,29 @@ int sp_cmp_int(const void *a, const void *b);
 /* The same for doubles and longs. */
 int sp_cmp_double(const void *a, const void *b);
 int sp_cmp_long(const void *a, const void *b);
+/* A value to sort by with an index breaking ties (a unit, a site), and its
+ * qsort comparator: key ascending, then id ascending. */
+typedef struct sp_keyed {
+	double key;
+	int id;
+} sp_keyed;
+int sp_cmp_keyed(const void *a, const void *b);
+/* A growing list of stations as columns (colstore.c): column c serves units
+ * unit[start[c]..start[c+1]) at site[c], costs cost[c], under[c] 1 when
+ * avoidably underfilled. Zero-initialised empty; n = nnz = 0 empties it
+ * and keeps the room. */
+typedef struct sp_colstore {
+	size_t n, cap, nnz, nzcap;
+	size_t *start;
+	int *unit, *site;
+	double *cost;
+	unsigned char *under;
+} sp_colstore;
+/* Append the column of units u[0..n) at site with cost and under. Returns
+ * 0, or -1 on ENOMEM (the store unchanged but perhaps larger). */
+int sp_colstore_push(sp_colstore *c, int site, const int *u, int n, double cost, int under);
+/* Free the arrays; the store is empty after. */
+void sp_colstore_free(sp_colstore *c);
 int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s); /* -1 on ENOMEM */
 void sp_station_refresh(const sp_sub *s, sp_station *st); /* recompute lo, hi, wd */
 void sp_sol_sort(sp_sol *sol);
@@ -379,6 +402,21 @@ int walk_stations(const sp_sub *s, const sp_params *p, const cg_result *cg, long
  * sol leaves a unit unserved), -1 with err set on failure. */
 int walk_lns(const sp_sub *s, const sp_params *p, long budget, double lb, double deadline,
              sp_sol *sol, char *err, size_t errsize);
+/* The arguments of a walking search over a plan (walk_improve, walk_lns),
+ * in one struct: sub, parameters, the most avoidably underfilled stations
+ * (budget), the bound on the walking (lb), the deadline, the plan improved
+ * in place, where an error is written. */
+typedef struct walk_call {
+	const sp_sub *s;
+	const sp_params *p;
+	long budget;
+	double lb, deadline;
+	sp_sol *sol;
+	char *err;
+	size_t errsize;
+} walk_call;
+/* walk_lns on the arguments in a (not owned). */
+int walk_lns_run(const walk_call *a);
 
 /* walk_bound.c: min_distance only. A valid bound on the walking (cg's
  * units) of any plan of s with at most `budget` avoidably underfilled
@@ -557,6 +595,11 @@ void glpk_bridge_thread_end(void); /* glp_free_env() for this thread */
  * from p0 to p1 as items end (p0 >= p1: not moved). */
 void sp_parallel_for(int nthreads, size_t n, const size_t *order, void (*fn)(void *, size_t),
                      void *ctx, double p0, double p1);
+/* solver.c: fn(ctx, b) for every part b in [0, n) through sp_parallel_for
+ * on up to nthreads threads, no part started once one returned < 0.
+ * Returns 0, -1 when a part failed (which others ran then depends on the
+ * threads). */
+int sp_parallel_parts(int nthreads, int n, int (*fn)(void *ctx, int b), void *ctx);
 
 struct glp_prob;
 

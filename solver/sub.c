@@ -119,6 +119,14 @@ int sp_cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+int sp_cmp_keyed(const void *a, const void *b)
+{
+	const sp_keyed *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
 int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s)
 {
 	if (sol->n == sol->cap) {

@@ -48,12 +48,8 @@
 #include <string.h>
 
 typedef struct walk_job {
-	const sp_sub *s;
-	const sp_params *p;
+	walk_call a; /* the search's arguments */
 	const cg_result *cg;
-	long budget;
-	double lb, deadline;
-	sp_sol *sol;
 	/* the columns: cg's (deduplicated) then the plan's missing ones */
 	size_t n, nnz;
 	size_t *start;
@@ -66,8 +62,6 @@ typedef struct walk_job {
 	double inc;
 	long nodes;
 	int injected, improved;
-	char *err;
-	size_t errsize;
 } walk_job;
 
 /* 1 when the model can hold s's plans: flexible shares or no split unit,
@@ -140,7 +134,7 @@ static size_t col_put(walk_job *w, col_table *t, long *pair, int site, const int
 			return t->slot[i] - 1;
 		i = (i + 1) & (t->cap - 1);
 	}
-	const sp_sub *s = w->s;
+	const sp_sub *s = w->a.s;
 	long load = 0;
 	double wd = 0;
 	for (size_t e = 0; e < n; e++) {
@@ -154,7 +148,7 @@ static size_t col_put(walk_job *w, col_table *t, long *pair, int site, const int
 	w->start[w->n] = w->nnz;
 	w->site[q] = site;
 	w->cost[q] = wd / s->dscale;
-	w->under[q] = rules_band_under(sp_band(w->p), load) && !sp_isolated(s, w->p, site);
+	w->under[q] = rules_band_under(sp_band(w->a.p), load) && !sp_isolated(s, w->a.p, site);
 	t->slot[i] = q + 1;
 	return q;
 }
@@ -165,11 +159,11 @@ static size_t col_put(walk_job *w, col_table *t, long *pair, int site, const int
  * Returns 0, -1 when a station leaves the band's maximum. */
 static int plan_shares(const walk_job *w, long *out, int *seen)
 {
-	const sp_sub *s = w->s;
+	const sp_sub *s = w->a.s;
 	memset(seen, 0, (size_t)s->nu * sizeof(int));
 	size_t e = 0;
-	for (int i = 0; i < w->sol->n; i++) {
-		const sp_station *st = &w->sol->st[i];
+	for (int i = 0; i < w->a.sol->n; i++) {
+		const sp_station *st = &w->a.sol->st[i];
 		long load = 0;
 		for (int m = 0; m < st->n; m++, e++) {
 			int u = st->u[m];
@@ -178,7 +172,7 @@ static int plan_shares(const walk_job *w, long *out, int *seen)
 			seen[u]++;
 			load += out[e];
 		}
-		if (rules_band_over(sp_band(w->p), load))
+		if (rules_band_over(sp_band(w->a.p), load))
 			return -1;
 	}
 	return 0;
@@ -188,7 +182,7 @@ static int plan_shares(const walk_job *w, long *out, int *seen)
  * entry). Returns 0, -1 on ENOMEM (out freed). */
 static int plan_of(const walk_job *w, const size_t *sel, size_t n, sp_sol *out)
 {
-	const sp_sub *s = w->s;
+	const sp_sub *s = w->a.s;
 	for (size_t i = 0; i < n; i++) {
 		size_t q = sel[i], a = w->start[q];
 		int m = (int)(w->start[q + 1] - a);
@@ -228,7 +222,7 @@ static double sol_walk(const sp_sub *s, const sp_sol *sol)
  * columns or more, the budget row last. Returns it, NULL on ENOMEM. */
 static glp_prob *model_build(const walk_job *w)
 {
-	const sp_sub *s = w->s;
+	const sp_sub *s = w->a.s;
 	int *srow = calloc((size_t)s->ns + 1, sizeof(int));
 	int *cnt = calloc((size_t)s->ns + 1, sizeof(int));
 	size_t nz = w->nnz + 2 * w->n;
@@ -252,7 +246,7 @@ static glp_prob *model_build(const walk_job *w)
 	for (int j = 0; j < s->ns; j++)
 		if (srow[j])
 			glp_set_row_bnds(P, srow[j], GLP_UP, 0, 1);
-	glp_set_row_bnds(P, brow, GLP_UP, 0, (double)w->budget);
+	glp_set_row_bnds(P, brow, GLP_UP, 0, (double)w->a.budget);
 	glp_add_cols(P, (int)w->n);
 	nz = 0;
 	for (size_t q = 0; q < w->n; q++) {
@@ -288,21 +282,21 @@ out:
 /* Seconds left to the job's deadline as GLPK's tm_lim (ms), at least 1. */
 static int tm_left(const walk_job *w)
 {
-	if (w->deadline <= 0)
+	if (w->a.deadline <= 0)
 		return INT32_MAX;
-	double left = w->deadline - clock_now_s();
+	double left = w->a.deadline - clock_now_s();
 	return left > 0.001 ? (int)fmin(left * 1000.0, (double)INT32_MAX) : 1;
 }
 
 static void callback(glp_tree *tree, void *info)
 {
 	walk_job *w = info;
-	if (glpk_bridge_budget(tree, &w->nodes, w->p->work_limit, w->deadline))
+	if (glpk_bridge_budget(tree, &w->nodes, w->a.p->work_limit, w->a.deadline))
 		return;
 	glp_prob *P = glp_ios_get_prob(tree);
 	if (glp_mip_status(P) == GLP_FEAS || glp_mip_status(P) == GLP_OPT) {
 		double obj = glp_mip_obj_val(P);
-		if (obj - w->lb <= w->p->mip_gap * obj + 1e-9) {
+		if (obj - w->a.lb <= w->a.p->mip_gap * obj + 1e-9) {
 			glp_ios_terminate(tree);
 			return;
 		}
@@ -328,7 +322,7 @@ static int mip_run(walk_job *w, glp_prob *P, size_t *sel)
 	if (ret == GLP_ETMLIM)
 		return 0;
 	if (ret != 0 || glp_get_status(P) != GLP_OPT) {
-		snprintf(w->err, w->errsize,
+		snprintf(w->a.err, w->a.errsize,
 		         "glp_simplex: return %d, status %d in the walking model", ret,
 		         glp_get_status(P));
 		return -1;
@@ -348,7 +342,7 @@ static int mip_run(walk_job *w, glp_prob *P, size_t *sel)
 	ret = glp_intopt(P, &io);
 	int mst = glp_mip_status(P);
 	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_ESTOP) {
-		snprintf(w->err, w->errsize,
+		snprintf(w->a.err, w->a.errsize,
 		         "glp_intopt: return %d, status %d in the walking model", ret, mst);
 		return -1;
 	}
@@ -363,12 +357,12 @@ static int mip_run(walk_job *w, glp_prob *P, size_t *sel)
 			sel[n++] = q;
 	sp_sol out = {0};
 	if (plan_of(w, sel, n, &out) < 0) {
-		snprintf(w->err, w->errsize, "out of memory in the walking model");
+		snprintf(w->a.err, w->a.errsize, "out of memory in the walking model");
 		return -1;
 	}
-	sp_sol_free(w->sol);
-	*w->sol = out;
-	w->inc = sol_walk(w->s, w->sol);
+	sp_sol_free(w->a.sol);
+	*w->a.sol = out;
+	w->inc = sol_walk(w->a.s, w->a.sol);
 	w->improved = 1;
 	return 0;
 }
@@ -380,19 +374,19 @@ static int run_walk(void *arg)
 	glp_prob *P = sel ? model_build(w) : NULL;
 	int rc = -1;
 	if (!P) {
-		snprintf(w->err, w->errsize, "out of memory in the walking model");
+		snprintf(w->a.err, w->a.errsize, "out of memory in the walking model");
 		goto out;
 	}
 	rc = mip_run(w, P, sel);
 	glp_delete_prob(P);
-	if (rc < 0 || w->inc - w->lb <= w->p->mip_gap * w->inc + 1e-9)
+	if (rc < 0 || w->inc - w->a.lb <= w->a.p->mip_gap * w->inc + 1e-9)
 		goto out;
 	/* what is left: regions of the plan re-planned exactly */
-	int r = walk_lns(w->s, w->p, w->budget, w->lb, w->deadline, w->sol, w->err, w->errsize);
+	int r = walk_lns_run(&w->a);
 	if (r < 0)
 		rc = -1;
 	else if (r == 1) {
-		w->inc = sol_walk(w->s, w->sol);
+		w->inc = sol_walk(w->a.s, w->a.sol);
 		w->improved = 1;
 	}
 out:
@@ -404,7 +398,7 @@ out:
 static int cols_build(walk_job *w)
 {
 	const cg_result *cg = w->cg;
-	const sp_sol *sol = w->sol;
+	const sp_sol *sol = w->a.sol;
 	size_t mem = 0;
 	for (int i = 0; i < sol->n; i++)
 		mem += (size_t)sol->st[i].n;
@@ -422,7 +416,7 @@ static int cols_build(walk_job *w)
 	w->under = malloc(ncap + 1);
 	w->x0 = calloc(ncap + 1, sizeof(double));
 	long *psh = malloc((mem + 1) * sizeof(long));
-	size_t nu1 = (size_t)w->s->nu + 1;
+	size_t nu1 = (size_t)w->a.s->nu + 1;
 	int *seen = malloc(nu1 * sizeof(int));
 	long *pair = malloc(2 * nu1 * sizeof(long));
 	t.u = malloc(nu1 * sizeof(int));
@@ -466,19 +460,11 @@ int walk_improve(const sp_sub *s, const sp_params *p, const cg_result *cg, long 
 	if (p->objective != OBJECTIVE_MIN_DISTANCE || !walk_applies(s, p) || cg->n == 0 ||
 	    (deadline > 0 && clock_now_s() >= deadline))
 		return 0;
-	walk_job w = {.s = s,
-	              .p = p,
-	              .cg = cg,
-	              .budget = budget,
-	              .lb = lb,
-	              .deadline = deadline,
-	              .sol = sol,
-	              .err = err,
-	              .errsize = errsize};
+	walk_job w = {.a = {s, p, budget, lb, deadline, sol, err, errsize}, .cg = cg};
 	int rc = -1;
 	if (cols_build(&w) < 0)
 		snprintf(err, errsize, "out of memory in the walking model");
-	else if (w.x0 && w.inc - w.lb <= p->mip_gap * w.inc + 1e-9)
+	else if (w.x0 && w.inc - w.a.lb <= p->mip_gap * w.inc + 1e-9)
 		rc = 0; /* already within the gap */
 	else
 		rc = glpk_bridge_call(run_walk, &w, err, errsize);

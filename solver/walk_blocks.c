@@ -53,8 +53,7 @@ typedef struct wbk {
 	sp_sol *plans;          /* per block, in s's indices (empty: none) */
 	walk_duals *duals;      /* per block, units in s's indices */
 	int *ok;                /* per block: its LP ended integral */
-	pthread_mutex_t mu;
-	int failed;
+	pthread_mutex_t mu;     /* err */
 	char *err;
 	size_t errsize;
 } wbk;
@@ -118,9 +117,11 @@ static int block_plan(const wbk *k, const sp_sub *bs, long budget, double lb, do
 	return oom ? -1 : 0;
 }
 
-/* Block b's duals and plan, renumbered to s. Returns 0, -1. */
-static int block_one(wbk *k, int b)
+/* Block b's duals and plan, renumbered to s (sp_parallel_parts). Returns
+ * 0, -1. */
+static int block_one(void *arg, int b)
 {
+	wbk *k = arg;
 	const sp_sub *s = k->s;
 	size_t n1 = (size_t)s->nu + (size_t)s->ns + 1;
 	int *umap = malloc(n1 * sizeof(int)), *smap = malloc(n1 * sizeof(int));
@@ -198,19 +199,6 @@ out:
 	free(sinv);
 	free(u);
 	return rc;
-}
-
-static void block_item(void *arg, size_t b)
-{
-	wbk *k = arg;
-	pthread_mutex_lock(&k->mu);
-	int failed = k->failed;
-	pthread_mutex_unlock(&k->mu);
-	if (!failed && block_one(k, (int)b) < 0) {
-		pthread_mutex_lock(&k->mu);
-		k->failed = 1;
-		pthread_mutex_unlock(&k->mu);
-	}
 }
 
 /* The blocks' duals joined into *d over s: a unit in no block (no own site
@@ -298,20 +286,9 @@ static int plans_join(const wbk *k, int nblk, double seconds, sp_sol *sol)
 	return 0;
 }
 
-typedef struct lns_call {
-	const sp_sub *s;
-	const sp_params *p;
-	long budget;
-	double lb, deadline;
-	sp_sol *sol;
-	char *err;
-	size_t errsize;
-} lns_call;
-
 static int lns_run(void *arg)
 {
-	lns_call *c = arg;
-	return walk_lns(c->s, c->p, c->budget, c->lb, c->deadline, c->sol, c->err, c->errsize);
+	return walk_lns_run(arg);
 }
 
 typedef struct lagr_call {
@@ -407,9 +384,9 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, s
 	k.share = fmax(0.0, bound_deadline - clock_now_s()) * (nthreads > 0 ? nthreads : 1) /
 	          (nblk > 0 ? nblk : 1);
 	pthread_mutex_init(&k.mu, NULL);
-	sp_parallel_for(nthreads, (size_t)nblk, NULL, block_item, &k, 0, 0);
+	int failed = sp_parallel_parts(nthreads, nblk, block_one, &k) < 0;
 	pthread_mutex_destroy(&k.mu);
-	if (k.failed)
+	if (failed)
 		goto out;
 	double hs = p->work_limit > 0 ? deadline - clock_now_s()
 	                              : fmax(0.05, 0.1 * (deadline - clock_now_s()));
@@ -444,7 +421,7 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, s
 	                                ? deadline
 	                                : clock_now_s() + 0.4 * (deadline - clock_now_s()),
 	                .bound = bound};
-	lns_call c = {s, p, under, -INFINITY, deadline, sol, err, errsize};
+	walk_call c = {s, p, under, -INFINITY, deadline, sol, err, errsize};
 	pthread_t th;
 	int apart = nthreads > 1 && pthread_create(&th, NULL, lagr_apart, &lc) == 0;
 	if (!apart)

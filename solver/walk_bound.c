@@ -32,6 +32,7 @@
 #define _GNU_SOURCE /* qsort_r */
 #include "solver_int.h"
 #include "clock.h"
+#include "grow.h"
 
 #include <glpk.h>
 #include <math.h>
@@ -57,11 +58,7 @@ typedef struct wb {
 	sp_sol *plan;       /* the LP's solution when integral, or NULL */
 	const sp_sol *seed; /* stations to start the master with, or NULL */
 	/* every station: units unit[start[c]..start[c+1]) ascending at site[c] */
-	size_t n, cap, nnz, nzcap;
-	size_t *start;
-	int *unit, *site;
-	double *cost;
-	unsigned char *under;
+	sp_colstore cols;
 	int *col;    /* per station: its master column, 0 if none */
 	int *master; /* per master column - nu (artificials first): station */
 	int nmaster;
@@ -85,44 +82,8 @@ typedef struct wb {
 
 static int push(wb *b, int site, const int *u, int n, long load, double wd)
 {
-	if (b->n + 1 >= b->cap) {
-		size_t cap = b->cap ? 2 * b->cap : 4096;
-		size_t *st = realloc(b->start, (cap + 1) * sizeof(size_t));
-		if (st)
-			b->start = st;
-		int *si = realloc(b->site, cap * sizeof(int));
-		if (si)
-			b->site = si;
-		double *co = realloc(b->cost, cap * sizeof(double));
-		if (co)
-			b->cost = co;
-		unsigned char *un = realloc(b->under, cap);
-		if (un)
-			b->under = un;
-		if (!st || !si || !co || !un)
-			return -1;
-		b->cap = cap;
-	}
-	if (b->nnz + (size_t)n > b->nzcap) {
-		size_t cap = b->nzcap ? 2 * b->nzcap : 16384;
-		while (cap < b->nnz + (size_t)n)
-			cap *= 2;
-		int *un = realloc(b->unit, cap * sizeof(int));
-		if (!un)
-			return -1;
-		b->unit = un;
-		b->nzcap = cap;
-	}
-	if (b->n == 0)
-		b->start[0] = 0;
-	memcpy(b->unit + b->nnz, u, (size_t)n * sizeof(int));
-	b->nnz += (size_t)n;
-	b->site[b->n] = site;
-	b->under[b->n] = rules_band_under(sp_band(b->p), load) && !sp_isolated(b->s, b->p, site);
-	b->cost[b->n] = wd / b->s->dscale;
-	b->n++;
-	b->start[b->n] = b->nnz;
-	return 0;
+	int under = rules_band_under(sp_band(b->p), load) && !sp_isolated(b->s, b->p, site);
+	return sp_colstore_push(&b->cols, site, u, n, wd / b->s->dscale, under);
 }
 
 /* Subsets of site j's units from index i on, added to cur[0..n). Returns
@@ -138,7 +99,7 @@ static int list_from(wb *b, int j, size_t i, int *cur, int n, long load, double 
 		double w2 = wd + (double)s->h[u] * s->sdist[i];
 		if (push(b, j, cur, n + 1, load + s->h[u], w2) < 0)
 			return -1;
-		if (b->n > WB_COLS)
+		if (b->cols.n > WB_COLS)
 			return 1;
 		int r = list_from(b, j, i + 1, cur, n + 1, load + s->h[u], w2);
 		if (r)
@@ -153,16 +114,16 @@ static int list_from(wb *b, int j, size_t i, int *cur, int n, long load, double 
 static int cuts_of(const wb *b, size_t c, int *kc, double *kv)
 {
 	int n = 0;
-	for (size_t e = b->start[c]; e < b->start[c + 1]; e++) {
-		int u = b->unit[e];
+	for (size_t e = b->cols.start[c]; e < b->cols.start[c + 1]; e++) {
+		int u = b->cols.unit[e];
 		for (size_t q = b->ucs[u]; q < b->ucs[u + 1]; q++)
 			if (++b->hits[b->ucut[q]] == 2)
 				kc[n++] = b->ucut[q];
 	}
 	for (int i = 0; i < n; i++)
 		kv[i] = (double)(b->hits[kc[i]] / 2);
-	for (size_t e = b->start[c]; e < b->start[c + 1]; e++) {
-		int u = b->unit[e];
+	for (size_t e = b->cols.start[c]; e < b->cols.start[c + 1]; e++) {
+		int u = b->cols.unit[e];
 		for (size_t q = b->ucs[u]; q < b->ucs[u + 1]; q++)
 			b->hits[b->ucut[q]] = 0;
 	}
@@ -200,9 +161,9 @@ static int cuts_index(wb *b)
 static int set_coef(const wb *b, const int *S, int m, size_t c)
 {
 	int hit = 0;
-	for (size_t e = b->start[c]; e < b->start[c + 1]; e++)
+	for (size_t e = b->cols.start[c]; e < b->cols.start[c + 1]; e++)
 		for (int i = 0; i < m; i++)
-			hit += b->unit[e] == S[i];
+			hit += b->cols.unit[e] == S[i];
 	return hit / 2;
 }
 
@@ -212,14 +173,14 @@ static void master_add(wb *b, glp_prob *P, size_t c, int *ind, double *val, int 
 {
 	int col = glp_add_cols(P, 1), n = 0;
 	glp_set_col_bnds(P, col, GLP_LO, 0, 0);
-	glp_set_obj_coef(P, col, b->cost[c]);
-	for (size_t e = b->start[c]; e < b->start[c + 1]; e++) {
-		ind[++n] = b->unit[e] + 1;
+	glp_set_obj_coef(P, col, b->cols.cost[c]);
+	for (size_t e = b->cols.start[c]; e < b->cols.start[c + 1]; e++) {
+		ind[++n] = b->cols.unit[e] + 1;
 		val[n] = 1;
 	}
-	ind[++n] = b->s->nu + 1 + b->site[c];
+	ind[++n] = b->s->nu + 1 + b->cols.site[c];
 	val[n] = 1;
-	if (b->under[c]) {
+	if (b->cols.under[c]) {
 		ind[++n] = b->brow;
 		val[n] = 1;
 	}
@@ -245,14 +206,15 @@ static void reduced(wb *b, glp_prob *P, int *kc, double *kv)
 	b->mu = fmin(0.0, glp_get_row_dual(P, b->brow));
 	for (int k = 0; k < b->ncut; k++)
 		b->sigma[k] = fmin(0.0, glp_get_row_dual(P, b->cutrow[k]));
-	for (size_t c = 0; c < b->n; c++) {
-		double r = b->cost[c] - b->rho[b->site[c]] - (b->under[c] ? b->mu : 0.0);
-		for (size_t e = b->start[c]; e < b->start[c + 1]; e++)
-			r -= b->pi[b->unit[e]];
+	for (size_t c = 0; c < b->cols.n; c++) {
+		double r =
+		    b->cols.cost[c] - b->rho[b->cols.site[c]] - (b->cols.under[c] ? b->mu : 0.0);
+		for (size_t e = b->cols.start[c]; e < b->cols.start[c + 1]; e++)
+			r -= b->pi[b->cols.unit[e]];
 		b->rc[c] = r;
 	}
-	for (size_t c = 0; c < b->n && b->ncut > 0; c++) { /* two of a triple */
-		if (b->start[c + 1] - b->start[c] < 2)
+	for (size_t c = 0; c < b->cols.n && b->ncut > 0; c++) { /* two of a triple */
+		if (b->cols.start[c + 1] - b->cols.start[c] < 2)
 			continue;
 		int nk = cuts_of(b, c, kc, kv);
 		for (int i = 0; i < nk; i++)
@@ -304,9 +266,9 @@ static int solve_lp(wb *b, glp_prob *P, size_t *ord, int *ind, double *val, int 
 		for (int j = 0; j < s->ns; j++)
 			site_min[j] = 0;
 		size_t k = 0;
-		for (size_t c = 0; c < b->n; c++) {
-			if (b->rc[c] < site_min[b->site[c]])
-				site_min[b->site[c]] = b->rc[c];
+		for (size_t c = 0; c < b->cols.n; c++) {
+			if (b->rc[c] < site_min[b->cols.site[c]])
+				site_min[b->cols.site[c]] = b->rc[c];
 			if (!b->col[c] && b->rc[c] < -1e-7)
 				ord[k++] = c;
 		}
@@ -344,30 +306,15 @@ static int cut_try(wb *b, glp_prob *P, const int *S, int m, int *ind, double *va
 		    memcmp(b->cset + b->cstart[k], S, (size_t)m * sizeof(int)) == 0)
 			return 0;
 	if (b->ncut + 1 >= b->cutcap) {
-		int cap = b->cutcap ? 2 * b->cutcap : 256;
-		size_t *cs = realloc(b->cstart, ((size_t)cap + 1) * sizeof(size_t));
-		if (cs)
-			b->cstart = cs;
-		int *nr = realloc(b->cutrow, (size_t)cap * sizeof(int));
-		if (nr)
-			b->cutrow = nr;
-		double *ns = realloc(b->sigma, (size_t)cap * sizeof(double));
-		if (ns)
-			b->sigma = ns;
-		if (!cs || !nr || !ns)
+		size_t cap = grow_cap((size_t)b->cutcap, (size_t)b->ncut + 2);
+		if (grow_to(&b->cstart, cap + 1, sizeof(size_t)) ||
+		    grow_to(&b->cutrow, cap, sizeof(int)) ||
+		    grow_to(&b->sigma, cap, sizeof(double)))
 			return -1;
-		b->cutcap = cap;
+		b->cutcap = (int)cap;
 	}
-	if (b->csz + (size_t)m > b->cszcap) {
-		size_t cap = b->cszcap ? 2 * b->cszcap : 1024;
-		while (cap < b->csz + (size_t)m)
-			cap *= 2;
-		int *cs = realloc(b->cset, cap * sizeof(int));
-		if (!cs)
-			return -1;
-		b->cset = cs;
-		b->cszcap = cap;
-	}
+	if (grow_reserve(&b->cset, &b->cszcap, b->csz + (size_t)m, sizeof(int)))
+		return -1;
 	if (b->ncut == 0)
 		b->cstart[0] = 0;
 	memcpy(b->cset + b->csz, S, (size_t)m * sizeof(int));
@@ -427,10 +374,11 @@ static int separate(wb *b, glp_prob *P, int *ind, double *val)
 		up[u] = u;
 	for (int i = 0; i < nfrac; i++) {
 		size_t c = (size_t)b->master[frac[i]];
-		for (size_t e = b->start[c]; e < b->start[c + 1]; e++) {
-			in[b->unit[e]] = 1;
-			if (e > b->start[c])
-				up[find(up, b->unit[e])] = find(up, b->unit[b->start[c]]);
+		for (size_t e = b->cols.start[c]; e < b->cols.start[c + 1]; e++) {
+			in[b->cols.unit[e]] = 1;
+			if (e > b->cols.start[c])
+				up[find(up, b->cols.unit[e])] =
+				    find(up, b->cols.unit[b->cols.start[c]]);
 		}
 	}
 	for (int u = 0; u < s->nu; u++)
@@ -455,21 +403,22 @@ static int separate(wb *b, glp_prob *P, int *ind, double *val)
 	 * station, w of another with u */
 	for (int i = 0; i < nfrac && added < WB_CUTS; i++) {
 		size_t c = (size_t)b->master[frac[i]];
-		for (size_t e = b->start[c]; e < b->start[c + 1]; e++)
-			for (size_t f = e + 1; f < b->start[c + 1]; f++)
+		for (size_t e = b->cols.start[c]; e < b->cols.start[c + 1]; e++)
+			for (size_t f = e + 1; f < b->cols.start[c + 1]; f++)
 				for (int i2 = i + 1; i2 < nfrac && added < WB_CUTS; i2++) {
 					size_t d = (size_t)b->master[frac[i2]];
 					int has_u = 0, w = -1;
-					for (size_t g = b->start[d]; g < b->start[d + 1]; g++) {
-						int z = b->unit[g];
-						if (z == b->unit[e])
+					for (size_t g = b->cols.start[d]; g < b->cols.start[d + 1];
+					     g++) {
+						int z = b->cols.unit[g];
+						if (z == b->cols.unit[e])
 							has_u = 1;
-						else if (z != b->unit[f])
+						else if (z != b->cols.unit[f])
 							w = z;
 					}
 					if (!has_u || w < 0)
 						continue;
-					int S[3] = {b->unit[e], b->unit[f], w};
+					int S[3] = {b->cols.unit[e], b->cols.unit[f], w};
 					qsort(S, 3, sizeof(int), sp_cmp_int);
 					int a = cut_try(b, P, S, 3, ind, val, pos, npos);
 					if (a < 0) {
@@ -505,8 +454,8 @@ static int plan_take(wb *b, glp_prob *P)
 	for (int q = 0; q < b->nmaster; q++) {
 		size_t c = (size_t)b->master[q];
 		if (glp_get_col_prim(P, b->col[c]) > 0.5 &&
-		    sp_sol_add(b->plan, b->site[c], b->unit + b->start[c],
-		               (int)(b->start[c + 1] - b->start[c]), s) < 0) {
+		    sp_sol_add(b->plan, b->cols.site[c], b->cols.unit + b->cols.start[c],
+		               (int)(b->cols.start[c + 1] - b->cols.start[c]), s) < 0) {
 			sp_sol_free(b->plan);
 			return -1;
 		}
@@ -529,7 +478,7 @@ static int run_bound(void *arg)
 	if (!sfirst)
 		goto out;
 	for (int j = 0; j < s->ns; j++) {
-		sfirst[j] = b->n;
+		sfirst[j] = b->cols.n;
 		int r = list_from(b, j, s->ss[j], cur, 0, 0, 0.0);
 		if (r < 0)
 			goto out;
@@ -538,19 +487,19 @@ static int run_bound(void *arg)
 			goto out;
 		}
 	}
-	sfirst[s->ns] = b->n;
-	size_t room = b->n + nu1 + (size_t)WB_CUTS * WB_CUT_ROUNDS + 8;
+	sfirst[s->ns] = b->cols.n;
+	size_t room = b->cols.n + nu1 + (size_t)WB_CUTS * WB_CUT_ROUNDS + 8;
 	int *ind = malloc(room * sizeof(int));
 	double *val = malloc(room * sizeof(double));
 	int *kc = malloc(((size_t)WB_CUTS * WB_CUT_ROUNDS + 1) * sizeof(int));
 	double *kv = malloc(((size_t)WB_CUTS * WB_CUT_ROUNDS + 1) * sizeof(double));
-	size_t *ord = malloc((b->n + 1) * sizeof(size_t));
+	size_t *ord = malloc((b->cols.n + 1) * sizeof(size_t));
 	double *site_min = malloc(((size_t)s->ns + 1) * sizeof(double));
-	b->col = calloc(b->n + 1, sizeof(int));
-	b->master = malloc((b->n + 1) * sizeof(int));
+	b->col = calloc(b->cols.n + 1, sizeof(int));
+	b->master = malloc((b->cols.n + 1) * sizeof(int));
 	b->pi = malloc(nu1 * sizeof(double));
 	b->rho = malloc(((size_t)s->ns + 1) * sizeof(double));
-	b->rc = malloc((b->n + 1) * sizeof(double));
+	b->rc = malloc((b->cols.n + 1) * sizeof(double));
 	b->ucs = calloc(nu1, sizeof(size_t));
 	glp_prob *P = NULL;
 	if (!ind || !val || !kc || !kv || !ord || !site_min || !b->col || !b->master || !b->pi ||
@@ -578,9 +527,10 @@ static int run_bound(void *arg)
 	for (int i = 0; b->seed && i < b->seed->n; i++) { /* the seed's stations */
 		const sp_station *st = &b->seed->st[i];
 		for (size_t c = sfirst[st->site]; c < sfirst[st->site + 1] && !st->sh; c++)
-			if (b->start[c + 1] - b->start[c] == (size_t)st->n && !b->col[c] &&
-			    memcmp(b->unit + b->start[c], st->u, (size_t)st->n * sizeof(int)) ==
-			        0) {
+			if (b->cols.start[c + 1] - b->cols.start[c] == (size_t)st->n &&
+			    !b->col[c] &&
+			    memcmp(b->cols.unit + b->cols.start[c], st->u,
+			           (size_t)st->n * sizeof(int)) == 0) {
 				master_add(b, P, c, ind, val, kc, kv);
 				break;
 			}
@@ -695,11 +645,7 @@ int walk_bound_duals(const sp_sub *s, const sp_params *p, const sp_sol *seed, lo
 		snprintf(err, errsize, "out of memory in the walking bound");
 		rc = -1;
 	}
-	free(b.start);
-	free(b.unit);
-	free(b.site);
-	free(b.cost);
-	free(b.under);
+	sp_colstore_free(&b.cols);
 	free(b.col);
 	free(b.master);
 	free(b.cset);

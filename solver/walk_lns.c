@@ -32,11 +32,7 @@
 #define LNS_COLS 200000
 
 typedef struct lns {
-	const sp_sub *s;
-	const sp_params *p;
-	long budget;
-	double lb, deadline;
-	sp_sol *sol;
+	walk_call a; /* the search's arguments */
 	int *ust;    /* per unit: its station, -1 none, -2 split (locked) */
 	int *sst;    /* per site: its station, -1 none */
 	int *freest; /* stations of the region, nfree */
@@ -44,28 +40,22 @@ typedef struct lns {
 	unsigned char *ufree, *tfree; /* per unit / station: in the region */
 	int *fu, nfu;                 /* the region's units */
 	/* listed columns */
-	size_t n, cap, nnz, nzcap;
-	size_t *start;
-	int *unit, *site;
-	double *cost;
-	unsigned char *under;
+	sp_colstore cols;
 	long nodes, regions;
 	int *inc; /* per listed column 1-based: 1 in the injected plan */
 	double *x;
 	int injected;
-	char *err;
-	size_t errsize;
 } lns;
 
 static int under_at(const lns *L, int site, long load)
 {
-	return rules_band_under(sp_band(L->p), load) && !sp_isolated(L->s, L->p, site);
+	return rules_band_under(sp_band(L->a.p), load) && !sp_isolated(L->a.s, L->a.p, site);
 }
 
 static int station_locked(const lns *L, const sp_station *st)
 {
 	for (int m = 0; m < st->n; m++)
-		if (L->s->k[st->u[m]] > 1 || st->sh)
+		if (L->a.s->k[st->u[m]] > 1 || st->sh)
 			return 1;
 	return 0;
 }
@@ -73,13 +63,13 @@ static int station_locked(const lns *L, const sp_station *st)
 /* Rebuild the unit and site maps from the plan. */
 static void maps_build(lns *L)
 {
-	const sp_sub *s = L->s;
+	const sp_sub *s = L->a.s;
 	for (int u = 0; u < s->nu; u++)
 		L->ust[u] = -1;
 	for (int j = 0; j < s->ns; j++)
 		L->sst[j] = -1;
-	for (int t = 0; t < L->sol->n; t++) {
-		const sp_station *st = &L->sol->st[t];
+	for (int t = 0; t < L->a.sol->n; t++) {
+		const sp_station *st = &L->a.sol->st[t];
 		int lock = station_locked(L, st);
 		L->sst[st->site] = t;
 		for (int m = 0; m < st->n; m++)
@@ -97,12 +87,12 @@ static void unit_free(lns *L, int u)
 
 static void station_free(lns *L, int t)
 {
-	if (t < 0 || L->tfree[t] || station_locked(L, &L->sol->st[t]))
+	if (t < 0 || L->tfree[t] || station_locked(L, &L->a.sol->st[t]))
 		return;
 	L->tfree[t] = 1;
 	L->freest[L->nfree++] = t;
-	for (int m = 0; m < L->sol->st[t].n; m++)
-		unit_free(L, L->sol->st[t].u[m]);
+	for (int m = 0; m < L->a.sol->st[t].n; m++)
+		unit_free(L, L->a.sol->st[t].u[m]);
 }
 
 static void region_clear(lns *L)
@@ -120,7 +110,7 @@ static void region_clear(lns *L)
  * holds `want` units or nothing more is reachable. */
 static void region_grow(lns *L, int want)
 {
-	const sp_sub *s = L->s;
+	const sp_sub *s = L->a.s;
 	for (int i = 0; i < L->nfu && L->nfu < want; i++) {
 		int u = L->fu[i];
 		if (L->ust[u] >= 0)
@@ -137,44 +127,7 @@ static void region_grow(lns *L, int want)
 
 static int col_push(lns *L, int site, const int *u, int n, long load, double wd)
 {
-	if (L->n + 1 >= L->cap) {
-		size_t cap = L->cap ? 2 * L->cap : 1024;
-		size_t *st = realloc(L->start, (cap + 1) * sizeof(size_t));
-		if (st)
-			L->start = st;
-		int *si = realloc(L->site, cap * sizeof(int));
-		if (si)
-			L->site = si;
-		double *co = realloc(L->cost, cap * sizeof(double));
-		if (co)
-			L->cost = co;
-		unsigned char *un = realloc(L->under, cap);
-		if (un)
-			L->under = un;
-		if (!st || !si || !co || !un)
-			return -1;
-		L->cap = cap;
-	}
-	if (L->nnz + (size_t)n > L->nzcap) {
-		size_t cap = L->nzcap ? 2 * L->nzcap : 4096;
-		while (cap < L->nnz + (size_t)n)
-			cap *= 2;
-		int *un = realloc(L->unit, cap * sizeof(int));
-		if (!un)
-			return -1;
-		L->unit = un;
-		L->nzcap = cap;
-	}
-	if (L->n == 0)
-		L->start[0] = 0;
-	memcpy(L->unit + L->nnz, u, (size_t)n * sizeof(int));
-	L->nnz += (size_t)n;
-	L->site[L->n] = site;
-	L->cost[L->n] = wd / L->s->dscale;
-	L->under[L->n] = (unsigned char)under_at(L, site, load);
-	L->n++;
-	L->start[L->n] = L->nnz;
-	return 0;
+	return sp_colstore_push(&L->cols, site, u, n, wd / L->a.s->dscale, under_at(L, site, load));
 }
 
 /* Every subset of cand[i..nc) added to cur[0..n) at site j within the
@@ -183,14 +136,14 @@ static int subsets(lns *L, int j, const int *cand, const double *cd, int nc, int
                    long load, double wd)
 {
 	for (; i < nc; i++) {
-		long h = L->s->h[cand[i]];
-		if (rules_band_over(sp_band(L->p), load + h))
+		long h = L->a.s->h[cand[i]];
+		if (rules_band_over(sp_band(L->a.p), load + h))
 			continue;
 		cur[n] = cand[i];
 		double w2 = wd + (double)h * cd[i];
 		if (col_push(L, j, cur, n + 1, load + h, w2) < 0)
 			return -1;
-		if (L->n > LNS_COLS)
+		if (L->cols.n > LNS_COLS)
 			return 1;
 		int r = subsets(L, j, cand, cd, nc, i + 1, cur, n + 1, load + h, w2);
 		if (r)
@@ -202,8 +155,8 @@ static int subsets(lns *L, int j, const int *cand, const double *cd, int nc, int
 /* List the region's columns. Returns 0, 1 when too many, -1 on ENOMEM. */
 static int columns_list(lns *L, int *cand, double *cd, int *cur, unsigned char *seen)
 {
-	const sp_sub *s = L->s;
-	L->n = L->nnz = 0;
+	const sp_sub *s = L->a.s;
+	L->cols.n = L->cols.nnz = 0;
 	int r = 0;
 	for (int i = 0; i < L->nfu && r == 0; i++) {
 		int u = L->fu[i];
@@ -230,7 +183,7 @@ static int columns_list(lns *L, int *cand, double *cd, int *cur, unsigned char *
 static void callback(glp_tree *tree, void *info)
 {
 	lns *L = info;
-	if (glpk_bridge_budget(tree, &L->nodes, L->p->work_limit, L->deadline))
+	if (glpk_bridge_budget(tree, &L->nodes, L->a.p->work_limit, L->a.deadline))
 		return;
 	if (glp_ios_reason(tree) == GLP_IHEUR && !L->injected && L->x) {
 		L->injected = 1;
@@ -241,9 +194,11 @@ static void callback(glp_tree *tree, void *info)
 /* The column of station t among the listed ones (units ascending), or -1. */
 static long column_of(const lns *L, const sp_station *st)
 {
-	for (size_t q = 0; q < L->n; q++)
-		if (L->site[q] == st->site && L->start[q + 1] - L->start[q] == (size_t)st->n &&
-		    memcmp(L->unit + L->start[q], st->u, (size_t)st->n * sizeof(int)) == 0)
+	for (size_t q = 0; q < L->cols.n; q++)
+		if (L->cols.site[q] == st->site &&
+		    L->cols.start[q + 1] - L->cols.start[q] == (size_t)st->n &&
+		    memcmp(L->cols.unit + L->cols.start[q], st->u, (size_t)st->n * sizeof(int)) ==
+		        0)
 			return (long)q;
 	return -1;
 }
@@ -254,12 +209,12 @@ static long column_of(const lns *L, const sp_station *st)
  * 0 not, -1 on failure (err set). */
 static int region_solve(lns *L, int *cur)
 {
-	const sp_sub *s = L->s;
-	long left = L->budget;
+	const sp_sub *s = L->a.s;
+	long left = L->a.budget;
 	double now = 0;
 	int covered = 1;
-	for (int t = 0; t < L->sol->n; t++) {
-		const sp_station *st = &L->sol->st[t];
+	for (int t = 0; t < L->a.sol->n; t++) {
+		const sp_station *st = &L->a.sol->st[t];
 		if (!L->tfree[t])
 			left -= under_at(L, st->site, st->lo);
 		else
@@ -279,38 +234,39 @@ static int region_solve(lns *L, int *cur)
 	}
 	glp_set_row_bnds(P, L->nfu + 1, GLP_UP, 0, (double)left);
 	int *srow = calloc((size_t)s->ns, sizeof(int));
-	size_t nz = L->nnz + 2 * L->n;
+	size_t nz = L->cols.nnz + 2 * L->cols.n;
 	int *ia = malloc((nz + 1) * sizeof(int)), *ja = malloc((nz + 1) * sizeof(int));
 	double *ar = malloc((nz + 1) * sizeof(double));
-	L->x = calloc(L->n + 1, sizeof(double));
+	L->x = calloc(L->cols.n + 1, sizeof(double));
 	int rc = -1;
 	if (!srow || !ia || !ja || !ar || !L->x)
 		goto nomem;
 	int nrow = L->nfu + 1;
-	for (size_t q = 0; q + 1 < L->n; q++)
-		if (L->site[q] == L->site[q + 1] && !srow[L->site[q]]) /* listed site by site */
-			srow[L->site[q]] = ++nrow - (L->nfu + 1);
+	for (size_t q = 0; q + 1 < L->cols.n; q++)
+		if (L->cols.site[q] == L->cols.site[q + 1] &&
+		    !srow[L->cols.site[q]]) /* listed site by site */
+			srow[L->cols.site[q]] = ++nrow - (L->nfu + 1);
 	if (nrow > L->nfu + 1)
 		glp_add_rows(P, nrow - (L->nfu + 1));
 	for (int r = L->nfu + 2; r <= nrow; r++)
 		glp_set_row_bnds(P, r, GLP_UP, 0, 1);
-	glp_add_cols(P, (int)L->n);
+	glp_add_cols(P, (int)L->cols.n);
 	nz = 0;
-	for (size_t q = 0; q < L->n; q++) {
+	for (size_t q = 0; q < L->cols.n; q++) {
 		int col = (int)q + 1;
 		glp_set_col_kind(P, col, GLP_BV);
-		glp_set_obj_coef(P, col, L->cost[q]);
-		for (size_t e = L->start[q]; e < L->start[q + 1]; e++) {
-			ia[++nz] = urow[L->unit[e]];
+		glp_set_obj_coef(P, col, L->cols.cost[q]);
+		for (size_t e = L->cols.start[q]; e < L->cols.start[q + 1]; e++) {
+			ia[++nz] = urow[L->cols.unit[e]];
 			ja[nz] = col;
 			ar[nz] = 1;
 		}
-		if (srow[L->site[q]]) {
-			ia[++nz] = L->nfu + 1 + srow[L->site[q]];
+		if (srow[L->cols.site[q]]) {
+			ia[++nz] = L->nfu + 1 + srow[L->cols.site[q]];
 			ja[nz] = col;
 			ar[nz] = 1;
 		}
-		if (L->under[q]) {
+		if (L->cols.under[q]) {
 			ia[++nz] = L->nfu + 1;
 			ja[nz] = col;
 			ar[nz] = 1;
@@ -319,7 +275,7 @@ static int region_solve(lns *L, int *cur)
 	glp_load_matrix(P, (int)nz, ia, ja, ar);
 	int inject = covered;
 	for (int i = 0; i < L->nfree && inject; i++) {
-		long q = column_of(L, &L->sol->st[L->freest[i]]);
+		long q = column_of(L, &L->a.sol->st[L->freest[i]]);
 		if (q < 0)
 			inject = 0;
 		else
@@ -348,15 +304,15 @@ static int region_solve(lns *L, int *cur)
 	io.bt_tech = GLP_BT_BLB;
 	io.cb_func = callback;
 	io.cb_info = L;
-	if (L->deadline > 0) {
-		double t = L->deadline - clock_now_s();
+	if (L->a.deadline > 0) {
+		double t = L->a.deadline - clock_now_s();
 		io.tm_lim = t > 0.001 ? (int)fmin(t * 1000.0, 1e9) : 1;
 	}
 	ret = glp_intopt(P, &io);
 	int mst = glp_mip_status(P);
 	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_ESTOP) {
-		snprintf(L->err, L->errsize, "glp_intopt: return %d, status %d in a walking region",
-		         ret, mst);
+		snprintf(L->a.err, L->a.errsize,
+		         "glp_intopt: return %d, status %d in a walking region", ret, mst);
 		rc = -1;
 		goto out;
 	}
@@ -365,10 +321,10 @@ static int region_solve(lns *L, int *cur)
 		goto out;
 	/* replace: drop the region's stations, add the MIP's */
 	sp_sol next = {0};
-	for (int t = 0; t < L->sol->n && rc == 0; t++) {
+	for (int t = 0; t < L->a.sol->n && rc == 0; t++) {
 		if (L->tfree[t])
 			continue;
-		const sp_station *st = &L->sol->st[t];
+		const sp_station *st = &L->a.sol->st[t];
 		if (sp_sol_add(&next, st->site, st->u, st->n, s) < 0)
 			rc = -2;
 		else if (st->sh) {
@@ -382,22 +338,22 @@ static int region_solve(lns *L, int *cur)
 			}
 		}
 	}
-	for (size_t q = 0; q < L->n && rc == 0; q++)
+	for (size_t q = 0; q < L->cols.n && rc == 0; q++)
 		if (glp_mip_col_val(P, (int)q + 1) > 0.5 &&
-		    sp_sol_add(&next, L->site[q], L->unit + L->start[q],
-		               (int)(L->start[q + 1] - L->start[q]), s) < 0)
+		    sp_sol_add(&next, L->cols.site[q], L->cols.unit + L->cols.start[q],
+		               (int)(L->cols.start[q + 1] - L->cols.start[q]), s) < 0)
 			rc = -2;
 	if (rc < 0) {
 		sp_sol_free(&next);
 		goto nomem;
 	}
 	sp_sol_sort(&next);
-	sp_sol_free(L->sol);
-	*L->sol = next;
+	sp_sol_free(L->a.sol);
+	*L->a.sol = next;
 	rc = 1;
 	goto out;
 nomem:
-	snprintf(L->err, L->errsize, "out of memory in a walking region");
+	snprintf(L->a.err, L->a.errsize, "out of memory in a walking region");
 	rc = -1;
 out:
 	glp_delete_prob(P);
@@ -413,17 +369,17 @@ out:
 static double plan_walk(const lns *L)
 {
 	double w = 0;
-	for (int t = 0; t < L->sol->n; t++)
-		w += L->sol->st[t].wd / L->s->dscale;
+	for (int t = 0; t < L->a.sol->n; t++)
+		w += L->a.sol->st[t].wd / L->a.s->dscale;
 	return w;
 }
 
 static int stop(const lns *L)
 {
 	double w = plan_walk(L);
-	return w - L->lb <= L->p->mip_gap * w + 1e-9 ||
-	       (L->deadline > 0 && clock_now_s() >= L->deadline) ||
-	       (L->p->work_limit > 0 && L->regions >= L->p->work_limit);
+	return w - L->a.lb <= L->a.p->mip_gap * w + 1e-9 ||
+	       (L->a.deadline > 0 && clock_now_s() >= L->a.deadline) ||
+	       (L->a.p->work_limit > 0 && L->regions >= L->a.p->work_limit);
 }
 
 /* List and solve the current region, halving it while it lists too many
@@ -434,7 +390,7 @@ static int region_run(lns *L, int *cand, double *cd, int *cur, unsigned char *se
 	for (;;) {
 		int r = columns_list(L, cand, cd, cur, seen);
 		if (r < 0) {
-			snprintf(L->err, L->errsize, "out of memory in a walking region");
+			snprintf(L->a.err, L->a.errsize, "out of memory in a walking region");
 			return -1;
 		}
 		if (r == 0)
@@ -479,14 +435,15 @@ static int cmp_seed(const void *a, const void *b)
 int walk_lns(const sp_sub *s, const sp_params *p, long budget, double lb, double deadline,
              sp_sol *sol, char *err, size_t errsize)
 {
-	lns L = {.s = s,
-	         .p = p,
-	         .budget = budget,
-	         .lb = lb,
-	         .deadline = deadline,
-	         .sol = sol,
-	         .err = err,
-	         .errsize = errsize};
+	walk_call a = {s, p, budget, lb, deadline, sol, err, errsize};
+	return walk_lns_run(&a);
+}
+
+int walk_lns_run(const walk_call *a)
+{
+	lns L = {.a = *a};
+	const sp_sub *s = a->s;
+	const sp_sol *sol = a->sol;
 	size_t nu1 = (size_t)s->nu + 1, ns1 = (size_t)s->ns + 1;
 	L.ust = malloc(nu1 * sizeof(int));
 	L.sst = malloc(ns1 * sizeof(int));
@@ -501,7 +458,7 @@ int walk_lns(const sp_sub *s, const sp_params *p, long budget, double lb, double
 	int rc = -1, improved = 0;
 	if (!L.ust || !L.sst || !L.freest || !L.ufree || !L.tfree || !L.fu || !cand || !cur ||
 	    !cd || !seen || !done || !sd) {
-		snprintf(err, errsize, "out of memory in the walking search");
+		snprintf(a->err, a->errsize, "out of memory in the walking search");
 		goto out;
 	}
 	maps_build(&L);
@@ -545,11 +502,7 @@ out:
 	free(L.ufree);
 	free(L.tfree);
 	free(L.fu);
-	free(L.start);
-	free(L.unit);
-	free(L.site);
-	free(L.cost);
-	free(L.under);
+	sp_colstore_free(&L.cols);
 	free(cand);
 	free(cur);
 	free(cd);
