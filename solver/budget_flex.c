@@ -260,27 +260,8 @@ int budget_flex_stations(const bf_list *l, const sp_sub *s, const sp_params *p, 
 		q += 1 + (size_t)pt->nsplit;
 		if (val[x] < 0.5)
 			continue;
-		int u[pt->n > 0 ? pt->n : 1];
-		long sh[pt->n > 0 ? pt->n : 1];
-		int n = 0;
-		for (int i = 0, g = 0; i < pt->n; i++) {
-			int v = l->mem[pt->n0 + i];
-			long a = split_unit(s, v) ? lround(val[x + 1 + (size_t)g++]) : s->h[v];
-			if (a <= 0)
-				continue;
-			u[n] = v;
-			sh[n++] = a;
-		}
-		if (n == 0 && !s->fixed[pt->site])
-			continue;
-		if (sp_sol_add(out, pt->site, u, n, s) < 0)
+		if (sp_sol_add_shares(out, s, pt->site, l->mem + pt->n0, pt->n, val + x + 1) < 0)
 			return -1;
-		sp_station *st = &out->st[out->n - 1];
-		st->sh = malloc((size_t)(n > 0 ? n : 1) * sizeof(long));
-		if (!st->sh)
-			return -1;
-		memcpy(st->sh, sh, (size_t)n * sizeof(long));
-		sp_station_refresh(s, st);
 	}
 	even_out(s, p, out, first);
 	sp_sol_sort(out);

@@ -628,27 +628,9 @@ static int sol_read(fm *m, sp_sol *out)
 		const fm_col *fc = &m->col[c];
 		if (m->x[c + 1] < 0.5)
 			continue;
-		int u[fc->n > 0 ? fc->n : 1];
-		long sh[fc->n > 0 ? fc->n : 1];
-		int n = 0;
-		for (int i = 0, q = fc->sig0; i < fc->n; i++) {
-			int v = m->mem[fc->n0 + i];
-			long a = split_unit(s, v) ? lround(m->x[q++]) : s->h[v];
-			if (a <= 0)
-				continue;
-			u[n] = v;
-			sh[n++] = a;
-		}
-		if (n == 0 && !s->fixed[fc->site])
-			continue;
-		if (sp_sol_add(out, fc->site, u, n, s) < 0)
+		if (sp_sol_add_shares(out, s, fc->site, m->mem + fc->n0, fc->n, m->x + fc->sig0) <
+		    0)
 			return -1;
-		sp_station *st = &out->st[out->n - 1];
-		st->sh = malloc((size_t)(n > 0 ? n : 1) * sizeof(long));
-		if (!st->sh)
-			return -1;
-		memcpy(st->sh, sh, (size_t)n * sizeof(long));
-		sp_station_refresh(s, st);
 	}
 	/* rounding: each split unit's shares add up to h */
 	for (int v = 0; v < s->nu; v++) {

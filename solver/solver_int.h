@@ -160,6 +160,13 @@ int sp_colstore_push(sp_colstore *c, int site, const int *u, int n, double cost,
 /* Free the arrays; the store is empty after. */
 void sp_colstore_free(sp_colstore *c);
 int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s); /* -1 on ENOMEM */
+/* Add the station of a flexible pattern at `site` (its members mem[0..n)):
+ * a unit over the maximum (k > 1) with its share, share[0], share[1], ...
+ * in member order, rounded; a whole unit with its households; members whose
+ * share rounds to 0 left out, and an emptied pattern added only at a fixed
+ * site. Returns 0, -1 on ENOMEM. */
+int sp_sol_add_shares(sp_sol *sol, const sp_sub *s, int site, const int *mem, int n,
+                      const double *share);
 void sp_station_refresh(const sp_sub *s, sp_station *st); /* recompute lo, hi, wd */
 void sp_sol_sort(sp_sol *sol);
 void sp_sol_free(sp_sol *sol);

@@ -150,6 +150,33 @@ int sp_sol_add(sp_sol *sol, int site, const int *u, int n, const sp_sub *s)
 	return 0;
 }
 
+int sp_sol_add_shares(sp_sol *sol, const sp_sub *s, int site, const int *mem, int n,
+                      const double *share)
+{
+	int u[n > 0 ? n : 1];
+	long sh[n > 0 ? n : 1];
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		int v = mem[i];
+		long a = s->k[v] > 1 ? lround(*share++) : s->h[v];
+		if (a <= 0)
+			continue;
+		u[k] = v;
+		sh[k++] = a;
+	}
+	if (k == 0 && !s->fixed[site])
+		return 0;
+	if (sp_sol_add(sol, site, u, k, s) < 0)
+		return -1;
+	sp_station *st = &sol->st[sol->n - 1];
+	st->sh = malloc((size_t)(k > 0 ? k : 1) * sizeof(long));
+	if (!st->sh)
+		return -1;
+	memcpy(st->sh, sh, (size_t)k * sizeof(long));
+	sp_station_refresh(s, st);
+	return 0;
+}
+
 static int cmp_station(const void *a, const void *b)
 {
 	const sp_station *x = a, *y = b;
