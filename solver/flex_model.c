@@ -55,9 +55,9 @@
  * sub-MIP, which is what led here).
  */
 #include "solver_int.h"
+#include "glpk_int.h"
 #include "clock.h"
 
-#include <glpk.h>
 #include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
@@ -314,22 +314,13 @@ static void callback(glp_tree *tree, void *info)
 
 static void iocp_set(fm *m, glp_iocp *io)
 {
-	glp_init_iocp(io);
-	io->msg_lev = GLP_MSG_OFF;
-	io->presolve = GLP_OFF;
-	io->br_tech = GLP_BR_DTH;
-	io->bt_tech = GLP_BT_BLB;
-	io->mip_gap = 0;
+	glpk_bridge_search_iocp(io, m->t_end, callback, m);
 	/* measured on the demo's 89-community component: with Gomory, MIR and
 	 * cover cuts the plan of 45 stations was found and proven within 330
 	 * nodes; without them not in 1,300 */
 	io->gmi_cuts = GLP_ON;
 	io->mir_cuts = GLP_ON;
 	io->cov_cuts = GLP_ON;
-	double left = m->t_end - clock_now_s();
-	io->tm_lim = left > 0.001 ? (int)(left * 1000.0) : 1;
-	io->cb_func = callback;
-	io->cb_info = m;
 }
 
 /* ---- RINS: the search around the incumbent and the LP ---- */

@@ -16,8 +16,10 @@
 #include "solver_int.h"
 
 #include "clock.h"
+#include "glpk_int.h"
 
-#include <glpk.h>
+#include <limits.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
@@ -143,4 +145,21 @@ int glpk_bridge_budget(glp_tree *tree, long *nodes, long work_limit, double dead
 	if (why)
 		glp_ios_terminate(tree);
 	return why;
+}
+
+void glpk_bridge_search_iocp(glp_iocp *io, double deadline, void (*cb)(glp_tree *, void *),
+                             void *info)
+{
+	glp_init_iocp(io);
+	io->msg_lev = GLP_MSG_OFF;
+	io->presolve = GLP_OFF;
+	io->br_tech = GLP_BR_DTH;
+	io->bt_tech = GLP_BT_BLB;
+	io->mip_gap = 0;
+	io->cb_func = cb;
+	io->cb_info = info;
+	if (deadline > 0) {
+		double left = deadline - clock_now_s();
+		io->tm_lim = left > 0.001 ? (int)fmin(left * 1000.0, (double)INT_MAX) : 1;
+	}
 }

@@ -37,10 +37,10 @@
  * or at the deadline (the safety net); what gap is left goes to regions.
  */
 #include "solver_int.h"
+#include "glpk_int.h"
 #include "clock.h"
 
 #include <assert.h>
-#include <glpk.h>
 #include <stdio.h>
 #include <math.h>
 #include <stdint.h>
@@ -328,17 +328,9 @@ static int mip_run(walk_job *w, glp_prob *P, size_t *sel)
 		return -1;
 	}
 	glp_iocp io;
-	glp_init_iocp(&io);
-	io.msg_lev = GLP_MSG_OFF;
-	io.presolve = GLP_OFF;
-	io.br_tech = GLP_BR_DTH;
-	io.bt_tech = GLP_BT_BLB;
+	glpk_bridge_search_iocp(&io, w->a.deadline, callback, w);
 	io.clq_cuts = GLP_ON;
 	io.gmi_cuts = GLP_ON;
-	io.mip_gap = 0;
-	io.cb_func = callback;
-	io.cb_info = w;
-	io.tm_lim = tm_left(w);
 	ret = glp_intopt(P, &io);
 	int mst = glp_mip_status(P);
 	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_ESTOP) {

@@ -17,9 +17,9 @@
  * the inputs only; solver.work_limit caps the regions and each MIP's nodes.
  */
 #include "solver_int.h"
+#include "glpk_int.h"
 #include "clock.h"
 
-#include <glpk.h>
 #include <stdio.h>
 #include <math.h>
 #include <stdint.h>
@@ -297,17 +297,7 @@ static int region_solve(lns *L, int *cur)
 	if (covered && glp_get_obj_val(P) > now - 1e-9)
 		goto out; /* the LP cannot beat the region's stations */
 	glp_iocp io;
-	glp_init_iocp(&io);
-	io.msg_lev = GLP_MSG_OFF;
-	io.presolve = GLP_OFF;
-	io.br_tech = GLP_BR_DTH;
-	io.bt_tech = GLP_BT_BLB;
-	io.cb_func = callback;
-	io.cb_info = L;
-	if (L->a.deadline > 0) {
-		double t = L->a.deadline - clock_now_s();
-		io.tm_lim = t > 0.001 ? (int)fmin(t * 1000.0, 1e9) : 1;
-	}
+	glpk_bridge_search_iocp(&io, L->a.deadline, callback, L);
 	ret = glp_intopt(P, &io);
 	int mst = glp_mip_status(P);
 	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_ESTOP) {
