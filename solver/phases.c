@@ -390,36 +390,65 @@ out:
 	return rc;
 }
 
+/* The budget model (at most `budget` new stations) within the sites of
+ * `full` (which it frees) into *within. */
+static status_code within_sites(phase_run *pr, plan *full, long budget, plan *within, status *st)
+{
+	unsigned char *off = malloc(pr->orig->n ? pr->orig->n : 1);
+	if (!off) {
+		plan_free(full);
+		return status_fail(st, STATUS_INTERNAL, "phases: out of memory");
+	}
+	memset(off, 1, pr->orig->n);
+	for (size_t s = 0; s < full->nstations; s++)
+		off[full->stations[s].site] = 0;
+	plan_free(full);
+	solver_budget b = {.new_stations = budget, .sites_off = off};
+	status_code rc = solver_solve_budget(pr->in, pr->orig, pr->r, &pr->sc, &b, within, st);
+	free(off);
+	return rc;
+}
+
 /* rules.max_stations: the full plan when it fits; else the budget model
  * within the full plan's sites (small: every site packed at once, fast,
  * measured best on the dense city), measured against the LP bound over
  * every site; only when that plan is not within mip_gap of the bound, the
- * budget model over every site too, keeping the plan serving more. */
+ * budget model over every site too, keeping the plan serving more.
+ * Flexibly, the budget model also within the sites of the equal-parts full
+ * plan, keeping the plan serving more: the flexible full plan has fewer
+ * stations on other sites, and within them served 0.3-0.7 % fewer
+ * households than equal parts (Yinchuan at 440, Liaocheng at 2,280), the
+ * search over every site not finishing in its share. */
 static status_code max_stations(phase_run *pr, plan *out, status *st)
 {
 	long budget = pr->sc.max_stations;
-	pr->sc.time_limit_s /= 3;
+	int flex = rules_split_flexible(&pr->sc);
+	pr->sc.time_limit_s /= flex ? 5 : 3;
 	status_code rc = solver_solve(pr->in, pr->orig, pr->r, &pr->sc, out, st);
 	if (rc != STATUS_OK || (long)(out->nstations - pr->nexisting) <= budget)
 		return rc;
-	unsigned char *off = malloc(pr->orig->n ? pr->orig->n : 1);
-	if (!off) {
-		plan_free(out);
-		return status_fail(st, STATUS_INTERNAL, "phases: out of memory");
-	}
-	memset(off, 1, pr->orig->n);
-	for (size_t s = 0; s < out->nstations; s++)
-		off[out->stations[s].site] = 0;
-	plan_free(out);
 	plan within = {0};
-	solver_budget b = {.new_stations = budget, .sites_off = off};
-	rc = solver_solve_budget(pr->in, pr->orig, pr->r, &pr->sc, &b, &within, st);
-	free(off);
-	if (rc != STATUS_OK)
+	if ((rc = within_sites(pr, out, budget, &within, st)) != STATUS_OK)
 		return rc;
+	if (flex) {
+		scenario eq = pr->sc;
+		eq.split = SPLIT_EQUAL;
+		plan efull = {0}, ewithin = {0};
+		if ((rc = solver_solve(pr->in, pr->orig, pr->r, &eq, &efull, st)) != STATUS_OK ||
+		    (rc = within_sites(pr, &efull, budget, &ewithin, st)) != STATUS_OK) {
+			plan_free(&within);
+			return rc;
+		}
+		if (ewithin.objective > within.objective + 1e-9) {
+			plan_free(&within);
+			within = ewithin;
+		} else {
+			plan_free(&ewithin);
+		}
+	}
+	solver_budget b = {.new_stations = budget};
 	/* the bound over every site (its LP); the search there only when the
 	 * plan within the full plan's sites is not within mip_gap of it */
-	b.sites_off = NULL;
 	b.bound_only = 1;
 	plan lp = {0};
 	if ((rc = solver_solve_budget(pr->in, pr->orig, pr->r, &pr->sc, &b, &lp, st)) !=
