@@ -459,13 +459,6 @@ void walk_duals_free(walk_duals *d);
 int walk_bound_duals(const sp_sub *s, const sp_params *p, const sp_sol *seed, long budget,
                      double deadline, double *bound, sp_sol *plan, walk_duals *duals, char *err,
                      size_t errsize);
-/* walk_bound_duals in the penalty form when penalty > 0: no budget row,
- * each avoidably underfilled station costs `penalty` more; its duals are
- * those of the Lagrangian at mu = -penalty (duals->mu), and *bound (its
- * value less penalty * budget) still bounds every plan within `budget`. */
-int walk_bound_priced(const sp_sub *s, const sp_params *p, const sp_sol *seed, long budget,
-                      double penalty, double deadline, double *bound, sp_sol *plan,
-                      walk_duals *duals, char *err, size_t errsize);
 
 /* walk_lagr.c: min_distance only. A valid bound on the walking (household
  * metres / dscale) of every plan of s with at most `budget` avoidably
@@ -498,8 +491,7 @@ int walk_lagr(const sp_sub *s, const sp_params *p, walk_duals *d, long budget, d
  * budget, on up to nthreads threads, until `bound_deadline`; where every
  * part's LP is integral, their plans joined (completed by the heuristic)
  * replace *sol if they cost less; then walk_lagr over the whole sub from
- * the parts' duals (or those of a second pass of the parts' LPs at one
- * price of an underfilled station, when better; never a part's own bound; on a smaller sub column
+ * the parts' duals (never a part's own bound; on a smaller sub column
  * generation's duals when better) gives *bound, the walking of any plan
  * with at most sol's underfilled stations, beside walk_lns across the
  * seams until `deadline` (on two threads when nthreads > 1). Returns 1 with *bound set, 0 when it

@@ -15,12 +15,7 @@
  *   - duals: joined, they are duals of the whole (any values are), and
  *     walk_lagr turns them into a valid bound of the whole sub by exact
  *     pricing at every site (a block whose LP rests on an artificial
- *     column or prices an underfilled station absurdly gives none); as
- *     each block prices an underfilled station by its own budget row,
- *     which no one multiplier of the whole fits, a second pass solves
- *     every block's LP again in the penalty form at the one price of the
- *     Lagrangian's best multiplier (no budget row), and the better duals
- *     are kept; on a
+ *     column or prices an underfilled station absurdly gives none); on a
  *     sub of at most WBK_CG_UNITS units the duals of column generation
  *     over the whole are tried too, the better kept; then subgradient
  *     steps raise it. A block's own LP value is never used as a bound.
@@ -55,7 +50,6 @@ typedef struct wbk {
 	const int *blk, *owner;
 	const sp_sol *sol;
 	double deadline, share; /* the blocks' end; seconds of one block */
-	double penalty;         /* > 0: the second pass (duals only, penalty form) */
 	sp_sol *plans;          /* per block, in s's indices (empty: none) */
 	walk_duals *duals;      /* per block, units in s's indices */
 	int *ok;                /* per block: its LP ended integral */
@@ -156,12 +150,11 @@ static int block_one(void *arg, int b)
 		goto out;
 	double bound,
 	    end = k->p->work_limit > 0 ? k->deadline : fmin(k->deadline, clock_now_s() + k->share);
-	int r = walk_bound_priced(&bs, k->p, &seed, budget, k->penalty, end, &bound,
-	                          k->penalty > 0 ? NULL : &plan, &d, err, sizeof(err));
+	int r =
+	    walk_bound_duals(&bs, k->p, &seed, budget, end, &bound, &plan, &d, err, sizeof(err));
 	if (r < 0)
 		goto out;
-	if (k->penalty <= 0 && plan.n == 0 &&
-	    block_plan(k, &bs, budget, bound, end, &seed, &plan) < 0)
+	if (plan.n == 0 && block_plan(k, &bs, budget, bound, end, &seed, &plan) < 0)
 		goto out;
 	if (d.pi) { /* to s's units: umap ascends, so the sets stay sorted */
 		double *pi = malloc(((size_t)s->nu + 1) * sizeof(double));
@@ -293,62 +286,12 @@ static int plans_join(const wbk *k, int nblk, double seconds, sp_sol *sol)
 	return 0;
 }
 
-/* The blocks' joined duals *d priced (walk_lagr, no steps: its best
- * multiplier mu), then a second pass: every block's LP again in the penalty
- * form at that one price for an underfilled station, so that their duals
- * agree on it (those of the first pass each price it by their own budget
- * row, between -3,600 and -10,700 household-km on the 20,000-community
- * metropolis, which no one mu fits), until halfway to `deadline` (each
- * block its share); the joined duals priced too, *d the better of the two,
- * *given its bound. Returns 0, -1 on failure (err set). */
-static int pass2(wbk *k, int nblk, int nthreads, long under, double walk, double deadline,
-                 walk_duals *d, double *given)
-{
-	const sp_sub *s = k->s;
-	const sp_params *p = k->p;
-	if (walk_lagr(s, p, d, under, walk, 0, deadline, nthreads, given) < 0)
-		goto oom;
-	double now = clock_now_s();
-	if (!(d->mu < 0) || nblk <= 0 || (p->work_limit <= 0 && now >= deadline))
-		return 0;
-	for (int b = 0; b < nblk; b++)
-		walk_duals_free(&k->duals[b]);
-	k->penalty = -d->mu;
-	k->deadline = p->work_limit > 0 ? deadline : now + 0.75 * (deadline - now);
-	k->share = fmax(0.0, k->deadline - now) * (nthreads > 0 ? nthreads : 1) / nblk;
-	pthread_mutex_init(&k->mu, NULL);
-	int r = sp_parallel_parts(nthreads, nblk, block_one, k);
-	pthread_mutex_destroy(&k->mu);
-	if (r < 0)
-		return -1;
-	walk_duals d2;
-	double L2;
-	if (duals_join(k, nblk, &d2) < 0)
-		goto oom;
-	d2.mu = -k->penalty;
-	if (walk_lagr(s, p, &d2, under, walk, 0, deadline, nthreads, &L2) < 0) {
-		walk_duals_free(&d2);
-		goto oom;
-	}
-	if (L2 > *given) {
-		walk_duals_free(d);
-		*d = d2;
-		*given = L2;
-	} else
-		walk_duals_free(&d2);
-	return 0;
-oom:
-	snprintf(k->err, k->errsize, "out of memory in the walking bound");
-	return -1;
-}
-
 static int lns_run(void *arg)
 {
 	return walk_lns_run(arg);
 }
 
 typedef struct lagr_call {
-	double given; /* walk_lagr's bound at d as given */
 	const sp_sub *s;
 	const sp_params *p;
 	walk_duals *d;
@@ -367,8 +310,7 @@ static void *lagr_thread(void *arg)
 	lagr_call *c = arg;
 	const sp_sub *s = c->s;
 	double L1, L2 = -INFINITY;
-	c->r = 1;
-	L1 = c->given; /* walk_blocks priced c->d already */
+	c->r = walk_lagr(c->s, c->p, c->d, c->budget, c->ub, 0, c->deadline, 1, &L1);
 	cg_limits lim = {.rounds = c->p->work_limit, .deadline = c->cg_end};
 	cg_result cg = {0};
 	walk_duals d2 = {.mu = c->d->mu};
@@ -464,12 +406,7 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, s
 		snprintf(err, errsize, "out of memory in the blocks' walking");
 		goto out;
 	}
-	double given;
-	int r2 = pass2(&k, nblk, nthreads, under, walk, deadline, &d, &given);
-	if (r2 < 0)
-		goto out;
-	lagr_call lc = {.given = given,
-	                .s = s,
+	lagr_call lc = {.s = s,
 	                .p = p,
 	                .d = &d,
 	                .seed = &seed,

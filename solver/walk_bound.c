@@ -54,7 +54,6 @@ typedef struct wb {
 	const sp_sub *s;
 	const sp_params *p;
 	long budget;
-	double penalty; /* > 0: no budget row, an underfilled station costs it more */
 	double deadline;
 	sp_sol *plan;       /* the LP's solution when integral, or NULL */
 	const sp_sol *seed; /* stations to start the master with, or NULL */
@@ -174,7 +173,7 @@ static void master_add(wb *b, glp_prob *P, size_t c, int *ind, double *val, int 
 {
 	int col = glp_add_cols(P, 1), n = 0;
 	glp_set_col_bnds(P, col, GLP_LO, 0, 0);
-	glp_set_obj_coef(P, col, b->cols.cost[c] + (b->cols.under[c] ? b->penalty : 0.0));
+	glp_set_obj_coef(P, col, b->cols.cost[c]);
 	for (size_t e = b->cols.start[c]; e < b->cols.start[c + 1]; e++) {
 		ind[++n] = b->cols.unit[e] + 1;
 		val[n] = 1;
@@ -204,7 +203,7 @@ static void reduced(wb *b, glp_prob *P, int *kc, double *kv)
 		b->pi[u] = glp_get_row_dual(P, u + 1);
 	for (int j = 0; j < s->ns; j++)
 		b->rho[j] = fmin(0.0, glp_get_row_dual(P, s->nu + 1 + j));
-	b->mu = b->penalty > 0 ? -b->penalty : fmin(0.0, glp_get_row_dual(P, b->brow));
+	b->mu = fmin(0.0, glp_get_row_dual(P, b->brow));
 	for (int k = 0; k < b->ncut; k++)
 		b->sigma[k] = fmin(0.0, glp_get_row_dual(P, b->cutrow[k]));
 	for (size_t c = 0; c < b->cols.n; c++) {
@@ -262,10 +261,7 @@ static int solve_lp(wb *b, glp_prob *P, size_t *ord, int *ind, double *val, int 
 			return -1;
 		}
 		b->rounds++;
-		/* the penalty form's value, less the penalty of `budget` stations,
-		   bounds the walking of any plan within the budget */
-		double z =
-		    glp_get_obj_val(P) - (b->penalty > 0 ? b->penalty * (double)b->budget : 0);
+		double z = glp_get_obj_val(P);
 		reduced(b, P, kc, kv);
 		for (int j = 0; j < s->ns; j++)
 			site_min[j] = 0;
@@ -517,10 +513,7 @@ static int run_bound(void *arg)
 	for (int j = 0; j < s->ns; j++)
 		glp_set_row_bnds(P, s->nu + 1 + j, GLP_UP, 0, 1);
 	b->brow = s->nu + s->ns + 1;
-	if (b->penalty > 0)
-		glp_set_row_bnds(P, b->brow, GLP_FR, 0, 0);
-	else
-		glp_set_row_bnds(P, b->brow, GLP_UP, 0, (double)b->budget);
+	glp_set_row_bnds(P, b->brow, GLP_UP, 0, (double)b->budget);
 	double big = 1;
 	for (int u = 0; u < s->nu; u++)
 		big += (double)s->h[u] * b->p->walk_m / s->dscale;
@@ -623,13 +616,6 @@ int walk_bound_duals(const sp_sub *s, const sp_params *p, const sp_sol *seed, lo
                      double deadline, double *bound, sp_sol *plan, walk_duals *duals, char *err,
                      size_t errsize)
 {
-	return walk_bound_priced(s, p, seed, budget, 0, deadline, bound, plan, duals, err, errsize);
-}
-
-int walk_bound_priced(const sp_sub *s, const sp_params *p, const sp_sol *seed, long budget,
-                      double penalty, double deadline, double *bound, sp_sol *plan,
-                      walk_duals *duals, char *err, size_t errsize)
-{
 	*bound = -INFINITY;
 	if (duals)
 		memset(duals, 0, sizeof(*duals));
@@ -646,7 +632,6 @@ int walk_bound_priced(const sp_sub *s, const sp_params *p, const sp_sol *seed, l
 	wb b = {.s = s,
 	        .p = p,
 	        .budget = budget,
-	        .penalty = penalty > 0 ? penalty : 0,
 	        .deadline = deadline,
 	        .plan = plan,
 	        .seed = seed,

@@ -420,49 +420,6 @@ static void test_lagr_random(void)
 	CU_ASSERT_TRUE(checked >= 20);
 }
 
-/* The penalty form (walk_bound_priced, walk_blocks' second pass): on
- * random small instances, at a few prices of an underfilled station, its
- * bound is never above the enumerated optimum within the budget, its duals
- * carry mu = -price, and walk_lagr from them gives at least that bound
- * (the site terms at least the site rows' duals) and never above the
- * optimum. */
-static void test_lagr_penalty(void)
-{
-	int checked = 0;
-	double price[3] = {300, 1000, 5000};
-	for (unsigned long seed = 1; seed <= 16; seed++) {
-		fx *f = fx_md();
-		small_instance(f, seed, 6);
-		sp_world w;
-		sp_sub *subs;
-		size_t n;
-		CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
-		for (long B = 0; B <= 2 && n == 1; B++)
-			for (int q = 0; q < 3; q++) {
-				double opt = brute_walk(f, B), b, L;
-				walk_duals d;
-				char err[256];
-				CU_ASSERT_EQUAL_FATAL(walk_bound_priced(&subs[0], &w.p, NULL, B,
-				                                        price[q], 0, &b, NULL, &d,
-				                                        err, sizeof(err)),
-				                      1);
-				CU_ASSERT_EQUAL(d.mu, -price[q]);
-				CU_ASSERT_EQUAL(
-				    walk_lagr(&subs[0], &w.p, &d, B, INFINITY, 0, 0, 1, &L), 1);
-				CU_ASSERT_TRUE(L >= b - 1e-6 * (1 + fabs(b)));
-				if (isfinite(opt)) {
-					CU_ASSERT_TRUE(b <= opt + 1e-6);
-					CU_ASSERT_TRUE(L <= opt + 1e-6);
-					checked++;
-				}
-				walk_duals_free(&d);
-			}
-		bf_enum_subs_free(&w, subs, n);
-		fx_done(f);
-	}
-	CU_ASSERT_TRUE(checked >= 60);
-}
-
 /* The triangle of test_triangle (2,000 households each, 600 m sides, one
  * underfilled station allowed, optimum 1,200) by hand: with pi = 600 for
  * every unit and no cut, at each site the unit alone (underfilled) has
@@ -572,6 +529,5 @@ void walk_suite_setup(void)
 	             CU_TEST_ENTRY(test_improve_random), CU_TEST_ENTRY(test_triangle),
 	             CU_TEST_ENTRY(test_two_triangles), CU_TEST_ENTRY(test_solver_random),
 	             CU_TEST_ENTRY(test_dense_work_limit), CU_TEST_ENTRY(test_lagr_random),
-	             CU_TEST_ENTRY(test_lagr_penalty), CU_TEST_ENTRY(test_lagr_triangle),
-	             CU_TEST_ENTRY(test_blocks_threads));
+	             CU_TEST_ENTRY(test_lagr_triangle), CU_TEST_ENTRY(test_blocks_threads));
 }
