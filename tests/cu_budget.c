@@ -255,6 +255,23 @@ static void test_flex_pair(void)
 		}
 }
 
+/* Issue 11's four communities of 6,000, 7,500, 11,000 and 5,001 households
+ * within reach of each other, three sites each (test_flex_four,
+ * test_flex_phases). */
+static fx *fx_four(void)
+{
+	const long h[4] = {6000, 7500, 11000, 5001};
+	const double xy[4][2] = {{0, 0}, {200, 0}, {0, 200}, {200, 200}};
+	fx *f = fx_new();
+	for (int i = 0; i < 4; i++) {
+		int u = fx_unit(f, h[i], UNIT_URBAN, xy[i][0], xy[i][1]);
+		fx_site(f, xy[i][0], xy[i][1], SITE_REPRESENTATIVE, u);
+		fx_site(f, xy[i][0] + 50, xy[i][1], SITE_GRID, u);
+		fx_site(f, xy[i][0], xy[i][1] + 50, SITE_GRID, u);
+	}
+	return f;
+}
+
 /* Issue 11's second case: communities of 6,000, 7,500, 11,000 and 5,001
  * within reach of each other (three sites each). Equal parts of 5,001
  * (2,500 / 2,501) fit no station of the band; flexibly all 29,501 fit 6
@@ -266,18 +283,10 @@ static void test_flex_pair(void)
 static void test_flex_four(void)
 {
 	const long want[2][4] = {{13500, 18500, 18500, 24500}, {18501, 24500, 29501, 29501}};
-	const long h[4] = {6000, 7500, 11000, 5001};
-	const double xy[4][2] = {{0, 0}, {200, 0}, {0, 200}, {200, 200}};
 	for (int flex = 0; flex < 2; flex++)
 		for (long B = 4; B <= 7; B++) {
-			fx *f = fx_new();
+			fx *f = fx_four();
 			plan p;
-			for (int i = 0; i < 4; i++) {
-				int u = fx_unit(f, h[i], UNIT_URBAN, xy[i][0], xy[i][1]);
-				fx_site(f, xy[i][0], xy[i][1], SITE_REPRESENTATIVE, u);
-				fx_site(f, xy[i][0] + 50, xy[i][1], SITE_GRID, u);
-				fx_site(f, xy[i][0], xy[i][1] + 50, SITE_GRID, u);
-			}
 			long got = flex_served(f, B, flex ? SPLIT_FLEXIBLE : SPLIT_EQUAL, &p);
 			CU_ASSERT_EQUAL(got, want[flex][B - 4]);
 			if (!flex) /* flexibly the shares' walking is not proven at mip_gap 0 */
@@ -488,18 +497,10 @@ static void test_flex_brute(void)
  * needs two). */
 static void test_flex_phases(void)
 {
-	const long h[4] = {6000, 7500, 11000, 5001};
-	const double xy[4][2] = {{0, 0}, {200, 0}, {0, 200}, {200, 200}};
 	const long want[2][2] = {{18500, 18500}, {24500, 29501}};
 	for (int flex = 0; flex < 2; flex++) {
-		fx *f = fx_new();
+		fx *f = fx_four();
 		plan p;
-		for (int i = 0; i < 4; i++) {
-			int u = fx_unit(f, h[i], UNIT_URBAN, xy[i][0], xy[i][1]);
-			fx_site(f, xy[i][0], xy[i][1], SITE_REPRESENTATIVE, u);
-			fx_site(f, xy[i][0] + 50, xy[i][1], SITE_GRID, u);
-			fx_site(f, xy[i][0], xy[i][1] + 50, SITE_GRID, u);
-		}
 		f->sc.split = flex ? SPLIT_FLEXIBLE : SPLIT_EQUAL;
 		f->sc.mip_gap = 0;
 		CU_ASSERT_EQUAL(scenario_set(&f->sc, "phases.2025=5", &f->st), STATUS_OK);

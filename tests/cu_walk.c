@@ -191,6 +191,18 @@ static void test_improve_random(void)
 	CU_ASSERT_TRUE(checked >= 8);
 }
 
+/* The triangle of test_triangle and test_lagr_triangle: three units of
+ * 2,000 households 600 m apart, a site at each. */
+static fx *fx_triangle(void)
+{
+	fx *f = fx_md();
+	double x[3] = {0, 600, 300}, y[3] = {0, 0, 520};
+	for (int i = 0; i < 3; i++)
+		fx_site(f, x[i], y[i], SITE_REPRESENTATIVE,
+		        fx_unit(f, 2000, UNIT_URBAN, x[i], y[i]));
+	return f;
+}
+
 /* Three units of 2,000 households 600 m apart (A-B exactly 600 m), a site
  * at each, band 3,000-5,000: any two fit a station, all three do not. With
  * one underfilled station allowed the best plan pairs A and B (2,000
@@ -198,11 +210,7 @@ static void test_improve_random(void)
  * is exactly that. */
 static void test_triangle(void)
 {
-	fx *f = fx_md();
-	double x[3] = {0, 600, 300}, y[3] = {0, 0, 520};
-	for (int i = 0; i < 3; i++)
-		fx_site(f, x[i], y[i], SITE_REPRESENTATIVE,
-		        fx_unit(f, 2000, UNIT_URBAN, x[i], y[i]));
+	fx *f = fx_triangle();
 	sp_world w;
 	sp_sub *subs;
 	size_t n;
@@ -431,11 +439,7 @@ static void test_lagr_random(void)
  * 1,200. */
 static void test_lagr_triangle(void)
 {
-	fx *f = fx_md();
-	double x[3] = {0, 600, 300}, y[3] = {0, 0, 520};
-	for (int i = 0; i < 3; i++)
-		fx_site(f, x[i], y[i], SITE_REPRESENTATIVE,
-		        fx_unit(f, 2000, UNIT_URBAN, x[i], y[i]));
+	fx *f = fx_triangle();
 	sp_world w;
 	sp_sub *subs;
 	size_t n;
