@@ -383,6 +383,14 @@ static int job_blocks_plan(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 	return 0;
 }
 
+/* A bound b over the plans with at most the plan's underfilled stations,
+ * made one over every plan: a plan with more costs at least one penalty
+ * more than the plan's count, so the least of b and that. */
+static double under_capped(const sp_params *p, const sp_job *j, double b)
+{
+	return fmin(b, j->sub.penalty * (double)(sub_underfilled(&j->sub, p, &j->res.sol) + 1));
+}
+
 /* A component of more than SOLVER_BLOCK_UNITS units (min_distance), its
  * plan from the blocks: the walking bound of the whole from the blocks'
  * duals and the plan improved (walk_blocks.c), into j->budget_bound.
@@ -578,10 +586,7 @@ static void job_solve(void *ctx, size_t i)
 		/* the walking bound holds for plans with at most its underfilled
 		 * stations; with none known below, over every plan only walking */
 		j->res.bound = j->cg_bound =
-		    isfinite(j->budget_bound)
-		        ? fmin(j->budget_bound,
-		               j->sub.penalty * (sub_underfilled(&j->sub, p, &j->res.sol) + 1))
-		        : -INFINITY;
+		    isfinite(j->budget_bound) ? under_capped(p, j, j->budget_bound) : -INFINITY;
 	} else if (j->sub.nu > 0) {
 		cg_limits lim = {.rounds = p->work_limit,
 		                 .deadline = rc->deadline + rc->grace,
@@ -626,11 +631,9 @@ static void job_solve(void *ctx, size_t i)
 		/* a plan with at most this one's underfilled stations costs at
 		 * least budget_bound stations, one with more at least one penalty
 		 * more; each at least the nearest walking */
-		double wlb = sp_sub_walk_min(&j->sub),
-		       under = sub_underfilled(&j->sub, p, &j->res.sol);
 		if (isfinite(j->budget_bound))
 			j->res.bound = j->cg_bound =
-			    fmin(j->budget_bound, j->sub.penalty * (under + 1)) + wlb;
+			    under_capped(p, j, j->budget_bound) + sp_sub_walk_min(&j->sub);
 	}
 	colgen_free(&j->cg);
 	j->res.seconds = clock_now_s() - t0;
