@@ -159,6 +159,82 @@ static void sol_compact(sp_sol *sol, const sp_sub *s)
 	sol->n = w;
 }
 
+/* The stations a trial move touched, each saved as it was before its first
+ * change, so the move is judged on them alone and undone in place: a trial
+ * costs what it touches, not a copy of the whole solution (on the
+ * 20,000-community metropolis a copy per station was quadratic). */
+typedef struct journal {
+	int *idx;          /* stations touched */
+	sp_station *saved; /* their state before the first change; u owned */
+	int n, cap;
+} journal;
+
+/* Save station t of sol unless the journal holds it. Returns 0, -1 on ENOMEM. */
+static int journal_touch(journal *jl, const sp_sol *sol, int t)
+{
+	for (int k = 0; k < jl->n; k++)
+		if (jl->idx[k] == t)
+			return 0;
+	if (jl->n == jl->cap) {
+		size_t cap = grow_cap((size_t)jl->cap, (size_t)jl->n + 1);
+		if (grow_to(&jl->idx, cap, sizeof(int)) != 0 ||
+		    grow_to(&jl->saved, cap, sizeof(sp_station)) != 0)
+			return -1;
+		jl->cap = (int)cap;
+	}
+	const sp_station *st = &sol->st[t];
+	assert(!st->sh);
+	sp_station c = *st;
+	if (!(c.u = malloc((size_t)(st->n > 0 ? st->n : 1) * sizeof(int))))
+		return -1;
+	if (st->n > 0)
+		memcpy(c.u, st->u, (size_t)st->n * sizeof(int));
+	jl->idx[jl->n] = t;
+	jl->saved[jl->n++] = c;
+	return 0;
+}
+
+/* End the trial: keep the changes when the touched stations cost less than
+ * before (returns 1), else put them back (returns 0). */
+static int journal_settle(journal *jl, const sp_sub *s, const sp_params *p, sp_sol *sol)
+{
+	double before = 0, after = 0;
+	for (int k = 0; k < jl->n; k++) {
+		before += sp_station_cost(s, p, &jl->saved[k]);
+		after += sp_station_cost(s, p, &sol->st[jl->idx[k]]);
+	}
+	int keep = after < before - 1e-9;
+	for (int k = 0; k < jl->n; k++) {
+		sp_station *st = &sol->st[jl->idx[k]];
+		if (keep) {
+			free(jl->saved[k].u);
+		} else {
+			free(st->u);
+			*st = jl->saved[k];
+		}
+	}
+	jl->n = 0;
+	return keep;
+}
+
+/* Put back every touched station (a trial that failed half-way). */
+static void journal_undo(journal *jl, sp_sol *sol)
+{
+	for (int k = 0; k < jl->n; k++) {
+		free(sol->st[jl->idx[k]].u);
+		sol->st[jl->idx[k]] = jl->saved[k];
+	}
+	jl->n = 0;
+}
+
+static void journal_free(journal *jl)
+{
+	for (int k = 0; k < jl->n; k++)
+		free(jl->saved[k].u);
+	free(jl->idx);
+	free(jl->saved);
+}
+
 /* Best station (least cost increase) other than `skip` that can take unit u. */
 static int best_receiver(const sp_sub *s, const sp_params *p, const sp_sol *sol,
                          const site_index *ix, int u, int skip, double *delta)
@@ -326,27 +402,26 @@ out:
 	return rc;
 }
 
-/* Empty station i into the others. Works on `trial`; returns 1 if the result
- * is cheaper (trial then holds it), 0 if not, -1 on ENOMEM. */
-static int try_drop(const sp_sub *s, const sp_params *p, sp_sol *trial, int i)
+/* Empty station i of sol into the others (ix: sol's site index, which
+ * moves of members leave valid). Returns 1 if that lowers the cost (sol then
+ * holds it, station i empty), 0 if not (sol as it was), -1 on ENOMEM. */
+static int try_drop(const sp_sub *s, const sp_params *p, sp_sol *sol, const site_index *ix,
+                    journal *jl, int i)
 {
-	site_index ix = {0};
-	int rc = -1;
-	if (index_build(s, trial, &ix) < 0)
-		goto out;
-	double before = sp_sol_cost(s, p, trial);
-	sp_station *src = &trial->st[i];
+	if (journal_touch(jl, sol, i) < 0)
+		return -1;
+	sp_station *src = &sol->st[i];
 	while (src->n > 0) {
 		int u = src->u[src->n - 1];
 		double d;
-		int t = best_receiver(s, p, trial, &ix, u, i, &d);
+		int t = best_receiver(s, p, sol, ix, u, i, &d);
 		if (t < 0) {
 			/* ejection: a receiver reaching u makes room by passing a unit on */
 			int done = 0;
 			for (size_t q = s->us[u]; q < s->us[u + 1] && !done; q++) {
-				for (int t2 = ix.head[s->usite[q]]; t2 >= 0 && !done;
-				     t2 = ix.nxt[t2]) {
-					sp_station *rt = &trial->st[t2];
+				for (int t2 = ix->head[s->usite[q]]; t2 >= 0 && !done;
+				     t2 = ix->nxt[t2]) {
+					sp_station *rt = &sol->st[t2];
 					if (t2 == i || has_member(rt, u))
 						continue;
 					for (int m = 0; m < rt->n && !done; m++) {
@@ -355,32 +430,32 @@ static int try_drop(const sp_sub *s, const sp_params *p, sp_sol *trial, int i)
 						                    rt->hi - s->phi[w] + s->phi[u]))
 							continue;
 						double d2;
-						int r = best_receiver(s, p, trial, &ix, w, t2, &d2);
+						int r = best_receiver(s, p, sol, ix, w, t2, &d2);
 						if (r < 0 || r == i)
 							continue;
+						if (journal_touch(jl, sol, t2) < 0 ||
+						    journal_touch(jl, sol, r) < 0)
+							return -1;
 						member_remove(s, rt, w);
-						if (member_add(s, &trial->st[r], w) < 0 ||
+						if (member_add(s, &sol->st[r], w) < 0 ||
 						    member_add(s, rt, u) < 0)
-							goto out;
+							return -1;
 						member_remove(s, src, u);
 						done = 1;
 					}
 				}
 			}
 			if (!done) {
-				rc = 0;
-				goto out;
+				journal_undo(jl, sol);
+				return 0;
 			}
 			continue;
 		}
-		if (member_add(s, &trial->st[t], u) < 0)
-			goto out;
+		if (journal_touch(jl, sol, t) < 0 || member_add(s, &sol->st[t], u) < 0)
+			return -1;
 		member_remove(s, src, u);
 	}
-	rc = sp_sol_cost(s, p, trial) < before - 1e-9;
-out:
-	index_free(&ix);
-	return rc;
+	return journal_settle(jl, s, p, sol);
 }
 
 /* Reassign pass: move single units where that lowers the cost. Returns the
@@ -448,8 +523,8 @@ static int resite_pass(const sp_sub *s, const sp_params *p, sp_sol *sol, double 
  * down to `depth` links. Every station stays under households_max. Returns 1
  * when the chain ends in a station that can spare the unit, 0 (moves undone)
  * otherwise, -1 on ENOMEM. */
-static int fill_chain(const sp_sub *s, const sp_params *p, sp_sol *sol, const site_index *ix, int t,
-                      int depth, unsigned char *busy)
+static int fill_chain(const sp_sub *s, const sp_params *p, sp_sol *sol, const site_index *ix,
+                      journal *jl, int t, int depth, unsigned char *busy)
 {
 	sp_station *st = &sol->st[t];
 	int tries = 0;
@@ -464,7 +539,8 @@ static int fill_chain(const sp_sub *s, const sp_params *p, sp_sol *sol, const si
 				if (busy[r] || !has_member(rs, v))
 					continue;
 				tries++;
-				if (member_add(s, st, v) < 0)
+				if (journal_touch(jl, sol, t) < 0 ||
+				    journal_touch(jl, sol, r) < 0 || member_add(s, st, v) < 0)
 					return -1;
 				member_remove(s, rs, v);
 				int closes = rs->n == 0 && !s->fixed[rs->site];
@@ -474,7 +550,7 @@ static int fill_chain(const sp_sub *s, const sp_params *p, sp_sol *sol, const si
 					return 1;
 				}
 				if (depth > 0) {
-					int rc = fill_chain(s, p, sol, ix, r, depth - 1, busy);
+					int rc = fill_chain(s, p, sol, ix, jl, r, depth - 1, busy);
 					if (rc != 0) {
 						busy[t] = 0;
 						return rc;
@@ -494,46 +570,43 @@ static int fill_chain(const sp_sub *s, const sp_params *p, sp_sol *sol, const si
  * Returns the number repaired, -1 on ENOMEM. */
 static int repair_pass(const sp_sub *s, const sp_params *p, sp_sol *sol, double t_end)
 {
-	int fixed = 0;
+	int fixed = 0, rc = 0;
+	site_index ix = {0};
+	journal jl = {0};
+	unsigned char *busy = calloc((size_t)(sol->n ? sol->n : 1), 1);
+	if (!busy || index_build(s, sol, &ix) < 0)
+		goto fail;
 	for (int i = 0; i < sol->n && clock_now_s() < t_end; i++) {
 		if (!rules_band_under(sp_band(p), sol->st[i].lo) ||
 		    sp_isolated(s, p, sol->st[i].site))
 			continue;
-		sp_sol trial;
-		site_index ix = {0};
-		unsigned char *busy = calloc((size_t)sol->n, 1);
-		if (!busy || sp_sol_copy(&trial, sol) < 0) {
-			free(busy);
-			return -1;
-		}
-		if (index_build(s, &trial, &ix) < 0) {
-			free(busy);
-			sp_sol_free(&trial);
-			return -1;
-		}
-		int rc = 0;
-		while (rc >= 0 && rules_band_under(sp_band(p), trial.st[i].lo)) {
-			rc = fill_chain(s, p, &trial, &ix, i, 3, busy);
+		/* fill_chain touches the stations it moves units between */
+		rc = 0;
+		while (rc >= 0 && rules_band_under(sp_band(p), sol->st[i].lo)) {
+			rc = fill_chain(s, p, sol, &ix, &jl, i, 3, busy);
 			if (rc <= 0)
 				break;
 		}
-		index_free(&ix);
-		free(busy);
-		if (rc < 0) {
-			sp_sol_free(&trial);
-			return -1;
-		}
-		if (sp_sol_cost(s, p, &trial) < sp_sol_cost(s, p, sol) - 1e-9) {
-			sol_compact(&trial, s);
-			sp_sol_free(sol);
-			*sol = trial;
+		if (rc < 0)
+			goto fail;
+		if (journal_settle(&jl, s, p, sol)) {
+			sol_compact(sol, s);
+			if (index_build(s, sol, &ix) < 0)
+				goto fail;
 			fixed++;
 			i = -1; /* indices moved: start over */
-		} else {
-			sp_sol_free(&trial);
 		}
 	}
+	index_free(&ix);
+	journal_free(&jl);
+	free(busy);
 	return fixed;
+fail:
+	journal_undo(&jl, sol);
+	index_free(&ix);
+	journal_free(&jl);
+	free(busy);
+	return -1;
 }
 
 static int cmp_small_first(const void *a, const void *b)
@@ -555,6 +628,8 @@ int heur_solve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *out)
 int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *out)
 {
 	double t_end = clock_now_s() + seconds;
+	site_index ix = {0};
+	journal jl = {0};
 	if (construct(s, p, out) < 0)
 		goto fail;
 	for (int round = 0; round < 50; round++) {
@@ -564,24 +639,19 @@ int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *ou
 			goto fail;
 		/* drop, smallest stations first */
 		qsort(out->st, (size_t)out->n, sizeof(sp_station), cmp_small_first);
+		if (index_build(s, out, &ix) < 0)
+			goto fail;
 		for (int i = 0; i < out->n && clock_now_s() < t_end; i++) {
 			if (s->fixed[out->st[i].site])
 				continue;
-			sp_sol trial;
-			if (sp_sol_copy(&trial, out) < 0)
+			int r = try_drop(s, p, out, &ix, &jl, i);
+			if (r < 0)
 				goto fail;
-			int r = try_drop(s, p, &trial, i);
-			if (r < 0) {
-				sp_sol_free(&trial);
-				goto fail;
-			}
 			if (r == 1) {
-				sol_compact(&trial, s);
-				sp_sol_free(out);
-				*out = trial;
+				sol_compact(out, s);
+				if (index_build(s, out, &ix) < 0)
+					goto fail;
 				i--;
-			} else {
-				sp_sol_free(&trial);
 			}
 		}
 		if (resite_pass(s, p, out, t_end) < 0)
@@ -589,9 +659,13 @@ int heur_improve(const sp_sub *s, const sp_params *p, double seconds, sp_sol *ou
 		if (sp_sol_cost(s, p, out) > before - 1e-9 || clock_now_s() >= t_end)
 			break;
 	}
+	index_free(&ix);
+	journal_free(&jl);
 	sp_sol_sort(out);
 	return 0;
 fail:
+	index_free(&ix);
+	journal_free(&jl);
 	sp_sol_free(out);
 	return -1;
 }

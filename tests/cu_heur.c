@@ -225,10 +225,79 @@ static void test_flex_drop(void)
 	hx_free(h);
 }
 
+/* A plan the local search left: every part served exactly once, no station
+ * over the maximum, each station's totals those of its members. */
+static void check_sol(const sp_sub *s, const sp_sol *sol)
+{
+	int *served = calloc((size_t)s->nu, sizeof(int));
+	for (int t = 0; t < sol->n; t++) {
+		sp_station st = sol->st[t];
+		sp_station_refresh(s, &st);
+		CU_ASSERT_EQUAL(st.lo, sol->st[t].lo);
+		CU_ASSERT_EQUAL(st.hi, sol->st[t].hi);
+		CU_ASSERT_DOUBLE_EQUAL(st.wd, sol->st[t].wd, 1e-6 * (1 + st.wd));
+		CU_ASSERT_TRUE(st.n > 0 && st.hi <= 5000);
+		for (int m = 0; m < st.n; m++)
+			served[st.u[m]]++;
+	}
+	for (int u = 0; u < s->nu; u++)
+		CU_ASSERT_EQUAL(served[u], s->k[u]);
+	free(served);
+}
+
+/* Local search on random dense instances (40 units of 300-3,000
+ * households within 1.6 km): its trial moves (drops with ejection chains,
+ * repair chains) are undone in place when they do not pay. From the
+ * construction and from one station per unit (which drops must halve), the
+ * plans are whole (check_sol) and cost less than where they started, and
+ * two runs give the same stations. */
+static void test_heur_undo(void)
+{
+	unsigned seed = 7;
+	for (int inst = 0; inst < 6; inst++) {
+		hx *h = hx_new();
+		for (int i = 0; i < 40; i++) {
+			seed = seed * 1103515245u + 12345u;
+			double x = (double)((seed >> 8) % 1600);
+			seed = seed * 1103515245u + 12345u;
+			double y = (double)((seed >> 8) % 1600);
+			seed = seed * 1103515245u + 12345u;
+			pair_at(h, 300 + (long)((seed >> 8) % 2701), x, y);
+		}
+		hx_build(h);
+		CU_ASSERT_EQUAL_FATAL(h->n, 1);
+		const sp_sub *s = &h->subs[0];
+		const sp_params *p = &h->w.p;
+		sp_sol c, sol, again, one = {0};
+		CU_ASSERT_EQUAL_FATAL(heur_solve(s, p, 0.0, &c), 0);
+		CU_ASSERT_EQUAL_FATAL(heur_solve(s, p, 60.0, &sol), 0);
+		CU_ASSERT_EQUAL_FATAL(heur_solve(s, p, 60.0, &again), 0);
+		CU_ASSERT_TRUE(sp_sol_cost(s, p, &sol) < sp_sol_cost(s, p, &c));
+		check_sol(s, &sol);
+		CU_ASSERT_EQUAL_FATAL(again.n, sol.n);
+		for (int t = 0; t < sol.n; t++) {
+			CU_ASSERT_EQUAL(again.st[t].site, sol.st[t].site);
+			CU_ASSERT_EQUAL(again.st[t].n, sol.st[t].n);
+		}
+		for (int u = 0; u < s->nu; u++)
+			CU_ASSERT_EQUAL(sp_sol_add(&one, s->usite[s->us[u]], &u, 1, s), 0);
+		double c1 = sp_sol_cost(s, p, &one);
+		CU_ASSERT_EQUAL_FATAL(heur_improve(s, p, 60.0, &one), 0);
+		CU_ASSERT_TRUE(sp_sol_cost(s, p, &one) < c1);
+		CU_ASSERT_TRUE(2 * one.n <= s->nu);
+		check_sol(s, &one);
+		sp_sol_free(&c);
+		sp_sol_free(&sol);
+		sp_sol_free(&again);
+		sp_sol_free(&one);
+		hx_free(h);
+	}
+}
+
 void heur_suite_setup(void)
 {
 	CU_SUITE_ADD("heur", NULL, NULL, CU_TEST_ENTRY(test_components),
 	             CU_TEST_ENTRY(test_cluster_enumerate), CU_TEST_ENTRY(test_heur_pairs),
 	             CU_TEST_ENTRY(test_heur_no_time), CU_TEST_ENTRY(test_model_optimal),
-	             CU_TEST_ENTRY(test_flex_drop));
+	             CU_TEST_ENTRY(test_flex_drop), CU_TEST_ENTRY(test_heur_undo));
 }
