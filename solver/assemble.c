@@ -13,6 +13,7 @@
 #include "solver_int.h"
 #include "grow.h"
 #include "rules.h"
+#include "names.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -342,13 +343,10 @@ void plan_free(plan *p)
 
 const char *station_kind_name(station_kind k)
 {
-	switch (k) {
-	case STATION_URBAN:
-		return "urban";
-	case STATION_VILLAGE:
-		return "village";
-	case STATION_EXISTING:
-		return "existing";
-	}
-	return "unknown";
+	static const char *const names[] = {
+	    [STATION_URBAN] = "urban",
+	    [STATION_VILLAGE] = "village",
+	    [STATION_EXISTING] = "existing",
+	};
+	return NAMES_GET(names, k);
 }

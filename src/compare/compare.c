@@ -21,6 +21,7 @@
  */
 #include "compare.h"
 #include "grow.h"
+#include "order.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -278,15 +279,7 @@ typedef struct cell_entry {
 	size_t idx;
 } cell_entry;
 
-static int cell_cmp(const void *x, const void *y)
-{
-	const cell_entry *a = x, *b = y;
-	if (a->cx != b->cx)
-		return a->cx < b->cx ? -1 : 1;
-	if (a->cy != b->cy)
-		return a->cy < b->cy ? -1 : 1;
-	return a->idx < b->idx ? -1 : a->idx > b->idx;
-}
+ORDER_BY_FIELDS(cell_cmp, cell_entry, cx, cy, idx)
 
 typedef struct pair {
 	double d;
@@ -294,15 +287,7 @@ typedef struct pair {
 	size_t a, b;
 } pair;
 
-static int pair_cmp(const void *x, const void *y)
-{
-	const pair *p = x, *q = y;
-	if (p->d != q->d)
-		return p->d < q->d ? -1 : 1;
-	if (p->ida != q->ida)
-		return p->ida < q->ida ? -1 : 1;
-	return p->idb < q->idb ? -1 : p->idb > q->idb;
-}
+ORDER_BY_FIELDS(pair_cmp, pair, d, ida, idb)
 
 typedef struct pairs {
 	pair *p;

@@ -39,6 +39,8 @@
 
 #include "cellgrid.h"
 #include "geom_int.h"
+#include "order.h"
+#include "names.h"
 
 #define SITES_MERGE_M   1.0
 #define FALLBACK_LEVELS 7 /* spacing, spacing/2, ..., spacing/64 */
@@ -74,17 +76,13 @@ typedef struct builder {
 
 const char *site_source_name(site_source s)
 {
-	switch (s) {
-	case SITE_REPRESENTATIVE:
-		return "representative";
-	case SITE_GRID:
-		return "grid";
-	case SITE_CANDIDATE:
-		return "candidate";
-	case SITE_EXISTING:
-		return "existing";
-	}
-	return "unknown";
+	static const char *const names[] = {
+	    [SITE_REPRESENTATIVE] = "representative",
+	    [SITE_GRID] = "grid",
+	    [SITE_CANDIDATE] = "candidate",
+	    [SITE_EXISTING] = "existing",
+	};
+	return NAMES_GET(names, s);
 }
 
 /* existing 0 > candidate 1 > representative 2 > grid 3 */
@@ -259,15 +257,10 @@ static int merge_cmp(const void *pa, const void *pb)
 	int pa_ = priority(a->source), pb_ = priority(b->source);
 	if (pa_ != pb_)
 		return pa_ - pb_;
-	if (a->source != SITE_EXISTING) {
-		if (a->x != b->x)
-			return a->x < b->x ? -1 : 1;
-		if (a->y != b->y)
-			return a->y < b->y ? -1 : 1;
-		if (a->hint != b->hint)
-			return a->hint < b->hint ? -1 : 1;
-	}
-	return (a->order > b->order) - (a->order < b->order);
+	int c = a->source == SITE_EXISTING ? 0
+	                                   : order_by(ORDER_CMP(a->x, b->x), ORDER_CMP(a->y, b->y),
+	                                              ORDER_CMP(a->hint, b->hint));
+	return c ? c : ORDER_CMP(a->order, b->order);
 }
 
 /* Table order: existing first (merge order), then (x, y). */
@@ -278,12 +271,8 @@ static int table_cmp(const void *pa, const void *pb)
 	if (ea != eb)
 		return eb - ea;
 	if (ea)
-		return (a->order > b->order) - (a->order < b->order);
-	if (a->x != b->x)
-		return a->x < b->x ? -1 : 1;
-	if (a->y != b->y)
-		return a->y < b->y ? -1 : 1;
-	return merge_cmp(pa, pb);
+		return ORDER_CMP(a->order, b->order);
+	return order_by(ORDER_CMP(a->x, b->x), ORDER_CMP(a->y, b->y), merge_cmp(pa, pb));
 }
 
 typedef struct merge_arg {
