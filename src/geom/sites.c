@@ -279,8 +279,7 @@ typedef struct merge_arg {
 	const raw_site *v;
 	const unsigned char *kept;
 	double x, y;
-	int best;
-	double bestd;
+	cellgrid_best best;
 } merge_arg;
 
 static int merge_visit(int j, void *arg)
@@ -289,10 +288,8 @@ static int merge_visit(int j, void *arg)
 	if (!m->kept[j])
 		return 0;
 	double d = hypot(m->v[j].x - m->x, m->v[j].y - m->y);
-	if (d <= SITES_MERGE_M && (d < m->bestd || (d == m->bestd && j < m->best))) {
-		m->best = j;
-		m->bestd = d;
-	}
+	if (d <= SITES_MERGE_M)
+		cellgrid_offer(&m->best, j, d);
 	return 0;
 }
 
@@ -326,16 +323,17 @@ static status_code merge_close(builder *b)
 			kept[i] = 1;
 			continue;
 		}
-		merge_arg m = {r->v, kept, r->v[i].x, r->v[i].y, -1, INFINITY};
+		merge_arg m = {r->v, kept, r->v[i].x, r->v[i].y, {-1, INFINITY}};
 		double e = SITES_MERGE_M * (1 + 1e-9);
 		cellgrid_query(&cg, m.x - e, m.y - e, m.x + e, m.y + e, merge_visit, &m);
-		if (m.best < 0) {
+		int into = m.best.item;
+		if (into < 0) {
 			kept[i] = 1;
 			continue;
 		}
 		b->out->nmerged++;
-		if (r->v[m.best].hint < 0)
-			r->v[m.best].hint = r->v[i].hint;
+		if (r->v[into].hint < 0)
+			r->v[into].hint = r->v[i].hint;
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < r->n; i++)
