@@ -31,6 +31,82 @@ static const gpkg_field station_fields[] = {
     {"phase", OFTInteger, OFSTNone},
 };
 
+static const gpkg_field area_fields[] = {
+    {"station_id", OFTInteger, OFSTNone}, {"kind", OFTString, OFSTNone},
+    {"district", OFTString, OFSTNone},    {"street", OFTString, OFSTNone},
+    {"households", OFTInteger, OFSTNone}, {"units", OFTInteger, OFSTNone},
+};
+
+static const gpkg_field assign_fields[] = {
+    {"unit_id", OFTString, OFSTNone},          {"name", OFTString, OFSTNone},
+    {"unit_kind", OFTString, OFSTNone},        {"district", OFTString, OFSTNone},
+    {"street", OFTString, OFSTNone},           {"station_id", OFTInteger, OFSTNone},
+    {"households", OFTInteger, OFSTNone},      {"distance_m", OFTReal, OFSTNone},
+    {"unit_households", OFTInteger, OFSTNone}, {"split", OFTInteger, OFSTBoolean},
+    {"point_unit", OFTInteger, OFSTBoolean},   {"beyond_walk", OFTInteger, OFSTBoolean},
+    {"reason", OFTString, OFSTNone},           {"unit_order", OFTInteger, OFSTNone},
+};
+
+static const gpkg_field link_fields[] = {
+    {"unit_id", OFTString, OFSTNone},
+    {"station_id", OFTInteger, OFSTNone},
+    {"households", OFTInteger, OFSTNone},
+    {"distance_m", OFTReal, OFSTNone},
+};
+
+static const gpkg_field uncovered_fields[] = {
+    {"unit_id", OFTString, OFSTNone},        {"name", OFTString, OFSTNone},
+    {"unit_kind", OFTString, OFSTNone},      {"district", OFTString, OFSTNone},
+    {"street", OFTString, OFSTNone},         {"households", OFTInteger, OFSTNone},
+    {"nearest_m", OFTReal, OFSTNone},        {"reason", OFTString, OFSTNone},
+    {"point_unit", OFTInteger, OFSTBoolean}, {"unit_order", OFTInteger, OFSTNone},
+};
+
+/* The map layers this file writes, one descriptor each. */
+enum { L_STATIONS, L_AREAS, L_ASSIGNMENTS, L_LINKS, L_UNCOVERED };
+static const gpkg_layer_def map_layers[] = {
+    [L_STATIONS] =
+        {"stations", wkbPoint, "Recycling stations",
+         "Planned recycling stations (urban: serves a band of households_min..households_max "
+         "households within walk_distance_m; village: one per natural village; existing: "
+         "kept from the existing layer). households and units are what each station serves; "
+         "underfilled = 1 marks a station below households_min because its units are isolated "
+         "(see reason). phase is the year the station opens ([phases]; 0: existing or no "
+         "phases). station_id matches service_areas, assignments and links. kept: a "
+         "station of an edited plan (input.keep) kept where the planner left it; locked = 1: "
+         "it may not be dropped (set it in QGIS before running again).",
+         GPKG_FIELDS(station_fields)},
+    [L_AREAS] =
+        {"service_areas", wkbMultiPolygon, "Service areas",
+         "Area served by each station: the union of the units (communities, villages) "
+         "assigned to it. A unit split over several stations belongs to each of their areas. "
+         "Point units are drawn as circles of 50 m.",
+         GPKG_FIELDS(area_fields)},
+    [L_ASSIGNMENTS] =
+        {"assignments", wkbMultiPolygon, "Unit assignments",
+         "Every served community or village with the station serving it (station_id) and the "
+         "walking distance from the unit's demand point to the station (distance_m: straight "
+         "line, or along the streets with input.roads; see run.distance). A unit split over "
+         "several stations has one row per station; "
+         "households is the part served by that station, unit_households the unit's total. "
+         "point_unit = 1: the unit is a point, drawn as a circle of 50 m. "
+         "unit_order is the unit's 1-based position in the input layer.",
+         GPKG_FIELDS(assign_fields)},
+    [L_LINKS] =
+        {"links", wkbLineString, "Unit-station links",
+         "A line from each served unit's demand point to its station (with input.roads the "
+         "walking route along the streets); distance_m is the walking distance the plan used, "
+         "households the households sent along the link. A unit served at its own demand "
+         "point has a row without geometry.",
+         GPKG_FIELDS(link_fields)},
+    [L_UNCOVERED] =
+        {"uncovered", wkbMultiPolygon, "Uncovered units",
+         "Communities and villages no station serves, with the reason and the distance to "
+         "the nearest candidate site (nearest_m, NULL when there is no site at all). "
+         "Units with 0 households are listed with the reason 'empty'.",
+         GPKG_FIELDS(uncovered_fields)},
+};
+
 /* The kind written for station s: "kept" for a station the planner kept
  * from an edited plan (input.keep), else the plan's kind. */
 static const char *kind_out(const gpkg_writer *w, size_t s)
@@ -41,23 +117,11 @@ static const char *kind_out(const gpkg_writer *w, size_t s)
 	return station_kind_name(w->p->stations[s].kind);
 }
 
-static const gpkg_layer_def stations_layer = {
-    "stations", wkbPoint, "Recycling stations",
-    "Planned recycling stations (urban: serves a band of households_min..households_max "
-    "households within walk_distance_m; village: one per natural village; existing: "
-    "kept from the existing layer). households and units are what each station serves; "
-    "underfilled = 1 marks a station below households_min because its units are isolated "
-    "(see reason). phase is the year the station opens ([phases]; 0: existing or no "
-    "phases). station_id matches service_areas, assignments and links. kept: a "
-    "station of an edited plan (input.keep) kept where the planner left it; locked = 1: "
-    "it may not be dropped (set it in QGIS before running again).",
-    GPKG_FIELDS(station_fields)};
-
 status_code gpkg_write_stations(gpkg_writer *w)
 {
 	const plan *p = w->p;
 	gpkg_rows t;
-	if (gpkg_rows_open(&t, w, &stations_layer) != STATUS_OK)
+	if (gpkg_rows_open(&t, w, &map_layers[L_STATIONS]) != STATUS_OK)
 		return t.rc;
 	/* a village's station above households_max: flagged with its reason
 	 * (issue 14 row 11; rules.rural_split_large plans such villages by the
@@ -149,25 +213,12 @@ static OGRGeometryH service_area(gpkg_writer *w, const size_t *rows, size_t nrow
 	return gpkg_union_output(w, all, "service_areas", "union");
 }
 
-static const gpkg_field area_fields[] = {
-    {"station_id", OFTInteger, OFSTNone}, {"kind", OFTString, OFSTNone},
-    {"district", OFTString, OFSTNone},    {"street", OFTString, OFSTNone},
-    {"households", OFTInteger, OFSTNone}, {"units", OFTInteger, OFSTNone},
-};
-
-static const gpkg_layer_def area_layer = {
-    "service_areas", wkbMultiPolygon, "Service areas",
-    "Area served by each station: the union of the units (communities, villages) "
-    "assigned to it. A unit split over several stations belongs to each of their areas. "
-    "Point units are drawn as circles of 50 m.",
-    GPKG_FIELDS(area_fields)};
-
 status_code gpkg_write_service_areas(gpkg_writer *w)
 {
 	const plan *p = w->p;
 	size_t *first, *order;
 	gpkg_rows t;
-	if (gpkg_rows_open(&t, w, &area_layer) != STATUS_OK)
+	if (gpkg_rows_open(&t, w, &map_layers[L_AREAS]) != STATUS_OK)
 		return t.rc;
 	if (group_by_station(p, &first, &order))
 		return status_fail(w->st, STATUS_INTERNAL, "out of memory");
@@ -195,16 +246,6 @@ status_code gpkg_write_service_areas(gpkg_writer *w)
 	return gpkg_rows_close(&t);
 }
 
-static const gpkg_field assign_fields[] = {
-    {"unit_id", OFTString, OFSTNone},          {"name", OFTString, OFSTNone},
-    {"unit_kind", OFTString, OFSTNone},        {"district", OFTString, OFSTNone},
-    {"street", OFTString, OFSTNone},           {"station_id", OFTInteger, OFSTNone},
-    {"households", OFTInteger, OFSTNone},      {"distance_m", OFTReal, OFSTNone},
-    {"unit_households", OFTInteger, OFSTNone}, {"split", OFTInteger, OFSTBoolean},
-    {"point_unit", OFTInteger, OFSTBoolean},   {"beyond_walk", OFTInteger, OFSTBoolean},
-    {"reason", OFTString, OFSTNone},           {"unit_order", OFTInteger, OFSTNone},
-};
-
 /* unit_order: the unit's position in its source (inputs_read sets it, and a
  * shard keeps it); tables built without a reader count their own order. */
 static int unit_order(const gpkg_writer *w, size_t u)
@@ -221,22 +262,11 @@ static void set_unit_fields(OGRFeatureH f, const unit *un)
 	OGR_F_SetFieldString(f, 4, un->street ? un->street : "");
 }
 
-static const gpkg_layer_def assignments_layer = {
-    "assignments", wkbMultiPolygon, "Unit assignments",
-    "Every served community or village with the station serving it (station_id) and the "
-    "walking distance from the unit's demand point to the station (distance_m: straight "
-    "line, or along the streets with input.roads; see run.distance). A unit split over "
-    "several stations has one row per station; "
-    "households is the part served by that station, unit_households the unit's total. "
-    "point_unit = 1: the unit is a point, drawn as a circle of 50 m. "
-    "unit_order is the unit's 1-based position in the input layer.",
-    GPKG_FIELDS(assign_fields)};
-
 status_code gpkg_write_assignments(gpkg_writer *w)
 {
 	const plan *p = w->p;
 	gpkg_rows t;
-	if (gpkg_rows_open(&t, w, &assignments_layer) != STATUS_OK)
+	if (gpkg_rows_open(&t, w, &map_layers[L_ASSIGNMENTS]) != STATUS_OK)
 		return t.rc;
 	for (size_t a = 0; a < p->nassign && t.rc == STATUS_OK; a++) {
 		const plan_assign *pa = &p->assign[a];
@@ -272,26 +302,11 @@ status_code gpkg_write_assignments(gpkg_writer *w)
 	return gpkg_rows_close(&t);
 }
 
-static const gpkg_field link_fields[] = {
-    {"unit_id", OFTString, OFSTNone},
-    {"station_id", OFTInteger, OFSTNone},
-    {"households", OFTInteger, OFSTNone},
-    {"distance_m", OFTReal, OFSTNone},
-};
-
-static const gpkg_layer_def links_layer = {
-    "links", wkbLineString, "Unit-station links",
-    "A line from each served unit's demand point to its station (with input.roads the "
-    "walking route along the streets); distance_m is the walking distance the plan used, "
-    "households the households sent along the link. A unit served at its own demand "
-    "point has a row without geometry.",
-    GPKG_FIELDS(link_fields)};
-
 status_code gpkg_write_links(gpkg_writer *w)
 {
 	const plan *p = w->p;
 	gpkg_rows t;
-	if (gpkg_rows_open(&t, w, &links_layer) != STATUS_OK)
+	if (gpkg_rows_open(&t, w, &map_layers[L_LINKS]) != STATUS_OK)
 		return t.rc;
 	for (size_t a = 0; a < p->nassign && t.rc == STATUS_OK; a++) {
 		const plan_assign *pa = &p->assign[a];
@@ -325,14 +340,6 @@ status_code gpkg_write_links(gpkg_writer *w)
 	return gpkg_rows_close(&t);
 }
 
-static const gpkg_field uncovered_fields[] = {
-    {"unit_id", OFTString, OFSTNone},        {"name", OFTString, OFSTNone},
-    {"unit_kind", OFTString, OFSTNone},      {"district", OFTString, OFSTNone},
-    {"street", OFTString, OFSTNone},         {"households", OFTInteger, OFSTNone},
-    {"nearest_m", OFTReal, OFSTNone},        {"reason", OFTString, OFSTNone},
-    {"point_unit", OFTInteger, OFSTBoolean}, {"unit_order", OFTInteger, OFSTNone},
-};
-
 /* 1 for each unit with an assignment or an uncovered row in the plan.
  * Caller frees; NULL when out of memory. */
 static unsigned char *units_in_plan(const plan *p, size_t nunits)
@@ -345,18 +352,11 @@ static unsigned char *units_in_plan(const plan *p, size_t nunits)
 	return seen;
 }
 
-static const gpkg_layer_def uncovered_layer = {
-    "uncovered", wkbMultiPolygon, "Uncovered units",
-    "Communities and villages no station serves, with the reason and the distance to "
-    "the nearest candidate site (nearest_m, NULL when there is no site at all). "
-    "Units with 0 households are listed with the reason 'empty'.",
-    GPKG_FIELDS(uncovered_fields)};
-
 status_code gpkg_write_uncovered(gpkg_writer *w)
 {
 	const plan *p = w->p;
 	gpkg_rows t;
-	if (gpkg_rows_open(&t, w, &uncovered_layer) != STATUS_OK)
+	if (gpkg_rows_open(&t, w, &map_layers[L_UNCOVERED]) != STATUS_OK)
 		return t.rc;
 	for (size_t i = 0; i < p->nuncovered && t.rc == STATUS_OK; i++) {
 		const plan_uncovered *pu = &p->uncovered[i];
