@@ -330,14 +330,10 @@ void plan_free(plan *p)
 		free(p->stations[s].reason);
 	for (size_t u = 0; u < p->nuncovered; u++)
 		free(p->uncovered[u].reason);
-	free(p->stations);
-	free(p->assign);
-	free(p->uncovered);
-	free(p->subs);
+	GROW_FREE(p->stations, p->assign, p->uncovered, p->subs);
 	for (size_t d = 0; d < p->nphase_districts; d++)
 		free(p->phase_districts[d].district);
-	free(p->phases);
-	free(p->phase_districts);
+	GROW_FREE(p->phases, p->phase_districts);
 	memset(p, 0, sizeof(*p));
 }
 

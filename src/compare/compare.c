@@ -51,22 +51,12 @@ const char *compare_change_name(compare_change_kind k)
 
 void compare_result_free(compare_result *r)
 {
-	for (size_t i = 0; i < r->nparams; i++) {
-		free(r->params[i].key);
-		free(r->params[i].a);
-		free(r->params[i].b);
-	}
-	for (size_t i = 0; i < r->ngroups; i++) {
-		free(r->groups[i].district);
-		free(r->groups[i].street);
-	}
-	free(r->total.district);
-	free(r->total.street);
-	free(r->params);
-	free(r->groups);
-	free(r->changes);
-	free(r->levels);
-	free(r->phases);
+	for (size_t i = 0; i < r->nparams; i++)
+		GROW_FREE(r->params[i].key, r->params[i].a, r->params[i].b);
+	for (size_t i = 0; i < r->ngroups; i++)
+		GROW_FREE(r->groups[i].district, r->groups[i].street);
+	GROW_FREE(r->total.district, r->total.street, r->params, r->groups, r->changes, r->levels,
+	          r->phases);
 	memset(r, 0, sizeof(*r));
 }
 
