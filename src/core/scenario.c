@@ -233,6 +233,15 @@ static int parse_bool(const char *v, int *out)
 	return -1;
 }
 
+int scenario_int_set_text(char **at, char *s)
+{
+	if (!s)
+		return -2;
+	free(*at);
+	*at = s;
+	return 0;
+}
+
 int scenario_int_parse(scenario_int_type t, const char *v, void *f, const char **must)
 {
 	char *end = NULL;
@@ -300,11 +309,7 @@ static int key_set(scenario *sc, const key_def *k, const char *v, const char *di
 		char *s = k->type == K_STR    ? strdup(v)
 		          : k->type == K_PATH ? path_resolve(dir, v, strlen(v))
 		                              : paths_resolve(dir, v);
-		if (!s)
-			return -2;
-		free(*str_at(sc, k));
-		*str_at(sc, k) = s;
-		return 0;
+		return scenario_int_set_text(str_at(sc, k), s);
 	}
 	case K_BOOL:
 	case K_LONG:

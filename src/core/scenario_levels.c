@@ -153,11 +153,7 @@ static int lkey_set(scenario_level *lv, const lkey_def *k, const char *v, const 
 	case LK_STR:
 	case LK_PATH: {
 		char *s = k->type == LK_STR ? strdup(v) : scenario_int_path_resolve(dir, v);
-		if (!s)
-			return -2;
-		free(*lstr_at(lv, k));
-		*lstr_at(lv, k) = s;
-		return 0;
+		return scenario_int_set_text(lstr_at(lv, k), s);
 	}
 	case LK_BOOL:
 	case LK_LONG:
