@@ -40,4 +40,21 @@ typedef int (*cellgrid_visit)(int item, void *arg);
 int cellgrid_query(const cellgrid *g, double xmin, double ymin, double xmax, double ymax,
                    cellgrid_visit fn, void *arg);
 
+/* The nearest of the points a query's visitor offered: the least distance,
+ * a tie to the lower item, so the answer does not depend on the order of
+ * the visit. Starts as {-1, INFINITY}: none. */
+typedef struct cellgrid_best {
+	int item;
+	double d;
+} cellgrid_best;
+
+/* Offer point `item` at distance d to *b. */
+static inline void cellgrid_offer(cellgrid_best *b, int item, double d)
+{
+	if (d < b->d || (d == b->d && item < b->item)) {
+		b->item = item;
+		b->d = d;
+	}
+}
+
 #endif

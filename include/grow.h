@@ -38,4 +38,17 @@ int grow_reserve(void *pp, size_t *cap, size_t need, size_t elem);
  * the elements counted are unchanged). */
 void *grow_named(void *pp, size_t *n, size_t elem, size_t name_off, const char *name, int *added);
 
+/* free() each of the `n` arrays in `arrays` (a NULL one is skipped, as by
+ * free): the one way a struct of arrays lets go of them, in its *_free().
+ * GROW_FREE(a, b, ...) passes its arguments as that list:
+ *
+ *     GROW_FREE(d->rx, d->ry, d->start);
+ *     memset(d, 0, sizeof(*d));
+ */
+void grow_free_all(void *const *arrays, size_t n);
+
+#define GROW_FREE(...)                                                                             \
+	grow_free_all((void *const[]){__VA_ARGS__},                                                \
+	              sizeof((void *const[]){__VA_ARGS__}) / sizeof(void *))
+
 #endif

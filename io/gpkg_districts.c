@@ -46,21 +46,22 @@ static OGRGeometryH dissolve(gpkg_writer *w, const char *name, int *units, long 
 	return gpkg_union_output(w, all, "districts", what);
 }
 
+static const gpkg_layer_def districts_layer = {
+    "districts", wkbMultiPolygon, "Districts",
+    "District boundaries (区/县), each the union of its communities and villages, with "
+    "the district's units, households and stations.",
+    GPKG_FIELDS(district_fields)};
+
 status_code gpkg_write_districts(gpkg_writer *w)
 {
-	OGRLayerH l;
-	status_code rc = gpkg_table_open(
-	    w, &l, "districts", wkbMultiPolygon, "Districts",
-	    "District boundaries (区/县), each the union of its communities and villages, with "
-	    "the district's units, households and stations.",
-	    district_fields, sizeof(district_fields) / sizeof(district_fields[0]));
-	if (rc != STATUS_OK)
-		return rc;
+	gpkg_rows t;
+	if (gpkg_rows_open(&t, w, &districts_layer) != STATUS_OK)
+		return t.rc;
 	const char **done = calloc(w->in->nunits ? w->in->nunits : 1, sizeof(*done));
 	size_t ndone = 0;
 	if (!done)
 		return status_fail(w->st, STATUS_INTERNAL, "out of memory");
-	for (size_t u = 0; u < w->in->nunits && rc == STATUS_OK; u++) {
+	for (size_t u = 0; u < w->in->nunits && t.rc == STATUS_OK; u++) {
 		const char *name = nz(w->in->units[u].district);
 		int seen = 0;
 		for (size_t k = 0; k < ndone && !seen; k++)
@@ -72,22 +73,21 @@ status_code gpkg_write_districts(gpkg_writer *w)
 		long households;
 		OGRGeometryH g = dissolve(w, name, &units, &households);
 		if (!g) {
-			rc = w->st->code;
+			t.rc = w->st->code;
 			break;
 		}
 		int stations = 0;
 		for (size_t s = 0; s < w->p->nstations; s++)
 			stations += !strcmp(w->station_district[s], name);
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGRFeatureH f = gpkg_rows_new(&t);
 		OGR_F_SetFID(f, (GIntBig)ndone);
 		OGR_F_SetFieldString(f, 0, name);
 		OGR_F_SetFieldInteger(f, 1, units);
 		OGR_F_SetFieldInteger(f, 2, (int)households);
 		OGR_F_SetFieldInteger(f, 3, stations);
-		OGR_F_SetGeometryDirectly(f, g);
-		rc = gpkg_table_write(w, l, f, (long long)ndone);
-		OGR_F_Destroy(f);
+		OGR_F_SetGeometryDirectly(f, g); /* already in the output CRS */
+		gpkg_rows_put(&t, f, NULL);
 	}
 	free(done);
-	return rc == STATUS_OK ? gpkg_table_commit(w, "districts") : rc;
+	return gpkg_rows_close(&t);
 }

@@ -61,6 +61,40 @@ typedef struct gpkg_field {
 } gpkg_field;
 
 /* gpkg_table.c */
+/* A layer as data: what gpkg_table_create() takes, one static descriptor
+ * per layer (GPKG_FIELDS fills the last two members from a field array). */
+typedef struct gpkg_layer_def {
+	const char *name;
+	OGRwkbGeometryType gtype;
+	const char *title;
+	const char *description;
+	const gpkg_field *fields;
+	size_t nfields;
+} gpkg_layer_def;
+
+#define GPKG_FIELDS(a) (a), sizeof(a) / sizeof((a)[0])
+
+/* The rows of one layer as they are written, inside its transaction:
+ *
+ *     gpkg_rows t;
+ *     if (gpkg_rows_open(&t, w, &def) != STATUS_OK)
+ *             return t.rc;
+ *     for (... && t.rc == STATUS_OK; ...) {
+ *             OGRFeatureH f = gpkg_rows_new(&t);
+ *             OGR_F_SetField...(f, ...);
+ *             gpkg_rows_put(&t, f, geometry_or_NULL);
+ *     }
+ *     return gpkg_rows_close(&t);
+ *
+ * t.rc holds the first failure (w->st set); rows are numbered from 1 in the
+ * order they are put, for messages. */
+typedef struct gpkg_rows {
+	gpkg_writer *w;
+	OGRLayerH layer;
+	const char *name;
+	long long row; /* rows put so far */
+	status_code rc;
+} gpkg_rows;
 
 /* Create layer `name` (geometry column "geom", R-tree spatial index unless
  * `gtype` is wkbNone, in which case it is registered as an attributes table)
@@ -81,6 +115,22 @@ status_code gpkg_table_commit(gpkg_writer *w, const char *layer);
 status_code gpkg_table_open(gpkg_writer *w, OGRLayerH *layer, const char *name,
                             OGRwkbGeometryType gtype, const char *title, const char *description,
                             const gpkg_field *fields, size_t nfields);
+
+/* gpkg_table_open() of the layer `def` describes (def->name borrowed for
+ * the life of t). Returns t->rc: STATUS_OK, or the failure with w->st set. */
+status_code gpkg_rows_open(gpkg_rows *t, gpkg_writer *w, const gpkg_layer_def *def);
+
+/* A new empty feature of t's layer; the caller hands it to gpkg_rows_put(). */
+OGRFeatureH gpkg_rows_new(const gpkg_rows *t);
+
+/* Write `f` as the next row with geometry `g` (working CRS, taken; NULL:
+ * none), as gpkg_table_write_geometry(), then destroy `f`. Returns t->rc,
+ * the first failure kept there. */
+status_code gpkg_rows_put(gpkg_rows *t, OGRFeatureH f, OGRGeometryH g);
+
+/* Commit the rows when t->rc is STATUS_OK. Returns t->rc or the commit's
+ * failure. */
+status_code gpkg_rows_close(gpkg_rows *t);
 
 /* Write feature `f` (owned by the caller) into `layer`. Returns STATUS_OK,
  * or STATUS_INTERNAL with w->st set naming the layer and row. */

@@ -31,6 +31,82 @@ static const gpkg_field station_fields[] = {
     {"phase", OFTInteger, OFSTNone},
 };
 
+static const gpkg_field area_fields[] = {
+    {"station_id", OFTInteger, OFSTNone}, {"kind", OFTString, OFSTNone},
+    {"district", OFTString, OFSTNone},    {"street", OFTString, OFSTNone},
+    {"households", OFTInteger, OFSTNone}, {"units", OFTInteger, OFSTNone},
+};
+
+static const gpkg_field assign_fields[] = {
+    {"unit_id", OFTString, OFSTNone},          {"name", OFTString, OFSTNone},
+    {"unit_kind", OFTString, OFSTNone},        {"district", OFTString, OFSTNone},
+    {"street", OFTString, OFSTNone},           {"station_id", OFTInteger, OFSTNone},
+    {"households", OFTInteger, OFSTNone},      {"distance_m", OFTReal, OFSTNone},
+    {"unit_households", OFTInteger, OFSTNone}, {"split", OFTInteger, OFSTBoolean},
+    {"point_unit", OFTInteger, OFSTBoolean},   {"beyond_walk", OFTInteger, OFSTBoolean},
+    {"reason", OFTString, OFSTNone},           {"unit_order", OFTInteger, OFSTNone},
+};
+
+static const gpkg_field link_fields[] = {
+    {"unit_id", OFTString, OFSTNone},
+    {"station_id", OFTInteger, OFSTNone},
+    {"households", OFTInteger, OFSTNone},
+    {"distance_m", OFTReal, OFSTNone},
+};
+
+static const gpkg_field uncovered_fields[] = {
+    {"unit_id", OFTString, OFSTNone},        {"name", OFTString, OFSTNone},
+    {"unit_kind", OFTString, OFSTNone},      {"district", OFTString, OFSTNone},
+    {"street", OFTString, OFSTNone},         {"households", OFTInteger, OFSTNone},
+    {"nearest_m", OFTReal, OFSTNone},        {"reason", OFTString, OFSTNone},
+    {"point_unit", OFTInteger, OFSTBoolean}, {"unit_order", OFTInteger, OFSTNone},
+};
+
+/* The map layers this file writes, one descriptor each. */
+enum { L_STATIONS, L_AREAS, L_ASSIGNMENTS, L_LINKS, L_UNCOVERED };
+static const gpkg_layer_def map_layers[] = {
+    [L_STATIONS] =
+        {"stations", wkbPoint, "Recycling stations",
+         "Planned recycling stations (urban: serves a band of households_min..households_max "
+         "households within walk_distance_m; village: one per natural village; existing: "
+         "kept from the existing layer). households and units are what each station serves; "
+         "underfilled = 1 marks a station below households_min because its units are isolated "
+         "(see reason). phase is the year the station opens ([phases]; 0: existing or no "
+         "phases). station_id matches service_areas, assignments and links. kept: a "
+         "station of an edited plan (input.keep) kept where the planner left it; locked = 1: "
+         "it may not be dropped (set it in QGIS before running again).",
+         GPKG_FIELDS(station_fields)},
+    [L_AREAS] =
+        {"service_areas", wkbMultiPolygon, "Service areas",
+         "Area served by each station: the union of the units (communities, villages) "
+         "assigned to it. A unit split over several stations belongs to each of their areas. "
+         "Point units are drawn as circles of 50 m.",
+         GPKG_FIELDS(area_fields)},
+    [L_ASSIGNMENTS] =
+        {"assignments", wkbMultiPolygon, "Unit assignments",
+         "Every served community or village with the station serving it (station_id) and the "
+         "walking distance from the unit's demand point to the station (distance_m: straight "
+         "line, or along the streets with input.roads; see run.distance). A unit split over "
+         "several stations has one row per station; "
+         "households is the part served by that station, unit_households the unit's total. "
+         "point_unit = 1: the unit is a point, drawn as a circle of 50 m. "
+         "unit_order is the unit's 1-based position in the input layer.",
+         GPKG_FIELDS(assign_fields)},
+    [L_LINKS] =
+        {"links", wkbLineString, "Unit-station links",
+         "A line from each served unit's demand point to its station (with input.roads the "
+         "walking route along the streets); distance_m is the walking distance the plan used, "
+         "households the households sent along the link. A unit served at its own demand "
+         "point has a row without geometry.",
+         GPKG_FIELDS(link_fields)},
+    [L_UNCOVERED] =
+        {"uncovered", wkbMultiPolygon, "Uncovered units",
+         "Communities and villages no station serves, with the reason and the distance to "
+         "the nearest candidate site (nearest_m, NULL when there is no site at all). "
+         "Units with 0 households are listed with the reason 'empty'.",
+         GPKG_FIELDS(uncovered_fields)},
+};
+
 /* The kind written for station s: "kept" for a station the planner kept
  * from an edited plan (input.keep), else the plan's kind. */
 static const char *kind_out(const gpkg_writer *w, size_t s)
@@ -44,20 +120,9 @@ static const char *kind_out(const gpkg_writer *w, size_t s)
 status_code gpkg_write_stations(gpkg_writer *w)
 {
 	const plan *p = w->p;
-	OGRLayerH l;
-	status_code rc = gpkg_table_open(
-	    w, &l, "stations", wkbPoint, "Recycling stations",
-	    "Planned recycling stations (urban: serves a band of households_min..households_max "
-	    "households within walk_distance_m; village: one per natural village; existing: "
-	    "kept from the existing layer). households and units are what each station serves; "
-	    "underfilled = 1 marks a station below households_min because its units are isolated "
-	    "(see reason). phase is the year the station opens ([phases]; 0: existing or no "
-	    "phases). station_id matches service_areas, assignments and links. kept: a "
-	    "station of an edited plan (input.keep) kept where the planner left it; locked = 1: "
-	    "it may not be dropped (set it in QGIS before running again).",
-	    station_fields, sizeof(station_fields) / sizeof(station_fields[0]));
-	if (rc != STATUS_OK)
-		return rc;
+	gpkg_rows t;
+	if (gpkg_rows_open(&t, w, &map_layers[L_STATIONS]) != STATUS_OK)
+		return t.rc;
 	/* a village's station above households_max: flagged with its reason
 	 * (issue 14 row 11; rules.rural_split_large plans such villages by the
 	 * urban band instead) */
@@ -67,7 +132,7 @@ status_code gpkg_write_stations(gpkg_writer *w)
 	for (size_t a = 0; a < p->nassign; a++)
 		if (rules_unit_is_village(w->sc, w->in->units[p->assign[a].unit].kind))
 			village[p->assign[a].station] = 1;
-	for (size_t s = 0; s < p->nstations && rc == STATUS_OK; s++) {
+	for (size_t s = 0; s < p->nstations && t.rc == STATUS_OK; s++) {
 		const plan_station *ps = &p->stations[s];
 		const site *si = &w->sites->sites[ps->site];
 		int over = village[s] && rules_village_over_max(w->sc, ps->households);
@@ -76,7 +141,7 @@ status_code gpkg_write_stations(gpkg_writer *w)
 		         "village of %ld households, above households_max = %ld (one station per "
 		         "village)",
 		         ps->households, w->sc->households_max);
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGRFeatureH f = gpkg_rows_new(&t);
 		OGR_F_SetFID(f, (GIntBig)s + 1);
 		OGR_F_SetFieldInteger(f, 0, (int)s + 1);
 		OGR_F_SetFieldString(f, 1, kind_out(w, s));
@@ -102,11 +167,10 @@ status_code gpkg_write_stations(gpkg_writer *w)
 		OGR_F_SetFieldInteger(f, 13, ps->phase);
 		OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
 		OGR_G_SetPoint_2D(g, 0, si->x, si->y);
-		rc = gpkg_table_write_geometry(w, l, f, g, (long long)s + 1);
-		OGR_F_Destroy(f);
+		gpkg_rows_put(&t, f, g);
 	}
 	free(village);
-	return rc == STATUS_OK ? gpkg_table_commit(w, "stations") : rc;
+	return gpkg_rows_close(&t);
 }
 
 /* Assignment rows grouped by station: rows of station s are
@@ -149,37 +213,24 @@ static OGRGeometryH service_area(gpkg_writer *w, const size_t *rows, size_t nrow
 	return gpkg_union_output(w, all, "service_areas", "union");
 }
 
-static const gpkg_field area_fields[] = {
-    {"station_id", OFTInteger, OFSTNone}, {"kind", OFTString, OFSTNone},
-    {"district", OFTString, OFSTNone},    {"street", OFTString, OFSTNone},
-    {"households", OFTInteger, OFSTNone}, {"units", OFTInteger, OFSTNone},
-};
-
 status_code gpkg_write_service_areas(gpkg_writer *w)
 {
 	const plan *p = w->p;
 	size_t *first, *order;
-	status_code rc;
-	OGRLayerH l = gpkg_table_create(
-	    w, "service_areas", wkbMultiPolygon, "Service areas",
-	    "Area served by each station: the union of the units (communities, villages) "
-	    "assigned to it. A unit split over several stations belongs to each of their areas. "
-	    "Point units are drawn as circles of 50 m.",
-	    area_fields, sizeof(area_fields) / sizeof(area_fields[0]));
-	if (!l)
-		return w->st->code;
+	gpkg_rows t;
+	if (gpkg_rows_open(&t, w, &map_layers[L_AREAS]) != STATUS_OK)
+		return t.rc;
 	if (group_by_station(p, &first, &order))
 		return status_fail(w->st, STATUS_INTERNAL, "out of memory");
-	rc = gpkg_table_begin(w, "service_areas");
-	for (size_t s = 0; s < p->nstations && rc == STATUS_OK; s++) {
+	for (size_t s = 0; s < p->nstations && t.rc == STATUS_OK; s++) {
 		if (first[s + 1] == first[s])
 			continue; /* serves nobody (an existing station out of reach) */
 		OGRGeometryH g = service_area(w, order + first[s], first[s + 1] - first[s]);
 		if (!g) {
-			rc = w->st->code;
+			t.rc = w->st->code;
 			break;
 		}
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGRFeatureH f = gpkg_rows_new(&t);
 		OGR_F_SetFID(f, (GIntBig)s + 1);
 		OGR_F_SetFieldInteger(f, 0, (int)s + 1);
 		OGR_F_SetFieldString(f, 1, kind_out(w, s));
@@ -187,24 +238,13 @@ status_code gpkg_write_service_areas(gpkg_writer *w)
 		OGR_F_SetFieldString(f, 3, w->station_street[s]);
 		OGR_F_SetFieldInteger(f, 4, (int)p->stations[s].households);
 		OGR_F_SetFieldInteger(f, 5, p->stations[s].nunits);
-		OGR_F_SetGeometryDirectly(f, g);
-		rc = gpkg_table_write(w, l, f, (long long)s + 1);
-		OGR_F_Destroy(f);
+		OGR_F_SetGeometryDirectly(f, g); /* already in the output CRS */
+		gpkg_rows_put(&t, f, NULL);
 	}
 	free(first);
 	free(order);
-	return rc == STATUS_OK ? gpkg_table_commit(w, "service_areas") : rc;
+	return gpkg_rows_close(&t);
 }
-
-static const gpkg_field assign_fields[] = {
-    {"unit_id", OFTString, OFSTNone},          {"name", OFTString, OFSTNone},
-    {"unit_kind", OFTString, OFSTNone},        {"district", OFTString, OFSTNone},
-    {"street", OFTString, OFSTNone},           {"station_id", OFTInteger, OFSTNone},
-    {"households", OFTInteger, OFSTNone},      {"distance_m", OFTReal, OFSTNone},
-    {"unit_households", OFTInteger, OFSTNone}, {"split", OFTInteger, OFSTBoolean},
-    {"point_unit", OFTInteger, OFSTBoolean},   {"beyond_walk", OFTInteger, OFSTBoolean},
-    {"reason", OFTString, OFSTNone},           {"unit_order", OFTInteger, OFSTNone},
-};
 
 /* unit_order: the unit's position in its source (inputs_read sets it, and a
  * shard keeps it); tables built without a reader count their own order. */
@@ -225,20 +265,10 @@ static void set_unit_fields(OGRFeatureH f, const unit *un)
 status_code gpkg_write_assignments(gpkg_writer *w)
 {
 	const plan *p = w->p;
-	OGRLayerH l;
-	status_code rc = gpkg_table_open(
-	    w, &l, "assignments", wkbMultiPolygon, "Unit assignments",
-	    "Every served community or village with the station serving it (station_id) and the "
-	    "walking distance from the unit's demand point to the station (distance_m: straight "
-	    "line, or along the streets with input.roads; see run.distance). A unit split over "
-	    "several stations has one row per station; "
-	    "households is the part served by that station, unit_households the unit's total. "
-	    "point_unit = 1: the unit is a point, drawn as a circle of 50 m. "
-	    "unit_order is the unit's 1-based position in the input layer.",
-	    assign_fields, sizeof(assign_fields) / sizeof(assign_fields[0]));
-	if (rc != STATUS_OK)
-		return rc;
-	for (size_t a = 0; a < p->nassign && rc == STATUS_OK; a++) {
+	gpkg_rows t;
+	if (gpkg_rows_open(&t, w, &map_layers[L_ASSIGNMENTS]) != STATUS_OK)
+		return t.rc;
+	for (size_t a = 0; a < p->nassign && t.rc == STATUS_OK; a++) {
 		const plan_assign *pa = &p->assign[a];
 		const unit *un = &w->in->units[pa->unit];
 		int split = (a > 0 && p->assign[a - 1].unit == pa->unit) ||
@@ -246,7 +276,7 @@ status_code gpkg_write_assignments(gpkg_writer *w)
 		OGRGeometryH g = gpkg_unit_geometry(w, (size_t)pa->unit, 1);
 		if (!g)
 			return w->st->code;
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGRFeatureH f = gpkg_rows_new(&t);
 		set_unit_fields(f, un);
 		OGR_F_SetFieldInteger(f, 5, pa->station + 1);
 		OGR_F_SetFieldInteger(f, 6, (int)pa->households);
@@ -266,34 +296,19 @@ status_code gpkg_write_assignments(gpkg_writer *w)
 		OGR_F_SetFieldInteger(f, 11, beyond);
 		OGR_F_SetFieldString(f, 12, why);
 		OGR_F_SetFieldInteger(f, 13, unit_order(w, (size_t)pa->unit));
-		OGR_F_SetGeometryDirectly(f, g);
-		rc = gpkg_table_write(w, l, f, (long long)a + 1);
-		OGR_F_Destroy(f);
+		OGR_F_SetGeometryDirectly(f, g); /* already in the output CRS */
+		gpkg_rows_put(&t, f, NULL);
 	}
-	return rc == STATUS_OK ? gpkg_table_commit(w, "assignments") : rc;
+	return gpkg_rows_close(&t);
 }
-
-static const gpkg_field link_fields[] = {
-    {"unit_id", OFTString, OFSTNone},
-    {"station_id", OFTInteger, OFSTNone},
-    {"households", OFTInteger, OFSTNone},
-    {"distance_m", OFTReal, OFSTNone},
-};
 
 status_code gpkg_write_links(gpkg_writer *w)
 {
 	const plan *p = w->p;
-	OGRLayerH l;
-	status_code rc = gpkg_table_open(
-	    w, &l, "links", wkbLineString, "Unit-station links",
-	    "A line from each served unit's demand point to its station (with input.roads the "
-	    "walking route along the streets); distance_m is the walking distance the plan used, "
-	    "households the households sent along the link. A unit served at its own demand "
-	    "point has a row without geometry.",
-	    link_fields, sizeof(link_fields) / sizeof(link_fields[0]));
-	if (rc != STATUS_OK)
-		return rc;
-	for (size_t a = 0; a < p->nassign && rc == STATUS_OK; a++) {
+	gpkg_rows t;
+	if (gpkg_rows_open(&t, w, &map_layers[L_LINKS]) != STATUS_OK)
+		return t.rc;
+	for (size_t a = 0; a < p->nassign && t.rc == STATUS_OK; a++) {
 		const plan_assign *pa = &p->assign[a];
 		const site *si = &w->sites->sites[p->stations[pa->station].site];
 		double ux = w->r->ux[pa->unit], uy = w->r->uy[pa->unit];
@@ -315,24 +330,15 @@ status_code gpkg_write_links(gpkg_writer *w)
 			OGR_G_AddPoint_2D(g, ux, uy);
 			OGR_G_AddPoint_2D(g, si->x, si->y);
 		}
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGRFeatureH f = gpkg_rows_new(&t);
 		OGR_F_SetFieldString(f, 0, w->in->units[pa->unit].id);
 		OGR_F_SetFieldInteger(f, 1, pa->station + 1);
 		OGR_F_SetFieldInteger(f, 2, (int)pa->households);
 		OGR_F_SetFieldDouble(f, 3, pa->distance_m);
-		rc = gpkg_table_write_geometry(w, l, f, g, (long long)a + 1);
-		OGR_F_Destroy(f);
+		gpkg_rows_put(&t, f, g);
 	}
-	return rc == STATUS_OK ? gpkg_table_commit(w, "links") : rc;
+	return gpkg_rows_close(&t);
 }
-
-static const gpkg_field uncovered_fields[] = {
-    {"unit_id", OFTString, OFSTNone},        {"name", OFTString, OFSTNone},
-    {"unit_kind", OFTString, OFSTNone},      {"district", OFTString, OFSTNone},
-    {"street", OFTString, OFSTNone},         {"households", OFTInteger, OFSTNone},
-    {"nearest_m", OFTReal, OFSTNone},        {"reason", OFTString, OFSTNone},
-    {"point_unit", OFTInteger, OFSTBoolean}, {"unit_order", OFTInteger, OFSTNone},
-};
 
 /* 1 for each unit with an assignment or an uncovered row in the plan.
  * Caller frees; NULL when out of memory. */
@@ -349,22 +355,16 @@ static unsigned char *units_in_plan(const plan *p, size_t nunits)
 status_code gpkg_write_uncovered(gpkg_writer *w)
 {
 	const plan *p = w->p;
-	OGRLayerH l;
-	status_code rc = gpkg_table_open(
-	    w, &l, "uncovered", wkbMultiPolygon, "Uncovered units",
-	    "Communities and villages no station serves, with the reason and the distance to "
-	    "the nearest candidate site (nearest_m, NULL when there is no site at all). "
-	    "Units with 0 households are listed with the reason 'empty'.",
-	    uncovered_fields, sizeof(uncovered_fields) / sizeof(uncovered_fields[0]));
-	if (rc != STATUS_OK)
-		return rc;
-	for (size_t i = 0; i < p->nuncovered && rc == STATUS_OK; i++) {
+	gpkg_rows t;
+	if (gpkg_rows_open(&t, w, &map_layers[L_UNCOVERED]) != STATUS_OK)
+		return t.rc;
+	for (size_t i = 0; i < p->nuncovered && t.rc == STATUS_OK; i++) {
 		const plan_uncovered *pu = &p->uncovered[i];
 		const unit *un = &w->in->units[pu->unit];
 		OGRGeometryH g = gpkg_unit_geometry(w, (size_t)pu->unit, 1);
 		if (!g)
 			return w->st->code;
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGRFeatureH f = gpkg_rows_new(&t);
 		set_unit_fields(f, un);
 		OGR_F_SetFieldInteger(f, 5, (int)un->households);
 		if (pu->nearest_site >= 0)
@@ -374,18 +374,16 @@ status_code gpkg_write_uncovered(gpkg_writer *w)
 		OGR_F_SetFieldString(f, 7, pu->reason ? pu->reason : "");
 		OGR_F_SetFieldInteger(f, 8, gpkg_unit_is_point(w, (size_t)pu->unit));
 		OGR_F_SetFieldInteger(f, 9, unit_order(w, (size_t)pu->unit));
-		OGR_F_SetGeometryDirectly(f, g);
-		rc = gpkg_table_write(w, l, f, (long long)i + 1);
-		OGR_F_Destroy(f);
+		OGR_F_SetGeometryDirectly(f, g); /* already in the output CRS */
+		gpkg_rows_put(&t, f, NULL);
 	}
 	/* Units with 0 households need no station, but must not vanish (a
 	 * failed join looks like this): listed with the reason "empty" unless
 	 * the plan already has them (issue 14 row 10). */
-	long long row = (long long)p->nuncovered;
-	unsigned char *seen = rc == STATUS_OK ? units_in_plan(p, w->in->nunits) : NULL;
-	if (rc == STATUS_OK && !seen)
+	unsigned char *seen = t.rc == STATUS_OK ? units_in_plan(p, w->in->nunits) : NULL;
+	if (t.rc == STATUS_OK && !seen)
 		return status_fail(w->st, STATUS_INTERNAL, "out of memory");
-	for (size_t u = 0; u < w->in->nunits && rc == STATUS_OK; u++) {
+	for (size_t u = 0; u < w->in->nunits && t.rc == STATUS_OK; u++) {
 		if (w->in->units[u].households != 0 || seen[u])
 			continue;
 		OGRGeometryH g = gpkg_unit_geometry(w, u, 1);
@@ -393,17 +391,16 @@ status_code gpkg_write_uncovered(gpkg_writer *w)
 			free(seen);
 			return w->st->code;
 		}
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGRFeatureH f = gpkg_rows_new(&t);
 		set_unit_fields(f, &w->in->units[u]);
 		OGR_F_SetFieldInteger(f, 5, 0);
 		OGR_F_SetFieldNull(f, 6);
 		OGR_F_SetFieldString(f, 7, "empty");
 		OGR_F_SetFieldInteger(f, 8, gpkg_unit_is_point(w, u));
 		OGR_F_SetFieldInteger(f, 9, unit_order(w, u));
-		OGR_F_SetGeometryDirectly(f, g);
-		rc = gpkg_table_write(w, l, f, ++row);
-		OGR_F_Destroy(f);
+		OGR_F_SetGeometryDirectly(f, g); /* already in the output CRS */
+		gpkg_rows_put(&t, f, NULL);
 	}
 	free(seen);
-	return rc == STATUS_OK ? gpkg_table_commit(w, "uncovered") : rc;
+	return gpkg_rows_close(&t);
 }

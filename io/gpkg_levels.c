@@ -58,14 +58,14 @@ static status_code write_level(gpkg_writer *w, const level_result *r)
 	         "Facilities of level '%s' ([level.%s]): households is the load routed to each, "
 	         "lower the number of lower facilities routed to it (see flows).",
 	         r->name, r->name);
-	OGRLayerH l;
-	status_code rc = gpkg_table_open(w, &l, r->name, wkbPoint, r->name, desc, level_fields,
-	                                 LEVEL_NFIELDS(w->sc));
-	if (rc != STATUS_OK)
-		return rc;
-	for (size_t i = 0; i < r->nfac && rc == STATUS_OK; i++) {
+	const gpkg_layer_def def = {r->name, wkbPoint,     r->name,
+	                            desc,    level_fields, LEVEL_NFIELDS(w->sc)};
+	gpkg_rows t;
+	if (gpkg_rows_open(&t, w, &def) != STATUS_OK)
+		return t.rc;
+	for (size_t i = 0; i < r->nfac && t.rc == STATUS_OK; i++) {
 		const level_facility *fa = &r->fac[i];
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGRFeatureH f = gpkg_rows_new(&t);
 		OGR_F_SetFID(f, (GIntBig)i + 1);
 		OGR_F_SetFieldInteger(f, 0, (int)i + 1);
 		OGR_F_SetFieldString(f, 1, fa->group);
@@ -90,11 +90,12 @@ static status_code write_level(gpkg_writer *w, const level_result *r)
 			OGR_F_SetFieldNull(f, 11); /* open in no phase: over the last budget */
 		OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
 		OGR_G_SetPoint_2D(g, 0, fa->x, fa->y);
-		rc = gpkg_table_write_geometry(w, l, f, g, (long long)i + 1);
-		OGR_F_Destroy(f);
+		gpkg_rows_put(&t, f, g);
 	}
-	return rc == STATUS_OK ? gpkg_table_commit(w, r->name) : rc;
+	return gpkg_rows_close(&t);
 }
+
+/* ---- the tables over every level ------------------------------------- */
 
 static const gpkg_field parcel_fields[] = {
     {"level", OFTString, OFSTNone},
@@ -103,65 +104,57 @@ static const gpkg_field parcel_fields[] = {
     {"area_m2", OFTReal, OFSTNone},
 };
 
-static status_code write_parcels(gpkg_writer *w, const levels_result *lr)
-{
-	OGRLayerH l;
-	status_code rc = gpkg_table_open(
-	    w, &l, "parcels_used", wkbMultiPolygon, "Parcels used",
-	    "The land parcels the upper levels' facilities stand on (after MakeValid); id is the "
-	    "facility's id in its level's layer, area_m2 the parcel's area in the working CRS.",
-	    parcel_fields, sizeof(parcel_fields) / sizeof(parcel_fields[0]));
-	if (rc != STATUS_OK)
-		return rc;
-	long long row = 0;
-	for (size_t v = 0; v < lr->n && rc == STATUS_OK; v++)
-		for (size_t i = 0; i < lr->lv[v].nfac && rc == STATUS_OK; i++) {
-			const level_facility *fa = &lr->lv[v].fac[i];
-			if (!fa->wkb)
-				continue;
-			OGRGeometryH g = NULL;
-			if (OGR_G_CreateFromWkb(fa->wkb, NULL, &g, (int)fa->wkb_size) !=
-			    OGRERR_NONE)
-				return gdal_fail(w->st, STATUS_INTERNAL,
-				                 "'%s': parcels_used: bad parcel WKB", w->path);
-			OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
-			OGR_F_SetFieldString(f, 0, lr->lv[v].name);
-			OGR_F_SetFieldInteger(f, 1, (int)i + 1);
-			OGR_F_SetFieldString(f, 2, fa->place_id);
-			OGR_F_SetFieldDouble(f, 3, fa->area_m2);
-			rc =
-			    gpkg_table_write_geometry(w, l, f, OGR_G_ForceToMultiPolygon(g), ++row);
-			OGR_F_Destroy(f);
-		}
-	return rc == STATUS_OK ? gpkg_table_commit(w, "parcels_used") : rc;
-}
-
 static const gpkg_field flow_fields[] = {
     {"level", OFTString, OFSTNone},    {"from_id", OFTInteger, OFSTNone},
     {"to_id", OFTInteger, OFSTNone},   {"households", OFTInteger, OFSTNone},
     {"distance_m", OFTReal, OFSTNone},
 };
 
-static status_code write_flows(gpkg_writer *w, const levels_result *lr)
+static const gpkg_field unplaced_fields[] = {
+    {"level", OFTString, OFSTNone},       {"group", OFTString, OFSTNone},
+    {"households", OFTInteger, OFSTNone}, {"missing", OFTInteger, OFSTNone},
+    {"reason", OFTString, OFSTNone},
+};
+
+static const gpkg_field run_fields[] = {
+    {"level", OFTString, OFSTNone},        {"position", OFTInteger, OFSTNone},
+    {"parameters", OFTString, OFSTNone},   {"facilities", OFTInteger, OFSTNone},
+    {"existing", OFTInteger, OFSTNone},    {"households", OFTInteger, OFSTNone},
+    {"subproblems", OFTInteger, OFSTNone}, {"objective", OFTReal, OFSTNone},
+    {"bound", OFTReal, OFSTNone},          {"gap", OFTReal, OFSTNone},
+    {"status", OFTString, OFSTNone},       {"unplaced", OFTInteger, OFSTNone},
+    {"distance", OFTString, OFSTNone},     {"phases", OFTString, OFSTNone}, /* only with [phases] */
+};
+
+/* The rows of each table below into t (open); a failure is left in t->rc. */
+
+static void parcel_rows(gpkg_rows *t, const levels_result *lr)
 {
-	int network = lr->n > 0 && lr->lv[0].network;
-	OGRLayerH l;
-	status_code rc = gpkg_table_open(
-	    w, &l, "flows", wkbLineString, "Flows between levels",
-	    network ? "A line from each lower facility to the upper one it is routed to, along the "
-	              "streets (input.roads): level is the upper layer, from_id a station_id "
-	              "(first level) or the lower level's id, to_id the upper id; households the "
-	              "load, distance_m the distance along the streets (the line's length)."
-	            : "A line from each lower facility to the upper one it is routed to: level is "
-	              "the upper layer, from_id a station_id (first level) or the lower level's "
-	              "id, to_id the upper id; households the load, distance_m the straight-line "
-	              "distance.",
-	    flow_fields, sizeof(flow_fields) / sizeof(flow_fields[0]));
-	if (rc != STATUS_OK)
-		return rc;
-	long long row = 0;
-	for (size_t v = 0; v < lr->n && rc == STATUS_OK; v++)
-		for (size_t i = 0; i < lr->lv[v].nflows && rc == STATUS_OK; i++) {
+	for (size_t v = 0; v < lr->n && t->rc == STATUS_OK; v++)
+		for (size_t i = 0; i < lr->lv[v].nfac && t->rc == STATUS_OK; i++) {
+			const level_facility *fa = &lr->lv[v].fac[i];
+			if (!fa->wkb)
+				continue;
+			OGRGeometryH g = NULL;
+			if (OGR_G_CreateFromWkb(fa->wkb, NULL, &g, (int)fa->wkb_size) !=
+			    OGRERR_NONE) {
+				t->rc = gdal_fail(t->w->st, STATUS_INTERNAL,
+				                  "'%s': parcels_used: bad parcel WKB", t->w->path);
+				return;
+			}
+			OGRFeatureH f = gpkg_rows_new(t);
+			OGR_F_SetFieldString(f, 0, lr->lv[v].name);
+			OGR_F_SetFieldInteger(f, 1, (int)i + 1);
+			OGR_F_SetFieldString(f, 2, fa->place_id);
+			OGR_F_SetFieldDouble(f, 3, fa->area_m2);
+			gpkg_rows_put(t, f, OGR_G_ForceToMultiPolygon(g));
+		}
+}
+
+static void flow_rows(gpkg_rows *t, const levels_result *lr)
+{
+	for (size_t v = 0; v < lr->n && t->rc == STATUS_OK; v++)
+		for (size_t i = 0; i < lr->lv[v].nflows && t->rc == STATUS_OK; i++) {
 			const level_flow *fl = &lr->lv[v].flows[i];
 			OGRGeometryH g = NULL;
 			const level_result *r = &lr->lv[v];
@@ -177,70 +170,34 @@ static status_code write_flows(gpkg_writer *w, const levels_result *lr)
 					OGR_G_AddPoint_2D(g, fl->x1, fl->y1);
 				}
 			}
-			OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+			OGRFeatureH f = gpkg_rows_new(t);
 			OGR_F_SetFieldString(f, 0, lr->lv[v].name);
 			OGR_F_SetFieldInteger(f, 1, fl->from + 1);
 			OGR_F_SetFieldInteger(f, 2, fl->to + 1);
 			OGR_F_SetFieldInteger(f, 3, (int)fl->households);
 			OGR_F_SetFieldDouble(f, 4, fl->distance_m);
-			rc = gpkg_table_write_geometry(w, l, f, g, ++row);
-			OGR_F_Destroy(f);
+			gpkg_rows_put(t, f, g);
 		}
-	return rc == STATUS_OK ? gpkg_table_commit(w, "flows") : rc;
 }
 
-static const gpkg_field unplaced_fields[] = {
-    {"level", OFTString, OFSTNone},       {"group", OFTString, OFSTNone},
-    {"households", OFTInteger, OFSTNone}, {"missing", OFTInteger, OFSTNone},
-    {"reason", OFTString, OFSTNone},
-};
-
-static status_code write_unplaced(gpkg_writer *w, const levels_result *lr)
+static void unplaced_rows(gpkg_rows *t, const levels_result *lr)
 {
-	OGRLayerH l;
-	status_code rc = gpkg_table_open(
-	    w, &l, "unplaced", wkbNone, "Unplaced groups",
-	    "Groups of an upper level that did not get all their facilities (missing), and lower "
-	    "facilities with no upper one in reach (households); the run exits with status 3.",
-	    unplaced_fields, sizeof(unplaced_fields) / sizeof(unplaced_fields[0]));
-	if (rc != STATUS_OK)
-		return rc;
-	for (size_t i = 0; i < lr->nunplaced && rc == STATUS_OK; i++) {
+	for (size_t i = 0; i < lr->nunplaced && t->rc == STATUS_OK; i++) {
 		const level_unplaced *u = &lr->unplaced[i];
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGRFeatureH f = gpkg_rows_new(t);
 		OGR_F_SetFieldString(f, 0, lr->lv[u->level].name);
 		OGR_F_SetFieldString(f, 1, u->group);
 		OGR_F_SetFieldInteger(f, 2, (int)u->households);
 		OGR_F_SetFieldInteger(f, 3, u->missing);
 		OGR_F_SetFieldString(f, 4, u->reason);
-		rc = gpkg_table_write(w, l, f, (long long)i + 1);
-		OGR_F_Destroy(f);
+		gpkg_rows_put(t, f, NULL);
 	}
-	return rc == STATUS_OK ? gpkg_table_commit(w, "unplaced") : rc;
 }
 
-static const gpkg_field run_fields[] = {
-    {"level", OFTString, OFSTNone},        {"position", OFTInteger, OFSTNone},
-    {"parameters", OFTString, OFSTNone},   {"facilities", OFTInteger, OFSTNone},
-    {"existing", OFTInteger, OFSTNone},    {"households", OFTInteger, OFSTNone},
-    {"subproblems", OFTInteger, OFSTNone}, {"objective", OFTReal, OFSTNone},
-    {"bound", OFTReal, OFSTNone},          {"gap", OFTReal, OFSTNone},
-    {"status", OFTString, OFSTNone},       {"unplaced", OFTInteger, OFSTNone},
-    {"distance", OFTString, OFSTNone},     {"phases", OFTString, OFSTNone}, /* only with [phases] */
-};
-
-static status_code write_run_levels(gpkg_writer *w, const levels_result *lr)
+static void run_rows(gpkg_rows *t, const levels_result *lr)
 {
-	OGRLayerH l;
-	status_code rc = gpkg_table_open(
-	    w, &l, "run_levels", wkbNone, "Run record of the levels",
-	    "One row per upper level, bottom to top: its scenario keys, facilities, load, and "
-	    "the solve (objective = load-weighted metres, a proven bound, gap, status); distance "
-	    "straight (as the crow flies) or network (along input.roads).",
-	    run_fields, sizeof(run_fields) / sizeof(run_fields[0]) - (w->sc->phases.n > 0 ? 0 : 1));
-	if (rc != STATUS_OK)
-		return rc;
-	for (size_t v = 0; v < lr->n && rc == STATUS_OK; v++) {
+	const scenario *sc = t->w->sc;
+	for (size_t v = 0; v < lr->n && t->rc == STATUS_OK; v++) {
 		const level_result *r = &lr->lv[v];
 		char par[4096];
 		int nex = 0, nun = 0;
@@ -249,8 +206,8 @@ static status_code write_run_levels(gpkg_writer *w, const levels_result *lr)
 			nex += r->fac[i].existing, hh += r->fac[i].households;
 		for (size_t u = 0; u < lr->nunplaced; u++)
 			nun += lr->unplaced[u].level == (int)v;
-		scenario_level_describe(w->sc, v, par, sizeof(par));
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		scenario_level_describe(sc, v, par, sizeof(par));
+		OGRFeatureH f = gpkg_rows_new(t);
 		OGR_F_SetFieldString(f, 0, r->name);
 		OGR_F_SetFieldInteger(f, 1, (int)v + 1);
 		OGR_F_SetFieldString(f, 2, par);
@@ -264,12 +221,57 @@ static status_code write_run_levels(gpkg_writer *w, const levels_result *lr)
 		OGR_F_SetFieldString(f, 10, r->status);
 		OGR_F_SetFieldInteger(f, 11, nun);
 		OGR_F_SetFieldString(f, 12, r->network ? "network" : "straight");
-		if (w->sc->phases.n > 0)
+		if (sc->phases.n > 0)
 			OGR_F_SetFieldString(f, 13, r->phases);
-		rc = gpkg_table_write(w, l, f, (long long)v + 1);
-		OGR_F_Destroy(f);
+		gpkg_rows_put(t, f, NULL);
 	}
-	return rc == STATUS_OK ? gpkg_table_commit(w, "run_levels") : rc;
+}
+
+/* The tables written after the levels' own layers, in this order: each its
+ * layer and the function giving its rows (level_table() adapts two). */
+static const struct level_table {
+	gpkg_layer_def def;
+	void (*rows)(gpkg_rows *t, const levels_result *lr);
+} level_tables[] = {
+    {{"parcels_used", wkbMultiPolygon, "Parcels used",
+      "The land parcels the upper levels' facilities stand on (after MakeValid); id is the "
+      "facility's id in its level's layer, area_m2 the parcel's area in the working CRS.",
+      GPKG_FIELDS(parcel_fields)},
+     parcel_rows},
+    {{"flows", wkbLineString, "Flows between levels",
+      "A line from each lower facility to the upper one it is routed to: level is the upper "
+      "layer, from_id a station_id (first level) or the lower level's id, to_id the upper id; "
+      "households the load, distance_m the straight-line distance.",
+      GPKG_FIELDS(flow_fields)},
+     flow_rows},
+    {{"unplaced", wkbNone, "Unplaced groups",
+      "Groups of an upper level that did not get all their facilities (missing), and lower "
+      "facilities with no upper one in reach (households); the run exits with status 3.",
+      GPKG_FIELDS(unplaced_fields)},
+     unplaced_rows},
+    {{"run_levels", wkbNone, "Run record of the levels",
+      "One row per upper level, bottom to top: its scenario keys, facilities, load, and "
+      "the solve (objective = load-weighted metres, a proven bound, gap, status); distance "
+      "straight (as the crow flies) or network (along input.roads).",
+      GPKG_FIELDS(run_fields)},
+     run_rows},
+};
+
+/* level_tables[k]'s layer as this plan has it: flows along the streets
+ * (input.roads) say so; run_levels has its last field, phases, only with
+ * [phases]. */
+static gpkg_layer_def level_table(const gpkg_writer *w, const levels_result *lr, size_t k)
+{
+	gpkg_layer_def def = level_tables[k].def;
+	if (!strcmp(def.name, "flows") && lr->lv[0].network)
+		def.description =
+		    "A line from each lower facility to the upper one it is routed to, along the "
+		    "streets (input.roads): level is the upper layer, from_id a station_id (first "
+		    "level) or the lower level's id, to_id the upper id; households the load, "
+		    "distance_m the distance along the streets (the line's length).";
+	if (!strcmp(def.name, "run_levels") && w->sc->phases.n == 0)
+		def.nfields--;
+	return def;
 }
 
 /* Add a column per level to summary `name` and fill it. */
@@ -333,14 +335,14 @@ status_code gpkg_write_levels(gpkg_writer *w)
 	status_code rc = STATUS_OK;
 	for (size_t v = 0; v < lr->n && rc == STATUS_OK; v++)
 		rc = write_level(w, &lr->lv[v]);
-	if (rc == STATUS_OK)
-		rc = write_parcels(w, lr);
-	if (rc == STATUS_OK)
-		rc = write_flows(w, lr);
-	if (rc == STATUS_OK)
-		rc = write_unplaced(w, lr);
-	if (rc == STATUS_OK)
-		rc = write_run_levels(w, lr);
+	for (size_t k = 0; k < sizeof(level_tables) / sizeof(level_tables[0]) && rc == STATUS_OK;
+	     k++) {
+		gpkg_layer_def def = level_table(w, lr, k);
+		gpkg_rows t;
+		if (gpkg_rows_open(&t, w, &def) == STATUS_OK)
+			level_tables[k].rows(&t, lr);
+		rc = gpkg_rows_close(&t);
+	}
 	if (rc == STATUS_OK)
 		rc = summary_columns(w, lr, "summary_district", 0);
 	if (rc == STATUS_OK)
@@ -353,18 +355,11 @@ status_code gpkg_write_levels(gpkg_writer *w)
 static const char *const level_colour[] = {"31,120,180,255", "227,26,28,255", "106,61,154,255",
                                            "255,127,0,255", "51,160,44,255"};
 
-static char *qml_level(size_t v)
+/* Symbol `name` of level v's markers: its shape and size, in `color`. */
+static void marker_symbol(FILE *f, size_t name, size_t v, const char *color)
 {
-	char *buf;
-	size_t len;
-	FILE *f = gpkg_qgis_open(&buf, &len);
-	if (!f)
-		return NULL;
 	fprintf(f,
-	        "<qgis version=\"3.22.16\" styleCategories=\"Symbology\">\n"
-	        "  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" "
-	        "enableorderby=\"0\">\n    <symbols>\n"
-	        "      <symbol type=\"marker\" name=\"0\" alpha=\"1\" clip_to_extent=\"1\" "
+	        "      <symbol type=\"marker\" name=\"%zu\" alpha=\"1\" clip_to_extent=\"1\" "
 	        "force_rhr=\"0\">\n"
 	        "        <layer class=\"SimpleMarker\" enabled=\"1\" locked=\"0\" pass=\"%zu\">\n"
 	        "          <prop k=\"name\" v=\"%s\"/>\n"
@@ -373,11 +368,48 @@ static char *qml_level(size_t v)
 	        "          <prop k=\"outline_width\" v=\"0.5\"/>\n"
 	        "          <prop k=\"size\" v=\"%.1f\"/>\n"
 	        "          <prop k=\"size_unit\" v=\"MM\"/>\n"
-	        "        </layer>\n      </symbol>\n    </symbols>\n  </renderer-v2>\n"
-	        "  <layerGeometryType>0</layerGeometryType>\n</qgis>\n",
-	        v + 1, v % 2 ? "diamond" : "square", level_colour[v % 5], 4.0 + 2.0 * (double)v);
+	        "        </layer>\n      </symbol>\n",
+	        name, v + 1, v % 2 ? "diamond" : "square", color, 4.0 + 2.0 * (double)v);
+}
+
+/* A style document of this file (gpkg_qgis_open()) written up to its
+ * renderer element, open, with the renderer's attributes `renderer`. NULL
+ * out of memory. */
+static FILE *qml_open(char **buf, size_t *len, const char *renderer)
+{
+	FILE *f = gpkg_qgis_open(buf, len);
+	if (f)
+		fprintf(f,
+		        "<qgis version=\"3.22.16\" styleCategories=\"Symbology\">\n"
+		        "  <renderer-v2 %s symbollevels=\"0\" forceraster=\"0\" "
+		        "enableorderby=\"0\">\n",
+		        renderer);
+	return f;
+}
+
+/* The end of a style document after its symbols, for a layer of QGIS
+ * geometry type `gtype` (0 points, 1 lines): returns the document, *buf
+ * (set by the stream's fclose). */
+static char *qml_close(FILE *f, char **buf, int gtype)
+{
+	fprintf(f,
+	        "    </symbols>\n  </renderer-v2>\n"
+	        "  <layerGeometryType>%d</layerGeometryType>\n</qgis>\n",
+	        gtype);
 	fclose(f);
-	return buf;
+	return *buf;
+}
+
+static char *qml_level(size_t v)
+{
+	char *buf;
+	size_t len;
+	FILE *f = qml_open(&buf, &len, "type=\"singleSymbol\"");
+	if (!f)
+		return NULL;
+	fputs("    <symbols>\n", f);
+	marker_symbol(f, 0, v, level_colour[v % 5]);
+	return qml_close(f, &buf, 0);
 }
 
 /* With [phases]: the level's markers (its shape and size) categorised by
@@ -389,12 +421,10 @@ static char *qml_level_phases(size_t v, const phases_spec *ps)
 	                                     "198,219,239,255"};
 	char *buf;
 	size_t len;
-	FILE *f = gpkg_qgis_open(&buf, &len);
+	FILE *f = qml_open(&buf, &len, "type=\"categorizedSymbol\" attr=\"phase\"");
 	if (!f)
 		return NULL;
-	fputs("<qgis version=\"3.22.16\" styleCategories=\"Symbology\">\n"
-	      "  <renderer-v2 type=\"categorizedSymbol\" attr=\"phase\" symbollevels=\"0\" "
-	      "forceraster=\"0\" enableorderby=\"0\">\n    <categories>\n"
+	fputs("    <categories>\n"
 	      "      <category render=\"true\" symbol=\"0\" value=\"0\" label=\"existing\"/>\n",
 	      f);
 	for (size_t i = 0; i < ps->n; i++)
@@ -407,26 +437,8 @@ static char *qml_level_phases(size_t v, const phases_spec *ps)
 	        "phase\"/>\n    </categories>\n    <symbols>\n",
 	        ps->n + 1);
 	for (size_t i = 0; i <= ps->n + 1; i++)
-		fprintf(f,
-		        "      <symbol type=\"marker\" name=\"%zu\" alpha=\"1\" "
-		        "clip_to_extent=\"1\" force_rhr=\"0\">\n"
-		        "        <layer class=\"SimpleMarker\" enabled=\"1\" locked=\"0\" "
-		        "pass=\"%zu\">\n"
-		        "          <prop k=\"name\" v=\"%s\"/>\n"
-		        "          <prop k=\"color\" v=\"%s\"/>\n"
-		        "          <prop k=\"outline_color\" v=\"255,255,255,255\"/>\n"
-		        "          <prop k=\"outline_width\" v=\"0.5\"/>\n"
-		        "          <prop k=\"size\" v=\"%.1f\"/>\n"
-		        "          <prop k=\"size_unit\" v=\"MM\"/>\n"
-		        "        </layer>\n      </symbol>\n",
-		        i, v + 1, v % 2 ? "diamond" : "square",
-		        i == ps->n + 1 ? "150,150,150,255" : colors[i < 7 ? i : 6],
-		        4.0 + 2.0 * (double)v);
-	fputs("    </symbols>\n  </renderer-v2>\n"
-	      "  <layerGeometryType>0</layerGeometryType>\n</qgis>\n",
-	      f);
-	fclose(f);
-	return buf;
+		marker_symbol(f, i, v, i == ps->n + 1 ? "150,150,150,255" : colors[i < 7 ? i : 6]);
+	return qml_close(f, &buf, 0);
 }
 
 static char *qml_flows(const levels_result *lr)
@@ -438,14 +450,12 @@ static char *qml_flows(const levels_result *lr)
 				max = lr->lv[v].flows[i].households;
 	char *buf;
 	size_t len;
-	FILE *f = gpkg_qgis_open(&buf, &len);
+	FILE *f = qml_open(&buf, &len,
+	                   "type=\"graduatedSymbol\" attr=\"households\" "
+	                   "graduatedMethod=\"GraduatedColor\"");
 	if (!f)
 		return NULL;
-	fputs("<qgis version=\"3.22.16\" styleCategories=\"Symbology\">\n"
-	      "  <renderer-v2 type=\"graduatedSymbol\" attr=\"households\" "
-	      "graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" forceraster=\"0\" "
-	      "enableorderby=\"0\">\n    <ranges>\n",
-	      f);
+	fputs("    <ranges>\n", f);
 	static const double width[4] = {0.3, 0.6, 1.0, 1.6};
 	for (int k = 0; k < 4; k++)
 		fprintf(f,
@@ -465,11 +475,7 @@ static char *qml_flows(const levels_result *lr)
 		    "          <prop k=\"line_width_unit\" v=\"MM\"/>\n"
 		    "        </layer>\n      </symbol>\n",
 		    k, 120 + 40 * k, 80 - 20 * k, 40, width[k]);
-	fputs("    </symbols>\n  </renderer-v2>\n"
-	      "  <layerGeometryType>1</layerGeometryType>\n</qgis>\n",
-	      f);
-	fclose(f);
-	return buf;
+	return qml_close(f, &buf, 1);
 }
 
 size_t gpkg_levels_styles(const gpkg_writer *w, gpkg_style *rows, size_t max)

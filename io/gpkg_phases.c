@@ -33,25 +33,33 @@ static const gpkg_field district_fields[] = {
     {"share", OFTReal, OFSTNone},
 };
 
+static const gpkg_layer_def phase_layer = {
+    "summary_phase", wkbNone, "Stations and households by phase",
+    "One row per phase of [phases] (phase = year; 0 = the existing stations alone): "
+    "stations open, stations opened in the phase, households served by the stations "
+    "open in it and their share of all households; bound is the most households that "
+    "phase's budget could serve alone (without the earlier phases), gap the share lost "
+    "to nesting and the search; full = 1 when the phase is the full plan; sites: the "
+    "places "
+    "of its stations (nested: every place of a phase is open in the later ones).",
+    GPKG_FIELDS(phase_fields)};
+
+static const gpkg_layer_def district_layer = {
+    "summary_phase_district", wkbNone, "Stations and households by phase and district",
+    "One row per phase and district: stations open in the phase (counted in the "
+    "district of the unit their site lies in), opened in it, households of the "
+    "district served in the phase, all its households, and the share served.",
+    GPKG_FIELDS(district_fields)};
+
 static status_code write_phases(gpkg_writer *w)
 {
 	const plan *p = w->p;
-	OGRLayerH l;
-	status_code rc = gpkg_table_open(
-	    w, &l, "summary_phase", wkbNone, "Stations and households by phase",
-	    "One row per phase of [phases] (phase = year; 0 = the existing stations alone): "
-	    "stations open, stations opened in the phase, households served by the stations "
-	    "open in it and their share of all households; bound is the most households that "
-	    "phase's budget could serve alone (without the earlier phases), gap the share lost "
-	    "to nesting and the search; full = 1 when the phase is the full plan; sites: the "
-	    "places "
-	    "of its stations (nested: every place of a phase is open in the later ones).",
-	    phase_fields, sizeof(phase_fields) / sizeof(phase_fields[0]));
-	if (rc != STATUS_OK)
-		return rc;
-	for (size_t i = 0; i < p->nphases && rc == STATUS_OK; i++) {
+	gpkg_rows t;
+	if (gpkg_rows_open(&t, w, &phase_layer) != STATUS_OK)
+		return t.rc;
+	for (size_t i = 0; i < p->nphases && t.rc == STATUS_OK; i++) {
 		const plan_phase *ph = &p->phases[i];
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGRFeatureH f = gpkg_rows_new(&t);
 		OGR_F_SetFieldInteger(f, 0, ph->year);
 		if (ph->budget >= 0)
 			OGR_F_SetFieldInteger(f, 1, (int)ph->budget);
@@ -66,28 +74,20 @@ static status_code write_phases(gpkg_writer *w)
 		OGR_F_SetFieldInteger(f, 8, ph->full != 0);
 		OGR_F_SetFieldString(f, 9, ph->status);
 		OGR_F_SetFieldInteger(f, 10, (int)ph->sites);
-		rc = gpkg_table_write(w, l, f, (long long)i + 1);
-		OGR_F_Destroy(f);
+		gpkg_rows_put(&t, f, NULL);
 	}
-	return rc == STATUS_OK ? gpkg_table_commit(w, "summary_phase") : rc;
+	return gpkg_rows_close(&t);
 }
 
 static status_code write_districts(gpkg_writer *w)
 {
 	const plan *p = w->p;
-	OGRLayerH l;
-	status_code rc = gpkg_table_open(
-	    w, &l, "summary_phase_district", wkbNone,
-	    "Stations and households by phase and district",
-	    "One row per phase and district: stations open in the phase (counted in the "
-	    "district of the unit their site lies in), opened in it, households of the "
-	    "district served in the phase, all its households, and the share served.",
-	    district_fields, sizeof(district_fields) / sizeof(district_fields[0]));
-	if (rc != STATUS_OK)
-		return rc;
-	for (size_t i = 0; i < p->nphase_districts && rc == STATUS_OK; i++) {
+	gpkg_rows t;
+	if (gpkg_rows_open(&t, w, &district_layer) != STATUS_OK)
+		return t.rc;
+	for (size_t i = 0; i < p->nphase_districts && t.rc == STATUS_OK; i++) {
 		const plan_phase_district *d = &p->phase_districts[i];
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGRFeatureH f = gpkg_rows_new(&t);
 		OGR_F_SetFieldInteger(f, 0, d->year);
 		OGR_F_SetFieldString(f, 1, d->district);
 		OGR_F_SetFieldInteger(f, 2, (int)d->stations);
@@ -96,10 +96,9 @@ static status_code write_districts(gpkg_writer *w)
 		OGR_F_SetFieldInteger(f, 5, (int)d->total);
 		OGR_F_SetFieldDouble(f, 6,
 		                     d->total > 0 ? (double)d->households / (double)d->total : 0.0);
-		rc = gpkg_table_write(w, l, f, (long long)i + 1);
-		OGR_F_Destroy(f);
+		gpkg_rows_put(&t, f, NULL);
 	}
-	return rc == STATUS_OK ? gpkg_table_commit(w, "summary_phase_district") : rc;
+	return gpkg_rows_close(&t);
 }
 
 status_code gpkg_write_phases(gpkg_writer *w)

@@ -302,25 +302,26 @@ static const gpkg_field sub_fields[] = {
     {"underfilled", OFTInteger, OFSTNone},
 };
 
+static const gpkg_layer_def sub_layer = {
+    "run_subproblems", wkbNone, "Solved sub-problems",
+    "One row per independent sub-problem (connected component or street) the solver "
+    "placed stations in: its size (units, candidate sites, integer program columns and "
+    "rows), stations placed, objective, bound, gap and status (optimal, feasible, "
+    "heuristic, time_limit, failed); restricted (never: every component is solved "
+    "whole) and bound_source: enumerated (every column listed), colgen (column "
+    "generation converged), colgen_stopped (Farley/Lagrangian bound of a stopped "
+    "run), none. stations.sub refers to sub. seconds only with output.timings = true.",
+    GPKG_FIELDS(sub_fields)};
+
 static status_code write_subproblems(gpkg_writer *w)
 {
 	const plan *p = w->p;
-	OGRLayerH l;
-	status_code rc = gpkg_table_open(
-	    w, &l, "run_subproblems", wkbNone, "Solved sub-problems",
-	    "One row per independent sub-problem (connected component or street) the solver "
-	    "placed stations in: its size (units, candidate sites, integer program columns and "
-	    "rows), stations placed, objective, bound, gap and status (optimal, feasible, "
-	    "heuristic, time_limit, failed); restricted (never: every component is solved "
-	    "whole) and bound_source: enumerated (every column listed), colgen (column "
-	    "generation converged), colgen_stopped (Farley/Lagrangian bound of a stopped "
-	    "run), none. stations.sub refers to sub. seconds only with output.timings = true.",
-	    sub_fields, sizeof(sub_fields) / sizeof(sub_fields[0]));
-	if (rc != STATUS_OK)
-		return rc;
-	for (size_t i = 0; i < p->nsubs && rc == STATUS_OK; i++) {
+	gpkg_rows t;
+	if (gpkg_rows_open(&t, w, &sub_layer) != STATUS_OK)
+		return t.rc;
+	for (size_t i = 0; i < p->nsubs && t.rc == STATUS_OK; i++) {
 		const plan_sub *s = &p->subs[i];
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGRFeatureH f = gpkg_rows_new(&t);
 		OGR_F_SetFieldInteger(f, 0, s->id);
 		OGR_F_SetFieldString(f, 1, s->key);
 		OGR_F_SetFieldInteger(f, 2, (int)s->nunits);
@@ -339,10 +340,9 @@ static status_code write_subproblems(gpkg_writer *w)
 		OGR_F_SetFieldInteger(f, 12, s->restricted != 0);
 		OGR_F_SetFieldString(f, 13, s->bound_source);
 		OGR_F_SetFieldInteger(f, 14, s->underfilled);
-		rc = gpkg_table_write(w, l, f, (long long)i + 1);
-		OGR_F_Destroy(f);
+		gpkg_rows_put(&t, f, NULL);
 	}
-	return rc == STATUS_OK ? gpkg_table_commit(w, "run_subproblems") : rc;
+	return gpkg_rows_close(&t);
 }
 
 status_code gpkg_write_run(gpkg_writer *w)

@@ -46,49 +46,46 @@ static const gpkg_field sub_fields[] = {
     {"comp_key", OFTInteger64, OFSTNone},
 };
 
-#define NF(a) (sizeof(a) / sizeof((a)[0]))
+static const gpkg_layer_def head_layer = {"shard", wkbNone, "shard",
+                                          "Which shard of a sharded run this file is",
+                                          GPKG_FIELDS(shard_fields)};
+static const gpkg_layer_def units_layer = {"shard_units", wkbNone, "shard_units",
+                                           "Whole-input index of each unit of this shard",
+                                           GPKG_FIELDS(unit_fields)};
+static const gpkg_layer_def stations_layer = {
+    "shard_stations", wkbNone, "shard_stations",
+    "Whole-input site index of each station of this shard", GPKG_FIELDS(station_fields)};
+static const gpkg_layer_def subs_layer = {"shard_subs", wkbNone, "shard_subs",
+                                          "Lowest unit (whole-input index) of each sub-problem",
+                                          GPKG_FIELDS(sub_fields)};
 
-static OGRLayerH shard_table(gpkg_writer *w, const char *name, const char *what,
-                             const gpkg_field *f, size_t n)
-{
-	OGRLayerH l = gpkg_table_create(w, name, wkbNone, name, what, f, n);
-	if (l && gpkg_table_begin(w, name) != STATUS_OK)
-		return NULL;
-	return l;
-}
-
-/* Write row `row` with integer values `v` (fields 0..n-1), or a text
+/* Put the next row of t with integer values `v` (fields 0..n-1), or a text
  * first field `text` when not NULL. */
-static status_code row(gpkg_writer *w, OGRLayerH l, long long rowno, const char *text,
-                       const long long *v, size_t n)
+static void put_row(gpkg_rows *t, const char *text, const long long *v, size_t n)
 {
-	OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+	OGRFeatureH f = gpkg_rows_new(t);
 	size_t i = 0;
 	if (text)
 		OGR_F_SetFieldString(f, (int)i++, text);
 	for (size_t k = 0; i < n; i++, k++)
 		OGR_F_SetFieldInteger64(f, (int)i, v[k]);
-	status_code rc = gpkg_table_write(w, l, f, rowno);
-	OGR_F_Destroy(f);
-	return rc;
+	gpkg_rows_put(t, f, NULL);
 }
 
 static status_code write_head(gpkg_writer *w, const shard_part *sp)
 {
-	OGRLayerH l = shard_table(w, "shard", "Which shard of a sharded run this file is",
-	                          shard_fields, NF(shard_fields));
-	if (!l)
-		return w->st->code;
-	OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+	gpkg_rows t;
+	if (gpkg_rows_open(&t, w, &head_layer) != STATUS_OK)
+		return t.rc;
+	OGRFeatureH f = gpkg_rows_new(&t);
 	OGR_F_SetFieldInteger(f, 0, sp->spec.k);
 	OGR_F_SetFieldInteger(f, 1, sp->spec.n);
 	OGR_F_SetFieldString(f, 2, shard_by_name(sp->spec.by));
 	OGR_F_SetFieldInteger64(f, 3, (GIntBig)sp->ngroups);
 	OGR_F_SetFieldInteger64(f, 4, (GIntBig)sp->in.nunits);
 	OGR_F_SetFieldInteger64(f, 5, (GIntBig)sp->sites.n);
-	status_code rc = gpkg_table_write(w, l, f, 1);
-	OGR_F_Destroy(f);
-	return rc == STATUS_OK ? gpkg_table_commit(w, "shard") : rc;
+	gpkg_rows_put(&t, f, NULL);
+	return gpkg_rows_close(&t);
 }
 
 static status_code write_subs(gpkg_writer *w, const shard_part *sp)
@@ -105,18 +102,14 @@ static status_code write_subs(gpkg_writer *w, const shard_part *sp)
 		if (s >= 0 && (size_t)s < p->nsubs && (key[s] < 0 || u < key[s]))
 			key[s] = u;
 	}
-	status_code rc = STATUS_OK;
-	OGRLayerH l =
-	    shard_table(w, "shard_subs", "Lowest unit (whole-input index) of each sub-problem",
-	                sub_fields, NF(sub_fields));
-	if (!l)
-		rc = w->st->code;
-	for (size_t i = 0; i < p->nsubs && rc == STATUS_OK; i++) {
+	gpkg_rows t;
+	gpkg_rows_open(&t, w, &subs_layer);
+	for (size_t i = 0; i < p->nsubs && t.rc == STATUS_OK; i++) {
 		long long v[2] = {p->subs[i].id, key[i]};
-		rc = row(w, l, (long long)i + 1, NULL, v, 2);
+		put_row(&t, NULL, v, 2);
 	}
 	free(key);
-	return rc == STATUS_OK ? gpkg_table_commit(w, "shard_subs") : rc;
+	return gpkg_rows_close(&t);
 }
 
 status_code gpkg_write_shard(gpkg_writer *w)
@@ -127,34 +120,28 @@ status_code gpkg_write_shard(gpkg_writer *w)
 	status_code rc = write_head(w, sp);
 	if (rc != STATUS_OK)
 		return rc;
-	OGRLayerH l = shard_table(w, "shard_units", "Whole-input index of each unit of this shard",
-	                          unit_fields, NF(unit_fields));
-	if (!l)
-		return w->st->code;
-	for (size_t u = 0; u < sp->in.nunits && rc == STATUS_OK; u++) {
+	gpkg_rows t;
+	if (gpkg_rows_open(&t, w, &units_layer) != STATUS_OK)
+		return t.rc;
+	for (size_t u = 0; u < sp->in.nunits && t.rc == STATUS_OK; u++) {
 		long long v = sp->unit_key[u];
-		rc = row(w, l, (long long)u + 1, sp->in.units[u].id, &v, 2);
+		put_row(&t, sp->in.units[u].id, &v, 2);
 	}
-	if (rc != STATUS_OK || (rc = gpkg_table_commit(w, "shard_units")) != STATUS_OK)
-		return rc;
-	l = shard_table(w, "shard_stations", "Whole-input site index of each station of this shard",
-	                station_fields, NF(station_fields));
-	if (!l)
-		return w->st->code;
-	for (size_t s = 0; s < w->p->nstations && rc == STATUS_OK; s++) {
+	if (gpkg_rows_close(&t) != STATUS_OK || gpkg_rows_open(&t, w, &stations_layer) != STATUS_OK)
+		return t.rc;
+	for (size_t s = 0; s < w->p->nstations && t.rc == STATUS_OK; s++) {
 		const plan_station *ps = &w->p->stations[s];
 		const site *si = &sp->sites.sites[ps->site];
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGRFeatureH f = gpkg_rows_new(&t);
 		OGR_F_SetFieldInteger(f, 0, (int)s + 1);
 		OGR_F_SetFieldInteger64(f, 1, sp->site_key[ps->site]);
 		OGR_F_SetFieldDouble(f, 2, si->x);
 		OGR_F_SetFieldDouble(f, 3, si->y);
 		OGR_F_SetFieldInteger64(f, 4, si->unit >= 0 ? sp->unit_key[si->unit] : -1);
 		OGR_F_SetFieldInteger(f, 5, ps->phase);
-		rc = gpkg_table_write(w, l, f, (long long)s + 1);
-		OGR_F_Destroy(f);
+		gpkg_rows_put(&t, f, NULL);
 	}
-	if (rc != STATUS_OK || (rc = gpkg_table_commit(w, "shard_stations")) != STATUS_OK)
-		return rc;
+	if (gpkg_rows_close(&t) != STATUS_OK)
+		return t.rc;
 	return write_subs(w, sp);
 }

@@ -135,15 +135,16 @@ static status_code write_summary(gpkg_writer *w, int by_street)
 {
 	const char *name = by_street ? "summary_street" : "summary_district";
 	group *g;
-	status_code rc;
 	gpkg_field fields[sizeof(summary_fields) / sizeof(summary_fields[0])];
 	size_t nfields = 0;
 	for (size_t i = 0; i < sizeof(summary_fields) / sizeof(summary_fields[0]); i++)
 		if (i != 1 || by_street)
 			fields[nfields++] = summary_fields[i];
 	int off = by_street ? 1 : 0; /* index shift of the fields after district */
-	OGRLayerH l = gpkg_table_create(
-	    w, name, wkbNone, by_street ? "Stations per street" : "Stations per district",
+	const gpkg_layer_def def = {
+	    name,
+	    wkbNone,
+	    by_street ? "Stations per street" : "Stations per district",
 	    by_street ? "One row per street (街道/乡镇) within its district, as in the plans' "
 	                "appendix tables: units, communities, villages, households, stations by "
 	                "kind, households per station, underfilled stations, walking distances "
@@ -152,16 +153,17 @@ static status_code write_summary(gpkg_writer *w, int by_street)
 	                "communities, villages, households, stations by kind, households per "
 	                "station, underfilled stations, walking distances (metres) and uncovered "
 	                "demand.",
-	    fields, nfields);
-	if (!l)
-		return w->st->code;
+	    fields,
+	    nfields};
+	gpkg_rows t;
+	if (gpkg_rows_open(&t, w, &def) != STATUS_OK)
+		return t.rc;
 	size_t n = group_build(w, by_street, &g);
 	if (n == (size_t)-1)
 		return status_fail(w->st, STATUS_INTERNAL, "out of memory");
-	rc = gpkg_table_begin(w, name);
-	for (size_t i = 0; i < n && rc == STATUS_OK; i++) {
+	for (size_t i = 0; i < n && t.rc == STATUS_OK; i++) {
 		const group *x = &g[i];
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+		OGRFeatureH f = gpkg_rows_new(&t);
 		OGR_F_SetFieldString(f, 0, x->district);
 		if (by_street)
 			OGR_F_SetFieldString(f, 1, x->street);
@@ -188,11 +190,10 @@ static status_code write_summary(gpkg_writer *w, int by_street)
 			OGR_F_SetFieldNull(f, off + 12);
 		OGR_F_SetFieldInteger(f, off + 13, x->uncovered_units);
 		OGR_F_SetFieldInteger(f, off + 14, (int)x->uncovered_households);
-		rc = gpkg_table_write(w, l, f, (long long)i + 1);
-		OGR_F_Destroy(f);
+		gpkg_rows_put(&t, f, NULL);
 	}
 	free(g);
-	return rc == STATUS_OK ? gpkg_table_commit(w, name) : rc;
+	return gpkg_rows_close(&t);
 }
 
 status_code gpkg_write_summaries(gpkg_writer *w)

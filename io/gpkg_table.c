@@ -72,6 +72,36 @@ status_code gpkg_table_open(gpkg_writer *w, OGRLayerH *layer, const char *name,
 	return rc;
 }
 
+status_code gpkg_rows_open(gpkg_rows *t, gpkg_writer *w, const gpkg_layer_def *def)
+{
+	*t = (gpkg_rows){.w = w, .name = def->name};
+	t->rc = gpkg_table_open(w, &t->layer, def->name, def->gtype, def->title, def->description,
+	                        def->fields, def->nfields);
+	return t->rc;
+}
+
+OGRFeatureH gpkg_rows_new(const gpkg_rows *t)
+{
+	return OGR_F_Create(OGR_L_GetLayerDefn(t->layer));
+}
+
+status_code gpkg_rows_put(gpkg_rows *t, OGRFeatureH f, OGRGeometryH g)
+{
+	if (t->rc == STATUS_OK)
+		t->rc = gpkg_table_write_geometry(t->w, t->layer, f, g, ++t->row);
+	else if (g)
+		OGR_G_DestroyGeometry(g);
+	OGR_F_Destroy(f);
+	return t->rc;
+}
+
+status_code gpkg_rows_close(gpkg_rows *t)
+{
+	if (t->rc == STATUS_OK)
+		t->rc = gpkg_table_commit(t->w, t->name);
+	return t->rc;
+}
+
 status_code gpkg_table_commit(gpkg_writer *w, const char *layer)
 {
 	if (GDALDatasetCommitTransaction(w->ds) != OGRERR_NONE)

@@ -62,6 +62,7 @@
 #include "io_int.h"
 #include "plan_merge.h"
 #include "plan_merge_int.h"
+#include "order.h"
 
 typedef struct row {
 	long long k1, k2;
@@ -69,15 +70,7 @@ typedef struct row {
 	OGRFeatureH f;
 } row;
 
-static int cmp_row(const void *pa, const void *pb)
-{
-	const row *a = pa, *b = pb;
-	if (a->k1 != b->k1)
-		return a->k1 < b->k1 ? -1 : 1;
-	if (a->k2 != b->k2)
-		return a->k2 < b->k2 ? -1 : 1;
-	return (a->shard > b->shard) - (a->shard < b->shard);
-}
+ORDER_BY_FIELDS(cmp_row, row, k1, k2, shard)
 
 static int cmp_ukey(const void *pa, const void *pb)
 {
@@ -212,17 +205,14 @@ typedef struct subrec {
 static int cmp_sub(const void *pa, const void *pb)
 {
 	const subrec *a = pa, *b = pb;
-	if (a->depth != b->depth)
-		return a->depth < b->depth ? -1 : 1;
-	if (a->comp_key != b->comp_key)
-		return a->comp_key < b->comp_key ? -1 : 1;
-	return strcmp(a->path, b->path);
+	return order_by(ORDER_CMP(a->depth, b->depth), ORDER_CMP(a->comp_key, b->comp_key),
+	                strcmp(a->path, b->path));
 }
 
 static int cmp_ll(const void *pa, const void *pb)
 {
 	long long a = *(const long long *)pa, b = *(const long long *)pb;
-	return (a > b) - (a < b);
+	return ORDER_CMP(a, b);
 }
 
 /* Read run_subproblems of every shard into `out` (features owned). */
@@ -504,14 +494,13 @@ typedef struct drow {
 static int cmp_drow(const void *pa, const void *pb)
 {
 	const drow *a = pa, *b = pb;
-	int c = strcmp(a->name, b->name);
-	return c ? c : (a->first > b->first) - (a->first < b->first);
+	return order_by(strcmp(a->name, b->name), ORDER_CMP(a->first, b->first), 0);
 }
 
 static int cmp_dfirst(const void *pa, const void *pb)
 {
 	const drow *a = pa, *b = pb;
-	return (a->first > b->first) - (a->first < b->first);
+	return ORDER_CMP(a->first, b->first);
 }
 
 typedef struct dfirst {

@@ -247,19 +247,20 @@ static const gpkg_field shard_fields[] = {
     {"seconds", OFTReal, OFSTNone},
 };
 
+static const gpkg_layer_def shards_layer = {
+    "run_shards", wkbNone, "Shards of this plan",
+    "One row per shard file joined by stationplan merge: its run's status, objective, "
+    "bound and gap, and its units and stations.",
+    GPKG_FIELDS(shard_fields)};
+
 static status_code write_shards(gpkg_writer *w, const shard_run *r, const char *const *paths,
                                 size_t n)
 {
-	OGRLayerH l;
-	status_code rc = gpkg_table_open(
-	    w, &l, "run_shards", wkbNone, "Shards of this plan",
-	    "One row per shard file joined by stationplan merge: its run's status, objective, "
-	    "bound and gap, and its units and stations.",
-	    shard_fields, sizeof(shard_fields) / sizeof(shard_fields[0]));
-	if (rc != STATUS_OK)
-		return rc;
-	for (size_t i = 0; i < n && rc == STATUS_OK; i++) {
-		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+	gpkg_rows t;
+	if (gpkg_rows_open(&t, w, &shards_layer) != STATUS_OK)
+		return t.rc;
+	for (size_t i = 0; i < n && t.rc == STATUS_OK; i++) {
+		OGRFeatureH f = gpkg_rows_new(&t);
 		OGR_F_SetFieldInteger(f, 0, r[i].k);
 		OGR_F_SetFieldInteger(f, 1, r[i].n);
 		OGR_F_SetFieldString(f, 2, r[i].by);
@@ -275,10 +276,9 @@ static status_code write_shards(gpkg_writer *w, const shard_run *r, const char *
 			OGR_F_SetFieldDouble(f, 10, r[i].seconds);
 		else
 			OGR_F_SetFieldNull(f, 10);
-		rc = gpkg_table_write(w, l, f, (long long)i + 1);
-		OGR_F_Destroy(f);
+		gpkg_rows_put(&t, f, NULL);
 	}
-	return rc == STATUS_OK ? gpkg_table_commit(w, "run_shards") : rc;
+	return gpkg_rows_close(&t);
 }
 
 status_code plan_merge_run(gpkg_writer *w, OGRLayerH out, const GDALDatasetH *shards,

@@ -366,32 +366,16 @@ status_code planfile_read(const char *path, planfile *out, status *st)
 
 void planfile_free(planfile *p)
 {
-	for (size_t i = 0; i < p->nstations; i++) {
-		free(p->stations[i].district);
-		free(p->stations[i].street);
-	}
-	for (size_t i = 0; i < p->nassign; i++) {
-		free(p->assign[i].district);
-		free(p->assign[i].street);
-		free(p->assign[i].unit_id);
-		free(p->assign[i].name);
-	}
-	for (size_t i = 0; i < p->nuncovered; i++) {
-		free(p->uncovered[i].district);
-		free(p->uncovered[i].street);
-		free(p->uncovered[i].unit_id);
-		free(p->uncovered[i].name);
-	}
+	for (size_t i = 0; i < p->nstations; i++)
+		GROW_FREE(p->stations[i].district, p->stations[i].street);
+	for (size_t i = 0; i < p->nassign; i++)
+		GROW_FREE(p->assign[i].district, p->assign[i].street, p->assign[i].unit_id,
+		          p->assign[i].name);
+	for (size_t i = 0; i < p->nuncovered; i++)
+		GROW_FREE(p->uncovered[i].district, p->uncovered[i].street, p->uncovered[i].unit_id,
+		          p->uncovered[i].name);
 	planfile_levels_free(p);
-	free(p->stations);
-	free(p->assign);
-	free(p->uncovered);
-	free(p->phases);
-	free(p->path);
-	free(p->crs);
-	free(p->crs_wkt);
-	free(p->parameters);
-	free(p->version);
-	free(p->command);
+	GROW_FREE(p->stations, p->assign, p->uncovered, p->phases, p->path, p->crs, p->crs_wkt,
+	          p->parameters, p->version, p->command);
 	memset(p, 0, sizeof(*p));
 }

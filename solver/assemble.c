@@ -13,6 +13,7 @@
 #include "solver_int.h"
 #include "grow.h"
 #include "rules.h"
+#include "names.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -329,26 +330,19 @@ void plan_free(plan *p)
 		free(p->stations[s].reason);
 	for (size_t u = 0; u < p->nuncovered; u++)
 		free(p->uncovered[u].reason);
-	free(p->stations);
-	free(p->assign);
-	free(p->uncovered);
-	free(p->subs);
+	GROW_FREE(p->stations, p->assign, p->uncovered, p->subs);
 	for (size_t d = 0; d < p->nphase_districts; d++)
 		free(p->phase_districts[d].district);
-	free(p->phases);
-	free(p->phase_districts);
+	GROW_FREE(p->phases, p->phase_districts);
 	memset(p, 0, sizeof(*p));
 }
 
 const char *station_kind_name(station_kind k)
 {
-	switch (k) {
-	case STATION_URBAN:
-		return "urban";
-	case STATION_VILLAGE:
-		return "village";
-	case STATION_EXISTING:
-		return "existing";
-	}
-	return "unknown";
+	static const char *const names[] = {
+	    [STATION_URBAN] = "urban",
+	    [STATION_VILLAGE] = "village",
+	    [STATION_EXISTING] = "existing",
+	};
+	return NAMES_GET(names, k);
 }

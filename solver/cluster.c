@@ -357,15 +357,7 @@ int cluster_offer(const sp_sub *s, const sp_params *p, sp_cols *c, const int *u,
 
 void cluster_free(sp_cols *c)
 {
-	free(c->start);
-	free(c->unit);
-	free(c->site);
-	free(c->ub);
-	free(c->cost);
-	free(c->lo);
-	free(c->own);
-	free(c->tail);
-	free(c->packed);
-	free(c->hslots);
+	GROW_FREE(c->start, c->unit, c->site, c->ub, c->cost, c->lo, c->own, c->tail, c->packed,
+	          c->hslots);
 	memset(c, 0, sizeof(*c));
 }

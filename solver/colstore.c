@@ -38,10 +38,6 @@ int sp_colstore_push(sp_colstore *c, int site, const int *u, int n, double cost,
 
 void sp_colstore_free(sp_colstore *c)
 {
-	free(c->start);
-	free(c->unit);
-	free(c->site);
-	free(c->cost);
-	free(c->under);
+	GROW_FREE(c->start, c->unit, c->site, c->cost, c->under);
 	memset(c, 0, sizeof(*c));
 }

@@ -61,6 +61,7 @@
  */
 #include "solver_int.h"
 #include "clock.h"
+#include "order.h"
 
 #include <glpk.h>
 #include <float.h>
@@ -184,11 +185,9 @@ typedef struct lp_rank {
 static int cmp_rank(const void *a, const void *b)
 {
 	const lp_rank *x = a, *y = b;
-	if (x->x != y->x)
-		return x->x > y->x ? -1 : 1;
-	if (x->cost != y->cost)
-		return x->cost < y->cost ? -1 : 1;
-	return (x->col > y->col) - (x->col < y->col);
+	/* x decreasing, then cost, then column */
+	return order_by(ORDER_CMP(y->x, x->x), ORDER_CMP(x->cost, y->cost),
+	                ORDER_CMP(x->col, y->col));
 }
 
 /* LP rounding: take columns by falling LP value while they fit (parts left,

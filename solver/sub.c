@@ -303,20 +303,8 @@ double sp_sub_walk_max(const sp_sub *s)
 
 void sp_sub_free(sp_sub *s)
 {
-	free(s->unit);
-	free(s->h);
-	free(s->k);
-	free(s->plo);
-	free(s->phi);
-	free(s->site);
-	free(s->fixed);
-	free(s->sreach);
-	free(s->us);
-	free(s->usite);
-	free(s->udist);
-	free(s->ss);
-	free(s->sunit);
-	free(s->sdist);
+	GROW_FREE(s->unit, s->h, s->k, s->plo, s->phi, s->site, s->fixed, s->sreach, s->us,
+	          s->usite, s->udist, s->ss, s->sunit, s->sdist);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -122,6 +122,23 @@ static double site_dantzig(const wl *w, int j, double *prof, long *wt)
 	return ub;
 }
 
+/* The reach-set enumeration list_site() and store_site() share: the first
+ * unit of site x->j at index *q or after that fits a station of `load`
+ * households (*q moved to it), counted in x->cols. Returns the unit, -1
+ * when the site has no more, WL_OVER when x->cols passes WL_SITE_COLS. */
+#define WL_OVER (-2)
+static int next_unit(wl_scratch *x, size_t *q, long load)
+{
+	const sp_sub *s = x->w->s;
+	for (; *q < s->ss[x->j + 1]; ++*q) {
+		int u = s->sunit[*q];
+		if (rules_band_over(sp_band(x->w->p), load + s->h[u]))
+			continue;
+		return ++x->cols > WL_SITE_COLS ? WL_OVER : u;
+	}
+	return -1;
+}
+
 /* Stations of site j from its unit index q on, cur[0..n) chosen, with
  * load, reduced cost so far (walking - pi - cut terms). Returns 1 when
  * over WL_SITE_COLS. */
@@ -129,11 +146,8 @@ static int list_site(wl_scratch *x, size_t q, int n, long load, double rc, int i
 {
 	const wl *w = x->w;
 	const sp_sub *s = w->s;
-	for (; q < s->ss[x->j + 1]; q++) {
-		int u = s->sunit[q];
-		if (rules_band_over(sp_band(w->p), load + s->h[u]))
-			continue;
-		if (++x->cols > WL_SITE_COLS)
+	for (int u; (u = next_unit(x, &q, load)) != -1; q++) {
+		if (u == WL_OVER)
 			return 1;
 		double r = rc - x->prof[q - s->ss[x->j]];
 		for (size_t e = w->ucs[u]; e < w->ucs[u + 1]; e++)
@@ -296,11 +310,8 @@ static int store_site(wl_scratch *x, wl_store *c, size_t q, int n, long load, do
 {
 	const wl *w = x->w;
 	const sp_sub *s = w->s;
-	for (; q < s->ss[x->j + 1]; q++) {
-		int u = s->sunit[q];
-		if (rules_band_over(sp_band(w->p), load + s->h[u]))
-			continue;
-		if (++x->cols > WL_SITE_COLS)
+	for (int u; (u = next_unit(x, &q, load)) != -1; q++) {
+		if (u == WL_OVER)
 			return 1;
 		double w2 = wd + (double)s->h[u] * s->sdist[q] / s->dscale;
 		for (size_t e = w->ucs[u]; e < w->ucs[u + 1]; e++)

@@ -34,11 +34,6 @@ const char cmd_compare_usage[] =
     "exit status: 0 compared; 1 bad command line; 2 a file is not a stationplan\n"
     "plan, or the two are in different CRSs; 4 internal error.\n";
 
-static int usage_error(status *st, const char *fmt, const char *arg)
-{
-	return cmd_usage_error(cmd_compare_usage, st, fmt, arg);
-}
-
 int cmd_compare(int argc, char **argv, status *st)
 {
 	const char *files[2] = {NULL, NULL};
@@ -60,15 +55,17 @@ int cmd_compare(int argc, char **argv, status *st)
 		} else if (!strcmp(a, "--format") && has_value) {
 			json = !strcmp(argv[++i], "json");
 			if (!json && table_format_parse(argv[i], &fmt))
-				return usage_error(
-				    st, "compare: --format '%s' (must be text, csv, md or json)",
+				return cmd_usage_error(
+				    cmd_compare_usage, st,
+				    "compare: --format '%s' (must be text, csv, md or json)",
 				    argv[i]);
 		} else if (!strcmp(a, "--tolerance-m") && has_value) {
 			char *end;
 			opt.tolerance_m = strtod(argv[++i], &end);
 			if (end == argv[i] || *end || !(opt.tolerance_m >= 0))
-				return usage_error(
-				    st, "compare: --tolerance-m '%s' (must be a distance >= 0)",
+				return cmd_usage_error(
+				    cmd_compare_usage, st,
+				    "compare: --tolerance-m '%s' (must be a distance >= 0)",
 				    argv[i]);
 		} else if (cmd_output_opt(argc, argv, &i, &o, st)) {
 			/* -o FILE, --overwrite, -q */
@@ -82,7 +79,8 @@ int cmd_compare(int argc, char **argv, status *st)
 	const char *out = o.path;
 	int overwrite = o.overwrite;
 	if (nfiles < 2)
-		return usage_error(st, "compare: two plans are needed, A and B%s", "");
+		return cmd_usage_error(cmd_compare_usage, st,
+		                       "compare: two plans are needed, A and B%s", "");
 	if (cmd_quiet_verbose("compare", st) != STATUS_OK)
 		return STATUS_USAGE;
 	/* the changes file may be neither plan */

@@ -27,6 +27,7 @@
 #include "reach.h"
 #include "sites.h"
 #include "unit_geom.h"
+#include "order.h"
 
 const char cmd_merge_usage[] =
     "usage: stationplan merge OUT.gpkg SHARD.gpkg... [--scenario S.ini [--set k=v]...]\n"
@@ -106,15 +107,7 @@ typedef struct xy_ix {
 	int i;
 } xy_ix;
 
-static int cmp_xy(const void *pa, const void *pb)
-{
-	const xy_ix *a = pa, *b = pb;
-	if (a->x != b->x)
-		return a->x < b->x ? -1 : 1;
-	if (a->y != b->y)
-		return a->y < b->y ? -1 : 1;
-	return (a->i > b->i) - (a->i < b->i);
-}
+ORDER_BY_FIELDS(cmp_xy, xy_ix, x, y, i)
 
 /* The stations of `p` (sites in `sites`) on the candidate sites `cand` of
  * the whole input: *out a shallow copy of p with its own stations, each

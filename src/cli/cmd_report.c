@@ -38,11 +38,6 @@ const char cmd_report_usage[] =
     "exit status: 0 written; 1 bad command line; 2 not a stationplan plan, or\n"
     "no such page; 4 internal error.\n";
 
-static int usage_error(status *st, const char *fmt, const char *arg)
-{
-	return cmd_usage_error(cmd_report_usage, st, fmt, arg);
-}
-
 /* A whole number in [lo, hi] from `s`, or -1. */
 static long parse_int(const char *s, long lo, long hi)
 {
@@ -69,23 +64,25 @@ int cmd_report(int argc, char **argv, status *st)
 			else if (!strcasecmp(v, "A3"))
 				opt.paper = REPORT_A3;
 			else
-				return usage_error(st, "report: --paper '%s' (must be A4 or A3)",
-				                   v);
+				return cmd_usage_error(cmd_report_usage, st,
+				                       "report: --paper '%s' (must be A4 or A3)",
+				                       v);
 		} else if (!strcmp(a, "--lang") && has_value) {
 			if ((lang = cmd_lang("report", cmd_report_usage, argv[++i], st)) < 0)
 				return STATUS_USAGE;
 		} else if (!strcmp(a, "--page") && has_value) {
 			long v = parse_int(argv[++i], 1, 100000);
 			if (v < 0)
-				return usage_error(
-				    st, "report: --page '%s' (must be a page number >= 1)",
-				    argv[i]);
+				return cmd_usage_error(
+				    cmd_report_usage, st,
+				    "report: --page '%s' (must be a page number >= 1)", argv[i]);
 			opt.page = (int)v;
 		} else if (!strcmp(a, "--dpi") && has_value) {
 			long v = parse_int(argv[++i], 36, 600);
 			if (v < 0)
-				return usage_error(st, "report: --dpi '%s' (must be 36 to 600)",
-				                   argv[i]);
+				return cmd_usage_error(cmd_report_usage, st,
+				                       "report: --dpi '%s' (must be 36 to 600)",
+				                       argv[i]);
 			opt.dpi = (double)v;
 		} else if (!strcmp(a, "--title") && has_value) {
 			opt.title = argv[++i];
@@ -101,17 +98,19 @@ int cmd_report(int argc, char **argv, status *st)
 	const char *out = o.path;
 	int overwrite = o.overwrite;
 	if (!file)
-		return usage_error(st, "report: a plan is needed%s", "");
+		return cmd_usage_error(cmd_report_usage, st, "report: a plan is needed%s", "");
 	if (!out)
-		return usage_error(st, "report: -o FILE.pdf (or .png, .svg) is needed%s", "");
+		return cmd_usage_error(cmd_report_usage, st,
+		                       "report: -o FILE.pdf (or .png, .svg) is needed%s", "");
 	if (report_format_from_path(out, &opt.format))
-		return usage_error(st, "report: '%s' (the output must end in .pdf, .png or .svg)",
-		                   out);
+		return cmd_usage_error(cmd_report_usage, st,
+		                       "report: '%s' (the output must end in .pdf, .png or .svg)",
+		                       out);
 	if (opt.page != 1 && opt.format == REPORT_PDF)
-		return usage_error(st,
-		                   "report: --page is for .png and .svg (a PDF has every "
-		                   "page)%s",
-		                   "");
+		return cmd_usage_error(cmd_report_usage, st,
+		                       "report: --page is for .png and .svg (a PDF has every "
+		                       "page)%s",
+		                       "");
 
 	outfile of;
 	status_code rc = outfile_begin(&of, out, overwrite, st);

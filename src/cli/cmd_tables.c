@@ -36,11 +36,6 @@ const char cmd_tables_usage[] =
     "exit status: 0 written; 1 bad command line; 2 not a stationplan plan;\n"
     "4 internal error.\n";
 
-static int usage_error(status *st, const char *fmt, const char *arg)
-{
-	return cmd_usage_error(cmd_tables_usage, st, fmt, arg);
-}
-
 /* Write the tables to the temporary file of `of`. */
 static status_code write_file(const tables *t, const tables_options *opt, outfile *of, status *st)
 {
@@ -72,8 +67,8 @@ int cmd_tables(int argc, char **argv, status *st)
 			opt.by = street ? TABLES_BY_STREET : TABLES_BY_DISTRICT;
 		} else if (!strcmp(a, "--format") && has_value) {
 			if (tables_format_parse(argv[++i], &opt.format))
-				return usage_error(
-				    st,
+				return cmd_usage_error(
+				    cmd_tables_usage, st,
 				    "tables: --format '%s' (must be text, csv, md, json or xlsx)",
 				    argv[i]);
 			fmt_set = 1;
@@ -94,17 +89,19 @@ int cmd_tables(int argc, char **argv, status *st)
 	const char *out = o.path;
 	int overwrite = o.overwrite;
 	if (!file)
-		return usage_error(st, "tables: a plan is needed%s", "");
+		return cmd_usage_error(cmd_tables_usage, st, "tables: a plan is needed%s", "");
 	if (!fmt_set && out && tables_format_from_path(out, &opt.format))
-		return usage_error(st,
-		                   "tables: cannot tell the format from '%s' (use --format, or "
-		                   "an extension .txt .csv .md .json .xlsx)",
-		                   out);
+		return cmd_usage_error(cmd_tables_usage, st,
+		                       "tables: cannot tell the format from '%s' (use --format, or "
+		                       "an extension .txt .csv .md .json .xlsx)",
+		                       out);
 	if (opt.format == TABLES_XLSX && !out)
-		return usage_error(st, "tables: --format xlsx needs -o FILE.xlsx%s", "");
+		return cmd_usage_error(cmd_tables_usage, st,
+		                       "tables: --format xlsx needs -o FILE.xlsx%s", "");
 	if (bom == 1 && (opt.format == TABLES_JSON || opt.format == TABLES_XLSX))
-		return usage_error(st, "tables: --bom applies to text, csv and md, not '%s'",
-		                   opt.format == TABLES_JSON ? "json" : "xlsx");
+		return cmd_usage_error(cmd_tables_usage, st,
+		                       "tables: --bom applies to text, csv and md, not '%s'",
+		                       opt.format == TABLES_JSON ? "json" : "xlsx");
 
 	outfile of;
 	status_code rc = out ? outfile_begin(&of, out, overwrite, st) : STATUS_OK;

@@ -21,6 +21,7 @@
  */
 #include "compare.h"
 #include "grow.h"
+#include "order.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -50,22 +51,12 @@ const char *compare_change_name(compare_change_kind k)
 
 void compare_result_free(compare_result *r)
 {
-	for (size_t i = 0; i < r->nparams; i++) {
-		free(r->params[i].key);
-		free(r->params[i].a);
-		free(r->params[i].b);
-	}
-	for (size_t i = 0; i < r->ngroups; i++) {
-		free(r->groups[i].district);
-		free(r->groups[i].street);
-	}
-	free(r->total.district);
-	free(r->total.street);
-	free(r->params);
-	free(r->groups);
-	free(r->changes);
-	free(r->levels);
-	free(r->phases);
+	for (size_t i = 0; i < r->nparams; i++)
+		GROW_FREE(r->params[i].key, r->params[i].a, r->params[i].b);
+	for (size_t i = 0; i < r->ngroups; i++)
+		GROW_FREE(r->groups[i].district, r->groups[i].street);
+	GROW_FREE(r->total.district, r->total.street, r->params, r->groups, r->changes, r->levels,
+	          r->phases);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -278,15 +269,7 @@ typedef struct cell_entry {
 	size_t idx;
 } cell_entry;
 
-static int cell_cmp(const void *x, const void *y)
-{
-	const cell_entry *a = x, *b = y;
-	if (a->cx != b->cx)
-		return a->cx < b->cx ? -1 : 1;
-	if (a->cy != b->cy)
-		return a->cy < b->cy ? -1 : 1;
-	return a->idx < b->idx ? -1 : a->idx > b->idx;
-}
+ORDER_BY_FIELDS(cell_cmp, cell_entry, cx, cy, idx)
 
 typedef struct pair {
 	double d;
@@ -294,15 +277,7 @@ typedef struct pair {
 	size_t a, b;
 } pair;
 
-static int pair_cmp(const void *x, const void *y)
-{
-	const pair *p = x, *q = y;
-	if (p->d != q->d)
-		return p->d < q->d ? -1 : 1;
-	if (p->ida != q->ida)
-		return p->ida < q->ida ? -1 : 1;
-	return p->idb < q->idb ? -1 : p->idb > q->idb;
-}
+ORDER_BY_FIELDS(pair_cmp, pair, d, ida, idb)
 
 typedef struct pairs {
 	pair *p;

@@ -73,3 +73,9 @@ void *grow_named(void *pp, size_t *n, size_t elem, size_t name_off, const char *
 	*added = 1;
 	return e;
 }
+
+void grow_free_all(void *const *arrays, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(arrays[i]);
+}

@@ -63,11 +63,13 @@ static const char *const partition_names[] = {"component", "street", NULL};
 static const char *const lang_names[] = {"en", "zh", NULL};
 static const char *const roads_fallback_names[] = {"none", "straight", NULL};
 
+/* One row per key, every row the same columns: section, name, type (for an
+ * enum key, KEYE, the list of its value names), default. */
 #define KEY(sec, name, type, def)                                                                  \
 	{                                                                                          \
 		sec, #name, type, offsetof(scenario, name), def, NULL                              \
 	}
-#define KEYE(sec, name, def, names)                                                                \
+#define KEYE(sec, name, names, def)                                                                \
 	{                                                                                          \
 		sec, #name, K_ENUM, offsetof(scenario, name), def, names                           \
 	}
@@ -106,15 +108,15 @@ static const key_def keys[] = {
     KEY("input", roads_noded, K_BOOL, "false"),
     KEY("input", roads_snap_m, K_DOUBLE, "200"),
     KEY("input", roads_merge_m, K_DOUBLE, "0.5"),
-    KEYE("input", roads_fallback, "none", roads_fallback_names),
+    KEYE("input", roads_fallback, roads_fallback_names, "none"),
     KEY("rules", households_min, K_LONG, "3000"),
     KEY("rules", households_max, K_LONG, "5000"),
     KEY("rules", walk_distance_m, K_DOUBLE, "1000"),
-    KEYE("rules", rural, "one_per_village", rural_names),
-    KEYE("rules", objective, "min_stations", objective_names),
-    KEYE("rules", split, "equal", split_names),
+    KEYE("rules", rural, rural_names, "one_per_village"),
+    KEYE("rules", objective, objective_names, "min_stations"),
+    KEYE("rules", split, split_names, "equal"),
     KEY("rules", candidate_spacing_m, K_DOUBLE, "250"),
-    KEYE("rules", demand_points, "representative", demand_names),
+    KEYE("rules", demand_points, demand_names, "representative"),
     KEY("rules", demand_sample_spacing_m, K_DOUBLE, "500"),
     KEY("rules", rural_split_large, K_BOOL, "false"),
     KEY("rules", kg_per_household_day, K_DOUBLE, "0"),
@@ -126,13 +128,13 @@ static const key_def keys[] = {
     KEY("solver", time_limit_s, K_DOUBLE, "60"),
     KEY("solver", mip_gap, K_DOUBLE, "0.005"),
     KEY("solver", threads, K_INT, "0"),
-    KEYE("solver", partition, "component", partition_names),
+    KEYE("solver", partition, partition_names, "component"),
     KEY("solver", seed, K_ULONG, "1"),
     KEY("solver", work_limit, K_LONG, "0"),
     KEY("output", path, K_PATH, "plan.gpkg"),
     KEY("output", output_crs, K_STR, ""),
     KEY("output", timings, K_BOOL, "false"),
-    KEYE("output", lang, "en", lang_names),
+    KEYE("output", lang, lang_names, "en"),
     KEY("input", keep, K_PATH, ""),
     KEY("input", keep_layer, K_STR, "stations"),
     KEY("output", schema, K_STR, ""),
@@ -231,6 +233,15 @@ static int parse_bool(const char *v, int *out)
 	return -1;
 }
 
+int scenario_int_set_text(char **at, char *s)
+{
+	if (!s)
+		return -2;
+	free(*at);
+	*at = s;
+	return 0;
+}
+
 int scenario_int_parse(scenario_int_type t, const char *v, void *f, const char **must)
 {
 	char *end = NULL;
@@ -298,11 +309,7 @@ static int key_set(scenario *sc, const key_def *k, const char *v, const char *di
 		char *s = k->type == K_STR    ? strdup(v)
 		          : k->type == K_PATH ? path_resolve(dir, v, strlen(v))
 		                              : paths_resolve(dir, v);
-		if (!s)
-			return -2;
-		free(*str_at(sc, k));
-		*str_at(sc, k) = s;
-		return 0;
+		return scenario_int_set_text(str_at(sc, k), s);
 	}
 	case K_BOOL:
 	case K_LONG:

@@ -24,6 +24,11 @@ typedef enum scenario_int_type {
 	SCENARIO_INT_DOUBLE /* double: a finite number */
 } scenario_int_type;
 
+/* Put the text `s` (malloc'd; NULL when its allocation failed) into the
+ * text field at `at`, freeing the text there. Returns 0, or -2 when `s` is
+ * NULL (the field unchanged): the out-of-memory code of the key setters. */
+int scenario_int_set_text(char **at, char *s);
+
 /* Parse `v` as a value of type `t` into *f (an int, long or double).
  * Returns 0, or -1 with *f untouched and *must set to what the value must
  * be ("true or false", "a whole number", "a number"). */

@@ -47,24 +47,25 @@ typedef struct lkey_def {
 static const char *const per_names[] = {"", "street", "district", "city", NULL};
 static const char *const at_names[] = {"", "stations", "below", NULL};
 
+/* As keys[] in scenario.c: name, type (LKEYE: the value names), default. */
 #define LKEY(name, type, def)                                                                      \
 	{                                                                                          \
 #name, type, offsetof(scenario_level, name), def, NULL                             \
 	}
-#define LKEYE(name, def, names)                                                                    \
+#define LKEYE(name, names, def)                                                                    \
 	{                                                                                          \
 #name, LK_ENUM, offsetof(scenario_level, name), def, names                         \
 	}
 
 static const lkey_def level_keys[] = {
-    LKEYE(per, "", per_names),
+    LKEYE(per, per_names, ""),
     LKEY(count, LK_LONG, "-1"),
     LKEY(candidates, LK_PATH, ""),
     LKEY(candidates_layer, LK_STR, ""),
     LKEY(parcels, LK_PATH, ""),
     LKEY(parcels_layer, LK_STR, ""),
     LKEY(min_area_m2, LK_DOUBLE, "0"),
-    LKEYE(at, "", at_names),
+    LKEYE(at, at_names, ""),
     LKEY(existing, LK_PATH, ""),
     LKEY(existing_layer, LK_STR, ""),
     LKEY(id_field, LK_STR, ""),
@@ -152,11 +153,7 @@ static int lkey_set(scenario_level *lv, const lkey_def *k, const char *v, const 
 	case LK_STR:
 	case LK_PATH: {
 		char *s = k->type == LK_STR ? strdup(v) : scenario_int_path_resolve(dir, v);
-		if (!s)
-			return -2;
-		free(*lstr_at(lv, k));
-		*lstr_at(lv, k) = s;
-		return 0;
+		return scenario_int_set_text(lstr_at(lv, k), s);
 	}
 	case LK_BOOL:
 	case LK_LONG:

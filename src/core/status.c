@@ -4,6 +4,7 @@
  */
 #include "status.h"
 #include "grow.h"
+#include "names.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -145,19 +146,13 @@ void status_note(const status *st, int level, const char *fmt, ...)
 
 const char *status_code_name(status_code code)
 {
-	switch (code) {
-	case STATUS_OK:
-		return "ok";
-	case STATUS_USAGE:
-		return "usage";
-	case STATUS_INPUT:
-		return "bad input";
-	case STATUS_INCOMPLETE:
-		return "incomplete";
-	case STATUS_INTERNAL:
-		return "internal error";
-	case STATUS_WRITE:
-		return "cannot write";
-	}
-	return "unknown";
+	static const char *const names[] = {
+	    [STATUS_OK] = "ok",
+	    [STATUS_USAGE] = "usage",
+	    [STATUS_INPUT] = "bad input",
+	    [STATUS_INCOMPLETE] = "incomplete",
+	    [STATUS_INTERNAL] = "internal error",
+	    [STATUS_WRITE] = "cannot write",
+	};
+	return NAMES_GET(names, code);
 }

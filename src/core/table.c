@@ -107,11 +107,7 @@ void table_free(table *t)
 	}
 	for (size_t i = 0; t->cells && i < t->nrows * t->ncols; i++)
 		free(t->cells[i]);
-	free(t->title);
-	free(t->csv_name);
-	free(t->align);
-	free(t->cells);
-	free(t->is_rule);
+	GROW_FREE(t->title, t->csv_name, t->align, t->cells, t->is_rule);
 	memset(t, 0, sizeof(*t));
 }
 

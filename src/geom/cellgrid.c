@@ -5,6 +5,7 @@
  * the box spans and binary-searches the first cell of each column.
  */
 #include "cellgrid.h"
+#include "order.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -26,15 +27,7 @@ static long long cell_of(double v, double side)
 	return (long long)c;
 }
 
-static int entry_cmp(const void *a, const void *b)
-{
-	const entry *p = a, *q = b;
-	if (p->cx != q->cx)
-		return p->cx < q->cx ? -1 : 1;
-	if (p->cy != q->cy)
-		return p->cy < q->cy ? -1 : 1;
-	return (p->item > q->item) - (p->item < q->item);
-}
+ORDER_BY_FIELDS(entry_cmp, entry, cx, cy, item)
 
 int cellgrid_build(cellgrid *g, const double *x, const double *y, size_t n, double side)
 {

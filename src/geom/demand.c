@@ -127,14 +127,7 @@ status_code demand_build(geos_ctx *g, const inputs *in, const geom_index *ug, co
 
 void demand_free(demand *d)
 {
-	free(d->rx);
-	free(d->ry);
-	free(d->cx);
-	free(d->cy);
-	free(d->start);
-	free(d->sx);
-	free(d->sy);
-	free(d->sw);
+	GROW_FREE(d->rx, d->ry, d->cx, d->cy, d->start, d->sx, d->sy, d->sw);
 	memset(d, 0, sizeof(*d));
 }
 

@@ -19,6 +19,7 @@
  */
 #include "network_int.h"
 #include "grow.h"
+#include "order.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -157,15 +158,7 @@ static int nearest_foot(const network *net, const seg_grid *g, const int *se, do
 	return 0;
 }
 
-static int foot_cmp(const void *pa, const void *pb)
-{
-	const foot *a = pa, *b = pb;
-	if (a->e != b->e)
-		return a->e < b->e ? -1 : 1;
-	if (a->s != b->s)
-		return a->s < b->s ? -1 : 1;
-	return (a->pt > b->pt) - (a->pt < b->pt);
-}
+ORDER_BY_FIELDS(foot_cmp, foot, e, s, pt)
 
 typedef struct arc {
 	int from, to, edge;

@@ -81,18 +81,14 @@ static int within_visit(int s, void *arg)
 typedef struct nearest_query {
 	const site_table *sites;
 	double x, y;
-	int best;
-	double bestd;
+	cellgrid_best best;
 } nearest_query;
 
 static int nearest_visit(int s, void *arg)
 {
 	nearest_query *q = arg;
-	double d = hypot(q->sites->sites[s].x - q->x, q->sites->sites[s].y - q->y);
-	if (d < q->bestd || (d == q->bestd && s < q->best)) {
-		q->best = s;
-		q->bestd = d;
-	}
+	cellgrid_offer(&q->best, s,
+	               hypot(q->sites->sites[s].x - q->x, q->sites->sites[s].y - q->y));
 	return 0;
 }
 
@@ -105,10 +101,10 @@ static int nearest_site(const cellgrid *cg, const site_table *sites, const doubl
 	double far = hypot(fmax(fabs(x - ext[0]), fabs(x - ext[2])),
 	                   fmax(fabs(y - ext[1]), fabs(y - ext[3])));
 	for (;; r *= 2) {
-		nearest_query q = {sites, x, y, -1, INFINITY};
+		nearest_query q = {sites, x, y, {-1, INFINITY}};
 		cellgrid_query(cg, x - r, y - r, x + r, y + r, nearest_visit, &q);
-		if ((q.best >= 0 && q.bestd <= r) || r > far)
-			return q.best;
+		if ((q.best.item >= 0 && q.best.d <= r) || r > far)
+			return q.best.item;
 	}
 }
 
@@ -276,21 +272,11 @@ out:
 
 void reach_free(reach *r)
 {
-	free(r->start);
-	free(r->site);
-	free(r->dist);
-	free(r->ux);
-	free(r->uy);
-	free(r->nearest);
-	free(r->nearest_dist);
-	free(r->inside);
+	GROW_FREE(r->start, r->site, r->dist, r->ux, r->uy, r->nearest, r->nearest_dist, r->inside);
 	for (size_t u = 0; r->why && u < r->nunits; u++)
 		free(r->why[u]);
 	free(r->why);
 	network_free(r->net);
-	free(r->lv_start);
-	free(r->lv_point);
-	free(r->route_start);
-	free(r->route_xy);
+	GROW_FREE(r->lv_start, r->lv_point, r->route_start, r->route_xy);
 	memset(r, 0, sizeof(*r));
 }

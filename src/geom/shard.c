@@ -17,6 +17,7 @@
 #include "shard.h"
 #include "geom_int.h"
 #include "rules.h"
+#include "order.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,8 +74,7 @@ typedef struct name_ix {
 static int cmp_name(const void *pa, const void *pb)
 {
 	const name_ix *a = pa, *b = pb;
-	int c = strcmp(a->name, b->name);
-	return c ? c : (a->unit > b->unit) - (a->unit < b->unit);
+	return order_by(strcmp(a->name, b->name), ORDER_CMP(a->unit, b->unit), 0);
 }
 
 /* What joins units beyond reach: their district (by district), and for
@@ -119,9 +119,7 @@ typedef struct group_w {
 static int cmp_group(const void *pa, const void *pb)
 {
 	const group_w *a = pa, *b = pb;
-	if (a->weight != b->weight)
-		return a->weight < b->weight ? 1 : -1;
-	return (a->root > b->root) - (a->root < b->root);
+	return order_by(-ORDER_CMP(a->weight, b->weight), ORDER_CMP(a->root, b->root), 0);
 }
 
 /* shard (0-based) of every node; returns the number of groups, or

@@ -39,6 +39,8 @@
 
 #include "cellgrid.h"
 #include "geom_int.h"
+#include "order.h"
+#include "names.h"
 
 #define SITES_MERGE_M   1.0
 #define FALLBACK_LEVELS 7 /* spacing, spacing/2, ..., spacing/64 */
@@ -74,17 +76,13 @@ typedef struct builder {
 
 const char *site_source_name(site_source s)
 {
-	switch (s) {
-	case SITE_REPRESENTATIVE:
-		return "representative";
-	case SITE_GRID:
-		return "grid";
-	case SITE_CANDIDATE:
-		return "candidate";
-	case SITE_EXISTING:
-		return "existing";
-	}
-	return "unknown";
+	static const char *const names[] = {
+	    [SITE_REPRESENTATIVE] = "representative",
+	    [SITE_GRID] = "grid",
+	    [SITE_CANDIDATE] = "candidate",
+	    [SITE_EXISTING] = "existing",
+	};
+	return NAMES_GET(names, s);
 }
 
 /* existing 0 > candidate 1 > representative 2 > grid 3 */
@@ -259,15 +257,10 @@ static int merge_cmp(const void *pa, const void *pb)
 	int pa_ = priority(a->source), pb_ = priority(b->source);
 	if (pa_ != pb_)
 		return pa_ - pb_;
-	if (a->source != SITE_EXISTING) {
-		if (a->x != b->x)
-			return a->x < b->x ? -1 : 1;
-		if (a->y != b->y)
-			return a->y < b->y ? -1 : 1;
-		if (a->hint != b->hint)
-			return a->hint < b->hint ? -1 : 1;
-	}
-	return (a->order > b->order) - (a->order < b->order);
+	int c = a->source == SITE_EXISTING ? 0
+	                                   : order_by(ORDER_CMP(a->x, b->x), ORDER_CMP(a->y, b->y),
+	                                              ORDER_CMP(a->hint, b->hint));
+	return c ? c : ORDER_CMP(a->order, b->order);
 }
 
 /* Table order: existing first (merge order), then (x, y). */
@@ -278,20 +271,15 @@ static int table_cmp(const void *pa, const void *pb)
 	if (ea != eb)
 		return eb - ea;
 	if (ea)
-		return (a->order > b->order) - (a->order < b->order);
-	if (a->x != b->x)
-		return a->x < b->x ? -1 : 1;
-	if (a->y != b->y)
-		return a->y < b->y ? -1 : 1;
-	return merge_cmp(pa, pb);
+		return ORDER_CMP(a->order, b->order);
+	return order_by(ORDER_CMP(a->x, b->x), ORDER_CMP(a->y, b->y), merge_cmp(pa, pb));
 }
 
 typedef struct merge_arg {
 	const raw_site *v;
 	const unsigned char *kept;
 	double x, y;
-	int best;
-	double bestd;
+	cellgrid_best best;
 } merge_arg;
 
 static int merge_visit(int j, void *arg)
@@ -300,10 +288,8 @@ static int merge_visit(int j, void *arg)
 	if (!m->kept[j])
 		return 0;
 	double d = hypot(m->v[j].x - m->x, m->v[j].y - m->y);
-	if (d <= SITES_MERGE_M && (d < m->bestd || (d == m->bestd && j < m->best))) {
-		m->best = j;
-		m->bestd = d;
-	}
+	if (d <= SITES_MERGE_M)
+		cellgrid_offer(&m->best, j, d);
 	return 0;
 }
 
@@ -337,16 +323,17 @@ static status_code merge_close(builder *b)
 			kept[i] = 1;
 			continue;
 		}
-		merge_arg m = {r->v, kept, r->v[i].x, r->v[i].y, -1, INFINITY};
+		merge_arg m = {r->v, kept, r->v[i].x, r->v[i].y, {-1, INFINITY}};
 		double e = SITES_MERGE_M * (1 + 1e-9);
 		cellgrid_query(&cg, m.x - e, m.y - e, m.x + e, m.y + e, merge_visit, &m);
-		if (m.best < 0) {
+		int into = m.best.item;
+		if (into < 0) {
 			kept[i] = 1;
 			continue;
 		}
 		b->out->nmerged++;
-		if (r->v[m.best].hint < 0)
-			r->v[m.best].hint = r->v[i].hint;
+		if (r->v[into].hint < 0)
+			r->v[into].hint = r->v[i].hint;
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < r->n; i++)
