@@ -102,8 +102,10 @@
  * 10 s; from the blocks' bases the whole LP converged in 14 rounds. Blocks
  * of 625 units gave plans 0.96 % above the bound, of 1,250 0.76 %, of 2,500
  * 1.44 % (their MIPs too large for their time). */
+#ifndef SOLVER_BLOCK_UNITS /* -D: smaller blocks for experiments */
 #define SOLVER_BLOCK_UNITS  3000
 #define SOLVER_BLOCK_TARGET 2000
+#endif
 
 /* ---- a minimal parallel for over job indices ---- */
 

@@ -421,6 +421,10 @@ typedef struct walk_call {
 	sp_sol *sol;
 	char *err;
 	size_t errsize;
+	/* walk_lns: the starting price (household-km) of one underfilled
+	 * station a region may give up or take from what others gave up (0:
+	 * walking alone, the budget per region as it stands) */
+	double price;
 } walk_call;
 /* walk_lns on the arguments in a (not owned). */
 int walk_lns_run(const walk_call *a);

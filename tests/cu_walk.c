@@ -191,6 +191,60 @@ static void test_improve_random(void)
 	CU_ASSERT_TRUE(checked >= 8);
 }
 
+/* walk_lns with a price on underfilled stations (walk_call.price), from
+ * the plan of every unit alone at its nearest site (all underfilled): one
+ * region holds the eight units, so the plan is the least walking plus
+ * price times underfilled stations within that budget, which is the least
+ * walking of any plan with its underfilled stations or fewer (the
+ * enumeration's), and has fewer underfilled stations than the start. It is
+ * valid; under a work limit two runs give the same plan. At price 0 it is
+ * test_improve_random. */
+static void test_lns_priced(void)
+{
+	int checked = 0;
+	for (unsigned long seed = 1; seed <= 16; seed++) {
+		fx *f = fx_md();
+		small_instance(f, seed + 700, 8);
+		sp_world w;
+		sp_sub *subs;
+		size_t n;
+		CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
+		if (n != 1) {
+			bf_enum_subs_free(&w, subs, n);
+			fx_done(f);
+			continue;
+		}
+		const sp_sub *s = &subs[0];
+		w.p.work_limit = 1000;
+		sp_sol a[2] = {{0}, {0}};
+		for (int k = 0; k < 2; k++)
+			for (int u = 0; u < s->nu; u++)
+				CU_ASSERT_EQUAL_FATAL(
+				    sp_sol_add(&a[k], s->usite[s->us[u]], &u, 1, s), 0);
+		CU_ASSERT_TRUE_FATAL(sol_valid(s, &w.p, &a[0]));
+		long B = sol_under(s, &w.p, &a[0]);
+		CU_ASSERT_TRUE(B >= s->nu - 1);
+		for (int k = 0; k < 2; k++) {
+			char err[256] = "";
+			walk_call c = {s, &w.p, B, -INFINITY, 0, &a[k], err, sizeof(err), 300.0};
+			CU_ASSERT_EQUAL(walk_lns_run(&c), 1);
+			CU_ASSERT_STRING_EQUAL(err, "");
+		}
+		long after = sol_under(s, &w.p, &a[0]);
+		CU_ASSERT_TRUE(sol_valid(s, &w.p, &a[0]));
+		CU_ASSERT_TRUE(after < B);
+		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &a[0]), brute_walk(f, after), 1e-6);
+		CU_ASSERT_EQUAL(a[0].n, a[1].n);
+		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &a[0]), sol_walk(s, &a[1]), 0.0);
+		sp_sol_free(&a[0]);
+		sp_sol_free(&a[1]);
+		bf_enum_subs_free(&w, subs, n);
+		fx_done(f);
+		checked++;
+	}
+	CU_ASSERT_TRUE(checked >= 8);
+}
+
 /* The triangle of test_triangle and test_lagr_triangle: three units of
  * 2,000 households 600 m apart, a site at each. */
 static fx *fx_triangle(void)
@@ -533,5 +587,6 @@ void walk_suite_setup(void)
 	             CU_TEST_ENTRY(test_improve_random), CU_TEST_ENTRY(test_triangle),
 	             CU_TEST_ENTRY(test_two_triangles), CU_TEST_ENTRY(test_solver_random),
 	             CU_TEST_ENTRY(test_dense_work_limit), CU_TEST_ENTRY(test_lagr_random),
-	             CU_TEST_ENTRY(test_lagr_triangle), CU_TEST_ENTRY(test_blocks_threads));
+	             CU_TEST_ENTRY(test_lagr_triangle), CU_TEST_ENTRY(test_blocks_threads),
+	             CU_TEST_ENTRY(test_lns_priced));
 }
