@@ -267,9 +267,21 @@ static int duals_join(const wbk *k, int nblk, walk_duals *d)
 	return 0;
 }
 
+/* The walking of sol (household-km). */
+static double sol_walk(const sp_sub *s, const sp_sol *sol)
+{
+	double w = 0;
+	for (int t = 0; t < sol->n; t++)
+		w += sol->st[t].wd / s->dscale;
+	return w;
+}
+
 /* The blocks' plans joined, completed by the heuristic, into *sol when
- * they cost less. Returns 0, -1 on ENOMEM. */
-static int plans_join(const wbk *k, int nblk, double seconds, sp_sol *sol)
+ * they cost less; else into *over when they have more underfilled stations
+ * but walk less by more than `price` for each (for the regions to bring
+ * within sol's underfilled stations). Returns 0, -1 on ENOMEM. */
+static int plans_join(const wbk *k, int nblk, double seconds, double price, sp_sol *sol,
+                      sp_sol *over)
 {
 	sp_sol j = {0};
 	for (int b = 0; b < nblk; b++) {
@@ -284,10 +296,14 @@ static int plans_join(const wbk *k, int nblk, double seconds, sp_sol *sol)
 	sp_sol_sort(&j);
 	if (heur_improve(k->s, k->p, seconds, &j) < 0)
 		return -1;
+	long more = sp_sol_underfilled(k->s, k->p, &j) - sp_sol_underfilled(k->s, k->p, sol);
 	if (sp_sol_cost(k->s, k->p, &j) < sp_sol_cost(k->s, k->p, sol) - 1e-9) {
 		sp_sol_free(sol);
 		*sol = j;
-	} else
+	} else if (more > 0 && price > 0 &&
+	           sol_walk(k->s, &j) + price * (double)more < sol_walk(k->s, sol))
+		*over = j;
+	else
 		sp_sol_free(&j);
 	return 0;
 }
@@ -380,6 +396,7 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, s
 	         .errsize = errsize};
 	int *owner = malloc(((size_t)s->ns + 1) * sizeof(int));
 	walk_duals d = {0};
+	sp_sol over = {0}; /* the joined plan when over sol's underfilled stations */
 	int rc = -1;
 	if (!k.plans || !k.duals || !k.ok || !owner) {
 		snprintf(err, errsize, "out of memory in the blocks' walking");
@@ -396,14 +413,12 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, s
 		goto out;
 	double hs = p->work_limit > 0 ? deadline - clock_now_s()
 	                              : fmax(0.05, 0.1 * (deadline - clock_now_s()));
-	if (plans_join(&k, nblk, hs, sol) < 0 || duals_join(&k, nblk, &d) < 0) {
+	if (duals_join(&k, nblk, &d) < 0 || plans_join(&k, nblk, hs, -d.mu, sol, &over) < 0) {
 		snprintf(err, errsize, "out of memory in the blocks' walking");
 		goto out;
 	}
 	long under = sp_sol_underfilled(s, p, sol);
-	double walk = 0;
-	for (int t = 0; t < sol->n; t++)
-		walk += sol->st[t].wd / s->dscale;
+	double walk = sol_walk(s, sol);
 	/* the bound (one thread) beside the regions (another): the bound
 	 * holds for every plan with at most `under` underfilled stations, and
 	 * the regions never add one */
@@ -427,7 +442,10 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, s
 	                                ? deadline
 	                                : clock_now_s() + 0.4 * (deadline - clock_now_s()),
 	                .bound = bound};
-	walk_call c = {s, p, under, -INFINITY, deadline, sol, err, errsize, -d.mu};
+	/* the regions on the joined plan when it is over sol's underfilled
+	 * stations (kept only when they bring it within) */
+	walk_call c = {s,   p,       under, -INFINITY, deadline, over.n > 0 ? &over : sol,
+	               err, errsize, -d.mu};
 	pthread_t th;
 	int apart = nthreads > 1 && pthread_create(&th, NULL, lagr_apart, &lc) == 0;
 	if (!apart)
@@ -436,6 +454,11 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, s
 	if (apart)
 		pthread_join(th, NULL);
 	sp_sol_free(&seed);
+	if (lr >= 0 && over.n > 0 && sp_sol_cost(s, p, &over) < sp_sol_cost(s, p, sol) - 1e-9) {
+		sp_sol_free(sol);
+		*sol = over;
+		over = (sp_sol){0};
+	}
 	int r = lc.r;
 	if (r < 0) {
 		snprintf(err, errsize, "out of memory in the walking bound");
@@ -450,6 +473,7 @@ out:
 	for (int b = 0; k.duals && b < nblk; b++)
 		walk_duals_free(&k.duals[b]);
 	walk_duals_free(&d);
+	sp_sol_free(&over);
 	free(k.plans);
 	free(k.duals);
 	free(k.ok);

@@ -26,6 +26,9 @@
  * while none does; the last share of the search runs at price 0 to use
  * what is left. The result has no more underfilled stations than the
  * start and, with as many, walks no more (else the start is kept).
+ * A start over the budget (a plan walking less with more underfilled
+ * stations) has its regions keep their own until the price makes them
+ * give some up; the price stays while the plan is over.
  */
 #include "solver_int.h"
 #include "glpk_int.h"
@@ -230,18 +233,22 @@ static long column_of(const lns *L, const sp_station *st)
 static int region_solve(lns *L, int *cur)
 {
 	const sp_sub *s = L->a.s;
-	long left = L->a.budget;
+	long left = L->a.budget, own = 0;
 	double now = 0; /* the region's walking, and its underfilled at the price */
 	int covered = 1;
 	for (int t = 0; t < L->a.sol->n; t++) {
 		const sp_station *st = &L->a.sol->st[t];
 		if (!L->tfree[t])
 			left -= under_at(L, st->site, st->lo);
-		else
+		else {
+			own += under_at(L, st->site, st->lo);
 			now += st->wd / s->dscale + L->price * under_at(L, st->site, st->lo);
+		}
 	}
 	for (int i = 0; i < L->nfu; i++)
 		covered &= L->ust[L->fu[i]] >= 0;
+	if (L->price > 0 && left < own)
+		left = own; /* a plan over the budget: its regions may keep theirs */
 	if (left < 0)
 		return 0;
 	int *urow = cur; /* reuse: per unit row, only region units read */
@@ -440,11 +447,11 @@ static void price_next(lns *L)
 	double frac = a->p->work_limit > 0  ? (double)L->regions / (double)a->p->work_limit
 	              : a->deadline > L->t0 ? (clock_now_s() - L->t0) / (a->deadline - L->t0)
 	                                    : 0;
-	if (frac >= 1 - LNS_PRICE_END) {
+	long spare = a->budget - sp_sol_underfilled(a->s, a->p, a->sol);
+	if (frac >= 1 - LNS_PRICE_END && spare >= 0) {
 		L->price = 0;
 		return;
 	}
-	long spare = a->budget - sp_sol_underfilled(a->s, a->p, a->sol);
 	L->price *= spare > 0 ? LNS_PRICE_DOWN : LNS_PRICE_UP;
 	L->price = fmin(fmax(L->price, a->price / LNS_PRICE_SPAN), a->price * LNS_PRICE_SPAN);
 }
