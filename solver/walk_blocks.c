@@ -49,6 +49,14 @@
  * where the blocks' gave 658,171 (plan 941,710); on the 20,000-community
  * metropolis its first simplex did not end in 8 s. */
 #define WBK_CG_UNITS 6000
+/* The share of the time after the blocks for re-planning a second cut's
+ * regions (walk_seams) before walk_lns's. */
+#define WBK_SEAMS 0.5
+/* The joined plan over the plan's underfilled stations goes to the
+ * regions only when over by at most one in WBK_OVER_MAX: on the metropolis
+ * (105 s, load 3.5) the regions did not bring 30 over back within, at 60 s
+ * they brought 8 (9.06 M household-km where the plan walked 9.35 M). */
+#define WBK_OVER_MAX 100
 
 typedef struct wbk {
 	const sp_sub *s;
@@ -260,7 +268,10 @@ static int duals_join(const wbk *k, int nblk, walk_duals *d)
 		for (int c = 0; c < x->ncut; c++) {
 			size_t a = x->cstart[c], e = x->cstart[c + 1], o = d->cstart[d->ncut];
 			memcpy(d->cset + o, x->cset + a, (e - a) * sizeof(int));
-			d->sigma[d->ncut] = x->sigma[c];
+			/* an artificial block's cut duals are of the same poor
+			 * vertex (measured: a bound of -13 M household-km where
+			 * they were kept): at 0, the cuts left to the steps */
+			d->sigma[d->ncut] = x->artificial ? 0.0 : x->sigma[c];
 			d->cstart[++d->ncut] = o + (e - a);
 		}
 	}
@@ -308,9 +319,35 @@ static int plans_join(const wbk *k, int nblk, double seconds, double price, sp_s
 	return 0;
 }
 
+typedef struct lns_job {
+	walk_call c;
+	sp_sol *over;            /* the joined plan over c.sol's underfilled stations, or empty */
+	const int *const *seams; /* the seams' two cuts (walk_seams), or NULL */
+	const int *nseams;
+	double seams_mid, seams_end;
+} lns_job;
+
+/* The seams of the first cut until seams_mid, those of the second until
+ * seams_end, then the regions of walk_lns (on the joined plan over the
+ * budget when it still walks less by more than the price of each). */
 static int lns_run(void *arg)
 {
-	return walk_lns_run(arg);
+	lns_job *j = arg;
+	walk_call *c = &j->c;
+	if (j->seams && (walk_seams(c->s, c->p, j->seams[0], j->nseams[0], j->seams_mid, 1, c->sol,
+	                            c->err, c->errsize) < 0 ||
+	                 walk_seams(c->s, c->p, j->seams[1], j->nseams[1], j->seams_end, 1, c->sol,
+	                            c->err, c->errsize) < 0))
+		return -1;
+	long more = sp_sol_underfilled(c->s, c->p, j->over) - c->budget;
+	if (j->over->n > 0 && more * WBK_OVER_MAX <= c->budget &&
+	    sol_walk(c->s, j->over) + c->price * (double)more < sol_walk(c->s, c->sol)) {
+		walk_call o = *c;
+		o.sol = j->over;
+		return walk_lns_run(&o);
+	}
+	sp_sol_free(j->over); /* no longer better */
+	return walk_lns_run(c);
 }
 
 typedef struct lagr_call {
@@ -377,9 +414,9 @@ static void *lagr_apart(void *arg)
 	return NULL;
 }
 
-int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, sp_sol *sol,
-                double bound_deadline, double deadline, int nthreads, double *bound, char *err,
-                size_t errsize)
+int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk,
+                const int *const seams[2], const int nseams[2], sp_sol *sol, double bound_deadline,
+                double deadline, int nthreads, double *bound, char *err, size_t errsize)
 {
 	*bound = -INFINITY;
 	if (!walk_lagr_applies(s, p))
@@ -442,15 +479,23 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, s
 	                                ? deadline
 	                                : clock_now_s() + 0.4 * (deadline - clock_now_s()),
 	                .bound = bound};
-	/* the regions on the joined plan when it is over sol's underfilled
-	 * stations (kept only when they bring it within) */
-	walk_call c = {s,   p,       under, -INFINITY, deadline, over.n > 0 ? &over : sol,
-	               err, errsize, -d.mu};
+	/* the seams on sol, then the regions on the joined plan when it is
+	 * over sol's underfilled stations and still walks less by more than
+	 * the price of each (kept only when they bring it within) */
+	walk_call c = {s, p, under, -INFINITY, deadline, sol, err, errsize, -d.mu};
 	pthread_t th;
 	int apart = nthreads > 1 && pthread_create(&th, NULL, lagr_apart, &lc) == 0;
 	if (!apart)
 		lagr_thread(&lc);
-	int lr = glpk_bridge_call(lns_run, &c, err, errsize);
+	double left = deadline - clock_now_s();
+	lns_job lj = {.c = c,
+	              .over = &over,
+	              .seams = seams,
+	              .nseams = nseams,
+	              .seams_mid =
+	                  p->work_limit > 0 ? deadline : clock_now_s() + 0.5 * WBK_SEAMS * left,
+	              .seams_end = p->work_limit > 0 ? deadline : clock_now_s() + WBK_SEAMS * left};
+	int lr = glpk_bridge_call(lns_run, &lj, err, errsize);
 	if (apart)
 		pthread_join(th, NULL);
 	sp_sol_free(&seed);

@@ -543,7 +543,7 @@ int walk_lns_run(const walk_call *a)
 			if (L.price > 0)
 				price_next(&L);
 		}
-		if (L.price > 0 ? replaced == 0 : plan_walk(&L) > before - 1e-9 * (1 + before))
+		if (a->price > 0 ? replaced == 0 : plan_walk(&L) > before - 1e-9 * (1 + before))
 			break;
 	}
 	if (a->price > 0 && sp_sol_underfilled(s, a->p, sol) == under0 &&
