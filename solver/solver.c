@@ -106,9 +106,13 @@
 #define SOLVER_BLOCK_UNITS  3000
 #define SOLVER_BLOCK_TARGET 2000
 #endif
-/* Units of a region of walk_seams's cut (min_distance on such a
- * component), small enough for column generation to end in its share. */
-#define SOLVER_SEAM_TARGET 400
+/* Units of a region of walk_seams's cuts (min_distance on such a
+ * component). Measured on the 2,000-community core cut into blocks of 500
+ * (60 s, load 4-5): regions of about 240 units gave 933,268 household-km,
+ * of about 490 920,640 (the regions' column generation ends within its
+ * share at either size there; on the metropolis at load 3.5 one of 300
+ * units takes about 1.5 s, so only a part of them gets its turn). */
+#define SOLVER_SEAM_TARGET 800
 
 /* ---- a minimal parallel for over job indices ---- */
 

@@ -16,8 +16,8 @@
  * underfilled stations and stays valid. Regions share no unit and no
  * site, so they are solved in parallel and applied in order: the result
  * does not depend on the number of threads (under a work limit; without
- * one, each region gets an equal share of the time but at least
- * WS_SHARE_MIN seconds, and those the deadline leaves no time are left).
+ * one, each region gets an equal share of the time, and none runs when that
+ * share is under WS_SHARE_MIN seconds).
  */
 #include "solver_int.h"
 #include "clock.h"
@@ -28,9 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Seconds a region gets at least (without a work limit): column
- * generation over 300 units did not end in 0.15 s on the metropolis at
- * load 3.5, so none improved; the regions after the deadline are left. */
+/* Seconds a region needs (without a work limit): column generation over
+ * 300 units did not end in 0.15 s on the metropolis at load 3.5, so none
+ * improved; with at least this share the regions of a 2,000-community
+ * core took 1-2 s each. With less, walk_seams does nothing (the time is
+ * walk_lns's): on the metropolis at 60 s the seams at 1.5 s each reached
+ * only a few regions and the plan walked more than without them. */
 #define WS_SHARE_MIN 1.5
 
 typedef struct seams {
@@ -177,8 +180,11 @@ int walk_seams(const sp_sub *s, const sp_params *p, const int *blk, int nblk, do
 		for (int k = 0; k < st->n && in; k++)
 			m.blkx[st->u[k]] = r;
 	}
-	m.share = fmax(WS_SHARE_MIN,
-	               fmax(0.0, deadline - clock_now_s()) * (nthreads > 0 ? nthreads : 1) / nblk);
+	m.share = fmax(0.0, deadline - clock_now_s()) * (nthreads > 0 ? nthreads : 1) / nblk;
+	if (p->work_limit <= 0 && m.share < WS_SHARE_MIN) {
+		rc = 0; /* too little time for its regions: left to walk_lns */
+		goto out;
+	}
 	pthread_mutex_init(&m.mu, NULL);
 	int failed = sp_parallel_parts(nthreads, nblk, region_one, &m) < 0;
 	pthread_mutex_destroy(&m.mu);
