@@ -102,8 +102,17 @@
  * 10 s; from the blocks' bases the whole LP converged in 14 rounds. Blocks
  * of 625 units gave plans 0.96 % above the bound, of 1,250 0.76 %, of 2,500
  * 1.44 % (their MIPs too large for their time). */
+#ifndef SOLVER_BLOCK_UNITS /* -D: smaller blocks for experiments */
 #define SOLVER_BLOCK_UNITS  3000
 #define SOLVER_BLOCK_TARGET 2000
+#endif
+/* Units of a region of walk_seams's cuts (min_distance on such a
+ * component). Measured on the 2,000-community core cut into blocks of 500
+ * (60 s, load 4-5): regions of about 240 units gave 933,268 household-km,
+ * of about 490 920,640 (the regions' column generation ends within its
+ * share at either size there; on the metropolis at load 3.5 one of 300
+ * units takes about 1.5 s, so only a part of them gets its turn). */
+#define SOLVER_SEAM_TARGET 800
 
 /* ---- a minimal parallel for over job indices ---- */
 
@@ -277,15 +286,24 @@ static int sub_coords(const run_ctx *rc, const sp_sub *s, double **ux, double **
 }
 
 /* s's units cut into blocks of about SOLVER_BLOCK_TARGET units
- * (blocks_partition): *blk (malloc'd, the caller frees) gets each unit's
- * block. Returns the number of blocks, or -1 on ENOMEM (*blk NULL). */
-static int sub_blocks(const run_ctx *rc, const sp_sub *s, int **blk)
+ * (blocks_partition; turned 1 or 2: of about SOLVER_SEAM_TARGET units,
+ * along lines at 45 or about 27 degrees to the blocks'): *blk (malloc'd, the caller frees) gets
+ * each unit's block. Returns the number of blocks, or -1 on ENOMEM (*blk NULL). */
+static int sub_blocks(const run_ctx *rc, const sp_sub *s, int turned, int **blk)
 {
 	double *ux = NULL, *uy = NULL;
 	int nb = -1;
 	*blk = malloc(((size_t)s->nu + 1) * sizeof(int));
-	if (*blk && sub_coords(rc, s, &ux, &uy) == 0)
-		nb = blocks_partition(s, ux, uy, SOLVER_BLOCK_TARGET, *blk);
+	if (*blk && sub_coords(rc, s, &ux, &uy) == 0) {
+		double f = turned == 1 ? 1.0 : 0.5; /* cut lines at 45 or about 27 degrees */
+		for (int u = 0; turned && u < s->nu; u++) {
+			double x = ux[u];
+			ux[u] = x + f * uy[u];
+			uy[u] = uy[u] - f * x;
+		}
+		nb = blocks_partition(s, ux, uy, turned ? SOLVER_SEAM_TARGET : SOLVER_BLOCK_TARGET,
+		                      *blk);
+	}
 	free(ux);
 	free(uy);
 	if (nb < 0) {
@@ -346,7 +364,7 @@ static int job_blocks_plan(run_ctx *rc, sp_job *j, double budget, sp_sol *inc)
 	int *blk;
 	sp_sol bp = {0};
 	j->cg_bound = -INFINITY;
-	int nb = sub_blocks(rc, s, &blk);
+	int nb = sub_blocks(rc, s, 0, &blk);
 	if (nb < 0)
 		return -2;
 	/* the bound first: the plan must not starve it (min_distance: its
@@ -400,17 +418,25 @@ static int job_walk_huge(run_ctx *rc, sp_job *j)
 	const sp_params *p = &rc->w->p;
 	const sp_sub *s = &j->sub;
 	double wb;
-	int *blk;
-	int nb = sub_blocks(rc, s, &blk);
-	if (nb < 0) {
+	int *blk, *blk2 = NULL, *blk3 = NULL;
+	int nb = sub_blocks(rc, s, 0, &blk), nb2 = nb < 0 ? -1 : sub_blocks(rc, s, 1, &blk2);
+	int nb3 = nb2 < 0 ? -1 : sub_blocks(rc, s, 2, &blk3);
+	if (nb < 0 || nb2 < 0 || nb3 < 0) {
+		free(blk);
+		free(blk2);
+		free(blk3);
 		snprintf(j->res.err, sizeof(j->res.err), "out of memory in the blocks' walking");
 		return -1;
 	}
 	double now = clock_now_s();
 	double bend = p->work_limit > 0 ? p->deadline : now + 0.65 * (rc->deadline - now);
-	int r = walk_blocks(s, p, blk, nb, &j->res.sol, bend, rc->deadline, rc->nthreads, &wb,
-	                    j->res.err, sizeof(j->res.err));
+	const int *seams[2] = {blk2, blk3};
+	int nseams[2] = {nb2, nb3};
+	int r = walk_blocks(s, p, blk, nb, seams, nseams, &j->res.sol, bend, rc->deadline,
+	                    rc->nthreads, &wb, j->res.err, sizeof(j->res.err));
 	free(blk);
+	free(blk2);
+	free(blk3);
 	if (r == 1)
 		j->budget_bound = wb;
 	j->station_bound = walk_count_bound(s, p);

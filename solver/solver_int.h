@@ -421,6 +421,10 @@ typedef struct walk_call {
 	sp_sol *sol;
 	char *err;
 	size_t errsize;
+	/* walk_lns: the starting price (household-km) of one underfilled
+	 * station a region may give up or take from what others gave up (0:
+	 * walking alone, the budget per region as it stands) */
+	double price;
 } walk_call;
 /* walk_lns on the arguments in a (not owned). */
 int walk_lns_run(const walk_call *a);
@@ -494,12 +498,25 @@ int walk_lagr(const sp_sub *s, const sp_params *p, walk_duals *d, long budget, d
  * the parts' duals (never a part's own bound; on a smaller sub column
  * generation's duals when better) gives *bound, the walking of any plan
  * with at most sol's underfilled stations, beside walk_lns across the
- * seams until `deadline` (on two threads when nthreads > 1). Returns 1 with *bound set, 0 when it
+ * seams until `deadline` (on two threads when nthreads > 1), after walk_seams
+ * over the parts seams[0] then seams[1] (nseams[i] parts each; seams NULL:
+ * none). Returns 1 with *bound set, 0 when it
  * does not apply (see walk_lagr), -1 with err set on failure (sol still a plan). Result independent
  * of nthreads. */
-int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, sp_sol *sol,
-                double bound_deadline, double deadline, int nthreads, double *bound, char *err,
-                size_t errsize);
+int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk,
+                const int *const seams[2], const int nseams[2], sp_sol *sol, double bound_deadline,
+                double deadline, int nthreads, double *bound, char *err, size_t errsize);
+/* walk_seams.c: min_distance, sol a whole plan of s with one station per
+ * site: each part r of blk[0..nu) (nblk parts, cut along other lines than
+ * the blocks') re-planned with the rest of sol fixed: the stations at its
+ * sites (blocks_owners) serving its units only are freed, and column
+ * generation within their underfilled count and walk_improve over its sub
+ * replace them when they walk less; parts on up to nthreads threads, each
+ * until its share of `deadline` (p->work_limit counts instead when set).
+ * sol never walks more and never gains an underfilled station. Returns 1
+ * when a part changed, 0 not, -1 with err set on failure (sol unchanged). */
+int walk_seams(const sp_sub *s, const sp_params *p, const int *blk, int nblk, double deadline,
+               int nthreads, sp_sol *sol, char *err, size_t errsize);
 
 /* One sub-problem through the pipeline (solver.c, assemble.c). */
 typedef struct sp_job {

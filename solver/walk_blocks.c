@@ -22,6 +22,12 @@
  * Then walk_lns re-plans regions across the seams, on one thread while the
  * bound's steps run on another (the bound holds for every plan with at
  * most the joined plan's underfilled stations; the regions never add one).
+ * The regions trade underfilled stations at a price, starting from the
+ * median of the blocks' budget duals: a block's budget is only where the
+ * first plan put its underfilled stations, and regions alone cannot move
+ * one across the component (measured on the 2,000-community core cut into
+ * blocks of 500, 60 s, load 4-6: 941,710 household-km at 177 underfilled
+ * without, 932,871 with, bound 898,767).
  * Each block is solved alone and each step is independent of the threads,
  * so the result does not depend on their number.
  */
@@ -43,6 +49,22 @@
  * where the blocks' gave 658,171 (plan 941,710); on the 20,000-community
  * metropolis its first simplex did not end in 8 s. */
 #define WBK_CG_UNITS 6000
+/* The share of the time after the blocks for re-planning a second cut's
+ * regions (walk_seams) before walk_lns's. */
+#define WBK_SEAMS 0.5
+/* The joined plan over the plan's underfilled stations goes to the
+ * regions only when over by at most one in WBK_OVER_MAX: on the metropolis
+ * (105 s, load 3.5) the regions did not bring 30 over back within, at 60 s
+ * they brought 8 (9.06 M household-km where the plan walked 9.35 M). */
+#define WBK_OVER_MAX 100
+/* Units of a sub up to which the regions are priced (and the joined plan
+ * over the budget tried): on the 2,000-community core (blocks of 500, 60 s)
+ * the price took the plan from 941,710 to 932,871 household-km; on the
+ * 20,000-community metropolis at 60 s, where the regions reach about a
+ * third of the communities, the walking gap was 11.5-12.4 % priced
+ * against 8.8-9.7 % not (load 4-5, three runs each): stations given up
+ * early found no taker in time. */
+#define WBK_PRICE_UNITS 6000
 
 typedef struct wbk {
 	const sp_sub *s;
@@ -254,16 +276,31 @@ static int duals_join(const wbk *k, int nblk, walk_duals *d)
 		for (int c = 0; c < x->ncut; c++) {
 			size_t a = x->cstart[c], e = x->cstart[c + 1], o = d->cstart[d->ncut];
 			memcpy(d->cset + o, x->cset + a, (e - a) * sizeof(int));
-			d->sigma[d->ncut] = x->sigma[c];
+			/* an artificial block's cut duals are of the same poor
+			 * vertex (measured: a bound of -13 M household-km where
+			 * they were kept): at 0, the cuts left to the steps */
+			d->sigma[d->ncut] = x->artificial ? 0.0 : x->sigma[c];
 			d->cstart[++d->ncut] = o + (e - a);
 		}
 	}
 	return 0;
 }
 
+/* The walking of sol (household-km). */
+static double sol_walk(const sp_sub *s, const sp_sol *sol)
+{
+	double w = 0;
+	for (int t = 0; t < sol->n; t++)
+		w += sol->st[t].wd / s->dscale;
+	return w;
+}
+
 /* The blocks' plans joined, completed by the heuristic, into *sol when
- * they cost less. Returns 0, -1 on ENOMEM. */
-static int plans_join(const wbk *k, int nblk, double seconds, sp_sol *sol)
+ * they cost less; else into *over when they have more underfilled stations
+ * but walk less by more than `price` for each (for the regions to bring
+ * within sol's underfilled stations). Returns 0, -1 on ENOMEM. */
+static int plans_join(const wbk *k, int nblk, double seconds, double price, sp_sol *sol,
+                      sp_sol *over)
 {
 	sp_sol j = {0};
 	for (int b = 0; b < nblk; b++) {
@@ -278,17 +315,47 @@ static int plans_join(const wbk *k, int nblk, double seconds, sp_sol *sol)
 	sp_sol_sort(&j);
 	if (heur_improve(k->s, k->p, seconds, &j) < 0)
 		return -1;
+	long more = sp_sol_underfilled(k->s, k->p, &j) - sp_sol_underfilled(k->s, k->p, sol);
 	if (sp_sol_cost(k->s, k->p, &j) < sp_sol_cost(k->s, k->p, sol) - 1e-9) {
 		sp_sol_free(sol);
 		*sol = j;
-	} else
+	} else if (more > 0 && price > 0 &&
+	           sol_walk(k->s, &j) + price * (double)more < sol_walk(k->s, sol))
+		*over = j;
+	else
 		sp_sol_free(&j);
 	return 0;
 }
 
+typedef struct lns_job {
+	walk_call c;
+	sp_sol *over;            /* the joined plan over c.sol's underfilled stations, or empty */
+	const int *const *seams; /* the seams' two cuts (walk_seams), or NULL */
+	const int *nseams;
+	double seams_mid, seams_end;
+} lns_job;
+
+/* The seams of the first cut until seams_mid, those of the second until
+ * seams_end, then the regions of walk_lns (on the joined plan over the
+ * budget when it still walks less by more than the price of each). */
 static int lns_run(void *arg)
 {
-	return walk_lns_run(arg);
+	lns_job *j = arg;
+	walk_call *c = &j->c;
+	if (j->seams && (walk_seams(c->s, c->p, j->seams[0], j->nseams[0], j->seams_mid, 1, c->sol,
+	                            c->err, c->errsize) < 0 ||
+	                 walk_seams(c->s, c->p, j->seams[1], j->nseams[1], j->seams_end, 1, c->sol,
+	                            c->err, c->errsize) < 0))
+		return -1;
+	long more = sp_sol_underfilled(c->s, c->p, j->over) - c->budget;
+	if (j->over->n > 0 && c->price > 0 && more * WBK_OVER_MAX <= c->budget &&
+	    sol_walk(c->s, j->over) + c->price * (double)more < sol_walk(c->s, c->sol)) {
+		walk_call o = *c;
+		o.sol = j->over;
+		return walk_lns_run(&o);
+	}
+	sp_sol_free(j->over); /* no longer better */
+	return walk_lns_run(c);
 }
 
 typedef struct lagr_call {
@@ -355,9 +422,9 @@ static void *lagr_apart(void *arg)
 	return NULL;
 }
 
-int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, sp_sol *sol,
-                double bound_deadline, double deadline, int nthreads, double *bound, char *err,
-                size_t errsize)
+int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk,
+                const int *const seams[2], const int nseams[2], sp_sol *sol, double bound_deadline,
+                double deadline, int nthreads, double *bound, char *err, size_t errsize)
 {
 	*bound = -INFINITY;
 	if (!walk_lagr_applies(s, p))
@@ -374,6 +441,7 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, s
 	         .errsize = errsize};
 	int *owner = malloc(((size_t)s->ns + 1) * sizeof(int));
 	walk_duals d = {0};
+	sp_sol over = {0}; /* the joined plan when over sol's underfilled stations */
 	int rc = -1;
 	if (!k.plans || !k.duals || !k.ok || !owner) {
 		snprintf(err, errsize, "out of memory in the blocks' walking");
@@ -390,14 +458,12 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, s
 		goto out;
 	double hs = p->work_limit > 0 ? deadline - clock_now_s()
 	                              : fmax(0.05, 0.1 * (deadline - clock_now_s()));
-	if (plans_join(&k, nblk, hs, sol) < 0 || duals_join(&k, nblk, &d) < 0) {
+	if (duals_join(&k, nblk, &d) < 0 || plans_join(&k, nblk, hs, -d.mu, sol, &over) < 0) {
 		snprintf(err, errsize, "out of memory in the blocks' walking");
 		goto out;
 	}
 	long under = sp_sol_underfilled(s, p, sol);
-	double walk = 0;
-	for (int t = 0; t < sol->n; t++)
-		walk += sol->st[t].wd / s->dscale;
+	double walk = sol_walk(s, sol);
 	/* the bound (one thread) beside the regions (another): the bound
 	 * holds for every plan with at most `under` underfilled stations, and
 	 * the regions never add one */
@@ -421,15 +487,33 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk, s
 	                                ? deadline
 	                                : clock_now_s() + 0.4 * (deadline - clock_now_s()),
 	                .bound = bound};
-	walk_call c = {s, p, under, -INFINITY, deadline, sol, err, errsize};
+	/* the seams on sol, then the regions on the joined plan when it is
+	 * over sol's underfilled stations and still walks less by more than
+	 * the price of each (kept only when they bring it within) */
+	walk_call c = {s,         p,        under,
+	               -INFINITY, deadline, sol,
+	               err,       errsize,  s->nu <= WBK_PRICE_UNITS ? -d.mu : 0.0};
 	pthread_t th;
 	int apart = nthreads > 1 && pthread_create(&th, NULL, lagr_apart, &lc) == 0;
 	if (!apart)
 		lagr_thread(&lc);
-	int lr = glpk_bridge_call(lns_run, &c, err, errsize);
+	double left = deadline - clock_now_s();
+	lns_job lj = {.c = c,
+	              .over = &over,
+	              .seams = seams,
+	              .nseams = nseams,
+	              .seams_mid =
+	                  p->work_limit > 0 ? deadline : clock_now_s() + 0.5 * WBK_SEAMS * left,
+	              .seams_end = p->work_limit > 0 ? deadline : clock_now_s() + WBK_SEAMS * left};
+	int lr = glpk_bridge_call(lns_run, &lj, err, errsize);
 	if (apart)
 		pthread_join(th, NULL);
 	sp_sol_free(&seed);
+	if (lr >= 0 && over.n > 0 && sp_sol_cost(s, p, &over) < sp_sol_cost(s, p, sol) - 1e-9) {
+		sp_sol_free(sol);
+		*sol = over;
+		over = (sp_sol){0};
+	}
 	int r = lc.r;
 	if (r < 0) {
 		snprintf(err, errsize, "out of memory in the walking bound");
@@ -444,6 +528,7 @@ out:
 	for (int b = 0; k.duals && b < nblk; b++)
 		walk_duals_free(&k.duals[b]);
 	walk_duals_free(&d);
+	sp_sol_free(&over);
 	free(k.plans);
 	free(k.duals);
 	free(k.ok);

@@ -15,6 +15,20 @@
  * Regions are grown over the reach graph (a unit's sites in distance order,
  * the stations standing there) in a fixed order, so the search depends on
  * the inputs only; solver.work_limit caps the regions and each MIP's nodes.
+ *
+ * With a price on an underfilled station (walk_call.price), each region
+ * minimises its walking plus that price per underfilled station: a region
+ * where one saves less walking than the price gives it up, and a later
+ * region where one saves more takes it (the budget is the whole plan's,
+ * so a region may use what others gave up). Regions far apart thus trade
+ * underfilled stations, which at price 0 stay where the start put them.
+ * The price falls while stations given up wait for a taker and rises
+ * while none does; the last share of the search runs at price 0 to use
+ * what is left. The result has no more underfilled stations than the
+ * start and, with as many, walks no more (else the start is kept).
+ * A start over the budget (a plan walking less with more underfilled
+ * stations) has its regions keep their own until the price makes them
+ * give some up; the price stays while the plan is over.
  */
 #include "solver_int.h"
 #include "glpk_int.h"
@@ -30,6 +44,14 @@
 #define LNS_UNITS 48
 /* Columns listed for one region at most (the region is then smaller). */
 #define LNS_COLS 200000
+/* The price of an underfilled station (walk_call.price): its factor after
+ * a region with stations given up and not taken, and after one with none;
+ * its range around the start; the share of the regions or time at the end
+ * with no price. */
+#define LNS_PRICE_DOWN 0.97
+#define LNS_PRICE_UP   1.005
+#define LNS_PRICE_SPAN 3.0
+#define LNS_PRICE_END  0.15
 
 typedef struct lns {
 	walk_call a; /* the search's arguments */
@@ -45,6 +67,7 @@ typedef struct lns {
 	int *inc; /* per listed column 1-based: 1 in the injected plan */
 	double *x;
 	int injected;
+	double price, t0; /* the current price of an underfilled station; start */
 } lns;
 
 static int under_at(const lns *L, int site, long load)
@@ -210,18 +233,22 @@ static long column_of(const lns *L, const sp_station *st)
 static int region_solve(lns *L, int *cur)
 {
 	const sp_sub *s = L->a.s;
-	long left = L->a.budget;
-	double now = 0;
+	long left = L->a.budget, own = 0;
+	double now = 0; /* the region's walking, and its underfilled at the price */
 	int covered = 1;
 	for (int t = 0; t < L->a.sol->n; t++) {
 		const sp_station *st = &L->a.sol->st[t];
 		if (!L->tfree[t])
 			left -= under_at(L, st->site, st->lo);
-		else
-			now += st->wd / s->dscale;
+		else {
+			own += under_at(L, st->site, st->lo);
+			now += st->wd / s->dscale + L->price * under_at(L, st->site, st->lo);
+		}
 	}
 	for (int i = 0; i < L->nfu; i++)
 		covered &= L->ust[L->fu[i]] >= 0;
+	if (L->price > 0 && left < own)
+		left = own; /* a plan over the budget: its regions may keep theirs */
 	if (left < 0)
 		return 0;
 	int *urow = cur; /* reuse: per unit row, only region units read */
@@ -255,7 +282,7 @@ static int region_solve(lns *L, int *cur)
 	for (size_t q = 0; q < L->cols.n; q++) {
 		int col = (int)q + 1;
 		glp_set_col_kind(P, col, GLP_BV);
-		glp_set_obj_coef(P, col, L->cols.cost[q]);
+		glp_set_obj_coef(P, col, L->cols.cost[q] + L->price * L->cols.under[q]);
 		for (size_t e = L->cols.start[q]; e < L->cols.start[q + 1]; e++) {
 			ia[++nz] = urow[L->cols.unit[e]];
 			ja[nz] = col;
@@ -409,6 +436,26 @@ static int region_run(lns *L, int *cand, double *cd, int *cur, unsigned char *se
 	return r;
 }
 
+/* The price of an underfilled station after a region: down while
+ * stations given up wait for a taker, up while none does, within a factor
+ * LNS_PRICE_SPAN of the start; 0 (walking alone, the stations given up
+ * free to take) for the last LNS_PRICE_END of the regions (under a work
+ * limit) or of the time. */
+static void price_next(lns *L)
+{
+	const walk_call *a = &L->a;
+	double frac = a->p->work_limit > 0  ? (double)L->regions / (double)a->p->work_limit
+	              : a->deadline > L->t0 ? (clock_now_s() - L->t0) / (a->deadline - L->t0)
+	                                    : 0;
+	long spare = a->budget - sp_sol_underfilled(a->s, a->p, a->sol);
+	if (frac >= 1 - LNS_PRICE_END && spare >= 0) {
+		L->price = 0;
+		return;
+	}
+	L->price *= spare > 0 ? LNS_PRICE_DOWN : LNS_PRICE_UP;
+	L->price = fmin(fmax(L->price, a->price / LNS_PRICE_SPAN), a->price * LNS_PRICE_SPAN);
+}
+
 typedef struct seed {
 	double excess;
 	int u;
@@ -425,7 +472,7 @@ static int cmp_seed(const void *a, const void *b)
 int walk_lns(const sp_sub *s, const sp_params *p, long budget, double lb, double deadline,
              sp_sol *sol, char *err, size_t errsize)
 {
-	walk_call a = {s, p, budget, lb, deadline, sol, err, errsize};
+	walk_call a = {s, p, budget, lb, deadline, sol, err, errsize, 0};
 	return walk_lns_run(&a);
 }
 
@@ -445,6 +492,7 @@ int walk_lns_run(const walk_call *a)
 	double *cd = malloc(nu1 * sizeof(double));
 	unsigned char *seen = calloc(ns1, 1), *done = calloc(nu1, 1);
 	seed *sd = malloc(nu1 * sizeof(seed));
+	sp_sol start = {0};
 	int rc = -1, improved = 0;
 	if (!L.ust || !L.sst || !L.freest || !L.ufree || !L.tfree || !L.fu || !cand || !cur ||
 	    !cd || !seen || !done || !sd) {
@@ -457,8 +505,19 @@ int walk_lns_run(const walk_call *a)
 			rc = 0; /* not a whole plan: left as it is */
 			goto out;
 		}
+	L.price = a->price > 0 ? a->price : 0;
+	L.t0 = clock_now_s();
+	/* priced, the walking may rise where a station was given up and not
+	 * taken: the start is kept to fall back on */
+	if (L.price > 0 && sp_sol_copy(&start, sol) < 0) {
+		snprintf(a->err, a->errsize, "out of memory in the walking search");
+		goto out;
+	}
+	long under0 = sp_sol_underfilled(s, a->p, sol);
+	double walk0 = plan_walk(&L);
 	for (int sweep = 0; sweep < 4 && !stop(&L); sweep++) {
 		double before = plan_walk(&L);
+		int replaced = 0;
 		for (int u = 0; u < s->nu; u++) {
 			int t = L.ust[u];
 			double d = t >= 0 ? sp_dist(s, sol->st[t].site, u) : 0;
@@ -480,9 +539,19 @@ int walk_lns_run(const walk_call *a)
 			if (r < 0)
 				goto out;
 			improved |= r;
+			replaced += r;
+			if (L.price > 0)
+				price_next(&L);
 		}
-		if (plan_walk(&L) > before - 1e-9 * (1 + before))
+		if (a->price > 0 ? replaced == 0 : plan_walk(&L) > before - 1e-9 * (1 + before))
 			break;
+	}
+	if (a->price > 0 && sp_sol_underfilled(s, a->p, sol) == under0 &&
+	    plan_walk(&L) > walk0 - 1e-9 * (1 + walk0)) { /* no better: the start */
+		sp_sol_free(a->sol);
+		*a->sol = start;
+		start = (sp_sol){0};
+		improved = 0;
 	}
 	rc = improved;
 out:
@@ -493,6 +562,7 @@ out:
 	free(L.tfree);
 	free(L.fu);
 	sp_colstore_free(&L.cols);
+	sp_sol_free(&start);
 	free(cand);
 	free(cur);
 	free(cd);

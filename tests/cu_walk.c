@@ -191,6 +191,127 @@ static void test_improve_random(void)
 	CU_ASSERT_TRUE(checked >= 8);
 }
 
+/* walk_lns with a price on underfilled stations (walk_call.price), from
+ * the plan of every unit alone at its nearest site (all underfilled), its
+ * budget that plan's underfilled stations or (odd seeds) two fewer, a start
+ * over the budget: one region holds the eight units, so the plan is the
+ * least walking plus price times underfilled stations within the budget,
+ * which is the least walking of any plan with its underfilled stations or
+ * fewer (the enumeration's), and has fewer underfilled stations than the
+ * start, within the budget. It is valid; under a work limit two runs give
+ * the same plan. At price 0 it is test_improve_random. */
+static void test_lns_priced(void)
+{
+	int checked = 0;
+	for (unsigned long seed = 1; seed <= 16; seed++) {
+		fx *f = fx_md();
+		small_instance(f, seed + 700, 8);
+		sp_world w;
+		sp_sub *subs;
+		size_t n;
+		CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
+		if (n != 1) {
+			bf_enum_subs_free(&w, subs, n);
+			fx_done(f);
+			continue;
+		}
+		const sp_sub *s = &subs[0];
+		w.p.work_limit = 1000;
+		sp_sol a[2] = {{0}, {0}};
+		for (int k = 0; k < 2; k++)
+			for (int u = 0; u < s->nu; u++)
+				CU_ASSERT_EQUAL_FATAL(
+				    sp_sol_add(&a[k], s->usite[s->us[u]], &u, 1, s), 0);
+		CU_ASSERT_TRUE_FATAL(sol_valid(s, &w.p, &a[0]));
+		long B = sol_under(s, &w.p, &a[0]);
+		CU_ASSERT_TRUE(B >= s->nu - 1);
+		for (int k = 0; k < 2; k++) {
+			char err[256] = "";
+			/* the second budget two under the start's: a start over it */
+			walk_call c = {s,     &w.p, B - 2 * (seed % 2), -INFINITY, 0,
+			               &a[k], err,  sizeof(err),        300.0};
+			CU_ASSERT_EQUAL(walk_lns_run(&c), 1);
+			CU_ASSERT_STRING_EQUAL(err, "");
+		}
+		long after = sol_under(s, &w.p, &a[0]);
+		CU_ASSERT_TRUE(sol_valid(s, &w.p, &a[0]));
+		CU_ASSERT_TRUE(after < B - 2 * (long)(seed % 2) ||
+		               (seed % 2 == 1 && after == B - 2));
+		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &a[0]), brute_walk(f, after), 1e-6);
+		CU_ASSERT_EQUAL(a[0].n, a[1].n);
+		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &a[0]), sol_walk(s, &a[1]), 0.0);
+		sp_sol_free(&a[0]);
+		sp_sol_free(&a[1]);
+		bf_enum_subs_free(&w, subs, n);
+		fx_done(f);
+		checked++;
+	}
+	CU_ASSERT_TRUE(checked >= 8);
+}
+
+/* walk_seams on ten units: with one part holding them all it is column
+ * generation and walk_improve over the whole sub, so it reaches the
+ * enumerated optimum of the plan's budget; cut in four (and in four along
+ * other lines) the plan stays valid, walks no more, gains no underfilled
+ * station, and is the same on 1 and 2 threads under a work limit. */
+static void test_seams_random(void)
+{
+	int checked = 0;
+	for (unsigned long seed = 1; seed <= 8; seed++) {
+		fx *f = fx_md();
+		small_instance(f, seed + 900, 10);
+		sp_world w;
+		sp_sub *subs;
+		size_t n;
+		CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
+		if (n != 1) {
+			bf_enum_subs_free(&w, subs, n);
+			fx_done(f);
+			continue;
+		}
+		const sp_sub *s = &subs[0];
+		w.p.work_limit = 50;
+		double ux[16], uy[16];
+		int one[16] = {0}, blk[16], blk2[16];
+		for (int u = 0; u < s->nu; u++) {
+			ux[u] = f->ux[s->unit[u]];
+			uy[u] = f->uy[s->unit[u]];
+		}
+		CU_ASSERT_EQUAL(blocks_partition(s, ux, uy, 3, blk), 4);
+		CU_ASSERT_EQUAL(blocks_partition(s, uy, ux, 3, blk2), 4);
+		sp_sol a, b[2];
+		char err[256] = "";
+		CU_ASSERT_EQUAL_FATAL(heur_solve(s, &w.p, 1.0, &a), 0);
+		long B = sol_under(s, &w.p, &a);
+		double before = sol_walk(s, &a), opt = brute_walk(f, B);
+		for (int k = 0; k < 2; k++) {
+			CU_ASSERT_EQUAL_FATAL(sp_sol_copy(&b[k], &a), 0);
+			CU_ASSERT_TRUE(
+			    walk_seams(s, &w.p, blk, 4, 0, k + 1, &b[k], err, sizeof(err)) >= 0);
+			CU_ASSERT_TRUE(
+			    walk_seams(s, &w.p, blk2, 4, 0, k + 1, &b[k], err, sizeof(err)) >= 0);
+			CU_ASSERT_STRING_EQUAL(err, "");
+			CU_ASSERT_TRUE(sol_valid(s, &w.p, &b[k]));
+			CU_ASSERT_TRUE(sol_under(s, &w.p, &b[k]) <= B);
+			CU_ASSERT_TRUE(sol_walk(s, &b[k]) <= before + 1e-9);
+			CU_ASSERT_TRUE(sol_walk(s, &b[k]) >= opt - 1e-6);
+		}
+		CU_ASSERT_EQUAL(b[0].n, b[1].n);
+		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &b[0]), sol_walk(s, &b[1]), 0.0);
+		CU_ASSERT_TRUE(walk_seams(s, &w.p, one, 1, 0, 1, &a, err, sizeof(err)) >= 0);
+		CU_ASSERT_TRUE(sol_valid(s, &w.p, &a));
+		CU_ASSERT_TRUE(sol_under(s, &w.p, &a) <= B);
+		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &a), opt, 1e-6);
+		sp_sol_free(&a);
+		sp_sol_free(&b[0]);
+		sp_sol_free(&b[1]);
+		bf_enum_subs_free(&w, subs, n);
+		fx_done(f);
+		checked++;
+	}
+	CU_ASSERT_TRUE(checked >= 4);
+}
+
 /* The triangle of test_triangle and test_lagr_triangle: three units of
  * 2,000 households 600 m apart, a site at each. */
 static fx *fx_triangle(void)
@@ -471,7 +592,8 @@ static void test_lagr_triangle(void)
 	fx_done(f);
 }
 
-/* The blocks: ten units cut in four parts, from the heuristic's plan,
+/* The blocks: ten units cut in four parts (and in four along other lines
+ * for the seams), from the heuristic's plan,
  * under a work limit; the bound never above the enumerated optimum of the
  * plan's underfilled count, the plan valid, and 1 or 2 threads give the
  * same bound (to the bit) and the same plan. */
@@ -499,15 +621,18 @@ static void test_blocks_threads(void)
 			ux[u] = f->ux[s->unit[u]];
 			uy[u] = f->uy[s->unit[u]];
 		}
-		int nb = blocks_partition(s, ux, uy, 4, blk);
+		int nb = blocks_partition(s, ux, uy, 4, blk), blk2[16];
 		CU_ASSERT_EQUAL(nb, 4);
+		CU_ASSERT_EQUAL(blocks_partition(s, uy, ux, 4, blk2), 4);
+		const int *seams[2] = {blk2, blk};
+		int nseams[2] = {4, nb};
 		sp_sol sol[2] = {{0}, {0}};
 		for (int k = 0; k < 2; k++) {
 			char err[256] = "";
 			CU_ASSERT_EQUAL_FATAL(heur_solve(s, &w.p, 1.0, &sol[k]), 0);
-			CU_ASSERT_EQUAL(walk_blocks(s, &w.p, blk, nb, &sol[k], w.p.deadline,
-			                            w.p.deadline, k + 1, &bound[k], err,
-			                            sizeof(err)),
+			CU_ASSERT_EQUAL(walk_blocks(s, &w.p, blk, nb, seams, nseams, &sol[k],
+			                            w.p.deadline, w.p.deadline, k + 1, &bound[k],
+			                            err, sizeof(err)),
 			                1);
 			CU_ASSERT_STRING_EQUAL(err, "");
 			CU_ASSERT_TRUE(sol_valid(s, &w.p, &sol[k]));
@@ -533,5 +658,6 @@ void walk_suite_setup(void)
 	             CU_TEST_ENTRY(test_improve_random), CU_TEST_ENTRY(test_triangle),
 	             CU_TEST_ENTRY(test_two_triangles), CU_TEST_ENTRY(test_solver_random),
 	             CU_TEST_ENTRY(test_dense_work_limit), CU_TEST_ENTRY(test_lagr_random),
-	             CU_TEST_ENTRY(test_lagr_triangle), CU_TEST_ENTRY(test_blocks_threads));
+	             CU_TEST_ENTRY(test_lagr_triangle), CU_TEST_ENTRY(test_blocks_threads),
+	             CU_TEST_ENTRY(test_lns_priced), CU_TEST_ENTRY(test_seams_random));
 }
