@@ -157,13 +157,9 @@ static int lkey_set(scenario_level *lv, const lkey_def *k, const char *v, const 
 	}
 	case LK_BOOL:
 	case LK_LONG:
-	case LK_DOUBLE: {
-		const char *must;
-		if (scenario_int_parse(scalar_type(k->type), v, f, &must) == 0)
-			return 0;
-		snprintf(err, errsize, "%s = '%s', must be %s", k->name, v, must);
-		return -1;
-	}
+	case LK_DOUBLE:
+		return scenario_int_set_scalar(scalar_type(k->type), v, f, NULL, k->name, err,
+		                               errsize);
 	case LK_CAPACITY:
 		if (capacity_parse(v, &lv->capacity, &lv->capacity_tonnes) == 0)
 			return 0;
