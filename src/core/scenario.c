@@ -281,6 +281,22 @@ int scenario_int_set_scalar(scenario_int_type t, const char *v, void *f, const c
 	return -1;
 }
 
+int scenario_int_set_enum(const char *const *names, int first, const char *v, int *f,
+                          const char *section, const char *name, char *err, size_t errsize)
+{
+	for (int i = first; names[i]; i++)
+		if (!strcasecmp(v, names[i])) {
+			*f = i;
+			return 0;
+		}
+	size_t n = (size_t)snprintf(err, errsize, "%s%s%s = '%s', must be one of ",
+	                            section ? section : "", section ? "." : "", name, v);
+	for (int i = first; names[i] && n < errsize; i++)
+		n +=
+		    (size_t)snprintf(err + n, errsize - n, "%s%s", i > first ? ", " : "", names[i]);
+	return -1;
+}
+
 void scenario_int_text(scenario_int_type t, const void *f, char *buf, size_t size)
 {
 	switch (t) {
@@ -349,17 +365,7 @@ static int key_set(scenario *sc, const key_def *k, const char *v, const char *di
 		return -1;
 	}
 	case K_ENUM:
-		for (int i = 0; k->names[i]; i++)
-			if (!strcasecmp(v, k->names[i])) {
-				*(int *)f = i;
-				return 0;
-			}
-		size_t n = (size_t)snprintf(err, errsize, "%s.%s = '%s', must be one of ",
-		                            k->section, k->name, v);
-		for (int i = 0; k->names[i] && n < errsize; i++)
-			n += (size_t)snprintf(err + n, errsize - n, "%s%s", i ? ", " : "",
-			                      k->names[i]);
-		return -1;
+		return scenario_int_set_enum(k->names, 0, v, f, k->section, k->name, err, errsize);
 	}
 	return -1;
 }
