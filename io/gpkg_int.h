@@ -185,6 +185,13 @@ status_code gpkg_write_districts(gpkg_writer *w);
 /* gpkg_summary.c */
 status_code gpkg_write_summaries(gpkg_writer *w);
 
+/* The order of the rows of summary_district / summary_street: by district,
+ * then street (strcmp); < 0, 0 or > 0 as (district_a, street_a) sorts
+ * before, with or after (district_b, street_b). A merged plan's summaries
+ * (plan_merge_tables.c) group and sort by it too, so they match. */
+int gpkg_summary_order(const char *district_a, const char *street_a, const char *district_b,
+                       const char *street_b);
+
 /* gpkg_phases.c: summary_phase and summary_phase_district, when the plan
  * has phases (a no-op otherwise). */
 status_code gpkg_write_phases(gpkg_writer *w);

@@ -30,11 +30,17 @@ typedef struct group {
 	double walk_sum, walk_max;
 } group;
 
+int gpkg_summary_order(const char *district_a, const char *street_a, const char *district_b,
+                       const char *street_b)
+{
+	int c = strcmp(district_a, district_b);
+	return c ? c : strcmp(street_a, street_b);
+}
+
 static int group_cmp(const void *a, const void *b)
 {
 	const group *x = a, *y = b;
-	int c = strcmp(x->district, y->district);
-	return c ? c : strcmp(x->street, y->street);
+	return gpkg_summary_order(x->district, x->street, y->district, y->street);
 }
 
 static const char *nz(const char *s)

@@ -28,8 +28,7 @@ typedef struct sgroup {
 static int cmp_group(const void *pa, const void *pb)
 {
 	const sgroup *a = pa, *b = pb;
-	int c = strcmp(a->district, b->district);
-	return c ? c : strcmp(a->street, b->street);
+	return gpkg_summary_order(a->district, a->street, b->district, b->street);
 }
 
 static sgroup *find(sgroup *g, size_t n, const char *d, const char *s)

@@ -270,6 +270,33 @@ int scenario_int_parse(scenario_int_type t, const char *v, void *f, const char *
 	return -1;
 }
 
+int scenario_int_set_scalar(scenario_int_type t, const char *v, void *f, const char *section,
+                            const char *name, char *err, size_t errsize)
+{
+	const char *must;
+	if (scenario_int_parse(t, v, f, &must) == 0)
+		return 0;
+	snprintf(err, errsize, "%s%s%s = '%s', must be %s", section ? section : "",
+	         section ? "." : "", name, v, must);
+	return -1;
+}
+
+int scenario_int_set_enum(const char *const *names, int first, const char *v, int *f,
+                          const char *section, const char *name, char *err, size_t errsize)
+{
+	for (int i = first; names[i]; i++)
+		if (!strcasecmp(v, names[i])) {
+			*f = i;
+			return 0;
+		}
+	size_t n = (size_t)snprintf(err, errsize, "%s%s%s = '%s', must be one of ",
+	                            section ? section : "", section ? "." : "", name, v);
+	for (int i = first; names[i] && n < errsize; i++)
+		n +=
+		    (size_t)snprintf(err + n, errsize - n, "%s%s", i > first ? ", " : "", names[i]);
+	return -1;
+}
+
 void scenario_int_text(scenario_int_type t, const void *f, char *buf, size_t size)
 {
 	switch (t) {
@@ -313,13 +340,9 @@ static int key_set(scenario *sc, const key_def *k, const char *v, const char *di
 	}
 	case K_BOOL:
 	case K_LONG:
-	case K_DOUBLE: {
-		const char *must;
-		if (scenario_int_parse(scalar_type(k->type), v, f, &must) == 0)
-			return 0;
-		snprintf(err, errsize, "%s.%s = '%s', must be %s", k->section, k->name, v, must);
-		return -1;
-	}
+	case K_DOUBLE:
+		return scenario_int_set_scalar(scalar_type(k->type), v, f, k->section, k->name, err,
+		                               errsize);
 	case K_INT: {
 		long x;
 		const char *must;
@@ -342,17 +365,7 @@ static int key_set(scenario *sc, const key_def *k, const char *v, const char *di
 		return -1;
 	}
 	case K_ENUM:
-		for (int i = 0; k->names[i]; i++)
-			if (!strcasecmp(v, k->names[i])) {
-				*(int *)f = i;
-				return 0;
-			}
-		size_t n = (size_t)snprintf(err, errsize, "%s.%s = '%s', must be one of ",
-		                            k->section, k->name, v);
-		for (int i = 0; k->names[i] && n < errsize; i++)
-			n += (size_t)snprintf(err + n, errsize - n, "%s%s", i ? ", " : "",
-			                      k->names[i]);
-		return -1;
+		return scenario_int_set_enum(k->names, 0, v, f, k->section, k->name, err, errsize);
 	}
 	return -1;
 }

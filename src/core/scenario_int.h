@@ -34,6 +34,19 @@ int scenario_int_set_text(char **at, char *s);
  * be ("true or false", "a whole number", "a number"). */
 int scenario_int_parse(scenario_int_type t, const char *v, void *f, const char **must);
 
+/* scenario_int_parse() of a key's value: on a bad value writes
+ * "section.name = 'v', must be ..." (just "name = ..." when `section` is
+ * NULL) into err and returns -1; else 0 with *f set. */
+int scenario_int_set_scalar(scenario_int_type t, const char *v, void *f, const char *section,
+                            const char *name, char *err, size_t errsize);
+
+/* An enum key's value: the index i >= first of names[i] (a NULL-ended
+ * list) equal to `v` without regard to case into *f, returning 0; else -1
+ * with "section.name = 'v', must be one of a, b, c" (names from `first`;
+ * "name = ..." when `section` is NULL) in err. */
+int scenario_int_set_enum(const char *const *names, int first, const char *v, int *f,
+                          const char *section, const char *name, char *err, size_t errsize);
+
 /* The canonical text of the value of type `t` at `f` ("true", "3000",
  * "0.005") into buf. */
 void scenario_int_text(scenario_int_type t, const void *f, char *buf, size_t size);

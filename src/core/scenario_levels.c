@@ -157,13 +157,9 @@ static int lkey_set(scenario_level *lv, const lkey_def *k, const char *v, const 
 	}
 	case LK_BOOL:
 	case LK_LONG:
-	case LK_DOUBLE: {
-		const char *must;
-		if (scenario_int_parse(scalar_type(k->type), v, f, &must) == 0)
-			return 0;
-		snprintf(err, errsize, "%s = '%s', must be %s", k->name, v, must);
-		return -1;
-	}
+	case LK_DOUBLE:
+		return scenario_int_set_scalar(scalar_type(k->type), v, f, NULL, k->name, err,
+		                               errsize);
 	case LK_CAPACITY:
 		if (capacity_parse(v, &lv->capacity, &lv->capacity_tonnes) == 0)
 			return 0;
@@ -172,20 +168,12 @@ static int lkey_set(scenario_level *lv, const lkey_def *k, const char *v, const 
 		         k->name, v);
 		return -1;
 	case LK_ENUM:
-		for (int i = 1; k->names[i]; i++)
-			if (!strcasecmp(v, k->names[i])) {
-				*(int *)f = i;
-				return 0;
-			}
+		/* names[0] is "": the empty value (none), never listed as a choice */
 		if (!*v) {
 			*(int *)f = 0;
 			return 0;
 		}
-		size_t n = (size_t)snprintf(err, errsize, "%s = '%s', must be one of ", k->name, v);
-		for (int i = 1; k->names[i] && n < errsize; i++)
-			n += (size_t)snprintf(err + n, errsize - n, "%s%s", i > 1 ? ", " : "",
-			                      k->names[i]);
-		return -1;
+		return scenario_int_set_enum(k->names, 1, v, f, NULL, k->name, err, errsize);
 	}
 	return -1;
 }

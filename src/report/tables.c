@@ -40,22 +40,21 @@ static int is_ascii(const char *s)
 	return 1;
 }
 
-/* The district named `name`, created (empty, at the end) when absent; NULL
- * out of memory. */
-static tables_district *district_get(tables *t, const char *name, long order)
+/* The row of (district, street), the district and the row each created
+ * (empty, at the end, first_order = order) when absent; *dp its district.
+ * NULL out of memory (*dp then NULL, or the district when only the row
+ * failed). */
+static tables_row *row_get(tables *t, const char *district, const char *street, long order,
+                           tables_district **dp)
 {
 	int added;
 	tables_district *d = grow_named(&t->districts, &t->ndistricts, sizeof(*t->districts),
-	                                offsetof(tables_district, district), name, &added);
-	if (d && added)
+	                                offsetof(tables_district, district), district, &added);
+	*dp = d;
+	if (!d)
+		return NULL;
+	if (added)
 		d->first_order = order;
-	return d;
-}
-
-/* The same for the street's row in district `d`. */
-static tables_row *row_get(tables_district *d, const char *street, long order)
-{
-	int added;
 	tables_row *r = grow_named(&d->rows, &d->nrows, sizeof(*d->rows),
 	                           offsetof(tables_row, street), street, &added);
 	if (r && added)
@@ -108,8 +107,8 @@ status_code tables_build(const planfile *p, tables *out, status *st)
 		return status_fail(st, STATUS_INTERNAL, "tables: out of memory");
 	int oom = 0;
 	for (size_t i = 0; i < n && !oom; i++) {
-		tables_district *d = district_get(out, e[i].district, e[i].order);
-		tables_row *r = d ? row_get(d, e[i].street, e[i].order) : NULL;
+		tables_district *d;
+		tables_row *r = row_get(out, e[i].district, e[i].street, e[i].order, &d);
 		if (!r || row_add_unit(r, e[i].name)) {
 			oom = 1;
 			break;
@@ -128,8 +127,8 @@ status_code tables_build(const planfile *p, tables *out, status *st)
 	free(e);
 	for (size_t s = 0; s < p->nstations && !oom; s++) {
 		const planfile_station *ps = &p->stations[s];
-		tables_district *d = district_get(out, ps->district, LONG_MAX);
-		tables_row *r = d ? row_get(d, ps->street, LONG_MAX) : NULL;
+		tables_district *d;
+		tables_row *r = row_get(out, ps->district, ps->street, LONG_MAX, &d);
 		if (!r) {
 			oom = 1;
 			break;
