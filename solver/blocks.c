@@ -195,6 +195,54 @@ typedef struct blk_run {
 	size_t errsize;
 } blk_run;
 
+int blocks_view_open(const sp_sub *s, const int *blk, int b, const int *owner, blocks_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	size_t n1 = (size_t)s->nu + (size_t)s->ns + 1;
+	v->umap = malloc(n1 * sizeof(int));
+	v->smap = malloc(n1 * sizeof(int));
+	v->uinv = malloc(n1 * sizeof(int));
+	v->sinv = malloc(n1 * sizeof(int));
+	v->u = malloc(n1 * sizeof(int));
+	if (!v->umap || !v->smap || !v->uinv || !v->sinv || !v->u ||
+	    blocks_sub(s, blk, b, owner, &v->bs, v->umap, v->smap) < 0)
+		return -1;
+	v->built = 1;
+	for (int i = 0; i < s->nu; i++)
+		v->uinv[i] = -1;
+	for (int j = 0; j < s->ns; j++)
+		v->sinv[j] = -1;
+	for (int a = 0; a < v->bs.nu; a++)
+		v->uinv[v->umap[a]] = a;
+	for (int t = 0; t < v->bs.ns; t++)
+		v->sinv[v->smap[t]] = t;
+	return 0;
+}
+
+int blocks_view_export(const blocks_view *v, const sp_sub *s, const sp_sol *plan, sp_sol *out)
+{
+	for (int t = 0; t < plan->n; t++) {
+		const sp_station *st = &plan->st[t];
+		for (int m = 0; m < st->n; m++)
+			v->u[m] = v->umap[st->u[m]];
+		if (sp_sol_add(out, v->smap[st->site], v->u, st->n, s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void blocks_view_close(blocks_view *v)
+{
+	if (v->built)
+		sp_sub_free(&v->bs);
+	free(v->umap);
+	free(v->smap);
+	free(v->uinv);
+	free(v->sinv);
+	free(v->u);
+	memset(v, 0, sizeof(*v));
+}
+
 /* Solve part b into br->res[b], renumbered to the parent
  * (sp_parallel_parts). 0, -1. */
 static int block_one(void *arg, int b)

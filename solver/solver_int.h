@@ -346,6 +346,21 @@ int blocks_partition(const sp_sub *s, const double *ux, const double *uy, int ta
  * sp_sub_free. Returns 0, -1 on ENOMEM (out freed). */
 int blocks_sub(const sp_sub *s, const int *blk, int b, const int *owner, sp_sub *out, int *umap,
                int *smap);
+/* Part b of s as a sub of its own (blocks_sub) with the maps both ways:
+ * umap / smap (the part's unit / site -> s's), uinv / sinv (s's -> the
+ * part's, -1 outside), and u, scratch of nu + ns + 1 ints. */
+typedef struct blocks_view {
+	sp_sub bs;
+	int *umap, *smap, *uinv, *sinv, *u;
+	int built;
+} blocks_view;
+/* Open part b into *v (zeroed first). Returns 0, -1 on ENOMEM (then
+ * blocks_view_close is still the way to free *v). */
+int blocks_view_open(const sp_sub *s, const int *blk, int b, const int *owner, blocks_view *v);
+/* The stations of plan (over v->bs) added to out, in s's indices. Returns
+ * 0, -1 on ENOMEM. */
+int blocks_view_export(const blocks_view *v, const sp_sub *s, const sp_sol *plan, sp_sol *out);
+void blocks_view_close(blocks_view *v);
 /* blocks_plan.c: a plan of s from plans of its parts (a heuristic: never a
  * bound). Each site goes to the part of its nearest unit; each part is
  * solved alone over its own sites (heuristic, column generation, the MIP

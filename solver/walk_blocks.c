@@ -145,38 +145,23 @@ static int block_one(void *arg, int b)
 {
 	wbk *k = arg;
 	const sp_sub *s = k->s;
-	size_t n1 = (size_t)s->nu + (size_t)s->ns + 1;
-	int *umap = malloc(n1 * sizeof(int)), *smap = malloc(n1 * sizeof(int));
-	int *uinv = malloc(n1 * sizeof(int)), *sinv = malloc(n1 * sizeof(int));
-	int *u = malloc(n1 * sizeof(int));
-	sp_sub bs = {0};
+	blocks_view v;
 	sp_sol seed = {0}, plan = {0};
 	walk_duals d = {0};
 	char err[256] = "";
-	int rc = -1, built = 0;
-	if (!umap || !smap || !uinv || !sinv || !u)
+	int rc = -1;
+	if (blocks_view_open(s, k->blk, b, k->owner, &v) < 0)
 		goto out;
-	if (blocks_sub(s, k->blk, b, k->owner, &bs, umap, smap) < 0)
-		goto out;
-	built = 1;
-	for (int i = 0; i < s->nu; i++)
-		uinv[i] = -1;
-	for (int j = 0; j < s->ns; j++)
-		sinv[j] = -1;
-	for (int a = 0; a < bs.nu; a++)
-		uinv[umap[a]] = a;
-	for (int t = 0; t < bs.ns; t++)
-		sinv[smap[t]] = t;
 	long budget;
-	if (block_seed(k, b, &bs, uinv, sinv, &seed, &budget, u) < 0)
+	if (block_seed(k, b, &v.bs, v.uinv, v.sinv, &seed, &budget, v.u) < 0)
 		goto out;
 	double bound,
 	    end = k->p->work_limit > 0 ? k->deadline : fmin(k->deadline, clock_now_s() + k->share);
 	int r =
-	    walk_bound_duals(&bs, k->p, &seed, budget, end, &bound, &plan, &d, err, sizeof(err));
+	    walk_bound_duals(&v.bs, k->p, &seed, budget, end, &bound, &plan, &d, err, sizeof(err));
 	if (r < 0)
 		goto out;
-	if (plan.n == 0 && block_plan(k, &bs, budget, bound, end, &seed, &plan) < 0)
+	if (plan.n == 0 && block_plan(k, &v.bs, budget, bound, end, &seed, &plan) < 0)
 		goto out;
 	if (d.pi) { /* to s's units: umap ascends, so the sets stay sorted */
 		double *pi = malloc(((size_t)s->nu + 1) * sizeof(double));
@@ -184,21 +169,16 @@ static int block_one(void *arg, int b)
 			goto out;
 		for (int i = 0; i < s->nu; i++)
 			pi[i] = NAN;
-		for (int a = 0; a < bs.nu; a++)
-			pi[umap[a]] = d.pi[a];
+		for (int a = 0; a < v.bs.nu; a++)
+			pi[v.umap[a]] = d.pi[a];
 		free(d.pi);
 		d.pi = pi;
 		size_t nz = d.ncut > 0 ? d.cstart[d.ncut] : 0;
 		for (size_t e = 0; e < nz; e++)
-			d.cset[e] = umap[d.cset[e]];
+			d.cset[e] = v.umap[d.cset[e]];
 	}
-	for (int t = 0; t < plan.n; t++) {
-		const sp_station *st = &plan.st[t];
-		for (int m = 0; m < st->n; m++)
-			u[m] = umap[st->u[m]];
-		if (sp_sol_add(&k->plans[b], smap[st->site], u, st->n, s) < 0)
-			goto out;
-	}
+	if (blocks_view_export(&v, s, &plan, &k->plans[b]) < 0)
+		goto out;
 	k->ok[b] = plan.n > 0;
 	k->duals[b] = d;
 	d = (walk_duals){0};
@@ -213,13 +193,7 @@ out:
 	walk_duals_free(&d);
 	sp_sol_free(&seed);
 	sp_sol_free(&plan);
-	if (built)
-		sp_sub_free(&bs);
-	free(umap);
-	free(smap);
-	free(uinv);
-	free(sinv);
-	free(u);
+	blocks_view_close(&v);
 	return rc;
 }
 

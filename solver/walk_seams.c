@@ -64,28 +64,16 @@ static int region_one(void *arg, int r)
 	seams *m = arg;
 	const sp_sub *s = m->s;
 	const sp_params *p = m->p;
-	size_t n1 = (size_t)s->nu + (size_t)s->ns + 1;
-	int *umap = malloc(n1 * sizeof(int)), *smap = malloc(n1 * sizeof(int));
-	int *uinv = malloc(n1 * sizeof(int)), *sinv = malloc(n1 * sizeof(int));
-	int *u = malloc(n1 * sizeof(int));
-	sp_sub bs = {0};
+	blocks_view v;
 	sp_sol seed = {0};
 	cg_result cg = {0};
 	char err[256] = "";
-	int rc = -1, built = 0, ran = 0;
-	if (!umap || !smap || !uinv || !sinv || !u)
+	int rc = -1, ran = 0;
+	if (blocks_view_open(s, m->blkx, r, m->ownerx, &v) < 0)
 		goto out;
-	if (blocks_sub(s, m->blkx, r, m->ownerx, &bs, umap, smap) < 0)
-		goto out;
-	built = 1;
-	for (int i = 0; i < s->nu; i++)
-		uinv[i] = -1;
-	for (int j = 0; j < s->ns; j++)
-		sinv[j] = -1;
-	for (int a = 0; a < bs.nu; a++)
-		uinv[umap[a]] = a;
-	for (int t = 0; t < bs.ns; t++)
-		sinv[smap[t]] = t;
+	const int *uinv = v.uinv, *sinv = v.sinv;
+	int *u = v.u;
+	sp_sub *bs = &v.bs;
 	long budget = 0;
 	for (int t = 0; t < m->sol->n; t++) {
 		const sp_station *st = &m->sol->st[t];
@@ -96,17 +84,17 @@ static int region_one(void *arg, int r)
 		if (sinv[st->site] < 0 || u[0] < 0)
 			goto done; /* not in the sub (cannot happen): leave it */
 		budget += rules_band_under(sp_band(p), st->lo) && !sp_isolated(s, p, st->site);
-		if (sp_sol_add(&seed, sinv[st->site], u, st->n, &bs) < 0)
+		if (sp_sol_add(&seed, sinv[st->site], u, st->n, bs) < 0)
 			goto out;
 	}
 	if (seed.n == 0)
 		goto done;
-	double before = walk_of(&bs, &seed), now = clock_now_s();
+	double before = walk_of(bs, &seed), now = clock_now_s();
 	if (p->work_limit <= 0 && now + 0.5 * m->share > m->deadline)
 		goto done; /* no time left for it */
 	double end = p->work_limit > 0 ? m->deadline : fmin(m->deadline, now + m->share);
 	cg_limits lim = {.rounds = p->work_limit, .deadline = end};
-	int cr = colgen_solve(&bs, p, &seed, &lim, budget, &cg);
+	int cr = colgen_solve(bs, p, &seed, &lim, budget, &cg);
 	if (cr < 0) {
 		if (strstr(cg.err, "out of memory")) {
 			snprintf(err, sizeof(err), "%s", cg.err);
@@ -114,19 +102,14 @@ static int region_one(void *arg, int r)
 		}
 		goto done; /* GLPK failed here: the region stays as it is */
 	}
-	ran = walk_improve(&bs, p, &cg, budget, cg.bound, end, &seed, err, sizeof(err));
+	ran = walk_improve(bs, p, &cg, budget, cg.bound, end, &seed, err, sizeof(err));
 	if (ran < 0 && strstr(err, "out of memory"))
 		goto out;
 	err[0] = '\0';
-	if (ran == 1 && sp_sol_underfilled(&bs, p, &seed) <= budget &&
-	    walk_of(&bs, &seed) < before - 1e-9 * (1 + before))
-		for (int t = 0; t < seed.n; t++) {
-			const sp_station *st = &seed.st[t];
-			for (int k = 0; k < st->n; k++)
-				u[k] = umap[st->u[k]];
-			if (sp_sol_add(&m->plans[r], smap[st->site], u, st->n, s) < 0)
-				goto out;
-		}
+	if (ran == 1 && sp_sol_underfilled(bs, p, &seed) <= budget &&
+	    walk_of(bs, &seed) < before - 1e-9 * (1 + before) &&
+	    blocks_view_export(&v, s, &seed, &m->plans[r]) < 0)
+		goto out;
 done:
 	rc = 0;
 out:
@@ -137,13 +120,7 @@ out:
 	}
 	colgen_free(&cg);
 	sp_sol_free(&seed);
-	if (built)
-		sp_sub_free(&bs);
-	free(umap);
-	free(smap);
-	free(uinv);
-	free(sinv);
-	free(u);
+	blocks_view_close(&v);
 	return rc;
 }
 
