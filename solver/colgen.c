@@ -16,7 +16,12 @@
  * existing stations are relaxed away (only fewer constraints: still a
  * bound). Per unit an artificial column (cost above serving it alone) keeps
  * the master feasible; any extra column only lowers an LP, so the bound
- * stays valid.
+ * stays valid. Rounding cuts: a unit over the maximum whose households are
+ * not a multiple of it has a share in at least ceil(h_u / hmax) columns of
+ * every plan (sum of x_c over columns with a share of u >= that), which the
+ * LP with continuous shares misses (12,000 households need 3 stations, the
+ * LP 2.4 columns of 5,000); pricing earns the row's dual with any share of
+ * u (a bonus in the knapsack's window maximum).
  *
  * Restricted master in GLPK's primal simplex, warm-started as columns come
  * in. Pricing per site, and for min_stations per distinct reach set (sites
@@ -63,6 +68,7 @@ typedef struct cg_item {
 	long w;        /* households (whole) or most share (big) */
 	int big;       /* 1: any integer share 1..w */
 	double profit; /* whole: per unit; big: per household */
+	double bonus;  /* big: the rounding cut's dual, earned by any share */
 } cg_item;
 
 typedef struct cg_state {
@@ -78,6 +84,8 @@ typedef struct cg_state {
 	int *cls;    /* pricing classes: representative sites */
 	int ncls;
 	double *pi;     /* duals per unit row */
+	int *cutrow;    /* per unit: its rounding cut's row (0: none) */
+	double *rho;    /* per unit: that row's dual (>= 0) */
 	cg_item *items; /* per class scratch */
 	double *f, *g;  /* DP over load */
 	int *take;      /* per item and load: share taken (0 none) */
@@ -182,10 +190,12 @@ static int items_fill(cg_state *c, int j)
 			it->big = 1;
 			it->w = c->p->hmax;
 			it->profit = c->pi[u] / (double)s->h[u] - d;
+			it->bonus = c->rho[u];
 		} else {
 			it->big = 0;
 			it->w = s->h[u];
 			it->profit = c->pi[u] - (double)s->h[u] * d;
+			it->bonus = 0;
 		}
 	}
 	return n;
@@ -216,6 +226,8 @@ static double dantzig(cg_state *c, cg_item *it, int n, int *gn, long *gload, dou
 	double ub = 0, gp = 0;
 	long gl = 0;
 	int k = 0;
+	for (int i = 0; i < n; i++) /* any share earns the cut's dual */
+		ub += it[i].bonus;
 	for (int i = 0; i < n && it[i].profit > 0; i++) {
 		long w = it[i].w > 0 ? it[i].w : 1;
 		if (left > 0)
@@ -228,7 +240,7 @@ static double dantzig(cg_state *c, cg_item *it, int n, int *gn, long *gload, dou
 			c->cu[k] = it[i].u;
 			c->csh[k++] = a;
 			gl += a;
-			gp += it[i].profit * (double)a;
+			gp += it[i].profit * (double)a + it[i].bonus;
 		} else if (!it[i].big && it[i].w <= room) {
 			c->cu[k] = it[i].u;
 			c->csh[k++] = it[i].w;
@@ -268,24 +280,28 @@ static double exact(cg_state *c, int j, const cg_item *it, int n, int *bn, doubl
 				}
 			continue;
 		}
-		/* g[L] = p L + max_{L-m <= t <= L} (f[t] - p t), a window maximum */
-		double pr = it[i].profit;
+		/* g[L] = max(f[L], bonus + p L + max_{L-m <= t < L} (f[t] - p t)),
+		 * the second a window maximum (a share of 1..m earns the bonus) */
+		double pr = it[i].profit, bo = it[i].bonus;
 		long m = it[i].w, head = 0, tail = 0;
 		for (long L = 0; L <= H; L++) {
+			while (tail > head && c->dq[head] < L - m)
+				head++;
+			g[L] = f[L];
+			if (tail > head) {
+				long t = c->dq[head];
+				double v = f[t] + pr * (double)(L - t) + bo;
+				if (v > g[L]) {
+					g[L] = v;
+					tk[L] = (int)(L - t);
+				}
+			}
 			if (f[L] > -INFINITY) {
 				double v = f[L] - pr * (double)L;
 				while (tail > head &&
 				       f[c->dq[tail - 1]] - pr * (double)c->dq[tail - 1] <= v)
 					tail--;
 				c->dq[tail++] = (int)L;
-			}
-			while (tail > head && c->dq[head] < L - m)
-				head++;
-			g[L] = -INFINITY;
-			if (tail > head) {
-				long t = c->dq[head];
-				g[L] = f[t] + pr * (double)(L - t);
-				tk[L] = (int)(L - t);
 			}
 		}
 		memcpy(f, g, (size_t)(H + 1) * sizeof(double));
@@ -362,6 +378,11 @@ static int col_add(cg_state *c, glp_prob *P, int j, int n, long load, double cos
 	glp_set_col_bnds(P, col, GLP_LO, 0, 0);
 	glp_set_obj_coef(P, col, cost);
 	int nz = n;
+	for (int i = 0; i < n; i++)
+		if (c->cutrow[c->cu[i]]) {
+			c->rows[++nz] = c->cutrow[c->cu[i]];
+			c->vals[nz] = 1;
+		}
 	if (c->budget >= 0 && col_under(c, j, load)) { /* counts against the budget */
 		c->rows[++nz] = c->s->nu + 1;
 		c->vals[nz] = 1;
@@ -464,8 +485,10 @@ static int master_solve(cg_state *c, glp_prob *P, double *z)
 		return -1;
 	}
 	*z = glp_get_obj_val(P);
-	for (int u = 0; u < c->s->nu; u++)
+	for (int u = 0; u < c->s->nu; u++) {
 		c->pi[u] = glp_get_row_dual(P, u + 1);
+		c->rho[u] = c->cutrow[u] ? fmax(0.0, glp_get_row_dual(P, c->cutrow[u])) : 0.0;
+	}
 	c->mu = c->budget >= 0 ? fmin(0.0, glp_get_row_dual(P, c->s->nu + 1)) : 0.0;
 	return 0;
 }
@@ -542,16 +565,26 @@ static int run_cg(void *arg)
 		glp_add_rows(P, 1);
 		glp_set_row_bnds(P, s->nu + 1, GLP_UP, 0, (double)c->budget);
 	}
-	/* artificial columns: unit u alone at a cost above any plan's share */
+	/* the rounding cuts: a unit over the maximum whose households are not a
+	 * multiple of it has a share in at least ceil(h / hmax) stations (the LP
+	 * covers it with h / hmax of them) */
+	for (int u = 0; u < s->nu; u++)
+		if (rules_band_over(sp_band(c->p), s->h[u]) && s->h[u] % c->p->hmax != 0) {
+			c->cutrow[u] = glp_add_rows(P, 1);
+			glp_set_row_bnds(P, c->cutrow[u], GLP_LO,
+			                 (double)rules_unit_parts(sp_band(c->p), s->h[u]), 0);
+		}
+	/* artificial columns: unit u alone at a cost above any plan's share
+	 * (its cut met by the one column) */
 	for (int u = 0; u < s->nu; u++) {
-		int col = glp_add_cols(P, 1), row[2] = {0, u + 1};
-		double one[2] = {0, 1};
+		int col = glp_add_cols(P, 1), row[3] = {0, u + 1, c->cutrow[u]};
+		double one[3] = {0, 1, (double)rules_unit_parts(sp_band(c->p), s->h[u])};
 		double dmax = s->us[u + 1] > s->us[u] ? s->udist[s->us[u + 1] - 1] : 0;
 		glp_set_col_bnds(P, col, GLP_LO, 0, 0);
 		glp_set_obj_coef(P, col,
 		                 (double)s->k[u] * (1.0 + s->penalty) +
 		                     (double)s->h[u] * dmax / s->dscale + 1.0);
-		glp_set_mat_col(P, col, 1, row, one);
+		glp_set_mat_col(P, col, c->cutrow[u] ? 2 : 1, row, one);
 	}
 	int rc = -1;
 	int first = glp_get_num_cols(P) + 1;
@@ -674,6 +707,8 @@ static int state_alloc(cg_state *c)
 	for (int u = 0; u < s->nu; u++)
 		c->kmax += s->k[u];
 	c->pi = calloc((size_t)s->nu + 1, sizeof(double));
+	c->cutrow = calloc((size_t)s->nu + 1, sizeof(int));
+	c->rho = calloc((size_t)s->nu + 1, sizeof(double));
 	c->items = malloc((size_t)maxn * sizeof(cg_item));
 	c->f = malloc(H1 * sizeof(double));
 	c->g = malloc(H1 * sizeof(double));
@@ -683,8 +718,8 @@ static int state_alloc(cg_state *c)
 	c->csh = malloc((size_t)(maxn + s->nu + 1) * sizeof(long));
 	c->rows = malloc((size_t)(maxn + s->nu + 3) * sizeof(int));
 	c->vals = malloc((size_t)(maxn + s->nu + 3) * sizeof(double));
-	if (!c->pi || !c->items || !c->f || !c->g || !c->dq || !c->take || !c->cu || !c->csh ||
-	    !c->rows || !c->vals || classes_build(c) < 0)
+	if (!c->pi || !c->cutrow || !c->rho || !c->items || !c->f || !c->g || !c->dq || !c->take ||
+	    !c->cu || !c->csh || !c->rows || !c->vals || classes_build(c) < 0)
 		return -1;
 	return 0;
 }
@@ -693,6 +728,8 @@ static void state_free(cg_state *c)
 {
 	free(c->cls);
 	free(c->pi);
+	free(c->cutrow);
+	free(c->rho);
 	free(c->items);
 	free(c->f);
 	free(c->g);
@@ -765,12 +802,17 @@ static double farley_local(cg_state *c)
 	const sp_sub *s = c->s;
 	size_t n1 = (size_t)s->nu + 1;
 	double *th = malloc(n1 * sizeof(double)), *pi = malloc(n1 * sizeof(double));
-	if (!th || !pi) {
+	double *rho = malloc(n1 * sizeof(double));
+	if (!th || !pi || !rho) {
 		free(th);
 		free(pi);
+		free(rho);
 		return NAN;
 	}
 	memcpy(pi, c->pi, (size_t)s->nu * sizeof(double));
+	/* the bound of the LP without the rounding cuts: their duals at 0 */
+	memcpy(rho, c->rho, (size_t)s->nu * sizeof(double));
+	memset(c->rho, 0, (size_t)s->nu * sizeof(double));
 	for (int u = 0; u < s->nu; u++) {
 		c->pi[u] = pi[u] > 0 ? pi[u] : 0.0; /* the covering LP's duals are >= 0 */
 		th[u] = 1.0;
@@ -794,8 +836,10 @@ static double farley_local(cg_state *c)
 	for (int u = 0; u < s->nu; u++)
 		lb += c->pi[u] / th[u];
 	memcpy(c->pi, pi, (size_t)s->nu * sizeof(double));
+	memcpy(c->rho, rho, (size_t)s->nu * sizeof(double));
 	free(th);
 	free(pi);
+	free(rho);
 	return lb;
 }
 

@@ -134,7 +134,9 @@ static void test_bound_valid_and_stopped(void)
 /* A unit of 12,000 households next to one of 1,500, one site reaching both:
  * with any integer shares 13,500 households fit 3 stations of at most
  * 5,000 (4,500 / 4,500 / 3,000 + 1,500), so the LP over flexible shares
- * says 3 (its optimum: 2.7, rounded up). */
+ * says 3: 13,500 / 5,000 = 2.7 without the rounding cut, exactly 3 with it
+ * (ceil(12,000 / 5,000) = 3 stations take a share of the 12,000, and three
+ * columns such as 5,000 / 5,000 / 2,000 + 1,500 meet it). */
 static void test_flexible_split_bound(void)
 {
 	fx *f = fx_new();
@@ -152,9 +154,51 @@ static void test_flexible_split_bound(void)
 	cg_limits none = {0};
 	CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, 0, &r), 0);
 	CU_ASSERT_EQUAL(r.converged, 1);
-	CU_ASSERT_DOUBLE_EQUAL(r.lp, 2.7, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(r.lp, 3.0, 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(r.bound, 3, 1e-9);
 	colgen_free(&r);
+	bf_enum_subs_free(&w, subs, n);
+	fx_done(f, NULL);
+}
+
+/* The rounding cut (colgen.c): units of 6,100 households at x = 0 and
+ * x = 1,600 m, each with two sites of its own (no site reaches both), and
+ * 1,000 households at x = 800 m reached from all four sites (one
+ * component), band 3,000-5,000, walk 1,000 m. By hand: each 6,100 needs
+ * two stations (one holds at most 5,000; 3,050 + 3,050 fits the band) and
+ * the 1,000 joins one of them (4,050): the optimum is 4. Without the cut
+ * the LP fills columns of 5,000 (13,200 / 5,000 = 2.64, bound 3); with it
+ * at least ceil(6,100 / 5,000) = 2 columns take a share of each 6,100 and
+ * no column reaches both: LP 4, bound 4. The exact flexible model finds
+ * the 4 stations and proves them. */
+static void test_flexible_rounding_cut(void)
+{
+	fx *f = fx_new();
+	for (int i = 0; i < 2; i++) {
+		int u = fx_unit(f, 6100, UNIT_URBAN, 1600.0 * i, 0);
+		fx_site(f, 1600.0 * i, 0, SITE_REPRESENTATIVE, u);
+		fx_site(f, 1600.0 * i, 150, SITE_GRID, u);
+	}
+	fx_unit(f, 1000, UNIT_URBAN, 800, 0);
+	sp_world w;
+	sp_sub *subs;
+	size_t n;
+	CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	cg_result r;
+	cg_limits none = {0};
+	CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, 0, &r), 0);
+	CU_ASSERT_EQUAL(r.converged, 1);
+	CU_ASSERT_DOUBLE_EQUAL(r.lp, 4.0, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(r.bound, 4.0, 1e-9);
+	colgen_free(&r);
+	sp_result fr;
+	CU_ASSERT_EQUAL_FATAL(flexmodel_solve(&subs[0], &w.p, NULL, 30.0, &fr), 0);
+	CU_ASSERT_EQUAL(fr.sol.n, 4);
+	CU_ASSERT_STRING_EQUAL(fr.status, "optimal");
+	for (int t = 0; t < fr.sol.n; t++)
+		CU_ASSERT_TRUE(fr.sol.st[t].lo >= 3000 && fr.sol.st[t].lo <= 5000);
+	sp_sol_free(&fr.sol);
 	bf_enum_subs_free(&w, subs, n);
 	fx_done(f, NULL);
 }
@@ -624,13 +668,13 @@ static void test_blocks_plan(void)
 
 void colgen_suite_setup(void)
 {
-	CU_SUITE_ADD("colgen", NULL, NULL, CU_TEST_ENTRY(test_brute_force_random),
-	             CU_TEST_ENTRY(test_bound_valid_and_stopped),
-	             CU_TEST_ENTRY(test_flexible_split_bound),
-	             CU_TEST_ENTRY(test_flexible_split_four), CU_TEST_ENTRY(test_band_exact),
-	             CU_TEST_ENTRY(test_dense_work_limit), CU_TEST_ENTRY(test_flexible_two),
-	             CU_TEST_ENTRY(test_flexible_four), CU_TEST_ENTRY(test_flex_model_alone),
-	             CU_TEST_ENTRY(test_flexible_random), CU_TEST_ENTRY(test_farley_hand),
-	             CU_TEST_ENTRY(test_farley_random_valid), CU_TEST_ENTRY(test_blocks_join),
-	             CU_TEST_ENTRY(test_blocks_plan));
+	CU_SUITE_ADD(
+	    "colgen", NULL, NULL, CU_TEST_ENTRY(test_brute_force_random),
+	    CU_TEST_ENTRY(test_bound_valid_and_stopped), CU_TEST_ENTRY(test_flexible_split_bound),
+	    CU_TEST_ENTRY(test_flexible_rounding_cut), CU_TEST_ENTRY(test_flexible_split_four),
+	    CU_TEST_ENTRY(test_band_exact), CU_TEST_ENTRY(test_dense_work_limit),
+	    CU_TEST_ENTRY(test_flexible_two), CU_TEST_ENTRY(test_flexible_four),
+	    CU_TEST_ENTRY(test_flex_model_alone), CU_TEST_ENTRY(test_flexible_random),
+	    CU_TEST_ENTRY(test_farley_hand), CU_TEST_ENTRY(test_farley_random_valid),
+	    CU_TEST_ENTRY(test_blocks_join), CU_TEST_ENTRY(test_blocks_plan));
 }

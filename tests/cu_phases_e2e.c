@@ -174,10 +174,14 @@ static void test_budget_exit3(void)
 }
 
 /* rules.max_stations under flexible splitting (solver/phases.c): the budget
- * model also within the equal-parts full plan's sites, so a flexible plan
- * serves at least what the equal-parts one does (on Yinchuan at 440 it had
- * served 0.7 % fewer within the flexible full plan's sites alone); every
- * station in the band, every household served or uncovered. */
+ * model also within the equal-parts full plan's sites (on Yinchuan at 440 it
+ * had served 0.7 % fewer within the flexible full plan's sites alone); every
+ * station in the band, every household served or uncovered. The flexible
+ * plan is kept once it is within mip_gap (0.005) of the LP bound over every
+ * site, which is at least what any equal-parts plan serves, so it serves at
+ * least 99.5 % of the equal-parts plan (not always all: on the demo the
+ * flexible full plan's 45 stations give 49,753 households within mip_gap of
+ * the bound, the equal run's search over every site 49,797). */
 static void test_budget_flexible(void)
 {
 	char path[2][512];
@@ -203,7 +207,7 @@ static void test_budget_flexible(void)
 		                262112);
 		GDALClose(ds);
 	}
-	CU_ASSERT_TRUE(served[1] >= served[0]);
+	CU_ASSERT_TRUE(served[1] >= (1.0 - 0.005) * served[0]);
 }
 
 /* compare shows the phases side by side (after test_phased_plan, which
