@@ -452,7 +452,7 @@ int walk_improve(const sp_sub *s, const sp_params *p, const cg_result *cg, long 
 	if (p->objective != OBJECTIVE_MIN_DISTANCE || !walk_applies(s, p) || cg->n == 0 ||
 	    (deadline > 0 && clock_now_s() >= deadline))
 		return 0;
-	walk_job w = {.a = {s, p, budget, lb, deadline, sol, err, errsize}, .cg = cg};
+	walk_job w = {.a = {s, p, budget, lb, deadline, sol, err, errsize, 0}, .cg = cg};
 	int rc = -1;
 	if (cols_build(&w) < 0)
 		snprintf(err, errsize, "out of memory in the walking model");
