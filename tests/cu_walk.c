@@ -57,6 +57,35 @@ static void small_instance(fx *f, unsigned long seed, int n)
 	bf_enum_instance(f, seed, n, 1400, 1000, 1600);
 }
 
+/* A random instance of small_instance as one sub, with its fixture and
+ * world. */
+typedef struct rsub {
+	fx *f;
+	sp_world w;
+	sp_sub *subs;
+	size_t n;
+} rsub;
+
+static void rsub_close(rsub *r)
+{
+	bf_enum_subs_free(&r->w, r->subs, r->n);
+	fx_done(r->f);
+}
+
+/* The sub of seed's instance of n units, or NULL (all freed) when its units
+ * fall into more than one component (components add up; keep to one). */
+static sp_sub *rsub_open(rsub *r, unsigned long seed, int n)
+{
+	r->f = fx_md();
+	small_instance(r->f, seed, n);
+	CU_ASSERT_EQUAL_FATAL(bf_enum_subs(r->f, &r->w, &r->subs, &r->n), 0);
+	if (r->n != 1) {
+		rsub_close(r);
+		return NULL;
+	}
+	return &r->subs[0];
+}
+
 static double sol_walk(const sp_sub *s, const sp_sol *sol)
 {
 	double w = 0;
@@ -99,41 +128,34 @@ static void test_bound_random(void)
 {
 	int checked = 0;
 	for (unsigned long seed = 1; seed <= 16; seed++) {
-		fx *f = fx_md();
-		small_instance(f, seed, 6);
-		sp_world w;
-		sp_sub *subs;
-		size_t n;
-		CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
-		if (n != 1) { /* components add up; keep to one */
-			bf_enum_subs_free(&w, subs, n);
-			fx_done(f);
+		rsub rs;
+		sp_sub *s = rsub_open(&rs, seed, 6);
+		if (!s)
 			continue;
-		}
+		fx *f = rs.f;
 		for (long B = 0; B <= 2; B++) {
 			double opt = brute_walk(f, B), b;
 			char err[256];
-			int r = walk_bound(&subs[0], &w.p, NULL, B, 0, &b, NULL, err, sizeof(err));
+			int r = walk_bound(s, &rs.w.p, NULL, B, 0, &b, NULL, err, sizeof(err));
 			CU_ASSERT_EQUAL(r, 1);
 			if (!isfinite(opt))
 				continue;
 			CU_ASSERT_TRUE(b <= opt + 1e-6);
 			cg_result cg;
 			cg_limits none = {0};
-			CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, B, &cg), 0);
+			CU_ASSERT_EQUAL_FATAL(colgen_solve(s, &rs.w.p, NULL, &none, B, &cg), 0);
 			CU_ASSERT_EQUAL(cg.converged, 1);
 			CU_ASSERT_TRUE(b >= cg.bound - 1e-6);
 			/* the fewest stations, from the same columns */
 			double nb;
-			CU_ASSERT_EQUAL(
-			    walk_stations(&subs[0], &w.p, &cg, B, 0, &nb, err, sizeof(err)), 0);
+			CU_ASSERT_EQUAL(walk_stations(s, &rs.w.p, &cg, B, 0, &nb, err, sizeof(err)),
+			                0);
 			CU_ASSERT_TRUE(nb >= 1);
 			CU_ASSERT_TRUE(nb <= brute_stations(f, B) + 1e-9);
 			colgen_free(&cg);
 			checked++;
 		}
-		bf_enum_subs_free(&w, subs, n);
-		fx_done(f);
+		rsub_close(&rs);
 	}
 	CU_ASSERT_TRUE(checked >= 20);
 }
@@ -146,46 +168,38 @@ static void test_improve_random(void)
 {
 	int checked = 0;
 	for (unsigned long seed = 1; seed <= 16; seed++) {
-		fx *f = fx_md();
-		small_instance(f, seed + 50, 6);
-		sp_world w;
-		sp_sub *subs;
-		size_t n;
-		CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
-		if (n != 1) {
-			bf_enum_subs_free(&w, subs, n);
-			fx_done(f);
+		rsub rs;
+		sp_sub *s = rsub_open(&rs, seed + 50, 6);
+		if (!s)
 			continue;
-		}
-		const sp_sub *s = &subs[0];
+		fx *f = rs.f;
 		sp_sol a, b;
-		CU_ASSERT_EQUAL_FATAL(heur_solve(s, &w.p, 1.0, &a), 0);
+		CU_ASSERT_EQUAL_FATAL(heur_solve(s, &rs.w.p, 1.0, &a), 0);
 		CU_ASSERT_EQUAL_FATAL(sp_sol_copy(&b, &a), 0);
-		long B = sol_under(s, &w.p, &a);
+		long B = sol_under(s, &rs.w.p, &a);
 		double opt = brute_walk(f, B), before = sol_walk(s, &a);
 		CU_ASSERT_TRUE_FATAL(isfinite(opt));
 		char err[256];
-		CU_ASSERT_TRUE(walk_lns(s, &w.p, B, -INFINITY, 0, &a, err, sizeof(err)) >= 0);
-		CU_ASSERT_TRUE(sol_valid(s, &w.p, &a));
-		CU_ASSERT_TRUE(sol_under(s, &w.p, &a) <= B);
+		CU_ASSERT_TRUE(walk_lns(s, &rs.w.p, B, -INFINITY, 0, &a, err, sizeof(err)) >= 0);
+		CU_ASSERT_TRUE(sol_valid(s, &rs.w.p, &a));
+		CU_ASSERT_TRUE(sol_under(s, &rs.w.p, &a) <= B);
 		CU_ASSERT_TRUE(sol_walk(s, &a) <= before + 1e-9);
 		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &a), opt, 1e-6);
 
 		cg_result cg;
 		cg_limits none = {0};
-		CU_ASSERT_EQUAL_FATAL(colgen_solve(s, &w.p, &b, &none, B, &cg), 0);
+		CU_ASSERT_EQUAL_FATAL(colgen_solve(s, &rs.w.p, &b, &none, B, &cg), 0);
 		double lb;
-		CU_ASSERT_EQUAL(walk_bound(s, &w.p, &b, B, 0, &lb, NULL, err, sizeof(err)), 1);
+		CU_ASSERT_EQUAL(walk_bound(s, &rs.w.p, &b, B, 0, &lb, NULL, err, sizeof(err)), 1);
 		CU_ASSERT_TRUE(lb <= opt + 1e-6); /* the plan's stations first: a bound still */
-		CU_ASSERT_TRUE(walk_improve(s, &w.p, &cg, B, lb, 0, &b, err, sizeof(err)) >= 0);
-		CU_ASSERT_TRUE(sol_valid(s, &w.p, &b));
-		CU_ASSERT_TRUE(sol_under(s, &w.p, &b) <= B);
+		CU_ASSERT_TRUE(walk_improve(s, &rs.w.p, &cg, B, lb, 0, &b, err, sizeof(err)) >= 0);
+		CU_ASSERT_TRUE(sol_valid(s, &rs.w.p, &b));
+		CU_ASSERT_TRUE(sol_under(s, &rs.w.p, &b) <= B);
 		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &b), opt, 1e-6);
 		colgen_free(&cg);
 		sp_sol_free(&a);
 		sp_sol_free(&b);
-		bf_enum_subs_free(&w, subs, n);
-		fx_done(f);
+		rsub_close(&rs);
 		checked++;
 	}
 	CU_ASSERT_TRUE(checked >= 8);
@@ -204,37 +218,30 @@ static void test_lns_priced(void)
 {
 	int checked = 0;
 	for (unsigned long seed = 1; seed <= 16; seed++) {
-		fx *f = fx_md();
-		small_instance(f, seed + 700, 8);
-		sp_world w;
-		sp_sub *subs;
-		size_t n;
-		CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
-		if (n != 1) {
-			bf_enum_subs_free(&w, subs, n);
-			fx_done(f);
+		rsub rs;
+		sp_sub *s = rsub_open(&rs, seed + 700, 8);
+		if (!s)
 			continue;
-		}
-		const sp_sub *s = &subs[0];
-		w.p.work_limit = 1000;
+		fx *f = rs.f;
+		rs.w.p.work_limit = 1000;
 		sp_sol a[2] = {{0}, {0}};
 		for (int k = 0; k < 2; k++)
 			for (int u = 0; u < s->nu; u++)
 				CU_ASSERT_EQUAL_FATAL(
 				    sp_sol_add(&a[k], s->usite[s->us[u]], &u, 1, s), 0);
-		CU_ASSERT_TRUE_FATAL(sol_valid(s, &w.p, &a[0]));
-		long B = sol_under(s, &w.p, &a[0]);
+		CU_ASSERT_TRUE_FATAL(sol_valid(s, &rs.w.p, &a[0]));
+		long B = sol_under(s, &rs.w.p, &a[0]);
 		CU_ASSERT_TRUE(B >= s->nu - 1);
 		for (int k = 0; k < 2; k++) {
 			char err[256] = "";
 			/* the second budget two under the start's: a start over it */
-			walk_call c = {s,     &w.p, B - 2 * (seed % 2), -INFINITY, 0,
-			               &a[k], err,  sizeof(err),        300.0};
+			walk_call c = {s,     &rs.w.p, B - 2 * (seed % 2), -INFINITY, 0,
+			               &a[k], err,     sizeof(err),        300.0};
 			CU_ASSERT_EQUAL(walk_lns_run(&c), 1);
 			CU_ASSERT_STRING_EQUAL(err, "");
 		}
-		long after = sol_under(s, &w.p, &a[0]);
-		CU_ASSERT_TRUE(sol_valid(s, &w.p, &a[0]));
+		long after = sol_under(s, &rs.w.p, &a[0]);
+		CU_ASSERT_TRUE(sol_valid(s, &rs.w.p, &a[0]));
 		CU_ASSERT_TRUE(after < B - 2 * (long)(seed % 2) ||
 		               (seed % 2 == 1 && after == B - 2));
 		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &a[0]), brute_walk(f, after), 1e-6);
@@ -242,8 +249,7 @@ static void test_lns_priced(void)
 		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &a[0]), sol_walk(s, &a[1]), 0.0);
 		sp_sol_free(&a[0]);
 		sp_sol_free(&a[1]);
-		bf_enum_subs_free(&w, subs, n);
-		fx_done(f);
+		rsub_close(&rs);
 		checked++;
 	}
 	CU_ASSERT_TRUE(checked >= 8);
@@ -258,19 +264,12 @@ static void test_seams_random(void)
 {
 	int checked = 0;
 	for (unsigned long seed = 1; seed <= 8; seed++) {
-		fx *f = fx_md();
-		small_instance(f, seed + 900, 10);
-		sp_world w;
-		sp_sub *subs;
-		size_t n;
-		CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
-		if (n != 1) {
-			bf_enum_subs_free(&w, subs, n);
-			fx_done(f);
+		rsub rs;
+		sp_sub *s = rsub_open(&rs, seed + 900, 10);
+		if (!s)
 			continue;
-		}
-		const sp_sub *s = &subs[0];
-		w.p.work_limit = 50;
+		fx *f = rs.f;
+		rs.w.p.work_limit = 50;
 		double ux[16], uy[16];
 		int one[16] = {0}, blk[16], blk2[16];
 		for (int u = 0; u < s->nu; u++) {
@@ -281,32 +280,31 @@ static void test_seams_random(void)
 		CU_ASSERT_EQUAL(blocks_partition(s, uy, ux, 3, blk2), 4);
 		sp_sol a, b[2];
 		char err[256] = "";
-		CU_ASSERT_EQUAL_FATAL(heur_solve(s, &w.p, 1.0, &a), 0);
-		long B = sol_under(s, &w.p, &a);
+		CU_ASSERT_EQUAL_FATAL(heur_solve(s, &rs.w.p, 1.0, &a), 0);
+		long B = sol_under(s, &rs.w.p, &a);
 		double before = sol_walk(s, &a), opt = brute_walk(f, B);
 		for (int k = 0; k < 2; k++) {
 			CU_ASSERT_EQUAL_FATAL(sp_sol_copy(&b[k], &a), 0);
 			CU_ASSERT_TRUE(
-			    walk_seams(s, &w.p, blk, 4, 0, k + 1, &b[k], err, sizeof(err)) >= 0);
-			CU_ASSERT_TRUE(
-			    walk_seams(s, &w.p, blk2, 4, 0, k + 1, &b[k], err, sizeof(err)) >= 0);
+			    walk_seams(s, &rs.w.p, blk, 4, 0, k + 1, &b[k], err, sizeof(err)) >= 0);
+			CU_ASSERT_TRUE(walk_seams(s, &rs.w.p, blk2, 4, 0, k + 1, &b[k], err,
+			                          sizeof(err)) >= 0);
 			CU_ASSERT_STRING_EQUAL(err, "");
-			CU_ASSERT_TRUE(sol_valid(s, &w.p, &b[k]));
-			CU_ASSERT_TRUE(sol_under(s, &w.p, &b[k]) <= B);
+			CU_ASSERT_TRUE(sol_valid(s, &rs.w.p, &b[k]));
+			CU_ASSERT_TRUE(sol_under(s, &rs.w.p, &b[k]) <= B);
 			CU_ASSERT_TRUE(sol_walk(s, &b[k]) <= before + 1e-9);
 			CU_ASSERT_TRUE(sol_walk(s, &b[k]) >= opt - 1e-6);
 		}
 		CU_ASSERT_EQUAL(b[0].n, b[1].n);
 		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &b[0]), sol_walk(s, &b[1]), 0.0);
-		CU_ASSERT_TRUE(walk_seams(s, &w.p, one, 1, 0, 1, &a, err, sizeof(err)) >= 0);
-		CU_ASSERT_TRUE(sol_valid(s, &w.p, &a));
-		CU_ASSERT_TRUE(sol_under(s, &w.p, &a) <= B);
+		CU_ASSERT_TRUE(walk_seams(s, &rs.w.p, one, 1, 0, 1, &a, err, sizeof(err)) >= 0);
+		CU_ASSERT_TRUE(sol_valid(s, &rs.w.p, &a));
+		CU_ASSERT_TRUE(sol_under(s, &rs.w.p, &a) <= B);
 		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &a), opt, 1e-6);
 		sp_sol_free(&a);
 		sp_sol_free(&b[0]);
 		sp_sol_free(&b[1]);
-		bf_enum_subs_free(&w, subs, n);
-		fx_done(f);
+		rsub_close(&rs);
 		checked++;
 	}
 	CU_ASSERT_TRUE(checked >= 4);
@@ -505,31 +503,29 @@ static void test_lagr_random(void)
 {
 	int checked = 0;
 	for (unsigned long seed = 1; seed <= 16; seed++) {
-		fx *f = fx_md();
-		small_instance(f, seed, 6);
-		sp_world w;
-		sp_sub *subs;
-		size_t n;
-		CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
-		for (long B = 0; B <= 2 && n == 1; B++) {
+		rsub rs;
+		sp_sub *s = rsub_open(&rs, seed, 6);
+		if (!s)
+			continue;
+		fx *f = rs.f;
+		for (long B = 0; B <= 2; B++) {
 			double opt = brute_walk(f, B), b, L;
 			walk_duals d;
-			CU_ASSERT_EQUAL_FATAL(lp_duals(&subs[0], &w.p, B, &b, &d), 1);
-			CU_ASSERT_EQUAL(walk_lagr(&subs[0], &w.p, &d, B, INFINITY, 0, 0, 1, &L), 1);
+			CU_ASSERT_EQUAL_FATAL(lp_duals(s, &rs.w.p, B, &b, &d), 1);
+			CU_ASSERT_EQUAL(walk_lagr(s, &rs.w.p, &d, B, INFINITY, 0, 0, 1, &L), 1);
 			CU_ASSERT_DOUBLE_EQUAL(L, b, 1e-6 * (1 + fabs(b)));
 			if (isfinite(opt)) {
 				CU_ASSERT_TRUE(L <= opt + 1e-6);
 			}
 			unsigned long r = seed * 7 + (unsigned long)B;
-			for (int u = 0; u < subs[0].nu; u++)
+			for (int u = 0; u < s->nu; u++)
 				d.pi[u] += (double)((long)(bf_enum_lcg(&r) % 2001) - 1000);
 			for (int k = 0; k < d.ncut; k++)
 				d.sigma[k] = -(double)(bf_enum_lcg(&r) % 500);
 			double L0, L1;
-			CU_ASSERT_EQUAL(walk_lagr(&subs[0], &w.p, &d, B, INFINITY, 0, 0, 1, &L0),
-			                1);
-			CU_ASSERT_EQUAL(walk_lagr(&subs[0], &w.p, &d, B,
-			                          isfinite(opt) ? opt + 50 : 1e7, 30, 0, 2, &L1),
+			CU_ASSERT_EQUAL(walk_lagr(s, &rs.w.p, &d, B, INFINITY, 0, 0, 1, &L0), 1);
+			CU_ASSERT_EQUAL(walk_lagr(s, &rs.w.p, &d, B, isfinite(opt) ? opt + 50 : 1e7,
+			                          30, 0, 2, &L1),
 			                1);
 			CU_ASSERT_TRUE(L1 >= L0);
 			if (isfinite(opt)) {
@@ -539,12 +535,10 @@ static void test_lagr_random(void)
 			}
 			walk_duals_free(&d);
 		}
-		if (n == 1) { /* the count bound, over every plan */
-			CU_ASSERT_TRUE(walk_count_bound(&subs[0], &w.p) >= 1);
-			CU_ASSERT_TRUE(walk_count_bound(&subs[0], &w.p) <= brute_stations(f, 6));
-		}
-		bf_enum_subs_free(&w, subs, n);
-		fx_done(f);
+		/* the count bound, over every plan */
+		CU_ASSERT_TRUE(walk_count_bound(s, &rs.w.p) >= 1);
+		CU_ASSERT_TRUE(walk_count_bound(s, &rs.w.p) <= brute_stations(f, 6));
+		rsub_close(&rs);
 	}
 	CU_ASSERT_TRUE(checked >= 20);
 }
@@ -601,20 +595,13 @@ static void test_blocks_threads(void)
 {
 	int checked = 0;
 	for (unsigned long seed = 1; seed <= 6; seed++) {
-		fx *f = fx_md();
-		small_instance(f, seed + 500, 10);
-		sp_world w;
-		sp_sub *subs;
-		size_t n;
-		CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
-		if (n != 1) {
-			bf_enum_subs_free(&w, subs, n);
-			fx_done(f);
+		rsub rs;
+		sp_sub *s = rsub_open(&rs, seed + 500, 10);
+		if (!s)
 			continue;
-		}
-		sp_sub *s = &subs[0];
-		w.p.work_limit = 20;
-		w.p.deadline = clock_now_s() + 600;
+		fx *f = rs.f;
+		rs.w.p.work_limit = 20;
+		rs.w.p.deadline = clock_now_s() + 600;
 		double ux[16], uy[16], bound[2];
 		int blk[16];
 		for (int u = 0; u < s->nu; u++) {
@@ -629,25 +616,24 @@ static void test_blocks_threads(void)
 		sp_sol sol[2] = {{0}, {0}};
 		for (int k = 0; k < 2; k++) {
 			char err[256] = "";
-			CU_ASSERT_EQUAL_FATAL(heur_solve(s, &w.p, 1.0, &sol[k]), 0);
-			CU_ASSERT_EQUAL(walk_blocks(s, &w.p, blk, nb, seams, nseams, &sol[k],
-			                            w.p.deadline, w.p.deadline, k + 1, &bound[k],
-			                            err, sizeof(err)),
+			CU_ASSERT_EQUAL_FATAL(heur_solve(s, &rs.w.p, 1.0, &sol[k]), 0);
+			CU_ASSERT_EQUAL(walk_blocks(s, &rs.w.p, blk, nb, seams, nseams, &sol[k],
+			                            rs.w.p.deadline, rs.w.p.deadline, k + 1,
+			                            &bound[k], err, sizeof(err)),
 			                1);
 			CU_ASSERT_STRING_EQUAL(err, "");
-			CU_ASSERT_TRUE(sol_valid(s, &w.p, &sol[k]));
+			CU_ASSERT_TRUE(sol_valid(s, &rs.w.p, &sol[k]));
 		}
 		CU_ASSERT_TRUE(memcmp(&bound[0], &bound[1], sizeof(double)) == 0);
 		CU_ASSERT_EQUAL(sol[0].n, sol[1].n);
 		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &sol[0]), sol_walk(s, &sol[1]), 0.0);
-		double opt = brute_walk(f, sol_under(s, &w.p, &sol[0]));
+		double opt = brute_walk(f, sol_under(s, &rs.w.p, &sol[0]));
 		CU_ASSERT_TRUE(bound[0] <= opt + 1e-6);
 		CU_ASSERT_TRUE(opt <= sol_walk(s, &sol[0]) + 1e-6);
 		checked++;
 		sp_sol_free(&sol[0]);
 		sp_sol_free(&sol[1]);
-		bf_enum_subs_free(&w, subs, n);
-		fx_done(f);
+		rsub_close(&rs);
 	}
 	CU_ASSERT_TRUE(checked >= 3);
 }
