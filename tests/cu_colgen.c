@@ -131,6 +131,27 @@ static void test_bound_valid_and_stopped(void)
 	}
 }
 
+/* f's world and its one sub (o), column generation over it with no
+ * underfilled station allowed (budget 0) run to its end into *r (the
+ * caller frees it), its LP and bound asserted. Returns the sub. */
+typedef struct onesub {
+	sp_world w;
+	sp_sub *subs;
+	size_t n;
+} onesub;
+
+static const sp_sub *cg_one(fx *f, onesub *o, double lp, double bound, cg_result *r)
+{
+	CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &o->w, &o->subs, &o->n), 0);
+	CU_ASSERT_EQUAL_FATAL(o->n, 1);
+	cg_limits none = {0};
+	CU_ASSERT_EQUAL_FATAL(colgen_solve(&o->subs[0], &o->w.p, NULL, &none, 0, r), 0);
+	CU_ASSERT_EQUAL(r->converged, 1);
+	CU_ASSERT_DOUBLE_EQUAL(r->lp, lp, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(r->bound, bound, 1e-9);
+	return &o->subs[0];
+}
+
 /* A unit of 12,000 households next to one of 1,500, one site reaching both:
  * with any integer shares 13,500 households fit 3 stations of at most
  * 5,000 (4,500 / 4,500 / 3,000 + 1,500), so the LP over flexible shares
@@ -145,19 +166,11 @@ static void test_flexible_split_bound(void)
 	fx_site(f, 0, 0, SITE_REPRESENTATIVE, a);
 	fx_site(f, 300, 0, SITE_REPRESENTATIVE, b);
 	fx_site(f, 150, 100, SITE_GRID, -1);
-	sp_world w;
-	sp_sub *subs;
-	size_t n;
-	CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
-	CU_ASSERT_EQUAL_FATAL(n, 1);
+	onesub o;
 	cg_result r;
-	cg_limits none = {0};
-	CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, 0, &r), 0);
-	CU_ASSERT_EQUAL(r.converged, 1);
-	CU_ASSERT_DOUBLE_EQUAL(r.lp, 3.0, 1e-6);
-	CU_ASSERT_DOUBLE_EQUAL(r.bound, 3, 1e-9);
+	cg_one(f, &o, 3.0, 3, &r);
 	colgen_free(&r);
-	bf_enum_subs_free(&w, subs, n);
+	bf_enum_subs_free(&o.w, o.subs, o.n);
 	fx_done(f, NULL);
 }
 
@@ -180,26 +193,18 @@ static void test_flexible_rounding_cut(void)
 		fx_site(f, 1600.0 * i, 150, SITE_GRID, u);
 	}
 	fx_unit(f, 1000, UNIT_URBAN, 800, 0);
-	sp_world w;
-	sp_sub *subs;
-	size_t n;
-	CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
-	CU_ASSERT_EQUAL_FATAL(n, 1);
+	onesub o;
 	cg_result r;
-	cg_limits none = {0};
-	CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, 0, &r), 0);
-	CU_ASSERT_EQUAL(r.converged, 1);
-	CU_ASSERT_DOUBLE_EQUAL(r.lp, 4.0, 1e-6);
-	CU_ASSERT_DOUBLE_EQUAL(r.bound, 4.0, 1e-9);
+	const sp_sub *s = cg_one(f, &o, 4.0, 4.0, &r);
 	colgen_free(&r);
 	sp_result fr;
-	CU_ASSERT_EQUAL_FATAL(flexmodel_solve(&subs[0], &w.p, NULL, 30.0, &fr), 0);
+	CU_ASSERT_EQUAL_FATAL(flexmodel_solve(s, &o.w.p, NULL, 30.0, &fr), 0);
 	CU_ASSERT_EQUAL(fr.sol.n, 4);
 	CU_ASSERT_STRING_EQUAL(fr.status, "optimal");
 	for (int t = 0; t < fr.sol.n; t++)
 		CU_ASSERT_TRUE(fr.sol.st[t].lo >= 3000 && fr.sol.st[t].lo <= 5000);
 	sp_sol_free(&fr.sol);
-	bf_enum_subs_free(&w, subs, n);
+	bf_enum_subs_free(&o.w, o.subs, o.n);
 	fx_done(f, NULL);
 }
 
@@ -215,17 +220,9 @@ static void test_flexible_split_four(void)
 		fx_site(f, 200.0 * i, 0, SITE_REPRESENTATIVE, u);
 		fx_site(f, 200.0 * i, 150, SITE_GRID, u);
 	}
-	sp_world w;
-	sp_sub *subs;
-	size_t n;
-	CU_ASSERT_EQUAL_FATAL(bf_enum_subs(f, &w, &subs, &n), 0);
-	CU_ASSERT_EQUAL_FATAL(n, 1);
+	onesub o;
 	cg_result r;
-	cg_limits none = {0};
-	CU_ASSERT_EQUAL_FATAL(colgen_solve(&subs[0], &w.p, NULL, &none, 0, &r), 0);
-	CU_ASSERT_EQUAL(r.converged, 1);
-	CU_ASSERT_DOUBLE_EQUAL(r.lp, 5.9002, 1e-6);
-	CU_ASSERT_DOUBLE_EQUAL(r.bound, 6, 1e-9);
+	cg_one(f, &o, 5.9002, 6, &r);
 	for (size_t q = 0; q < r.n; q++) { /* shares of a station fit the maximum */
 		long load = 0;
 		for (size_t e = r.start[q]; e < r.start[q + 1]; e++)
@@ -233,7 +230,7 @@ static void test_flexible_split_four(void)
 		CU_ASSERT_TRUE(load >= 1 && load <= 5000);
 	}
 	colgen_free(&r);
-	bf_enum_subs_free(&w, subs, n);
+	bf_enum_subs_free(&o.w, o.subs, o.n);
 	fx_done(f, NULL);
 }
 
