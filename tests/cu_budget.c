@@ -213,6 +213,17 @@ static long flex_served(fx *f, long B, scenario_split split, plan *p)
 	return served(p);
 }
 
+/* A budget plan by hand: it serves `want` households (got), its bound
+ * rounds up to want, and with equal parts it says optimal (flexibly the
+ * shares' walking is not proven at mip_gap 0). */
+static void served_is(const plan *p, long got, long want, int flex)
+{
+	CU_ASSERT_EQUAL(got, want);
+	if (!flex)
+		CU_ASSERT_STRING_EQUAL(p->status, "optimal");
+	CU_ASSERT_DOUBLE_EQUAL(ceil(p->bound - 1e-6), (double)want, 1e-9);
+}
+
 /* Issue 11's first case: a community of 12,000 next to one of 1,500 (three
  * sites at the large one, one at the small one, all within reach of both),
  * and a lone community of 3,500 10 km away. Equal parts (3 x 4,000) leave
@@ -238,11 +249,7 @@ static void test_flex_pair(void)
 			int c = fx_unit(f, 3500, UNIT_URBAN, 10000, 0);
 			fx_site(f, 10000, 0, SITE_REPRESENTATIVE, c);
 			long h = flex_served(f, B, flex ? SPLIT_FLEXIBLE : SPLIT_EQUAL, &p);
-			CU_ASSERT_EQUAL(h, want[flex][B - 1]);
-			if (!flex) /* flexibly the shares' walking is not proven at mip_gap 0 */
-				CU_ASSERT_STRING_EQUAL(p.status, "optimal");
-			CU_ASSERT_DOUBLE_EQUAL(ceil(p.bound - 1e-6), (double)want[flex][B - 1],
-			                       1e-9);
+			served_is(&p, h, want[flex][B - 1], flex);
 			for (size_t s = 0; s < p.nstations; s++)
 				CU_ASSERT_TRUE(p.stations[s].households >= 3000 &&
 				               p.stations[s].households <= 5000);
@@ -288,11 +295,7 @@ static void test_flex_four(void)
 			fx *f = fx_four();
 			plan p;
 			long got = flex_served(f, B, flex ? SPLIT_FLEXIBLE : SPLIT_EQUAL, &p);
-			CU_ASSERT_EQUAL(got, want[flex][B - 4]);
-			if (!flex) /* flexibly the shares' walking is not proven at mip_gap 0 */
-				CU_ASSERT_STRING_EQUAL(p.status, "optimal");
-			CU_ASSERT_DOUBLE_EQUAL(ceil(p.bound - 1e-6), (double)want[flex][B - 4],
-			                       1e-9);
+			served_is(&p, got, want[flex][B - 4], flex);
 			fx_done(f, &p);
 		}
 }
