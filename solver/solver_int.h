@@ -127,6 +127,9 @@ double sp_station_cost(const sp_sub *s, const sp_params *p, const sp_station *st
  * (stations and walking term for min_stations, walking for min_distance);
  * gaps are relative to it. */
 double sp_measure(const sp_sub *s, double obj);
+/* The walking of sol in the model's units (household-km): the sum of its
+ * stations' wd / dscale. */
+double sp_sol_walk(const sp_sub *s, const sp_sol *sol);
 double sp_sol_cost(const sp_sub *s, const sp_params *p, const sp_sol *sol);
 /* Avoidably underfilled stations of sol (below the minimum at a site that
  * is not isolated: each costs the penalty). */

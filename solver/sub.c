@@ -75,6 +75,14 @@ int sp_sol_underfilled(const sp_sub *s, const sp_params *p, const sp_sol *sol)
 	return n;
 }
 
+double sp_sol_walk(const sp_sub *s, const sp_sol *sol)
+{
+	double w = 0;
+	for (int t = 0; t < sol->n; t++)
+		w += sol->st[t].wd / s->dscale;
+	return w;
+}
+
 double sp_sol_cost(const sp_sub *s, const sp_params *p, const sp_sol *sol)
 {
 	double c = 0;

@@ -209,15 +209,6 @@ static int plan_of(const walk_job *w, const size_t *sel, size_t n, sp_sol *out)
 	return 0;
 }
 
-/* The walking of a plan in the model's units. */
-static double sol_walk(const sp_sub *s, const sp_sol *sol)
-{
-	double v = 0;
-	for (int t = 0; t < sol->n; t++)
-		v += sol->st[t].wd / s->dscale;
-	return v;
-}
-
 /* The model over every column: unit rows, a row per site holding two
  * columns or more, the budget row last. Returns it, NULL on ENOMEM. */
 static glp_prob *model_build(const walk_job *w)
@@ -354,7 +345,7 @@ static int mip_run(walk_job *w, glp_prob *P, size_t *sel)
 	}
 	sp_sol_free(w->a.sol);
 	*w->a.sol = out;
-	w->inc = sol_walk(w->a.s, w->a.sol);
+	w->inc = sp_sol_walk(w->a.s, w->a.sol);
 	w->improved = 1;
 	return 0;
 }
@@ -378,7 +369,7 @@ static int run_walk(void *arg)
 	if (r < 0)
 		rc = -1;
 	else if (r == 1) {
-		w->inc = sol_walk(w->a.s, w->a.sol);
+		w->inc = sp_sol_walk(w->a.s, w->a.sol);
 		w->improved = 1;
 	}
 out:
@@ -484,7 +475,7 @@ int walk_finish(const sp_sub *s, const sp_params *p, const cg_result *cg, long b
 		return -1;
 	if (r == 1 && b > *bound)
 		*bound = b;
-	if (lp.n > 0 && sol_walk(s, &lp) < sol_walk(s, sol) - 1e-9) { /* the LP's plan */
+	if (lp.n > 0 && sp_sol_walk(s, &lp) < sp_sol_walk(s, sol) - 1e-9) { /* the LP's plan */
 		sp_sol_free(sol);
 		*sol = lp;
 		improved = 1;

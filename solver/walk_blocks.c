@@ -260,15 +260,6 @@ static int duals_join(const wbk *k, int nblk, walk_duals *d)
 	return 0;
 }
 
-/* The walking of sol (household-km). */
-static double sol_walk(const sp_sub *s, const sp_sol *sol)
-{
-	double w = 0;
-	for (int t = 0; t < sol->n; t++)
-		w += sol->st[t].wd / s->dscale;
-	return w;
-}
-
 /* The blocks' plans joined, completed by the heuristic, into *sol when
  * they cost less; else into *over when they have more underfilled stations
  * but walk less by more than `price` for each (for the regions to bring
@@ -294,7 +285,7 @@ static int plans_join(const wbk *k, int nblk, double seconds, double price, sp_s
 		sp_sol_free(sol);
 		*sol = j;
 	} else if (more > 0 && price > 0 &&
-	           sol_walk(k->s, &j) + price * (double)more < sol_walk(k->s, sol))
+	           sp_sol_walk(k->s, &j) + price * (double)more < sp_sol_walk(k->s, sol))
 		*over = j;
 	else
 		sp_sol_free(&j);
@@ -323,7 +314,7 @@ static int lns_run(void *arg)
 		return -1;
 	long more = sp_sol_underfilled(c->s, c->p, j->over) - c->budget;
 	if (j->over->n > 0 && c->price > 0 && more * WBK_OVER_MAX <= c->budget &&
-	    sol_walk(c->s, j->over) + c->price * (double)more < sol_walk(c->s, c->sol)) {
+	    sp_sol_walk(c->s, j->over) + c->price * (double)more < sp_sol_walk(c->s, c->sol)) {
 		walk_call o = *c;
 		o.sol = j->over;
 		return walk_lns_run(&o);
@@ -437,7 +428,7 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk,
 		goto out;
 	}
 	long under = sp_sol_underfilled(s, p, sol);
-	double walk = sol_walk(s, sol);
+	double walk = sp_sol_walk(s, sol);
 	/* the bound (one thread) beside the regions (another): the bound
 	 * holds for every plan with at most `under` underfilled stations, and
 	 * the regions never add one */

@@ -383,17 +383,9 @@ out:
 	return rc;
 }
 
-static double plan_walk(const lns *L)
-{
-	double w = 0;
-	for (int t = 0; t < L->a.sol->n; t++)
-		w += L->a.sol->st[t].wd / L->a.s->dscale;
-	return w;
-}
-
 static int stop(const lns *L)
 {
-	double w = plan_walk(L);
+	double w = sp_sol_walk(L->a.s, L->a.sol);
 	return w - L->a.lb <= L->a.p->mip_gap * w + 1e-9 ||
 	       (L->a.deadline > 0 && clock_now_s() >= L->a.deadline) ||
 	       (L->a.p->work_limit > 0 && L->regions >= L->a.p->work_limit);
@@ -514,9 +506,9 @@ int walk_lns_run(const walk_call *a)
 		goto out;
 	}
 	long under0 = sp_sol_underfilled(s, a->p, sol);
-	double walk0 = plan_walk(&L);
+	double walk0 = sp_sol_walk(s, sol);
 	for (int sweep = 0; sweep < 4 && !stop(&L); sweep++) {
-		double before = plan_walk(&L);
+		double before = sp_sol_walk(s, sol);
 		int replaced = 0;
 		for (int u = 0; u < s->nu; u++) {
 			int t = L.ust[u];
@@ -543,11 +535,12 @@ int walk_lns_run(const walk_call *a)
 			if (L.price > 0)
 				price_next(&L);
 		}
-		if (a->price > 0 ? replaced == 0 : plan_walk(&L) > before - 1e-9 * (1 + before))
+		if (a->price > 0 ? replaced == 0
+		                 : sp_sol_walk(s, sol) > before - 1e-9 * (1 + before))
 			break;
 	}
 	if (a->price > 0 && sp_sol_underfilled(s, a->p, sol) == under0 &&
-	    plan_walk(&L) > walk0 - 1e-9 * (1 + walk0)) { /* no better: the start */
+	    sp_sol_walk(s, sol) > walk0 - 1e-9 * (1 + walk0)) { /* no better: the start */
 		sp_sol_free(a->sol);
 		*a->sol = start;
 		start = (sp_sol){0};

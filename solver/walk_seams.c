@@ -49,14 +49,6 @@ typedef struct seams {
 	size_t errsize;
 } seams;
 
-static double walk_of(const sp_sub *s, const sp_sol *sol)
-{
-	double w = 0;
-	for (int t = 0; t < sol->n; t++)
-		w += sol->st[t].wd / s->dscale;
-	return w;
-}
-
 /* Region r re-planned into m->plans[r] when it walks less (sp_parallel_parts).
  * Returns 0, -1 on failure (err set). */
 static int region_one(void *arg, int r)
@@ -89,7 +81,7 @@ static int region_one(void *arg, int r)
 	}
 	if (seed.n == 0)
 		goto done;
-	double before = walk_of(bs, &seed), now = clock_now_s();
+	double before = sp_sol_walk(bs, &seed), now = clock_now_s();
 	if (p->work_limit <= 0 && now + 0.5 * m->share > m->deadline)
 		goto done; /* no time left for it */
 	double end = p->work_limit > 0 ? m->deadline : fmin(m->deadline, now + m->share);
@@ -107,7 +99,7 @@ static int region_one(void *arg, int r)
 		goto out;
 	err[0] = '\0';
 	if (ran == 1 && sp_sol_underfilled(bs, p, &seed) <= budget &&
-	    walk_of(bs, &seed) < before - 1e-9 * (1 + before) &&
+	    sp_sol_walk(bs, &seed) < before - 1e-9 * (1 + before) &&
 	    blocks_view_export(&v, s, &seed, &m->plans[r]) < 0)
 		goto out;
 done:
