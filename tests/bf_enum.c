@@ -140,3 +140,11 @@ void bf_enum_subs_free(sp_world *w, sp_sub *subs, size_t n)
 	free(subs);
 	sp_world_free(w);
 }
+
+void bf_enum_sub_xy(const fx *f, const sp_sub *s, double *ux, double *uy)
+{
+	for (int u = 0; u < s->nu; u++) {
+		ux[u] = f->ux[s->unit[u]];
+		uy[u] = f->uy[s->unit[u]];
+	}
+}

@@ -58,6 +58,9 @@ void bf_enum_grid(fx *f, const bf_grid *g);
  * bf_enum_subs_free() when it succeeded. */
 int bf_enum_subs(fx *f, sp_world *w, sp_sub **subs, size_t *n);
 void bf_enum_subs_free(sp_world *w, sp_sub *subs, size_t n);
+/* The coordinates of sub s's units in fixture f (ux, uy: room for s->nu),
+ * for blocks_partition(). */
+void bf_enum_sub_xy(const fx *f, const sp_sub *s, double *ux, double *uy);
 
 /* The least cost of `ob` over every plan of fixture `f` (at most 16 units,
  * 32 sites); INFINITY when no plan meets the rules and the budget. */

@@ -576,10 +576,7 @@ static void test_blocks_join(void)
 	const sp_sub *s = &subs[0];
 	double ux[FX_MAX], uy[FX_MAX];
 	int blk[FX_MAX];
-	for (int u = 0; u < s->nu; u++) {
-		ux[u] = f->ux[s->unit[u]];
-		uy[u] = f->uy[s->unit[u]];
-	}
+	bf_enum_sub_xy(f, s, ux, uy);
 	int nb = blocks_partition(s, ux, uy, 60, blk);
 	CU_ASSERT_EQUAL(nb, 8); /* 324 halved three times: 40 or 41 each */
 	long all = (long)s->ns + s->nu + 1;
@@ -627,10 +624,7 @@ static void test_blocks_plan(void)
 	sp_sub *s = &subs[0];
 	double ux[FX_MAX], uy[FX_MAX];
 	int blk[FX_MAX], used[4 * FX_MAX] = {0};
-	for (int u = 0; u < s->nu; u++) {
-		ux[u] = f->ux[s->unit[u]];
-		uy[u] = f->uy[s->unit[u]];
-	}
+	bf_enum_sub_xy(f, s, ux, uy);
 	int nb = blocks_partition(s, ux, uy, 60, blk);
 	sp_sol bp;
 	char err[256];

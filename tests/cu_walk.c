@@ -86,14 +86,6 @@ static sp_sub *rsub_open(rsub *r, unsigned long seed, int n)
 	return &r->subs[0];
 }
 
-static double sol_walk(const sp_sub *s, const sp_sol *sol)
-{
-	double w = 0;
-	for (int t = 0; t < sol->n; t++)
-		w += sol->st[t].wd / s->dscale;
-	return w;
-}
-
 static long sol_under(const sp_sub *s, const sp_params *p, const sp_sol *sol)
 {
 	long n = 0;
@@ -177,14 +169,14 @@ static void test_improve_random(void)
 		CU_ASSERT_EQUAL_FATAL(heur_solve(s, &rs.w.p, 1.0, &a), 0);
 		CU_ASSERT_EQUAL_FATAL(sp_sol_copy(&b, &a), 0);
 		long B = sol_under(s, &rs.w.p, &a);
-		double opt = brute_walk(f, B), before = sol_walk(s, &a);
+		double opt = brute_walk(f, B), before = sp_sol_walk(s, &a);
 		CU_ASSERT_TRUE_FATAL(isfinite(opt));
 		char err[256];
 		CU_ASSERT_TRUE(walk_lns(s, &rs.w.p, B, -INFINITY, 0, &a, err, sizeof(err)) >= 0);
 		CU_ASSERT_TRUE(sol_valid(s, &rs.w.p, &a));
 		CU_ASSERT_TRUE(sol_under(s, &rs.w.p, &a) <= B);
-		CU_ASSERT_TRUE(sol_walk(s, &a) <= before + 1e-9);
-		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &a), opt, 1e-6);
+		CU_ASSERT_TRUE(sp_sol_walk(s, &a) <= before + 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(sp_sol_walk(s, &a), opt, 1e-6);
 
 		cg_result cg;
 		cg_limits none = {0};
@@ -195,7 +187,7 @@ static void test_improve_random(void)
 		CU_ASSERT_TRUE(walk_improve(s, &rs.w.p, &cg, B, lb, 0, &b, err, sizeof(err)) >= 0);
 		CU_ASSERT_TRUE(sol_valid(s, &rs.w.p, &b));
 		CU_ASSERT_TRUE(sol_under(s, &rs.w.p, &b) <= B);
-		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &b), opt, 1e-6);
+		CU_ASSERT_DOUBLE_EQUAL(sp_sol_walk(s, &b), opt, 1e-6);
 		colgen_free(&cg);
 		sp_sol_free(&a);
 		sp_sol_free(&b);
@@ -244,9 +236,9 @@ static void test_lns_priced(void)
 		CU_ASSERT_TRUE(sol_valid(s, &rs.w.p, &a[0]));
 		CU_ASSERT_TRUE(after < B - 2 * (long)(seed % 2) ||
 		               (seed % 2 == 1 && after == B - 2));
-		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &a[0]), brute_walk(f, after), 1e-6);
+		CU_ASSERT_DOUBLE_EQUAL(sp_sol_walk(s, &a[0]), brute_walk(f, after), 1e-6);
 		CU_ASSERT_EQUAL(a[0].n, a[1].n);
-		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &a[0]), sol_walk(s, &a[1]), 0.0);
+		CU_ASSERT_DOUBLE_EQUAL(sp_sol_walk(s, &a[0]), sp_sol_walk(s, &a[1]), 0.0);
 		sp_sol_free(&a[0]);
 		sp_sol_free(&a[1]);
 		rsub_close(&rs);
@@ -272,17 +264,14 @@ static void test_seams_random(void)
 		rs.w.p.work_limit = 50;
 		double ux[16], uy[16];
 		int one[16] = {0}, blk[16], blk2[16];
-		for (int u = 0; u < s->nu; u++) {
-			ux[u] = f->ux[s->unit[u]];
-			uy[u] = f->uy[s->unit[u]];
-		}
+		bf_enum_sub_xy(f, s, ux, uy);
 		CU_ASSERT_EQUAL(blocks_partition(s, ux, uy, 3, blk), 4);
 		CU_ASSERT_EQUAL(blocks_partition(s, uy, ux, 3, blk2), 4);
 		sp_sol a, b[2];
 		char err[256] = "";
 		CU_ASSERT_EQUAL_FATAL(heur_solve(s, &rs.w.p, 1.0, &a), 0);
 		long B = sol_under(s, &rs.w.p, &a);
-		double before = sol_walk(s, &a), opt = brute_walk(f, B);
+		double before = sp_sol_walk(s, &a), opt = brute_walk(f, B);
 		for (int k = 0; k < 2; k++) {
 			CU_ASSERT_EQUAL_FATAL(sp_sol_copy(&b[k], &a), 0);
 			CU_ASSERT_TRUE(
@@ -292,15 +281,15 @@ static void test_seams_random(void)
 			CU_ASSERT_STRING_EQUAL(err, "");
 			CU_ASSERT_TRUE(sol_valid(s, &rs.w.p, &b[k]));
 			CU_ASSERT_TRUE(sol_under(s, &rs.w.p, &b[k]) <= B);
-			CU_ASSERT_TRUE(sol_walk(s, &b[k]) <= before + 1e-9);
-			CU_ASSERT_TRUE(sol_walk(s, &b[k]) >= opt - 1e-6);
+			CU_ASSERT_TRUE(sp_sol_walk(s, &b[k]) <= before + 1e-9);
+			CU_ASSERT_TRUE(sp_sol_walk(s, &b[k]) >= opt - 1e-6);
 		}
 		CU_ASSERT_EQUAL(b[0].n, b[1].n);
-		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &b[0]), sol_walk(s, &b[1]), 0.0);
+		CU_ASSERT_DOUBLE_EQUAL(sp_sol_walk(s, &b[0]), sp_sol_walk(s, &b[1]), 0.0);
 		CU_ASSERT_TRUE(walk_seams(s, &rs.w.p, one, 1, 0, 1, &a, err, sizeof(err)) >= 0);
 		CU_ASSERT_TRUE(sol_valid(s, &rs.w.p, &a));
 		CU_ASSERT_TRUE(sol_under(s, &rs.w.p, &a) <= B);
-		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &a), opt, 1e-6);
+		CU_ASSERT_DOUBLE_EQUAL(sp_sol_walk(s, &a), opt, 1e-6);
 		sp_sol_free(&a);
 		sp_sol_free(&b[0]);
 		sp_sol_free(&b[1]);
@@ -386,7 +375,7 @@ static void test_two_triangles(void)
 	CU_ASSERT_EQUAL(lp.n, 3);
 	CU_ASSERT_TRUE(sol_valid(&subs[0], &w.p, &lp));
 	CU_ASSERT_EQUAL(sol_under(&subs[0], &w.p, &lp), 0);
-	CU_ASSERT_DOUBLE_EQUAL(sol_walk(&subs[0], &lp), 4200.0, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(sp_sol_walk(&subs[0], &lp), 4200.0, 1e-6);
 	sp_sol_free(&lp);
 	cg_result cg;
 	cg_limits none = {0};
@@ -604,10 +593,7 @@ static void test_blocks_threads(void)
 		rs.w.p.deadline = clock_now_s() + 600;
 		double ux[16], uy[16], bound[2];
 		int blk[16];
-		for (int u = 0; u < s->nu; u++) {
-			ux[u] = f->ux[s->unit[u]];
-			uy[u] = f->uy[s->unit[u]];
-		}
+		bf_enum_sub_xy(f, s, ux, uy);
 		int nb = blocks_partition(s, ux, uy, 4, blk), blk2[16];
 		CU_ASSERT_EQUAL(nb, 4);
 		CU_ASSERT_EQUAL(blocks_partition(s, uy, ux, 4, blk2), 4);
@@ -626,10 +612,10 @@ static void test_blocks_threads(void)
 		}
 		CU_ASSERT_TRUE(memcmp(&bound[0], &bound[1], sizeof(double)) == 0);
 		CU_ASSERT_EQUAL(sol[0].n, sol[1].n);
-		CU_ASSERT_DOUBLE_EQUAL(sol_walk(s, &sol[0]), sol_walk(s, &sol[1]), 0.0);
+		CU_ASSERT_DOUBLE_EQUAL(sp_sol_walk(s, &sol[0]), sp_sol_walk(s, &sol[1]), 0.0);
 		double opt = brute_walk(f, sol_under(s, &rs.w.p, &sol[0]));
 		CU_ASSERT_TRUE(bound[0] <= opt + 1e-6);
-		CU_ASSERT_TRUE(opt <= sol_walk(s, &sol[0]) + 1e-6);
+		CU_ASSERT_TRUE(opt <= sp_sol_walk(s, &sol[0]) + 1e-6);
 		checked++;
 		sp_sol_free(&sol[0]);
 		sp_sol_free(&sol[1]);
