@@ -17,6 +17,7 @@
  * depend on the number of threads.
  */
 #include "solver_int.h"
+#include "grow.h"
 #include "clock.h"
 
 #include <assert.h>
@@ -235,11 +236,7 @@ void blocks_view_close(blocks_view *v)
 {
 	if (v->built)
 		sp_sub_free(&v->bs);
-	free(v->umap);
-	free(v->smap);
-	free(v->uinv);
-	free(v->sinv);
-	free(v->u);
+	GROW_FREE(v->umap, v->smap, v->uinv, v->sinv, v->u);
 	memset(v, 0, sizeof(*v));
 }
 

@@ -59,6 +59,7 @@
  * at 33 (CBC's optimum; 34 at the time limit before), in the 23rd round.
  */
 #include "solver_int.h"
+#include "grow.h"
 #include "glpk_int.h"
 #include "clock.h"
 
@@ -428,11 +429,7 @@ static int pump(fm *m, glp_prob *P, const glp_smcp *sm0)
 	double *gap = malloc((size_t)nq * sizeof(double));
 	int *ord = malloc((size_t)nq * sizeof(int));
 	if (!r || !ri || !rv || !gap || !ord) {
-		free(r);
-		free(ri);
-		free(rv);
-		free(gap);
-		free(ord);
+		GROW_FREE(r, ri, rv, gap, ord);
 		return -1;
 	}
 	glp_prob *Q = glp_create_prob();
@@ -512,11 +509,7 @@ static int pump(fm *m, glp_prob *P, const glp_smcp *sm0)
 		glp_set_row_bnds(Q, cut, GLP_UP, 0.0, inc - 1.0 + 1e-6);
 	}
 	glp_delete_prob(Q);
-	free(r);
-	free(ri);
-	free(rv);
-	free(gap);
-	free(ord);
+	GROW_FREE(r, ri, rv, gap, ord);
 	return found;
 }
 

@@ -20,6 +20,7 @@
  * share is under WS_SHARE_MIN seconds).
  */
 #include "solver_int.h"
+#include "grow.h"
 #include "clock.h"
 
 #include <math.h>
@@ -196,10 +197,6 @@ nomem:
 out:
 	for (int r = 0; m.plans && r < nblk; r++)
 		sp_sol_free(&m.plans[r]);
-	free(m.plans);
-	free(owner);
-	free(m.blkx);
-	free(m.ownerx);
-	free(freed);
+	GROW_FREE(m.plans, owner, m.blkx, m.ownerx, freed);
 	return rc;
 }
