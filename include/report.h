@@ -24,8 +24,16 @@
 #include "status.h"
 #include "tables.h"
 
-typedef enum report_format { REPORT_PDF = 0, REPORT_PNG = 1, REPORT_SVG = 2 } report_format;
-typedef enum report_paper { REPORT_A4 = 0, REPORT_A3 = 1 } report_paper;
+typedef enum report_format {
+	REPORT_PDF = 0, /* every page, vector, fonts embedded */
+	REPORT_PNG = 1, /* one page (opt->page), raster at opt->dpi */
+	REPORT_SVG = 2  /* one page (opt->page), vector */
+} report_format;
+
+typedef enum report_paper {
+	REPORT_A4 = 0, /* 210 x 297 mm */
+	REPORT_A3 = 1  /* 297 x 420 mm */
+} report_paper;
 
 typedef struct report_options {
 	report_format format;

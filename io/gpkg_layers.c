@@ -14,13 +14,22 @@
 #include "rules.h"
 #include "io_int.h"
 
+/* The columns that name a station, first in the stations and areas layers. */
+/* clang-format off */
+#define STATION_FIELDS                                                                             \
+	{"station_id", OFTInteger, OFSTNone}, {"kind", OFTString, OFSTNone},                       \
+	{"district", OFTString, OFSTNone},    {"street", OFTString, OFSTNone},                     \
+	{"households", OFTInteger, OFSTNone}, {"units", OFTInteger, OFSTNone}
+
+/* The columns that name a unit, first in the assignments and uncovered layers. */
+#define UNIT_FIELDS                                                                                \
+	{"unit_id", OFTString, OFSTNone},   {"name", OFTString, OFSTNone},                         \
+	{"unit_kind", OFTString, OFSTNone}, {"district", OFTString, OFSTNone},                     \
+	{"street", OFTString, OFSTNone}
+/* clang-format on */
+
 static const gpkg_field station_fields[] = {
-    {"station_id", OFTInteger, OFSTNone},
-    {"kind", OFTString, OFSTNone},
-    {"district", OFTString, OFSTNone},
-    {"street", OFTString, OFSTNone},
-    {"households", OFTInteger, OFSTNone},
-    {"units", OFTInteger, OFSTNone},
+    STATION_FIELDS,
     {"underfilled", OFTInteger, OFSTBoolean},
     {"reason", OFTString, OFSTNone},
     {"load_ratio", OFTReal, OFSTNone},
@@ -31,20 +40,19 @@ static const gpkg_field station_fields[] = {
     {"phase", OFTInteger, OFSTNone},
 };
 
-static const gpkg_field area_fields[] = {
-    {"station_id", OFTInteger, OFSTNone}, {"kind", OFTString, OFSTNone},
-    {"district", OFTString, OFSTNone},    {"street", OFTString, OFSTNone},
-    {"households", OFTInteger, OFSTNone}, {"units", OFTInteger, OFSTNone},
-};
+static const gpkg_field area_fields[] = {STATION_FIELDS};
 
 static const gpkg_field assign_fields[] = {
-    {"unit_id", OFTString, OFSTNone},          {"name", OFTString, OFSTNone},
-    {"unit_kind", OFTString, OFSTNone},        {"district", OFTString, OFSTNone},
-    {"street", OFTString, OFSTNone},           {"station_id", OFTInteger, OFSTNone},
-    {"households", OFTInteger, OFSTNone},      {"distance_m", OFTReal, OFSTNone},
-    {"unit_households", OFTInteger, OFSTNone}, {"split", OFTInteger, OFSTBoolean},
-    {"point_unit", OFTInteger, OFSTBoolean},   {"beyond_walk", OFTInteger, OFSTBoolean},
-    {"reason", OFTString, OFSTNone},           {"unit_order", OFTInteger, OFSTNone},
+    UNIT_FIELDS,
+    {"station_id", OFTInteger, OFSTNone},
+    {"households", OFTInteger, OFSTNone},
+    {"distance_m", OFTReal, OFSTNone},
+    {"unit_households", OFTInteger, OFSTNone},
+    {"split", OFTInteger, OFSTBoolean},
+    {"point_unit", OFTInteger, OFSTBoolean},
+    {"beyond_walk", OFTInteger, OFSTBoolean},
+    {"reason", OFTString, OFSTNone},
+    {"unit_order", OFTInteger, OFSTNone},
 };
 
 static const gpkg_field link_fields[] = {
@@ -55,11 +63,12 @@ static const gpkg_field link_fields[] = {
 };
 
 static const gpkg_field uncovered_fields[] = {
-    {"unit_id", OFTString, OFSTNone},        {"name", OFTString, OFSTNone},
-    {"unit_kind", OFTString, OFSTNone},      {"district", OFTString, OFSTNone},
-    {"street", OFTString, OFSTNone},         {"households", OFTInteger, OFSTNone},
-    {"nearest_m", OFTReal, OFSTNone},        {"reason", OFTString, OFSTNone},
-    {"point_unit", OFTInteger, OFSTBoolean}, {"unit_order", OFTInteger, OFSTNone},
+    UNIT_FIELDS,
+    {"households", OFTInteger, OFSTNone},
+    {"nearest_m", OFTReal, OFSTNone},
+    {"reason", OFTString, OFSTNone},
+    {"point_unit", OFTInteger, OFSTBoolean},
+    {"unit_order", OFTInteger, OFSTNone},
 };
 
 /* The map layers this file writes, one descriptor each. */
@@ -262,6 +271,20 @@ static void set_unit_fields(OGRFeatureH f, const unit *un)
 	OGR_F_SetFieldString(f, 4, un->street ? un->street : "");
 }
 
+/* A new row of t, a unit layer (assignments, uncovered), for unit u: its
+ * unit columns set and its geometry, already in the output CRS, attached.
+ * NULL when the geometry cannot be made (w->st says why). */
+static OGRFeatureH unit_row(gpkg_writer *w, const gpkg_rows *t, size_t u)
+{
+	OGRGeometryH g = gpkg_unit_geometry(w, u, 1);
+	if (!g)
+		return NULL;
+	OGRFeatureH f = gpkg_rows_new(t);
+	set_unit_fields(f, &w->in->units[u]);
+	OGR_F_SetGeometryDirectly(f, g);
+	return f;
+}
+
 status_code gpkg_write_assignments(gpkg_writer *w)
 {
 	const plan *p = w->p;
@@ -273,11 +296,9 @@ status_code gpkg_write_assignments(gpkg_writer *w)
 		const unit *un = &w->in->units[pa->unit];
 		int split = (a > 0 && p->assign[a - 1].unit == pa->unit) ||
 		            (a + 1 < p->nassign && p->assign[a + 1].unit == pa->unit);
-		OGRGeometryH g = gpkg_unit_geometry(w, (size_t)pa->unit, 1);
-		if (!g)
+		OGRFeatureH f = unit_row(w, &t, (size_t)pa->unit);
+		if (!f)
 			return w->st->code;
-		OGRFeatureH f = gpkg_rows_new(&t);
-		set_unit_fields(f, un);
 		OGR_F_SetFieldInteger(f, 5, pa->station + 1);
 		OGR_F_SetFieldInteger(f, 6, (int)pa->households);
 		OGR_F_SetFieldDouble(f, 7, pa->distance_m);
@@ -296,7 +317,6 @@ status_code gpkg_write_assignments(gpkg_writer *w)
 		OGR_F_SetFieldInteger(f, 11, beyond);
 		OGR_F_SetFieldString(f, 12, why);
 		OGR_F_SetFieldInteger(f, 13, unit_order(w, (size_t)pa->unit));
-		OGR_F_SetGeometryDirectly(f, g); /* already in the output CRS */
 		gpkg_rows_put(&t, f, NULL);
 	}
 	return gpkg_rows_close(&t);
@@ -361,11 +381,9 @@ status_code gpkg_write_uncovered(gpkg_writer *w)
 	for (size_t i = 0; i < p->nuncovered && t.rc == STATUS_OK; i++) {
 		const plan_uncovered *pu = &p->uncovered[i];
 		const unit *un = &w->in->units[pu->unit];
-		OGRGeometryH g = gpkg_unit_geometry(w, (size_t)pu->unit, 1);
-		if (!g)
+		OGRFeatureH f = unit_row(w, &t, (size_t)pu->unit);
+		if (!f)
 			return w->st->code;
-		OGRFeatureH f = gpkg_rows_new(&t);
-		set_unit_fields(f, un);
 		OGR_F_SetFieldInteger(f, 5, (int)un->households);
 		if (pu->nearest_site >= 0)
 			OGR_F_SetFieldDouble(f, 6, pu->nearest_m);
@@ -374,7 +392,6 @@ status_code gpkg_write_uncovered(gpkg_writer *w)
 		OGR_F_SetFieldString(f, 7, pu->reason ? pu->reason : "");
 		OGR_F_SetFieldInteger(f, 8, gpkg_unit_is_point(w, (size_t)pu->unit));
 		OGR_F_SetFieldInteger(f, 9, unit_order(w, (size_t)pu->unit));
-		OGR_F_SetGeometryDirectly(f, g); /* already in the output CRS */
 		gpkg_rows_put(&t, f, NULL);
 	}
 	/* Units with 0 households need no station, but must not vanish (a
@@ -386,19 +403,16 @@ status_code gpkg_write_uncovered(gpkg_writer *w)
 	for (size_t u = 0; u < w->in->nunits && t.rc == STATUS_OK; u++) {
 		if (w->in->units[u].households != 0 || seen[u])
 			continue;
-		OGRGeometryH g = gpkg_unit_geometry(w, u, 1);
-		if (!g) {
+		OGRFeatureH f = unit_row(w, &t, u);
+		if (!f) {
 			free(seen);
 			return w->st->code;
 		}
-		OGRFeatureH f = gpkg_rows_new(&t);
-		set_unit_fields(f, &w->in->units[u]);
 		OGR_F_SetFieldInteger(f, 5, 0);
 		OGR_F_SetFieldNull(f, 6);
 		OGR_F_SetFieldString(f, 7, "empty");
 		OGR_F_SetFieldInteger(f, 8, gpkg_unit_is_point(w, u));
 		OGR_F_SetFieldInteger(f, 9, unit_order(w, u));
-		OGR_F_SetGeometryDirectly(f, g); /* already in the output CRS */
 		gpkg_rows_put(&t, f, NULL);
 	}
 	free(seen);

@@ -28,77 +28,29 @@ Output is deterministic (fixed OGR_CURRENT_DATE, coordinates rounded to
 import os
 import sys
 
-from osgeo import gdal, ogr, osr
+from osgeo import ogr
 
-gdal.UseExceptions()
-gdal.SetConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z")
+import demo_fixture as df
+from demo_fixture import TO_WORK, lonlat
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "fixtures/e2e"
-DEMO = "fixtures/demo/units.gpkg"
-WORK_EPSG = 4544
 FIELDS = [("code", ogr.OFTString), ("name", ogr.OFTString), ("kind", ogr.OFTString),
           ("street", ogr.OFTString), ("district", ogr.OFTString),
           ("households", ogr.OFTInteger)]
-
-
-def srs(epsg):
-    s = osr.SpatialReference()
-    s.ImportFromEPSG(epsg)
-    s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    return s
-
-
-LONLAT, WORK = srs(4326), srs(WORK_EPSG)
-TO_WORK = osr.CoordinateTransformation(LONLAT, WORK)
-TO_LONLAT = osr.CoordinateTransformation(WORK, LONLAT)
 
 
 def path(name):
     return os.path.join(OUT, name)
 
 
-def read_units():
-    """The demo units as dicts: the fields, 'geom' (lon/lat) and 'work' (EPSG:4544)."""
-    ds = ogr.Open(DEMO)
-    lyr = ds.GetLayerByName("units")
-    units = []
-    for f in lyr:
-        u = {name: f.GetField(name) for name, _ in FIELDS}
-        u["geom"] = f.GetGeometryRef().Clone()
-        u["work"] = f.GetGeometryRef().Clone()
-        u["work"].Transform(TO_WORK)
-        units.append(u)
-    return sorted(units, key=lambda u: u["code"])
-
-
 def lonlat_point(x, y):
     """A lon/lat point WKT for working-CRS (x, y), rounded to 1e-7 degree."""
-    lon, lat, _ = TO_LONLAT.TransformPoint(x, y)
-    return f"POINT ({lon:.7f} {lat:.7f})"
-
-
-def rep_point(u):
-    """The unit's representative point, computed in the working CRS as stationplan does."""
-    p = u["work"].PointOnSurface()
-    return p.GetX(), p.GetY()
+    return f"POINT ({lonlat(x, y)})"
 
 
 def write(name, rows, fields, driver="GeoJSON", layer=None, geom_type=ogr.wkbUnknown):
     """Write rows (dicts with the field values and 'wkt', lon/lat) to OUT/name."""
-    if os.path.exists(path(name)):
-        os.remove(path(name))
-    lco = ["COORDINATE_PRECISION=7"] if driver == "GeoJSON" else []
-    ds = ogr.GetDriverByName(driver).CreateDataSource(path(name))
-    lyr = ds.CreateLayer(layer or os.path.splitext(name)[0], LONLAT, geom_type, options=lco)
-    for fname, ftype in fields:
-        lyr.CreateField(ogr.FieldDefn(fname, ftype))
-    for r in rows:
-        f = ogr.Feature(lyr.GetLayerDefn())
-        for fname, _ in fields:
-            f.SetField(fname, r[fname])
-        f.SetGeometry(ogr.CreateGeometryFromWkt(r["wkt"]))
-        lyr.CreateFeature(f)
-    ds = None
+    df.write(path(name), layer or os.path.splitext(name)[0], rows, fields, driver, geom_type)
 
 
 def ini(name, extra, units="../demo/units.gpkg"):
@@ -132,7 +84,7 @@ def core(communities):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    units = read_units()
+    units = df.read_units([name for name, _ in FIELDS])
     communities = [u for u in units if u["kind"] == "community"]
     villages = [u for u in units if u["kind"] == "village"]
     pts = [("id", ogr.OFTString), ("name", ogr.OFTString)]
@@ -140,7 +92,7 @@ def main():
     # existing stations: 3 communities spread over the code order
     picks = [communities[i] for i in (0, len(communities) // 2, len(communities) - 1)]
     write("existing.geojson",
-          [dict(id=f"E{i + 1}", name=u["name"], wkt=lonlat_point(*rep_point(u)))
+          [dict(id=f"E{i + 1}", name=u["name"], wkt=lonlat_point(*u["rep"]))
            for i, u in enumerate(picks)], pts)
     ini("scenario_existing.ini", "existing = existing.geojson\n")
 
@@ -148,7 +100,7 @@ def main():
     cx, cy = core(communities)
     h = 1200.0
     ring = [(cx - h, cy - h), (cx + h, cy - h), (cx + h, cy + h), (cx - h, cy + h), (cx - h, cy - h)]
-    wkt = "POLYGON ((" + ",".join(lonlat_point(x, y)[7:-1] for x, y in ring) + "))"
+    wkt = "POLYGON ((" + ",".join(lonlat(x, y) for x, y in ring) + "))"
     zone = ogr.CreateGeometryFromWkt(wkt)
     zone.Transform(TO_WORK)
     hit = [v["code"] for v in villages if v["work"].Intersects(zone.Buffer(50))]
@@ -162,7 +114,7 @@ def main():
     near = sorted(communities, key=lambda u: (u["work"].Centroid().Distance(core_pt), u["code"]))
     chosen = near[:37] + [villages[0], villages[len(villages) // 2], villages[-1]]
     write("candidates.geojson",
-          [dict(id=f"C{i + 1:02d}", name=u["name"], wkt=lonlat_point(*rep_point(u)))
+          [dict(id=f"C{i + 1:02d}", name=u["name"], wkt=lonlat_point(*u["rep"]))
            for i, u in enumerate(chosen)], pts)
     ini("scenario_candidates.ini", "candidates = candidates.geojson\ncandidates_only = true\n")
 
@@ -170,7 +122,7 @@ def main():
     rows = []
     for u in units:
         r = {name: u[name] for name, _ in FIELDS}
-        r["wkt"] = lonlat_point(*rep_point(u)) if u["kind"] == "village" else u["geom"].ExportToWkt()
+        r["wkt"] = lonlat_point(*u["rep"]) if u["kind"] == "village" else u["geom"].ExportToWkt()
         rows.append(r)
     write("units_points.gpkg", rows, FIELDS, driver="GPKG", layer="units")
     ini("scenario_points.ini", "", units="units_points.gpkg")

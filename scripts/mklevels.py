@@ -30,49 +30,16 @@ Deterministic (fixed OGR_CURRENT_DATE, coordinates rounded to 1e-7 degree).
 import os
 import sys
 
-from osgeo import gdal, ogr, osr
+from osgeo import ogr
 
-gdal.UseExceptions()
-gdal.SetConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z")
+import demo_fixture as df
+from demo_fixture import lonlat
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "fixtures/levels"
-DEMO = "fixtures/demo/units.gpkg"
-
-
-def srs(epsg):
-    s = osr.SpatialReference()
-    s.ImportFromEPSG(epsg)
-    s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    return s
-
-
-LONLAT, WORK = srs(4326), srs(4544)
-TO_WORK = osr.CoordinateTransformation(LONLAT, WORK)
-TO_LONLAT = osr.CoordinateTransformation(WORK, LONLAT)
 
 
 def path(name):
     return os.path.join(OUT, name)
-
-
-def read_units():
-    ds = ogr.Open(DEMO)
-    lyr = ds.GetLayerByName("units")
-    units = []
-    for f in lyr:
-        u = {k: f.GetField(k) for k in ("code", "name", "kind", "street", "district", "households")}
-        u["geom"] = f.GetGeometryRef().Clone()
-        w = f.GetGeometryRef().Clone()
-        w.Transform(TO_WORK)
-        p = w.PointOnSurface()
-        u["rep"] = (p.GetX(), p.GetY())
-        units.append(u)
-    return sorted(units, key=lambda u: u["code"])
-
-
-def lonlat(x, y):
-    lon, lat, _ = TO_LONLAT.TransformPoint(x, y)
-    return f"{lon:.7f} {lat:.7f}"
 
 
 def square(x, y, side):
@@ -88,26 +55,12 @@ def bowtie(x, y, side):
 
 
 def write(name, layer, rows, fields, driver, geom_type):
-    if os.path.exists(path(name)):
-        os.remove(path(name))
-    lco = ["COORDINATE_PRECISION=7"] if driver == "GeoJSON" else []
-    ds = ogr.GetDriverByName(driver).CreateDataSource(path(name))
-    lyr = ds.CreateLayer(layer, LONLAT, geom_type, options=lco)
-    for fname, ftype in fields:
-        lyr.CreateField(ogr.FieldDefn(fname, ftype))
-    for r in rows:
-        f = ogr.Feature(lyr.GetLayerDefn())
-        for fname, _ in fields:
-            if r.get(fname) is not None:
-                f.SetField(fname, r[fname])
-        f.SetGeometry(ogr.CreateGeometryFromWkt(r["wkt"]))
-        lyr.CreateFeature(f)
-    ds = None
+    df.write(path(name), layer, rows, fields, driver, geom_type)
 
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    units = read_units()
+    units = df.read_units(("code", "name", "kind", "street", "district", "households"))
     streets = sorted({u["street"] for u in units})
     parcels = []
     for s in streets:

@@ -392,6 +392,45 @@ static status_code city_read_units(city *c, const char *path, status *st)
 	return 0;
 }
 
+/* A local metric frame: the azimuthal equidistant projection around
+ * (lat, lon) on GRS80, with the transformations from WGS 84 to it (fwd) and
+ * back. proj holds its PROJ string, for messages. */
+typedef struct aeqd_frame {
+	char proj[160];
+	OGRSpatialReferenceH srs;
+	OGRCoordinateTransformationH fwd, back;
+} aeqd_frame;
+
+/* Set up f around (lat, lon). Returns 0, or -1 with the GDAL error pending
+ * (f is then still safe to close). */
+static int aeqd_open(aeqd_frame *f, OGRSpatialReferenceH wgs84, double lat, double lon)
+{
+	snprintf(f->proj, sizeof f->proj,
+	         "+proj=aeqd +lat_0=%.6f +lon_0=%.6f +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs",
+	         lat, lon);
+	f->fwd = f->back = NULL;
+	if (!(f->srs = OSRNewSpatialReference(NULL)))
+		return -1;
+	OSRSetAxisMappingStrategy(f->srs, OAMS_TRADITIONAL_GIS_ORDER);
+	if (OSRImportFromProj4(f->srs, f->proj) != OGRERR_NONE ||
+	    !(f->fwd = OCTNewCoordinateTransformation(wgs84, f->srs)) ||
+	    !(f->back = OCTNewCoordinateTransformation(f->srs, wgs84)))
+		return -1;
+	return 0;
+}
+
+static void aeqd_close(aeqd_frame *f)
+{
+	if (f->fwd)
+		OCTDestroyCoordinateTransformation(f->fwd);
+	if (f->back)
+		OCTDestroyCoordinateTransformation(f->back);
+	if (f->srs)
+		OSRDestroySpatialReference(f->srs);
+	f->fwd = f->back = NULL;
+	f->srs = NULL;
+}
+
 /* A synthetic dense city (mkcity_dense.h): one disc polygon around the
  * centre, o->synthetic communities placed in it. Returns STATUS_OK or the
  * code recorded in st; what was made stays in c (city_free releases it). */
@@ -399,25 +438,19 @@ static status_code city_synthesize(city *c, const options *o, OGRSpatialReferenc
                                    status *st)
 {
 	status_code rc = STATUS_OK;
-	char proj[160], rec[256];
-	OGRCoordinateTransformationH back = NULL;
-	OGRSpatialReferenceH aeqd = OSRNewSpatialReference(NULL);
+	char rec[256];
+	aeqd_frame fr = {.srs = NULL};
 	OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
 	OGRGeometryH disc = OGR_G_CreateGeometry(wkbPolygon);
 	c->d = calloc(1, sizeof *c->d);
 	c->u = calloc(o->synthetic, sizeof *c->u);
 	gdal_bridge_push();
-	if (!aeqd || !ring || !disc || !c->d || !c->u) {
+	if (!ring || !disc || !c->d || !c->u) {
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 		goto done;
 	}
-	snprintf(proj, sizeof proj,
-	         "+proj=aeqd +lat_0=%.6f +lon_0=%.6f +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs",
-	         o->lat, o->lon);
-	OSRSetAxisMappingStrategy(aeqd, OAMS_TRADITIONAL_GIS_ORDER);
-	if (OSRImportFromProj4(aeqd, proj) != OGRERR_NONE ||
-	    !(back = OCTNewCoordinateTransformation(aeqd, wgs84))) {
-		rc = gdal_fail(st, STATUS_INTERNAL, "synthetic city: cannot set up '%s'", proj);
+	if (aeqd_open(&fr, wgs84, o->lat, o->lon) != 0) {
+		rc = gdal_fail(st, STATUS_INTERNAL, "synthetic city: cannot set up '%s'", fr.proj);
 		goto done;
 	}
 	double r = mkcity_synth_radius(o->synthetic);
@@ -427,7 +460,7 @@ static status_code city_synthesize(city *c, const options *o, OGRSpatialReferenc
 	}
 	OGR_G_AddGeometryDirectly(disc, ring);
 	ring = NULL;
-	if (OGR_G_Transform(disc, back) != OGRERR_NONE) {
+	if (OGR_G_Transform(disc, fr.back) != OGRERR_NONE) {
 		rc =
 		    gdal_fail(st, STATUS_INTERNAL, "synthetic city: cannot transform its boundary");
 		goto done;
@@ -464,10 +497,7 @@ static status_code city_synthesize(city *c, const options *o, OGRSpatialReferenc
 	}
 	c->d[0].communities = c->nu;
 done:
-	if (back)
-		OCTDestroyCoordinateTransformation(back);
-	if (aeqd)
-		OSRDestroySpatialReference(aeqd);
+	aeqd_close(&fr);
 	if (ring)
 		OGR_G_DestroyGeometry(ring);
 	if (disc)
@@ -718,14 +748,13 @@ static status_code city_layout_district(city *c, size_t di, uint64_t seed, int d
 	layout_unit *lu = malloc(sizeof *lu * n);
 	int *urban = malloc(sizeof *urban * n);
 	GEOSGeometry **cells = calloc(n, sizeof *cells);
-	OGRSpatialReferenceH aeqd = OSRNewSpatialReference(NULL);
-	OGRCoordinateTransformationH fwd = NULL, back = NULL;
+	aeqd_frame fr = {.srs = NULL};
 	GEOSGeometry *poly = NULL;
 	OGRGeometryH centroid = OGR_G_CreateGeometry(wkbPoint), metric = NULL;
 	status_code rc = STATUS_OK;
 	int nstreets = 0;
-	char proj[160], err[512] = "";
-	if (!members || !lu || !urban || !cells || !aeqd || !centroid) {
+	char err[512] = "";
+	if (!members || !lu || !urban || !cells || !centroid) {
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 		goto done;
 	}
@@ -744,21 +773,15 @@ static status_code city_layout_district(city *c, size_t di, uint64_t seed, int d
 		n++;
 	}
 	OGR_G_Centroid(d->geom, centroid);
-	snprintf(proj, sizeof proj,
-	         "+proj=aeqd +lat_0=%.6f +lon_0=%.6f +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs",
-	         OGR_G_GetY(centroid, 0), OGR_G_GetX(centroid, 0));
-	OSRSetAxisMappingStrategy(aeqd, OAMS_TRADITIONAL_GIS_ORDER);
-	if (OSRImportFromProj4(aeqd, proj) != OGRERR_NONE ||
-	    !(fwd = OCTNewCoordinateTransformation(wgs84, aeqd)) ||
-	    !(back = OCTNewCoordinateTransformation(aeqd, wgs84))) {
-		rc = gdal_fail(st, STATUS_INTERNAL, "%s: cannot set up '%s'", d->name, proj);
+	if (aeqd_open(&fr, wgs84, OGR_G_GetY(centroid, 0), OGR_G_GetX(centroid, 0)) != 0) {
+		rc = gdal_fail(st, STATUS_INTERNAL, "%s: cannot set up '%s'", d->name, fr.proj);
 		goto done;
 	}
 	/* Densify first: a long boundary edge straight in lon/lat is not straight
 	 * in the plane, and cells must follow the boundary as written. */
 	metric = OGR_G_Clone(d->geom);
 	OGR_G_Segmentize(metric, MKCITY_SEGMENT_DEG);
-	if (OGR_G_Transform(metric, fwd) != OGRERR_NONE) {
+	if (OGR_G_Transform(metric, fr.fwd) != OGRERR_NONE) {
 		rc = gdal_fail(st, STATUS_INTERNAL, "%s: cannot project the district polygon",
 		               d->name);
 		goto done;
@@ -785,7 +808,7 @@ static status_code city_layout_district(city *c, size_t di, uint64_t seed, int d
 		goto done;
 	}
 	for (size_t k = 0; k < n && rc == STATUS_OK; k++)
-		rc = city_unit_set_geometry(&c->u[members[k]], d, g, cells[k], back, st);
+		rc = city_unit_set_geometry(&c->u[members[k]], d, g, cells[k], fr.back, st);
 done:
 	for (size_t k = 0; cells && k < n; k++)
 		GEOSGeom_destroy_r(geos_ctx_handle(g), cells[k]);
@@ -794,12 +817,7 @@ done:
 		OGR_G_DestroyGeometry(metric);
 	if (centroid)
 		OGR_G_DestroyGeometry(centroid);
-	if (fwd)
-		OCTDestroyCoordinateTransformation(fwd);
-	if (back)
-		OCTDestroyCoordinateTransformation(back);
-	if (aeqd)
-		OSRDestroySpatialReference(aeqd);
+	aeqd_close(&fr);
 	free(members);
 	free(lu);
 	free(urban);
@@ -831,6 +849,21 @@ static OGRGeometryH roads_to_lonlat(geos_ctx *g, const GEOSGeometry *line,
 	return geom;
 }
 
+/* A new empty GeoPackage at path, replacing any file there; NULL with the
+ * failure recorded in st. */
+static GDALDatasetH gpkg_replace(const char *path, status *st)
+{
+	GDALDriverH drv = GDALGetDriverByName("GPKG");
+	GDALDatasetH ds = NULL;
+	if (!drv)
+		gdal_fail(st, STATUS_INTERNAL, "GDAL has no GPKG driver");
+	else if (unlink(path) != 0 && errno != ENOENT)
+		status_fail(st, STATUS_INPUT, "'%s': cannot replace: %s", path, strerror(errno));
+	else if (!(ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL)))
+		gdal_fail(st, STATUS_INPUT, "'%s': cannot create", path);
+	return ds;
+}
+
 /* Write the network r (metric, back to lon/lat through `back`) to a new
  * GeoPackage: layers 'roads' and 'river'. Returns STATUS_OK or the code
  * recorded in st. */
@@ -839,17 +872,11 @@ static status_code roads_write(const roads_out *r, const char *path, OGRSpatialR
 {
 	static const char *const fields[] = {"highway", "oneway", "bridge", "walkable"};
 	status_code rc = STATUS_OK;
-	GDALDatasetH ds = NULL;
 	OGRLayerH lyr = NULL, riv = NULL;
-	GDALDriverH drv = GDALGetDriverByName("GPKG");
 	char *lco[] = {"FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES", NULL};
-	if (!drv)
-		rc = gdal_fail(st, STATUS_INTERNAL, "GDAL has no GPKG driver");
-	else if (unlink(path) != 0 && errno != ENOENT)
-		rc = status_fail(st, STATUS_INPUT, "'%s': cannot replace: %s", path,
-		                 strerror(errno));
-	else if (!(ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL)))
-		rc = gdal_fail(st, STATUS_INPUT, "'%s': cannot create", path);
+	GDALDatasetH ds = gpkg_replace(path, st);
+	if (!ds)
+		rc = st->code;
 	if (rc == STATUS_OK &&
 	    (!(lyr = GDALDatasetCreateLayer(ds, "roads", wgs84, wkbLineString, lco)) ||
 	     !(riv = GDALDatasetCreateLayer(ds, "river", wgs84, wkbMultiLineString, lco))))
@@ -926,27 +953,20 @@ static status_code city_roads(const city *c, const options *o, OGRSpatialReferen
 	}
 	gdal_bridge_push();
 	geos_ctx_clear(g);
-	char proj[160], err[512] = "";
-	snprintf(proj, sizeof proj,
-	         "+proj=aeqd +lat_0=%.6f +lon_0=%.6f +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs",
-	         (all.MinY + all.MaxY) / 2, (all.MinX + all.MaxX) / 2);
-	OGRSpatialReferenceH aeqd = OSRNewSpatialReference(NULL);
-	OGRCoordinateTransformationH fwd = NULL, back = NULL;
+	char err[512] = "";
+	aeqd_frame fr = {.srs = NULL};
 	GEOSGeometry **cells = calloc(n + 1, sizeof *cells), *land = NULL;
 	GEOSGeometry **polys = calloc(c->nd + 1, sizeof *polys);
 	int *kind = malloc((n + 1) * sizeof *kind);
 	double *sx = malloc((n + 1) * sizeof *sx), *sy = malloc((n + 1) * sizeof *sy);
 	size_t np = 0, k = 0;
 	roads_out r = {0};
-	if (!aeqd || !cells || !polys || !kind || !sx || !sy) {
+	if (!cells || !polys || !kind || !sx || !sy) {
 		rc = status_fail(st, STATUS_INTERNAL, "out of memory");
 		goto done;
 	}
-	OSRSetAxisMappingStrategy(aeqd, OAMS_TRADITIONAL_GIS_ORDER);
-	if (OSRImportFromProj4(aeqd, proj) != OGRERR_NONE ||
-	    !(fwd = OCTNewCoordinateTransformation(wgs84, aeqd)) ||
-	    !(back = OCTNewCoordinateTransformation(aeqd, wgs84))) {
-		rc = gdal_fail(st, STATUS_INTERNAL, "streets: cannot set up '%s'", proj);
+	if (aeqd_open(&fr, wgs84, (all.MinY + all.MaxY) / 2, (all.MinX + all.MaxX) / 2) != 0) {
+		rc = gdal_fail(st, STATUS_INTERNAL, "streets: cannot set up '%s'", fr.proj);
 		goto done;
 	}
 	for (size_t i = 0; i < c->nu && rc == STATUS_OK; i++) {
@@ -955,7 +975,7 @@ static status_code city_roads(const city *c, const options *o, OGRSpatialReferen
 			continue;
 		OGRGeometryH m = OGR_G_Clone(u->geom);
 		GEOSGeometry *pt = NULL;
-		if (OGR_G_Transform(m, fwd) != OGRERR_NONE || !(cells[k] = ogr_to_geos(g, m)) ||
+		if (OGR_G_Transform(m, fr.fwd) != OGRERR_NONE || !(cells[k] = ogr_to_geos(g, m)) ||
 		    !(pt = GEOSPointOnSurface_r(geos_ctx_handle(g), cells[k])) ||
 		    GEOSGeomGetX_r(geos_ctx_handle(g), pt, &sx[k]) != 1 ||
 		    GEOSGeomGetY_r(geos_ctx_handle(g), pt, &sy[k]) != 1)
@@ -970,7 +990,7 @@ static status_code city_roads(const city *c, const options *o, OGRSpatialReferen
 			continue;
 		OGRGeometryH m = OGR_G_Clone(c->d[di].geom);
 		OGR_G_Segmentize(m, MKCITY_SEGMENT_DEG);
-		if (OGR_G_Transform(m, fwd) != OGRERR_NONE || !(polys[np] = ogr_to_geos(g, m)) ||
+		if (OGR_G_Transform(m, fr.fwd) != OGRERR_NONE || !(polys[np] = ogr_to_geos(g, m)) ||
 		    !(polys[np] = layout_polygonal(geos_ctx_handle(g), polys[np])))
 			rc = geos_ctx_fail(g, st, STATUS_INTERNAL, "streets: %s: cannot project",
 			                   c->d[di].name);
@@ -994,7 +1014,7 @@ static status_code city_roads(const city *c, const options *o, OGRSpatialReferen
 	                                   o->block_m, &rng, &r, err, sizeof err))
 		rc = geos_ctx_fail(g, st, STATUS_INTERNAL, "streets: %s", err);
 	if (rc == STATUS_OK)
-		rc = roads_write(&r, o->roads, wgs84, back, g, st);
+		rc = roads_write(&r, o->roads, wgs84, fr.back, g, st);
 	memset(t, 0, sizeof *t);
 	for (size_t i = 0; rc == STATUS_OK && i < r.n; i++) {
 		double len = 0;
@@ -1013,12 +1033,7 @@ done:
 	for (size_t i = 0; polys && i < np; i++)
 		GEOSGeom_destroy_r(geos_ctx_handle(g), polys[i]);
 	GEOSGeom_destroy_r(geos_ctx_handle(g), land);
-	if (fwd)
-		OCTDestroyCoordinateTransformation(fwd);
-	if (back)
-		OCTDestroyCoordinateTransformation(back);
-	if (aeqd)
-		OSRDestroySpatialReference(aeqd);
+	aeqd_close(&fr);
 	free(cells);
 	free(polys);
 	free(kind);
@@ -1036,17 +1051,11 @@ static status_code city_write_gpkg(const city *c, const char *path, OGRSpatialRe
 	static const char *const text_fields[] = {
 	    "code", "name", "kind", "street", "district", "street_code", "district_code", "note"};
 	status_code rc = STATUS_OK;
-	GDALDatasetH ds = NULL;
 	OGRLayerH lyr = NULL;
 	gdal_bridge_push();
-	GDALDriverH drv = GDALGetDriverByName("GPKG");
-	if (!drv)
-		rc = gdal_fail(st, STATUS_INTERNAL, "GDAL has no GPKG driver");
-	else if (unlink(path) != 0 && errno != ENOENT)
-		rc = status_fail(st, STATUS_INPUT, "'%s': cannot replace: %s", path,
-		                 strerror(errno));
-	else if (!(ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL)))
-		rc = gdal_fail(st, STATUS_INPUT, "'%s': cannot create", path);
+	GDALDatasetH ds = gpkg_replace(path, st);
+	if (!ds)
+		rc = st->code;
 	if (rc == STATUS_OK) {
 		char *lco[] = {"FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES", NULL};
 		lyr = GDALDatasetCreateLayer(ds, "units", wgs84, wkbMultiPolygon, lco);
