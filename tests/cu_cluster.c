@@ -14,12 +14,7 @@
  * least-cost site. */
 static void test_cluster_enumerate(void)
 {
-	hx *h = hx_new();
-	pair_at(h, 2000, 0, 0);
-	pair_at(h, 2000, 200, 0);
-	pair_at(h, 3500, 400, 0);
-	hx_build(h);
-	CU_ASSERT_EQUAL_FATAL(h->n, 1);
+	hx *h = hx_row3(2000, 2000, 3500, 200);
 	sp_cols c;
 	CU_ASSERT_EQUAL_FATAL(cluster_enumerate(&h->subs[0], &h->w.p, &c), 0);
 	CU_ASSERT_EQUAL(c.n, 4);
@@ -56,12 +51,7 @@ static void test_cluster_enumerate(void)
  * site and walk. */
 static void test_cluster_add(void)
 {
-	hx *h = hx_new();
-	pair_at(h, 2000, 0, 0);
-	pair_at(h, 2000, 200, 0);
-	pair_at(h, 3500, 400, 0);
-	hx_build(h);
-	CU_ASSERT_EQUAL_FATAL(h->n, 1);
+	hx *h = hx_row3(2000, 2000, 3500, 200);
 	const sp_sub *s = &h->subs[0];
 	sp_cols c;
 	CU_ASSERT_EQUAL_FATAL(cluster_begin(s, &h->w.p, &c), 0);
@@ -91,12 +81,7 @@ static void test_cluster_add(void)
  * enumeration says so (1) and leaves nothing to free. */
 static void test_cluster_cap(void)
 {
-	hx *h = hx_new();
-	pair_at(h, 1000, 0, 0);
-	pair_at(h, 1000, 100, 0);
-	pair_at(h, 1000, 200, 0);
-	hx_build(h);
-	CU_ASSERT_EQUAL_FATAL(h->n, 1);
+	hx *h = hx_row3(1000, 1000, 1000, 100);
 	sp_cols c;
 	CU_ASSERT_EQUAL_FATAL(cluster_enumerate(&h->subs[0], &h->w.p, &c), 0);
 	size_t need = c.n;

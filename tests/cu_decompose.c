@@ -13,11 +13,8 @@
  * units and sites; a unit of 12,000 has 3 parts of 4,000. */
 static void test_components(void)
 {
-	hx *h = hx_new();
-	pair_at(h, 2000, 0, 0);
-	pair_at(h, 12000, 5000, 0);
-	pair_at(h, 2500, 300, 0);
-	hx_build(h);
+	hx *h = hx_of(3, (const long[]){2000, 12000, 2500},
+	              (const double[][2]){{0, 0}, {5000, 0}, {300, 0}});
 	CU_ASSERT_EQUAL_FATAL(h->n, 2);
 	CU_ASSERT_EQUAL(h->subs[0].nu, 2);
 	CU_ASSERT_EQUAL(h->subs[0].unit[0], 0);
@@ -92,5 +89,6 @@ static void test_components_villages(void)
 void decompose_suite_setup(void)
 {
 	CU_SUITE_ADD("decompose", NULL, NULL, CU_TEST_ENTRY(test_components),
-	             CU_TEST_ENTRY(test_components_bridge), CU_TEST_ENTRY(test_components_villages));
+	             CU_TEST_ENTRY(test_components_bridge),
+	             CU_TEST_ENTRY(test_components_villages));
 }

@@ -14,11 +14,7 @@
  * pairs them, two stations of 4,000, on distinct sites, every unit once. */
 static void test_heur_pairs(void)
 {
-	hx *h = hx_new();
-	double xy[4][2] = {{0, 0}, {200, 0}, {0, 200}, {200, 200}};
-	for (int i = 0; i < 4; i++)
-		pair_at(h, 2000, xy[i][0], xy[i][1]);
-	hx_build(h);
+	hx *h = hx_corners();
 	sp_sol sol;
 	CU_ASSERT_EQUAL_FATAL(heur_solve(&h->subs[0], &h->w.p, 10.0, &sol), 0);
 	CU_ASSERT_EQUAL(sol.n, 2);

@@ -13,12 +13,7 @@
  * bound equal to the objective. */
 static void test_model_optimal(void)
 {
-	hx *h = hx_new();
-	double xy[4][2] = {{0, 0}, {200, 0}, {0, 200}, {200, 200}};
-	for (int i = 0; i < 4; i++)
-		pair_at(h, 2000, xy[i][0], xy[i][1]);
-	h->f.sc.mip_gap = 0;
-	hx_build(h);
+	hx *h = hx_corners();
 	h->w.p.mip_gap = 0;
 	sp_sol inc;
 	sp_cols c;
@@ -42,12 +37,8 @@ static void test_model_optimal(void)
  * own site (no walk): objective 3, proven, whatever the incumbent. */
 static void test_model_three(void)
 {
-	hx *h = hx_new();
-	pair_at(h, 3500, 0, 0);
-	pair_at(h, 3500, 300, 0);
-	pair_at(h, 3500, 0, 300);
-	h->f.sc.mip_gap = 0;
-	hx_build(h);
+	hx *h = hx_of(3, (const long[]){3500, 3500, 3500},
+	              (const double[][2]){{0, 0}, {300, 0}, {0, 300}});
 	h->w.p.mip_gap = 0;
 	CU_ASSERT_EQUAL_FATAL(h->n, 1);
 	sp_sub *s = &h->subs[0];
@@ -79,11 +70,7 @@ static void test_model_three(void)
  * with their households. */
 static void test_model_values(void)
 {
-	hx *h = hx_new();
-	double xy[4][2] = {{0, 0}, {200, 0}, {0, 200}, {200, 200}};
-	for (int i = 0; i < 4; i++)
-		pair_at(h, 2000, xy[i][0], xy[i][1]);
-	hx_build(h);
+	hx *h = hx_corners();
 	const sp_sub *s = &h->subs[0];
 	sp_cols c;
 	CU_ASSERT_EQUAL_FATAL(cluster_begin(s, &h->w.p, &c), 0);
@@ -110,8 +97,8 @@ static void test_model_values(void)
 	CU_ASSERT_EQUAL(total, 8000);
 	for (int u = 0; u < 4; u++)
 		CU_ASSERT_EQUAL(seen[u], 1);
-	CU_ASSERT_DOUBLE_EQUAL(sp_sol_cost(s, &h->w.p, &sol),
-	                       2 + 2 * 2000.0 * 200 / s->dscale, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(sp_sol_cost(s, &h->w.p, &sol), 2 + 2 * 2000.0 * 200 / s->dscale,
+	                       1e-12);
 	sp_sol_free(&sol);
 	cluster_free(&c);
 	hx_free(h);

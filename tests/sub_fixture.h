@@ -58,4 +58,32 @@ static inline void pair_at(hx *h, long hh, double x, double y)
 	fx_site(&h->f, x, y, SITE_REPRESENTATIVE, u);
 }
 
+/* A built fixture of n communities, hh[i] households at xy[i], each with
+ * its own site. */
+static inline hx *hx_of(int n, const long *hh, const double (*xy)[2])
+{
+	hx *h = hx_new();
+	for (int i = 0; i < n; i++)
+		pair_at(h, hh[i], xy[i][0], xy[i][1]);
+	hx_build(h);
+	return h;
+}
+
+/* Four communities of 2,000 at the corners of a 200 m square. */
+static inline hx *hx_corners(void)
+{
+	static const double xy[4][2] = {{0, 0}, {200, 0}, {0, 200}, {200, 200}};
+	return hx_of(4, (const long[]){2000, 2000, 2000, 2000}, xy);
+}
+
+/* Three communities on the x axis at 0, step and 2 step metres: one sub
+ * (fatal otherwise). */
+static inline hx *hx_row3(long h0, long h1, long h2, double step)
+{
+	hx *h = hx_of(3, (const long[]){h0, h1, h2},
+	              (const double[][2]){{0, 0}, {step, 0}, {2 * step, 0}});
+	CU_ASSERT_EQUAL_FATAL(h->n, 1);
+	return h;
+}
+
 #endif
