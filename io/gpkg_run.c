@@ -310,7 +310,10 @@ static const gpkg_layer_def sub_layer = {
     "heuristic, time_limit, failed); restricted (never: every component is solved "
     "whole) and bound_source: enumerated (every column listed), colgen (column "
     "generation converged), colgen_stopped (Farley/Lagrangian bound of a stopped "
-    "run), none. stations.sub refers to sub. seconds only with output.timings = true.",
+    "run), matching (no station can hold three units: a maximum matching counts the "
+    "fewest stations and underfilled ones, an LP with odd-set cuts bounds the "
+    "walking), none. stations.sub refers to sub. seconds only with output.timings = "
+    "true.",
     GPKG_FIELDS(sub_fields)};
 
 static status_code write_subproblems(gpkg_writer *w)

@@ -541,6 +541,39 @@ static int flex_exact(sp_job *j, const sp_params *p, double seconds)
 	return strcmp(fr.status, "optimal") == 0;
 }
 
+/* A sub of pairs (pairs.c): its bound raised to what every plan costs at
+ * least, the fewest underfilled stations' penalties, the fewest stations
+ * (min_stations) and the least walking of the plans with those. */
+static void pairs_bound(sp_job *j, const sp_params *p)
+{
+	const pairs_result *pr = &j->pairs;
+	if (!pr->structured)
+		return;
+	double walk = sp_sub_walk_min(&j->sub);
+	if (isfinite(pr->walk_bound) && pr->walk_bound / j->sub.dscale > walk)
+		walk = pr->walk_bound / j->sub.dscale;
+	double pb = j->sub.penalty * (double)pr->underfilled + walk +
+	            (p->objective == OBJECTIVE_MIN_STATIONS ? (double)pr->stations : 0);
+	if (!(j->res.bound >= pb))
+		j->res.bound = pb;
+}
+
+/* Whether the matching's plan pm is proven: the fewest underfilled
+ * stations and, for min_stations, the fewest stations; for min_distance
+ * its walking within mip_gap of the LP's bound. */
+static int pairs_proven(const sp_job *j, const sp_params *p, const sp_sol *pm)
+{
+	const pairs_result *pr = &j->pairs;
+	if (sub_underfilled(&j->sub, p, pm) != pr->underfilled)
+		return 0;
+	if (p->objective == OBJECTIVE_MIN_STATIONS)
+		return pm->n == pr->stations;
+	double wd = 0;
+	for (int t = 0; t < pm->n; t++)
+		wd += pm->st[t].wd;
+	return isfinite(pr->walk_bound) && wd - pr->walk_bound <= p->mip_gap * wd + 1e-9;
+}
+
 static void job_solve(void *ctx, size_t i)
 {
 	run_ctx *rc = ctx;
@@ -564,9 +597,44 @@ static void job_solve(void *ctx, size_t i)
 	                                                  : 0.2) *
 	                                    budget;
 	j->mip_cap = md ? 0.04 * budget : 0;
-	if (heur_solve(&j->sub, p, hs, &inc) < 0) {
+	/* a sub of pairs (pairs.c): the maximum matching's plan, done when it
+	 * is proven, else the incumbent when it costs less than the heuristic's
+	 * (it has the fewest underfilled stations); its counts and walking are
+	 * bounds */
+	sp_sol pm;
+	double lpend = p->work_limit > 0 ? rc->deadline : fmin(rc->deadline, t0 + 0.8 * budget);
+	/* only where the columns are too many to list (a listed sub's model is
+	 * exact already); max_cols 0 sends every sub to column generation, as
+	 * the tests of that path ask */
+	int pr = j->too_big && p->max_cols > 0
+	             ? pairs_solve(&j->sub, p, rc->deadline, lpend, &pm, &j->pairs)
+	             : 1;
+	if (pr < 0) {
 		j->failed = 1;
 		return;
+	}
+	if (pr == 0 && pairs_proven(j, p, &pm)) {
+		j->res.sol = pm;
+		j->pairs_proven = 1;
+		snprintf(j->res.status, sizeof(j->res.status), "optimal");
+		j->res.objective = sp_sol_cost(&j->sub, p, &j->res.sol);
+		j->res.bound = -INFINITY;
+		pairs_bound(j, p);
+		j->res.seconds = clock_now_s() - t0;
+		cluster_free(&j->cols);
+		return;
+	}
+	if (heur_solve(&j->sub, p, hs, &inc) < 0) {
+		if (pr == 0)
+			sp_sol_free(&pm);
+		j->failed = 1;
+		return;
+	}
+	if (pr == 0 && sp_sol_cost(&j->sub, p, &pm) < sp_sol_cost(&j->sub, p, &inc) - 1e-9) {
+		sp_sol_free(&inc);
+		inc = pm;
+	} else if (pr == 0) {
+		sp_sol_free(&pm);
 	}
 	/* the last fifth of the share is the honest figures' bound's */
 	double hleft = 0.8 * budget - (clock_now_s() - t0);
@@ -661,6 +729,7 @@ static void job_solve(void *ctx, size_t i)
 			j->res.bound = j->cg_bound =
 			    under_capped(p, j, j->budget_bound) + sp_sub_walk_min(&j->sub);
 	}
+	pairs_bound(j, p);
 	colgen_free(&j->cg);
 	j->res.seconds = clock_now_s() - t0;
 	cluster_free(&j->cols);
@@ -814,6 +883,7 @@ static void fill_subs(const sp_world *w, sp_job *jobs, size_t njobs, plan *out)
 		ps->underfilled = sub_underfilled(&j->sub, &w->p, &j->res.sol);
 		snprintf(ps->bound_source, sizeof(ps->bound_source), "%s",
 		         !isfinite(ps->bound)                          ? "none"
+		         : j->pairs_proven                             ? "matching"
 		         : !j->too_big && (!j->split || j->flex_exact) ? "enumerated"
 		         : j->cg_converged                             ? "colgen"
 		                                                       : "colgen_stopped");
@@ -865,6 +935,12 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 		double near = 0; /* every household at its nearest site at least */
 		for (int u = 0; u < j->sub.nu; u++)
 			near += (double)j->sub.h[u] * j->sub.udist[j->sub.us[u]] / 1000.0;
+		/* a sub of pairs: its maximum matching's counts bound every plan */
+		if (j->pairs.structured) {
+			hcount = fmax(hcount, (double)j->pairs.stations);
+			ub += j->pairs.underfilled;
+		}
+		long ub0 = j->pairs.structured ? j->pairs.underfilled : 0;
 		if (!isfinite(b)) {
 			sb += fmax(hcount,
 			           p->objective == OBJECTIVE_MIN_STATIONS ? bb : j->station_bound);
@@ -874,8 +950,8 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 		/* the measure of any plan is below the penalty (sub.c), so a plan
 		 * with u underfilled costs less than penalty * (u + 1): b bounds u */
 		double x = (b - j->sub.penalty) / j->sub.penalty;
-		if (x >= 0)
-			ub += (long)floor(x - 1e-9) + 1;
+		if (x >= 0 && (long)floor(x - 1e-9) + 1 > ub0)
+			ub += (long)floor(x - 1e-9) + 1 - ub0;
 		if (p->objective == OBJECTIVE_MIN_STATIONS) {
 			double n = ceil(b - sp_sub_walk_max(&j->sub) - 1e-7) - pen;
 			sb += fmax(fmax(n, hcount), bb);

@@ -536,6 +536,38 @@ int walk_blocks(const sp_sub *s, const sp_params *p, const int *blk, int nblk,
 int walk_seams(const sp_sub *s, const sp_params *p, const int *blk, int nblk, double deadline,
                int nthreads, sp_sol *sol, char *err, size_t errsize);
 
+/* pairs.c: a sub where no station can hold three units and every pair
+ * that fits is of two units under the minimum (that fit it together), none
+ * near an isolated site: every plan is a matching of those pairs, and a
+ * maximum one gives the fewest stations and the fewest avoidably
+ * underfilled stations of any plan. */
+typedef struct pairs_result {
+	int structured;   /* 1: the sub has that structure and the figures hold */
+	long matched;     /* pairs of a maximum matching */
+	long stations;    /* units - matched: no plan has fewer stations */
+	long underfilled; /* units under the minimum - 2 matched: nor fewer of these */
+	long unplaced;    /* matched pairs the plan left apart (no free common site) */
+	double walk_bound; /* household-metres: no plan with `underfilled` avoidably
+	                      underfilled stations walks less (-INFINITY: none) */
+	int lp_rounds;     /* LPs of the walking solved (the cuts' rounds) */
+	int passes;        /* passes of the exchanges that took walking off the matching */
+	char err[160];     /* a GLPK failure of the walking's LP (the rest stands) */
+} pairs_result;
+/* Solve s as a matching when it has the structure: the plan (each pair at
+ * its cheapest free common site, each unit alone at its cheapest free
+ * site) into *out and the figures into *res. Until lp_deadline (none when
+ * past) the walking among the maximum matchings is bounded by an LP with
+ * odd-set cuts, and the plan's matching rounded from it. Returns 0 with a plan, 1
+ * without (not structured, the deadline before the matching was maximum,
+ * or no free site left for a unit: res->structured says whether the
+ * figures hold), -1 on ENOMEM. *out is freed unless 0. */
+int pairs_solve(const sp_sub *s, const sp_params *p, double deadline, double lp_deadline,
+                sp_sol *out, pairs_result *res);
+/* A maximum matching of the graph of n vertices and edges (ea[i], eb[i]),
+ * i < ne (Edmonds, greedy in edge order first) into match[] (the partner,
+ * -1 unmatched); its size, -1 on ENOMEM. */
+long pairs_max_matching(int n, const int *ea, const int *eb, long ne, int *match);
+
 /* One sub-problem through the pipeline (solver.c, assemble.c). */
 typedef struct sp_job {
 	sp_sub sub;
@@ -559,6 +591,8 @@ typedef struct sp_job {
 	double mip_cap;       /* too_big: seconds of price-and-branch at most, 0 none */
 	double station_bound; /* min_distance: stations of any plan with at most the
 	                         plan's underfilled stations (walk_stations), 0 none */
+	pairs_result pairs;   /* pairs.c's exact figures (pairs.structured: they hold) */
+	int pairs_proven;     /* its plan is the matching's, proven (no other step ran) */
 } sp_job;
 
 /* The row of the sub-problems table a solved job shares by every path:
