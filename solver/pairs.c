@@ -395,11 +395,12 @@ typedef struct lp_job {
 	const pedge *e;
 	long ne, matched;
 	double deadline;
-	double *x;    /* the last optimal LP's values, per edge */
-	double lb;    /* its value: reduced walking (household-metres) */
-	int rounds;   /* LPs solved to optimality */
-	int solved;   /* 1: x and lb hold an optimal LP's */
-	int cut_done; /* the last LP found no cut: its basis is optimal */
+	double *x;        /* the last optimal LP's values, per edge */
+	double lb;        /* its value: reduced walking (household-metres) */
+	int rounds;       /* LPs solved to optimality */
+	int solved;       /* 1: x and lb hold an optimal LP's */
+	int cut_done;     /* the last LP found no cut: its basis is optimal */
+	const int *match; /* a maximum matching, the first basis (NULL: none) */
 	char *err;
 	size_t errsize;
 } lp_job;
@@ -644,11 +645,21 @@ static int lp_run(void *arg)
 		ia[++nz] = nrows + 1, ja[nz] = c, ar[nz] = 1;
 	}
 	glp_load_matrix(P, (int)nz, ia, ja, ar);
-	/* cuts while they pay: at most half the time, and no more once ten
-	 * rounds raised the bound by less than 0.01 % (they still find odd
-	 * sets, ever fewer, each worth less); the branch-and-cut after them */
-	int max_rounds = J->p->work_limit > 0 ? (int)fmin(J->p->work_limit, 1000) : 1000;
-	double cut_end = clock_now_s() + 0.5 * (J->deadline - clock_now_s());
+	/* the first basis: the maximum matching in hand (its pairs at their
+	 * upper bound, every row's slack basic), feasible, so the primal
+	 * simplex starts from a good plan, not from nothing */
+	for (int r = 1; r <= nrows + 1; r++)
+		glp_set_row_stat(P, r, GLP_BS);
+	for (long i = 0; i < ne; i++)
+		glp_set_col_stat(P, (int)i + 1,
+		                 J->match && J->match[J->e[i].a] == J->e[i].b ? GLP_NU : GLP_NL);
+	/* cuts while they pay: no more once ten rounds raised the bound by less
+	 * than 0.01 % (they still find odd sets, ever fewer, each worth less),
+	 * at most half the time unless a work limit asks for the same bytes
+	 * (the stall then ends them, the deadline only as the safety net); the
+	 * branch-and-cut after them */
+	int max_rounds = 1000;     /* the stall ends them the same way every run */
+	double cut_end = INFINITY; /* half of what the first LP leaves */
 	double hist[10];
 	for (int round = 0; round < max_rounds; round++) {
 		glp_smcp sm;
@@ -678,6 +689,8 @@ static int lp_run(void *arg)
 			J->x[i] = glp_get_col_prim(P, (int)i + 1);
 		J->solved = 1;
 		J->rounds++;
+		if (round == 0)
+			cut_end = clock_now_s() + 0.5 * (J->deadline - clock_now_s());
 		int stall = round >= 10 && J->lb - hist[round % 10] < 1e-4 * fabs(J->lb);
 		hist[round % 10] = J->lb;
 		int cuts = add_cuts(P, J, J->x);
@@ -710,10 +723,11 @@ done:
  * pairs) until deadline: its values into x[], its bound (reduced walking,
  * household-metres) into *lb, its rounds into *rounds. Returns 0, 1 when
  * no LP ended by the deadline, -1 with err set. */
-static int walk_lp(const sp_sub *s, const sp_params *p, const pedge *e, long ne, long matched,
-                   double deadline, double *x, double *lb, int *rounds, char *err, size_t errsize)
+static int walk_lp(const sp_sub *s, const sp_params *p, const pedge *e, long ne, const int *match,
+                   long matched, double deadline, double *x, double *lb, int *rounds, char *err,
+                   size_t errsize)
 {
-	lp_job J = {.s = s, .p = p, .e = e, .ne = ne, .matched = matched};
+	lp_job J = {.s = s, .p = p, .e = e, .ne = ne, .matched = matched, .match = match};
 	J.deadline = deadline, J.x = x, J.err = err, J.errsize = errsize;
 	int r = glpk_bridge_call(lp_run, &J, err, errsize);
 	if (r < 0)
@@ -986,8 +1000,8 @@ int pairs_solve(const sp_sub *s, const sp_params *p, double deadline, double lp_
 			goto done;
 		}
 		double lb;
-		int r = walk_lp(s, p, e, ne, nm, lp_deadline, x, &lb, &res->lp_rounds, res->err,
-		                sizeof(res->err));
+		int r = walk_lp(s, p, e, ne, match, nm, lp_deadline, x, &lb, &res->lp_rounds,
+		                res->err, sizeof(res->err));
 		if (r < 0 && strstr(res->err, "out of memory")) {
 			rc = -1;
 			goto done;

@@ -592,7 +592,7 @@ typedef struct sp_job {
 	double station_bound; /* min_distance: stations of any plan with at most the
 	                         plan's underfilled stations (walk_stations), 0 none */
 	pairs_result pairs;   /* pairs.c's exact figures (pairs.structured: they hold) */
-	int pairs_proven;     /* its plan is the matching's, proven (no other step ran) */
+	int pairs_done;       /* its plan is the matching's, proven (no other step ran) */
 } sp_job;
 
 /* The row of the sub-problems table a solved job shares by every path:
