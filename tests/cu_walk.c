@@ -401,7 +401,8 @@ static void test_two_triangles(void)
  * stations first (sub.c's penalty each), then household-km; the bound is
  * never above it. (On instances this small the LP rounding, completed by
  * the heuristic, is already the optimum, so no dive's plan ends a round
- * here; the dense 1,000-community core of `make bench` takes that path.) */
+ * here; core1000 of `make bench` took that path before the matching,
+ * solver/pairs.c, took that city over.) */
 static void test_model_generated_random(void)
 {
 	int checked = 0;
