@@ -46,6 +46,8 @@
  *      a bound on that integer part (station_bound);
  *   3. incumbents: the heuristic's, LP rounding completed by heur.c, and LP
  *      diving (fix the most fractional column up, re-solve warm);
+ *      min_distance: a dive's plan cheaper than the incumbent that shares a
+ *      site ends the round here, its sites packed for the next (dive_shares);
  *   4. min_stations: branch-and-bound on stations + penalties alone, an
  *      integral objective that GLPK's pruning rounds (stations_first); once
  *      the least count N* is proven, the row "integer part = N*" is added;
@@ -69,6 +71,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* min_distance over generated columns (price-and-branch): nodes without a
+ * new plan after which the search over the penalised objective stops; the
+ * walking is taken further within the plan's underfilled count (walk.c),
+ * so this search's part is the count. Measured (2 cores, load 3-4): on the
+ * dense 1,000-community core it found no plan in 1,800 nodes (2 s, its
+ * time share) after the dive's; on the 2,000-community core its one plan
+ * came at node 19. Nodes, not seconds: the same plan on every run. */
+#define MODEL_MD_STALL 300
 
 typedef struct model_job {
 	const sp_sub *s;
@@ -94,6 +105,7 @@ typedef struct model_job {
 	double bound1; /* its best node bound */
 	double heur_s;
 	long nodes;       /* branch-and-bound nodes so far (both searches) */
+	long stall_at;    /* min_distance: node of the search's start or last plan */
 	int timed;        /* a search or LP was stopped by the run's deadline */
 	double wmax, wlb; /* walking term: most and least it can be in this sub */
 	char *err;
@@ -149,6 +161,12 @@ static void callback(glp_tree *tree, void *info)
 		int b1 = glp_ios_best_node(tree);
 		if (b1 && glp_ios_node_bound(tree, b1) > j->bound1)
 			j->bound1 = glp_ios_node_bound(tree, b1);
+		return;
+	}
+	if (glp_ios_reason(tree) == GLP_IBINGO)
+		j->stall_at = j->nodes;
+	if (!j->integral && j->c->generated && j->nodes - j->stall_at > MODEL_MD_STALL) {
+		glp_ios_terminate(tree); /* walk.c takes the plan further */
 		return;
 	}
 	int best = glp_ios_best_node(tree);
@@ -449,6 +467,31 @@ out:
 	return rc;
 }
 
+/* min_distance: 1 when the dive found a plan cheaper than the round's
+ * incumbent (j->x) that shares a site not held by an existing station, 0
+ * when not, -1 on ENOMEM. Such a plan becomes one only once those sites
+ * are packed (model_solve's next round); the search, started first, would
+ * spend the round's time: on a dense 1,000-community core the dive's plan
+ * had 99 underfilled stations, the search over the penalised objective
+ * found nothing better than the LP rounding's 101 in 1,800 nodes (2 s),
+ * and no time was left for the round that packs the dive's sites. */
+static int dive_shares(const model_job *j)
+{
+	if (!j->dived)
+		return 0;
+	const sp_sub *s = j->s;
+	sp_sol got = {0};
+	int *shared = malloc(((size_t)s->ns + 1) * sizeof(int));
+	int n = -1, free_site = 0;
+	if (shared && model_sol_from_values(s, j->c, j->x + 1, &got) == 0)
+		n = sp_sol_shared(s, &got, shared);
+	for (int i = 0; i < n; i++)
+		free_site |= !s->fixed[shared[i]];
+	sp_sol_free(&got);
+	free(shared);
+	return n < 0 ? -1 : free_site;
+}
+
 static int run_model(void *arg)
 {
 	model_job *j = arg;
@@ -542,6 +585,13 @@ static int run_model(void *arg)
 		glp_delete_prob(P);
 		return 0;
 	}
+	int sh = j->integral ? 0 : dive_shares(j);
+	if (sh != 0) { /* its sites packed first: model_solve's next round */
+		glp_delete_prob(P);
+		if (sh < 0)
+			snprintf(j->err, j->errsize, "out of memory reading the dive's plan");
+		return sh < 0 ? -2 : 0;
+	}
 	if (to_deadline(j->p) <= 0) {
 		glp_delete_prob(P);
 		return j->timed = 1, 0;
@@ -565,6 +615,7 @@ static int run_model(void *arg)
 	glp_iocp io;
 	iocp_set(&io, j, left);
 	j->ran_mip = 1;
+	j->stall_at = j->nodes;
 	ret = glp_intopt(P, &io);
 	int mst = glp_mip_status(P);
 	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP && ret != GLP_ESTOP) {

@@ -246,6 +246,7 @@ int sp_cols_from_cg(const sp_sub *s, const sp_params *p, const cg_result *cg, sp
 {
 	if (cluster_begin(s, p, c) < 0)
 		return -1;
+	c->generated = 1;
 	int *u = malloc((size_t)(s->nu + 1) * sizeof(int));
 	if (!u)
 		return -1;

@@ -248,6 +248,7 @@ typedef struct sp_cols {
 	unsigned char *own, *tail;
 	unsigned char *packed; /* per local site */
 	int npacked;
+	int generated; /* the columns of column generation (sp_cols_from_cg) */
 	size_t *hslots; /* hash table of (unit set, owning site): column index + 1 */
 	size_t hcap;
 } sp_cols;
