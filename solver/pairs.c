@@ -799,10 +799,11 @@ static double pair_cost(const size_t *start, const int *nb, const double *cost, 
 
 /* Walking taken off a maximum matching by exchanges that keep its size
  * (and so the underfilled stations): a unit left alone takes the place of
- * a partner (u-a for b-a, b left alone), and two pairs swap partners
- * (a-c and b-d for a-b and c-d), each applied when it walks less, in unit
- * order, passes until none does or the deadline. Returns the passes made,
- * -1 on ENOMEM. */
+ * a partner (u-a for b-a, b left alone), or that partner in turn takes
+ * another's (u-a and b-c for a-b and c-d, d left alone), and two pairs swap
+ * partners (a-c and b-d for a-b and c-d), each applied when it walks less,
+ * in unit order, passes until none does or the deadline. Returns the
+ * passes made, -1 on ENOMEM. */
 static int improve_matching(int nu, const pedge *e, long ne, const double *near, double deadline,
                             int *match)
 {
@@ -830,19 +831,35 @@ static int improve_matching(int nu, const pedge *e, long ne, const double *near,
 	for (int changed = 1; changed && passes < 100 && clock_now_s() < deadline; passes++) {
 		changed = 0;
 		for (int u = 0; u < nu; u++) {
-			if (match[u] < 0) { /* u alone: take a's partner place */
+			if (match[u] < 0) {
+				/* u alone takes a's partner b's place (b alone), or b in
+				 * turn takes c's partner d's (d alone) */
 				double best = -1e-9;
-				int ba = -1;
+				int ba = -1, bc = -1;
 				for (size_t q = start[u]; q < start[u + 1]; q++) {
 					int a = nb[q], b = match[a];
 					if (b < 0)
 						continue;
 					double d = cost[q] - pair_cost(start, nb, cost, a, b);
 					if (d < best)
-						best = d, ba = a;
+						best = d, ba = a, bc = -1;
+					for (size_t r = start[b]; r < start[b + 1]; r++) {
+						int c = nb[r], dd = match[c];
+						if (c == a || c == u || dd < 0 || dd == u)
+							continue;
+						double d2 = d + cost[r] - pair_cost(start, nb, cost, c, dd);
+						if (d2 < best)
+							best = d2, ba = a, bc = c;
+					}
 				}
 				if (ba >= 0) {
-					match[match[ba]] = -1;
+					int b = match[ba];
+					if (bc >= 0) {
+						match[match[bc]] = -1;
+						match[b] = bc, match[bc] = b;
+					} else {
+						match[b] = -1;
+					}
 					match[ba] = u, match[u] = ba;
 					changed = 1;
 				}
