@@ -77,71 +77,58 @@ static void test_four_communities_two_stations(void)
 	fx_done(f, &p);
 }
 
-/* One community of 12,000 with equal parts (rules.split = equal, pinned):
- * three stations of 4,000, on three sites. */
-static void test_split_community(void)
+/* One community of 12,000 at (0, 0), a site at its centre and three 250 m
+ * from it; returns the centre's site. */
+static int twelve_thousand(fx *f)
 {
-	fx *f = fx_new();
-	plan p;
-	f->sc.split = SPLIT_EQUAL;
-	int u = fx_unit(f, 12000, UNIT_URBAN, 0, 0);
-	fx_site(f, -250, 0, SITE_GRID, u);
-	fx_site(f, 0, 0, SITE_REPRESENTATIVE, u);
-	fx_site(f, 0, 250, SITE_GRID, u);
-	fx_site(f, 250, 0, SITE_GRID, u);
-	CU_ASSERT_EQUAL_FATAL(fx_solve(f, &p), STATUS_OK);
-	CU_ASSERT_EQUAL_FATAL(p.nstations, 3);
-	CU_ASSERT_EQUAL(p.nassign, 3);
-	for (size_t s = 0; s < 3; s++) {
-		CU_ASSERT_EQUAL(p.stations[s].households, 4000);
-		CU_ASSERT_EQUAL(p.assign[s].households, 4000);
-		CU_ASSERT_EQUAL(p.assign[s].unit, 0);
-	}
-	CU_ASSERT_NOT_EQUAL(p.stations[0].site, p.stations[1].site);
-	CU_ASSERT_NOT_EQUAL(p.stations[1].site, p.stations[2].site);
-	/* the centre and two 250 m sites: 4000 * 500 household-m of walking */
-	CU_ASSERT_DOUBLE_EQUAL(walk_sum(&p), 2000000.0, 1e-6);
-	CU_ASSERT_TRUE(p.proven);
-	assert_verified(f, &p);
-	fx_done(f, &p);
-}
-
-/* The same community split flexibly (the default): still three stations
- * (12,000 > 2 x 5,000), on three sites, but the centre (0 m) takes the
- * maximum, 5,000, and the other 7,000 walk 250 m whichever two of the
- * 250 m sites hold them and however they are shared (each within
- * 3,000-5,000): 7,000 * 250 = 1,750,000 household-m, against 2,000,000
- * with equal parts. Nothing walks less: at most 5,000 can be at 0 m. */
-static void test_split_community_flexible(void)
-{
-	fx *f = fx_new();
-	plan p;
 	int u = fx_unit(f, 12000, UNIT_URBAN, 0, 0);
 	fx_site(f, -250, 0, SITE_GRID, u);
 	int centre = fx_site(f, 0, 0, SITE_REPRESENTATIVE, u);
 	fx_site(f, 0, 250, SITE_GRID, u);
 	fx_site(f, 250, 0, SITE_GRID, u);
-	CU_ASSERT_EQUAL(f->sc.split, SPLIT_FLEXIBLE);
-	CU_ASSERT_EQUAL_FATAL(fx_solve(f, &p), STATUS_OK);
-	CU_ASSERT_EQUAL_FATAL(p.nstations, 3);
-	CU_ASSERT_EQUAL(p.nassign, 3);
-	long sum = 0;
-	for (size_t s = 0; s < 3; s++) {
-		CU_ASSERT_EQUAL(p.assign[s].unit, 0);
-		CU_ASSERT_TRUE(p.stations[s].households >= 3000 && p.stations[s].households <= 5000);
-		if (p.stations[s].site == centre) {
-			CU_ASSERT_EQUAL(p.stations[s].households, 5000);
+	return centre;
+}
+
+/* One community of 12,000, under both splits: three stations (12,000 >
+ * 2 x 5,000) on three sites. With equal parts (rules.split = equal) three
+ * of 4,000: the centre and two 250 m sites, 4,000 * 500 = 2,000,000
+ * household-m of walking. Flexibly (the default) the centre (0 m) takes
+ * the maximum, 5,000, and the other 7,000 walk 250 m whichever two of the
+ * 250 m sites hold them and however they are shared (each within
+ * 3,000-5,000): 1,750,000; nothing walks less, at most 5,000 can be at
+ * 0 m. */
+static void test_split_community(void)
+{
+	for (int flex = 0; flex < 2; flex++) {
+		fx *f = fx_new();
+		plan p;
+		f->sc.split = flex ? SPLIT_FLEXIBLE : SPLIT_EQUAL;
+		int centre = twelve_thousand(f);
+		CU_ASSERT_EQUAL_FATAL(fx_solve(f, &p), STATUS_OK);
+		CU_ASSERT_EQUAL_FATAL(p.nstations, 3);
+		CU_ASSERT_EQUAL(p.nassign, 3);
+		long sum = 0;
+		for (size_t s = 0; s < 3; s++) {
+			long h = p.stations[s].households;
+			CU_ASSERT_EQUAL(p.assign[s].unit, 0);
+			CU_ASSERT_EQUAL(p.assign[s].households, h);
+			if (!flex) {
+				CU_ASSERT_EQUAL(h, 4000);
+			} else {
+				CU_ASSERT_TRUE(h >= 3000 && h <= 5000);
+				CU_ASSERT_TRUE(p.stations[s].site != centre || h == 5000);
+			}
+			sum += h;
 		}
-		sum += p.stations[s].households;
+		CU_ASSERT_EQUAL(sum, 12000);
+		CU_ASSERT_NOT_EQUAL(p.stations[0].site, p.stations[1].site);
+		CU_ASSERT_NOT_EQUAL(p.stations[1].site, p.stations[2].site);
+		CU_ASSERT_NOT_EQUAL(p.stations[0].site, p.stations[2].site);
+		CU_ASSERT_DOUBLE_EQUAL(walk_sum(&p), flex ? 1750000.0 : 2000000.0, 1e-6);
+		CU_ASSERT_TRUE(p.proven);
+		assert_verified(f, &p);
+		fx_done(f, &p);
 	}
-	CU_ASSERT_EQUAL(sum, 12000);
-	CU_ASSERT_NOT_EQUAL(p.stations[0].site, p.stations[1].site);
-	CU_ASSERT_NOT_EQUAL(p.stations[1].site, p.stations[2].site);
-	CU_ASSERT_NOT_EQUAL(p.stations[0].site, p.stations[2].site);
-	CU_ASSERT_DOUBLE_EQUAL(walk_sum(&p), 1750000.0, 1e-6);
-	CU_ASSERT_TRUE(p.proven);
-	assert_verified(f, &p);
-	fx_done(f, &p);
 }
 
 /* A split that does not divide evenly: 10,001 = 3,334 + 3,334 + 3,333. */
@@ -476,8 +463,7 @@ static void test_absurd_band(void)
 void solver_suite_setup(void)
 {
 	CU_SUITE_ADD("solver", NULL, NULL, CU_TEST_ENTRY(test_four_communities_two_stations),
-	             CU_TEST_ENTRY(test_split_community),
-	             CU_TEST_ENTRY(test_split_community_flexible), CU_TEST_ENTRY(test_split_uneven),
+	             CU_TEST_ENTRY(test_split_community), CU_TEST_ENTRY(test_split_uneven),
 	             CU_TEST_ENTRY(test_isolated_underfilled), CU_TEST_ENTRY(test_village),
 	             CU_TEST_ENTRY(test_existing_reused), CU_TEST_ENTRY(test_existing_alone),
 	             CU_TEST_ENTRY(test_uncovered), CU_TEST_ENTRY(test_chain_band_infeasible),
