@@ -160,7 +160,8 @@ static int push_col(fm *m, int site, int depth, long hw, int under, double cost,
 		m->mem = nm;
 		m->capmem = cap;
 	}
-	memcpy(m->mem + m->nmem, m->cur, (size_t)depth * sizeof(int));
+	if (depth > 0) /* a pattern with no unit: m->mem may still be NULL */
+		memcpy(m->mem + m->nmem, m->cur, (size_t)depth * sizeof(int));
 	m->col[m->ncol++] = (fm_col){.site = site,
 	                             .n0 = m->nmem,
 	                             .n = depth,
