@@ -160,7 +160,8 @@ static int push_col(fm *m, int site, int depth, long hw, int under, double cost,
 		m->mem = nm;
 		m->capmem = cap;
 	}
-	memcpy(m->mem + m->nmem, m->cur, (size_t)depth * sizeof(int));
+	if (depth > 0) /* a pattern with no unit: m->mem may still be NULL */
+		memcpy(m->mem + m->nmem, m->cur, (size_t)depth * sizeof(int));
 	m->col[m->ncol++] = (fm_col){.site = site,
 	                             .n0 = m->nmem,
 	                             .n = depth,
@@ -514,8 +515,13 @@ static int pump(fm *m, glp_prob *P, const glp_smcp *sm0)
 }
 
 /* RINS around the incumbent, another neighbourhood each time none is
- * better, within half of the time left (the full search proves what it
- * finds). Measured, each from flex.c's plan of 46: the exclusion fixture
+ * better, each sub-MIP at most FM_RINS_NODES nodes (counted), the share's
+ * end only the safety net (the full search proves what it finds). It had
+ * half of the time left: the e2e existing fixture's 88-community part
+ * found its 45 in 7.7 s of RINS at time_limit_s = 60 (load 3-4), but at
+ * 30 s (a phased run's full plan) the half was 9.6 s, too little under
+ * load, and the run kept 46 there, 54 / 53 in all; within the whole share
+ * RINS took 12.8 s (load 4) and the run proved 53 / 53. Measured, each from flex.c's plan of 46: the exclusion fixture
  * finds 45 with tau 1e-6 in 108 nodes; the demo with demand_points =
  * samples with tau 1e-6 in 117 (not with tau 0: CBC's plan of 45 uses
  * patterns of reduced cost within 1e-9 of zero); the demo not with 1e-6
@@ -524,10 +530,8 @@ static int pump(fm *m, glp_prob *P, const glp_smcp *sm0)
 static void rins(fm *m, glp_prob *P, const glp_smcp *sm)
 {
 	static const double tau[] = {1e-6, 0.0, 0.05};
-	double now = clock_now_s();
-	double t_end = now + 0.5 * (m->t_end - now);
 	for (size_t i = 0; i < sizeof(tau) / sizeof(tau[0]); i++)
-		if (clock_now_s() >= t_end || rins_try(m, P, sm, tau[i], t_end))
+		if (clock_now_s() >= m->t_end || rins_try(m, P, sm, tau[i], m->t_end))
 			return;
 }
 

@@ -28,9 +28,15 @@
  * the existing stations fixed) against the households the nested phase
  * serves (plan_phase.bound, gap).
  *
- * Each solve gets an equal share of solver.time_limit_s.
+ * Time: the solves share solver.time_limit_s from one deadline. The full
+ * plan, the hardest (with rules.split = flexible its proof took 9-20 s of
+ * the demo-based fixtures where each of the six solves had 10 s of 60), gets
+ * half of it; every later solve the time left divided by the solves still
+ * to come (at most 2 per phase), so time a solve does not use goes to the
+ * next ones and an overrun of one is taken from the others.
  */
 #include "solver.h"
+#include "clock.h"
 #include "grow.h"
 #include "rules.h"
 
@@ -124,6 +130,8 @@ typedef struct phase_run {
 	size_t nexisting;
 	plan *out;
 	size_t dcap;
+	double deadline; /* clock_now_s() + solver.time_limit_s at the start */
+	size_t solves;   /* solves still to come, at most */
 } phase_run;
 
 static int add_districts(phase_run *pr, const plan *p, int year)
@@ -178,10 +186,17 @@ static int add_districts(phase_run *pr, const plan *p, int year)
 	return 0;
 }
 
-/* Solve on `sites` with budget b (NULL: the full plan). */
+/* Solve on `sites` with budget b (NULL: the full plan, which gets half of
+ * the time left); every other solve the time left over the solves to come. */
 static status_code solve_on(phase_run *pr, const site_table *sites, const solver_budget *b, plan *p,
                             status *st)
 {
+	double left = pr->deadline - clock_now_s();
+	size_t n = pr->solves > 1 ? pr->solves : 1;
+	double share = !b && n > 1 ? left / 2 : left / (double)n;
+	pr->sc.time_limit_s = share > 1e-3 ? share : 1e-3; /* > 0: the searches stop at once */
+	if (pr->solves > 0)
+		pr->solves--;
 	return solver_solve_budget(pr->in, sites, pr->r, &pr->sc, b, p, st);
 }
 
@@ -282,6 +297,12 @@ static status_code run_phases(phase_run *pr, status *st)
 		goto out;
 	long full_h = served(&full);
 	size_t nfull = full.nstations;
+	/* the last phase can be the full plan: every phase within its sites */
+	int within = ps->years[ps->n - 1].budget >= (long)nfull;
+	pr->solves = pr->nexisting > 0; /* the solves to come, now known */
+	for (size_t t = 0; t < ps->n; t++)
+		if (!within || ps->years[t].budget < (long)nfull)
+			pr->solves += 1 + (within || t > 0);
 	if (pr->nexisting > 0) { /* phase 0: the existing stations alone */
 		solver_budget b0 = {.new_stations = 0};
 		if ((rc = solve_on(pr, pr->orig, &b0, &prev, st)) != STATUS_OK ||
@@ -290,8 +311,6 @@ static status_code run_phases(phase_run *pr, status *st)
 			goto out;
 		plan_free(&prev);
 	}
-	/* the last phase can be the full plan: every phase within its sites */
-	int within = ps->years[ps->n - 1].budget >= (long)nfull;
 	if (within) {
 		off = malloc(pr->orig->n ? pr->orig->n : 1);
 		if (!off) {
@@ -500,8 +519,8 @@ status_code solver_solve_phases(const inputs *in, const site_table *sites, const
 	}
 	if (sc->phases.n == 0)
 		return max_stations(&pr, out, st);
-	size_t nsolves = 1 + (pr.nexisting > 0) + 2 * sc->phases.n;
-	pr.sc.time_limit_s = sc->time_limit_s / (double)nsolves;
+	pr.solves = 1 + (pr.nexisting > 0) + 2 * sc->phases.n;
+	pr.deadline = clock_now_s() + sc->time_limit_s;
 	pr.cur.n = sites->n;
 	pr.cur.sites = malloc((sites->n ? sites->n : 1) * sizeof(site));
 	pr.site_phase = malloc((sites->n ? sites->n : 1) * sizeof(int));

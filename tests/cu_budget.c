@@ -728,11 +728,21 @@ static void random_instance(fx *f, unsigned long seed, int n)
  * plan: the same stations, serving the same households. */
 static void test_phases_nested(void)
 {
-	for (unsigned long seed = 1; seed <= 4; seed++) {
+	size_t nequal[4] = {0};
+	for (unsigned long run = 0; run < 8; run++) {
+		/* seeds 1-4 with equal parts, then flexibly (the default) in
+		 * counted work: the full plan alone and the phases' full plan
+		 * (with a share of the time) the same plan under any load */
+		unsigned long seed = run % 4 + 1;
+		int flex = run >= 4;
 		fx *f = fx_new(), *g = fx_new();
 		plan full, p;
 		random_instance(f, seed, 60);
 		random_instance(g, seed, 60);
+		f->sc.split = g->sc.split = flex ? SPLIT_FLEXIBLE : SPLIT_EQUAL;
+		f->sc.work_limit = g->sc.work_limit = flex ? 1000 : 0;
+		if (flex) /* the safety net never fires here (it did under ASan, load 4) */
+			f->sc.time_limit_s = g->sc.time_limit_s = 600;
 		CU_ASSERT_EQUAL_FATAL(fx_solve(g, &full), STATUS_OK);
 		long first = (long)full.nstations / 3;
 		char set[64];
@@ -768,6 +778,13 @@ static void test_phases_nested(void)
 		for (size_t s = 0; s < p.nstations; s++) {
 			CU_ASSERT_EQUAL(p.stations[s].site, full.stations[s].site);
 			CU_ASSERT_EQUAL(p.stations[s].households, full.stations[s].households);
+		}
+		/* flexibly no more stations than equal parts (an equal-parts plan
+		 * is a flexible one; the equal runs come first) */
+		if (flex) {
+			CU_ASSERT_TRUE(full.nstations <= nequal[seed - 1]);
+		} else {
+			nequal[seed - 1] = full.nstations;
 		}
 		/* per district rows add up to the phase */
 		for (size_t t = 0; t < p.nphases; t++) {

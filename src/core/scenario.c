@@ -114,7 +114,7 @@ static const key_def keys[] = {
     KEY("rules", walk_distance_m, K_DOUBLE, "1000"),
     KEYE("rules", rural, rural_names, "one_per_village"),
     KEYE("rules", objective, objective_names, "min_stations"),
-    KEYE("rules", split, split_names, "equal"),
+    KEYE("rules", split, split_names, "flexible"),
     KEY("rules", candidate_spacing_m, K_DOUBLE, "250"),
     KEYE("rules", demand_points, demand_names, "representative"),
     KEY("rules", demand_sample_spacing_m, K_DOUBLE, "500"),
