@@ -395,12 +395,13 @@ typedef struct lp_job {
 	const pedge *e;
 	long ne, matched;
 	double deadline;
-	double *x;        /* the last optimal LP's values, per edge */
-	double lb;        /* its value: reduced walking (household-metres) */
-	int rounds;       /* LPs solved to optimality */
-	int solved;       /* 1: x and lb hold an optimal LP's */
-	int cut_done;     /* the last LP found no cut: its basis is optimal */
-	const int *match; /* a maximum matching, the first basis (NULL: none) */
+	double *x;          /* the last optimal LP's values, per edge */
+	double lb;          /* its value: reduced walking (household-metres) */
+	int rounds;         /* LPs solved to optimality */
+	int solved;         /* 1: x and lb hold an optimal LP's */
+	int cut_done;       /* the last LP found no cut: its basis is optimal */
+	const int *match;   /* a maximum matching, the first basis (NULL: none) */
+	const double *near; /* per unit: its households at its nearest site */
 	char *err;
 	size_t errsize;
 } lp_job;
@@ -612,15 +613,13 @@ static int lp_run(void *arg)
 	int *ia = malloc((size_t)(3 * ne + 1) * sizeof(int));
 	int *ja = malloc((size_t)(3 * ne + 1) * sizeof(int));
 	double *ar = malloc((size_t)(3 * ne + 1) * sizeof(double));
-	double *near = malloc((size_t)nu * sizeof(double));
 	glp_prob *P = NULL;
 	int rc = -1;
-	if (!row || !ia || !ja || !ar || !near) {
+	if (!row || !ia || !ja || !ar) {
 		snprintf(J->err, J->errsize, "out of memory in the pairs' LP");
 		goto done;
 	}
-	for (int u = 0; u < nu; u++)
-		near[u] = (double)s->h[u] * s->udist[s->us[u]];
+	const double *near = J->near;
 	int nrows = 0;
 	for (long i = 0; i < ne; i++) {
 		if (!row[J->e[i].a])
@@ -715,7 +714,6 @@ done:
 	free(ia);
 	free(ja);
 	free(ar);
-	free(near);
 	return rc;
 }
 
@@ -724,11 +722,11 @@ done:
  * household-metres) into *lb, its rounds into *rounds. Returns 0, 1 when
  * no LP ended by the deadline, -1 with err set. */
 static int walk_lp(const sp_sub *s, const sp_params *p, const pedge *e, long ne, const int *match,
-                   long matched, double deadline, double *x, double *lb, int *rounds, char *err,
-                   size_t errsize)
+                   const double *near, long matched, double deadline, double *x, double *lb,
+                   int *rounds, char *err, size_t errsize)
 {
 	lp_job J = {.s = s, .p = p, .e = e, .ne = ne, .matched = matched, .match = match};
-	J.deadline = deadline, J.x = x, J.err = err, J.errsize = errsize;
+	J.near = near, J.deadline = deadline, J.x = x, J.err = err, J.errsize = errsize;
 	int r = glpk_bridge_call(lp_run, &J, err, errsize);
 	if (r < 0)
 		return -1;
@@ -847,7 +845,8 @@ static int improve_matching(int nu, const pedge *e, long ne, const double *near,
 						int c = nb[r], dd = match[c];
 						if (c == a || c == u || dd < 0 || dd == u)
 							continue;
-						double d2 = d + cost[r] - pair_cost(start, nb, cost, c, dd);
+						double d2 =
+						    d + cost[r] - pair_cost(start, nb, cost, c, dd);
 						if (d2 < best)
 							best = d2, ba = a, bc = c;
 					}
@@ -993,9 +992,9 @@ int pairs_solve(const sp_sub *s, const sp_params *p, double deadline, double lp_
 	pedge *e = NULL;
 	long ne = pair_edges(s, p, &e);
 	int *match = malloc((size_t)s->nu * sizeof(int));
-	double *x = NULL;
+	double *near = malloc((size_t)s->nu * sizeof(double)), *x = NULL;
 	int rc = -1;
-	long nm = ne < 0 || !match ? -1 : max_matching(s->nu, e, ne, deadline, match);
+	long nm = ne < 0 || !match || !near ? -1 : max_matching(s->nu, e, ne, deadline, match);
 	if (nm == -1)
 		goto done;
 	rc = 1;
@@ -1008,6 +1007,9 @@ int pairs_solve(const sp_sub *s, const sp_params *p, double deadline, double lp_
 	res->matched = nm;
 	res->stations = s->nu - nm;
 	res->underfilled = small - 2 * nm;
+	double nearsum = 0; /* the reduced walking's constant */
+	for (int u = 0; u < s->nu; u++)
+		nearsum += near[u] = (double)s->h[u] * s->udist[s->us[u]];
 	/* the walking: the LP over the maximum matchings, its bound and the
 	 * matching rounded from it (its pairs first, then by walking) */
 	if (lp_deadline > clock_now_s() && nm > 0) {
@@ -1017,37 +1019,24 @@ int pairs_solve(const sp_sub *s, const sp_params *p, double deadline, double lp_
 			goto done;
 		}
 		double lb;
-		int r = walk_lp(s, p, e, ne, match, nm, lp_deadline, x, &lb, &res->lp_rounds,
+		int r = walk_lp(s, p, e, ne, match, near, nm, lp_deadline, x, &lb, &res->lp_rounds,
 		                res->err, sizeof(res->err));
 		if (r < 0 && strstr(res->err, "out of memory")) {
 			rc = -1;
 			goto done;
 		}
 		if (r == 0) {
-			double near = 0;
-			for (int u = 0; u < s->nu; u++)
-				near += (double)s->h[u] * s->udist[s->us[u]];
-			res->walk_bound = near + lb;
+			res->walk_bound = nearsum + lb;
 			if (round_lp(s->nu, e, ne, x, nm, deadline, match) < 0) {
 				rc = -1;
 				goto done;
 			}
 		}
 	}
-	{
-		double *near = malloc((size_t)s->nu * sizeof(double));
-		if (!near) {
-			rc = -1;
-			goto done;
-		}
-		for (int u = 0; u < s->nu; u++)
-			near[u] = (double)s->h[u] * s->udist[s->us[u]];
-		res->passes = improve_matching(s->nu, e, ne, near, lp_deadline, match);
-		free(near);
-		if (res->passes < 0) {
-			rc = -1;
-			goto done;
-		}
+	res->passes = improve_matching(s->nu, e, ne, near, lp_deadline, match);
+	if (res->passes < 0) {
+		rc = -1;
+		goto done;
 	}
 	rc = plan_of(s, e, ne, match, out, &res->unplaced);
 done:
@@ -1055,6 +1044,7 @@ done:
 		memset(res, 0, sizeof(*res));
 	free(e);
 	free(match);
+	free(near);
 	free(x);
 	return rc;
 }

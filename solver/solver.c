@@ -937,12 +937,11 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 		for (int u = 0; u < j->sub.nu; u++)
 			near += (double)j->sub.h[u] * j->sub.udist[j->sub.us[u]] / 1000.0;
 		/* a sub of pairs: its maximum matching's counts bound every plan */
-		if (j->pairs.structured) {
+		long ubj = j->pairs.structured ? j->pairs.underfilled : 0;
+		if (j->pairs.structured)
 			hcount = fmax(hcount, (double)j->pairs.stations);
-			ub += j->pairs.underfilled;
-		}
-		long ub0 = j->pairs.structured ? j->pairs.underfilled : 0;
 		if (!isfinite(b)) {
+			ub += ubj;
 			sb += fmax(hcount,
 			           p->objective == OBJECTIVE_MIN_STATIONS ? bb : j->station_bound);
 			wb += p->objective == OBJECTIVE_MIN_DISTANCE ? fmax(near, bb) : 0;
@@ -951,8 +950,9 @@ static void urban_figures(const sp_world *w, const sp_job *jobs, size_t njobs, p
 		/* the measure of any plan is below the penalty (sub.c), so a plan
 		 * with u underfilled costs less than penalty * (u + 1): b bounds u */
 		double x = (b - j->sub.penalty) / j->sub.penalty;
-		if (x >= 0 && (long)floor(x - 1e-9) + 1 > ub0)
-			ub += (long)floor(x - 1e-9) + 1 - ub0;
+		if (x >= 0 && (long)floor(x - 1e-9) + 1 > ubj)
+			ubj = (long)floor(x - 1e-9) + 1;
+		ub += ubj;
 		if (p->objective == OBJECTIVE_MIN_STATIONS) {
 			double n = ceil(b - sp_sub_walk_max(&j->sub) - 1e-7) - pen;
 			sb += fmax(fmax(n, hcount), bb);
